@@ -1,0 +1,276 @@
+// kubectl-tekton_certdoctor: the kubectl-facing shell. Parses the command line into Options,
+// calls the core, renders, and maps the outcome onto the documented exit codes. The only place
+// that prints "tekton-certdoctor: error: ...".
+#include <unistd.h>
+
+#include <CLI/CLI.hpp>
+#include <cstdio>
+#include <cstdlib>
+#include <iostream>
+#include <nlohmann/json.hpp>
+
+#include "match/lint.h"
+#include "options.h"
+#include "render/render.h"
+#include "run/run.h"
+#include "util/error.h"
+#include "util/read_input.h"
+#include "util/text.h"
+#include "version.h"
+
+namespace certdoctor {
+namespace {
+
+constexpr const char* kName = "kubectl tekton-certdoctor";
+
+const char* kExitCodes = R"(Exit codes:
+  0  no problem found
+  1  a problem was diagnosed
+  2  usage error
+  3  input not understood, or the failure not recognised
+  4  the tool failed (I/O, network, API, a broken catalog))";
+
+bool use_color(const Options& o) {
+    if (o.no_color || o.output != OutputFormat::text) return false;
+    const char* no_color = std::getenv("NO_COLOR");
+    if (no_color && *no_color) return false;
+    const char* term = std::getenv("TERM");
+    if (term && std::string(term) == "dumb") return false;
+    return isatty(STDOUT_FILENO) == 1;
+}
+
+std::string render(const Report& report, const Options& o) {
+    switch (o.output) {
+        case OutputFormat::json: return render_json(report);
+        case OutputFormat::markdown: return render_markdown(report);
+        case OutputFormat::text: break;
+    }
+    return render_text(report, use_color(o) ? Color::on : Color::off);
+}
+
+ExitCode exit_code_for(const Report& report) {
+    switch (report.status) {
+        case ReportStatus::problems_found: return ExitCode::problem_found;
+        case ReportStatus::no_problems: return ExitCode::no_problem;
+        case ReportStatus::unrecognized: return ExitCode::not_understood;
+    }
+    return ExitCode::tool_failed;
+}
+
+void log_verbose(const Options& o, const Engine& engine, const Report& report) {
+    if (o.verbose <= 0) return;
+    const Catalog& c = engine.catalog();
+    std::cerr << "tekton-certdoctor: catalog: " << c.sites.size() << " sites, " << c.causes.size()
+              << " causes, " << c.fixes.size() << " fixes, " << c.chains.size() << " chains"
+              << (o.patterns_dir.empty() ? "" : " (with " + o.patterns_dir + ")") << "\n";
+    std::cerr << "tekton-certdoctor: read " << report.messages_read << " messages from " << report.source
+              << "; " << report.findings.size() << " findings\n";
+    for (const auto& f : report.findings)
+        std::cerr << "tekton-certdoctor:   " << f.pattern << " at " << join(f.seen_in, ", ") << "\n";
+}
+
+int run_explain(const Options& o) {
+    std::string text, source;
+    bool from_stdin = (o.text.size() == 1 && o.text[0] == "-") || (o.text.empty() && !isatty(STDIN_FILENO));
+    if (from_stdin) {
+        text = read_input("-");
+        source = "stdin";
+    } else if (o.text.empty()) {
+        throw Error("explain needs the error text: as arguments, or '-' to read standard input "
+                    "(see --help)", ExitCode::usage);
+    } else {
+        text = join(o.text, " ");
+        source = "argument";
+    }
+    Engine engine(o.patterns_dir);
+    Report report = explain_text(engine, text, source);
+    log_verbose(o, engine, report);
+    std::cout << render(report, o);
+    return static_cast<int>(exit_code_for(report));
+}
+
+int run_diagnose(const Options& o) {
+    if (!o.resource.empty()) {
+        throw Error("reading '" + o.resource + "' from the cluster is not available in this version; "
+                    "dump the run and pass it with -f, e.g.: kubectl get " + shell_quote(o.resource) +
+                    " -o yaml | kubectl tekton-certdoctor diagnose -f -", ExitCode::usage);
+    }
+    if (o.filename.empty())
+        throw Error("diagnose needs -f FILE (or -f - for standard input) with a dumped TaskRun or "
+                    "PipelineRun (see --help)", ExitCode::usage);
+    std::string text = read_input(o.filename);
+    Engine engine(o.patterns_dir);
+    Report report = diagnose_dump(engine, text, o.filename == "-" ? "stdin" : o.filename);
+    log_verbose(o, engine, report);
+    std::cout << render(report, o);
+    return static_cast<int>(exit_code_for(report));
+}
+
+int run_patterns_list(const Options& o) {
+    Engine engine(o.patterns_dir);
+    const Catalog& c = engine.catalog();
+    if (o.output == OutputFormat::json) {
+        nlohmann::json rules = nlohmann::json::array();
+        for (const auto* list : {&c.sites, &c.causes})
+            for (const auto& r : *list)
+                rules.push_back({{"id", r.id},
+                                 {"kind", r.kind == RuleKind::site ? "site" : "cause"},
+                                 {"component", r.component},
+                                 {"stage", r.stage},
+                                 {"problem", r.problem},
+                                 {"lookalike", r.lookalike},
+                                 {"title", r.title},
+                                 {"file", r.file}});
+        nlohmann::json fixes = nlohmann::json::array();
+        for (const auto& f : c.fixes) fixes.push_back({{"id", f.id}, {"title", f.title}});
+        std::cout << nlohmann::json{{"rules", rules}, {"fixes", fixes}}.dump(2) << "\n";
+        return 0;
+    }
+    std::printf("%-5s  %-40s  %-17s  %-17s  %s\n", "KIND", "ID", "COMPONENT", "STAGE", "PROBLEM / TITLE");
+    for (const auto& r : c.sites)
+        std::printf("%-5s  %-40s  %-17s  %-17s  %s%s\n", "site", r.id.c_str(), r.component.c_str(),
+                    r.stage.c_str(), r.lookalike ? "(look-alike) " : "", r.title.c_str());
+    for (const auto& r : c.causes)
+        std::printf("%-5s  %-40s  %-17s  %-17s  %s%s\n", "cause", r.id.c_str(), "", "",
+                    r.problem.c_str(), r.lookalike ? " (look-alike)" : "");
+    for (const auto& f : c.fixes) std::printf("%-5s  %-40s  %s\n", "fix", f.id.c_str(), f.title.c_str());
+    return 0;
+}
+
+int run_patterns_lint(const Options& o) {
+    LoadResult loaded = load_catalog(catalog_sources(o.patterns_dir));
+    std::vector<CatalogIssue> issues = loaded.issues;
+    for (auto& i : lint_catalog(loaded.catalog)) issues.push_back(std::move(i));
+    for (const auto& i : issues) std::cout << i.to_string() << "\n";
+    const Catalog& c = loaded.catalog;
+    std::cerr << "tekton-certdoctor: " << (c.sites.size() + c.causes.size()) << " rules, " << c.fixes.size()
+              << " fixes, " << c.chains.size() << " chains: " << issues.size() << " problems\n";
+    return issues.empty() ? 0 : static_cast<int>(ExitCode::problem_found);
+}
+
+int run_patterns_test(const Options& o) {
+    Engine engine(o.patterns_dir);
+    size_t passed = 0, failed = 0;
+    for (const auto& r : run_examples(engine)) {
+        if (r.failure.empty()) {
+            ++passed;
+            if (o.verbose) std::cout << "ok    " << r.file << ":" << r.line << ": " << r.rule << "\n";
+        } else {
+            ++failed;
+            std::cout << "FAIL  " << r.file << ":" << r.line << ": " << r.rule << ": " << r.failure << "\n";
+        }
+    }
+    std::cout << "patterns: " << passed << " passed, " << failed << " failed\n";
+    return failed == 0 ? 0 : static_cast<int>(ExitCode::problem_found);
+}
+
+int run_version(const Options& o) {
+    if (o.output == OutputFormat::json) {
+        std::cout << nlohmann::json{{"version", CERTDOCTOR_VERSION}}.dump() << "\n";
+    } else {
+        std::cout << "tekton-certdoctor " << CERTDOCTOR_VERSION << "\n";
+    }
+    return 0;
+}
+
+int dispatch(const Options& o) {
+    if (o.command == "explain") return run_explain(o);
+    if (o.command == "diagnose") return run_diagnose(o);
+    if (o.command == "patterns list") return run_patterns_list(o);
+    if (o.command == "patterns lint") return run_patterns_lint(o);
+    if (o.command == "patterns test") return run_patterns_test(o);
+    if (o.command == "version") return run_version(o);
+    throw Error("unknown command", ExitCode::usage);
+}
+
+int main_impl(int argc, char** argv) {
+    Options o;
+    CLI::App app{"Diagnoses Tekton runs that fail on registry certificates: finds where on Tekton's\n"
+                 "call chains the failure sits, explains the root cause, and gives the fix.",
+                 kName};
+    app.fallthrough();
+    app.require_subcommand(1);
+    app.footer(std::string("Examples:\n"
+               "  # Explain a pasted error message\n"
+               "  kubectl tekton-certdoctor explain 'failed to create task run pod \"x\": ... x509: certificate signed by unknown authority'\n\n"
+               "  # Diagnose a dumped TaskRun, as JSON for scripts\n"
+               "  kubectl get taskrun build-1 -o yaml | kubectl tekton-certdoctor diagnose -f - -o json\n\n") +
+               kExitCodes);
+    std::map<std::string, OutputFormat> formats = {
+        {"text", OutputFormat::text}, {"json", OutputFormat::json}, {"markdown", OutputFormat::markdown}};
+    app.add_option("-o,--output", o.output, "Output format: text, json or markdown")
+        ->transform(CLI::CheckedTransformer(formats, CLI::ignore_case))
+        ->option_text("FORMAT");
+    app.add_option("--patterns-dir", o.patterns_dir,
+                   "Extra catalog rules (*.yaml); a rule with a built-in id replaces it")
+        ->option_text("DIR");
+    app.add_flag("--no-color", o.no_color, "Never colour the output (NO_COLOR does the same)");
+    app.add_flag("-v,--verbose", o.verbose, "Log what was read and matched to standard error");
+
+    auto* explain = app.add_subcommand("explain", "Explain an error message, a pasted block, or a log");
+    explain->add_option("text", o.text, "The text; '-' or a pipe reads standard input")->option_text("TEXT...");
+    explain->footer(
+        "Examples:\n"
+        "  kubectl tekton-certdoctor explain 'failed to create task run pod \"task-run\": translating TaskSpec to Pod: "
+        "error getting image manifest: Get https://registry.private/v2/: x509: certificate signed by unknown "
+        "authority. Maybe missing or invalid Task default/task'\n"
+        "  kubectl describe taskrun build-1 | kubectl tekton-certdoctor explain -\n"
+        "  kubectl -n tekton-pipelines logs deploy/tekton-pipelines-controller | kubectl tekton-certdoctor explain -o markdown\n\n" +
+        std::string(kExitCodes));
+
+    auto* diagnose = app.add_subcommand("diagnose", "Diagnose dumped TaskRuns and PipelineRuns");
+    diagnose->add_option("-f,--filename", o.filename,
+                         "A TaskRun/PipelineRun (or a List, or several documents) as YAML or JSON; '-' for stdin")
+        ->option_text("FILE");
+    diagnose->add_option("resource", o.resource, "TYPE/NAME of a run in the cluster (taskrun/x, pipelinerun/y)");
+    diagnose->footer(
+        "Examples:\n"
+        "  kubectl get taskrun build-1 -o yaml > tr.yaml && kubectl tekton-certdoctor diagnose -f tr.yaml\n"
+        "  kubectl get pipelinerun release-7 -o json | kubectl tekton-certdoctor diagnose -f - -o json\n"
+        "  # A PipelineRun with its child TaskRuns and the pods' events, in one file:\n"
+        "  { kubectl get pipelinerun release-7 -o yaml; echo ---; kubectl get taskruns -l tekton.dev/pipelineRun=release-7 -o yaml;\n"
+        "    echo ---; kubectl get events -o yaml; } | kubectl tekton-certdoctor diagnose -f -\n\n" +
+        std::string(kExitCodes));
+
+    auto* patterns = app.add_subcommand("patterns", "List, lint and test the pattern catalog");
+    patterns->require_subcommand(1);
+    patterns->add_subcommand("list", "List every rule and fix")->footer("Example:\n  kubectl tekton-certdoctor patterns list -o json");
+    patterns->add_subcommand("lint", "Check the catalog: ids, vocabulary, fields, regexes, fix rules")
+        ->footer("Example:\n  kubectl tekton-certdoctor patterns lint --patterns-dir ./my-rules");
+    patterns->add_subcommand("test", "Run every rule's examples through the engine")
+        ->footer("Example:\n  kubectl tekton-certdoctor patterns test --patterns-dir ./my-rules -v");
+    app.add_subcommand("version", "Print the version")->footer("Example:\n  kubectl tekton-certdoctor version -o json");
+
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::CallForHelp& e) {
+        return app.exit(e);
+    } catch (const CLI::CallForAllHelp& e) {
+        return app.exit(e);
+    } catch (const CLI::ParseError& e) {
+        std::cerr << "tekton-certdoctor: error: " << e.what() << "\n"
+                  << "Run '" << kName << " --help' for usage.\n";
+        return static_cast<int>(ExitCode::usage);
+    }
+    for (auto* sub : app.get_subcommands()) {
+        o.command = sub->get_name();
+        for (auto* inner : sub->get_subcommands()) o.command += " " + inner->get_name();
+    }
+    return dispatch(o);
+}
+
+}  // namespace
+}  // namespace certdoctor
+
+int main(int argc, char** argv) {
+    try {
+        return certdoctor::main_impl(argc, argv);
+    } catch (const certdoctor::Error& e) {
+        std::cout.flush();
+        std::cerr << "tekton-certdoctor: error: " << e.what() << "\n";
+        return static_cast<int>(e.code());
+    } catch (const std::exception& e) {
+        std::cerr << "tekton-certdoctor: error: " << e.what() << "\n";
+        return static_cast<int>(certdoctor::ExitCode::tool_failed);
+    }
+}

@@ -1,0 +1,22 @@
+// What the command line asked for, as plain data: argv -> Options -> the core -> an exit code.
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace certdoctor {
+
+enum class OutputFormat { text, json, markdown };
+
+struct Options {
+    std::string command;     // explain | diagnose | patterns list|lint|test | version
+    OutputFormat output = OutputFormat::text;
+    std::string patterns_dir;
+    bool no_color = false;
+    int verbose = 0;
+    std::vector<std::string> text;   // explain: the words given
+    std::string filename;            // diagnose -f
+    std::string resource;            // diagnose TYPE/NAME
+};
+
+}  // namespace certdoctor

@@ -1,0 +1,166 @@
+#include "diagnose/diagnose.h"
+
+#include <algorithm>
+#include <map>
+
+#include "fix/fix_plan.h"
+#include "input/normalise.h"
+#include "match/vocabulary.h"
+
+namespace certdoctor {
+
+namespace {
+
+std::string capture(const std::map<std::string, std::string>& c, const char* name) {
+    auto it = c.find(name);
+    return it == c.end() ? std::string() : it->second;
+}
+
+// The chain variant: the one the site's message shape names, unless the record's condition reason
+// identifies another (the same message text had reason CouldntGetTask before v0.47).
+CallChainView chain_view(const Rule& site, const std::string& reason, const Catalog& catalog) {
+    CallChainView view;
+    const ChainRule* chain = catalog.chain(site.chain);
+    if (!chain) return view;
+    view.id = chain->id;
+    view.title = chain->title;
+    const ChainVariant* variant = &chain->variants.front();
+    for (const auto& v : chain->variants)
+        if (!site.versions.empty() && v.versions == site.versions) variant = &v;
+    auto has_reason = [&](const ChainVariant& v) {
+        return std::find(v.reasons.begin(), v.reasons.end(), reason) != v.reasons.end();
+    };
+    if (!reason.empty() && !variant->reasons.empty() && !has_reason(*variant)) {
+        for (const auto& v : chain->variants) {
+            if (has_reason(v)) {
+                variant = &v;
+                break;
+            }
+        }
+    }
+    view.versions = variant->versions;
+    view.frames = variant->frames;
+    return view;
+}
+
+void add_unique(std::vector<std::string>& list, const std::string& value) {
+    if (!value.empty() && std::find(list.begin(), list.end(), value) == list.end())
+        list.push_back(value);
+}
+
+int stage_rank(const std::string& stage) {
+    const auto& stages = vocabulary::stages;
+    for (size_t i = 0; i < stages.size(); ++i)
+        if (stages[i] == stage) return static_cast<int>(i);
+    return static_cast<int>(stages.size());
+}
+
+// Smaller is more significant: registry problems before look-alikes, findings placed on a chain
+// before bare error strings, then by stage along the run's life.
+std::tuple<int, int, int> significance(const Finding& f) {
+    int placed = !f.site_rule.empty() && !f.cause_rule.empty() ? 0 : !f.site_rule.empty() ? 1 : 2;
+    return {f.lookalike ? 1 : 0, placed, stage_rank(f.stage)};
+}
+
+}  // namespace
+
+Finding make_finding(const FailureRecord& record, const MessageMatch& match, const Catalog& catalog) {
+    Finding f;
+    const Rule* site = match.site ? match.site->rule : nullptr;
+    const Rule* cause = match.cause ? match.cause->rule : nullptr;
+    std::map<std::string, std::string> captures;
+    if (match.site) captures = match.site->captures;
+    if (match.cause)
+        for (const auto& [k, v] : match.cause->captures) captures.emplace(k, v);
+
+    f.site_rule = site ? site->id : "";
+    f.cause_rule = cause ? cause->id : "";
+    f.pattern = site && cause ? site->id + "/" + cause->id : site ? site->id : cause->id;
+    f.component = site ? site->component : "unknown";
+    f.stage = site ? site->stage : "unknown";
+    f.problem = cause ? cause->problem : "other";
+    f.lookalike = (site && site->lookalike) || (cause && cause->lookalike);
+    f.tool = site ? site->tool : "";
+    if (f.tool.empty()) f.tool = capture(captures, "tool");
+
+    f.url = capture(captures, "url");
+    f.image = capture(captures, "image");
+    f.host = capture(captures, "host");
+    f.step = capture(captures, "step");
+    if (f.step.rfind("step-", 0) == 0) f.step = f.step.substr(5);
+    if (f.step.empty()) f.step = record.step;
+    if (f.image.empty()) {
+        for (const auto& s : record.steps)
+            if (s.name == f.step && !f.step.empty()) f.image = s.image;
+    }
+    f.registry = capture(captures, "registry");
+    if (f.registry.empty() && !f.image.empty()) f.registry = registry_of_image(f.image);
+    if (f.registry.empty() && !f.url.empty()) f.registry = registry_of_url(f.url);
+
+    f.object = record.object;
+    f.parent = record.parent;
+    if (f.object.empty() && !capture(captures, "taskrun").empty()) {
+        f.object.kind = "TaskRun";
+        f.object.name = capture(captures, "taskrun");
+    }
+    if (f.object.namespace_.empty()) f.object.namespace_ = capture(captures, "namespace");
+    for (const auto& s : record.steps)
+        if (s.needs_entrypoint_lookup()) f.lookup_steps.push_back(s.name);
+
+    if (site) f.chain = chain_view(*site, record.reason, catalog);
+
+    std::vector<std::pair<std::string, std::string>> values(captures.begin(), captures.end());
+    values.emplace_back("registry", f.registry.empty() ? "the registry" : f.registry);
+    values.emplace_back("step", f.step);
+    values.emplace_back("image", f.image);
+    std::vector<std::string> parts;
+    for (const Rule* r : {site, cause}) {
+        if (!r) continue;
+        add_unique(parts, render_explanation(r->explanation, values));
+        for (const auto& ref : r->references) add_unique(f.references, ref);
+    }
+    f.explanation = parts.empty() ? "" : parts.front();
+    for (size_t i = 1; i < parts.size(); ++i) f.explanation += "\n\n" + parts[i];
+    f.title = site && cause ? cause->title + " — " + site->title : site ? site->title : cause->title;
+
+    const RuleMatch& key = match.cause ? *match.cause : *match.site;
+    f.evidence.text = record.message;
+    f.evidence.key_begin = key.begin;
+    f.evidence.key_end = key.end;
+    f.evidence.origin = record.origin;
+    add_unique(f.seen_in, record.origin);
+    f.fixes = plan_fixes(f, catalog);
+    return f;
+}
+
+Report diagnose(const InputBatch& batch, const Matcher& matcher, const Catalog& catalog) {
+    Report report;
+    report.source = batch.source;
+    report.messages_read = batch.records.size();
+    report.notes = batch.notes;
+    std::map<std::string, size_t> by_key;
+    for (const auto& record : batch.records) {
+        MessageMatch m = matcher.match(record.message);
+        if (m.empty()) continue;
+        Finding f = make_finding(record, m, catalog);
+        std::string key = f.object.kind + "/" + f.object.namespace_ + "/" + f.object.name + "|" +
+                          f.pattern + "|" + f.registry + "|" + f.step;
+        auto [it, inserted] = by_key.emplace(key, report.findings.size());
+        if (inserted) {
+            report.findings.push_back(std::move(f));
+        } else {
+            add_unique(report.findings[it->second].seen_in, record.origin);
+        }
+    }
+    std::stable_sort(report.findings.begin(), report.findings.end(),
+                     [](const Finding& a, const Finding& b) { return significance(a) < significance(b); });
+    if (!report.findings.empty())
+        report.status = ReportStatus::problems_found;
+    else if (batch.runs > 0 && batch.failed_runs == 0)
+        report.status = ReportStatus::no_problems;
+    else
+        report.status = ReportStatus::unrecognized;
+    return report;
+}
+
+}  // namespace certdoctor

@@ -1,0 +1,30 @@
+// Diagnosis: failure records and their matches -> findings with chain, explanation, evidence and
+// fixes; duplicates merged; the most significant first. Probes (later) feed in here too.
+#pragma once
+
+#include <vector>
+
+#include "match/catalog.h"
+#include "match/matcher.h"
+#include "model/record.h"
+#include "model/report.h"
+
+namespace certdoctor {
+
+// What an input source read: its records, and how many runs it saw and how many had failed, so
+// that "nothing recognised" can be told from "nothing wrong".
+struct InputBatch {
+    std::string source;
+    std::vector<FailureRecord> records;
+    size_t runs = 0;         // TaskRuns/PipelineRuns read (0 for plain text)
+    size_t failed_runs = 0;  // of those, how many had failed or were failing
+    std::vector<std::string> notes;
+};
+
+// One finding for one record's match. Exposed for the catalog's example runner.
+Finding make_finding(const FailureRecord& record, const MessageMatch& match, const Catalog& catalog);
+
+// Matches every record and builds the report.
+Report diagnose(const InputBatch& batch, const Matcher& matcher, const Catalog& catalog);
+
+}  // namespace certdoctor

@@ -1,0 +1,34 @@
+// Fix plans: which of the catalog's fixes answer a finding, in order, with their Mustache
+// templates filled in from the finding. Values are shell-quoted in commands and YAML-quoted in
+// manifests, so no name from a message can change the meaning of a printed command.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "match/catalog.h"
+#include "model/report.h"
+
+namespace certdoctor {
+
+// The default namespace of a Tekton Pipelines installation.
+inline constexpr const char* kTektonNamespace = "tekton-pipelines";
+
+// True when `fix` answers `finding` (by stage and problem; registry fixes never answer a
+// look-alike).
+bool fix_applies(const FixRule& fix, const Finding& finding);
+
+// The fixes for `finding`, ordered by their `order`, rendered.
+std::vector<FixView> plan_fixes(const Finding& finding, const Catalog& catalog);
+
+// Renders one fix for `finding`. Throws Error when a template is broken.
+FixView render_fix(const FixRule& fix, const Finding& finding);
+
+// Checks that the templates of `fix` parse; returns an error text or "".
+std::string check_fix_templates(const FixRule& fix);
+
+// Renders a rule's explanation template over `values`; returns the template's error as text.
+std::string render_explanation(const std::string& tmpl,
+                               const std::vector<std::pair<std::string, std::string>>& values);
+
+}  // namespace certdoctor

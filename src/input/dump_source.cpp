@@ -1,0 +1,243 @@
+#include "input/dump_source.h"
+
+#include <yaml-cpp/yaml.h>
+
+#include <map>
+#include <set>
+
+#include "input/normalise.h"
+#include "util/error.h"
+#include "util/text.h"
+
+namespace certdoctor {
+
+namespace {
+
+YAML::Node field(const YAML::Node& node, const char* key) {
+    if (!node || !node.IsMap()) return YAML::Node(YAML::NodeType::Undefined);
+    return node[key];
+}
+
+std::string str(const YAML::Node& node, const char* key) {
+    YAML::Node v = field(node, key);
+    return v && v.IsScalar() ? v.as<std::string>() : std::string();
+}
+
+bool non_empty(const YAML::Node& node, const char* key) {
+    YAML::Node v = field(node, key);
+    if (!v) return false;
+    if (v.IsSequence()) return v.size() > 0;
+    if (v.IsScalar()) return !v.as<std::string>().empty();
+    return false;
+}
+
+// Reasons of an Unknown Succeeded condition that mean "still fine so far".
+bool benign_unknown_reason(const std::string& reason) {
+    static const std::set<std::string> benign = {"",        "Running", "Started",
+                                                 "Pending", "ResolvingTaskRef",
+                                                 "ResolvingPipelineRef"};
+    return benign.count(reason) > 0;
+}
+
+class DumpReader {
+public:
+    explicit DumpReader(std::string source) { batch_.source = std::move(source); }
+
+    void read_document(const YAML::Node& doc) {
+        if (!doc || !doc.IsMap()) return;
+        std::string kind = str(doc, "kind");
+        YAML::Node items = field(doc, "items");
+        if (items && items.IsSequence()) {
+            for (const auto& item : items) read_document(item);
+            return;
+        }
+        if (kind == "TaskRun") read_taskrun(doc, {}, "");
+        else if (kind == "PipelineRun") read_pipelinerun(doc);
+        else if (kind == "Event") read_event(doc);
+        else if (!kind.empty()) skipped_kinds_.insert(kind);
+    }
+
+    InputBatch finish() {
+        for (const auto& [name, pr] : missing_children_) {
+            if (seen_taskruns_.count(name)) continue;
+            batch_.notes.push_back("PipelineRun " + pr + " names TaskRun " + name +
+                                   ", which is not in the input; add it with: kubectl get taskrun " +
+                                   shell_quote(name) + " -o yaml");
+        }
+        for (const auto& kind : skipped_kinds_)
+            batch_.notes.push_back("skipped objects of kind " + kind);
+        return std::move(batch_);
+    }
+
+    bool found_anything() const { return batch_.runs > 0 || events_ > 0; }
+    const std::set<std::string>& skipped_kinds() const { return skipped_kinds_; }
+
+private:
+    InputBatch batch_;
+    std::set<std::string> skipped_kinds_;
+    std::set<std::string> seen_taskruns_;
+    std::map<std::string, std::string> missing_children_;  // child TaskRun -> PipelineRun
+    size_t events_ = 0;
+
+    static ObjectRef ref_of(const YAML::Node& doc, const char* kind) {
+        YAML::Node meta = field(doc, "metadata");
+        return {kind, str(meta, "namespace"), str(meta, "name")};
+    }
+
+    void add(const FailureRecord& base, const std::string& message, const std::string& origin,
+             const std::string& reason, const std::string& step = "") {
+        if (trim(message).empty()) return;
+        FailureRecord r = base;
+        r.message = normalise_message(message);
+        r.origin = origin;
+        r.reason = reason;
+        if (!step.empty()) r.step = step;
+        batch_.records.push_back(std::move(r));
+    }
+
+    static std::vector<StepSpec> read_steps(const YAML::Node& task_spec) {
+        std::vector<StepSpec> steps;
+        YAML::Node list = field(task_spec, "steps");
+        if (!list || !list.IsSequence()) return steps;
+        for (const auto& s : list) {
+            StepSpec step;
+            step.name = str(s, "name");
+            step.image = str(s, "image");
+            step.has_command = non_empty(s, "command");
+            step.has_script = non_empty(s, "script");
+            step.has_args = non_empty(s, "args");
+            steps.push_back(std::move(step));
+        }
+        return steps;
+    }
+
+    // Reads the Succeeded condition; returns true when it says the run failed or is failing.
+    bool read_conditions(const YAML::Node& status, const FailureRecord& base, const std::string& prefix) {
+        bool failed = false;
+        YAML::Node conditions = field(status, "conditions");
+        if (!conditions || !conditions.IsSequence()) return false;
+        for (const auto& c : conditions) {
+            std::string type = str(c, "type"), state = str(c, "status"), reason = str(c, "reason");
+            if (type != "Succeeded") continue;
+            bool failing = state == "False" || (state == "Unknown" && !benign_unknown_reason(reason));
+            failed = failed || failing;
+            if (failing || state == "Unknown")
+                add(base, str(c, "message"), prefix + "conditions[Succeeded]", reason);
+        }
+        return failed;
+    }
+
+    void read_container_states(const YAML::Node& status, const FailureRecord& base,
+                               const std::string& prefix, const char* list_key) {
+        YAML::Node list = field(status, list_key);
+        if (!list || !list.IsSequence()) return;
+        for (const auto& s : list) {
+            std::string name = str(s, "name");
+            for (const char* state : {"waiting", "terminated"}) {
+                YAML::Node st = field(s, state);
+                if (!st) continue;
+                std::string reason = str(st, "reason");
+                if (reason == "Completed") continue;
+                add(base, str(st, "message"),
+                    prefix + list_key + "[" + name + "]." + state, reason, name);
+            }
+        }
+    }
+
+    bool read_taskrun_status(const YAML::Node& status, const FailureRecord& base,
+                             const std::string& prefix) {
+        bool failed = read_conditions(status, base, prefix);
+        read_container_states(status, base, prefix, "steps");
+        read_container_states(status, base, prefix, "sidecars");
+        YAML::Node retries = field(status, "retriesStatus");
+        if (retries && retries.IsSequence()) {
+            for (size_t i = 0; i < retries.size(); ++i) {
+                std::string p = prefix + "retriesStatus[" + std::to_string(i) + "].";
+                failed = read_taskrun_status(retries[i], base, p) || failed;
+            }
+        }
+        return failed;
+    }
+
+    void read_taskrun(const YAML::Node& doc, const ObjectRef& parent, const std::string& prefix) {
+        FailureRecord base;
+        base.object = ref_of(doc, "TaskRun");
+        base.parent = parent;
+        if (base.parent.empty()) {
+            std::string pr = str(field(field(doc, "metadata"), "labels"), "tekton.dev/pipelineRun");
+            if (!pr.empty()) base.parent = {"PipelineRun", base.object.namespace_, pr};
+        }
+        seen_taskruns_.insert(base.object.name);
+        YAML::Node status = field(doc, "status");
+        base.steps = read_steps(field(status, "taskSpec"));
+        if (base.steps.empty()) base.steps = read_steps(field(field(doc, "spec"), "taskSpec"));
+        ++batch_.runs;
+        if (read_taskrun_status(status, base, prefix + "status.")) ++batch_.failed_runs;
+    }
+
+    void read_pipelinerun(const YAML::Node& doc) {
+        FailureRecord base;
+        base.object = ref_of(doc, "PipelineRun");
+        YAML::Node status = field(doc, "status");
+        ++batch_.runs;
+        if (read_conditions(status, base, "status.")) ++batch_.failed_runs;
+        // v1beta1 embeds the child runs' status.
+        YAML::Node children = field(status, "taskRuns");
+        if (children && children.IsMap()) {
+            for (const auto& kv : children) {
+                YAML::Node child;
+                child["metadata"]["name"] = kv.first.as<std::string>();
+                child["metadata"]["namespace"] = base.object.namespace_;
+                child["status"] = field(kv.second, "status");
+                read_taskrun(child, base.object, "pipelinerun.status.taskRuns[" + kv.first.as<std::string>() + "].");
+            }
+        }
+        // v1 only names them; they may be given alongside in the same input.
+        YAML::Node refs = field(status, "childReferences");
+        if (refs && refs.IsSequence()) {
+            for (const auto& r : refs)
+                if (str(r, "kind") == "TaskRun" || str(r, "kind").empty())
+                    missing_children_[str(r, "name")] = base.object.namespace_ + "/" + base.object.name;
+        }
+    }
+
+    void read_event(const YAML::Node& doc) {
+        ++events_;
+        YAML::Node involved = field(doc, "involvedObject");
+        FailureRecord base;
+        base.object = {str(involved, "kind"), str(involved, "namespace"), str(involved, "name")};
+        std::string field_path = str(involved, "fieldPath");  // spec.containers{step-build}
+        size_t open = field_path.find('{');
+        if (open != std::string::npos && field_path.back() == '}') {
+            std::string container = field_path.substr(open + 1, field_path.size() - open - 2);
+            if (container.rfind("step-", 0) == 0) base.step = container.substr(5);
+        }
+        add(base, str(doc, "message"), "events[" + str(doc, "reason") + "]", str(doc, "reason"));
+    }
+};
+
+}  // namespace
+
+InputBatch read_dump(std::string_view text, const std::string& source) {
+    if (text.find('\0') != std::string_view::npos)
+        throw input_error(source + ": binary data, not a YAML or JSON dump");
+    DumpReader reader(source);
+    std::vector<YAML::Node> docs;
+    try {
+        docs = YAML::LoadAll(std::string(text));
+    } catch (const YAML::Exception& e) {
+        throw input_error(source + ":" + std::to_string(e.mark.line + 1) + ":" +
+                          std::to_string(e.mark.column + 1) + ": not valid YAML or JSON: " + e.msg);
+    }
+    for (const auto& doc : docs) reader.read_document(doc);
+    if (!reader.found_anything()) {
+        std::string kinds;
+        for (const auto& k : reader.skipped_kinds()) kinds += (kinds.empty() ? "" : ", ") + k;
+        throw input_error(source + ": no TaskRun, PipelineRun or Event found" +
+                          (kinds.empty() ? std::string() : " (found: " + kinds + ")") +
+                          "; dump one with: kubectl get taskrun NAME -o yaml");
+    }
+    return reader.finish();
+}
+
+}  // namespace certdoctor

@@ -1,0 +1,18 @@
+// Dumped runs (`diagnose -f`): TaskRuns and PipelineRuns as `kubectl get -o yaml|json` writes
+// them (v1 and v1beta1), Lists of them, several YAML documents, and Events alongside. Reads every
+// place a failure can sit: conditions, retriesStatus, step and sidecar states, the child runs of a
+// PipelineRun; and which steps make the controller look their image up.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "diagnose/diagnose.h"
+
+namespace certdoctor {
+
+// Throws Error (exit 3) naming the source and line when the text is not YAML/JSON or holds no
+// TaskRun, PipelineRun or Event.
+InputBatch read_dump(std::string_view text, const std::string& source);
+
+}  // namespace certdoctor

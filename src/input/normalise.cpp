@@ -1,0 +1,295 @@
+#include "input/normalise.h"
+
+#include <nlohmann/json.hpp>
+#include <re2/re2.h>
+
+#include <cctype>
+
+#include "util/text.h"
+
+namespace certdoctor {
+
+namespace {
+
+void append_utf8(std::string& out, unsigned cp) {
+    if (cp < 0x80) {
+        out += static_cast<char>(cp);
+    } else if (cp < 0x800) {
+        out += static_cast<char>(0xc0 | (cp >> 6));
+        out += static_cast<char>(0x80 | (cp & 0x3f));
+    } else if (cp < 0x10000) {
+        out += static_cast<char>(0xe0 | (cp >> 12));
+        out += static_cast<char>(0x80 | ((cp >> 6) & 0x3f));
+        out += static_cast<char>(0x80 | (cp & 0x3f));
+    } else {
+        out += static_cast<char>(0xf0 | (cp >> 18));
+        out += static_cast<char>(0x80 | ((cp >> 12) & 0x3f));
+        out += static_cast<char>(0x80 | ((cp >> 6) & 0x3f));
+        out += static_cast<char>(0x80 | (cp & 0x3f));
+    }
+}
+
+bool is_hex(char c) { return std::isxdigit(static_cast<unsigned char>(c)) != 0; }
+
+// One pass of backslash escapes as JSON and Go's %q write them. Newlines and tabs inside one
+// message become spaces: the message stays one line.
+std::string unescape_once(std::string_view s) {
+    std::string out;
+    out.reserve(s.size());
+    for (size_t i = 0; i < s.size(); ++i) {
+        char c = s[i];
+        if (c != '\\' || i + 1 >= s.size()) {
+            out += c;
+            continue;
+        }
+        char n = s[i + 1];
+        switch (n) {
+            case 'n': case 't': case 'r': out += ' '; ++i; break;
+            case '"': case '\'': case '/': case '\\': out += n; ++i; break;
+            case 'u':
+                if (i + 5 < s.size() && is_hex(s[i + 2]) &&
+                    is_hex(s[i + 3]) && is_hex(s[i + 4]) && is_hex(s[i + 5])) {
+                    unsigned cp = std::stoul(std::string(s.substr(i + 2, 4)), nullptr, 16);
+                    if (cp < 0x20) cp = ' ';
+                    append_utf8(out, cp);
+                    i += 5;
+                } else {
+                    out += c;
+                }
+                break;
+            default: out += c;
+        }
+    }
+    return out;
+}
+
+bool has_escapes(std::string_view s) {
+    return s.find("\\\"") != std::string_view::npos || s.find("\\n") != std::string_view::npos ||
+           s.find("\\u00") != std::string_view::npos || s.find("\\\\") != std::string_view::npos;
+}
+
+std::string decode_html_entities(std::string_view s) {
+    static const std::pair<std::string_view, std::string_view> entities[] = {
+        {"&quot;", "\""}, {"&#34;", "\""}, {"&#39;", "'"}, {"&#x27;", "'"}, {"&apos;", "'"},
+        {"&lt;", "<"},    {"&gt;", ">"},   {"&nbsp;", " "}, {"&amp;", "&"}};
+    std::string out;
+    out.reserve(s.size());
+    for (size_t i = 0; i < s.size(); ++i) {
+        bool replaced = false;
+        if (s[i] == '&') {
+            for (auto [from, to] : entities) {
+                if (s.substr(i, from.size()) == from) {
+                    out += to;
+                    i += from.size() - 1;
+                    replaced = true;
+                    break;
+                }
+            }
+        }
+        if (!replaced) out += s[i];
+    }
+    return out;
+}
+
+std::string replace_all(std::string s, std::string_view from, std::string_view to) {
+    size_t pos = 0;
+    while ((pos = s.find(from, pos)) != std::string::npos) {
+        s.replace(pos, from.size(), to);
+        pos += to.size();
+    }
+    return s;
+}
+
+const RE2& ansi_re() {
+    static const RE2 re("\x1b\\[[0-9;?]*[A-Za-z]");
+    return re;
+}
+
+std::string fold_space(std::string_view s) {
+    std::string out;
+    out.reserve(s.size());
+    bool space = false;
+    for (char c : s) {
+        if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
+            space = true;
+        } else {
+            if (space && !out.empty()) out += ' ';
+            space = false;
+            out += c;
+        }
+    }
+    return out;
+}
+
+}  // namespace
+
+std::string normalise_message(std::string_view raw) {
+    std::string s = sanitize_utf8(raw.size() > kMaxMessageBytes ? raw.substr(0, kMaxMessageBytes) : raw);
+    RE2::GlobalReplace(&s, ansi_re(), "");
+    // Escaped twice happens (a JSON log line holding a %q-quoted message): undo up to three times.
+    for (int pass = 0; pass < 3 && has_escapes(s); ++pass) s = unescape_once(s);
+    s = decode_html_entities(s);
+    s = replace_all(s, "\xE2\x80\x9C", "\"");  // “
+    s = replace_all(s, "\xE2\x80\x9D", "\"");  // ”
+    s = replace_all(s, "\xE2\x80\x98", "'");   // ‘
+    s = replace_all(s, "\xE2\x80\x99", "'");   // ’
+    // Links pasted from rendered pages: [text](url) -> text, <https://x> -> https://x.
+    static const RE2 md_link("\\[([^\\]\\n]{1,1000})\\]\\((?:https?://|/)[^)\\s]*\\)");
+    RE2::GlobalReplace(&s, md_link, "\\1");
+    static const RE2 angle_link("<((?:https?|oci|docker)://[^>\\s]*)>");
+    RE2::GlobalReplace(&s, angle_link, "\\1");
+    return fold_space(s);
+}
+
+namespace {
+
+// Prefixes that loggers put before a message: timestamps, klog headers, `kubectl logs --prefix`,
+// `tkn logs` step labels, syslog.
+std::string_view strip_log_prefix(std::string_view line) {
+    static const RE2 prefixes(
+        "^(?:\\s*(?:"
+        "\\[pod/[^\\]]{1,256}\\]\\s*"                                             // kubectl --prefix
+        "|\\[[A-Za-z0-9_.-]{1,128}(?: : [A-Za-z0-9_.-]{1,128})?\\]\\s+"           // tkn: [step] / [task : step]
+        "|\\d{4}-\\d\\d-\\d\\d[T ]\\d\\d:\\d\\d:\\d\\d(?:[.,]\\d+)?(?:Z|[+-]\\d\\d:?\\d\\d)?\\s+"  // RFC 3339
+        "|[IWEF]\\d{4} \\d\\d:\\d\\d:\\d\\d\\.\\d+\\s+\\d+ [\\w./-]+:\\d+\\]\\s+"    // klog
+        "|[A-Z][a-z]{2} [ \\d]\\d \\d\\d:\\d\\d:\\d\\d [\\w.-]+ [\\w./-]+(?:\\[\\d+\\])?:\\s+"  // syslog
+        "|(?:level|lvl)=\\w+\\s+"
+        "))+");
+    re2::StringPiece input(line.data(), line.size());
+    if (RE2::Consume(&input, prefixes)) return std::string_view(input.data(), input.size());
+    return line;
+}
+
+size_t indentation(std::string_view line) {
+    size_t n = 0;
+    while (n < line.size() && (line[n] == ' ' || line[n] == '\t')) ++n;
+    return n;
+}
+
+// A line that starts a new YAML field (`reason: X`, `- name: y`) rather than continuing a folded
+// scalar. Words that open Go error texts ("x509:", "tls:", "Get") are not fields.
+bool starts_yaml_field(std::string_view line) {
+    static const RE2 field("^\\s*(?:- )?([A-Za-z][A-Za-z]*):(?:\\s|$)");
+    std::string key;
+    if (!RE2::PartialMatch(re2::StringPiece(line.data(), line.size()), field, &key)) {
+        return trim(line).rfind("- ", 0) == 0;
+    }
+    static const char* words[] = {"tls", "http", "https", "net", "dial", "remote", "Get", "Head",
+                                  "GET", "HEAD", "Error", "error", "fatal", "Warning", "unable"};
+    for (const char* w : words)
+        if (key == w) return false;
+    return true;
+}
+
+// Reads a zap/logr JSON line. Returns false when `line` is not a JSON object.
+bool read_json_log_line(std::string_view line, TextMessage& out) {
+    std::string_view t = trim(line);
+    if (t.size() < 2 || t.front() != '{' || t.back() != '}') return false;
+    nlohmann::json j = nlohmann::json::parse(t, nullptr, false);
+    if (j.is_discarded() || !j.is_object()) return false;
+    std::string text;
+    for (const char* key : {"msg", "message", "log", "error", "err"}) {
+        auto it = j.find(key);
+        if (it != j.end() && it->is_string()) {
+            std::string value = it->get<std::string>();
+            if (value.empty() || text.find(value) != std::string::npos) continue;
+            text += text.empty() ? value : ": " + value;
+        }
+    }
+    out.text = normalise_message(text);
+    auto key = j.find("knative.dev/key");
+    if (key != j.end() && key->is_string()) {
+        std::string k = key->get<std::string>();
+        size_t slash = k.find('/');
+        out.object.namespace_ = slash == std::string::npos ? "" : k.substr(0, slash);
+        out.object.name = slash == std::string::npos ? k : k.substr(slash + 1);
+        auto kind = j.find("knative.dev/kind");
+        std::string kind_text = kind != j.end() && kind->is_string() ? kind->get<std::string>() : "";
+        out.object.kind = kind_text.find("PipelineRun") != std::string::npos ? "PipelineRun"
+                          : kind_text.find("TaskRun") != std::string::npos   ? "TaskRun"
+                                                                             : "";
+    }
+    return true;
+}
+
+}  // namespace
+
+std::vector<TextMessage> split_messages(std::string_view text) {
+    std::vector<TextMessage> out;
+    std::string current;
+    int current_line = 0;
+    size_t current_indent = 0;
+    bool joins_next_tightly = false;
+    auto flush = [&]() {
+        if (!current.empty()) {
+            std::string normal = normalise_message(current);
+            if (!normal.empty()) out.push_back({std::move(normal), current_line, {}});
+        }
+        current.clear();
+    };
+    std::string stripped;
+    auto lines = split_lines(text);
+    for (size_t i = 0; i < lines.size(); ++i) {
+        std::string_view raw = lines[i];
+        if (raw.find('\x1b') != std::string_view::npos) {
+            stripped.assign(raw);
+            RE2::GlobalReplace(&stripped, ansi_re(), "");
+            raw = stripped;
+        }
+        int number = static_cast<int>(i) + 1;
+        TextMessage structured;
+        if (read_json_log_line(raw, structured)) {
+            flush();
+            structured.line = number;
+            if (!structured.text.empty()) out.push_back(std::move(structured));
+            continue;
+        }
+        std::string_view line = strip_log_prefix(raw);
+        if (trim(line).empty()) {
+            flush();
+            continue;
+        }
+        size_t indent = indentation(line);
+        bool continues = !current.empty() &&
+                         (joins_next_tightly || (indent > current_indent && !starts_yaml_field(line)));
+        if (!continues) {
+            flush();
+            current_line = number;
+            current_indent = indent;
+        }
+        std::string_view body = trim(line);
+        bool ends_with_backslash = !body.empty() && body.back() == '\\' &&
+                                   !(body.size() >= 2 && body[body.size() - 2] == '\\');
+        if (ends_with_backslash) body.remove_suffix(1);
+        if (!current.empty() && !joins_next_tightly) current += ' ';
+        current += body;
+        joins_next_tightly = ends_with_backslash;
+    }
+    flush();
+    return out;
+}
+
+std::string registry_of_url(std::string_view url) {
+    size_t scheme = url.find("://");
+    std::string_view rest = scheme == std::string_view::npos ? url : url.substr(scheme + 3);
+    size_t end = rest.find_first_of("/?#\"' ");
+    rest = rest.substr(0, end);
+    size_t at = rest.rfind('@');
+    if (at != std::string_view::npos) rest = rest.substr(at + 1);
+    return std::string(rest);
+}
+
+std::string registry_of_image(std::string_view image) {
+    std::string_view ref = trim(image);
+    for (std::string_view scheme : {"docker://", "oci://", "https://", "http://"})
+        if (ref.rfind(scheme, 0) == 0) ref.remove_prefix(scheme.size());
+    size_t slash = ref.find('/');
+    if (slash == std::string_view::npos) return "docker.io";
+    std::string_view first = ref.substr(0, slash);
+    if (first.find('.') != std::string_view::npos || first.find(':') != std::string_view::npos ||
+        first == "localhost" || first.find('[') != std::string_view::npos)
+        return std::string(first);
+    return "docker.io";
+}
+
+}  // namespace certdoctor

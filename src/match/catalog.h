@@ -1,0 +1,138 @@
+// The pattern catalog as loaded from patterns/ (embedded at build time) and --patterns-dir.
+//
+// Four kinds of document, one per file, told apart by their `kind:` field:
+//   site     where a failure arises: a wrapper message on one of Tekton's (or a tool's) call
+//            chains, with component, stage and the chain it belongs to;
+//   cause    what failed on the wire: a Go/OpenSSL/registry error string, with the problem;
+//   fix      a remedy: which stages and problems it answers, its commands and manifest
+//            (Mustache templates);
+//   chain    a call chain, frame by frame, per range of Tekton versions;
+// plus one `fragments` document with named regex pieces that rules use as {{name}}.
+// A finding is the best site and the best cause found in one message. patterns/README.md is the
+// schema.
+#pragma once
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "model/report.h"
+
+namespace certdoctor {
+
+struct SourceFile {
+    std::string path;
+    std::string text;
+};
+
+struct Example {
+    std::string text;
+    std::string source;                         // where a real message came from
+    std::string reason;                         // why a no_match example must not match
+    std::map<std::string, std::string> expect;  // fields the finding must have
+    std::vector<std::string> expect_fixes;      // the first fixes, in order
+    int line = 0;
+};
+
+enum class RuleKind { site, cause };
+
+struct Rule {
+    RuleKind kind = RuleKind::site;
+    std::string id;
+    std::string file;
+    int line = 0;
+    std::string title;
+    std::string component;   // site
+    std::string stage;       // site
+    std::string chain;       // site
+    std::string versions;    // site: which variant of the chain
+    std::string tool;        // site: the step tool, for tool-specific fixes
+    std::string problem;     // cause
+    bool standalone = true;  // cause: may stand without a site
+    bool lookalike = false;
+    int priority = 0;
+    std::string regex;         // as written, with {{fragments}}
+    std::string expanded;      // fragments expanded: what RE2 compiles
+    int regex_line = 0;
+    std::string explanation;   // Mustache template over the captures
+    std::vector<std::string> references;
+    std::vector<Example> match_examples;
+    std::vector<Example> no_match_examples;
+};
+
+struct FixContent {
+    std::string description;
+    std::string commands;  // one command per line; lines starting with '#' are comments
+    std::string manifest;
+};
+
+struct FixRule {
+    std::string id;
+    std::string file;
+    int line = 0;
+    std::string title;
+    int order = 100;  // smaller comes first in a fix plan
+    // A fix answers a finding when every non-empty list names it; with all four empty the fix
+    // is never chosen by the planner (the cluster checks pick it).
+    std::vector<std::string> sites;
+    std::vector<std::string> causes;
+    std::vector<std::string> stages;
+    std::vector<std::string> problems;
+    bool registry_fix = false;  // changes how something talks to or trusts a registry
+    bool adds_ca = false;
+    FixContent content;
+    std::map<std::string, FixContent> variants;  // by step tool
+    std::vector<std::string> references;
+};
+
+struct ChainVariant {
+    std::string versions;
+    std::vector<std::string> reasons;  // condition reasons that identify this variant
+    std::vector<ChainFrame> frames;
+};
+
+struct ChainRule {
+    std::string id;
+    std::string file;
+    int line = 0;
+    std::string title;
+    std::vector<ChainVariant> variants;  // newest first
+};
+
+// A problem with one document, reported like a compiler: file:line: message.
+struct CatalogIssue {
+    std::string file;
+    int line = 0;
+    std::string message;
+    std::string to_string() const;
+};
+
+struct Catalog {
+    std::vector<Rule> sites;
+    std::vector<Rule> causes;
+    std::vector<FixRule> fixes;
+    std::vector<ChainRule> chains;
+    std::map<std::string, std::string> fragments;
+
+    const FixRule* fix(const std::string& id) const;
+    const ChainRule* chain(const std::string& id) const;
+    const Rule* rule(const std::string& id) const;
+};
+
+struct LoadResult {
+    Catalog catalog;
+    std::vector<CatalogIssue> issues;  // documents that could not be read are left out
+};
+
+// Parses every file; a later file with the same kind and id replaces an earlier one, so that
+// --patterns-dir can override a built-in rule by id. Never throws on bad documents.
+LoadResult load_catalog(const std::vector<SourceFile>& files);
+
+// The built-in catalog plus every *.yaml below `patterns_dir` (when not empty). Throws Error
+// (exit 3) naming file:line on the first document that cannot be read.
+Catalog load_catalog_or_throw(const std::string& patterns_dir);
+
+// The embedded files, then those below `patterns_dir`, in a stable order.
+std::vector<SourceFile> catalog_sources(const std::string& patterns_dir);
+
+}  // namespace certdoctor

@@ -1,0 +1,149 @@
+#include "match/lint.h"
+
+#include <re2/re2.h>
+
+#include <algorithm>
+#include <set>
+
+#include "fix/fix_plan.h"
+#include "match/matcher.h"
+#include "match/vocabulary.h"
+
+namespace certdoctor {
+
+namespace {
+
+const std::set<std::string> kKnownCaptures = {
+    "registry", "url",  "image",  "step",  "taskrun", "namespace", "task", "host", "tool",
+    "resolver", "valid", "detail", "realm", "pipelinerun", "repo", "ip", "code", "webhook"};
+
+std::string list_of(const std::vector<std::string_view>& words) {
+    std::string out;
+    for (auto w : words) out += (out.empty() ? "" : ", ") + std::string(w);
+    return out;
+}
+
+struct Linter {
+    const Catalog& c;
+    std::vector<CatalogIssue> issues;
+
+    void issue(const std::string& file, int line, const std::string& message) {
+        issues.push_back({file, line, message});
+    }
+
+    void vocabulary_word(const std::string& file, int line, const char* what, const std::string& value,
+                         const std::vector<std::string_view>& words) {
+        if (!vocabulary::contains(words, value))
+            issue(file, line, std::string("unknown ") + what + " '" + value + "' (known: " + list_of(words) + ")");
+    }
+
+    void file_name_is_id(const std::string& file, int line, const std::string& id) {
+        size_t slash = file.find_last_of('/');
+        std::string base = file.substr(slash == std::string::npos ? 0 : slash + 1);
+        size_t dot = base.rfind('.');
+        if (base.substr(0, dot) != id)
+            issue(file, line, "the file name must be the id: '" + id + ".yaml'");
+    }
+
+    void rule(const Rule& r) {
+        file_name_is_id(r.file, r.line, r.id);
+        if (r.kind == RuleKind::site) {
+            vocabulary_word(r.file, r.line, "component", r.component, vocabulary::components);
+            vocabulary_word(r.file, r.line, "stage", r.stage, vocabulary::stages);
+            const ChainRule* chain = c.chain(r.chain);
+            if (!chain) {
+                issue(r.file, r.line, "rule '" + r.id + "': unknown chain '" + r.chain + "'");
+            } else if (!r.versions.empty()) {
+                bool found = false;
+                for (const auto& v : chain->variants) found = found || v.versions == r.versions;
+                if (!found)
+                    issue(r.file, r.line, "rule '" + r.id + "': chain '" + r.chain +
+                                              "' has no variant for versions '" + r.versions + "'");
+            }
+        } else {
+            vocabulary_word(r.file, r.line, "problem", r.problem, vocabulary::problems);
+        }
+        RE2 re(r.expanded, rule_regex_options());
+        if (!re.ok()) {
+            issue(r.file, r.regex_line, "rule '" + r.id + "': regex does not compile: " + re.error());
+        } else {
+            for (const auto& [name, _] : re.NamedCapturingGroups())
+                if (!kKnownCaptures.count(name))
+                    issue(r.file, r.regex_line, "rule '" + r.id + "': unknown capture name '" + name + "'");
+        }
+        if (r.match_examples.empty())
+            issue(r.file, r.line, "rule '" + r.id + "': needs at least one example under examples.match");
+        if (r.no_match_examples.empty())
+            issue(r.file, r.line, "rule '" + r.id + "': needs at least one example under examples.no_match");
+        if (r.explanation.size() < 40)
+            issue(r.file, r.line, "rule '" + r.id + "': the explanation must say what is wrong and why");
+        std::string error = render_explanation(r.explanation, {});
+        if (error.rfind("broken template", 0) == 0) issue(r.file, r.line, "rule '" + r.id + "': " + error);
+    }
+
+    void fix(const FixRule& f) {
+        file_name_is_id(f.file, f.line, f.id);
+        for (const auto& id : f.sites) {
+            const Rule* r = c.rule(id);
+            if (!r || r->kind != RuleKind::site) issue(f.file, f.line, "fix '" + f.id + "': unknown site '" + id + "'");
+        }
+        for (const auto& id : f.causes) {
+            const Rule* r = c.rule(id);
+            if (!r || r->kind != RuleKind::cause) issue(f.file, f.line, "fix '" + f.id + "': unknown cause '" + id + "'");
+        }
+        for (const auto& s : f.stages) vocabulary_word(f.file, f.line, "stage", s, vocabulary::stages);
+        for (const auto& p : f.problems) vocabulary_word(f.file, f.line, "problem", p, vocabulary::problems);
+        if (f.adds_ca)
+            for (const auto& p : f.problems)
+                if (!vocabulary::contains(vocabulary::ca_problems, p))
+                    issue(f.file, f.line, "fix '" + f.id + "' adds a CA, which cannot fix problem '" + p + "'");
+        if (f.id == "add-ca-to-config-registry-cert" || f.id == "set-step-command")
+            for (const auto& s : f.stages)
+                if (!vocabulary::contains(vocabulary::controller_registry_stages, s))
+                    issue(f.file, f.line, "fix '" + f.id + "' only helps where the controller itself "
+                                          "talks to the registry, not at stage '" + s + "'");
+        if (f.registry_fix) {
+            for (const auto& p : f.problems)
+                if (p == "not-found" || p == "other")
+                    issue(f.file, f.line, "registry fix '" + f.id + "' cannot answer problem '" + p + "'");
+            for (const auto& site : c.sites)
+                if (site.lookalike && std::find(f.stages.begin(), f.stages.end(), site.stage) != f.stages.end())
+                    issue(f.file, f.line, "registry fix '" + f.id + "' applies to stage '" + site.stage +
+                                              "' of look-alike site '" + site.id + "'");
+        }
+        std::string error = check_fix_templates(f);
+        if (!error.empty()) issue(f.file, f.line, "fix '" + f.id + "': broken template: " + error);
+        if (f.content.commands.empty() && f.content.manifest.empty() && f.content.description.empty() &&
+            f.variants.empty())
+            issue(f.file, f.line, "fix '" + f.id + "' must say what to do (description, commands or manifest)");
+    }
+
+    void chain(const ChainRule& ch) {
+        file_name_is_id(ch.file, ch.line, ch.id);
+        for (const auto& v : ch.variants) {
+            int failing = 0;
+            for (const auto& fr : v.frames) failing += fr.failed ? 1 : 0;
+            if (failing != 1)
+                issue(ch.file, ch.line, "chain '" + ch.id + "' variant '" + v.versions +
+                                            "' must mark exactly one frame with 'fails: true'");
+        }
+    }
+};
+
+}  // namespace
+
+std::vector<CatalogIssue> lint_catalog(const Catalog& catalog) {
+    Linter l{catalog, {}};
+    for (const auto& r : catalog.sites) l.rule(r);
+    for (const auto& r : catalog.causes) l.rule(r);
+    for (const auto& f : catalog.fixes) l.fix(f);
+    for (const auto& ch : catalog.chains) l.chain(ch);
+    std::set<std::string> ids;
+    for (const auto* list : {&catalog.sites, &catalog.causes})
+        for (const auto& r : *list)
+            if (!ids.insert(r.id).second)
+                l.issue(r.file, r.line, "id '" + r.id + "' is used by both a site and a cause");
+    return l.issues;
+}
+
+}  // namespace certdoctor

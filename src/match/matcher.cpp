@@ -1,0 +1,89 @@
+#include "match/matcher.h"
+
+#include <algorithm>
+
+#include "util/error.h"
+
+namespace certdoctor {
+
+RE2::Options rule_regex_options() {
+    RE2::Options options;
+    options.set_log_errors(false);
+    options.set_max_mem(64 << 20);
+    return options;
+}
+
+Matcher::Matcher(const Catalog& catalog) {
+    set_ = std::make_unique<RE2::Set>(rule_regex_options(), RE2::UNANCHORED);
+    for (const auto* list : {&catalog.sites, &catalog.causes}) {
+        for (const auto& rule : *list) {
+            auto re = std::make_unique<RE2>(rule.expanded, rule_regex_options());
+            std::string error;
+            if (!re->ok() || set_->Add(rule.expanded, &error) < 0) {
+                throw Error(rule.file + ":" + std::to_string(rule.regex_line) + ": rule '" +
+                                rule.id + "': regex does not compile: " + re->error(),
+                            ExitCode::not_understood);
+            }
+            rules_.push_back({&rule, std::move(re)});
+        }
+    }
+    if (!set_->Compile()) throw Error("the pattern catalog is too large to compile into one set");
+}
+
+std::optional<RuleMatch> Matcher::run(const Compiled& c, std::string_view message) const {
+    const RE2& re = *c.re;
+    int groups = re.NumberOfCapturingGroups() + 1;
+    std::vector<re2::StringPiece> pieces(groups);
+    re2::StringPiece text(message.data(), message.size());
+    if (!re.Match(text, 0, text.size(), RE2::UNANCHORED, pieces.data(), groups)) return std::nullopt;
+    RuleMatch m;
+    m.rule = c.rule;
+    m.begin = pieces[0].data() - text.data();
+    m.end = m.begin + pieces[0].size();
+    for (const auto& [name, index] : re.NamedCapturingGroups()) {
+        const auto& piece = pieces[index];
+        if (piece.data() != nullptr && !piece.empty()) m.captures[name] = std::string(piece);
+    }
+    return m;
+}
+
+namespace {
+// True when `a` should be preferred over `b`.
+bool outranks(const RuleMatch& a, const RuleMatch& b) {
+    if (a.rule->lookalike != b.rule->lookalike) return a.rule->lookalike;
+    if (a.rule->priority != b.rule->priority) return a.rule->priority > b.rule->priority;
+    if (a.begin != b.begin) return a.begin < b.begin;
+    return (a.end - a.begin) > (b.end - b.begin);
+}
+}  // namespace
+
+std::vector<RuleMatch> Matcher::all_matches(std::string_view message) const {
+    std::vector<int> hits;
+    std::vector<RuleMatch> out;
+    if (!set_->Match(re2::StringPiece(message.data(), message.size()), &hits)) return out;
+    for (int index : hits)
+        if (auto m = run(rules_[index], message)) out.push_back(std::move(*m));
+    std::stable_sort(out.begin(), out.end(), [](const RuleMatch& a, const RuleMatch& b) {
+        if (a.rule->kind != b.rule->kind) return a.rule->kind == RuleKind::site;
+        return outranks(a, b);
+    });
+    return out;
+}
+
+MessageMatch Matcher::match(std::string_view message) const {
+    MessageMatch result;
+    // all_matches puts sites first, so the site is known before any cause is considered.
+    for (auto& m : all_matches(message)) {
+        bool is_site = m.rule->kind == RuleKind::site;
+        if (!is_site && !result.site && !m.rule->standalone) continue;
+        auto& slot = is_site ? result.site : result.cause;
+        if (!slot) slot = std::move(m);
+    }
+    return result;
+}
+
+bool Matcher::any(std::string_view message) const {
+    return set_->Match(re2::StringPiece(message.data(), message.size()), nullptr);
+}
+
+}  // namespace certdoctor

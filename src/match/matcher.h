@@ -1,0 +1,67 @@
+// Matches one normalised message against the whole catalog in one pass: every site and cause
+// regex is compiled once into an RE2::Set; only the rules the set reports are re-run for their
+// captures. No I/O happens here.
+//
+//   Matcher matcher(catalog);
+//   MessageMatch m = matcher.match("failed to create task run pod ...");
+//   if (m.cause) std::cout << m.cause->rule->problem;
+#pragma once
+
+#include <re2/re2.h>
+#include <re2/set.h>
+
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "match/catalog.h"
+
+namespace certdoctor {
+
+struct RuleMatch {
+    const Rule* rule = nullptr;
+    size_t begin = 0;  // byte range of the whole match in the message
+    size_t end = 0;
+    std::map<std::string, std::string> captures;  // named groups that took part
+};
+
+struct MessageMatch {
+    std::optional<RuleMatch> site;   // where: the best site, by precedence
+    std::optional<RuleMatch> cause;  // what: the best cause, by precedence
+    bool empty() const { return !site && !cause; }
+};
+
+class Matcher {
+public:
+    // Throws Error naming file:line when a rule's regex does not compile.
+    explicit Matcher(const Catalog& catalog);
+
+    // The best site and cause in `message`. Precedence: a look-alike site outranks any other
+    // site; then higher `priority`; then the earlier, then the longer match. A cause that may not
+    // stand alone (timeouts, refused connections...) counts only with a site.
+    MessageMatch match(std::string_view message) const;
+
+    // Every rule whose regex matches, best first within sites and within causes.
+    std::vector<RuleMatch> all_matches(std::string_view message) const;
+
+    // A cheap test with the set alone: does any rule match?
+    bool any(std::string_view message) const;
+
+private:
+    struct Compiled {
+        const Rule* rule;
+        std::unique_ptr<RE2> re;
+    };
+    std::vector<Compiled> rules_;
+    std::unique_ptr<RE2::Set> set_;
+
+    std::optional<RuleMatch> run(const Compiled& c, std::string_view message) const;
+};
+
+// RE2 options shared by the matcher and the linter.
+RE2::Options rule_regex_options();
+
+}  // namespace certdoctor

@@ -1,0 +1,39 @@
+// Failure records: the normalised messages every input source produces (cluster, dumped
+// YAML/JSON, pasted text, logs), with what is known of the object and step they belong to.
+// They are the input of the matcher.
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace certdoctor {
+
+struct ObjectRef {
+    std::string kind;  // TaskRun, PipelineRun, Pod...; empty when unknown
+    std::string namespace_;
+    std::string name;
+    bool empty() const { return kind.empty() && name.empty(); }
+};
+
+// A step as declared in the run's task spec. Only steps with neither `command` nor `script` make
+// the controller look the image's entrypoint up in the registry.
+struct StepSpec {
+    std::string name;
+    std::string image;
+    bool has_command = false;
+    bool has_script = false;
+    bool has_args = false;
+    bool needs_entrypoint_lookup() const { return !has_command && !has_script; }
+};
+
+struct FailureRecord {
+    std::string message;  // already normalised: one logical message, escapes undone
+    std::string origin;   // where it was read: "argument", "stdin:12", "status.conditions[Succeeded]"
+    ObjectRef object;     // the run it belongs to, when known
+    ObjectRef parent;     // the PipelineRun of a child TaskRun
+    std::string reason;   // the condition or container reason, when known
+    std::string step;     // the step it belongs to, when known
+    std::vector<StepSpec> steps;  // the run's steps, when known
+};
+
+}  // namespace certdoctor

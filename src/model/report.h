@@ -1,0 +1,78 @@
+// The finished report: what every renderer reads and nothing after the diagnosis computes.
+// Field names follow the JSON schema in plugin/report.schema.json.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "model/record.h"
+
+namespace certdoctor {
+
+struct ChainFrame {
+    std::string function;
+    std::string file;
+    bool failed = false;  // the frame where the failure happened
+};
+
+struct CallChainView {
+    std::string id;
+    std::string title;
+    std::string versions;  // the Tekton versions this shape of the chain belongs to
+    std::vector<ChainFrame> frames;
+};
+
+struct FixView {
+    std::string id;
+    std::string title;
+    std::string description;
+    std::vector<std::string> commands;
+    std::string manifest;  // YAML, empty when the fix has none
+};
+
+struct Evidence {
+    std::string text;       // the normalised message
+    size_t key_begin = 0;   // the part that names the failure, as a byte range in `text`
+    size_t key_end = 0;
+    std::string origin;     // where the message was read
+};
+
+struct Finding {
+    std::string pattern;       // "<site-id>/<cause-id>", or just one of them
+    std::string site_rule;     // the rule that placed it on a call chain ("" when none did)
+    std::string cause_rule;    // the rule that named the problem ("" when none did)
+    std::string component;
+    std::string stage;
+    std::string problem;
+    bool lookalike = false;    // not a registry problem, though it reads like one
+    std::string registry;      // host or host:port, as in the image reference
+    std::string url;
+    std::string image;
+    std::string step;
+    std::string tool;          // for step tools: kaniko, buildah, docker, skopeo, crane, helm
+    std::string host;          // the name the certificate was checked against, when stated
+    ObjectRef object;
+    ObjectRef parent;
+    CallChainView chain;
+    std::string title;         // one line: what failed, where
+    std::string explanation;
+    Evidence evidence;
+    std::vector<std::string> seen_in;  // every place the same failure was read
+    std::vector<std::string> lookup_steps;  // steps that trigger the entrypoint lookup
+    std::vector<FixView> fixes;
+    std::vector<std::string> references;
+};
+
+enum class ReportStatus { problems_found, no_problems, unrecognized };
+
+struct Report {
+    ReportStatus status = ReportStatus::unrecognized;
+    std::string source;      // what was read: "arguments", "standard input", a file name
+    size_t messages_read = 0;
+    std::vector<Finding> findings;  // most significant first
+    std::vector<std::string> notes;  // what the reader should know about the input
+};
+
+const char* to_string(ReportStatus status);
+
+}  // namespace certdoctor

@@ -1,0 +1,28 @@
+#include "render/render.h"
+#include "util/text.h"
+
+namespace certdoctor {
+
+EvidenceWindow evidence_window(const Evidence& e, size_t context) {
+    const std::string& t = e.text;
+    size_t kb = std::min(e.key_begin, t.size()), ke = std::min(std::max(e.key_end, kb), t.size());
+    EvidenceWindow w;
+    size_t from = kb > context ? kb - context : 0;
+    while (from > 0 && from < t.size() && (static_cast<unsigned char>(t[from]) & 0xc0) == 0x80) --from;
+    size_t to = std::min(t.size(), ke + context);
+    while (to < t.size() && (static_cast<unsigned char>(t[to]) & 0xc0) == 0x80) ++to;
+    w.before = (from > 0 ? "..." : "") + t.substr(from, kb - from);
+    w.key = truncate_utf8(t.substr(kb, ke - kb), 2 * context);
+    w.after = t.substr(ke, to - ke) + (to < t.size() ? "..." : "");
+    return w;
+}
+
+std::string describe_object(const ObjectRef& ref) {
+    if (ref.name.empty()) return {};
+    std::string out = ref.kind.empty() ? std::string("object") : ref.kind;
+    out += " ";
+    if (!ref.namespace_.empty()) out += ref.namespace_ + "/";
+    return out + ref.name;
+}
+
+}  // namespace certdoctor

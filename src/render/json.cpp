@@ -1,0 +1,78 @@
+#include <nlohmann/json.hpp>
+
+#include "render/render.h"
+#include "util/text.h"
+
+namespace certdoctor {
+
+namespace {
+
+nlohmann::json object_json(const ObjectRef& ref) {
+    if (ref.empty()) return nullptr;
+    return {{"kind", ref.kind}, {"namespace", ref.namespace_}, {"name", ref.name}};
+}
+
+nlohmann::json finding_json(const Finding& f) {
+    nlohmann::json frames = nlohmann::json::array();
+    for (const auto& fr : f.chain.frames)
+        frames.push_back({{"function", fr.function}, {"file", fr.file}, {"failed", fr.failed}});
+    nlohmann::json fixes = nlohmann::json::array();
+    for (const auto& fix : f.fixes)
+        fixes.push_back({{"id", fix.id},
+                         {"title", fix.title},
+                         {"description", fix.description},
+                         {"commands", fix.commands},
+                         {"manifest", fix.manifest}});
+    EvidenceWindow w = evidence_window(f.evidence, 4096);
+    return {
+        {"pattern", f.pattern},
+        {"site_rule", f.site_rule},
+        {"cause_rule", f.cause_rule},
+        {"component", f.component},
+        {"stage", f.stage},
+        {"problem", f.problem},
+        {"lookalike", f.lookalike},
+        {"title", f.title},
+        {"registry", f.registry},
+        {"url", f.url},
+        {"image", f.image},
+        {"step", f.step},
+        {"tool", f.tool},
+        {"host", f.host},
+        {"object", object_json(f.object)},
+        {"parent", object_json(f.parent)},
+        {"chain", f.chain.id.empty() ? nlohmann::json(nullptr)
+                                     : nlohmann::json{{"id", f.chain.id},
+                                                      {"title", f.chain.title},
+                                                      {"versions", f.chain.versions},
+                                                      {"frames", frames}}},
+        {"explanation", f.explanation},
+        {"evidence", {{"text", w.before + w.key + w.after},
+                      {"key", w.key},
+                      {"origin", f.evidence.origin},
+                      {"seen_in", f.seen_in}}},
+        {"lookup_steps", f.lookup_steps},
+        {"fixes", fixes},
+        {"references", f.references},
+    };
+}
+
+}  // namespace
+
+std::string render_json(const Report& report) {
+    nlohmann::json findings = nlohmann::json::array();
+    for (const auto& f : report.findings) findings.push_back(finding_json(f));
+    nlohmann::json doc = {
+        {"schema", "tekton-certdoctor/report/v1"},
+        {"status", to_string(report.status)},
+        {"source", report.source},
+        {"messages_read", report.messages_read},
+        {"count", report.findings.size()},
+        {"findings", findings},
+        {"notes", report.notes},
+    };
+    // Inputs are sanitised to UTF-8 on the way in; `replace` keeps a stray byte from aborting.
+    return doc.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
+}
+
+}  // namespace certdoctor

@@ -1,0 +1,85 @@
+#include <sstream>
+
+#include "render/render.h"
+#include "util/text.h"
+
+namespace certdoctor {
+
+namespace {
+
+// Text inside an inline code span: backticks would end it early.
+std::string code(const std::string& s) {
+    std::string fence = s.find('`') == std::string::npos ? "`" : "``";
+    return fence + (fence.size() > 1 ? " " : "") + s + (fence.size() > 1 ? " " : "") + fence;
+}
+
+std::string cell(const std::string& s) {
+    std::string out;
+    for (char c : s) out += c == '|' ? std::string("\\|") : std::string(1, c);
+    return out;
+}
+
+}  // namespace
+
+std::string render_markdown(const Report& report) {
+    std::ostringstream o;
+    o << "## tekton-certdoctor: " << to_string(report.status) << "\n\n";
+    o << "Read " << report.messages_read << " messages from " << code(report.source) << ".\n\n";
+    if (report.status == ReportStatus::unrecognized)
+        o << "No message matches a known registry or TLS failure.\n\n";
+    if (report.status == ReportStatus::no_problems) o << "No run had failed.\n\n";
+    for (size_t i = 0; i < report.findings.size(); ++i) {
+        const auto& f = report.findings[i];
+        o << "### " << (i + 1) << ". " << f.title << (i == 0 && report.findings.size() > 1 ? " (primary)" : "") << "\n\n";
+        o << "| | |\n|---|---|\n";
+        if (!f.object.empty()) o << "| Object | " << cell(describe_object(f.object)) << " |\n";
+        if (!f.parent.empty()) o << "| Parent | " << cell(describe_object(f.parent)) << " |\n";
+        o << "| Component | " << code(f.component) << " |\n| Stage | " << code(f.stage)
+          << " |\n| Problem | " << code(f.problem) << " |\n";
+        if (!f.registry.empty()) o << "| Registry | " << code(f.registry) << " |\n";
+        if (!f.step.empty()) o << "| Step | " << code(f.step) << " |\n";
+        if (!f.image.empty()) o << "| Image | " << code(f.image) << " |\n";
+        o << "| Pattern | " << code(f.pattern) << " |\n\n";
+        if (f.lookalike) o << "> **Not a registry certificate problem.** No registry fix applies.\n\n";
+        if (!f.chain.frames.empty()) {
+            o << "**Call chain** (" << f.chain.title << ", Tekton " << f.chain.versions << "):\n\n";
+            for (const auto& fr : f.chain.frames)
+                o << "1. " << (fr.failed ? "**" : "") << code(fr.function) << " " << fr.file
+                  << (fr.failed ? " ← failed here**" : "") << "\n";
+            o << "\n";
+        }
+        o << "**Why.** " << f.explanation << "\n\n";
+        EvidenceWindow w = evidence_window(f.evidence);
+        o << "**Evidence** (" << join(f.seen_in, ", ") << "):\n\n```text\n" << w.before << w.key << w.after
+          << "\n```\n\nKey part: " << code(w.key) << "\n\n";
+        if (!f.fixes.empty()) {
+            o << "**Fixes, in order:**\n\n";
+            for (size_t k = 0; k < f.fixes.size(); ++k) {
+                const auto& fix = f.fixes[k];
+                o << (k + 1) << ". **" << fix.title << "** (" << code(fix.id) << ")";
+                if (!fix.description.empty()) o << " " << fix.description;
+                o << "\n";
+                if (!fix.manifest.empty()) o << "\n   ```yaml\n" << [&] {
+                        std::string m;
+                        for (auto l : split_lines(fix.manifest)) m += "   " + std::string(l) + "\n";
+                        return m;
+                    }() << "   ```\n";
+                if (!fix.commands.empty()) {
+                    o << "\n   ```sh\n";
+                    for (const auto& c : fix.commands) o << "   " << c << "\n";
+                    o << "   ```\n";
+                }
+                o << "\n";
+            }
+        }
+        if (!f.references.empty()) {
+            o << "**References:**\n\n";
+            for (const auto& r : f.references) o << "- " << r << "\n";
+            o << "\n";
+        }
+    }
+    for (const auto& n : report.notes) o << "> Note: " << n << "\n";
+    return o.str();
+}
+
+}  // namespace certdoctor

@@ -1,0 +1,26 @@
+// Renderers: a finished Report as text (terminal), JSON (stable, see plugin/report.schema.json)
+// or Markdown (tickets). They only read the report; nothing here computes a diagnosis.
+#pragma once
+
+#include <string>
+
+#include "model/report.h"
+
+namespace certdoctor {
+
+enum class Color { on, off };
+
+std::string render_text(const Report& report, Color color);
+std::string render_json(const Report& report);
+std::string render_markdown(const Report& report);
+
+// The evidence with the key part marked, cut to a readable window around it.
+struct EvidenceWindow {
+    std::string before, key, after;
+};
+EvidenceWindow evidence_window(const Evidence& e, size_t context = 240);
+
+// "TaskRun default/x", "" when unknown.
+std::string describe_object(const ObjectRef& ref);
+
+}  // namespace certdoctor

@@ -1,0 +1,141 @@
+#include <sstream>
+
+#include "render/render.h"
+#include "util/text.h"
+
+namespace certdoctor {
+
+namespace {
+
+struct Style {
+    bool on;
+    std::string wrap(const char* code, const std::string& s) const {
+        return on ? std::string("\x1b[") + code + "m" + s + "\x1b[0m" : s;
+    }
+    std::string bold(const std::string& s) const { return wrap("1", s); }
+    std::string red(const std::string& s) const { return wrap("1;31", s); }
+    std::string green(const std::string& s) const { return wrap("1;32", s); }
+    std::string yellow(const std::string& s) const { return wrap("1;33", s); }
+    std::string dim(const std::string& s) const { return wrap("2", s); }
+};
+
+// Word-wraps `text` at `width` columns, each line indented by `indent`; keeps paragraph breaks.
+std::string wrap_text(const std::string& text, size_t indent, size_t width = 96) {
+    std::string out, pad(indent, ' ');
+    for (auto para : split_lines(text)) {
+        std::string line;
+        std::istringstream words{std::string(para)};
+        std::string word;
+        bool any = false;
+        while (words >> word) {
+            any = true;
+            if (!line.empty() && line.size() + 1 + word.size() > width - indent) {
+                out += pad + line + "\n";
+                line.clear();
+            }
+            line += (line.empty() ? "" : " ") + word;
+        }
+        if (!line.empty()) out += pad + line + "\n";
+        if (!any) out += "\n";
+    }
+    return out;
+}
+
+void render_finding(std::ostringstream& o, const Finding& f, const Style& s) {
+    std::string where;
+    if (!f.object.empty()) where += describe_object(f.object);
+    if (!f.parent.empty()) where += " (in " + describe_object(f.parent) + ")";
+    if (!f.step.empty()) where += (where.empty() ? "" : " · ") + std::string("step ") + f.step;
+    if (!f.image.empty()) where += (where.empty() ? "" : " · ") + std::string("image ") + f.image;
+    if (!where.empty()) o << "  " << where << "\n";
+    o << "  " << s.dim("component ") << f.component << s.dim(" · stage ") << f.stage
+      << s.dim(" · problem ") << f.problem;
+    if (!f.registry.empty()) o << s.dim(" · registry ") << f.registry;
+    o << "\n";
+    if (f.lookalike)
+        o << "  " << s.yellow("Not a registry certificate problem") << ": no registry fix applies.\n";
+
+    if (!f.chain.frames.empty()) {
+        o << "\n" << s.bold("Call chain") << " " << s.dim("(" + f.chain.title + ", Tekton " + f.chain.versions + ")") << "\n";
+        size_t width = 0;
+        for (const auto& fr : f.chain.frames) width = std::max(width, fr.function.size());
+        for (const auto& fr : f.chain.frames) {
+            std::string fn = fr.function + std::string(width - fr.function.size(), ' ');
+            if (fr.failed)
+                o << "  " << s.red("x " + fn) << "  " << s.dim(fr.file) << "  " << s.red("<- failed here") << "\n";
+            else
+                o << "    " << fn << "  " << s.dim(fr.file) << "\n";
+        }
+    }
+
+    o << "\n" << s.bold("Why") << "\n" << wrap_text(f.explanation, 2);
+
+    EvidenceWindow w = evidence_window(f.evidence);
+    o << "\n" << s.bold("Evidence") << " " << s.dim("(" + join(f.seen_in, ", ") + ")") << "\n";
+    o << wrap_text(w.before + (s.on ? s.red(w.key) : ">>" + w.key + "<<") + w.after, 2);
+
+    if (!f.fixes.empty()) {
+        o << "\n" << s.bold("Fixes, in order") << "\n";
+        for (size_t i = 0; i < f.fixes.size(); ++i) {
+            const auto& fix = f.fixes[i];
+            o << "  " << (i + 1) << ". " << s.bold(fix.title) << " " << s.dim("[" + fix.id + "]") << "\n";
+            if (!fix.description.empty()) o << wrap_text(fix.description, 5);
+            if (!fix.manifest.empty()) {
+                o << "\n";
+                for (auto line : split_lines(fix.manifest)) o << "       " << line << "\n";
+            }
+            if (!fix.commands.empty()) {
+                o << "\n";
+                for (const auto& c : fix.commands) {
+                    if (c.rfind("#", 0) == 0)
+                        o << "     " << s.dim(c) << "\n";
+                    else
+                        o << "     $ " << c << "\n";
+                }
+            }
+            o << "\n";
+        }
+    }
+    if (!f.references.empty()) {
+        o << s.bold("References") << "\n";
+        for (const auto& r : f.references) o << "  - " << r << "\n";
+    }
+}
+
+}  // namespace
+
+std::string render_text(const Report& report, Color color) {
+    Style s{color == Color::on};
+    std::ostringstream o;
+    const auto& findings = report.findings;
+    switch (report.status) {
+        case ReportStatus::no_problems:
+            o << s.green("No problems found") << ": " << report.messages_read
+              << " messages read from " << report.source << "; no run had failed.\n";
+            break;
+        case ReportStatus::unrecognized:
+            o << s.yellow("Not recognised") << ": none of the " << report.messages_read
+              << " messages read from " << report.source
+              << " matches a known registry or TLS failure.\n"
+              << "  Pass the whole message (or the run's YAML with 'diagnose -f'), or see\n"
+              << "  'kubectl tekton-certdoctor patterns list' for what is recognised.\n";
+            break;
+        case ReportStatus::problems_found:
+            for (size_t i = 0; i < findings.size(); ++i) {
+                const auto& f = findings[i];
+                if (i) o << "\n" << std::string(72, '-') << "\n\n";
+                std::string label = findings.size() == 1
+                                        ? std::string("PROBLEM")
+                                        : "PROBLEM " + std::to_string(i + 1) + " of " +
+                                              std::to_string(findings.size());
+                if (i == 0 && findings.size() > 1) label += " (primary)";
+                o << (f.lookalike ? s.yellow(label) : s.red(label)) << "  " << s.bold(f.title) << "\n";
+                render_finding(o, f, s);
+            }
+            break;
+    }
+    for (const auto& n : report.notes) o << s.dim("note: ") << n << "\n";
+    return o.str();
+}
+
+}  // namespace certdoctor

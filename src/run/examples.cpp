@@ -1,0 +1,86 @@
+// Runs every example of every rule through the engine: a `match` example must be decided by its
+// rule (as the site or as the cause) and give the fields it expects; a `no_match` example must
+// not match the rule's regex at all.
+#include <re2/re2.h>
+
+#include "diagnose/diagnose.h"
+#include "input/normalise.h"
+#include "run/run.h"
+#include "util/text.h"
+
+namespace certdoctor {
+
+namespace {
+
+std::string field_of(const Finding& f, const std::string& key, bool& known) {
+    known = true;
+    if (key == "component") return f.component;
+    if (key == "stage") return f.stage;
+    if (key == "problem") return f.problem;
+    if (key == "registry") return f.registry;
+    if (key == "url") return f.url;
+    if (key == "image") return f.image;
+    if (key == "step") return f.step;
+    if (key == "tool") return f.tool;
+    if (key == "host") return f.host;
+    if (key == "site") return f.site_rule;
+    if (key == "cause") return f.cause_rule;
+    if (key == "taskrun") return f.object.name;
+    if (key == "namespace") return f.object.namespace_;
+    if (key == "lookalike") return f.lookalike ? "true" : "false";
+    if (key == "chain") return f.chain.id;
+    if (key == "versions") return f.chain.versions;
+    known = false;
+    return {};
+}
+
+std::string check_match(const Engine& engine, const Rule& rule, const Example& ex) {
+    FailureRecord record;
+    record.message = normalise_message(ex.text);
+    record.origin = "example";
+    MessageMatch m = engine.matcher().match(record.message);
+    const auto& slot = rule.kind == RuleKind::site ? m.site : m.cause;
+    if (!slot) return "nothing matched as " + std::string(rule.kind == RuleKind::site ? "site" : "cause");
+    if (slot->rule != &rule && slot->rule->id != rule.id)
+        return "decided by rule '" + slot->rule->id + "' instead";
+    Finding f = make_finding(record, m, engine.catalog());
+    std::string failures;
+    for (const auto& [key, want] : ex.expect) {
+        bool known = false;
+        std::string got = field_of(f, key, known);
+        if (!known) failures += "; unknown expect key '" + key + "'";
+        else if (got != want) failures += "; " + key + ": want '" + want + "', got '" + got + "'";
+    }
+    if (!ex.expect_fixes.empty()) {
+        std::vector<std::string> got;
+        for (const auto& fix : f.fixes) got.push_back(fix.id);
+        bool prefix = got.size() >= ex.expect_fixes.size() &&
+                      std::equal(ex.expect_fixes.begin(), ex.expect_fixes.end(), got.begin());
+        if (!prefix)
+            failures += "; fixes: want [" + join(ex.expect_fixes, ", ") + "] first, got [" + join(got, ", ") + "]";
+    }
+    return failures.empty() ? failures : failures.substr(2);
+}
+
+}  // namespace
+
+std::vector<ExampleResult> run_examples(const Engine& engine) {
+    std::vector<ExampleResult> results;
+    const Catalog& c = engine.catalog();
+    for (const auto* list : {&c.sites, &c.causes}) {
+        for (const auto& rule : *list) {
+            for (const auto& ex : rule.match_examples)
+                results.push_back({rule.file, ex.line, rule.id, check_match(engine, rule, ex)});
+            RE2 re(rule.expanded, rule_regex_options());
+            for (const auto& ex : rule.no_match_examples) {
+                std::string text = normalise_message(ex.text);
+                bool matched = re.ok() && RE2::PartialMatch(text, re);
+                results.push_back({rule.file, ex.line, rule.id,
+                                   matched ? "matches, but must not: " + ex.reason : ""});
+            }
+        }
+    }
+    return results;
+}
+
+}  // namespace certdoctor

@@ -1,0 +1,136 @@
+#include "util/text.h"
+
+#include <cctype>
+
+namespace certdoctor {
+
+std::string_view trim(std::string_view s) {
+    size_t b = 0, e = s.size();
+    while (b < e && std::isspace(static_cast<unsigned char>(s[b]))) ++b;
+    while (e > b && std::isspace(static_cast<unsigned char>(s[e - 1]))) --e;
+    return s.substr(b, e - b);
+}
+
+std::vector<std::string_view> split_lines(std::string_view s) {
+    std::vector<std::string_view> lines;
+    size_t start = 0;
+    while (start <= s.size()) {
+        size_t nl = s.find('\n', start);
+        if (nl == std::string_view::npos) {
+            if (start < s.size()) lines.push_back(s.substr(start));
+            break;
+        }
+        std::string_view line = s.substr(start, nl - start);
+        if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+        lines.push_back(line);
+        start = nl + 1;
+    }
+    return lines;
+}
+
+bool starts_with_icase(std::string_view s, std::string_view prefix) {
+    if (s.size() < prefix.size()) return false;
+    for (size_t i = 0; i < prefix.size(); ++i) {
+        if (std::tolower(static_cast<unsigned char>(s[i])) !=
+            std::tolower(static_cast<unsigned char>(prefix[i])))
+            return false;
+    }
+    return true;
+}
+
+std::string join(const std::vector<std::string>& parts, std::string_view separator) {
+    std::string out;
+    for (size_t i = 0; i < parts.size(); ++i) {
+        if (i) out += separator;
+        out += parts[i];
+    }
+    return out;
+}
+
+std::string shell_quote(std::string_view s) {
+    std::string out = "'";
+    for (char c : s) {
+        if (c == '\'')
+            out += "'\\''";
+        else
+            out += c;
+    }
+    out += "'";
+    return out;
+}
+
+namespace {
+bool plain_yaml_safe(std::string_view s) {
+    if (s.empty()) return false;
+    static const std::string_view reserved[] = {"true", "false", "yes", "no", "on",  "off",
+                                                "null", "~",     "y",   "n",  "True", "False"};
+    for (auto r : reserved)
+        if (s == r) return false;
+    bool all_digits = true;
+    for (char c : s) {
+        unsigned char u = static_cast<unsigned char>(c);
+        if (!(std::isalnum(u) || c == '-' || c == '.' || c == '_' || c == '/' || c == '@'))
+            return false;
+        if (!std::isdigit(u) && c != '.') all_digits = false;
+    }
+    return !all_digits && s.front() != '-' && s.front() != '.';
+}
+}  // namespace
+
+std::string yaml_scalar(std::string_view s) {
+    if (plain_yaml_safe(s)) return std::string(s);
+    std::string out = "\"";
+    for (char c : s) {
+        switch (c) {
+            case '"': out += "\\\""; break;
+            case '\\': out += "\\\\"; break;
+            case '\n': out += "\\n"; break;
+            case '\t': out += "\\t"; break;
+            default: out += c;
+        }
+    }
+    out += "\"";
+    return out;
+}
+
+std::string sanitize_utf8(std::string_view s) {
+    static const char replacement[] = "\xEF\xBF\xBD";
+    std::string out;
+    out.reserve(s.size());
+    size_t i = 0;
+    while (i < s.size()) {
+        unsigned char c = static_cast<unsigned char>(s[i]);
+        if (c < 0x80) {
+            if (c < 0x20 && c != '\n' && c != '\t' && c != '\r')
+                out += replacement;
+            else if (c == 0x7f)
+                out += replacement;
+            else
+                out += static_cast<char>(c);
+            ++i;
+            continue;
+        }
+        size_t len = (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xe ? 3 : (c >> 3) == 0x1e ? 4 : 0;
+        bool ok = len != 0 && i + len <= s.size();
+        for (size_t k = 1; ok && k < len; ++k)
+            ok = (static_cast<unsigned char>(s[i + k]) & 0xc0) == 0x80;
+        if (ok && len == 2 && c < 0xc2) ok = false;  // overlong
+        if (ok) {
+            out.append(s.substr(i, len));
+            i += len;
+        } else {
+            out += replacement;
+            ++i;
+        }
+    }
+    return out;
+}
+
+std::string truncate_utf8(std::string_view s, size_t max_bytes) {
+    if (s.size() <= max_bytes) return std::string(s);
+    size_t cut = max_bytes > 3 ? max_bytes - 3 : 0;
+    while (cut > 0 && (static_cast<unsigned char>(s[cut]) & 0xc0) == 0x80) --cut;
+    return std::string(s.substr(0, cut)) + "...";
+}
+
+}  // namespace certdoctor

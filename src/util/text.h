@@ -1,0 +1,30 @@
+// String helpers that know nothing about Tekton: trimming, splitting, quoting for shells and
+// YAML, and UTF-8 repair.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace certdoctor {
+
+std::string_view trim(std::string_view s);
+std::vector<std::string_view> split_lines(std::string_view s);
+bool starts_with_icase(std::string_view s, std::string_view prefix);
+std::string join(const std::vector<std::string>& parts, std::string_view separator);
+
+// A POSIX shell word that stands for exactly `s`: always single-quoted, so that every name in a
+// printed command is quoted the same way.
+std::string shell_quote(std::string_view s);
+
+// `s` as a YAML scalar: plain when that reads back unchanged, double-quoted otherwise.
+std::string yaml_scalar(std::string_view s);
+
+// Replaces bytes that are not valid UTF-8, and control characters other than tab and newline,
+// with U+FFFD, so that binary junk in an input never reaches a terminal or a JSON document raw.
+std::string sanitize_utf8(std::string_view s);
+
+// Shortens `s` to at most `max_bytes` on a UTF-8 boundary, marking the cut with "...".
+std::string truncate_utf8(std::string_view s, size_t max_bytes);
+
+}  // namespace certdoctor

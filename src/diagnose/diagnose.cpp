@@ -105,7 +105,7 @@ Finding make_finding(const FailureRecord& record, const MessageMatch& match, con
     }
     if (f.object.namespace_.empty()) f.object.namespace_ = capture(captures, "namespace");
     for (const auto& s : record.steps)
-        if (s.needs_entrypoint_lookup()) f.lookup_steps.push_back(s.name);
+        if (s.needs_entrypoint_lookup()) f.lookup_steps.push_back(s);
 
     if (site) f.chain = chain_view(*site, record.reason, catalog);
 

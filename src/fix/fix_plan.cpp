@@ -34,27 +34,30 @@ mustache::data template_data(const Finding& f) {
     d.set("registry", registry);
     d.set("registry_host", host);
     d.set("registry_port", port);
+    d.set("registry_address", host + ":" + port);
     d.set("url", or_placeholder(f.url, ("https://" + registry + "/v2/").c_str()));
     d.set("image", or_placeholder(f.image, "IMAGE"));
     d.set("checked_name", or_placeholder(f.host, host.c_str()));
     d.set("tekton_namespace", kTektonNamespace);
     d.set("namespace", or_placeholder(f.object.namespace_, "NAMESPACE"));
-    d.set("run_kind", or_placeholder(f.object.kind, "TaskRun"));
-    d.set("run_name", or_placeholder(f.object.name, "RUN-NAME"));
+    // A child TaskRun is re-run through its PipelineRun.
+    const ObjectRef& run = f.parent.empty() ? f.object : f.parent;
+    std::string kind = run.kind == "PipelineRun" ? "PipelineRun" : "TaskRun";
+    d.set("run_kind", kind);
+    d.set("run_resource", kind == "PipelineRun" ? "pipelinerun" : "taskrun");
+    d.set("run_name", or_placeholder(run.name, "RUN-NAME"));
     d.set("tool", f.tool);
     d.set("problem", f.problem);
     d.set("offline", true);
     mustache::data steps{mustache::data::type::list};
-    for (const auto& name : f.lookup_steps) {
+    auto add_step = [&](const std::string& name, const std::string& image) {
         mustache::data step;
-        step.set("name", name);
+        step.set("name", name.empty() ? std::string("STEP") : name);
+        step.set("image", image.empty() ? or_placeholder(f.image, "IMAGE") : image);
         steps.push_back(step);
-    }
-    if (f.lookup_steps.empty() && !f.step.empty()) {
-        mustache::data step;
-        step.set("name", f.step);
-        steps.push_back(step);
-    }
+    };
+    for (const auto& s : f.lookup_steps) add_step(s.name, s.image);
+    if (f.lookup_steps.empty() && !f.step.empty()) add_step(f.step, f.image);
     d.set("steps", steps);
     d.set("has_steps", !f.lookup_steps.empty() || !f.step.empty());
     return d;
@@ -100,7 +103,9 @@ FixView render_fix(const FixRule& fix, const Finding& finding) {
         auto t = trim(line);
         if (!t.empty()) view.commands.emplace_back(t);
     }
-    view.manifest = render(content->manifest, data, yaml_scalar, where);
+    // Section tags ({{#steps}}) leave empty lines behind; a manifest has none of its own.
+    for (auto line : split_lines(render(content->manifest, data, yaml_scalar, where)))
+        if (!trim(line).empty()) view.manifest += std::string(line) + "\n";
     return view;
 }
 

@@ -166,19 +166,21 @@ size_t indentation(std::string_view line) {
     return n;
 }
 
-// A line that starts a new YAML field (`reason: X`, `- name: y`) rather than continuing a folded
-// scalar. Words that open Go error texts ("x509:", "tls:", "Get") are not fields.
-bool starts_yaml_field(std::string_view line) {
-    static const RE2 field("^\\s*(?:- )?([A-Za-z][A-Za-z]*):(?:\\s|$)");
-    std::string key;
-    if (!RE2::PartialMatch(re2::StringPiece(line.data(), line.size()), field, &key)) {
-        return trim(line).rfind("- ", 0) == 0;
-    }
-    static const char* words[] = {"tls", "http", "https", "net", "dial", "remote", "Get", "Head",
-                                  "GET", "HEAD", "Error", "error", "fatal", "Warning", "unable"};
-    for (const char* w : words)
-        if (key == w) return false;
-    return true;
+// A line that opens a nested block ("status:", "Events:", "message: |") rather than holding a
+// value: lines indented under it are new entries, not its continuation.
+bool opens_block(std::string_view line) {
+    std::string_view t = trim(line);
+    if (!t.empty() && t.back() == ':') return true;
+    static const RE2 block_scalar(":\\s*[|>][-+0-9]*$");
+    return RE2::PartialMatch(re2::StringPiece(t.data(), t.size()), block_scalar);
+}
+
+// The column where a line's content starts: after "- " for a list item, so that the item's
+// sibling fields are not taken for a continuation.
+size_t content_indent(std::string_view line) {
+    size_t n = indentation(line);
+    if (line.substr(n, 2) == "- ") n += 2;
+    return n;
 }
 
 // Reads a zap/logr JSON line. Returns false when `line` is not a JSON object.
@@ -218,7 +220,8 @@ std::vector<TextMessage> split_messages(std::string_view text) {
     std::vector<TextMessage> out;
     std::string current;
     int current_line = 0;
-    size_t current_indent = 0;
+    size_t current_indent = 0;     // content indent of the logical line's first line
+    bool current_opens_block = false;
     bool joins_next_tightly = false;
     auto flush = [&]() {
         if (!current.empty()) {
@@ -249,13 +252,16 @@ std::vector<TextMessage> split_messages(std::string_view text) {
             flush();
             continue;
         }
+        // As in YAML, a line indented deeper than where the current line's content starts
+        // continues it (a folded scalar, or a message wrapped when pasted).
         size_t indent = indentation(line);
         bool continues = !current.empty() &&
-                         (joins_next_tightly || (indent > current_indent && !starts_yaml_field(line)));
+                         (joins_next_tightly || (indent > current_indent && !current_opens_block));
         if (!continues) {
             flush();
             current_line = number;
-            current_indent = indent;
+            current_indent = content_indent(line);
+            current_opens_block = opens_block(line);
         }
         std::string_view body = trim(line);
         bool ends_with_backslash = !body.empty() && body.back() == '\\' &&

@@ -58,7 +58,7 @@ struct Finding {
     std::string explanation;
     Evidence evidence;
     std::vector<std::string> seen_in;  // every place the same failure was read
-    std::vector<std::string> lookup_steps;  // steps that trigger the entrypoint lookup
+    std::vector<StepSpec> lookup_steps;  // steps that trigger the entrypoint lookup
     std::vector<FixView> fixes;
     std::vector<std::string> references;
 };

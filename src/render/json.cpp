@@ -51,7 +51,11 @@ nlohmann::json finding_json(const Finding& f) {
                       {"key", w.key},
                       {"origin", f.evidence.origin},
                       {"seen_in", f.seen_in}}},
-        {"lookup_steps", f.lookup_steps},
+        {"lookup_steps", [&] {
+             nlohmann::json steps = nlohmann::json::array();
+             for (const auto& s : f.lookup_steps) steps.push_back({{"name", s.name}, {"image", s.image}});
+             return steps;
+         }()},
         {"fixes", fixes},
         {"references", f.references},
     };

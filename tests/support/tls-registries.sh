@@ -1,0 +1,148 @@
+#!/usr/bin/env bash
+# Starts Debian's docker-registry on 127.0.0.1 once per TLS fault, with certificates made here by
+# openssl (never checked in: checked-in certificates expire). Source it from a test:
+#
+#   source tests/support/tls-registries.sh
+#   registries_start "$workdir"        # sets REGISTRY_PORT[fault]; registries_stop on exit
+#
+# Faults: good (root -> intermediate -> leaf, full chain served), unknown-ca (same chain, client
+# does not trust the root), self-signed, missing-intermediate (leaf served without its
+# intermediate), wrong-name, expired, not-yet-valid, no-ip-san, cn-only, plain-http.
+# The trusted root for clients is "$workdir/trust/ca.crt" (a --cert-dir for skopeo).
+
+declare -gA REGISTRY_PORT=()
+declare -ga REGISTRY_PIDS=()
+
+_reg_openssl() { openssl "$@" >/dev/null 2>&1 || { echo "tls-registries: openssl $1 failed" >&2; return 1; }; }
+
+# _reg_ca_sign DIR NAME EXTFILE START END: signs NAME.csr with DIR's CA for the given dates.
+_reg_ca_sign() {
+  local dir=$1 issuer=$2 name=$3 ext=$4 start=$5 end=$6
+  mkdir -p "$dir/ca-$issuer"
+  : > "$dir/ca-$issuer/index.txt"
+  [ -f "$dir/ca-$issuer/serial" ] || echo 1000 > "$dir/ca-$issuer/serial"
+  cat > "$dir/ca-$issuer/ca.cnf" <<CNF
+[ ca ]
+default_ca = this
+[ this ]
+dir = $dir/ca-$issuer
+database = \$dir/index.txt
+serial = \$dir/serial
+new_certs_dir = \$dir
+certificate = $dir/$issuer.pem
+private_key = $dir/$issuer.key
+default_md = sha256
+policy = anything
+unique_subject = no
+copy_extensions = none
+[ anything ]
+commonName = supplied
+CNF
+  _reg_openssl ca -batch -config "$dir/ca-$issuer/ca.cnf" -in "$dir/$name.csr" -out "$dir/$name.pem" \
+    -startdate "$start" -enddate "$end" -extfile "$ext" -notext
+}
+
+_reg_make_certs() {
+  local d=$1
+  local now_start ok_end past_start past_end future_start future_end
+  now_start=$(date -u -d '-1 hour' +%Y%m%d%H%M%SZ)
+  ok_end=$(date -u -d '+2 days' +%Y%m%d%H%M%SZ)
+  past_start=$(date -u -d '-3 days' +%Y%m%d%H%M%SZ)
+  past_end=$(date -u -d '-1 day' +%Y%m%d%H%M%SZ)
+  future_start=$(date -u -d '+1 day' +%Y%m%d%H%M%SZ)
+  future_end=$(date -u -d '+3 days' +%Y%m%d%H%M%SZ)
+
+  printf 'basicConstraints=critical,CA:TRUE\nkeyUsage=critical,keyCertSign,cRLSign\nsubjectKeyIdentifier=hash\n' > "$d/ca.ext"
+  printf 'basicConstraints=critical,CA:TRUE,pathlen:0\nkeyUsage=critical,keyCertSign,cRLSign\nsubjectKeyIdentifier=hash\nauthorityKeyIdentifier=keyid\n' > "$d/int.ext"
+  local leaf='basicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature,keyEncipherment\nextendedKeyUsage=serverAuth\n'
+  printf "${leaf}subjectAltName=DNS:localhost,IP:127.0.0.1\n" > "$d/leaf.ext"
+  printf "${leaf}subjectAltName=DNS:wrong.example\n" > "$d/wrong.ext"
+  printf "${leaf}subjectAltName=DNS:localhost\n" > "$d/noip.ext"
+  printf "${leaf}" > "$d/cn.ext"
+
+  _reg_openssl req -x509 -newkey rsa:2048 -nodes -keyout "$d/root.key" -out "$d/root.pem" -days 3 \
+    -subj "/CN=certdoctor test root" -addext basicConstraints=critical,CA:TRUE \
+    -addext keyUsage=critical,keyCertSign,cRLSign || return 1
+  _reg_openssl req -newkey rsa:2048 -nodes -keyout "$d/int.key" -out "$d/int.csr" -subj "/CN=certdoctor test intermediate" || return 1
+  _reg_ca_sign "$d" root int "$d/int.ext" "$now_start" "$ok_end" || return 1
+  local n
+  for n in leaf wrong noip cn expired future; do
+    _reg_openssl req -newkey rsa:2048 -nodes -keyout "$d/$n.key" -out "$d/$n.csr" -subj "/CN=localhost" || return 1
+  done
+  _reg_ca_sign "$d" int leaf "$d/leaf.ext" "$now_start" "$ok_end" || return 1
+  _reg_ca_sign "$d" int wrong "$d/wrong.ext" "$now_start" "$ok_end" || return 1
+  _reg_ca_sign "$d" int noip "$d/noip.ext" "$now_start" "$ok_end" || return 1
+  _reg_ca_sign "$d" int cn "$d/cn.ext" "$now_start" "$ok_end" || return 1
+  _reg_ca_sign "$d" int expired "$d/leaf.ext" "$past_start" "$past_end" || return 1
+  _reg_ca_sign "$d" int future "$d/leaf.ext" "$future_start" "$future_end" || return 1
+  _reg_openssl req -x509 -newkey rsa:2048 -nodes -keyout "$d/self.key" -out "$d/self.pem" -days 2 \
+    -subj "/CN=localhost" -addext "subjectAltName=DNS:localhost,IP:127.0.0.1" || return 1
+
+  # What each registry serves: leaf first, then the intermediates it sends.
+  cat "$d/leaf.pem" "$d/int.pem" > "$d/serve-good.pem"
+  cp "$d/serve-good.pem" "$d/serve-unknown-ca.pem"; cp "$d/leaf.key" "$d/serve-unknown-ca.key"
+  cp "$d/leaf.key" "$d/serve-good.key"
+  cp "$d/leaf.pem" "$d/serve-missing-intermediate.pem"; cp "$d/leaf.key" "$d/serve-missing-intermediate.key"
+  for n in wrong noip cn expired future; do cat "$d/$n.pem" "$d/int.pem" > "$d/serve-$n.pem"; cp "$d/$n.key" "$d/serve-$n.key"; done
+  mv "$d/serve-wrong.pem" "$d/serve-wrong-name.pem"; mv "$d/serve-wrong.key" "$d/serve-wrong-name.key"
+  mv "$d/serve-noip.pem" "$d/serve-no-ip-san.pem"; mv "$d/serve-noip.key" "$d/serve-no-ip-san.key"
+  mv "$d/serve-cn.pem" "$d/serve-cn-only.pem"; mv "$d/serve-cn.key" "$d/serve-cn-only.key"
+  mv "$d/serve-future.pem" "$d/serve-not-yet-valid.pem"; mv "$d/serve-future.key" "$d/serve-not-yet-valid.key"
+  cp "$d/self.pem" "$d/serve-self-signed.pem"; cp "$d/self.key" "$d/serve-self-signed.key"
+
+  mkdir -p "$d/trust" "$d/trust-none"
+  cp "$d/root.pem" "$d/trust/ca.crt"
+}
+
+# _reg_free_port: a port on 127.0.0.1 nothing listens on.
+_reg_free_port() {
+  local p tries=0
+  while [ $tries -lt 50 ]; do
+    p=$(( 20000 + RANDOM % 20000 ))
+    if ! (exec 3<>/dev/tcp/127.0.0.1/$p) 2>/dev/null; then echo $p; return 0; fi
+    tries=$((tries + 1))
+  done
+  return 1
+}
+
+_reg_start_one() {
+  local d=$1 fault=$2 port
+  port=$(_reg_free_port) || return 1
+  mkdir -p "$d/data-$fault"
+  {
+    printf 'version: 0.1\nlog:\n  level: error\nstorage:\n  filesystem:\n    rootdirectory: %s\n' "$d/data-$fault"
+    printf 'http:\n  addr: 127.0.0.1:%s\n' "$port"
+    if [ "$fault" != plain-http ]; then
+      printf '  tls:\n    certificate: %s\n    key: %s\n' "$d/serve-$fault.pem" "$d/serve-$fault.key"
+    fi
+  } > "$d/registry-$fault.yml"
+  docker-registry serve "$d/registry-$fault.yml" > "$d/registry-$fault.log" 2>&1 &
+  REGISTRY_PIDS+=($!)
+  REGISTRY_PORT[$fault]=$port
+}
+
+registries_stop() {
+  local pid
+  for pid in "${REGISTRY_PIDS[@]}"; do kill "$pid" 2>/dev/null; done
+  for pid in "${REGISTRY_PIDS[@]}"; do wait "$pid" 2>/dev/null; done
+  REGISTRY_PIDS=()
+}
+
+# registries_start WORKDIR: makes the certificates and starts one registry per fault; waits (at
+# most 10 s) until every port accepts connections.
+registries_start() {
+  local d=$1 fault tries
+  mkdir -p "$d"
+  _reg_make_certs "$d" || return 1
+  for fault in good unknown-ca self-signed missing-intermediate wrong-name expired not-yet-valid no-ip-san cn-only plain-http; do
+    _reg_start_one "$d" "$fault" || return 1
+  done
+  for fault in "${!REGISTRY_PORT[@]}"; do
+    tries=0
+    until (exec 3<>/dev/tcp/127.0.0.1/${REGISTRY_PORT[$fault]}) 2>/dev/null; do
+      tries=$((tries + 1))
+      if [ $tries -gt 100 ]; then echo "tls-registries: $fault registry did not start" >&2; cat "$d/registry-$fault.log" >&2; return 1; fi
+      sleep 0.1
+    done
+  done
+}

@@ -152,6 +152,25 @@ Report diagnose(const InputBatch& batch, const Matcher& matcher, const Catalog& 
             add_unique(report.findings[it->second].seen_in, record.origin);
         }
     }
+    // A finding placed on a chain without a cause ("Back-off pulling image" with no detail) adds
+    // nothing when the same run has a detailed finding at the same stage (from its events).
+    auto& all = report.findings;
+    for (size_t i = 0; i < all.size();) {
+        bool superseded = false;
+        if (all[i].cause_rule.empty()) {
+            for (auto& other : all) {
+                if (&other == &all[i] || other.cause_rule.empty() || other.stage != all[i].stage) continue;
+                if (other.object.kind != all[i].object.kind || other.object.name != all[i].object.name ||
+                    other.object.namespace_ != all[i].object.namespace_)
+                    continue;
+                for (const auto& o : all[i].seen_in) add_unique(other.seen_in, o);
+                superseded = true;
+                break;
+            }
+        }
+        if (superseded) all.erase(all.begin() + static_cast<long>(i));
+        else ++i;
+    }
     std::stable_sort(report.findings.begin(), report.findings.end(),
                      [](const Finding& a, const Finding& b) { return significance(a) < significance(b); });
     if (!report.findings.empty())

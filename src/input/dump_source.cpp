@@ -1,5 +1,6 @@
 #include "input/dump_source.h"
 
+#include <re2/re2.h>
 #include <yaml-cpp/yaml.h>
 
 #include <map>
@@ -58,6 +59,15 @@ public:
     }
 
     InputBatch finish() {
+        // Events name the pod; the run is what the reader acts on.
+        for (auto& r : batch_.records) {
+            if (r.object.kind != "Pod") continue;
+            auto it = pods_.find(r.object.namespace_ + "/" + r.object.name);
+            if (it == pods_.end()) continue;
+            r.object = it->second.object;
+            r.parent = it->second.parent;
+            r.steps = it->second.steps;
+        }
         for (const auto& [name, pr] : missing_children_) {
             if (seen_taskruns_.count(name)) continue;
             batch_.notes.push_back("PipelineRun " + pr + " names TaskRun " + name +
@@ -78,6 +88,7 @@ private:
     std::set<std::string> seen_taskruns_;
     std::map<std::string, std::string> missing_children_;  // child TaskRun -> PipelineRun
     size_t events_ = 0;
+    std::map<std::string, FailureRecord> pods_;  // "ns/pod" -> the TaskRun that owns the pod
 
     static ObjectRef ref_of(const YAML::Node& doc, const char* kind) {
         YAML::Node meta = field(doc, "metadata");
@@ -171,8 +182,30 @@ private:
         YAML::Node status = field(doc, "status");
         base.steps = read_steps(field(status, "taskSpec"));
         if (base.steps.empty()) base.steps = read_steps(field(field(doc, "spec"), "taskSpec"));
+        std::string pod = str(status, "podName");
+        if (!pod.empty()) pods_[base.object.namespace_ + "/" + pod] = base;
         ++batch_.runs;
         if (read_taskrun_status(status, base, prefix + "status.")) ++batch_.failed_runs;
+        note_failed_step(status, base.object);
+    }
+
+    // A step that failed on its own leaves only "exited with code N" in the status: the error
+    // itself is in the step's log, which is where to look next.
+    void note_failed_step(const YAML::Node& status, const ObjectRef& run) {
+        static const RE2 exited("\"step-([^\"]+)\" exited with code (\\d+)");
+        YAML::Node conditions = field(status, "conditions");
+        if (!conditions || !conditions.IsSequence()) return;
+        for (const auto& c : conditions) {
+            std::string step, code;
+            if (str(c, "status") != "False" || !RE2::PartialMatch(str(c, "message"), exited, &step, &code))
+                continue;
+            std::string pod = str(status, "podName");
+            batch_.notes.push_back(
+                "TaskRun " + run.namespace_ + "/" + run.name + ": step " + step + " exited with code " + code +
+                "; its error is in the step's log: kubectl -n " + shell_quote(run.namespace_) + " logs " +
+                shell_quote(pod.empty() ? run.name + "-pod" : pod) + " -c " + shell_quote("step-" + step) +
+                " | kubectl tekton-certdoctor explain -");
+        }
     }
 
     void read_pipelinerun(const YAML::Node& doc) {

@@ -104,7 +104,8 @@ FixView render_fix(const FixRule& fix, const Finding& finding) {
         if (!t.empty()) view.commands.emplace_back(t);
     }
     // Section tags ({{#steps}}) leave empty lines behind; a manifest has none of its own.
-    for (auto line : split_lines(render(content->manifest, data, yaml_scalar, where)))
+    std::string manifest = render(content->manifest, data, yaml_scalar, where);
+    for (auto line : split_lines(manifest))
         if (!trim(line).empty()) view.manifest += std::string(line) + "\n";
     return view;
 }

@@ -124,8 +124,9 @@ std::string fold_space(std::string_view s) {
 }  // namespace
 
 std::string normalise_message(std::string_view raw) {
-    std::string s = sanitize_utf8(raw.size() > kMaxMessageBytes ? raw.substr(0, kMaxMessageBytes) : raw);
-    RE2::GlobalReplace(&s, ansi_re(), "");
+    std::string s(raw.size() > kMaxMessageBytes ? raw.substr(0, kMaxMessageBytes) : raw);
+    RE2::GlobalReplace(&s, ansi_re(), "");  // before sanitising, which would eat the ESC
+    s = sanitize_utf8(s);
     // Escaped twice happens (a JSON log line holding a %q-quoted message): undo up to three times.
     for (int pass = 0; pass < 3 && has_escapes(s); ++pass) s = unescape_once(s);
     s = decode_html_entities(s);

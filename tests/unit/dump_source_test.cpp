@@ -1,0 +1,132 @@
+#include "input/dump_source.h"
+
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <sstream>
+
+#include "test_engine.h"
+#include "util/error.h"
+
+namespace certdoctor {
+namespace {
+
+std::string sample(const std::string& name) {
+    std::ifstream in(std::string(CERTDOCTOR_SOURCE_DIR) + "/tests/samples/" + name);
+    std::stringstream s;
+    s << in.rdbuf();
+    return s.str();
+}
+
+Report diagnose_sample(const std::string& name) {
+    return diagnose_dump(test::shipped_engine(), sample(name), name);
+}
+
+TEST(DumpSource, ReadsAV1TaskRunAndWhichStepsTriggerTheLookup) {
+    InputBatch b = read_dump(sample("taskrun-unknown-authority.yaml"), "tr.yaml");
+    EXPECT_EQ(b.runs, 1u);
+    EXPECT_EQ(b.failed_runs, 1u);
+    ASSERT_EQ(b.records.size(), 1u);
+    EXPECT_EQ(b.records[0].origin, "status.conditions[Succeeded]");
+    EXPECT_EQ(b.records[0].reason, "PodCreationFailed");
+    ASSERT_EQ(b.records[0].steps.size(), 3u);
+    EXPECT_FALSE(b.records[0].steps[0].needs_entrypoint_lookup());  // script
+    EXPECT_TRUE(b.records[0].steps[1].needs_entrypoint_lookup());   // image and args only
+    EXPECT_FALSE(b.records[0].steps[2].needs_entrypoint_lookup());  // command
+}
+
+TEST(DumpSource, DiagnosesTheDumpedTaskRun) {
+    Report r = diagnose_sample("taskrun-unknown-authority.yaml");
+    ASSERT_EQ(r.findings.size(), 1u);
+    const Finding& f = r.findings[0];
+    EXPECT_EQ(f.stage, "entrypoint-lookup");
+    EXPECT_EQ(f.problem, "unknown-authority");
+    EXPECT_EQ(f.registry, "registry.corp.example:8443");
+    EXPECT_EQ(f.object.name, "build-and-push-r4x8q");
+    ASSERT_EQ(f.lookup_steps.size(), 1u);
+    EXPECT_EQ(f.lookup_steps[0].name, "build");
+    EXPECT_EQ(f.chain.versions, "v0.47 and later");
+}
+
+TEST(DumpSource, ReadsRetriesAndPicksTheChainByReason) {
+    Report r = diagnose_sample("taskrun-v1beta1-retries.json");
+    ASSERT_EQ(r.findings.size(), 1u);
+    EXPECT_EQ(r.findings[0].problem, "no-ip-sans");
+    EXPECT_EQ(r.findings[0].registry, "10.20.30.40:5000");
+    EXPECT_EQ(r.findings[0].seen_in.size(), 2u);  // condition and retriesStatus[0]
+    EXPECT_EQ(r.findings[0].chain.versions, "v0.32 to v0.46");  // CouldntGetTask
+    EXPECT_EQ(r.findings[0].parent.name, "release-42");
+}
+
+TEST(DumpSource, ReadsTheChildrenEmbeddedInAV1beta1PipelineRun) {
+    Report r = diagnose_sample("pipelinerun-v1beta1-two-failures.yaml");
+    ASSERT_EQ(r.findings.size(), 2u);
+    EXPECT_EQ(r.findings[0].object.name, "nightly-7-fetch");
+    EXPECT_EQ(r.findings[0].parent.name, "nightly-7");
+    EXPECT_EQ(r.findings[0].stage, "entrypoint-lookup");
+    EXPECT_EQ(r.findings[1].object.name, "nightly-7-scan");
+    EXPECT_EQ(r.findings[1].stage, "image-pull");
+    EXPECT_EQ(r.findings[1].problem, "hostname-mismatch");
+    EXPECT_EQ(r.findings[1].step, "scan");
+}
+
+TEST(DumpSource, ReadsChildrenAndEventsGivenAlongsideAV1PipelineRun) {
+    Report r = diagnose_sample("pipelinerun-v1-with-children.yaml");
+    ASSERT_EQ(r.findings.size(), 2u);
+    EXPECT_EQ(r.findings[0].stage, "bundle-resolution");
+    EXPECT_EQ(r.findings[1].stage, "image-pull");
+    EXPECT_EQ(r.findings[1].problem, "unknown-authority");      // from the kubelet event
+    EXPECT_EQ(r.findings[1].object.name, "deploy-19-smoke");    // the pod's TaskRun
+    EXPECT_EQ(r.findings[1].registry, "registry.shop.example");
+    EXPECT_TRUE(r.notes.empty());
+}
+
+TEST(DumpSource, ASucceededRunHasNoProblems) {
+    EXPECT_EQ(diagnose_sample("taskrun-succeeded.yaml").status, ReportStatus::no_problems);
+}
+
+TEST(DumpSource, AStepFailureIsUnrecognisedWithAPointerToTheLog) {
+    Report r = diagnose_sample("taskrun-step-failed.yaml");
+    EXPECT_EQ(r.status, ReportStatus::unrecognized);
+    ASSERT_EQ(r.notes.size(), 1u);
+    EXPECT_NE(r.notes[0].find("logs 'image-build-5-pod' -c 'step-build-and-push'"), std::string::npos);
+}
+
+TEST(DumpSource, NotesChildrenThatAreMissing) {
+    std::string pr = sample("pipelinerun-v1-with-children.yaml");
+    pr = pr.substr(0, pr.find("---"));
+    InputBatch b = read_dump(pr, "pr.yaml");
+    ASSERT_EQ(b.notes.size(), 2u);
+    EXPECT_NE(b.notes[0].find("kubectl get taskrun 'deploy-19-build' -o yaml"), std::string::npos);
+}
+
+TEST(DumpSource, MalformedYamlNamesTheLine) {
+    try {
+        read_dump("kind: TaskRun\nmetadata:\n  name: [x\n", "bad.yaml");
+        FAIL() << "no error";
+    } catch (const Error& e) {
+        EXPECT_EQ(e.code(), ExitCode::not_understood);
+        EXPECT_EQ(std::string(e.what()).rfind("bad.yaml:", 0), 0u) << e.what();
+        EXPECT_NE(std::string(e.what()).find("not valid YAML or JSON"), std::string::npos);
+    }
+}
+
+TEST(DumpSource, RejectsBinaryAndObjectsThatAreNotRuns) {
+    EXPECT_THROW(read_dump(std::string("\x7f" "ELF\0\0\x01", 7), "bin"), Error);
+    try {
+        read_dump("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\n", "cm.yaml");
+        FAIL() << "no error";
+    } catch (const Error& e) {
+        EXPECT_NE(std::string(e.what()).find("no TaskRun, PipelineRun or Event found (found: ConfigMap)"), std::string::npos);
+    }
+}
+
+TEST(DumpSource, SurvivesOddlyShapedObjects) {
+    // Fields of the wrong type are ignored, not fatal.
+    InputBatch b = read_dump("kind: TaskRun\nmetadata: 3\nstatus:\n  conditions: {a: b}\n  steps: x\n", "odd.yaml");
+    EXPECT_EQ(b.runs, 1u);
+    EXPECT_TRUE(b.records.empty());
+}
+
+}  // namespace
+}  // namespace certdoctor

@@ -1,0 +1,71 @@
+#include "match/lint.h"
+
+#include <gtest/gtest.h>
+
+namespace certdoctor {
+namespace {
+
+std::vector<std::string> messages(const std::vector<CatalogIssue>& issues) {
+    std::vector<std::string> out;
+    for (const auto& i : issues) out.push_back(i.to_string());
+    return out;
+}
+
+bool any_contains(const std::vector<CatalogIssue>& issues, const std::string& needle) {
+    for (const auto& i : issues)
+        if (i.message.find(needle) != std::string::npos) return true;
+    return false;
+}
+
+TEST(Lint, TheShippedCatalogIsClean) {
+    LoadResult r = load_catalog(catalog_sources(""));
+    auto issues = lint_catalog(r.catalog);
+    EXPECT_TRUE(issues.empty()) << ::testing::PrintToString(messages(issues));
+}
+
+TEST(Lint, RejectsAddingACaForAHostnameMismatch) {
+    LoadResult r = load_catalog(catalog_sources(""));
+    for (auto& f : r.catalog.fixes)
+        if (f.id == "trust-ca-on-nodes") f.problems.push_back("hostname-mismatch");
+    EXPECT_TRUE(any_contains(lint_catalog(r.catalog), "adds a CA, which cannot fix problem 'hostname-mismatch'"));
+}
+
+TEST(Lint, RejectsConfigRegistryCertOutsideTheController) {
+    LoadResult r = load_catalog(catalog_sources(""));
+    for (auto& f : r.catalog.fixes)
+        if (f.id == "add-ca-to-config-registry-cert") f.stages.push_back("image-pull");
+    EXPECT_TRUE(any_contains(lint_catalog(r.catalog), "not at stage 'image-pull'"));
+}
+
+TEST(Lint, RejectsARegistryFixOnALookalikeStage) {
+    LoadResult r = load_catalog(catalog_sources(""));
+    for (auto& f : r.catalog.fixes)
+        if (f.id == "reissue-registry-certificate") f.stages.push_back("admission-webhook");
+    EXPECT_TRUE(any_contains(lint_catalog(r.catalog), "of look-alike site 'admission-webhook'"));
+}
+
+TEST(Lint, RejectsUnknownVocabularyBadRegexesAndUnknownCaptures) {
+    LoadResult r = load_catalog(catalog_sources(""));
+    r.catalog.sites.front().stage = "build";
+    r.catalog.causes.front().expanded = "x509: (unclosed";
+    r.catalog.causes.back().expanded = "(?P<colour>x509)";
+    auto issues = lint_catalog(r.catalog);
+    EXPECT_TRUE(any_contains(issues, "unknown stage 'build' (known: entrypoint-lookup"));
+    EXPECT_TRUE(any_contains(issues, "regex does not compile"));
+    EXPECT_TRUE(any_contains(issues, "unknown capture name 'colour'"));
+}
+
+TEST(Lint, RequiresTheFileNameToBeTheId) {
+    LoadResult r = load_catalog(catalog_sources(""));
+    r.catalog.causes.front().file = "patterns/causes/renamed.yaml";
+    EXPECT_TRUE(any_contains(lint_catalog(r.catalog), "the file name must be the id"));
+}
+
+TEST(Lint, RequiresExactlyOneFailingFramePerChainVariant) {
+    LoadResult r = load_catalog(catalog_sources(""));
+    for (auto& fr : r.catalog.chains.front().variants.front().frames) fr.failed = false;
+    EXPECT_TRUE(any_contains(lint_catalog(r.catalog), "exactly one frame with 'fails: true'"));
+}
+
+}  // namespace
+}  // namespace certdoctor

@@ -1,0 +1,74 @@
+#include "match/matcher.h"
+
+#include <gtest/gtest.h>
+
+#include "test_engine.h"
+
+namespace certdoctor {
+namespace {
+
+const Matcher& matcher() { return test::shipped_engine().matcher(); }
+
+TEST(Matcher, PlacesTheControllerMessageOnTheLookupChain) {
+    auto m = matcher().match(
+        "failed to create task run pod \"task-run\": translating TaskSpec to Pod: Get \"https://registry.private/v2/\": "
+        "tls: failed to verify certificate: x509: certificate signed by unknown authority. Maybe missing or invalid Task default/task");
+    ASSERT_TRUE(m.site && m.cause);
+    EXPECT_EQ(m.site->rule->id, "tekton-entrypoint-lookup");
+    EXPECT_EQ(m.cause->rule->id, "x509-unknown-authority");
+    EXPECT_EQ(m.site->captures.at("taskrun"), "task-run");
+    EXPECT_EQ(m.site->captures.at("namespace"), "default");
+    EXPECT_EQ(m.cause->captures.at("url"), "https://registry.private/v2/");
+}
+
+TEST(Matcher, ASpecificComponentOutranksAGenericX509Rule) {
+    auto m = matcher().match("Error response from daemon: Get \"https://r/v2/\": x509: certificate signed by unknown authority");
+    ASSERT_TRUE(m.site);
+    EXPECT_EQ(m.site->rule->component, "step-tool");
+    auto bare = matcher().match("x509: certificate signed by unknown authority");
+    EXPECT_FALSE(bare.site);
+    ASSERT_TRUE(bare.cause);
+    EXPECT_EQ(bare.cause->rule->problem, "unknown-authority");
+}
+
+TEST(Matcher, ALookalikeOutranksARegistryRule) {
+    // The webhook call happened while the controller tried to create a pod: still the webhook.
+    auto m = matcher().match(
+        "failed to create task run pod \"t\": translating TaskSpec to Pod: Get \"https://r/v2/\": ... Internal error occurred: "
+        "failed calling webhook \"x.example\": failed to call webhook: Post \"https://w.svc:443/\": x509: certificate signed by unknown authority");
+    ASSERT_TRUE(m.site);
+    EXPECT_TRUE(m.site->rule->lookalike);
+    EXPECT_EQ(m.site->rule->stage, "admission-webhook");
+}
+
+TEST(Matcher, TheSha1HintOutranksUnknownAuthority) {
+    auto m = matcher().match(
+        "x509: certificate signed by unknown authority (possibly because of \"x509: cannot verify signature: insecure algorithm "
+        "SHA1-RSA\" while trying to verify candidate authority certificate \"CA\")");
+    ASSERT_TRUE(m.cause);
+    EXPECT_EQ(m.cause->rule->problem, "insecure-signature");
+}
+
+TEST(Matcher, TheLastMaybeAnchorsTheTaskName) {
+    auto m = matcher().match(
+        "failed to create task run pod \"t\": translating TaskSpec to Pod: Get \"https://r/v2/\": x509: certificate has expired or "
+        "is not yet valid: current time 2024-04-09T13:53:47+08:00 is after 2023-09-24T02:50:33Z. Maybe missing or invalid Task ns/build");
+    ASSERT_TRUE(m.site);
+    EXPECT_EQ(m.site->captures.at("namespace"), "ns");
+    EXPECT_EQ(m.site->captures.at("task"), "build");
+}
+
+TEST(Matcher, ACauseThatCannotStandAloneNeedsASite) {
+    EXPECT_TRUE(matcher().match("context deadline exceeded").empty());
+    auto m = matcher().match("translating TaskSpec to Pod: Get \"https://r/v2/\": context deadline exceeded");
+    ASSERT_TRUE(m.cause);
+    EXPECT_EQ(m.cause->rule->problem, "timeout");
+}
+
+TEST(Matcher, OrdinaryTextMatchesNothing) {
+    EXPECT_FALSE(matcher().any("step build completed in 3s; pushed registry.private/app:1"));
+    EXPECT_TRUE(matcher().match("").empty());
+}
+
+}  // namespace
+}  // namespace certdoctor

@@ -1,0 +1,110 @@
+#include "input/normalise.h"
+
+#include <gtest/gtest.h>
+
+namespace certdoctor {
+namespace {
+
+TEST(Normalise, UndoesJsonAndGoEscapes) {
+    EXPECT_EQ(normalise_message(R"(pod \"x\": Get \"https://r/v2/?a=1\u0026b=2\":\nx509: bad)"),
+              R"(pod "x": Get "https://r/v2/?a=1&b=2": x509: bad)");
+}
+
+TEST(Normalise, UndoesEscapesTwiceForJsonInsideJson) {
+    EXPECT_EQ(normalise_message(R"(msg \\\"quoted\\\")"), R"(msg "quoted")");
+}
+
+TEST(Normalise, StripsAnsiColours) {
+    EXPECT_EQ(normalise_message("\x1b[31mx509:\x1b[0m certificate"), "x509: certificate");
+}
+
+TEST(Normalise, TurnsPastedLinksBackIntoText) {
+    EXPECT_EQ(normalise_message(R"x(Get "[https://registry.private/v2/](https://registry.private/v2/)": x509)x"),
+              R"(Get "https://registry.private/v2/": x509)");
+    EXPECT_EQ(normalise_message("Get <https://registry.private/v2/>: x509"), "Get https://registry.private/v2/: x509");
+    EXPECT_EQ(normalise_message("Get &quot;https://r/v2/&quot;: x509 &amp; more"), "Get \"https://r/v2/\": x509 & more");
+    EXPECT_EQ(normalise_message("Get \xE2\x80\x9Chttps://r/v2/\xE2\x80\x9D"), "Get \"https://r/v2/\"");
+}
+
+TEST(Normalise, ReplacesBinaryJunkAndKeepsValidUtf8) {
+    std::string junk = std::string("x509:\x01\xff bad ") + "caf\xC3\xA9";
+    std::string out = normalise_message(junk);
+    EXPECT_EQ(out.find('\x01'), std::string::npos);
+    EXPECT_NE(out.find("caf\xC3\xA9"), std::string::npos);
+    EXPECT_NE(out.find("\xEF\xBF\xBD"), std::string::npos);
+}
+
+TEST(Normalise, CutsHugeMessages) {
+    std::string huge(10 * kMaxMessageBytes, 'a');
+    EXPECT_LE(normalise_message(huge).size(), kMaxMessageBytes);
+}
+
+TEST(SplitMessages, JoinsYamlFoldedLinesButNotSiblingFields) {
+    auto messages = split_messages(
+        "  - lastTransitionTime: \"2026-11-20T09:14:03Z\"\n"
+        "    message: 'failed to create task run pod \"x\": translating TaskSpec\n"
+        "      to Pod: Get \"https://r/v2/\": x509: certificate signed by unknown authority'\n"
+        "    reason: PodCreationFailed\n");
+    ASSERT_EQ(messages.size(), 3u);
+    EXPECT_EQ(messages[1].text,
+              "message: 'failed to create task run pod \"x\": translating TaskSpec to Pod: Get "
+              "\"https://r/v2/\": x509: certificate signed by unknown authority'");
+    EXPECT_EQ(messages[1].line, 2);
+    EXPECT_EQ(messages[2].text, "reason: PodCreationFailed");
+}
+
+TEST(SplitMessages, JoinsAMessageWrappedWhenPasted) {
+    auto messages = split_messages("failed to create task run pod \"t\": translating TaskSpec to Pod: error getting image\n"
+                                   "    manifest: Get https://r/v2/: x509: certificate signed by unknown authority.\n"
+                                   "    Maybe missing or invalid Task default/task\n");
+    ASSERT_EQ(messages.size(), 1u);
+    EXPECT_NE(messages[0].text.find("error getting image manifest: Get"), std::string::npos);
+}
+
+TEST(SplitMessages, KeepsEventTableRowsApart) {
+    auto messages = split_messages("Events:\n"
+                                   "  Type     Reason  Age  From     Message\n"
+                                   "  Warning  Failed  1m   kubelet  Failed to pull image \"a\": x509: one\n"
+                                   "  Warning  Failed  1m   kubelet  Failed to pull image \"b\": x509: two\n");
+    ASSERT_EQ(messages.size(), 4u);
+    EXPECT_NE(messages[3].text.find("\"b\""), std::string::npos);
+}
+
+TEST(SplitMessages, JoinsLinesEndingInABackslash) {
+    auto messages = split_messages("message: \"Get \\\"https://r/v2/\\\": x509: certificate signed by unk\\\n    nown authority\"");
+    ASSERT_EQ(messages.size(), 1u);
+    EXPECT_NE(messages[0].text.find("signed by unknown authority"), std::string::npos);
+}
+
+TEST(SplitMessages, ReadsControllerJsonLogLines) {
+    auto messages = split_messages(
+        R"({"level":"error","ts":"2026-11-20T09:14:03.1Z","logger":"tekton-pipelines-controller","msg":"Failed to create task run pod for taskrun \"b-1\": translating TaskSpec to Pod: Get \"https://r/v2/\": x509: certificate signed by unknown authority","knative.dev/kind":"tekton.dev.TaskRun","knative.dev/key":"ci/b-1"})");
+    ASSERT_EQ(messages.size(), 1u);
+    EXPECT_EQ(messages[0].object.kind, "TaskRun");
+    EXPECT_EQ(messages[0].object.namespace_, "ci");
+    EXPECT_EQ(messages[0].object.name, "b-1");
+    EXPECT_EQ(messages[0].text.rfind("Failed to create task run pod for taskrun \"b-1\"", 0), 0u);
+}
+
+TEST(SplitMessages, DropsTimestampsAndLogPrefixes) {
+    auto messages = split_messages("2026-11-20T09:14:03.123Z error: x509: a\n"
+                                   "[pod/build-pod/step-build] error building image: x509: b\n"
+                                   "E1120 09:14:03.123456    1234 kuberuntime_image.go:53] Failed to pull image \"c\": x509: c\n");
+    ASSERT_EQ(messages.size(), 3u);
+    EXPECT_EQ(messages[0].text, "error: x509: a");
+    EXPECT_EQ(messages[1].text, "error building image: x509: b");
+    EXPECT_EQ(messages[2].text, "Failed to pull image \"c\": x509: c");
+}
+
+TEST(RegistryOf, FollowsDockerReferenceRules) {
+    EXPECT_EQ(registry_of_image("registry.private:5000/team/app:v1"), "registry.private:5000");
+    EXPECT_EQ(registry_of_image("localhost/app"), "localhost");
+    EXPECT_EQ(registry_of_image("library/busybox:1"), "docker.io");
+    EXPECT_EQ(registry_of_image("busybox"), "docker.io");
+    EXPECT_EQ(registry_of_image("docker://10.0.0.5:5000/x@sha256:abc"), "10.0.0.5:5000");
+    EXPECT_EQ(registry_of_url("https://registry.private:8443/v2/"), "registry.private:8443");
+    EXPECT_EQ(registry_of_url("https://user@auth.example/token?x=1"), "auth.example");
+}
+
+}  // namespace
+}  // namespace certdoctor

@@ -17,6 +17,10 @@ EvidenceWindow evidence_window(const Evidence& e, size_t context) {
     return w;
 }
 
+std::string count_of(size_t n, const char* noun) {
+    return std::to_string(n) + " " + noun + (n == 1 ? "" : "s");
+}
+
 std::string describe_object(const ObjectRef& ref) {
     if (ref.name.empty()) return {};
     std::string out = ref.kind.empty() ? std::string("object") : ref.kind;

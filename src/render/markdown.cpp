@@ -24,7 +24,7 @@ std::string cell(const std::string& s) {
 std::string render_markdown(const Report& report) {
     std::ostringstream o;
     o << "## tekton-certdoctor: " << to_string(report.status) << "\n\n";
-    o << "Read " << report.messages_read << " messages from " << code(report.source) << ".\n\n";
+    o << "Read " << count_of(report.messages_read, "message") << " from " << code(report.source) << ".\n\n";
     if (report.status == ReportStatus::unrecognized)
         o << "No message matches a known registry or TLS failure.\n\n";
     if (report.status == ReportStatus::no_problems) o << "No run had failed.\n\n";

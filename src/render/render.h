@@ -20,6 +20,9 @@ struct EvidenceWindow {
 };
 EvidenceWindow evidence_window(const Evidence& e, size_t context = 240);
 
+// "1 message", "3 messages".
+std::string count_of(size_t n, const char* noun);
+
 // "TaskRun default/x", "" when unknown.
 std::string describe_object(const ObjectRef& ref);
 

@@ -110,13 +110,12 @@ std::string render_text(const Report& report, Color color) {
     const auto& findings = report.findings;
     switch (report.status) {
         case ReportStatus::no_problems:
-            o << s.green("No problems found") << ": " << report.messages_read
-              << " messages read from " << report.source << "; no run had failed.\n";
+            o << s.green("No problems found") << ": " << count_of(report.messages_read, "message")
+              << " read from " << report.source << "; no run had failed.\n";
             break;
         case ReportStatus::unrecognized:
-            o << s.yellow("Not recognised") << ": none of the " << report.messages_read
-              << " messages read from " << report.source
-              << " matches a known registry or TLS failure.\n"
+            o << s.yellow("Not recognised") << ": " << count_of(report.messages_read, "message")
+              << " read from " << report.source << ", none matching a known registry or TLS failure.\n"
               << "  Pass the whole message (or the run's YAML with 'diagnose -f'), or see\n"
               << "  'kubectl tekton-certdoctor patterns list' for what is recognised.\n";
             break;

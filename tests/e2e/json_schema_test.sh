@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# Every -o json the binary prints validates against plugin/report.schema.json (JSON Schema
+# 2020-12, checked with Debian's python3-jsonschema).
+# usage: json_schema_test.sh PATH-TO-kubectl-tekton_certdoctor
+set -u
+binary=${1:?usage: json_schema_test.sh BINARY}
+root=$(cd "$(dirname "$0")/../.." && pwd)
+python=/usr/bin/python3
+"$python" -c 'import jsonschema' 2>/dev/null || { echo "SKIP: python3-jsonschema is not installed"; exit 77; }
+
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+n=0
+run() { n=$((n + 1)); timeout 20 "$binary" "$@" -o json > "$work/$n.json" 2>/dev/null; }
+run explain 'failed to create task run pod "task-run": translating TaskSpec to Pod: Get "https://registry.private/v2/": x509: certificate signed by unknown authority. Maybe missing or invalid Task default/task'
+run explain 'all good'
+run explain 'Internal error occurred: failed calling webhook "w.example": failed to call webhook: Post "https://w.svc/": x509: certificate signed by unknown authority'
+for sample in "$root"/tests/samples/*; do run diagnose -f "$sample"; done
+while IFS= read -r text; do run explain "$text"; done < <("$python" -c '
+import sys, yaml
+for name in ("public-reports.yaml", "generated.yaml", "shapes.yaml"):
+    for e in yaml.safe_load(open(sys.argv[1] + "/tests/corpus/" + name)):
+        print(e["text"].replace("\n", " "))' "$root")
+
+"$python" - "$root/plugin/report.schema.json" "$work" <<'PY'
+import json, pathlib, sys
+import jsonschema
+schema = json.load(open(sys.argv[1]))
+jsonschema.Draft202012Validator.check_schema(schema)
+validator = jsonschema.Draft202012Validator(schema)
+passed = failed = 0
+for path in sorted(pathlib.Path(sys.argv[2]).glob("*.json"), key=lambda p: int(p.stem)):
+    errors = list(validator.iter_errors(json.load(open(path))))
+    if errors:
+        failed += 1
+        print(f"FAIL output {path.stem}: {errors[0].json_path}: {errors[0].message}")
+    else:
+        passed += 1
+print(f"json schema: {passed} passed, {failed} failed")
+sys.exit(1 if failed or passed == 0 else 0)
+PY

@@ -57,24 +57,24 @@ std::string get_string(const YAML::Node& map, const char* key, bool required, in
     return node.as<std::string>();
 }
 
-bool get_bool(const YAML::Node& map, const char* key, bool fallback) {
+// An optional scalar field of type T; `expected` says what it must be when it does not convert.
+template <typename T>
+T get_scalar(const YAML::Node& map, const char* key, T fallback, const char* expected) {
     YAML::Node node = map[key];
     if (!node) return fallback;
     try {
-        return node.as<bool>();
+        return node.as<T>();
     } catch (const YAML::Exception&) {
-        throw DocumentError{line_of(node), std::string("field '") + key + "' must be true or false"};
+        throw DocumentError{line_of(node), std::string("field '") + key + "' must be " + expected};
     }
 }
 
+bool get_bool(const YAML::Node& map, const char* key, bool fallback) {
+    return get_scalar(map, key, fallback, "true or false");
+}
+
 int get_int(const YAML::Node& map, const char* key, int fallback) {
-    YAML::Node node = map[key];
-    if (!node) return fallback;
-    try {
-        return node.as<int>();
-    } catch (const YAML::Exception&) {
-        throw DocumentError{line_of(node), std::string("field '") + key + "' must be a whole number"};
-    }
+    return get_scalar(map, key, fallback, "a whole number");
 }
 
 std::vector<std::string> get_list(const YAML::Node& map, const char* key) {

@@ -227,9 +227,10 @@ int main_impl(int argc, char** argv) {
         "Examples:\n"
         "  kubectl get taskrun build-1 -o yaml > tr.yaml && kubectl tekton-certdoctor diagnose -f tr.yaml\n"
         "  kubectl get pipelinerun release-7 -o json | kubectl tekton-certdoctor diagnose -f - -o json\n"
-        "  # A PipelineRun with its child TaskRuns and the pods' events, in one file:\n"
+        "  # A PipelineRun with its child TaskRuns, their pods and the events, in one file:\n"
         "  { kubectl get pipelinerun release-7 -o yaml; echo ---; kubectl get taskruns -l tekton.dev/pipelineRun=release-7 -o yaml;\n"
-        "    echo ---; kubectl get events -o yaml; } | kubectl tekton-certdoctor diagnose -f -\n\n" +
+        "    echo ---; kubectl get pods -l tekton.dev/pipelineRun=release-7 -o yaml; echo ---; kubectl get events -o yaml; } |\n"
+        "    kubectl tekton-certdoctor diagnose -f -\n\n" +
         std::string(kExitCodes));
 
     auto* patterns = app.add_subcommand("patterns", "List, lint and test the pattern catalog");

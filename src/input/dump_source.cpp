@@ -55,6 +55,7 @@ public:
         if (kind == "TaskRun") read_taskrun(doc, {}, "");
         else if (kind == "PipelineRun") read_pipelinerun(doc);
         else if (kind == "Event") read_event(doc);
+        else if (kind == "Pod") read_pod(doc);
         else if (!kind.empty()) skipped_kinds_.insert(kind);
     }
 
@@ -79,7 +80,7 @@ public:
         return std::move(batch_);
     }
 
-    bool found_anything() const { return batch_.runs > 0 || events_ > 0; }
+    bool found_anything() const { return batch_.runs > 0 || pods_and_events_ > 0; }
     const std::set<std::string>& skipped_kinds() const { return skipped_kinds_; }
 
 private:
@@ -87,7 +88,7 @@ private:
     std::set<std::string> skipped_kinds_;
     std::set<std::string> seen_taskruns_;
     std::map<std::string, std::string> missing_children_;  // child TaskRun -> PipelineRun
-    size_t events_ = 0;
+    size_t pods_and_events_ = 0;
     std::map<std::string, FailureRecord> pods_;  // "ns/pod" -> the TaskRun that owns the pod
 
     static ObjectRef ref_of(const YAML::Node& doc, const char* kind) {
@@ -234,8 +235,30 @@ private:
         }
     }
 
+    // A TaskRun's pod, dumped when the node could not pull a step image: its containers' waiting
+    // messages carry the runtime's error (Kubernetes 1.32 and later also in ImagePullBackOff).
+    void read_pod(const YAML::Node& doc) {
+        ++pods_and_events_;
+        FailureRecord base;
+        base.object = ref_of(doc, "Pod");
+        YAML::Node status = field(doc, "status");
+        for (const char* list : {"initContainerStatuses", "containerStatuses"}) {
+            YAML::Node containers = field(status, list);
+            if (!containers || !containers.IsSequence()) continue;
+            for (const auto& c : containers) {
+                std::string name = str(c, "name");
+                std::string step = name.rfind("step-", 0) == 0 ? name.substr(5) : name;
+                for (const char* state : {"waiting", "terminated"}) {
+                    YAML::Node st = field(field(c, "state"), state);
+                    add(base, str(st, "message"), std::string("pod.status.") + list + "[" + name + "]." + state,
+                        str(st, "reason"), step);
+                }
+            }
+        }
+    }
+
     void read_event(const YAML::Node& doc) {
-        ++events_;
+        ++pods_and_events_;
         YAML::Node involved = field(doc, "involvedObject");
         FailureRecord base;
         base.object = {str(involved, "kind"), str(involved, "namespace"), str(involved, "name")};
@@ -266,7 +289,7 @@ InputBatch read_dump(std::string_view text, const std::string& source) {
     if (!reader.found_anything()) {
         std::string kinds;
         for (const auto& k : reader.skipped_kinds()) kinds += (kinds.empty() ? "" : ", ") + k;
-        throw input_error(source + ": no TaskRun, PipelineRun or Event found" +
+        throw input_error(source + ": no TaskRun, PipelineRun, Pod or Event found" +
                           (kinds.empty() ? std::string() : " (found: " + kinds + ")") +
                           "; dump one with: kubectl get taskrun NAME -o yaml");
     }

@@ -1,5 +1,5 @@
 // Dumped runs (`diagnose -f`): TaskRuns and PipelineRuns as `kubectl get -o yaml|json` writes
-// them (v1 and v1beta1), Lists of them, several YAML documents, and Events alongside. Reads every
+// them (v1 and v1beta1), Lists of them, several YAML documents, and Pods and Events alongside. Reads every
 // place a failure can sit: conditions, retriesStatus, step and sidecar states, the child runs of a
 // PipelineRun; and which steps make the controller look their image up.
 #pragma once
@@ -12,7 +12,7 @@
 namespace certdoctor {
 
 // Throws Error (exit 3) naming the source and line when the text is not YAML/JSON or holds no
-// TaskRun, PipelineRun or Event.
+// TaskRun, PipelineRun, Pod or Event.
 InputBatch read_dump(std::string_view text, const std::string& source);
 
 }  // namespace certdoctor

@@ -83,11 +83,17 @@ TEST(Explain, UnrecognisedTextExitsThree) {
     EXPECT_NE(r.out.find("Not recognised"), std::string::npos);
 }
 
-TEST(Explain, NoTextIsAUsageError) {
-    ProcessOptions tty_like;
-    tty_like.close_stdin = false;  // an open, empty pipe: still not a terminal, so it reads stdin
-    ProcessResult r = cli({"explain"}, tty_like);
-    EXPECT_EQ(r.exit_code, 3);  // empty input: nothing recognised
+TEST(Explain, AnEmptyPipeIsNothingRecognised) {
+    ProcessOptions empty_pipe;
+    empty_pipe.close_stdin = false;
+    EXPECT_EQ(cli({"explain"}, empty_pipe).exit_code, 3);
+}
+
+TEST(Explain, NoTextOnATerminalIsAUsageError) {
+    if (!std::filesystem::exists("/usr/bin/script")) GTEST_SKIP() << "no script(1)";
+    ProcessResult r = run_process({"script", "-qec", "'" + kBinary + "' explain; echo \"exit=$?\"", "/dev/null"});
+    EXPECT_NE(r.out.find("explain needs the error text"), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("exit=2"), std::string::npos) << r.out;
 }
 
 TEST(Explain, LookalikesGetNoRegistryFix) {

@@ -81,6 +81,26 @@ TEST(DumpSource, ReadsChildrenAndEventsGivenAlongsideAV1PipelineRun) {
     EXPECT_TRUE(r.notes.empty());
 }
 
+TEST(DumpSource, ReadsAPodsWaitingContainersAndMapsThemToTheTaskRun) {
+    std::string text = sample("pipelinerun-v1-with-children.yaml") +
+                       "\n---\napiVersion: v1\nkind: Pod\nmetadata: {name: deploy-19-smoke-pod, namespace: shop}\n"
+                       "status:\n  containerStatuses:\n  - name: step-smoke\n    state:\n      waiting:\n"
+                       "        reason: ErrImagePull\n"
+                       "        message: 'failed to pull and unpack image \"registry.shop.example/qa/smoke:7\": failed to resolve reference "
+                       "\"registry.shop.example/qa/smoke:7\": failed to do request: Head \"https://registry.shop.example/v2/qa/smoke/manifests/7\": "
+                       "tls: failed to verify certificate: x509: certificate is valid for a.example, not registry.shop.example'\n";
+    Report r = diagnose_dump(test::shipped_engine(), text, "with-pod.yaml");
+    bool found = false;
+    for (const auto& f : r.findings) {
+        if (f.problem != "hostname-mismatch") continue;
+        found = true;
+        EXPECT_EQ(f.object.name, "deploy-19-smoke");
+        EXPECT_EQ(f.step, "smoke");
+        EXPECT_EQ(f.seen_in.front(), "pod.status.containerStatuses[step-smoke].waiting");
+    }
+    EXPECT_TRUE(found);
+}
+
 TEST(DumpSource, ASucceededRunHasNoProblems) {
     EXPECT_EQ(diagnose_sample("taskrun-succeeded.yaml").status, ReportStatus::no_problems);
 }
@@ -117,7 +137,7 @@ TEST(DumpSource, RejectsBinaryAndObjectsThatAreNotRuns) {
         read_dump("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\n", "cm.yaml");
         FAIL() << "no error";
     } catch (const Error& e) {
-        EXPECT_NE(std::string(e.what()).find("no TaskRun, PipelineRun or Event found (found: ConfigMap)"), std::string::npos);
+        EXPECT_NE(std::string(e.what()).find("no TaskRun, PipelineRun, Pod or Event found (found: ConfigMap)"), std::string::npos);
     }
 }
 

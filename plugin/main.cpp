@@ -8,8 +8,12 @@
 #include <cstdlib>
 #include <iostream>
 #include <nlohmann/json.hpp>
+#include <re2/re2.h>
+
+#include <chrono>
 
 #include "match/lint.h"
+#include "probe/probe.h"
 #include "options.h"
 #include "render/render.h"
 #include "run/run.h"
@@ -164,6 +168,33 @@ int run_patterns_test(const Options& o) {
     return failed == 0 ? 0 : static_cast<int>(ExitCode::problem_found);
 }
 
+// "10s", "1500ms", "2m", or a bare number of seconds, as kubectl's --request-timeout.
+std::chrono::milliseconds parse_duration(const std::string& text) {
+    static const RE2 re("(\\d+(?:\\.\\d+)?)(ms|s|m)?");
+    std::string number, unit;
+    if (!RE2::FullMatch(text, re, &number, &unit))
+        throw Error("--timeout " + text + ": not a duration (examples: 10s, 1500ms, 2m)", ExitCode::usage);
+    double value = std::stod(number);
+    double ms = unit == "ms" ? value : unit == "m" ? value * 60000 : value * 1000;
+    if (ms < 1 || ms > 600000) throw Error("--timeout " + text + ": must be between 1ms and 10m", ExitCode::usage);
+    return std::chrono::milliseconds(static_cast<long>(ms));
+}
+
+int run_probe(const Options& o) {
+    ProbeOptions options;
+    options.ca_files = o.ca_files;
+    options.system_roots = !o.no_system_roots;
+    options.server_name = o.server_name;
+    options.timeout = parse_duration(o.timeout);
+    ProbeResult r = probe_registry(parse_probe_target(o.target), options);
+    switch (o.output) {
+        case OutputFormat::json: std::cout << render_probe_json(r); break;
+        case OutputFormat::markdown: std::cout << render_probe_markdown(r); break;
+        case OutputFormat::text: std::cout << render_probe_text(r, use_color(o) ? Color::on : Color::off); break;
+    }
+    return static_cast<int>(r.problem == "ok" ? ExitCode::no_problem : ExitCode::problem_found);
+}
+
 int run_version(const Options& o) {
     if (o.output == OutputFormat::json) {
         std::cout << nlohmann::json{{"version", CERTDOCTOR_VERSION}}.dump() << "\n";
@@ -180,6 +211,7 @@ int dispatch(const Options& o) {
     if (o.command == "patterns lint") return run_patterns_lint(o);
     if (o.command == "patterns test") return run_patterns_test(o);
     if (o.command == "version") return run_version(o);
+    if (o.command == "probe") return run_probe(o);
     throw Error("unknown command", ExitCode::usage);
 }
 
@@ -232,6 +264,25 @@ int main_impl(int argc, char** argv) {
         "    echo ---; kubectl get pods -l tekton.dev/pipelineRun=release-7 -o yaml; echo ---; kubectl get events -o yaml; } |\n"
         "    kubectl tekton-certdoctor diagnose -f -\n\n" +
         std::string(kExitCodes));
+
+    auto* probe = app.add_subcommand("probe", "Check a registry's certificate chain the way the Tekton controller (Go) does");
+    probe->add_option("target", o.target, "host, host:port, https://host[:port]/..., or an image reference")
+        ->required()
+        ->option_text("TARGET");
+    probe->add_option("--ca-file", o.ca_files, "A PEM bundle to trust as well (repeatable): does it make Go's check pass?")
+        ->option_text("FILE");
+    probe->add_flag("--no-system-roots", o.no_system_roots, "Trust only the --ca-file bundles");
+    probe->add_option("--server-name", o.server_name, "The name to send (SNI) and check, instead of the target's host")
+        ->option_text("NAME");
+    probe->add_option("--timeout", o.timeout, "Bound for the whole probe (default 10s)")->option_text("DURATION");
+    probe->footer(
+        "Examples:\n"
+        "  kubectl tekton-certdoctor probe registry.corp.example:8443\n"
+        "  kubectl tekton-certdoctor probe registry.corp.example:8443/team/app:v1 --ca-file corp-root.pem\n"
+        "  # Would exactly what is in config-registry-cert work for the controller?\n"
+        "  kubectl -n tekton-pipelines get configmap config-registry-cert -o jsonpath='{.data.cert}' > cert.pem\n"
+        "  kubectl tekton-certdoctor probe registry.corp.example --ca-file cert.pem -o json\n\n"
+        "Exit codes: 0 Go would accept the registry, 1 a problem was found, 2 usage, 3 a bad --ca-file, 4 the tool failed.");
 
     auto* patterns = app.add_subcommand("patterns", "List, lint and test the pattern catalog");
     patterns->require_subcommand(1);

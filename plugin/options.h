@@ -17,6 +17,11 @@ struct Options {
     std::vector<std::string> text;   // explain: the words given
     std::string filename;            // diagnose -f
     std::string resource;            // diagnose TYPE/NAME
+    std::string target;              // probe
+    std::vector<std::string> ca_files;
+    bool no_system_roots = false;
+    std::string server_name;
+    std::string timeout = "10s";
 };
 
 }  // namespace certdoctor

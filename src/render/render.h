@@ -4,6 +4,7 @@
 
 #include <string>
 
+#include "model/probe_result.h"
 #include "model/report.h"
 
 namespace certdoctor {
@@ -13,6 +14,10 @@ enum class Color { on, off };
 std::string render_text(const Report& report, Color color);
 std::string render_json(const Report& report);
 std::string render_markdown(const Report& report);
+
+std::string render_probe_text(const ProbeResult& result, Color color);
+std::string render_probe_json(const ProbeResult& result);
+std::string render_probe_markdown(const ProbeResult& result);
 
 // The evidence with the key part marked, cut to a readable window around it.
 struct EvidenceWindow {

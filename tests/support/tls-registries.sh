@@ -7,7 +7,10 @@
 #
 # Faults: good (root -> intermediate -> leaf, full chain served), unknown-ca (same chain, client
 # does not trust the root), self-signed, missing-intermediate (leaf served without its
-# intermediate), wrong-name, expired, not-yet-valid, no-ip-san, cn-only, plain-http.
+# intermediate; its caIssuers URL points at an HTTP server on 127.0.0.1 that serves the
+# intermediate), wrong-name, expired, not-yet-valid, no-ip-san, cn-only, plain-http,
+# token-realm (good TLS, but /v2/ demands a bearer token from the wrong-name registry's host).
+# Also REGISTRY_PORT[closed] (nothing listens) and REGISTRY_PORT[silent] (accepts, never answers).
 # The trusted root for clients is "$workdir/trust/ca.crt" (a --cert-dir for skopeo).
 
 declare -gA REGISTRY_PORT=()
@@ -59,6 +62,9 @@ _reg_make_certs() {
   printf "${leaf}subjectAltName=DNS:wrong.example\n" > "$d/wrong.ext"
   printf "${leaf}subjectAltName=DNS:localhost\n" > "$d/noip.ext"
   printf "${leaf}" > "$d/cn.ext"
+  REGISTRY_PORT[aia]=$(_reg_free_port) || return 1
+  printf "${leaf}subjectAltName=DNS:localhost,IP:127.0.0.1\nauthorityInfoAccess=caIssuers;URI:http://127.0.0.1:%s/int.der\n" \
+    "${REGISTRY_PORT[aia]}" > "$d/aia.ext"
 
   _reg_openssl req -x509 -newkey rsa:2048 -nodes -keyout "$d/root.key" -out "$d/root.pem" -days 3 \
     -subj "/CN=certdoctor test root" -addext basicConstraints=critical,CA:TRUE \
@@ -66,10 +72,11 @@ _reg_make_certs() {
   _reg_openssl req -newkey rsa:2048 -nodes -keyout "$d/int.key" -out "$d/int.csr" -subj "/CN=certdoctor test intermediate" || return 1
   _reg_ca_sign "$d" root int "$d/int.ext" "$now_start" "$ok_end" || return 1
   local n
-  for n in leaf wrong noip cn expired future; do
+  for n in leaf aia wrong noip cn expired future; do
     _reg_openssl req -newkey rsa:2048 -nodes -keyout "$d/$n.key" -out "$d/$n.csr" -subj "/CN=localhost" || return 1
   done
   _reg_ca_sign "$d" int leaf "$d/leaf.ext" "$now_start" "$ok_end" || return 1
+  _reg_ca_sign "$d" int aia "$d/aia.ext" "$now_start" "$ok_end" || return 1
   _reg_ca_sign "$d" int wrong "$d/wrong.ext" "$now_start" "$ok_end" || return 1
   _reg_ca_sign "$d" int noip "$d/noip.ext" "$now_start" "$ok_end" || return 1
   _reg_ca_sign "$d" int cn "$d/cn.ext" "$now_start" "$ok_end" || return 1
@@ -82,7 +89,10 @@ _reg_make_certs() {
   cat "$d/leaf.pem" "$d/int.pem" > "$d/serve-good.pem"
   cp "$d/serve-good.pem" "$d/serve-unknown-ca.pem"; cp "$d/leaf.key" "$d/serve-unknown-ca.key"
   cp "$d/leaf.key" "$d/serve-good.key"
-  cp "$d/leaf.pem" "$d/serve-missing-intermediate.pem"; cp "$d/leaf.key" "$d/serve-missing-intermediate.key"
+  cp "$d/aia.pem" "$d/serve-missing-intermediate.pem"; cp "$d/aia.key" "$d/serve-missing-intermediate.key"
+  cp "$d/serve-good.pem" "$d/serve-token-realm.pem"; cp "$d/leaf.key" "$d/serve-token-realm.key"
+  mkdir -p "$d/aia-files"
+  openssl x509 -in "$d/int.pem" -outform DER -out "$d/aia-files/int.der" 2>/dev/null || return 1
   for n in wrong noip cn expired future; do cat "$d/$n.pem" "$d/int.pem" > "$d/serve-$n.pem"; cp "$d/$n.key" "$d/serve-$n.key"; done
   mv "$d/serve-wrong.pem" "$d/serve-wrong-name.pem"; mv "$d/serve-wrong.key" "$d/serve-wrong-name.key"
   mv "$d/serve-noip.pem" "$d/serve-no-ip-san.pem"; mv "$d/serve-noip.key" "$d/serve-no-ip-san.key"
@@ -115,6 +125,10 @@ _reg_start_one() {
     if [ "$fault" != plain-http ]; then
       printf '  tls:\n    certificate: %s\n    key: %s\n' "$d/serve-$fault.pem" "$d/serve-$fault.key"
     fi
+    if [ "$fault" = token-realm ]; then
+      printf 'auth:\n  token:\n    realm: https://localhost:%s/token\n    service: certdoctor-test\n' "${REGISTRY_PORT[wrong-name]}"
+      printf '    issuer: certdoctor-test\n    rootcertbundle: %s\n' "$d/root.pem"
+    fi
   } > "$d/registry-$fault.yml"
   docker-registry serve "$d/registry-$fault.yml" > "$d/registry-$fault.log" 2>&1 &
   REGISTRY_PIDS+=($!)
@@ -134,10 +148,27 @@ registries_start() {
   local d=$1 fault tries
   mkdir -p "$d"
   _reg_make_certs "$d" || return 1
-  for fault in good unknown-ca self-signed missing-intermediate wrong-name expired not-yet-valid no-ip-san cn-only plain-http; do
+  for fault in good unknown-ca self-signed missing-intermediate wrong-name expired not-yet-valid no-ip-san cn-only plain-http token-realm; do
     _reg_start_one "$d" "$fault" || return 1
   done
+  # caIssuers downloads for the missing intermediate.
+  python3 -m http.server --bind 127.0.0.1 --directory "$d/aia-files" "${REGISTRY_PORT[aia]}" > "$d/aia.log" 2>&1 &
+  REGISTRY_PIDS+=($!)
+  # A port nothing listens on, and a server that accepts and never answers (for 60 s at most).
+  REGISTRY_PORT[closed]=$(_reg_free_port) || return 1
+  REGISTRY_PORT[silent]=$(_reg_free_port) || return 1
+  python3 -c 'import socket, sys, time
+s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(("127.0.0.1", int(sys.argv[1]))); s.listen(16)
+end = time.time() + 60
+conns = []
+while time.time() < end:
+    s.settimeout(max(0.1, end - time.time()))
+    try: conns.append(s.accept()[0])
+    except OSError: pass' "${REGISTRY_PORT[silent]}" > /dev/null 2>&1 &
+  REGISTRY_PIDS+=($!)
   for fault in "${!REGISTRY_PORT[@]}"; do
+    [ "$fault" = closed ] && continue
     tries=0
     until (exec 3<>/dev/tcp/127.0.0.1/${REGISTRY_PORT[$fault]}) 2>/dev/null; do
       tries=$((tries + 1))

@@ -1,0 +1,66 @@
+// What a probe of one registry found: the chain as served, how Go would judge it, the trust
+// anchor to add, and how the registry's /v2/ endpoint answered. Filled by src/probe, read by the
+// renderers. Field names follow the JSON the `probe` command prints.
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace certdoctor {
+
+struct CertificateView {
+    std::string subject;
+    std::string issuer;
+    std::string serial;       // hex
+    std::string not_before;   // RFC 3339, UTC
+    std::string not_after;
+    std::vector<std::string> dns_names;
+    std::vector<std::string> ip_addresses;
+    std::string common_name;
+    bool is_ca = false;
+    bool self_signed = false;
+    std::string key_type;     // RSA, EC, Ed25519...
+    int key_bits = 0;
+    std::string signature_algorithm;  // e.g. sha256WithRSAEncryption
+    std::string sha256;       // lowercase hex of the DER
+    std::string pem;
+};
+
+struct TrustAnchorView {
+    std::string subject;
+    std::string sha256;
+    std::string pem;
+    bool served = true;       // false: taken from the trusted pool, not sent by the server
+    std::string warning;      // set when the top certificate is offered although it is no root
+};
+
+struct RegistryCheck {
+    std::string status;       // "ok" (200), "auth-required" (401 + challenge), "tls-failed", "error", "skipped"
+    int http_status = 0;
+    std::string auth_scheme;  // Bearer, Basic
+    std::string realm;
+    std::string service;
+    std::string detail;
+    // When the token realm is on another host, the TLS verdict for that host.
+    std::string realm_host;
+    std::string realm_problem;
+    std::string realm_detail;
+};
+
+struct ProbeResult {
+    std::string target;
+    std::string host;
+    int port = 443;
+    std::string server_name;  // SNI sent ("" for an IP literal, as Go does)
+    std::string problem;      // "ok" or a problem from the vocabulary
+    std::string detail;       // Go's wording where Go would report it
+    std::vector<CertificateView> chain;  // as served, leaf first
+    bool has_anchor = false;
+    TrustAnchorView trust_anchor;
+    std::vector<std::string> verified_with;  // the pools the verdict used: "system", "--ca-file X"
+    bool ca_files_given = false;
+    RegistryCheck registry;
+    double elapsed_ms = 0;
+};
+
+}  // namespace certdoctor

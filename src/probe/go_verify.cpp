@@ -1,0 +1,236 @@
+#include "probe/go_verify.h"
+
+#include <openssl/x509v3.h>
+
+#include <algorithm>
+#include <cctype>
+#include <ctime>
+#include <filesystem>
+
+#include "util/read_input.h"
+#include "util/text.h"
+
+namespace certdoctor {
+
+namespace {
+
+std::string lower(std::string s) {
+    std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::tolower(c); });
+    return s;
+}
+
+// crypto/x509 matchHostnames: case-insensitive, a trailing dot ignored, "*" only as the whole
+// left-most label and matching exactly one label.
+bool match_hostname(std::string pattern, std::string host) {
+    pattern = lower(pattern);
+    host = lower(host);
+    if (!host.empty() && host.back() == '.') host.pop_back();
+    if (!pattern.empty() && pattern.back() == '.') pattern.pop_back();
+    if (pattern.empty() || host.empty()) return false;
+    auto labels = [](const std::string& s) {
+        std::vector<std::string> out;
+        size_t start = 0;
+        for (size_t i = 0; i <= s.size(); ++i)
+            if (i == s.size() || s[i] == '.') {
+                out.push_back(s.substr(start, i - start));
+                start = i + 1;
+            }
+        return out;
+    };
+    auto p = labels(pattern), h = labels(host);
+    if (p.size() != h.size()) return false;
+    for (size_t i = 0; i < p.size(); ++i) {
+        if (i == 0 && p[i] == "*") continue;
+        if (p[i] != h[i]) return false;
+    }
+    return true;
+}
+
+// crypto/x509 validHostname (the subset that decides whether a Common Name looks like a host).
+bool valid_hostname(const std::string& s) {
+    if (s.empty() || s.size() > 253) return false;
+    for (char c : s)
+        if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '.' || c == '_' || c == '*')) return false;
+    return true;
+}
+
+std::string now_rfc3339() {
+    std::time_t t = std::time(nullptr);
+    std::tm tm{};
+    gmtime_r(&t, &tm);
+    char buf[32];
+    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    return buf;
+}
+
+bool weak_signature(X509* cert) {
+    int nid = X509_get_signature_nid(cert);
+    int md = NID_undef, pk = NID_undef;
+    OBJ_find_sigid_algs(nid, &md, &pk);
+    return md == NID_sha1 || md == NID_md5 || md == NID_md2 || md == NID_md4;
+}
+
+std::string go_algorithm_name(X509* cert) {
+    int md = NID_undef, pk = NID_undef;
+    OBJ_find_sigid_algs(X509_get_signature_nid(cert), &md, &pk);
+    std::string hash = md == NID_sha1 ? "SHA1" : md == NID_md5 ? "MD5" : OBJ_nid2sn(md);
+    std::string key = pk == NID_rsaEncryption ? "RSA" : pk == NID_X9_62_id_ecPublicKey ? "ECDSA" : OBJ_nid2sn(pk);
+    return hash + "-" + key;
+}
+
+}  // namespace
+
+void add_system_roots(TrustPool& pool) {
+    std::vector<std::string> candidates;
+    if (const char* env = std::getenv("SSL_CERT_FILE"); env && *env) candidates.push_back(env);
+    for (const char* p : {"/etc/ssl/certs/ca-certificates.crt", "/etc/pki/tls/certs/ca-bundle.crt",
+                          "/etc/ssl/ca-bundle.pem", "/etc/pki/tls/cacert.pem",
+                          "/etc/pki/ca-trust/extracted/pem/tls-ca-bundle.pem", "/etc/ssl/cert.pem"})
+        candidates.push_back(p);
+    for (const auto& path : candidates) {
+        std::error_code ec;
+        if (!std::filesystem::is_regular_file(path, ec)) continue;
+        try {
+            auto certs = read_pem_certificates(read_input(path, 8u << 20), path);
+            for (auto& c : certs) pool.certificates.push_back(std::move(c));
+            pool.sources.push_back("system (" + path + ")");
+        } catch (const std::exception&) {
+            continue;  // an unreadable system bundle: Go skips it too
+        }
+        return;
+    }
+}
+
+void add_ca_file(TrustPool& pool, const std::string& path) {
+    auto certs = read_pem_certificates(read_input(path, 8u << 20), "--ca-file " + path);
+    for (auto& c : certs) pool.certificates.push_back(std::move(c));
+    pool.sources.push_back("--ca-file " + path);
+}
+
+std::string go_hostname_error(X509* leaf, const std::string& host, bool host_is_ip, std::string& problem) {
+    CertificateView v = describe_certificate(leaf);
+    if (host_is_ip) {
+        std::string want = host;
+        for (const auto& ip : v.ip_addresses)
+            if (lower(ip) == lower(want)) return {};
+        if (v.ip_addresses.empty()) {
+            problem = "no-ip-sans";
+            return "x509: cannot validate certificate for " + host + " because it doesn't contain any IP SANs";
+        }
+        problem = "hostname-mismatch";
+        return "x509: certificate is valid for " + join(v.ip_addresses, ", ") + ", not " + host;
+    }
+    for (const auto& name : v.dns_names)
+        if (match_hostname(name, host)) return {};
+    if (!has_san_extension(leaf) && valid_hostname(v.common_name)) {
+        problem = "legacy-common-name";
+        return "x509: certificate relies on legacy Common Name field, use SANs instead";
+    }
+    problem = "hostname-mismatch";
+    if (v.dns_names.empty()) return "x509: certificate is not valid for any names, but wanted to match " + host;
+    return "x509: certificate is valid for " + join(v.dns_names, ", ") + ", not " + host;
+}
+
+GoVerdict go_verify(const std::vector<X509Ptr>& served, const std::string& host, bool host_is_ip,
+                    const TrustPool& pool) {
+    GoVerdict v;
+    X509* leaf = served.front().get();
+    // 1. The leaf's validity period.
+    if (X509_cmp_current_time(X509_get0_notBefore(leaf)) > 0) {
+        v.problem = "not-yet-valid";
+        v.detail = "x509: certificate has expired or is not yet valid: current time " + now_rfc3339() + " is before " +
+                   describe_certificate(leaf).not_before;
+        return v;
+    }
+    if (X509_cmp_current_time(X509_get0_notAfter(leaf)) < 0) {
+        v.problem = "expired";
+        v.detail = "x509: certificate has expired or is not yet valid: current time " + now_rfc3339() + " is after " +
+                   describe_certificate(leaf).not_after;
+        return v;
+    }
+    // 2. The host name.
+    std::string problem;
+    std::string name_error = go_hostname_error(leaf, host, host_is_ip, problem);
+    if (!name_error.empty()) {
+        v.problem = problem;
+        v.detail = name_error;
+        return v;
+    }
+    // 3. A path to any certificate of the pool.
+    std::unique_ptr<X509_STORE, decltype(&X509_STORE_free)> store(X509_STORE_new(), &X509_STORE_free);
+    for (const auto& c : pool.certificates) X509_STORE_add_cert(store.get(), c.get());
+    std::unique_ptr<STACK_OF(X509), void (*)(STACK_OF(X509)*)> untrusted(sk_X509_new_null(),
+                                                                          [](STACK_OF(X509)* s) { sk_X509_free(s); });
+    for (size_t i = 1; i < served.size(); ++i) sk_X509_push(untrusted.get(), served[i].get());
+    std::unique_ptr<X509_STORE_CTX, decltype(&X509_STORE_CTX_free)> ctx(X509_STORE_CTX_new(), &X509_STORE_CTX_free);
+    X509_STORE_CTX_init(ctx.get(), store.get(), leaf, untrusted.get());
+    X509_VERIFY_PARAM* param = X509_STORE_CTX_get0_param(ctx.get());
+    X509_VERIFY_PARAM_set_flags(param, X509_V_FLAG_PARTIAL_CHAIN);  // Go: any pool certificate anchors
+    X509_VERIFY_PARAM_set_purpose(param, X509_PURPOSE_SSL_SERVER);
+    X509_VERIFY_PARAM_set_auth_level(param, -1);                    // weak algorithms are judged below, as Go does
+    int ok = X509_verify_cert(ctx.get());
+    int err = X509_STORE_CTX_get_error(ctx.get());
+    X509* failing = X509_STORE_CTX_get_current_cert(ctx.get());
+    if (ok == 1) {
+        STACK_OF(X509)* path = X509_STORE_CTX_get0_chain(ctx.get());
+        for (int i = 0; i < sk_X509_num(path); ++i) {
+            X509* c = sk_X509_value(path, i);
+            for (const auto& s : served)
+                if (X509_cmp(s.get(), c) == 0) c = s.get();
+            for (const auto& p : pool.certificates)
+                if (X509_cmp(p.get(), c) == 0) c = p.get();
+            v.path.push_back(c);
+        }
+        // Go checks every signature on the path but the anchor's own.
+        for (size_t i = 0; i + 1 < v.path.size(); ++i) {
+            if (weak_signature(v.path[i])) {
+                v.problem = "insecure-signature";
+                v.detail = "x509: certificate signed by unknown authority (possibly because of \"x509: cannot verify "
+                           "signature: insecure algorithm " + go_algorithm_name(v.path[i]) +
+                           "\" while trying to verify candidate authority certificate \"" +
+                           common_name(v.path[i + 1]) + "\")";
+                v.path.clear();
+                return v;
+            }
+        }
+        v.problem = "ok";
+        return v;
+    }
+    switch (err) {
+        case X509_V_ERR_CERT_HAS_EXPIRED:
+            v.problem = "expired";
+            v.detail = "x509: certificate has expired or is not yet valid: current time " + now_rfc3339() + " is after " +
+                       describe_certificate(failing).not_after;
+            break;
+        case X509_V_ERR_CERT_NOT_YET_VALID:
+            v.problem = "not-yet-valid";
+            v.detail = "x509: certificate has expired or is not yet valid: current time " + now_rfc3339() +
+                       " is before " + describe_certificate(failing).not_before;
+            break;
+        case X509_V_ERR_INVALID_CA:
+        case X509_V_ERR_PATH_LENGTH_EXCEEDED:
+        case X509_V_ERR_KEYUSAGE_NO_CERTSIGN:
+            v.problem = "not-a-ca";
+            v.detail = "x509: certificate is not authorized to sign other certificates";
+            break;
+        case X509_V_ERR_INVALID_PURPOSE:
+            v.problem = "other";
+            v.detail = "x509: certificate specifies an incompatible key usage";
+            break;
+        case X509_V_ERR_CA_MD_TOO_WEAK:
+        case X509_V_ERR_EE_KEY_TOO_SMALL:
+        case X509_V_ERR_CA_KEY_TOO_SMALL:
+            v.problem = "insecure-signature";
+            v.detail = "x509: cannot verify signature: insecure algorithm";
+            break;
+        default:
+            v.problem = "unknown-authority";
+            v.detail = "x509: certificate signed by unknown authority";
+            v.issuer_missing = err == X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY ||
+                               err == X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT ||
+                               err == X509_V_ERR_UNABLE_TO_VERIFY_LEAF_SIGNATURE;
+    }
+    return v;
+}
+
+}  // namespace certdoctor

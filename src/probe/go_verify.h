@@ -1,0 +1,39 @@
+// Judges a served chain the way Go's crypto/x509 Verify does for an HTTPS client, in Go's order:
+// the leaf's validity period, then the host name (subject alternative names only; an IP needs an
+// IP SAN), then a path from the served intermediates to any certificate of the trusted pool (Go
+// trusts every pool certificate as an anchor), with CA flags, server-auth usage, and signatures
+// Go refuses (SHA-1, MD5). Reports the problem in the report's vocabulary and Go's own wording.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "probe/openssl_util.h"
+
+namespace certdoctor {
+
+struct TrustPool {
+    std::vector<X509Ptr> certificates;
+    std::vector<std::string> sources;  // "system (/etc/ssl/certs/ca-certificates.crt)", "--ca-file x.pem"
+};
+
+// The roots Go would load on Linux: $SSL_CERT_FILE, else the first bundle that exists of the usual
+// distribution paths. Empty when none is found.
+void add_system_roots(TrustPool& pool);
+// Throws Error naming the file when it cannot be read or holds no PEM certificate.
+void add_ca_file(TrustPool& pool, const std::string& path);
+
+struct GoVerdict {
+    std::string problem;  // "ok", or the vocabulary's problem
+    std::string detail;   // as Go prints it
+    std::vector<X509*> path;  // leaf to anchor, when a path was built (owned by chain or pool)
+    bool issuer_missing = false;  // no path because an issuer is neither served nor trusted
+};
+
+GoVerdict go_verify(const std::vector<X509Ptr>& served, const std::string& host, bool host_is_ip,
+                    const TrustPool& pool);
+
+// Go's host name check alone ("" when the leaf is valid for `host`).
+std::string go_hostname_error(X509* leaf, const std::string& host, bool host_is_ip, std::string& problem);
+
+}  // namespace certdoctor

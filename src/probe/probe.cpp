@@ -1,0 +1,199 @@
+#include "probe/probe.h"
+
+#include <openssl/x509.h>
+#include <openssl/x509v3.h>
+#include <re2/re2.h>
+
+#include "probe/go_verify.h"
+#include "probe/http_fetch.h"
+#include "probe/tls_handshake.h"
+
+namespace certdoctor {
+
+namespace {
+
+// Follows caIssuers URLs from the top of the chain (at most 3 hops, http and https, 64 KiB each),
+// as browsers do, to find issuers the server did not send.
+std::vector<X509Ptr> fetch_missing_issuers(X509* top, const Deadline& deadline) {
+    std::vector<X509Ptr> found;
+    X509* current = top;
+    for (int hop = 0; hop < 3 && !is_self_signed(current) && !deadline.passed(); ++hop) {
+        auto urls = ca_issuer_urls(current);
+        if (urls.empty()) break;
+        HttpResponse r = http_get({urls.front(), "", true, 64 * 1024}, deadline);
+        if (!r.ok || r.status != 200 || r.body.empty()) break;
+        const auto* der = reinterpret_cast<const unsigned char*>(r.body.data());
+        X509* issuer = d2i_X509(nullptr, &der, static_cast<long>(r.body.size()));
+        if (!issuer) {
+            try {
+                auto pem = read_pem_certificates(r.body, urls.front());
+                issuer = pem.front().release();
+            } catch (const std::exception&) {
+                break;
+            }
+        }
+        if (X509_check_issued(issuer, current) != X509_V_OK) {
+            X509_free(issuer);
+            break;
+        }
+        found.emplace_back(issuer);
+        current = issuer;
+    }
+    return found;
+}
+
+TrustAnchorView anchor_of(X509* cert, bool served) {
+    CertificateView v = describe_certificate(cert);
+    return {v.subject, v.sha256, v.pem, served, ""};
+}
+
+bool contains(const std::vector<X509Ptr>& list, X509* cert) {
+    for (const auto& c : list)
+        if (X509_cmp(c.get(), cert) == 0) return true;
+    return false;
+}
+
+void check_registry(ProbeResult& result, const ProbeTarget& target, const TrustPool& pool, const ProbeOptions& options,
+                    const Deadline& deadline) {
+    RegistryCheck& reg = result.registry;
+    if (result.problem != "ok") {
+        reg.status = "skipped";
+        reg.detail = "the TLS verdict is not ok";
+        return;
+    }
+    std::string ca_pem;
+    for (const auto& c : pool.certificates) ca_pem += to_pem(c.get());
+    std::string host = target.host.find(':') != std::string::npos ? "[" + target.host + "]" : target.host;
+    HttpResponse r = http_get({"https://" + host + ":" + std::to_string(target.port) + "/v2/", ca_pem, true, 64 * 1024},
+                              deadline);
+    reg.http_status = r.status;
+    if (!r.ok) {
+        reg.status = r.error.find("SSL") != std::string::npos || r.error.find("certificate") != std::string::npos
+                         ? "tls-failed"
+                         : "error";
+        reg.detail = r.error;
+        return;
+    }
+    auto challenge = r.headers.find("www-authenticate");
+    if (r.status == 200) {
+        reg.status = "ok";
+    } else if (r.status == 401 && challenge != r.headers.end()) {
+        reg.status = "auth-required";
+        static const RE2 scheme_re("^\\s*(\\w+)");
+        static const RE2 realm_re("realm=\"([^\"]*)\"");
+        static const RE2 service_re("service=\"([^\"]*)\"");
+        RE2::PartialMatch(challenge->second, scheme_re, &reg.auth_scheme);
+        RE2::PartialMatch(challenge->second, realm_re, &reg.realm);
+        RE2::PartialMatch(challenge->second, service_re, &reg.service);
+    } else {
+        reg.status = "error";
+        reg.detail = "GET /v2/ answered " + std::to_string(r.status) + " (a registry answers 200, or 401 with a challenge)";
+        return;
+    }
+    // Many real failures hit the token endpoint, not /v2/: probe its host too when it differs.
+    if (!reg.realm.empty() && reg.realm.rfind("https://", 0) == 0) {
+        ProbeTarget realm;
+        try {
+            realm = parse_probe_target(reg.realm);
+        } catch (const std::exception&) {
+            return;
+        }
+        if (realm.host == target.host && realm.port == target.port) return;
+        reg.realm_host = realm.registry();
+        HandshakeResult h = tls_handshake(realm.host, realm.port, realm.host_is_ip ? "" : realm.host, deadline);
+        if (!h.completed) {
+            reg.realm_problem = h.problem;
+            reg.realm_detail = h.detail;
+            return;
+        }
+        GoVerdict v = go_verify(h.chain, realm.host, realm.host_is_ip, pool);
+        reg.realm_problem = v.problem;
+        reg.realm_detail = v.detail;
+    }
+    (void)options;
+}
+
+}  // namespace
+
+ProbeResult probe_registry(const ProbeTarget& target, const ProbeOptions& options) {
+    auto started = std::chrono::steady_clock::now();
+    ProbeResult result;
+    result.target = target.input;
+    result.host = target.host;
+    result.port = target.port;
+    std::string name = options.server_name.empty() ? target.host : options.server_name;
+    bool name_is_ip = is_ip_literal(name);
+    result.server_name = name_is_ip ? "" : name;
+
+    TrustPool pool;
+    if (options.system_roots) add_system_roots(pool);
+    for (const auto& file : options.ca_files) add_ca_file(pool, file);  // may throw: before any traffic
+    result.verified_with = pool.sources;
+    result.ca_files_given = !options.ca_files.empty();
+
+    Deadline deadline(options.timeout);
+    HandshakeResult h = tls_handshake(target.host, target.port, result.server_name, deadline);
+    auto finish = [&] {
+        result.elapsed_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
+        return result;
+    };
+    if (!h.completed) {
+        result.problem = h.problem;
+        result.detail = h.detail;
+        result.registry.status = "skipped";
+        return finish();
+    }
+    for (const auto& c : h.chain) result.chain.push_back(describe_certificate(c.get()));
+
+    GoVerdict verdict = go_verify(h.chain, name, name_is_ip, pool);
+    result.problem = verdict.problem;
+    result.detail = verdict.detail;
+
+    X509* top = h.chain.back().get();
+    if (verdict.problem == "ok") {
+        X509* anchor = verdict.path.back();
+        result.has_anchor = true;
+        result.trust_anchor = anchor_of(anchor, contains(h.chain, anchor));
+    } else if (verdict.issuer_missing && !is_self_signed(top)) {
+        // Is an intermediate missing? Look its issuers up as browsers do, then try again.
+        auto fetched = fetch_missing_issuers(top, deadline);
+        if (!fetched.empty()) {
+            std::vector<X509Ptr> extended;
+            for (const auto& c : h.chain) {
+                X509_up_ref(c.get());
+                extended.emplace_back(c.get());
+            }
+            for (auto& f : fetched) extended.push_back(std::move(f));
+            GoVerdict again = go_verify(extended, name, name_is_ip, pool);
+            X509* fetched_top = extended.back().get();
+            if (again.problem == "ok") {
+                result.problem = "incomplete-chain";
+                result.detail = "the server does not send the intermediate certificate \"" +
+                                name_text(X509_get_issuer_name(top)) + "\" (found through its caIssuers URL); with it, "
+                                "the chain reaches \"" + name_text(X509_get_subject_name(again.path.back())) +
+                                "\", which is trusted. Go reports: x509: certificate signed by unknown authority";
+                result.has_anchor = true;
+                result.trust_anchor = anchor_of(again.path.back(), false);
+            } else if (is_self_signed(fetched_top)) {
+                result.has_anchor = true;
+                result.trust_anchor = anchor_of(fetched_top, false);
+                result.trust_anchor.warning = "not sent by the server: fetched through the caIssuers URLs";
+            }
+        }
+    }
+    if (!result.has_anchor) {
+        result.has_anchor = true;
+        result.trust_anchor = anchor_of(top, true);
+        if (!is_self_signed(top)) {
+            result.trust_anchor.warning =
+                "the server does not send the root CA: its top certificate is issued by \"" +
+                name_text(X509_get_issuer_name(top)) +
+                "\". Go trusts any certificate placed in its pool, so adding this one works, but it pins trust to "
+                "it; prefer the root that issued it, and check it first with --ca-file.";
+        }
+    }
+    check_registry(result, target, pool, options, deadline);
+    return finish();
+}
+
+}  // namespace certdoctor

@@ -1,0 +1,29 @@
+// The registry probe: handshake, Go-style verdict, trust anchor, and the /v2/ check with the
+// candidate CA. Never prints; returns a ProbeResult for the renderers.
+//
+//   ProbeOptions o;
+//   o.ca_files = {"corp-root.pem"};
+//   ProbeResult r = probe_registry(parse_probe_target("registry.corp.example:8443"), o);
+//   if (r.problem == "ok") ...   // Go would accept this registry with corp-root.pem
+#pragma once
+
+#include <chrono>
+#include <string>
+#include <vector>
+
+#include "model/probe_result.h"
+#include "probe/target.h"
+
+namespace certdoctor {
+
+struct ProbeOptions {
+    std::vector<std::string> ca_files;
+    bool system_roots = true;
+    std::string server_name;  // overrides the name sent (SNI) and checked
+    std::chrono::milliseconds timeout{10000};  // the whole probe
+};
+
+// Throws Error for unreadable or malformed --ca-file bundles (before any network traffic).
+ProbeResult probe_registry(const ProbeTarget& target, const ProbeOptions& options);
+
+}  // namespace certdoctor

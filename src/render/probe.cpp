@@ -1,0 +1,153 @@
+// The three renderings of a ProbeResult.
+#include <nlohmann/json.hpp>
+
+#include <cstdio>
+#include <sstream>
+
+#include "render/render.h"
+#include "util/text.h"
+
+namespace certdoctor {
+
+namespace {
+
+const char* verdict_line(const ProbeResult& r) {
+    if (r.problem == "ok") return "Go's verification passes";
+    return "Go's verification fails";
+}
+
+std::string cert_lines(const CertificateView& c, size_t index, const std::string& pad) {
+    std::ostringstream o;
+    o << pad << "[" << index << "] " << c.subject << "\n";
+    o << pad << "    issuer     " << c.issuer << (c.self_signed ? "  (self-signed)" : "") << "\n";
+    o << pad << "    valid      " << c.not_before << " to " << c.not_after << "\n";
+    if (!c.dns_names.empty() || !c.ip_addresses.empty())
+        o << pad << "    names      " << join(c.dns_names, ", ")
+          << (c.ip_addresses.empty() ? "" : std::string(c.dns_names.empty() ? "" : ", ") + "IP " + join(c.ip_addresses, ", IP "))
+          << "\n";
+    else
+        o << pad << "    names      none (no subject alternative names)\n";
+    o << pad << "    CA         " << (c.is_ca ? "yes" : "no") << " · key " << c.key_type << " " << c.key_bits
+      << " · " << c.signature_algorithm << " · serial " << c.serial << "\n";
+    o << pad << "    sha256     " << c.sha256 << "\n";
+    return o.str();
+}
+
+}  // namespace
+
+std::string render_probe_text(const ProbeResult& r, Color color) {
+    auto paint = [&](const char* code, const std::string& s) {
+        return color == Color::on ? std::string("\x1b[") + code + "m" + s + "\x1b[0m" : s;
+    };
+    std::ostringstream o;
+    bool ok = r.problem == "ok";
+    o << (ok ? paint("1;32", "OK") : paint("1;31", "PROBLEM " + r.problem)) << "  " << r.target << " ("
+      << r.host << ":" << r.port << (r.server_name.empty() ? ", no SNI" : ", SNI " + r.server_name) << "): "
+      << verdict_line(r) << "\n";
+    if (!r.detail.empty()) o << "  " << r.detail << "\n";
+    if (!r.verified_with.empty()) o << "  trusted pool: " << join(r.verified_with, ", ") << "\n";
+    else o << "  trusted pool: empty (--no-system-roots and no --ca-file)\n";
+    if (r.ca_files_given)
+        o << "  with " << (r.verified_with.size() > 1 ? "these roots" : "this bundle") << ", Go "
+          << (ok ? "accepts" : "still rejects") << " this registry\n";
+    if (!r.chain.empty()) {
+        o << "\n" << paint("1", "Chain as served") << " (" << count_of(r.chain.size(), "certificate") << ")\n";
+        for (size_t i = 0; i < r.chain.size(); ++i) o << cert_lines(r.chain[i], i, "  ");
+    }
+    if (r.has_anchor) {
+        o << "\n" << paint("1", "Trust anchor") << (r.trust_anchor.served ? "" : " (not sent by the server)") << "\n";
+        o << "  " << r.trust_anchor.subject << "\n  sha256 " << r.trust_anchor.sha256 << "\n";
+        if (!r.trust_anchor.warning.empty()) o << "  " << paint("1;33", "warning: ") << r.trust_anchor.warning << "\n";
+        o << r.trust_anchor.pem;
+    }
+    if (r.registry.status != "skipped" && !r.registry.status.empty()) {
+        o << "\n" << paint("1", "Registry") << "  GET /v2/: " << r.registry.status;
+        if (r.registry.http_status) o << " (HTTP " << r.registry.http_status << ")";
+        o << "\n";
+        if (!r.registry.auth_scheme.empty())
+            o << "  auth " << r.registry.auth_scheme << (r.registry.realm.empty() ? "" : ", realm " + r.registry.realm)
+              << (r.registry.service.empty() ? "" : ", service " + r.registry.service) << "\n";
+        if (!r.registry.realm_host.empty())
+            o << "  token endpoint " << r.registry.realm_host << ": " << r.registry.realm_problem
+              << (r.registry.realm_detail.empty() ? "" : " (" + r.registry.realm_detail + ")") << "\n";
+        if (!r.registry.detail.empty()) o << "  " << r.registry.detail << "\n";
+    }
+    char ms[32];
+    std::snprintf(ms, sizeof ms, "%.0f", r.elapsed_ms);
+    o << "\n" << paint("2", std::string("probed in ") + ms + " ms") << "\n";
+    return o.str();
+}
+
+std::string render_probe_json(const ProbeResult& r) {
+    nlohmann::json chain = nlohmann::json::array();
+    for (const auto& c : r.chain)
+        chain.push_back({{"subject", c.subject},
+                         {"issuer", c.issuer},
+                         {"serial", c.serial},
+                         {"not_before", c.not_before},
+                         {"not_after", c.not_after},
+                         {"dns_names", c.dns_names},
+                         {"ip_addresses", c.ip_addresses},
+                         {"common_name", c.common_name},
+                         {"is_ca", c.is_ca},
+                         {"self_signed", c.self_signed},
+                         {"key_type", c.key_type},
+                         {"key_bits", c.key_bits},
+                         {"signature_algorithm", c.signature_algorithm},
+                         {"sha256", c.sha256}});
+    nlohmann::json anchor = nullptr;
+    if (r.has_anchor)
+        anchor = {{"subject", r.trust_anchor.subject},
+                  {"sha256", r.trust_anchor.sha256},
+                  {"pem", r.trust_anchor.pem},
+                  {"served", r.trust_anchor.served},
+                  {"warning", r.trust_anchor.warning}};
+    nlohmann::json doc = {
+        {"schema", "tekton-certdoctor/probe/v1"},
+        {"target", r.target},
+        {"host", r.host},
+        {"port", r.port},
+        {"server_name", r.server_name},
+        {"problem", r.problem},
+        {"detail", r.detail},
+        {"chain", chain},
+        {"trust_anchor", anchor},
+        {"verified_with", r.verified_with},
+        {"registry", {{"status", r.registry.status},
+                      {"http_status", r.registry.http_status},
+                      {"auth_scheme", r.registry.auth_scheme},
+                      {"realm", r.registry.realm},
+                      {"service", r.registry.service},
+                      {"realm_host", r.registry.realm_host},
+                      {"realm_problem", r.registry.realm_problem},
+                      {"detail", r.registry.detail}}},
+        {"elapsed_ms", static_cast<int64_t>(r.elapsed_ms)},
+    };
+    return doc.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
+}
+
+std::string render_probe_markdown(const ProbeResult& r) {
+    std::ostringstream o;
+    o << "## Registry probe: `" << r.target << "`: " << (r.problem == "ok" ? "ok" : "`" + r.problem + "`") << "\n\n";
+    if (!r.detail.empty()) o << "> " << r.detail << "\n\n";
+    o << "Trusted pool: " << (r.verified_with.empty() ? "empty" : join(r.verified_with, ", ")) << ".\n\n";
+    o << "| # | subject | issuer | valid until | names | CA | sha256 |\n|---|---|---|---|---|---|---|\n";
+    for (size_t i = 0; i < r.chain.size(); ++i) {
+        const auto& c = r.chain[i];
+        std::vector<std::string> names = c.dns_names;
+        for (const auto& ip : c.ip_addresses) names.push_back("IP " + ip);
+        o << "| " << i << " | " << c.subject << " | " << c.issuer << " | " << c.not_after << " | " << join(names, ", ")
+          << " | " << (c.is_ca ? "yes" : "no") << " | `" << c.sha256.substr(0, 16) << "…` |\n";
+    }
+    if (r.has_anchor) {
+        o << "\n**Trust anchor**" << (r.trust_anchor.served ? "" : " (not sent by the server)") << ": "
+          << r.trust_anchor.subject << "\n";
+        if (!r.trust_anchor.warning.empty()) o << "\n> Warning: " << r.trust_anchor.warning << "\n";
+        o << "\n```pem\n" << r.trust_anchor.pem << "```\n";
+    }
+    if (!r.registry.status.empty() && r.registry.status != "skipped")
+        o << "\n`GET /v2/`: " << r.registry.status << (r.registry.realm.empty() ? "" : ", realm " + r.registry.realm) << "\n";
+    return o.str();
+}
+
+}  // namespace certdoctor

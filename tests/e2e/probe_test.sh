@@ -1,0 +1,129 @@
+#!/usr/bin/env bash
+# `probe` against real registries: Debian's docker-registry on 127.0.0.1, one TLS fault each,
+# certificates made here by openssl. For each fault, by host name and by IP, the probe's verdict
+# is asserted and cross-checked with the genuine Go client error skopeo prints for the same
+# registry (`explain` of that message must name the same problem, except where the probe knows
+# more: a missing intermediate, which Go reports as an unknown authority).
+# usage: probe_test.sh PATH-TO-kubectl-tekton_certdoctor
+set -u
+binary=${1:?usage: probe_test.sh BINARY}
+here=$(cd "$(dirname "$0")" && pwd)
+for tool in docker-registry skopeo openssl python3; do
+  command -v "$tool" >/dev/null 2>&1 || { echo "SKIP: $tool is not installed (.ci/install-deps installs it)"; exit 77; }
+done
+work=$(mktemp -d)
+# shellcheck source=../support/tls-registries.sh
+source "$here/../support/tls-registries.sh"
+trap 'registries_stop; rm -rf "$work"' EXIT
+registries_start "$work/r" || { echo "FAIL: could not start the registries"; exit 1; }
+root_ca="$work/r/trust/ca.crt"
+
+passed=0
+failed=0
+ok() { passed=$((passed + 1)); printf 'ok    %s\n' "$*"; }
+bad() { failed=$((failed + 1)); printf 'FAIL  %s\n' "$*"; }
+
+# field JSON-FILE EXPRESSION: a value from the probe's JSON (python expression over d).
+field() { python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(eval(sys.argv[2]))' "$1" "$2" 2>/dev/null; }
+
+# probe_case FAULT HOST CA(none|root) WANT_PROBE WANT_GO
+probe_case() {
+  local fault=$1 host=$2 ca=$3 want=$4 want_go=$5 port args=() out problem ms go_msg go_problem certs
+  port=${REGISTRY_PORT[$fault]}
+  [ "$ca" = root ] && args=(--ca-file "$root_ca")
+  out="$work/$fault-$host-$ca.json"
+  timeout 30 "$binary" probe "$host:$port" "${args[@]}" -o json > "$out"
+  problem=$(field "$out" 'd["problem"]')
+  ms=$(field "$out" 'd["elapsed_ms"]')
+  certs=$work/r/trust-none; [ "$ca" = root ] && certs=$work/r/trust
+  go_msg=$(timeout 20 skopeo inspect --retry-times 0 --cert-dir "$certs" "docker://$host:$port/team/app:1" 2>&1 >/dev/null)
+  go_problem=$(printf '%s\n' "$go_msg" | timeout 20 "$binary" explain - -o json |
+               python3 -c 'import json,sys; d=json.load(sys.stdin); print(d["findings"][0]["problem"] if d["findings"] else "none")')
+  if [ "$problem" = "$want" ] && [ "$go_problem" = "$want_go" ]; then
+    ok "$(printf '%-21s %-10s ca=%-4s probe=%-22s skopeo=%-22s %4s ms' "$fault" "$host" "$ca" "$problem" "$go_problem" "$ms")"
+  else
+    bad "$fault $host ca=$ca: want probe=$want skopeo=$want_go, got probe=${problem:-nothing} skopeo=${go_problem:-nothing}"
+  fi
+}
+
+probe_case good                 localhost  root ok                     not-found
+probe_case good                 127.0.0.1  root ok                     not-found
+probe_case unknown-ca           localhost  none unknown-authority      unknown-authority
+probe_case unknown-ca           127.0.0.1  none unknown-authority      unknown-authority
+probe_case unknown-ca           localhost  root ok                     not-found
+probe_case self-signed          localhost  none unknown-authority      unknown-authority
+probe_case self-signed          127.0.0.1  none unknown-authority      unknown-authority
+probe_case missing-intermediate localhost  root incomplete-chain       unknown-authority
+probe_case missing-intermediate 127.0.0.1  root incomplete-chain       unknown-authority
+probe_case wrong-name           localhost  root hostname-mismatch      hostname-mismatch
+probe_case wrong-name           127.0.0.1  root no-ip-sans             no-ip-sans
+probe_case expired              localhost  root expired                expired
+probe_case expired              127.0.0.1  root expired                expired
+probe_case not-yet-valid        localhost  root not-yet-valid          not-yet-valid
+probe_case not-yet-valid        127.0.0.1  root not-yet-valid          not-yet-valid
+probe_case no-ip-san            localhost  root ok                     not-found
+probe_case no-ip-san            127.0.0.1  root no-ip-sans             no-ip-sans
+probe_case cn-only              localhost  root legacy-common-name     legacy-common-name
+probe_case cn-only              127.0.0.1  root no-ip-sans             no-ip-sans
+probe_case plain-http           localhost  root http-response-to-https http-response-to-https
+probe_case plain-http           127.0.0.1  root http-response-to-https http-response-to-https
+
+# The trust anchor of a self-signed registry is that certificate.
+out="$work/self-signed-localhost-none.json"
+want_sha=$(openssl x509 -in "$work/r/self.pem" -outform DER | sha256sum | cut -d' ' -f1)
+[ "$(field "$out" 'd["trust_anchor"]["sha256"]')" = "$want_sha" ] && ok "self-signed: trust anchor is the served certificate ($want_sha)" ||
+  bad "self-signed: trust anchor sha256 $(field "$out" 'd["trust_anchor"]["sha256"]') is not $want_sha"
+# ... and trusting exactly that anchor makes Go's verification pass.
+field "$out" 'd["trust_anchor"]["pem"]' > "$work/anchor.pem"
+anchor_ok=$(timeout 30 "$binary" probe "localhost:${REGISTRY_PORT[self-signed]}" --no-system-roots --ca-file "$work/anchor.pem" -o json |
+            python3 -c 'import json,sys; print(json.load(sys.stdin)["problem"])')
+[ "$anchor_ok" = ok ] && ok "self-signed: --ca-file with the printed anchor makes the verdict ok" || bad "self-signed: with the anchor: $anchor_ok"
+
+# An unknown CA whose root is not sent: the top certificate is offered with a warning.
+out="$work/unknown-ca-localhost-none.json"
+[ -n "$(field "$out" 'd["trust_anchor"]["warning"]')" ] && ok "unknown-ca: the non-root anchor carries a warning" ||
+  bad "unknown-ca: no warning on a non-root anchor"
+# A missing intermediate: the anchor is the trusted root, reached through the caIssuers URL.
+out="$work/missing-intermediate-localhost-root.json"
+root_sha=$(openssl x509 -in "$work/r/root.pem" -outform DER | sha256sum | cut -d' ' -f1)
+[ "$(field "$out" 'd["trust_anchor"]["sha256"]')" = "$root_sha" ] && ok "missing-intermediate: anchor is the root" ||
+  bad "missing-intermediate: anchor $(field "$out" 'd["trust_anchor"]["sha256"]')"
+
+# The chain is shown as served, with the fields the JSON promises.
+out="$work/good-localhost-root.json"
+chain_ok=$(field "$out" 'len(d["chain"]) == 2 and d["chain"][0]["dns_names"] == ["localhost"] and d["chain"][0]["ip_addresses"] == ["127.0.0.1"] and d["chain"][1]["is_ca"] and d["chain"][0]["signature_algorithm"] == "sha256WithRSAEncryption" and len(d["chain"][0]["sha256"]) == 64')
+[ "$chain_ok" = True ] && ok "good: chain of 2 with names, CA flag, algorithm, fingerprint" || bad "good: chain fields"
+[ "$(field "$out" 'd["registry"]["status"]')" = ok ] && ok "good: GET /v2/ answers 200" || bad "good: registry $(field "$out" 'd["registry"]')"
+
+# A token realm on another host: the challenge is read and the realm's TLS is probed too.
+timeout 30 "$binary" probe "localhost:${REGISTRY_PORT[token-realm]}" --ca-file "$root_ca" -o json > "$work/realm.json"
+realm=$(field "$work/realm.json" '(d["registry"]["status"], d["registry"]["auth_scheme"], d["registry"]["realm_problem"])')
+[ "$realm" = "('auth-required', 'Bearer', 'hostname-mismatch')" ] && ok "token-realm: 401 Bearer, realm host has a wrong-name certificate" ||
+  bad "token-realm: $realm"
+
+# Network failures, each within its bound.
+timeout 30 "$binary" probe "127.0.0.1:${REGISTRY_PORT[closed]}" -o json > "$work/closed.json"
+[ "$(field "$work/closed.json" 'd["problem"]')" = connection-refused ] && ok "closed port: connection-refused" || bad "closed port: $(field "$work/closed.json" 'd["problem"]')"
+start=$(date +%s%N)
+timeout 30 "$binary" probe "127.0.0.1:${REGISTRY_PORT[silent]}" --timeout 2s -o json > "$work/silent.json"
+took=$(( ($(date +%s%N) - start) / 1000000 ))
+if [ "$(field "$work/silent.json" 'd["problem"]')" = timeout ] && [ "$took" -lt 4000 ]; then
+  ok "silent server: timeout after $took ms (bound 2 s)"
+else
+  bad "silent server: $(field "$work/silent.json" 'd["problem"]') after $took ms"
+fi
+timeout 30 "$binary" probe "no-such-host.invalid:443" --timeout 5s -o json > "$work/dns.json"
+[ "$(field "$work/dns.json" 'd["problem"]')" = name-resolution ] && ok "unknown name: name-resolution" || bad "unknown name: $(field "$work/dns.json" 'd["problem"]')"
+
+# An image reference targets its registry.
+timeout 30 "$binary" probe "localhost:${REGISTRY_PORT[good]}/team/app:v1" --ca-file "$root_ca" -o json > "$work/image.json"
+[ "$(field "$work/image.json" '(d["host"], d["port"] > 0, d["problem"])')" = "('localhost', True, 'ok')" ] && ok "image reference: probes its registry" ||
+  bad "image reference: $(field "$work/image.json" '(d["host"], d["problem"])')"
+
+# A malformed --ca-file is a clear error, exit 3, and nothing is contacted.
+printf 'not a certificate\n' > "$work/junk.pem"
+err=$("$binary" probe "localhost:${REGISTRY_PORT[good]}" --ca-file "$work/junk.pem" 2>&1 >/dev/null); rc=$?
+[ $rc -eq 3 ] && [[ "$err" == *"junk.pem: no PEM certificate"* ]] && ok "junk --ca-file: exit 3, names the file" || bad "junk --ca-file: rc=$rc $err"
+
+echo "probe: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]

@@ -73,6 +73,21 @@ void log_verbose(const Options& o, const Engine& engine, const Report& report) {
         std::cerr << "tekton-certdoctor:   " << f.pattern << " at " << join(f.seen_in, ", ") << "\n";
 }
 
+std::chrono::milliseconds parse_duration(const std::string& text);
+
+// --probe for explain and diagnose: the same trust options as `probe`.
+std::unique_ptr<ProbeOptions> probe_options(const Options& o) {
+    if (!o.probe) {
+        if (!o.ca_files.empty()) throw Error("--ca-file goes with --probe", ExitCode::usage);
+        return nullptr;
+    }
+    auto p = std::make_unique<ProbeOptions>();
+    p->ca_files = o.ca_files;
+    p->system_roots = !o.no_system_roots;
+    p->timeout = parse_duration(o.timeout);
+    return p;
+}
+
 int run_explain(const Options& o) {
     std::string text, source;
     bool from_stdin = (o.text.size() == 1 && o.text[0] == "-") || (o.text.empty() && !isatty(STDIN_FILENO));
@@ -87,7 +102,8 @@ int run_explain(const Options& o) {
         source = "argument";
     }
     Engine engine(o.patterns_dir);
-    Report report = explain_text(engine, text, source);
+    auto probe = probe_options(o);
+    Report report = explain_text(engine, text, source, probe.get());
     log_verbose(o, engine, report);
     std::cout << render(report, o);
     return static_cast<int>(exit_code_for(report));
@@ -104,7 +120,8 @@ int run_diagnose(const Options& o) {
                     "PipelineRun (see --help)", ExitCode::usage);
     std::string text = read_input(o.filename);
     Engine engine(o.patterns_dir);
-    Report report = diagnose_dump(engine, text, o.filename == "-" ? "stdin" : o.filename);
+    auto probe = probe_options(o);
+    Report report = diagnose_dump(engine, text, o.filename == "-" ? "stdin" : o.filename, probe.get());
     log_verbose(o, engine, report);
     std::cout << render(report, o);
     return static_cast<int>(exit_code_for(report));
@@ -241,13 +258,25 @@ int main_impl(int argc, char** argv) {
 
     auto* explain = app.add_subcommand("explain", "Explain an error message, a pasted block, or a log");
     explain->add_option("text", o.text, "The text; '-' or a pipe reads standard input")->option_text("TEXT...");
+    auto add_probe_flags = [&o](CLI::App* cmd) {
+        cmd->add_flag("--probe", o.probe, "Probe each registry named in the findings: its real chain, judged as Go does");
+        cmd->add_option("--ca-file", o.ca_files, "With --probe: a PEM bundle to trust as well (repeatable)")
+            ->allow_extra_args(false)
+            ->option_text("FILE");
+        cmd->add_flag("--no-system-roots", o.no_system_roots, "With --probe: trust only the --ca-file bundles");
+        cmd->add_option("--timeout", o.timeout, "With --probe: bound for each registry's probe (default 10s)")
+            ->option_text("DURATION");
+    };
+    add_probe_flags(explain);
     explain->footer(
         "Examples:\n"
         "  kubectl tekton-certdoctor explain 'failed to create task run pod \"task-run\": translating TaskSpec to Pod: "
         "error getting image manifest: Get https://registry.private/v2/: x509: certificate signed by unknown "
         "authority. Maybe missing or invalid Task default/task'\n"
         "  kubectl describe taskrun build-1 | kubectl tekton-certdoctor explain -\n"
-        "  kubectl -n tekton-pipelines logs deploy/tekton-pipelines-controller | kubectl tekton-certdoctor explain -o markdown\n\n" +
+        "  kubectl -n tekton-pipelines logs deploy/tekton-pipelines-controller | kubectl tekton-certdoctor explain -o markdown\n"
+        "  # Also check the registry's real chain, and put its CA into the fix:\n"
+        "  kubectl tekton-certdoctor explain --probe 'Get \"https://registry.corp.example/v2/\": x509: certificate signed by unknown authority'\n\n" +
         std::string(kExitCodes));
 
     auto* diagnose = app.add_subcommand("diagnose", "Diagnose dumped TaskRuns and PipelineRuns");
@@ -255,6 +284,7 @@ int main_impl(int argc, char** argv) {
                          "A TaskRun/PipelineRun (or a List, or several documents) as YAML or JSON; '-' for stdin")
         ->option_text("FILE");
     diagnose->add_option("resource", o.resource, "TYPE/NAME of a run in the cluster (taskrun/x, pipelinerun/y)");
+    add_probe_flags(diagnose);
     diagnose->footer(
         "Examples:\n"
         "  kubectl get taskrun build-1 -o yaml > tr.yaml && kubectl tekton-certdoctor diagnose -f tr.yaml\n"
@@ -270,6 +300,7 @@ int main_impl(int argc, char** argv) {
         ->required()
         ->option_text("TARGET");
     probe->add_option("--ca-file", o.ca_files, "A PEM bundle to trust as well (repeatable): does it make Go's check pass?")
+        ->allow_extra_args(false)
         ->option_text("FILE");
     probe->add_flag("--no-system-roots", o.no_system_roots, "Trust only the --ca-file bundles");
     probe->add_option("--server-name", o.server_name, "The name to send (SNI) and check, instead of the target's host")

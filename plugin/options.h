@@ -22,6 +22,7 @@ struct Options {
     bool no_system_roots = false;
     std::string server_name;
     std::string timeout = "10s";
+    bool probe = false;              // explain / diagnose --probe
 };
 
 }  // namespace certdoctor

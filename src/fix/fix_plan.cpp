@@ -48,7 +48,17 @@ mustache::data template_data(const Finding& f) {
     d.set("run_name", or_placeholder(run.name, "RUN-NAME"));
     d.set("tool", f.tool);
     d.set("problem", f.problem);
-    d.set("offline", true);
+    d.set("offline", !f.probed);
+    // The CA the probe found, indented for a YAML block scalar under `cert: |`.
+    bool has_ca = f.probed && f.probe.has_anchor;
+    d.set("has_ca_pem", has_ca);
+    std::string block;
+    if (has_ca)
+        for (auto line : split_lines(f.probe.trust_anchor.pem))
+            if (!line.empty()) block += "    " + std::string(line) + "\n";
+    d.set("ca_pem_block", block);
+    d.set("ca_subject", has_ca ? f.probe.trust_anchor.subject : std::string());
+    d.set("ca_warning", has_ca ? f.probe.trust_anchor.warning : std::string());
     mustache::data steps{mustache::data::type::list};
     auto add_step = [&](const std::string& name, const std::string& image) {
         mustache::data step;

@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "model/probe_result.h"
 #include "model/record.h"
 
 namespace certdoctor {
@@ -61,6 +62,9 @@ struct Finding {
     std::vector<StepSpec> lookup_steps;  // steps that trigger the entrypoint lookup
     std::vector<FixView> fixes;
     std::vector<std::string> references;
+    bool probed = false;       // --probe: the registry's real chain was checked
+    ProbeResult probe;
+    std::string message_problem;  // the problem the message named, when the probe corrected it
 };
 
 enum class ReportStatus { problems_found, no_problems, unrecognized };

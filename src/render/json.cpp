@@ -58,6 +58,8 @@ nlohmann::json finding_json(const Finding& f) {
          }()},
         {"fixes", fixes},
         {"references", f.references},
+        {"message_problem", f.message_problem},
+        {"probe", f.probed ? nlohmann::json::parse(render_probe_json(f.probe)) : nlohmann::json(nullptr)},
     };
 }
 

@@ -49,6 +49,11 @@ std::string render_markdown(const Report& report) {
             o << "\n";
         }
         o << "**Why.** " << f.explanation << "\n\n";
+        if (f.probed)
+            o << "**Probe of " << code(f.registry) << ":** " << code(f.probe.problem)
+              << (f.probe.detail.empty() ? "" : " (" + f.probe.detail + ")") << "; trust anchor "
+              << (f.probe.has_anchor ? f.probe.trust_anchor.subject + " (`" + f.probe.trust_anchor.sha256.substr(0, 16) + "…`)" : "none")
+              << ".\n\n";
         EvidenceWindow w = evidence_window(f.evidence);
         o << "**Evidence** (" << join(f.seen_in, ", ") << "):\n\n```text\n" << w.before << w.key << w.after
           << "\n```\n\nKey part: " << code(w.key) << "\n\n";

@@ -70,6 +70,18 @@ void render_finding(std::ostringstream& o, const Finding& f, const Style& s) {
 
     o << "\n" << s.bold("Why") << "\n" << wrap_text(f.explanation, 2);
 
+    if (f.probed) {
+        const ProbeResult& p = f.probe;
+        o << "\n" << s.bold("Probe of " + f.registry) << " (" << join(p.verified_with, ", ") << ")\n";
+        o << "  " << (p.problem == "ok" ? s.green("ok") : s.red(p.problem)) << (p.detail.empty() ? "" : ": " + p.detail) << "\n";
+        for (size_t i = 0; i < p.chain.size(); ++i)
+            o << "  [" << i << "] " << p.chain[i].subject << s.dim("  issued by " + p.chain[i].issuer) << "\n";
+        if (p.has_anchor)
+            o << "  trust anchor " << p.trust_anchor.subject << s.dim("  sha256 " + p.trust_anchor.sha256) << "\n";
+        if (!p.registry.status.empty() && p.registry.status != "skipped")
+            o << "  GET /v2/: " << p.registry.status << "\n";
+    }
+
     EvidenceWindow w = evidence_window(f.evidence);
     o << "\n" << s.bold("Evidence") << " " << s.dim("(" + join(f.seen_in, ", ") + ")") << "\n";
     o << wrap_text(w.before + (s.on ? s.red(w.key) : ">>" + w.key + "<<") + w.after, 2);

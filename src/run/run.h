@@ -10,6 +10,7 @@
 #include "match/catalog.h"
 #include "match/matcher.h"
 #include "model/report.h"
+#include "probe/probe.h"
 
 namespace certdoctor {
 
@@ -28,12 +29,18 @@ private:
     std::unique_ptr<Matcher> matcher_;
 };
 
-// `explain`: a pasted message, block or log.
-Report explain_text(const Engine& engine, const std::string& text, const std::string& source);
+// `explain`: a pasted message, block or log. With `probe`, each distinct registry named in the
+// findings is probed once and the result folded into its findings.
+Report explain_text(const Engine& engine, const std::string& text, const std::string& source,
+                    const ProbeOptions* probe = nullptr);
 
 // `diagnose -f`: dumped TaskRuns/PipelineRuns (YAML or JSON). Throws Error (exit 3) when the text
 // is not a dump.
-Report diagnose_dump(const Engine& engine, const std::string& text, const std::string& source);
+Report diagnose_dump(const Engine& engine, const std::string& text, const std::string& source,
+                     const ProbeOptions* probe = nullptr);
+
+// Probes each distinct registry of `report` once and folds the results in (`--probe`).
+void probe_findings(Report& report, const Engine& engine, const ProbeOptions& options);
 
 // `patterns test`: every rule's examples through the whole engine.
 struct ExampleResult {

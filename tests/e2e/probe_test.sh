@@ -125,5 +125,22 @@ printf 'not a certificate\n' > "$work/junk.pem"
 err=$("$binary" probe "localhost:${REGISTRY_PORT[good]}" --ca-file "$work/junk.pem" 2>&1 >/dev/null); rc=$?
 [ $rc -eq 3 ] && [[ "$err" == *"junk.pem: no PEM certificate"* ]] && ok "junk --ca-file: exit 3, names the file" || bad "junk --ca-file: rc=$rc $err"
 
+# --probe folds the chain into a diagnosis: a missing intermediate corrects "unknown authority".
+msg() { printf 'failed to create task run pod "t": translating TaskSpec to Pod: Get "https://localhost:%s/v2/": x509: certificate signed by unknown authority. Maybe missing or invalid Task ci/t' "$1"; }
+timeout 60 "$binary" explain --probe --ca-file "$root_ca" "$(msg "${REGISTRY_PORT[missing-intermediate]}")" -o json > "$work/corrected.json"
+got=$(field "$work/corrected.json" '(d["findings"][0]["problem"], d["findings"][0]["message_problem"], d["findings"][0]["fixes"][0]["id"])')
+[ "$got" = "('incomplete-chain', 'unknown-authority', 'serve-full-chain')" ] && ok "explain --probe: unknown-authority corrected to incomplete-chain, serve-full-chain first" ||
+  bad "explain --probe on a missing intermediate: $got"
+# ... and a self-signed registry's certificate goes into the config-registry-cert patch.
+timeout 60 "$binary" explain --probe "$(msg "${REGISTRY_PORT[self-signed]}")" -o json > "$work/with-ca.json"
+pem_line=$(sed -n 2p "$work/r/self.pem")
+field "$work/with-ca.json" 'd["findings"][0]["fixes"][0]["manifest"]' | grep -qF "    $pem_line" &&
+  ok "explain --probe: the registry's real CA is in the add-CA manifest, under cert: |" || bad "explain --probe: CA PEM missing from the manifest"
+# diagnose -f --probe, one probe per registry however many runs name it.
+sed "s/registry.corp.example:8443/localhost:${REGISTRY_PORT[self-signed]}/g" "$here/../samples/taskrun-unknown-authority.yaml" > "$work/tr.yaml"
+timeout 60 "$binary" diagnose -f "$work/tr.yaml" --probe -o json > "$work/diag.json"
+got=$(field "$work/diag.json" '(d["findings"][0]["probe"]["problem"], d["findings"][0]["probe"]["trust_anchor"]["sha256"] == "'"$want_sha"'")')
+[ "$got" = "('unknown-authority', True)" ] && ok "diagnose -f --probe: the probe is attached with the anchor's fingerprint" || bad "diagnose -f --probe: $got"
+
 echo "probe: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

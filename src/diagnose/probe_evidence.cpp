@@ -1,0 +1,36 @@
+#include "diagnose/probe_evidence.h"
+
+#include "fix/fix_plan.h"
+
+namespace certdoctor {
+
+bool worth_probing(const Finding& f) {
+    static const std::vector<std::string> tls_problems = {
+        "unknown-authority", "incomplete-chain", "hostname-mismatch", "no-ip-sans", "legacy-common-name",
+        "expired", "not-yet-valid", "not-a-ca", "insecure-signature", "http-response-to-https", "other"};
+    if (f.lookalike || f.registry.empty() || f.stage == "git-fetch" || f.stage == "unknown") return false;
+    for (const auto& p : tls_problems)
+        if (f.problem == p) return true;
+    return false;
+}
+
+void apply_probe(Finding& f, const ProbeResult& probe, const Catalog& catalog) {
+    f.probed = true;
+    f.probe = probe;
+    if (f.problem == "unknown-authority" && probe.problem == "incomplete-chain") {
+        f.message_problem = f.problem;
+        f.problem = "incomplete-chain";
+        f.explanation += "\n\nThe probe of " + f.registry + " shows why: " + probe.detail +
+                         ". Go reports a missing intermediate as an unknown authority; the server must send it.";
+    } else if (probe.problem != "ok" && probe.problem != f.problem) {
+        f.explanation += "\n\nThe probe of " + f.registry + " now finds " + probe.problem +
+                         (probe.detail.empty() ? "" : " (" + probe.detail + ")") +
+                         ", which differs from the message: the registry may have changed since the run failed.";
+    } else if (probe.problem == "ok" && probe.ca_files_given) {
+        f.explanation += "\n\nThe probe of " + f.registry + " passes Go's verification with the given --ca-file: that "
+                         "bundle is the CA to install.";
+    }
+    f.fixes = plan_fixes(f, catalog);
+}
+
+}  // namespace certdoctor

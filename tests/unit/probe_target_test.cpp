@@ -1,0 +1,56 @@
+#include "probe/target.h"
+
+#include <gtest/gtest.h>
+
+#include "util/error.h"
+
+namespace certdoctor {
+namespace {
+
+TEST(ProbeTarget, AcceptsHostsPortsUrlsAndImages) {
+    auto t = parse_probe_target("registry.example");
+    EXPECT_EQ(t.host, "registry.example");
+    EXPECT_EQ(t.port, 443);
+    EXPECT_FALSE(t.host_is_ip);
+
+    t = parse_probe_target("registry.example:8443");
+    EXPECT_EQ(t.port, 8443);
+    EXPECT_EQ(t.registry(), "registry.example:8443");
+
+    t = parse_probe_target("https://10.0.0.5:5000/v2/");
+    EXPECT_EQ(t.host, "10.0.0.5");
+    EXPECT_EQ(t.port, 5000);
+    EXPECT_TRUE(t.host_is_ip);
+
+    t = parse_probe_target("registry.example:8443/team/app:v1");
+    EXPECT_EQ(t.host, "registry.example");
+    EXPECT_EQ(t.repository, "team/app");
+    EXPECT_EQ(t.reference, "v1");
+
+    t = parse_probe_target("[::1]:5000/app@sha256:abc");
+    EXPECT_EQ(t.host, "::1");
+    EXPECT_TRUE(t.host_is_ip);
+    EXPECT_EQ(t.reference, "sha256:abc");
+    EXPECT_EQ(t.registry(), "[::1]:5000");
+
+    t = parse_probe_target("busybox");
+    EXPECT_EQ(t.host, "busybox");  // a bare word is a host, not a Docker Hub image
+    t = parse_probe_target("library/busybox:1.36");
+    EXPECT_EQ(t.host, "index.docker.io");
+    EXPECT_EQ(t.repository, "library/busybox");
+}
+
+TEST(ProbeTarget, RejectsWhatIsNoTarget) {
+    for (const char* bad : {"", "host:99999", "host:x", "::1", "[::1", "bad host", "reg.example/"}) {
+        try {
+            parse_probe_target(bad);
+            ADD_FAILURE() << "accepted '" << bad << "'";
+        } catch (const Error& e) {
+            EXPECT_EQ(e.code(), ExitCode::usage) << bad;
+            EXPECT_NE(std::string(e.what()).find("probe target"), std::string::npos);
+        }
+    }
+}
+
+}  // namespace
+}  // namespace certdoctor

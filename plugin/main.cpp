@@ -203,13 +203,16 @@ int run_probe(const Options& o) {
     options.system_roots = !o.no_system_roots;
     options.server_name = o.server_name;
     options.timeout = parse_duration(o.timeout);
+    options.entrypoint = o.entrypoint;
+    options.registry_config = o.registry_config;
     ProbeResult r = probe_registry(parse_probe_target(o.target), options);
     switch (o.output) {
         case OutputFormat::json: std::cout << render_probe_json(r); break;
         case OutputFormat::markdown: std::cout << render_probe_markdown(r); break;
         case OutputFormat::text: std::cout << render_probe_text(r, use_color(o) ? Color::on : Color::off); break;
     }
-    return static_cast<int>(r.problem == "ok" ? ExitCode::no_problem : ExitCode::problem_found);
+    bool fine = r.problem == "ok" && (!o.entrypoint || r.image.read);
+    return static_cast<int>(fine ? ExitCode::no_problem : ExitCode::problem_found);
 }
 
 int run_version(const Options& o) {
@@ -306,13 +309,19 @@ int main_impl(int argc, char** argv) {
     probe->add_option("--server-name", o.server_name, "The name to send (SNI) and check, instead of the target's host")
         ->option_text("NAME");
     probe->add_option("--timeout", o.timeout, "Bound for the whole probe (default 10s)")->option_text("DURATION");
+    probe->add_flag("--entrypoint", o.entrypoint,
+                    "Read the image's Entrypoint and Cmd per platform (what set-step-command needs)");
+    probe->add_option("--registry-config", o.registry_config, "A docker config.json with credentials for the registry")
+        ->option_text("FILE");
     probe->footer(
         "Examples:\n"
         "  kubectl tekton-certdoctor probe registry.corp.example:8443\n"
         "  kubectl tekton-certdoctor probe registry.corp.example:8443/team/app:v1 --ca-file corp-root.pem\n"
         "  # Would exactly what is in config-registry-cert work for the controller?\n"
         "  kubectl -n tekton-pipelines get configmap config-registry-cert -o jsonpath='{.data.cert}' > cert.pem\n"
-        "  kubectl tekton-certdoctor probe registry.corp.example --ca-file cert.pem -o json\n\n"
+        "  kubectl tekton-certdoctor probe registry.corp.example --ca-file cert.pem -o json\n"
+        "  # The command to give a step so that the controller skips the lookup:\n"
+        "  kubectl tekton-certdoctor probe registry.corp.example/team/builder:2.4 --entrypoint --registry-config ~/.docker/config.json\n\n"
         "Exit codes: 0 Go would accept the registry, 1 a problem was found, 2 usage, 3 a bad --ca-file, 4 the tool failed.");
 
     auto* patterns = app.add_subcommand("patterns", "List, lint and test the pattern catalog");

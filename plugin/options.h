@@ -23,6 +23,8 @@ struct Options {
     std::string server_name;
     std::string timeout = "10s";
     bool probe = false;              // explain / diagnose --probe
+    bool entrypoint = false;         // probe --entrypoint
+    std::string registry_config;
 };
 
 }  // namespace certdoctor

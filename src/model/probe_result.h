@@ -47,6 +47,24 @@ struct RegistryCheck {
     std::string realm_detail;
 };
 
+struct ImagePlatform {
+    std::string os;
+    std::string architecture;
+    std::string variant;
+    std::string digest;       // the platform's manifest
+    std::vector<std::string> entrypoint;
+    std::vector<std::string> cmd;
+};
+
+struct ImageView {
+    bool read = false;
+    std::string reference;    // registry/repository:tag or @digest
+    std::string digest;       // of the manifest or index the reference names
+    std::string media_type;
+    std::vector<ImagePlatform> platforms;
+    std::string error;        // why it could not be read
+};
+
 struct ProbeResult {
     std::string target;
     std::string host;
@@ -60,6 +78,7 @@ struct ProbeResult {
     std::vector<std::string> verified_with;  // the pools the verdict used: "system", "--ca-file X"
     bool ca_files_given = false;
     RegistryCheck registry;
+    ImageView image;          // with --entrypoint
     double elapsed_ms = 0;
 };
 

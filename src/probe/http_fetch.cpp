@@ -57,7 +57,13 @@ HttpResponse http_get(const HttpRequest& request, const Deadline& deadline) {
     curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
     curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
     curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, static_cast<long>(std::max<long>(1, deadline.left().count())));
-    curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L);
+    curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, request.follow_redirects ? 1L : 0L);
+    curl_easy_setopt(c, CURLOPT_MAXREDIRS, 5L);
+    curl_easy_setopt(c, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
+    curl_easy_setopt(c, CURLOPT_UNRESTRICTED_AUTH, 0L);
+    std::unique_ptr<curl_slist, decltype(&curl_slist_free_all)> headers(nullptr, &curl_slist_free_all);
+    for (const auto& h : request.headers) headers.reset(curl_slist_append(headers.release(), h.c_str()));
+    if (headers) curl_easy_setopt(c, CURLOPT_HTTPHEADER, headers.get());
     curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
     curl_easy_setopt(c, CURLOPT_WRITEDATA, &sink);
     curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
@@ -77,6 +83,7 @@ HttpResponse http_get(const HttpRequest& request, const Deadline& deadline) {
     curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
     r.ok = true;
     r.status = static_cast<int>(status);
+    r.truncated = sink.truncated;
     return r;
 }
 

@@ -5,6 +5,7 @@
 
 #include <map>
 #include <string>
+#include <vector>
 
 #include "probe/deadline.h"
 
@@ -16,6 +17,7 @@ struct HttpResponse {
     std::string body;          // at most max_bytes
     std::map<std::string, std::string> headers;  // lower-cased names; last value wins
     std::string error;         // curl's message when !ok
+    bool truncated = false;    // the body was longer than max_bytes
 };
 
 struct HttpRequest {
@@ -23,6 +25,8 @@ struct HttpRequest {
     std::string ca_pem;        // trusted CAs for https; empty: curl's default store
     bool verify = true;
     size_t max_bytes = 64 * 1024;
+    std::vector<std::string> headers;  // "Name: value"; an Authorization header is never sent to another host
+    bool follow_redirects = false;     // at most 5, http(s) only
 };
 
 HttpResponse http_get(const HttpRequest& request, const Deadline& deadline);

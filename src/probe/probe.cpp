@@ -6,6 +6,7 @@
 
 #include "probe/go_verify.h"
 #include "probe/http_fetch.h"
+#include "probe/image_config.h"
 #include "probe/tls_handshake.h"
 
 namespace certdoctor {
@@ -129,6 +130,9 @@ ProbeResult probe_registry(const ProbeTarget& target, const ProbeOptions& option
     if (options.system_roots) add_system_roots(pool);
     for (const auto& file : options.ca_files) add_ca_file(pool, file);  // may throw: before any traffic
     result.verified_with = pool.sources;
+    RegistryCredential credential;  // read before any traffic, so that a bad file fails fast
+    if (options.entrypoint && !options.registry_config.empty())
+        credential = credential_from_docker_config(options.registry_config, target.registry());
     result.ca_files_given = !options.ca_files.empty();
 
     Deadline deadline(options.timeout);
@@ -193,6 +197,15 @@ ProbeResult probe_registry(const ProbeTarget& target, const ProbeOptions& option
         }
     }
     check_registry(result, target, pool, options, deadline);
+    if (options.entrypoint) {
+        if (result.problem != "ok") {
+            result.image.error = "not read: the TLS verdict is not ok";
+        } else {
+            std::string ca_pem;
+            for (const auto& c : pool.certificates) ca_pem += to_pem(c.get());
+            read_image_entrypoint(result, target, ca_pem, credential, deadline);
+        }
+    }
     return finish();
 }
 

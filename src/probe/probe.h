@@ -21,6 +21,8 @@ struct ProbeOptions {
     bool system_roots = true;
     std::string server_name;  // overrides the name sent (SNI) and checked
     std::chrono::milliseconds timeout{10000};  // the whole probe
+    bool entrypoint = false;             // also read the image's Entrypoint and Cmd per platform
+    std::string registry_config;         // a docker config.json with credentials
 };
 
 // Throws Error for unreadable or malformed --ca-file bundles (before any network traffic).

@@ -72,6 +72,16 @@ std::string render_probe_text(const ProbeResult& r, Color color) {
               << (r.registry.realm_detail.empty() ? "" : " (" + r.registry.realm_detail + ")") << "\n";
         if (!r.registry.detail.empty()) o << "  " << r.registry.detail << "\n";
     }
+    if (!r.image.reference.empty()) {
+        o << "\n" << paint("1", "Image") << "  " << r.image.reference << (r.image.digest.empty() ? "" : "@" + r.image.digest) << "\n";
+        if (!r.image.error.empty()) o << "  " << paint("1;31", "not read: ") << r.image.error << "\n";
+        for (const auto& p : r.image.platforms) {
+            std::string platform = p.os + "/" + p.architecture + (p.variant.empty() ? "" : "/" + p.variant);
+            o << "  " << platform << "\n";
+            o << "    command: " << nlohmann::json(p.entrypoint).dump() << "\n";
+            o << "    args:    " << nlohmann::json(p.cmd).dump() << "  " << paint("2", "(the image's Cmd: use it when the step has no args)") << "\n";
+        }
+    }
     char ms[32];
     std::snprintf(ms, sizeof ms, "%.0f", r.elapsed_ms);
     o << "\n" << paint("2", std::string("probed in ") + ms + " ms") << "\n";
@@ -121,8 +131,24 @@ std::string render_probe_json(const ProbeResult& r) {
                       {"realm_host", r.registry.realm_host},
                       {"realm_problem", r.registry.realm_problem},
                       {"detail", r.registry.detail}}},
+        {"image", nullptr},
         {"elapsed_ms", static_cast<int64_t>(r.elapsed_ms)},
     };
+    if (!r.image.reference.empty()) {
+        nlohmann::json platforms = nlohmann::json::array();
+        for (const auto& p : r.image.platforms)
+            platforms.push_back({{"os", p.os},
+                                 {"architecture", p.architecture},
+                                 {"variant", p.variant},
+                                 {"digest", p.digest},
+                                 {"entrypoint", p.entrypoint},
+                                 {"cmd", p.cmd}});
+        doc["image"] = {{"reference", r.image.reference},
+                        {"digest", r.image.digest},
+                        {"media_type", r.image.media_type},
+                        {"platforms", platforms},
+                        {"error", r.image.error}};
+    }
     return doc.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
 }
 
@@ -144,6 +170,12 @@ std::string render_probe_markdown(const ProbeResult& r) {
           << r.trust_anchor.subject << "\n";
         if (!r.trust_anchor.warning.empty()) o << "\n> Warning: " << r.trust_anchor.warning << "\n";
         o << "\n```pem\n" << r.trust_anchor.pem << "```\n";
+    }
+    if (!r.image.reference.empty()) {
+        o << "\n**Image** `" << r.image.reference << "`" << (r.image.error.empty() ? "" : ": not read (" + r.image.error + ")") << "\n\n";
+        for (const auto& p : r.image.platforms)
+            o << "- " << p.os << "/" << p.architecture << (p.variant.empty() ? "" : "/" + p.variant) << ": command `"
+              << nlohmann::json(p.entrypoint).dump() << "`, args `" << nlohmann::json(p.cmd).dump() << "`\n";
     }
     if (!r.registry.status.empty() && r.registry.status != "skipped")
         o << "\n`GET /v2/`: " << r.registry.status << (r.registry.realm.empty() ? "" : ", realm " + r.registry.realm) << "\n";

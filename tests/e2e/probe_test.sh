@@ -8,7 +8,7 @@
 set -u
 binary=${1:?usage: probe_test.sh BINARY}
 here=$(cd "$(dirname "$0")" && pwd)
-for tool in docker-registry skopeo openssl python3; do
+for tool in docker-registry skopeo openssl python3 htpasswd; do
   command -v "$tool" >/dev/null 2>&1 || { echo "SKIP: $tool is not installed (.ci/install-deps installs it)"; exit 77; }
 done
 work=$(mktemp -d)
@@ -141,6 +141,39 @@ sed "s/registry.corp.example:8443/localhost:${REGISTRY_PORT[self-signed]}/g" "$h
 timeout 60 "$binary" diagnose -f "$work/tr.yaml" --probe -o json > "$work/diag.json"
 got=$(field "$work/diag.json" '(d["findings"][0]["probe"]["problem"], d["findings"][0]["probe"]["trust_anchor"]["sha256"] == "'"$want_sha"'")')
 [ "$got" = "('unknown-authority', True)" ] && ok "diagnose -f --probe: the probe is attached with the anchor's fingerprint" || bad "diagnose -f --probe: $got"
+
+# --entrypoint: images pushed with skopeo from an OCI layout written here, Entrypoint and Cmd
+# read back per platform, anonymously and with a docker config.json against an htpasswd registry.
+python3 "$here/../support/write_oci_layout.py" "$work/oci"
+good=${REGISTRY_PORT[good]}
+basic=${REGISTRY_PORT[basic-auth]}
+password=$(cat "$work/r/basic-auth.password")
+timeout 60 skopeo copy -q --dest-cert-dir "$work/r/trust" "oci:$work/oci:single" "docker://localhost:$good/team/app:v1" &&
+timeout 60 skopeo copy -q --all --dest-cert-dir "$work/r/trust" "oci:$work/oci:multi" "docker://localhost:$good/team/app:multi" &&
+timeout 60 skopeo copy -q --dest-cert-dir "$work/r/trust" --dest-creds "certdoctor:$password" "oci:$work/oci:single" "docker://localhost:$basic/private/app:v1" ||
+  bad "pushing the test images with skopeo"
+timeout 30 "$binary" probe "localhost:$good/team/app:v1" --ca-file "$root_ca" --entrypoint -o json > "$work/ep1.json"
+got=$(field "$work/ep1.json" '[(p["os"], p["architecture"], p["entrypoint"], p["cmd"]) for p in d["image"]["platforms"]]')
+[ "$got" = "[('linux', 'amd64', ['/bin/app', 'serve'], ['--port', '8080'])]" ] && ok "--entrypoint: single-platform image reads back as pushed" ||
+  bad "--entrypoint single: $got"
+timeout 30 "$binary" probe "localhost:$good/team/app:multi" --ca-file "$root_ca" --entrypoint -o json > "$work/ep2.json"
+got=$(field "$work/ep2.json" '[(p["architecture"], p["variant"], p["entrypoint"], p["cmd"]) for p in d["image"]["platforms"]]')
+[ "$got" = "[('amd64', '', ['/bin/app', 'serve'], ['--port', '8080']), ('arm64', 'v8', ['/bin/app-arm'], [])]" ] &&
+  ok "--entrypoint: an index gives one entry per platform" || bad "--entrypoint multi: $got"
+"$binary" probe "localhost:$basic/private/app:v1" --ca-file "$root_ca" --entrypoint -o json > "$work/ep3.json"; rc=$?
+[ $rc -eq 1 ] && [[ "$(field "$work/ep3.json" 'd["image"]["error"]')" == *"--registry-config"* ]] &&
+  ok "--entrypoint without credentials: exit 1, says to pass --registry-config" || bad "--entrypoint without credentials: rc=$rc"
+printf '{"auths":{"localhost:%s":{"auth":"%s"}}}' "$basic" "$(printf 'certdoctor:%s' "$password" | base64 -w0)" > "$work/config.json"
+timeout 30 "$binary" probe "localhost:$basic/private/app:v1" --ca-file "$root_ca" --entrypoint --registry-config "$work/config.json" -v -o json \
+  > "$work/ep4.json" 2> "$work/ep4.err"
+got=$(field "$work/ep4.json" 'd["image"]["platforms"][0]["entrypoint"]')
+[ "$got" = "['/bin/app', 'serve']" ] && ok "--entrypoint with a docker config.json: reads the private image" || bad "--entrypoint with credentials: $got"
+if grep -qF "$password" "$work/ep4.json" "$work/ep4.err" ||
+   grep -qF "$(printf 'certdoctor:%s' "$password" | base64 -w0)" "$work/ep4.json" "$work/ep4.err"; then
+  bad "the registry password appears in the output"
+else
+  ok "the registry password appears nowhere in the output or the verbose log"
+fi
 
 echo "probe: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

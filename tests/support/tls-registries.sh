@@ -9,7 +9,8 @@
 # does not trust the root), self-signed, missing-intermediate (leaf served without its
 # intermediate; its caIssuers URL points at an HTTP server on 127.0.0.1 that serves the
 # intermediate), wrong-name, expired, not-yet-valid, no-ip-san, cn-only, plain-http,
-# token-realm (good TLS, but /v2/ demands a bearer token from the wrong-name registry's host).
+# token-realm (good TLS, but /v2/ demands a bearer token from the wrong-name registry's host),
+# basic-auth (good TLS, htpasswd user "certdoctor" with the password in $workdir/basic-auth.password).
 # Also REGISTRY_PORT[closed] (nothing listens) and REGISTRY_PORT[silent] (accepts, never answers).
 # The trusted root for clients is "$workdir/trust/ca.crt" (a --cert-dir for skopeo).
 
@@ -91,6 +92,13 @@ _reg_make_certs() {
   cp "$d/leaf.key" "$d/serve-good.key"
   cp "$d/aia.pem" "$d/serve-missing-intermediate.pem"; cp "$d/aia.key" "$d/serve-missing-intermediate.key"
   cp "$d/serve-good.pem" "$d/serve-token-realm.pem"; cp "$d/leaf.key" "$d/serve-token-realm.key"
+  cp "$d/serve-good.pem" "$d/serve-basic-auth.pem"; cp "$d/leaf.key" "$d/serve-basic-auth.key"
+  openssl rand -hex 12 > "$d/basic-auth.password"
+  if command -v htpasswd >/dev/null 2>&1; then
+    htpasswd -Bbn certdoctor "$(cat "$d/basic-auth.password")" > "$d/htpasswd" 2>/dev/null || return 1
+  else
+    : > "$d/htpasswd"
+  fi
   mkdir -p "$d/aia-files"
   openssl x509 -in "$d/int.pem" -outform DER -out "$d/aia-files/int.der" 2>/dev/null || return 1
   for n in wrong noip cn expired future; do cat "$d/$n.pem" "$d/int.pem" > "$d/serve-$n.pem"; cp "$d/$n.key" "$d/serve-$n.key"; done
@@ -125,6 +133,9 @@ _reg_start_one() {
     if [ "$fault" != plain-http ]; then
       printf '  tls:\n    certificate: %s\n    key: %s\n' "$d/serve-$fault.pem" "$d/serve-$fault.key"
     fi
+    if [ "$fault" = basic-auth ]; then
+      printf 'auth:\n  htpasswd:\n    realm: certdoctor-test\n    path: %s\n' "$d/htpasswd"
+    fi
     if [ "$fault" = token-realm ]; then
       printf 'auth:\n  token:\n    realm: https://localhost:%s/token\n    service: certdoctor-test\n' "${REGISTRY_PORT[wrong-name]}"
       printf '    issuer: certdoctor-test\n    rootcertbundle: %s\n' "$d/root.pem"
@@ -148,7 +159,7 @@ registries_start() {
   local d=$1 fault tries
   mkdir -p "$d"
   _reg_make_certs "$d" || return 1
-  for fault in good unknown-ca self-signed missing-intermediate wrong-name expired not-yet-valid no-ip-san cn-only plain-http token-realm; do
+  for fault in good unknown-ca self-signed missing-intermediate wrong-name expired not-yet-valid no-ip-san cn-only plain-http token-realm basic-auth; do
     _reg_start_one "$d" "$fault" || return 1
   done
   # caIssuers downloads for the missing intermediate.

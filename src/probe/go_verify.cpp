@@ -78,6 +78,30 @@ std::string go_algorithm_name(X509* cert) {
     return hash + "-" + key;
 }
 
+// Go's host name check ("" when the leaf is valid for `host`; else Go's message, and `problem`).
+std::string go_hostname_error(X509* leaf, const std::string& host, bool host_is_ip, std::string& problem) {
+    CertificateView v = describe_certificate(leaf);
+    if (host_is_ip) {
+        for (const auto& ip : v.ip_addresses)
+            if (lower(ip) == lower(host)) return {};
+        if (v.ip_addresses.empty()) {
+            problem = "no-ip-sans";
+            return "x509: cannot validate certificate for " + host + " because it doesn't contain any IP SANs";
+        }
+        problem = "hostname-mismatch";
+        return "x509: certificate is valid for " + join(v.ip_addresses, ", ") + ", not " + host;
+    }
+    for (const auto& name : v.dns_names)
+        if (match_hostname(name, host)) return {};
+    if (!has_san_extension(leaf) && valid_hostname(v.common_name)) {
+        problem = "legacy-common-name";
+        return "x509: certificate relies on legacy Common Name field, use SANs instead";
+    }
+    problem = "hostname-mismatch";
+    if (v.dns_names.empty()) return "x509: certificate is not valid for any names, but wanted to match " + host;
+    return "x509: certificate is valid for " + join(v.dns_names, ", ") + ", not " + host;
+}
+
 }  // namespace
 
 void add_system_roots(TrustPool& pool) {
@@ -105,30 +129,6 @@ void add_ca_file(TrustPool& pool, const std::string& path) {
     auto certs = read_pem_certificates(read_input(path, 8u << 20), "--ca-file " + path);
     for (auto& c : certs) pool.certificates.push_back(std::move(c));
     pool.sources.push_back("--ca-file " + path);
-}
-
-std::string go_hostname_error(X509* leaf, const std::string& host, bool host_is_ip, std::string& problem) {
-    CertificateView v = describe_certificate(leaf);
-    if (host_is_ip) {
-        std::string want = host;
-        for (const auto& ip : v.ip_addresses)
-            if (lower(ip) == lower(want)) return {};
-        if (v.ip_addresses.empty()) {
-            problem = "no-ip-sans";
-            return "x509: cannot validate certificate for " + host + " because it doesn't contain any IP SANs";
-        }
-        problem = "hostname-mismatch";
-        return "x509: certificate is valid for " + join(v.ip_addresses, ", ") + ", not " + host;
-    }
-    for (const auto& name : v.dns_names)
-        if (match_hostname(name, host)) return {};
-    if (!has_san_extension(leaf) && valid_hostname(v.common_name)) {
-        problem = "legacy-common-name";
-        return "x509: certificate relies on legacy Common Name field, use SANs instead";
-    }
-    problem = "hostname-mismatch";
-    if (v.dns_names.empty()) return "x509: certificate is not valid for any names, but wanted to match " + host;
-    return "x509: certificate is valid for " + join(v.dns_names, ", ") + ", not " + host;
 }
 
 GoVerdict go_verify(const std::vector<X509Ptr>& served, const std::string& host, bool host_is_ip,

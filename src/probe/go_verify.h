@@ -33,7 +33,4 @@ struct GoVerdict {
 GoVerdict go_verify(const std::vector<X509Ptr>& served, const std::string& host, bool host_is_ip,
                     const TrustPool& pool);
 
-// Go's host name check alone ("" when the leaf is valid for `host`).
-std::string go_hostname_error(X509* leaf, const std::string& host, bool host_is_ip, std::string& problem);
-
 }  // namespace certdoctor

@@ -54,8 +54,7 @@ bool contains(const std::vector<X509Ptr>& list, X509* cert) {
     return false;
 }
 
-void check_registry(ProbeResult& result, const ProbeTarget& target, const TrustPool& pool, const ProbeOptions& options,
-                    const Deadline& deadline) {
+void check_registry(ProbeResult& result, const ProbeTarget& target, const TrustPool& pool, const Deadline& deadline) {
     RegistryCheck& reg = result.registry;
     if (result.problem != "ok") {
         reg.status = "skipped";
@@ -111,7 +110,6 @@ void check_registry(ProbeResult& result, const ProbeTarget& target, const TrustP
         reg.realm_problem = v.problem;
         reg.realm_detail = v.detail;
     }
-    (void)options;
 }
 
 }  // namespace
@@ -196,7 +194,7 @@ ProbeResult probe_registry(const ProbeTarget& target, const ProbeOptions& option
                 "it; prefer the root that issued it, and check it first with --ca-file.";
         }
     }
-    check_registry(result, target, pool, options, deadline);
+    check_registry(result, target, pool, deadline);
     if (options.entrypoint) {
         if (result.problem != "ok") {
             result.image.error = "not read: the TLS verdict is not ok";

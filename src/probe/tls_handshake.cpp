@@ -158,7 +158,6 @@ HandshakeResult tls_handshake(const std::string& host, int port, const std::stri
         return r;
     }
     r.completed = true;
-    r.tls_version = SSL_get_version(ssl.get());
     STACK_OF(X509)* chain = SSL_get_peer_cert_chain(ssl.get());
     for (int i = 0; chain && i < sk_X509_num(chain) && i < 16; ++i) {  // a chain longer than 16 is cut
         X509* x = sk_X509_value(chain, i);

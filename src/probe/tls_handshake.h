@@ -16,7 +16,6 @@ struct HandshakeResult {
     std::string problem;  // when not completed: connection-refused, name-resolution, timeout, http-response-to-https, client-certificate-rejected, other
     std::string detail;
     std::vector<X509Ptr> chain;  // leaf first
-    std::string tls_version;
 };
 
 HandshakeResult tls_handshake(const std::string& host, int port, const std::string& server_name,

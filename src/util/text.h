@@ -10,7 +10,6 @@ namespace certdoctor {
 
 std::string_view trim(std::string_view s);
 std::vector<std::string_view> split_lines(std::string_view s);
-bool starts_with_icase(std::string_view s, std::string_view prefix);
 std::string join(const std::vector<std::string>& parts, std::string_view separator);
 
 // A POSIX shell word that stands for exactly `s`: always single-quoted, so that every name in a

@@ -104,6 +104,12 @@ std::string go_hostname_error(X509* leaf, const std::string& host, bool host_is_
 
 }  // namespace
 
+std::string TrustPool::pem() const {
+    std::string out;
+    for (const auto& c : certificates) out += to_pem(c.get());
+    return out;
+}
+
 void add_system_roots(TrustPool& pool) {
     std::vector<std::string> candidates;
     if (const char* env = std::getenv("SSL_CERT_FILE"); env && *env) candidates.push_back(env);

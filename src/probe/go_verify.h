@@ -15,6 +15,7 @@ namespace certdoctor {
 struct TrustPool {
     std::vector<X509Ptr> certificates;
     std::vector<std::string> sources;  // "system (/etc/ssl/certs/ca-certificates.crt)", "--ca-file x.pem"
+    std::string pem() const;           // every certificate, for clients that take a CA bundle
 };
 
 // The roots Go would load on Linux: $SSL_CERT_FILE, else the first bundle that exists of the usual

@@ -77,6 +77,8 @@ HttpResponse http_get(const HttpRequest& request, const Deadline& deadline) {
     CURLcode rc = curl_easy_perform(c);
     if (rc != CURLE_OK) {
         r.error = error[0] ? error : curl_easy_strerror(rc);
+        r.tls_failed = rc == CURLE_PEER_FAILED_VERIFICATION || rc == CURLE_SSL_CONNECT_ERROR ||
+                       rc == CURLE_SSL_CERTPROBLEM || rc == CURLE_SSL_CACERT_BADFILE;
         return r;
     }
     long status = 0;

@@ -18,6 +18,7 @@ struct HttpResponse {
     std::map<std::string, std::string> headers;  // lower-cased names; last value wins
     std::string error;         // curl's message when !ok
     bool truncated = false;    // the body was longer than max_bytes
+    bool tls_failed = false;   // the TLS handshake or the peer's certificate failed
 };
 
 struct HttpRequest {

@@ -201,8 +201,7 @@ void read_image_entrypoint(ProbeResult& result, const ProbeTarget& target, const
         image.error = "--entrypoint needs an image reference (registry/repository:tag)";
         return;
     }
-    std::string host = target.host.find(':') != std::string::npos ? "[" + target.host + "]" : target.host;
-    Session s{"https://" + host + ":" + std::to_string(target.port), target.repository, ca_pem, credential, "", &deadline};
+    Session s{target.base_url(), target.repository, ca_pem, credential, "", &deadline};
     std::string error;
     HttpResponse top = s.fetch("/v2/" + target.repository + "/manifests/" + target.reference, {kManifestAccept}, false, error);
     if (!error.empty()) {

@@ -61,16 +61,10 @@ void check_registry(ProbeResult& result, const ProbeTarget& target, const TrustP
         reg.detail = "the TLS verdict is not ok";
         return;
     }
-    std::string ca_pem;
-    for (const auto& c : pool.certificates) ca_pem += to_pem(c.get());
-    std::string host = target.host.find(':') != std::string::npos ? "[" + target.host + "]" : target.host;
-    HttpResponse r = http_get({"https://" + host + ":" + std::to_string(target.port) + "/v2/", ca_pem, true, 64 * 1024},
-                              deadline);
+    HttpResponse r = http_get({target.base_url() + "/v2/", pool.pem(), true, 64 * 1024}, deadline);
     reg.http_status = r.status;
     if (!r.ok) {
-        reg.status = r.error.find("SSL") != std::string::npos || r.error.find("certificate") != std::string::npos
-                         ? "tls-failed"
-                         : "error";
+        reg.status = r.tls_failed ? "tls-failed" : "error";
         reg.detail = r.error;
         return;
     }
@@ -199,9 +193,7 @@ ProbeResult probe_registry(const ProbeTarget& target, const ProbeOptions& option
         if (result.problem != "ok") {
             result.image.error = "not read: the TLS verdict is not ok";
         } else {
-            std::string ca_pem;
-            for (const auto& c : pool.certificates) ca_pem += to_pem(c.get());
-            read_image_entrypoint(result, target, ca_pem, credential, deadline);
+            read_image_entrypoint(result, target, pool.pem(), credential, deadline);
         }
     }
     return finish();

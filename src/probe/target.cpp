@@ -15,10 +15,17 @@ bool is_ip_literal(std::string_view host) {
     return inet_pton(AF_INET, h.c_str(), buf) == 1 || inet_pton(AF_INET6, h.c_str(), buf) == 1;
 }
 
-std::string ProbeTarget::registry() const {
-    std::string h = host.find(':') != std::string::npos ? "[" + host + "]" : host;
-    return port == 443 ? h : h + ":" + std::to_string(port);
+namespace {
+std::string bracketed(const std::string& host) {
+    return host.find(':') != std::string::npos ? "[" + host + "]" : host;
 }
+}  // namespace
+
+std::string ProbeTarget::registry() const {
+    return port == 443 ? bracketed(host) : bracketed(host) + ":" + std::to_string(port);
+}
+
+std::string ProbeTarget::base_url() const { return "https://" + bracketed(host) + ":" + std::to_string(port); }
 
 namespace {
 

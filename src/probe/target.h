@@ -16,6 +16,8 @@ struct ProbeTarget {
     std::string reference;   // tag or digest
     // "host" or "host:port" as written (brackets kept): the registry part of an image reference.
     std::string registry() const;
+    // "https://host:port" (brackets for IPv6): the base of the registry's API URLs.
+    std::string base_url() const;
 };
 
 // Throws Error (usage) with what is wrong when `text` is none of the accepted forms.

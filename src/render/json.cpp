@@ -1,5 +1,6 @@
 #include <nlohmann/json.hpp>
 
+#include "render/json_views.h"
 #include "render/render.h"
 #include "util/text.h"
 
@@ -59,7 +60,7 @@ nlohmann::json finding_json(const Finding& f) {
         {"fixes", fixes},
         {"references", f.references},
         {"message_problem", f.message_problem},
-        {"probe", f.probed ? nlohmann::json::parse(render_probe_json(f.probe)) : nlohmann::json(nullptr)},
+        {"probe", f.probed ? probe_json(f.probe) : nlohmann::json(nullptr)},
     };
 }
 

@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <sstream>
 
+#include "render/json_views.h"
 #include "render/render.h"
 #include "util/text.h"
 
@@ -88,7 +89,7 @@ std::string render_probe_text(const ProbeResult& r, Color color) {
     return o.str();
 }
 
-std::string render_probe_json(const ProbeResult& r) {
+nlohmann::json probe_json(const ProbeResult& r) {
     nlohmann::json chain = nlohmann::json::array();
     for (const auto& c : r.chain)
         chain.push_back({{"subject", c.subject},
@@ -149,7 +150,11 @@ std::string render_probe_json(const ProbeResult& r) {
                         {"platforms", platforms},
                         {"error", r.image.error}};
     }
-    return doc.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
+    return doc;
+}
+
+std::string render_probe_json(const ProbeResult& r) {
+    return probe_json(r).dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
 }
 
 std::string render_probe_markdown(const ProbeResult& r) {

@@ -73,19 +73,37 @@ void log_verbose(const Options& o, const Engine& engine, const Report& report) {
         std::cerr << "tekton-certdoctor:   " << f.pattern << " at " << join(f.seen_in, ", ") << "\n";
 }
 
-std::chrono::milliseconds parse_duration(const std::string& text);
+// "10s", "1500ms", "2m", or a bare number of seconds, as kubectl's --request-timeout.
+std::chrono::milliseconds parse_duration(const std::string& text) {
+    static const RE2 re("(\\d+(?:\\.\\d+)?)(ms|s|m)?");
+    std::string number, unit;
+    if (!RE2::FullMatch(text, re, &number, &unit))
+        throw Error("--timeout " + text + ": not a duration (examples: 10s, 1500ms, 2m)", ExitCode::usage);
+    double value = std::stod(number);
+    double ms = unit == "ms" ? value : unit == "m" ? value * 60000 : value * 1000;
+    if (ms < 1 || ms > 600000) throw Error("--timeout " + text + ": must be between 1ms and 10m", ExitCode::usage);
+    return std::chrono::milliseconds(static_cast<long>(ms));
+}
 
-// --probe for explain and diagnose: the same trust options as `probe`.
-std::unique_ptr<ProbeOptions> probe_options(const Options& o) {
+// The probe settings the command line asked for (`probe`, and `--probe` of explain/diagnose).
+ProbeOptions probe_options(const Options& o) {
+    ProbeOptions p;
+    p.ca_files = o.ca_files;
+    p.system_roots = !o.no_system_roots;
+    p.server_name = o.server_name;
+    p.timeout = parse_duration(o.timeout);
+    p.entrypoint = o.entrypoint;
+    p.registry_config = o.registry_config;
+    return p;
+}
+
+// --probe for explain and diagnose: null when not asked for.
+std::unique_ptr<ProbeOptions> probe_if_asked(const Options& o) {
     if (!o.probe) {
         if (!o.ca_files.empty()) throw Error("--ca-file goes with --probe", ExitCode::usage);
         return nullptr;
     }
-    auto p = std::make_unique<ProbeOptions>();
-    p->ca_files = o.ca_files;
-    p->system_roots = !o.no_system_roots;
-    p->timeout = parse_duration(o.timeout);
-    return p;
+    return std::make_unique<ProbeOptions>(probe_options(o));
 }
 
 int run_explain(const Options& o) {
@@ -102,7 +120,7 @@ int run_explain(const Options& o) {
         source = "argument";
     }
     Engine engine(o.patterns_dir);
-    auto probe = probe_options(o);
+    auto probe = probe_if_asked(o);
     Report report = explain_text(engine, text, source, probe.get());
     log_verbose(o, engine, report);
     std::cout << render(report, o);
@@ -120,7 +138,7 @@ int run_diagnose(const Options& o) {
                     "PipelineRun (see --help)", ExitCode::usage);
     std::string text = read_input(o.filename);
     Engine engine(o.patterns_dir);
-    auto probe = probe_options(o);
+    auto probe = probe_if_asked(o);
     Report report = diagnose_dump(engine, text, o.filename == "-" ? "stdin" : o.filename, probe.get());
     log_verbose(o, engine, report);
     std::cout << render(report, o);
@@ -185,27 +203,8 @@ int run_patterns_test(const Options& o) {
     return failed == 0 ? 0 : static_cast<int>(ExitCode::problem_found);
 }
 
-// "10s", "1500ms", "2m", or a bare number of seconds, as kubectl's --request-timeout.
-std::chrono::milliseconds parse_duration(const std::string& text) {
-    static const RE2 re("(\\d+(?:\\.\\d+)?)(ms|s|m)?");
-    std::string number, unit;
-    if (!RE2::FullMatch(text, re, &number, &unit))
-        throw Error("--timeout " + text + ": not a duration (examples: 10s, 1500ms, 2m)", ExitCode::usage);
-    double value = std::stod(number);
-    double ms = unit == "ms" ? value : unit == "m" ? value * 60000 : value * 1000;
-    if (ms < 1 || ms > 600000) throw Error("--timeout " + text + ": must be between 1ms and 10m", ExitCode::usage);
-    return std::chrono::milliseconds(static_cast<long>(ms));
-}
-
 int run_probe(const Options& o) {
-    ProbeOptions options;
-    options.ca_files = o.ca_files;
-    options.system_roots = !o.no_system_roots;
-    options.server_name = o.server_name;
-    options.timeout = parse_duration(o.timeout);
-    options.entrypoint = o.entrypoint;
-    options.registry_config = o.registry_config;
-    ProbeResult r = probe_registry(parse_probe_target(o.target), options);
+    ProbeResult r = probe_registry(parse_probe_target(o.target), probe_options(o));
     switch (o.output) {
         case OutputFormat::json: std::cout << render_probe_json(r); break;
         case OutputFormat::markdown: std::cout << render_probe_markdown(r); break;
@@ -261,14 +260,17 @@ int main_impl(int argc, char** argv) {
 
     auto* explain = app.add_subcommand("explain", "Explain an error message, a pasted block, or a log");
     explain->add_option("text", o.text, "The text; '-' or a pipe reads standard input")->option_text("TEXT...");
-    auto add_probe_flags = [&o](CLI::App* cmd) {
-        cmd->add_flag("--probe", o.probe, "Probe each registry named in the findings: its real chain, judged as Go does");
-        cmd->add_option("--ca-file", o.ca_files, "With --probe: a PEM bundle to trust as well (repeatable)")
-            ->allow_extra_args(false)
+    // The trust flags of `probe`, also taken by explain and diagnose for --probe (`lead` says so).
+    auto add_trust_flags = [&o](CLI::App* cmd, const std::string& lead) {
+        cmd->add_option("--ca-file", o.ca_files, lead + "A PEM bundle to trust as well (repeatable): does it make Go's check pass?")
+            ->allow_extra_args(false)  // one file per flag: never swallow the positional text
             ->option_text("FILE");
-        cmd->add_flag("--no-system-roots", o.no_system_roots, "With --probe: trust only the --ca-file bundles");
-        cmd->add_option("--timeout", o.timeout, "With --probe: bound for each registry's probe (default 10s)")
-            ->option_text("DURATION");
+        cmd->add_flag("--no-system-roots", o.no_system_roots, lead + "Trust only the --ca-file bundles");
+        cmd->add_option("--timeout", o.timeout, lead + "Bound for each registry's probe (default 10s)")->option_text("DURATION");
+    };
+    auto add_probe_flags = [&](CLI::App* cmd) {
+        cmd->add_flag("--probe", o.probe, "Probe each registry named in the findings: its real chain, judged as Go does");
+        add_trust_flags(cmd, "With --probe: ");
     };
     add_probe_flags(explain);
     explain->footer(
@@ -302,13 +304,9 @@ int main_impl(int argc, char** argv) {
     probe->add_option("target", o.target, "host, host:port, https://host[:port]/..., or an image reference")
         ->required()
         ->option_text("TARGET");
-    probe->add_option("--ca-file", o.ca_files, "A PEM bundle to trust as well (repeatable): does it make Go's check pass?")
-        ->allow_extra_args(false)
-        ->option_text("FILE");
-    probe->add_flag("--no-system-roots", o.no_system_roots, "Trust only the --ca-file bundles");
+    add_trust_flags(probe, "");
     probe->add_option("--server-name", o.server_name, "The name to send (SNI) and check, instead of the target's host")
         ->option_text("NAME");
-    probe->add_option("--timeout", o.timeout, "Bound for the whole probe (default 10s)")->option_text("DURATION");
     probe->add_flag("--entrypoint", o.entrypoint,
                     "Read the image's Entrypoint and Cmd per platform (what set-step-command needs)");
     probe->add_option("--registry-config", o.registry_config, "A docker config.json with credentials for the registry")

@@ -8,7 +8,9 @@ bool worth_probing(const Finding& f) {
     static const std::vector<std::string> tls_problems = {
         "unknown-authority", "incomplete-chain", "hostname-mismatch", "no-ip-sans", "legacy-common-name",
         "expired", "not-yet-valid", "not-a-ca", "insecure-signature", "http-response-to-https", "other"};
-    if (f.lookalike || f.registry.empty() || f.stage == "git-fetch" || f.stage == "unknown") return false;
+    // A bare Go error with a registry URL (stage unknown) is worth it too; git servers and
+    // look-alikes are not registries.
+    if (f.lookalike || f.registry.empty() || f.stage == "git-fetch") return false;
     for (const auto& p : tls_problems)
         if (f.problem == p) return true;
     return false;

@@ -32,6 +32,7 @@ Report diagnose_dump(const Engine& engine, const std::string& text, const std::s
 
 void probe_findings(Report& report, const Engine& engine, const ProbeOptions& options) {
     std::map<std::string, ProbeResult> probed;  // one probe per registry
+    bool any = false;
     for (auto& f : report.findings) {
         if (!worth_probing(f)) continue;
         auto it = probed.find(f.registry);
@@ -46,7 +47,10 @@ void probe_findings(Report& report, const Engine& engine, const ProbeOptions& op
             it = probed.emplace(f.registry, probe_registry(target, options)).first;
         }
         apply_probe(f, it->second, engine.catalog());
+        any = true;
     }
+    if (!any && !report.findings.empty())
+        report.notes.push_back("--probe: no finding names a registry with a certificate problem, so nothing was probed");
 }
 
 }  // namespace certdoctor

@@ -136,6 +136,10 @@ timeout 60 "$binary" explain --probe "$(msg "${REGISTRY_PORT[self-signed]}")" -o
 pem_line=$(sed -n 2p "$work/r/self.pem")
 field "$work/with-ca.json" 'd["findings"][0]["fixes"][0]["manifest"]' | grep -qF "    $pem_line" &&
   ok "explain --probe: the registry's real CA is in the add-CA manifest, under cert: |" || bad "explain --probe: CA PEM missing from the manifest"
+# A bare Go error (no Tekton wrapper) names its registry by URL, and is probed too.
+timeout 60 "$binary" explain --probe "Get \"https://localhost:${REGISTRY_PORT[self-signed]}/v2/\": x509: certificate signed by unknown authority" -o json > "$work/bare.json"
+got=$(field "$work/bare.json" '(d["findings"][0]["stage"], d["findings"][0]["probe"]["problem"])')
+[ "$got" = "('unknown', 'unknown-authority')" ] && ok "explain --probe on a bare Go error probes the URL's registry" || bad "explain --probe on a bare Go error: $got"
 # diagnose -f --probe, one probe per registry however many runs name it.
 sed "s/registry.corp.example:8443/localhost:${REGISTRY_PORT[self-signed]}/g" "$here/../samples/taskrun-unknown-authority.yaml" > "$work/tr.yaml"
 timeout 60 "$binary" diagnose -f "$work/tr.yaml" --probe -o json > "$work/diag.json"

@@ -8,14 +8,9 @@
 set -u
 binary=${1:?usage: probe_test.sh BINARY}
 here=$(cd "$(dirname "$0")" && pwd)
-for tool in docker-registry skopeo openssl python3 htpasswd; do
-  command -v "$tool" >/dev/null 2>&1 || { echo "SKIP: $tool is not installed (.ci/install-deps installs it)"; exit 77; }
-done
-work=$(mktemp -d)
 # shellcheck source=../support/tls-registries.sh
 source "$here/../support/tls-registries.sh"
-trap 'registries_stop; rm -rf "$work"' EXIT
-registries_start "$work/r" || { echo "FAIL: could not start the registries"; exit 1; }
+registries_setup skopeo htpasswd
 root_ca="$work/r/trust/ca.crt"
 
 passed=0

@@ -9,17 +9,11 @@ set -u
 binary=${1:?usage: registry_clients_test.sh BINARY}
 here=$(cd "$(dirname "$0")" && pwd)
 
-for tool in docker-registry skopeo openssl curl git python3; do
-  command -v "$tool" >/dev/null 2>&1 || { echo "SKIP: $tool is not installed (.ci/install-deps installs it)"; exit 77; }
-done
-
-work=$(mktemp -d)
 # shellcheck source=../support/tls-registries.sh
 source "$here/../support/tls-registries.sh"
-trap 'registries_stop; rm -rf "$work"' EXIT
-registries_start "$work/registries" || { echo "FAIL: could not start the registries"; exit 1; }
-trust="$work/registries/trust"
-no_trust="$work/registries/trust-none"
+registries_setup skopeo curl git
+trust="$work/r/trust"
+no_trust="$work/r/trust-none"
 
 passed=0
 failed=0
@@ -80,14 +74,14 @@ curl_cases=(
 )
 for case in "${curl_cases[@]}"; do
   read -r fault host trusted problem <<<"$case"
-  ca=(--cacert "$trust/ca.crt"); [ "$trusted" = none ] && ca=(--cacert "$work/registries/self.pem" --capath /nonexistent)
-  [ "$trusted" = none ] && [ "$fault" = self-signed ] && ca=(--cacert "$work/registries/root.pem")
+  ca=(--cacert "$trust/ca.crt"); [ "$trusted" = none ] && ca=(--cacert "$work/r/self.pem" --capath /nonexistent)
+  [ "$trusted" = none ] && [ "$fault" = self-signed ] && ca=(--cacert "$work/r/root.pem")
   message=$(timeout 20 curl -sS --max-time 10 "${ca[@]}" "https://$host:${REGISTRY_PORT[$fault]}/v2/" 2>&1 >/dev/null)
   check curl "$fault" "$host" step-tool "$problem" "$message"
 done
 
 # git over HTTPS (GnuTLS in Debian's git): unknown CA.
-message=$(GIT_TERMINAL_PROMPT=0 GIT_SSL_CAINFO="$work/registries/self.pem" timeout 20 \
+message=$(GIT_TERMINAL_PROMPT=0 GIT_SSL_CAINFO="$work/r/self.pem" timeout 20 \
   git ls-remote "https://localhost:${REGISTRY_PORT[unknown-ca]}/team/repo.git" 2>&1 >/dev/null)
 check git unknown-ca localhost git unknown-authority "$message"
 

@@ -188,3 +188,16 @@ while time.time() < end:
     done
   done
 }
+
+# registries_setup TOOL...: the start of a test script. Skips it (exit 77) unless docker-registry,
+# openssl, python3 and every TOOL are installed; then makes $work, starts the registries in
+# $work/r, and stops them and removes $work on exit.
+registries_setup() {
+  local tool
+  for tool in docker-registry openssl python3 "$@"; do
+    command -v "$tool" >/dev/null 2>&1 || { echo "SKIP: $tool is not installed (.ci/install-deps installs it)"; exit 77; }
+  done
+  work=$(mktemp -d)
+  trap 'registries_stop; rm -rf "$work"' EXIT
+  registries_start "$work/r" || { echo "FAIL: could not start the registries"; exit 1; }
+}

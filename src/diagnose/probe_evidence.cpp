@@ -24,6 +24,12 @@ void apply_probe(Finding& f, const ProbeResult& probe, const Catalog& catalog) {
         f.problem = "incomplete-chain";
         f.explanation += "\n\nThe probe of " + f.registry + " shows why: " + probe.detail +
                          ". Go reports a missing intermediate as an unknown authority; the server must send it.";
+    } else if (probe.problem == "name-resolution" || probe.problem == "timeout" ||
+               probe.problem == "connection-refused") {
+        f.explanation += "\n\nThe probe could not reach " + f.registry + " from this machine (" + probe.problem +
+                         (probe.detail.empty() ? "" : ": " + probe.detail) +
+                         "), so the diagnosis rests on the message alone. Probe from a machine on the cluster's "
+                         "network, e.g. kubectl tekton-certdoctor probe " + f.registry + " run where the registry resolves.";
     } else if (probe.problem != "ok" && probe.problem != f.problem) {
         f.explanation += "\n\nThe probe of " + f.registry + " now finds " + probe.problem +
                          (probe.detail.empty() ? "" : " (" + probe.detail + ")") +

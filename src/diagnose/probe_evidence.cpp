@@ -1,6 +1,7 @@
 #include "diagnose/probe_evidence.h"
 
 #include "fix/fix_plan.h"
+#include "util/text.h"
 
 namespace certdoctor {
 
@@ -28,8 +29,8 @@ void apply_probe(Finding& f, const ProbeResult& probe, const Catalog& catalog) {
                probe.problem == "connection-refused") {
         f.explanation += "\n\nThe probe could not reach " + f.registry + " from this machine (" + probe.problem +
                          (probe.detail.empty() ? "" : ": " + probe.detail) +
-                         "), so the diagnosis rests on the message alone. Probe from a machine on the cluster's "
-                         "network, e.g. kubectl tekton-certdoctor probe " + f.registry + " run where the registry resolves.";
+                         "), so the diagnosis rests on the message alone. From a machine on the cluster's network, run: "
+                         "kubectl tekton-certdoctor probe " + shell_quote(f.registry);
     } else if (probe.problem != "ok" && probe.problem != f.problem) {
         f.explanation += "\n\nThe probe of " + f.registry + " now finds " + probe.problem +
                          (probe.detail.empty() ? "" : " (" + probe.detail + ")") +

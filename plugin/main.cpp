@@ -12,6 +12,9 @@
 
 #include <chrono>
 
+#include "cluster/cluster_diagnose.h"
+#include "kube/client.h"
+#include "kube/kubeconfig.h"
 #include "match/lint.h"
 #include "probe/probe.h"
 #include "options.h"
@@ -73,15 +76,19 @@ void log_verbose(const Options& o, const Engine& engine, const Report& report) {
         std::cerr << "tekton-certdoctor:   " << f.pattern << " at " << join(f.seen_in, ", ") << "\n";
 }
 
-// "10s", "1500ms", "2m", or a bare number of seconds, as kubectl's --request-timeout.
-std::chrono::milliseconds parse_duration(const std::string& text) {
-    static const RE2 re("(\\d+(?:\\.\\d+)?)(ms|s|m)?");
+// "10s", "1500ms", "2m", "1h", or a bare number of seconds, as kubectl's --request-timeout.
+std::chrono::milliseconds parse_duration(const std::string& text, const std::string& flag = "--timeout",
+                                         double max_ms = 600000) {
+    static const RE2 re("(\\d+(?:\\.\\d+)?)(ms|s|m|h|d)?");
     std::string number, unit;
     if (!RE2::FullMatch(text, re, &number, &unit))
-        throw Error("--timeout " + text + ": not a duration (examples: 10s, 1500ms, 2m)", ExitCode::usage);
+        throw Error(flag + " " + text + ": not a duration (examples: 10s, 1500ms, 2m, 1h)", ExitCode::usage);
     double value = std::stod(number);
-    double ms = unit == "ms" ? value : unit == "m" ? value * 60000 : value * 1000;
-    if (ms < 1 || ms > 600000) throw Error("--timeout " + text + ": must be between 1ms and 10m", ExitCode::usage);
+    double ms = unit == "ms" ? value : unit == "m" ? value * 60000 : unit == "h" ? value * 3600000
+              : unit == "d" ? value * 86400000 : value * 1000;
+    if (ms < 1 || ms > max_ms)
+        throw Error(flag + " " + text + ": must be between 1ms and " + std::to_string(static_cast<long>(max_ms / 1000)) + "s",
+                    ExitCode::usage);
     return std::chrono::milliseconds(static_cast<long>(ms));
 }
 
@@ -127,12 +134,56 @@ int run_explain(const Options& o) {
     return static_cast<int>(exit_code_for(report));
 }
 
+// A one-line progress status on standard error, only when it is a terminal.
+ProgressFn progress_line() {
+    if (isatty(STDERR_FILENO) != 1) return nullptr;
+    return [](const std::string& line) {
+        std::cerr << "\r\x1b[K" << (line.empty() ? "" : "tekton-certdoctor: " + line) << std::flush;
+    };
+}
+
+int run_diagnose_cluster(const Options& o) {
+    if (!o.filename.empty()) throw Error("give either -f FILE or a run in the cluster, not both", ExitCode::usage);
+    if (o.probe && o.no_probe) throw Error("--probe and --no-probe contradict each other", ExitCode::usage);
+    ClusterRequest request;
+    if (!o.resource.empty()) request = parse_resource_argument(o.resource);
+    request.all_namespaces = o.all_namespaces;
+    request.selector = o.selector;
+    request.limit = o.limit;
+    if (!o.since.empty())
+        request.since = std::chrono::duration_cast<std::chrono::seconds>(parse_duration(o.since, "--since", 366.0 * 86400000));
+    bool sweep = request.kind.empty();
+    if (!sweep && (o.all_namespaces || !o.selector.empty() || !o.since.empty() || o.limit))
+        throw Error("-A, -l, --since and --limit select runs for a sweep ('diagnose taskruns'); '" + o.resource +
+                    "' names one run", ExitCode::usage);
+
+    KubeFlags flags;
+    flags.kubeconfig = o.kubeconfig;
+    flags.context = o.context;
+    flags.cluster = o.cluster;
+    flags.user = o.user;
+    flags.namespace_ = o.namespace_;
+    flags.request_timeout = parse_duration(o.request_timeout, "--request-timeout");
+    KubeClient::Logger log;
+    if (o.verbose > 0) log = [](const std::string& line) { std::cerr << "tekton-certdoctor: " << line << "\n"; };
+    Engine engine(o.patterns_dir);
+    std::unique_ptr<ProbeOptions> probe;
+    if (!o.no_probe) probe = std::make_unique<ProbeOptions>(probe_options(o));
+    else if (!o.ca_files.empty()) throw Error("--ca-file goes with probing; drop --no-probe", ExitCode::usage);
+    RestConfig rc = load_rest_config(flags);
+    if (log)
+        log("context " + (rc.in_cluster ? std::string("in-cluster") : shell_quote(rc.context)) + ", cluster " +
+            rc.cluster.server + ", namespace " + rc.namespace_ + (rc.files.empty() ? "" : ", from " + join(rc.files, ":")));
+    KubeClient client(std::move(rc), log);
+    Report report = diagnose_cluster(engine, client, request, probe.get(), sweep ? progress_line() : nullptr);
+    if (log) log(std::to_string(client.requests()) + " API requests");
+    log_verbose(o, engine, report);
+    std::cout << render(report, o);
+    return static_cast<int>(exit_code_for(report));
+}
+
 int run_diagnose(const Options& o) {
-    if (!o.resource.empty()) {
-        throw Error("reading '" + o.resource + "' from the cluster is not available in this version; "
-                    "dump the run and pass it with -f, e.g.: kubectl get " + shell_quote(o.resource) +
-                    " -o yaml | kubectl tekton-certdoctor diagnose -f -", ExitCode::usage);
-    }
+    if (!o.resource.empty() || o.all_namespaces) return run_diagnose_cluster(o);
     if (o.filename.empty())
         throw Error("diagnose needs -f FILE (or -f - for standard input) with a dumped TaskRun or "
                     "PipelineRun (see --help)", ExitCode::usage);
@@ -284,14 +335,41 @@ int main_impl(int argc, char** argv) {
         "  kubectl tekton-certdoctor explain --probe 'Get \"https://registry.corp.example/v2/\": x509: certificate signed by unknown authority'\n\n" +
         std::string(kExitCodes));
 
-    auto* diagnose = app.add_subcommand("diagnose", "Diagnose dumped TaskRuns and PipelineRuns");
+    auto* diagnose = app.add_subcommand("diagnose", "Diagnose TaskRuns and PipelineRuns: in the cluster, or dumped to a file");
     diagnose->add_option("-f,--filename", o.filename,
                          "A TaskRun/PipelineRun (or a List, or several documents) as YAML or JSON; '-' for stdin")
         ->option_text("FILE");
-    diagnose->add_option("resource", o.resource, "TYPE/NAME of a run in the cluster (taskrun/x, pipelinerun/y)");
+    diagnose->add_option("resource", o.resource,
+                         "A run in the cluster: taskrun/NAME (tr/NAME) or pipelinerun/NAME (pr/NAME); or 'taskruns' for "
+                         "every failed TaskRun in the namespace")
+        ->option_text("TYPE/NAME");
     add_probe_flags(diagnose);
+    diagnose->add_flag("--no-probe", o.no_probe, "Cluster mode: do not probe the registries (probing is on by default there)");
+    const std::string kube = "Cluster";
+    diagnose->add_option("--kubeconfig", o.kubeconfig, "Path to the kubeconfig file (else KUBECONFIG, else ~/.kube/config)")
+        ->option_text("FILE")->group(kube);
+    diagnose->add_option("--context", o.context, "The kubeconfig context to use")->option_text("NAME")->group(kube);
+    diagnose->add_option("--cluster", o.cluster, "The kubeconfig cluster to use")->option_text("NAME")->group(kube);
+    diagnose->add_option("--user", o.user, "The kubeconfig user to use")->option_text("NAME")->group(kube);
+    diagnose->add_option("-n,--namespace", o.namespace_, "The namespace (else the context's, else default)")
+        ->option_text("NAMESPACE")->group(kube);
+    diagnose->add_option("--request-timeout", o.request_timeout, "Bound for each API request (default 30s)")
+        ->option_text("DURATION")->group(kube);
+    diagnose->add_flag("-A,--all-namespaces", o.all_namespaces, "Sweep the failed TaskRuns of every namespace")->group(kube);
+    diagnose->add_option("-l,--selector", o.selector, "Sweep only TaskRuns with these labels (e.g. app=web,tier!=test)")
+        ->option_text("SELECTOR")->group(kube);
+    diagnose->add_option("--since", o.since, "Sweep only runs that failed within this long (e.g. 2h, 30m, 7d)")
+        ->option_text("DURATION")->group(kube);
+    diagnose->add_option("--limit", o.limit, "Diagnose at most this many failed runs in a sweep")->option_text("N")->group(kube);
     diagnose->footer(
         "Examples:\n"
+        "  # One run in the cluster: its messages, pod events, Task, the installation's checks, a probe of the registry\n"
+        "  kubectl tekton-certdoctor diagnose taskrun/build-1 -n ci\n"
+        "  kubectl tekton-certdoctor diagnose pr/release-7 -n ci -o markdown > ticket.md\n"
+        "  # Every failed TaskRun of the last 2 hours in all namespaces, grouped by root cause:\n"
+        "  kubectl tekton-certdoctor diagnose taskruns -A --since 2h\n"
+        "  kubectl tekton-certdoctor diagnose taskruns -n ci -l tekton.dev/pipeline=release --limit 50 -o json\n"
+        "  # Offline, from a dump:\n"
         "  kubectl get taskrun build-1 -o yaml > tr.yaml && kubectl tekton-certdoctor diagnose -f tr.yaml\n"
         "  kubectl get pipelinerun release-7 -o json | kubectl tekton-certdoctor diagnose -f - -o json\n"
         "  # A PipelineRun with its child TaskRuns, their pods and the events, in one file:\n"

@@ -25,6 +25,18 @@ struct Options {
     bool probe = false;              // explain / diagnose --probe
     bool entrypoint = false;         // probe --entrypoint
     std::string registry_config;
+    // Cluster access, with kubectl's flag names.
+    std::string kubeconfig;
+    std::string context;
+    std::string cluster;
+    std::string user;
+    std::string namespace_;
+    std::string request_timeout = "30s";
+    bool all_namespaces = false;
+    std::string selector;
+    std::string since;
+    size_t limit = 0;
+    bool no_probe = false;
 };
 
 }  // namespace certdoctor

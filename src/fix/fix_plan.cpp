@@ -38,7 +38,10 @@ mustache::data template_data(const Finding& f) {
     d.set("url", or_placeholder(f.url, ("https://" + registry + "/v2/").c_str()));
     d.set("image", or_placeholder(f.image, "IMAGE"));
     d.set("checked_name", or_placeholder(f.host, host.c_str()));
-    d.set("tekton_namespace", kTektonNamespace);
+    d.set("tekton_namespace", f.tekton_namespace.empty() ? std::string(kTektonNamespace) : f.tekton_namespace);
+    d.set("wrong_key", or_placeholder(f.wrong_config_key, "KEY"));
+    // ConfigMap keys are [-._a-zA-Z0-9]+, so the key is safe inside the template's quotes.
+    d.set("wrong_key_template", "{{index .data \"" + or_placeholder(f.wrong_config_key, "KEY") + "\"}}");
     d.set("namespace", or_placeholder(f.object.namespace_, "NAMESPACE"));
     // A child TaskRun is re-run through its PipelineRun.
     const ObjectRef& run = f.parent.empty() ? f.object : f.parent;

@@ -65,6 +65,41 @@ struct Finding {
     bool probed = false;       // --probe: the registry's real chain was checked
     ProbeResult probe;
     std::string message_problem;  // the problem the message named, when the probe corrected it
+    // Cluster mode: where Tekton runs, and the key a misplaced CA sits under (fix templates).
+    std::string tekton_namespace;
+    std::string wrong_config_key;
+    std::string failed_at;     // RFC 3339: when the run failed, when known
+};
+
+// One check of the installation (cluster mode), e.g. "config-registry-cert-key".
+struct ClusterCheck {
+    std::string id;
+    std::string status;     // pass, fail, skip
+    std::string detail;
+    std::string registry;   // for the checks made per registry
+};
+
+// Where the cluster-mode report was read.
+struct ClusterView {
+    bool read = false;
+    std::string context;
+    std::string server;
+    std::string namespace_;     // "" for all namespaces
+    std::string tekton_api;     // tekton.dev/v1 or tekton.dev/v1beta1
+    std::string tekton_version; // of the controller, "" when unknown
+    std::string tekton_namespace;
+    bool openshift = false;
+};
+
+// Sweeps: findings with the same root cause, counted, with the runs they hit.
+struct FindingGroup {
+    std::string pattern;
+    std::string component;
+    std::string problem;
+    std::string registry;
+    size_t count = 0;
+    size_t finding = 0;          // index of the representative finding
+    std::vector<ObjectRef> runs;
 };
 
 enum class ReportStatus { problems_found, no_problems, unrecognized };
@@ -75,6 +110,12 @@ struct Report {
     size_t messages_read = 0;
     std::vector<Finding> findings;  // most significant first
     std::vector<std::string> notes;  // what the reader should know about the input
+    ClusterView cluster;             // cluster mode only
+    std::vector<ClusterCheck> cluster_checks;
+    bool sweep = false;              // diagnose taskruns / -A: findings are grouped
+    size_t runs_scanned = 0;
+    size_t failed_runs = 0;
+    std::vector<FindingGroup> groups;
 };
 
 const char* to_string(ReportStatus status);

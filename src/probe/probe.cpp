@@ -200,3 +200,20 @@ ProbeResult probe_registry(const ProbeTarget& target, const ProbeOptions& option
 }
 
 }  // namespace certdoctor
+
+namespace certdoctor {
+
+ReVerdict verify_with_bundle(const ProbeResult& probed, const std::string& ca_pem, const std::string& where) {
+    TrustPool pool;
+    for (auto& c : read_pem_certificates(ca_pem, where)) pool.certificates.push_back(std::move(c));
+    pool.sources.push_back(where);
+    std::vector<X509Ptr> served;
+    for (const auto& c : probed.chain)
+        for (auto& x : read_pem_certificates(c.pem, "the served chain")) served.push_back(std::move(x));
+    if (served.empty()) return {"skipped", "the probe captured no certificate"};
+    std::string name = probed.server_name.empty() ? probed.host : probed.server_name;
+    GoVerdict v = go_verify(served, name, is_ip_literal(name), pool);
+    return {v.problem, v.detail};
+}
+
+}  // namespace certdoctor

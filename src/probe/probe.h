@@ -29,3 +29,16 @@ struct ProbeOptions {
 ProbeResult probe_registry(const ProbeTarget& target, const ProbeOptions& options);
 
 }  // namespace certdoctor
+
+namespace certdoctor {
+
+// Judges the chain a probe captured again, offline, as Go would with exactly the PEM bundle
+// `ca_pem` as its roots (what a controller with SSL_CERT_FILE=that bundle would do). Throws
+// Error naming `where` when the bundle holds no certificate.
+struct ReVerdict {
+    std::string problem;  // "ok" or the vocabulary's problem
+    std::string detail;
+};
+ReVerdict verify_with_bundle(const ProbeResult& probed, const std::string& ca_pem, const std::string& where);
+
+}  // namespace certdoctor

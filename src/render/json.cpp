@@ -78,6 +78,40 @@ std::string render_json(const Report& report) {
         {"findings", findings},
         {"notes", report.notes},
     };
+    if (report.cluster.read) {
+        const ClusterView& c = report.cluster;
+        doc["cluster"] = {{"context", c.context},
+                          {"server", c.server},
+                          {"namespace", c.namespace_.empty() ? nlohmann::json(nullptr) : nlohmann::json(c.namespace_)},
+                          {"tekton_api", c.tekton_api},
+                          {"tekton_version", c.tekton_version},
+                          {"tekton_namespace", c.tekton_namespace},
+                          {"openshift", c.openshift}};
+        nlohmann::json checks = nlohmann::json::array();
+        for (const auto& ch : report.cluster_checks) {
+            nlohmann::json j = {{"id", ch.id}, {"status", ch.status}, {"detail", ch.detail}};
+            if (!ch.registry.empty()) j["registry"] = ch.registry;
+            checks.push_back(j);
+        }
+        doc["cluster_checks"] = checks;
+    }
+    if (report.sweep) {
+        nlohmann::json groups = nlohmann::json::array();
+        for (const auto& g : report.groups) {
+            nlohmann::json runs = nlohmann::json::array();
+            for (const auto& r : g.runs) runs.push_back(object_json(r));
+            groups.push_back({{"pattern", g.pattern},
+                              {"component", g.component},
+                              {"problem", g.problem},
+                              {"registry", g.registry},
+                              {"count", g.count},
+                              {"finding", g.finding},
+                              {"runs", runs}});
+        }
+        doc["runs_scanned"] = report.runs_scanned;
+        doc["failed_runs"] = report.failed_runs;
+        doc["groups"] = groups;
+    }
     // Inputs are sanitised to UTF-8 on the way in; `replace` keeps a stray byte from aborting.
     return doc.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
 }

@@ -28,6 +28,34 @@ std::string render_markdown(const Report& report) {
     if (report.status == ReportStatus::unrecognized)
         o << "No message matches a known registry or TLS failure.\n\n";
     if (report.status == ReportStatus::no_problems) o << "No run had failed.\n\n";
+    if (report.cluster.read) {
+        const ClusterView& c = report.cluster;
+        o << "Cluster: context " << code(c.context) << ", Tekton "
+          << (c.tekton_version.empty() ? std::string("version unknown") : code(c.tekton_version)) << " ("
+          << code(c.tekton_api) << ") in " << code(c.tekton_namespace) << (c.openshift ? ", OpenShift Pipelines" : "") << ".\n\n";
+        if (report.sweep) {
+            o << "Scanned " << count_of(report.runs_scanned, "TaskRun") << ", " << report.failed_runs << " failed.\n\n";
+            if (!report.groups.empty()) {
+                o << "| # | Runs | Component | Problem | Registry | Affected |\n|---|---|---|---|---|---|\n";
+                for (size_t i = 0; i < report.groups.size(); ++i) {
+                    const auto& g = report.groups[i];
+                    std::vector<std::string> names;
+                    for (size_t k = 0; k < g.runs.size() && k < 10; ++k) names.push_back(g.runs[k].namespace_ + "/" + g.runs[k].name);
+                    if (g.runs.size() > 10) names.push_back("+" + std::to_string(g.runs.size() - 10) + " more");
+                    o << "| " << (i + 1) << " | " << g.count << " | " << code(g.component) << " | " << code(g.problem) << " | "
+                      << cell(g.registry) << " | " << cell(join(names, ", ")) << " |\n";
+                }
+                o << "\n";
+            }
+        }
+        if (!report.cluster_checks.empty()) {
+            o << "**Cluster checks:**\n\n| Check | Status | Detail |\n|---|---|---|\n";
+            for (const auto& ch : report.cluster_checks)
+                o << "| " << code(ch.id) << (ch.registry.empty() ? "" : " (" + cell(ch.registry) + ")") << " | "
+                  << (ch.status == "fail" ? "**fail**" : ch.status) << " | " << cell(ch.detail) << " |\n";
+            o << "\n";
+        }
+    }
     for (size_t i = 0; i < report.findings.size(); ++i) {
         const auto& f = report.findings[i];
         o << "### " << (i + 1) << ". " << f.title << (i == 0 && report.findings.size() > 1 ? " (primary)" : "") << "\n\n";

@@ -114,12 +114,43 @@ void render_finding(std::ostringstream& o, const Finding& f, const Style& s) {
     }
 }
 
+void render_cluster(std::ostringstream& o, const Report& report, const Style& s) {
+    const ClusterView& c = report.cluster;
+    o << s.bold("Cluster") << " " << c.context << s.dim(" (" + c.server + ")") << " · Tekton "
+      << (c.tekton_version.empty() ? "version unknown" : c.tekton_version) << s.dim(" (" + c.tekton_api + ")") << " in "
+      << c.tekton_namespace << (c.openshift ? " · OpenShift Pipelines" : "") << "\n";
+    if (report.sweep) {
+        o << "Scanned " << count_of(report.runs_scanned, "TaskRun") << " "
+          << (c.namespace_.empty() ? "in all namespaces" : "in namespace " + c.namespace_) << ": "
+          << report.failed_runs << " failed";
+        if (!report.groups.empty()) o << ", " << count_of(report.groups.size(), "root cause");
+        o << "\n";
+        for (size_t i = 0; i < report.groups.size(); ++i) {
+            const auto& g = report.groups[i];
+            std::vector<std::string> names;
+            for (size_t k = 0; k < g.runs.size() && k < 5; ++k) names.push_back(g.runs[k].namespace_ + "/" + g.runs[k].name);
+            if (g.runs.size() > 5) names.push_back("+" + std::to_string(g.runs.size() - 5) + " more");
+            o << "  " << (i + 1) << ". " << s.bold(std::to_string(g.count) + " x " + g.component + "/" + g.problem)
+              << (g.registry.empty() ? "" : " at " + g.registry) << s.dim("  " + join(names, ", ")) << "\n";
+        }
+    }
+    if (!report.cluster_checks.empty()) {
+        o << "\n" << s.bold("Cluster checks") << "\n";
+        for (const auto& ch : report.cluster_checks) {
+            std::string mark = ch.status == "pass" ? s.green("[pass]") : ch.status == "fail" ? s.red("[FAIL]") : s.dim("[skip]");
+            o << "  " << mark << " " << ch.id << (ch.registry.empty() ? "" : " (" + ch.registry + ")") << ": " << ch.detail << "\n";
+        }
+    }
+    o << "\n";
+}
+
 }  // namespace
 
 std::string render_text(const Report& report, Color color) {
     Style s{color == Color::on};
     std::ostringstream o;
     const auto& findings = report.findings;
+    if (report.cluster.read) render_cluster(o, report, s);
     switch (report.status) {
         case ReportStatus::no_problems:
             o << s.green("No problems found") << ": " << count_of(report.messages_read, "message")

@@ -1,0 +1,301 @@
+#include "cluster/checks.h"
+
+#include <re2/re2.h>
+
+#include <algorithm>
+#include <set>
+
+#include "fix/fix_plan.h"
+#include "probe/openssl_util.h"
+#include "probe/probe.h"
+#include "util/text.h"
+#include "util/time.h"
+
+namespace certdoctor {
+
+namespace {
+
+bool adds_ca_problem(const std::string& problem) {
+    return problem == "unknown-authority" || problem == "incomplete-chain";
+}
+
+// The failure happened in the controller's own process, which config-registry-cert feeds.
+bool in_controller(const Finding& f, double minor) {
+    if (f.stage == "entrypoint-lookup") return true;
+    // v0.48 and earlier resolved `taskRef.bundle` in the controller.
+    return f.stage == "bundle-resolution" && minor >= 0 && minor < 49;
+}
+
+const FixRule* find_fix(const Catalog& c, const std::string& id) {
+    for (const auto& f : c.fixes)
+        if (f.id == id) return &f;
+    return nullptr;
+}
+
+void remove_fix(Finding& f, const std::string& id) {
+    f.fixes.erase(std::remove_if(f.fixes.begin(), f.fixes.end(), [&](const FixView& v) { return v.id == id; }),
+                  f.fixes.end());
+}
+
+void put_first(Finding& f, const Catalog& c, const std::string& id) {
+    remove_fix(f, id);
+    if (const FixRule* rule = find_fix(c, id)) f.fixes.insert(f.fixes.begin(), render_fix(*rule, f));
+}
+
+ClusterCheck check(const std::string& id, const std::string& status, const std::string& detail,
+                   const std::string& registry = "") {
+    return ClusterCheck{id, status, detail, registry};
+}
+
+// How many PEM certificates a text holds; -1 when it holds none or is broken.
+int pem_count(const std::string& text, std::string* subjects, std::string* error) {
+    try {
+        auto certs = read_pem_certificates(text, "config-registry-cert");
+        std::vector<std::string> names;
+        for (const auto& c : certs) names.push_back(describe_certificate(c.get()).subject);
+        *subjects = join(names, "; ");
+        return static_cast<int>(certs.size());
+    } catch (const Error& e) {
+        *error = e.what();
+        return -1;
+    }
+}
+
+std::string state_word(ObjectState s) {
+    switch (s) {
+        case ObjectState::present: return "present";
+        case ObjectState::absent: return "absent";
+        case ObjectState::forbidden: return "not readable (RBAC)";
+        case ObjectState::unknown: break;
+    }
+    return "not read";
+}
+
+}  // namespace
+
+bool version_in_range(const std::string& version, const std::string& range) {
+    double v = tekton_minor(version);
+    if (v < 0) return false;
+    static const RE2 later(R"(v?(\d+\.\d+) and later)");
+    static const RE2 between(R"(v?(\d+\.\d+) to v?(\d+\.\d+))");
+    static const RE2 single(R"(v?(\d+\.\d+))");
+    std::string a, b;
+    if (RE2::FullMatch(range, later, &a)) return v >= tekton_minor(a);
+    if (RE2::FullMatch(range, between, &a, &b)) return v >= tekton_minor(a) && v <= tekton_minor(b);
+    if (RE2::FullMatch(range, single, &a)) return v == tekton_minor(a);
+    return false;
+}
+
+void choose_chain_by_version(Report& report, const std::string& version, const Catalog& catalog) {
+    if (tekton_minor(version) < 0) return;
+    for (auto& f : report.findings) {
+        for (const auto& chain : catalog.chains) {
+            if (chain.id != f.chain.id || chain.variants.size() < 2) continue;
+            for (const auto& v : chain.variants) {
+                if (!version_in_range(version, v.versions)) continue;
+                f.chain.versions = v.versions;
+                f.chain.frames = v.frames;
+                break;
+            }
+        }
+    }
+}
+
+void apply_cluster_checks(Report& report, const Installation& inst, const Catalog& catalog) {
+    auto& checks = report.cluster_checks;
+    double minor = tekton_minor(inst.version);
+    std::string cm = inst.namespace_ + "/config-registry-cert";
+    for (auto& f : report.findings) f.tekton_namespace = inst.namespace_;
+
+    bool controller_ca = false, resolver_ca = false;
+    for (const auto& f : report.findings) {
+        if (in_controller(f, minor) && adds_ca_problem(f.problem)) controller_ca = true;
+        if ((f.stage == "bundle-resolution" || f.stage == "remote-resolution") && !in_controller(f, minor)) resolver_ca = true;
+    }
+    bool controller_any = std::any_of(report.findings.begin(), report.findings.end(),
+                                      [&](const Finding& f) { return in_controller(f, minor); });
+
+    // 1. present
+    bool present = inst.configmap_state == ObjectState::present;
+    if (!inst.controller_found)
+        checks.push_back(check("config-registry-cert-present", "skip", "the Tekton controller Deployment was not found or not readable"));
+    else if (present)
+        checks.push_back(check("config-registry-cert-present", "pass", "ConfigMap " + cm + " exists"));
+    else if (inst.configmap_state == ObjectState::absent)
+        checks.push_back(check("config-registry-cert-present", "fail",
+                               "ConfigMap " + cm + " does not exist: the controller mounts it without `optional`, so new "
+                               "controller pods cannot start, and no CA reaches the controller"));
+    else
+        checks.push_back(check("config-registry-cert-present", "skip", "ConfigMap " + cm + " is " + state_word(inst.configmap_state)));
+
+    // 2. key
+    bool has_cert = present && inst.configmap_data.count("cert") && !trim(inst.configmap_data.at("cert")).empty();
+    std::string wrong_key;
+    for (const auto& [key, value] : inst.configmap_data)
+        if (key != "cert" && value.find("-----BEGIN CERTIFICATE-----") != std::string::npos && wrong_key.empty()) wrong_key = key;
+    if (!present) {
+        checks.push_back(check("config-registry-cert-key", "skip", "no ConfigMap to look into"));
+    } else if (has_cert) {
+        checks.push_back(check("config-registry-cert-key", "pass", "the CA bundle sits under the key `cert`, which the controller reads"));
+    } else if (!wrong_key.empty()) {
+        checks.push_back(check("config-registry-cert-key", "fail",
+                               "certificates sit under the key `" + wrong_key + "`, which the controller silently ignores: it reads only `cert`"));
+    } else {
+        std::vector<std::string> keys;
+        for (const auto& [key, _] : inst.configmap_data) keys.push_back(key);
+        for (const auto& key : inst.configmap_binary_keys) keys.push_back(key + " (binaryData)");
+        checks.push_back(check("config-registry-cert-key", "fail",
+                               keys.empty() ? "the ConfigMap has no data: no CA was ever added (it ships empty)"
+                                            : "no key `cert`; the keys there (" + join(keys, ", ") + ") are ignored"));
+    }
+
+    // 3. PEM
+    int count = -1;
+    if (has_cert) {
+        std::string subjects, error;
+        count = pem_count(inst.configmap_data.at("cert"), &subjects, &error);
+        if (count > 0)
+            checks.push_back(check("config-registry-cert-pem", "pass",
+                                   std::to_string(count) + " PEM certificate" + (count == 1 ? "" : "s") + ": " + subjects));
+        else
+            checks.push_back(check("config-registry-cert-pem", "fail",
+                                   "the value of `cert` is not PEM certificates (" + error +
+                                       "); Go's loader skips it without a word"));
+    } else {
+        checks.push_back(check("config-registry-cert-pem", "skip", "no value under `cert`"));
+    }
+
+    // 4. trusts the registry (per probed registry of a controller finding)
+    std::map<std::string, std::string> trusted;  // registry -> verdict
+    std::set<std::string> done;
+    for (const auto& f : report.findings) {
+        if (!in_controller(f, minor) || f.registry.empty() || done.count(f.registry)) continue;
+        done.insert(f.registry);
+        if (!f.probed) {
+            checks.push_back(check("config-registry-cert-trusts-registry", "skip", "the registry was not probed (--no-probe)", f.registry));
+            continue;
+        }
+        if (f.probe.chain.empty()) {
+            checks.push_back(check("config-registry-cert-trusts-registry", "skip",
+                                   "the probe got no certificate from " + f.registry + ": " + f.probe.detail, f.registry));
+            continue;
+        }
+        if (count <= 0) {
+            checks.push_back(check("config-registry-cert-trusts-registry", "fail",
+                                   "config-registry-cert gives the controller no usable CA, so " + f.registry +
+                                       "'s chain is checked against the image's public roots only", f.registry));
+            trusted[f.registry] = "fail";
+            continue;
+        }
+        ReVerdict v = verify_with_bundle(f.probe, inst.configmap_data.at("cert"), "config-registry-cert");
+        trusted[f.registry] = v.problem == "ok" ? "pass" : "fail";
+        checks.push_back(check("config-registry-cert-trusts-registry", v.problem == "ok" ? "pass" : "fail",
+                               v.problem == "ok" ? "with exactly the bundle in config-registry-cert, Go accepts the chain " +
+                                                       f.registry + " serves"
+                                                 : "with exactly the bundle in config-registry-cert, Go rejects the chain " +
+                                                       f.registry + " serves: " + v.detail,
+                               f.registry));
+    }
+    if (done.empty())
+        checks.push_back(check("config-registry-cert-trusts-registry", "skip", "no finding is a lookup by the controller"));
+
+    // 5. restarted after the last change
+    std::string restarted = "skip";
+    std::time_t oldest_start = 0;
+    if (!present) {
+        checks.push_back(check("controller-restarted-after-config", "skip", "no ConfigMap"));
+    } else if (inst.pods_state != ObjectState::present) {
+        checks.push_back(check("controller-restarted-after-config", "skip", "controller pods " + state_word(inst.pods_state)));
+    } else if (inst.pods.empty()) {
+        checks.push_back(check("controller-restarted-after-config", "fail", "no controller pod is running in " + inst.namespace_));
+        restarted = "fail";
+    } else if (!inst.configmap_changed) {
+        checks.push_back(check("controller-restarted-after-config", "skip", "the ConfigMap carries no change time"));
+    } else {
+        std::vector<std::string> stale;
+        for (const auto& p : inst.pods) {
+            if (p.started && p.started < inst.configmap_changed) stale.push_back(p.name + " (started " + p.started_text + ")");
+            if (p.started && (!oldest_start || p.started < oldest_start)) oldest_start = p.started;
+        }
+        restarted = stale.empty() ? "pass" : "fail";
+        checks.push_back(check("controller-restarted-after-config", restarted,
+                               stale.empty() ? "every controller pod started after the ConfigMap last changed (" +
+                                                   inst.configmap_changed_text + ", from " + inst.configmap_changed_source + ")"
+                                             : "the ConfigMap last changed at " + inst.configmap_changed_text + " (" +
+                                                   inst.configmap_changed_source + "), after " + join(stale, ", ") +
+                                                   ": it still runs with the old roots"));
+    }
+
+    // 6. resolvers
+    if (resolver_ca) {
+        if (inst.resolvers_state == ObjectState::present)
+            checks.push_back(check("resolver-trust", inst.resolvers_have_ca ? "pass" : "fail",
+                                   inst.resolvers_have_ca
+                                       ? "tekton-pipelines-remote-resolvers sets SSL_CERT_FILE or SSL_CERT_DIR: check that it holds the registry's CA"
+                                       : "tekton-pipelines-remote-resolvers (" + inst.resolvers_namespace +
+                                             ") mounts no CA: config-registry-cert does not reach it, and since v0.49 it fetches bundles"));
+        else
+            checks.push_back(check("resolver-trust", "skip", "the remote resolvers Deployment is " + state_word(inst.resolvers_state)));
+    }
+
+    // 7. OpenShift
+    if (inst.openshift)
+        checks.push_back(check("openshift-trusted-cabundle", inst.trusted_cabundle_state == ObjectState::present ? "pass" : "fail",
+                               "OpenShift Pipelines: CAs reach the controller, resolvers and TaskRun pods through the cluster "
+                               "proxy's trustedCA and config-trusted-cabundle (" + state_word(inst.trusted_cabundle_state) +
+                               "), not config-registry-cert"));
+
+    // The order of the fixes follows the checks.
+    for (auto& f : report.findings) {
+        if (!adds_ca_problem(f.problem)) continue;
+        bool controller = in_controller(f, minor);
+        if (inst.openshift && (controller || resolver_ca)) {
+            remove_fix(f, "add-ca-to-config-registry-cert");
+            remove_fix(f, "add-ca-to-resolvers");
+            put_first(f, catalog, "add-ca-to-openshift-trusted-ca");
+            continue;
+        }
+        if (!controller) {
+            if ((f.stage == "bundle-resolution" || f.stage == "remote-resolution") && !inst.resolvers_have_ca)
+                put_first(f, catalog, "add-ca-to-resolvers");
+            continue;
+        }
+        if (f.stage == "bundle-resolution") {
+            // v0.48 and earlier: the controller fetched the bundle, so its trust is what counts.
+            remove_fix(f, "add-ca-to-resolvers");
+            put_first(f, catalog, "add-ca-to-config-registry-cert");
+        }
+        if (inst.configmap_state == ObjectState::absent) {
+            remove_fix(f, "add-ca-to-config-registry-cert");
+            put_first(f, catalog, "create-config-registry-cert");
+            continue;
+        }
+        if (!has_cert && !wrong_key.empty()) {
+            f.wrong_config_key = wrong_key;
+            put_first(f, catalog, "move-ca-to-cert-key");
+            continue;
+        }
+        auto t = trusted.find(f.registry);
+        if (t == trusted.end() || t->second != "pass") continue;  // the CA is missing: adding it stays first
+        remove_fix(f, "add-ca-to-config-registry-cert");
+        if (restarted == "fail") {
+            put_first(f, catalog, "restart-tekton-controller");
+            continue;
+        }
+        auto failed = parse_rfc3339(f.failed_at);
+        if (restarted == "pass" && failed && oldest_start && *failed < oldest_start) {
+            put_first(f, catalog, "rerun");
+            report.notes.push_back(f.object.kind + " " + f.object.name + " failed at " + f.failed_at +
+                                   ", before the controller restarted with the CA: re-running it should pass");
+        } else if (restarted == "pass") {
+            report.notes.push_back("config-registry-cert trusts " + f.registry +
+                                   " and the controller restarted after it changed, yet " + f.object.kind + " " + f.object.name +
+                                   " failed afterwards: check that an operator (TektonConfig) is not reverting the ConfigMap, and "
+                                   "that the controller's SSL_CERT_FILE still points at /etc/config-registry-cert/cert");
+        }
+    }
+    (void)controller_ca;
+    (void)controller_any;
+}
+
+}  // namespace certdoctor

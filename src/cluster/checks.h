@@ -1,0 +1,24 @@
+// The cluster checks: is the CA where the controller reads it, under the right key, as PEM, does
+// exactly that bundle make Go accept the failing registry, has the controller restarted since,
+// do the resolvers trust anything, is this OpenShift. Their outcome reorders each finding's
+// fixes: with the CA already trusted but a stale controller, the restart comes first and no CA
+// is added again. No I/O here: the installation was read and the registries probed before.
+#pragma once
+
+#include "cluster/installation.h"
+#include "match/catalog.h"
+#include "model/report.h"
+
+namespace certdoctor {
+
+// Fills report.cluster_checks and re-plans the fixes of the findings the checks concern.
+void apply_cluster_checks(Report& report, const Installation& installation, const Catalog& catalog);
+
+// Chooses each finding's chain variant by the installed Tekton version ("v0.47 and later",
+// "v0.12 to v0.31", "v0.11").
+void choose_chain_by_version(Report& report, const std::string& version, const Catalog& catalog);
+
+// True when `version` (v0.56.1) lies in a chain variant's range text.
+bool version_in_range(const std::string& version, const std::string& range);
+
+}  // namespace certdoctor

@@ -1,0 +1,356 @@
+#include "cluster/cluster_diagnose.h"
+
+#include <map>
+#include <set>
+
+#include "cluster/checks.h"
+#include "cluster/installation.h"
+#include "diagnose/diagnose.h"
+#include "input/dump_source.h"
+#include "input/text_source.h"
+#include "util/error.h"
+#include "util/text.h"
+#include "util/time.h"
+
+namespace certdoctor {
+
+namespace {
+
+constexpr size_t kMaxPages = 100000;  // a server that never ends its list is cut off here
+
+std::string text_at(const nlohmann::json& j, std::initializer_list<const char*> path) {
+    const nlohmann::json* p = &j;
+    for (const char* k : path) {
+        if (!p->is_object() || !p->contains(k)) return {};
+        p = &(*p)[k];
+    }
+    return p->is_string() ? p->get<std::string>() : std::string();
+}
+
+// The Succeeded condition: failed (False, or Unknown for a reason that is not progress), and when.
+bool run_failed(const nlohmann::json& run, std::string* when) {
+    static const std::set<std::string> benign = {"", "Running", "Started", "Pending", "ResolvingTaskRef",
+                                                 "ResolvingPipelineRef", "PipelineRunPending", "TaskRunCancelled"};
+    const auto& conditions = run["status"]["conditions"];
+    if (!conditions.is_array()) return false;
+    for (const auto& c : conditions) {
+        if (text_at(c, {"type"}) != "Succeeded") continue;
+        std::string status = text_at(c, {"status"});
+        *when = text_at(c, {"lastTransitionTime"});
+        if (status == "False") return true;
+        if (status == "Unknown" && !benign.count(text_at(c, {"reason"}))) return true;
+    }
+    return false;
+}
+
+std::string condition_text(const nlohmann::json& run) {
+    std::string out;
+    const auto& conditions = run["status"]["conditions"];
+    if (conditions.is_array())
+        for (const auto& c : conditions) out += text_at(c, {"reason"}) + " " + text_at(c, {"message"}) + "\n";
+    return out;
+}
+
+void slim(nlohmann::json& object) {
+    if (object["metadata"].is_object()) object["metadata"].erase("managedFields");
+}
+
+// Reads the related objects of one run through the API, as `diagnose -f` reads them from a file.
+class RunCollector {
+public:
+    RunCollector(KubeClient& client, std::string api) : client_(client), api_(std::move(api)) {}
+
+    std::string base(const std::string& ns) const { return "/apis/tekton.dev/" + api_ + "/namespaces/" + ns; }
+
+    void add_run(nlohmann::json run, const std::string& kind) {
+        run["kind"] = kind;
+        run["apiVersion"] = "tekton.dev/" + api_;
+        slim(run);
+        std::string when;
+        if (run_failed(run, &when))
+            failed_at_[kind + "/" + text_at(run, {"metadata", "namespace"}) + "/" + text_at(run, {"metadata", "name"})] = when;
+        items_.push_back(std::move(run));
+    }
+
+    // The Task a TaskRun references, when its spec is not in the run: which steps have no command.
+    void attach_task(nlohmann::json& tr) {
+        const auto& status = tr["status"];
+        if ((status.is_object() && status.contains("taskSpec")) || (tr["spec"].is_object() && tr["spec"].contains("taskSpec"))) return;
+        std::string name = text_at(tr, {"spec", "taskRef", "name"});
+        std::string kind = text_at(tr, {"spec", "taskRef", "kind"});
+        if (name.empty() || (!kind.empty() && kind != "Task")) return;
+        std::string ns = text_at(tr, {"metadata", "namespace"});
+        try {
+            auto task = client_.get_if_found(base(ns) + "/tasks/" + name);
+            if (task && (*task)["spec"].is_object()) tr["status"]["taskSpec"] = (*task)["spec"];
+            else notes_.push_back("Task " + ns + "/" + name + " is gone; which steps trigger the lookup is unknown");
+        } catch (const ApiError& e) {
+            if (e.status() != 403) throw;
+            notes_.push_back("no permission to get Task " + ns + "/" + name + "; which steps trigger the lookup is unknown");
+        }
+    }
+
+    // The TaskRun's pod and the pod's events: before Kubernetes 1.32 a node's pull error is only there.
+    void add_pod(const nlohmann::json& tr) {
+        std::string pod = text_at(tr, {"status", "podName"});
+        std::string ns = text_at(tr, {"metadata", "namespace"});
+        if (pod.empty()) return;
+        try {
+            auto p = client_.get_if_found("/api/v1/namespaces/" + ns + "/pods/" + pod);
+            if (p) {
+                (*p)["kind"] = "Pod";
+                (*p)["apiVersion"] = "v1";
+                slim(*p);
+                items_.push_back(std::move(*p));
+            }
+            if (p) add_failed_step_logs(*p, ns, pod);
+            auto events = client_.get("/api/v1/namespaces/" + ns + "/events?fieldSelector=" +
+                                      url_escape("involvedObject.name=" + pod));
+            if (events["items"].is_array())
+                for (auto& e : events["items"]) {
+                    e["kind"] = "Event";
+                    e["apiVersion"] = "v1";
+                    slim(e);
+                    items_.push_back(std::move(e));
+                }
+        } catch (const ApiError& e) {
+            if (e.status() != 403) throw;
+            notes_.push_back("no permission to read pod " + ns + "/" + pod + " or its events: " + e.what());
+        }
+    }
+
+    // The last lines of each step that exited non-zero: kaniko, buildah or git say there why.
+    void add_failed_step_logs(const nlohmann::json& pod, const std::string& ns, const std::string& name) {
+        const auto& statuses = pod["status"]["containerStatuses"];
+        if (!statuses.is_array()) return;
+        std::string run = text_at(pod, {"metadata", "labels", "tekton.dev/taskRun"});
+        for (const auto& c : statuses) {
+            std::string container = text_at(c, {"name"});
+            const auto& term = c["state"]["terminated"];
+            if (container.rfind("step-", 0) != 0 || !term.is_object() || !term["exitCode"].is_number() ||
+                term["exitCode"].get<int>() == 0)
+                continue;
+            try {
+                auto log = client_.get_text("/api/v1/namespaces/" + ns + "/pods/" + name + "/log?container=" +
+                                                url_escape(container) + "&tailLines=200&limitBytes=262144",
+                                            262144);
+                if (log) logs_.push_back({std::move(*log), "log of " + name + "/" + container, ns, run, container.substr(5)});
+            } catch (const ApiError& e) {
+                if (e.status() != 403) throw;
+                notes_.push_back("no permission to read the log of " + ns + "/" + name + " container " + container +
+                                 " (pods/log)");
+            }
+        }
+    }
+
+    struct StepLog {
+        std::string text, origin, namespace_, run, step;
+    };
+    const std::vector<StepLog>& logs() const { return logs_; }
+
+    // One TaskRun with its Task, pod and events.
+    void add_taskrun_with_related(nlohmann::json tr, bool pod) {
+        attach_task(tr);
+        if (pod) add_pod(tr);
+        add_run(std::move(tr), "TaskRun");
+    }
+
+    std::string dump() const { return nlohmann::json{{"apiVersion", "v1"}, {"kind", "List"}, {"items", items_}}.dump(); }
+    const std::map<std::string, std::string>& failed_at() const { return failed_at_; }
+    std::vector<std::string>& notes() { return notes_; }
+    size_t size() const { return items_.size(); }
+
+private:
+    KubeClient& client_;
+    std::string api_;
+    nlohmann::json items_ = nlohmann::json::array();
+    std::map<std::string, std::string> failed_at_;
+    std::vector<std::string> notes_;
+    std::vector<StepLog> logs_;
+};
+
+std::string lower(std::string s) {
+    for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return s;
+}
+
+// One sweep: pages of TaskRuns, failed ones kept (and their pods' events when a pull failed).
+void sweep(KubeClient& client, const std::string& api, const std::string& ns, const ClusterRequest& request,
+           RunCollector& collector, Report& report, const ProgressFn& progress) {
+    std::string path = request.all_namespaces ? "/apis/tekton.dev/" + api + "/taskruns" : collector.base(ns) + "/taskruns";
+    std::string token;
+    std::set<std::string> tokens_seen;
+    std::time_t now = std::time(nullptr);
+    for (size_t page = 0; page < kMaxPages; ++page) {
+        std::string query = "?limit=" + std::to_string(request.page_size);
+        if (!request.selector.empty()) query += "&labelSelector=" + url_escape(request.selector);
+        if (!token.empty()) query += "&continue=" + url_escape(token);
+        nlohmann::json list = client.get(path + query);
+        if (!list["items"].is_array()) throw Error("the API server's TaskRun list has no items");
+        for (auto& tr : list["items"]) {
+            ++report.runs_scanned;
+            std::string when;
+            if (!run_failed(tr, &when)) continue;
+            if (request.since) {
+                auto t = parse_rfc3339(when.empty() ? text_at(tr, {"metadata", "creationTimestamp"}) : when);
+                if (!t || *t < now - request.since->count()) continue;
+            }
+            if (request.limit && report.failed_runs >= request.limit) break;
+            ++report.failed_runs;
+            std::string cond = lower(condition_text(tr));
+            bool pull = cond.find("pull") != std::string::npos;
+            collector.add_taskrun_with_related(std::move(tr), pull);
+        }
+        if (progress)
+            progress("read " + std::to_string(report.runs_scanned) + " TaskRuns, " + std::to_string(report.failed_runs) + " failed");
+        token = text_at(list, {"metadata", "continue"});
+        if (token.empty() || (request.limit && report.failed_runs >= request.limit)) break;
+        if (!tokens_seen.insert(token).second) throw Error("the API server repeated a continue token; the list does not end");
+    }
+    if (progress) progress("");
+}
+
+// Sweeps: one representative finding per root cause, with the count and the runs.
+void group_findings(Report& report) {
+    std::map<std::string, size_t> by_key;
+    std::vector<Finding> representatives;
+    for (auto& f : report.findings) {
+        std::string key = f.pattern + "|" + f.registry;
+        auto [it, inserted] = by_key.emplace(key, report.groups.size());
+        if (inserted) {
+            FindingGroup g;
+            g.pattern = f.pattern;
+            g.component = f.component;
+            g.problem = f.problem;
+            g.registry = f.registry;
+            g.finding = representatives.size();
+            report.groups.push_back(g);
+            representatives.push_back(f);
+        }
+        FindingGroup& g = report.groups[it->second];
+        const ObjectRef& run = f.object;
+        bool known = false;
+        for (const auto& r : g.runs) known = known || (r.name == run.name && r.namespace_ == run.namespace_ && r.kind == run.kind);
+        if (!known) {
+            g.runs.push_back(run);
+            ++g.count;
+        }
+    }
+    report.findings = std::move(representatives);
+}
+
+}  // namespace
+
+ClusterRequest parse_resource_argument(const std::string& argument) {
+    ClusterRequest r;
+    std::string type = argument, name;
+    size_t slash = argument.find('/');
+    if (slash != std::string::npos) {
+        type = argument.substr(0, slash);
+        name = argument.substr(slash + 1);
+        if (name.empty() || name.find('/') != std::string::npos)
+            throw Error("'" + argument + "': expected TYPE/NAME, e.g. taskrun/build-1", ExitCode::usage);
+    }
+    std::string t = lower(type);
+    size_t dot = t.find('.');
+    if (dot != std::string::npos) {
+        if (t.substr(dot + 1) != "tekton.dev")
+            throw Error("'" + argument + "': only tekton.dev resources can be diagnosed", ExitCode::usage);
+        t = t.substr(0, dot);
+    }
+    static const std::set<std::string> taskrun = {"taskrun", "taskruns", "tr", "trs"};
+    static const std::set<std::string> pipelinerun = {"pipelinerun", "pipelineruns", "pr", "prs"};
+    if (taskrun.count(t)) r.kind = name.empty() ? "" : "TaskRun";
+    else if (pipelinerun.count(t) && !name.empty()) r.kind = "PipelineRun";
+    else if (pipelinerun.count(t))
+        throw Error("'" + argument + "': sweeps read TaskRuns (where failures sit); use 'diagnose taskruns', or pipelinerun/NAME",
+                    ExitCode::usage);
+    else
+        throw Error("'" + argument + "': diagnose reads taskrun/NAME (tr/NAME), pipelinerun/NAME (pr/NAME), or taskruns",
+                    ExitCode::usage);
+    r.name = name;
+    return r;
+}
+
+Report diagnose_cluster(const Engine& engine, KubeClient& client, const ClusterRequest& request,
+                        const ProbeOptions* probe, const ProgressFn& progress) {
+    const RestConfig& rc = client.config();
+    std::string api = discover_tekton_api(client);
+    std::string ns = rc.namespace_;
+    RunCollector collector(client, api);
+    Report sweep_counts;
+    std::string source;
+
+    if (request.kind == "TaskRun") {
+        auto tr = client.get_if_found(collector.base(ns) + "/taskruns/" + request.name);
+        if (!tr) throw Error("taskrun \"" + request.name + "\" not found in namespace " + ns, ExitCode::not_understood);
+        collector.add_taskrun_with_related(std::move(*tr), true);
+        source = "taskrun/" + request.name + " in namespace " + ns;
+    } else if (request.kind == "PipelineRun") {
+        auto pr = client.get_if_found(collector.base(ns) + "/pipelineruns/" + request.name);
+        if (!pr) throw Error("pipelinerun \"" + request.name + "\" not found in namespace " + ns, ExitCode::not_understood);
+        collector.add_run(std::move(*pr), "PipelineRun");
+        // Its children, by the label Tekton puts on them (v1 childReferences and v1beta1 taskRuns agree).
+        auto children = client.get(collector.base(ns) + "/taskruns?labelSelector=" +
+                                   url_escape("tekton.dev/pipelineRun=" + request.name));
+        if (children["items"].is_array())
+            for (auto& tr : children["items"]) {
+                std::string when;
+                bool failed = run_failed(tr, &when);
+                collector.add_taskrun_with_related(std::move(tr), failed);
+            }
+        source = "pipelinerun/" + request.name + " in namespace " + ns;
+    } else {
+        sweep(client, api, ns, request, collector, sweep_counts, progress);
+        source = request.all_namespaces ? "TaskRuns in all namespaces" : "TaskRuns in namespace " + ns;
+    }
+
+    Report report;
+    if (collector.size() == 0) {
+        report.source = source;
+        report.status = ReportStatus::no_problems;
+        report.notes.push_back(sweep_counts.runs_scanned ? "no failed TaskRun among " + std::to_string(sweep_counts.runs_scanned)
+                                                         : "no TaskRun matched");
+    } else {
+        InputBatch batch = read_dump(collector.dump(), source);
+        for (const auto& log : collector.logs()) {
+            InputBatch lines = read_text(log.text, log.origin);
+            for (auto& r : lines.records) {
+                r.object = {"TaskRun", log.namespace_, log.run};
+                if (r.step.empty()) r.step = log.step;
+                batch.records.push_back(std::move(r));
+            }
+        }
+        report = diagnose(batch, engine.matcher(), engine.catalog());
+        report.source = source;
+    }
+    for (auto& n : collector.notes()) report.notes.push_back(std::move(n));
+    for (auto& f : report.findings) {
+        auto it = collector.failed_at().find(f.object.kind + "/" + f.object.namespace_ + "/" + f.object.name);
+        if (it != collector.failed_at().end()) f.failed_at = it->second;
+    }
+    report.sweep = request.kind.empty();
+    if (report.sweep) {
+        report.runs_scanned = sweep_counts.runs_scanned;
+        report.failed_runs = sweep_counts.failed_runs;
+        group_findings(report);
+        if (report.findings.empty() && report.failed_runs > 0) report.status = ReportStatus::unrecognized;
+    }
+    if (probe) probe_findings(report, engine, *probe);
+
+    Installation inst = read_installation(client);
+    report.cluster.read = true;
+    report.cluster.context = rc.in_cluster ? "in-cluster" : rc.context;
+    report.cluster.server = rc.cluster.server;
+    report.cluster.namespace_ = request.all_namespaces ? "" : ns;
+    report.cluster.tekton_api = "tekton.dev/" + api;
+    report.cluster.tekton_version = inst.version;
+    report.cluster.tekton_namespace = inst.namespace_;
+    report.cluster.openshift = inst.openshift;
+    for (const auto& n : inst.notes) report.notes.push_back(n);
+    choose_chain_by_version(report, inst.version, engine.catalog());
+    if (!report.findings.empty()) apply_cluster_checks(report, inst, engine.catalog());
+    return report;
+}
+
+}  // namespace certdoctor

@@ -1,0 +1,56 @@
+// What the cluster's Tekton installation looks like, read with GETs only: the served Tekton API
+// version, the controller Deployment (in tekton-pipelines, or openshift-pipelines), its version
+// and running pods, the config-registry-cert ConfigMap, and the remote resolvers Deployment.
+// Parts that cannot be read (403, absent) are recorded, never fatal: the checks then say "skip".
+#pragma once
+
+#include <ctime>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "kube/client.h"
+
+namespace certdoctor {
+
+// "v1" when the cluster serves tekton.dev/v1, else "v1beta1". Throws Error when tekton.dev is not
+// served at all (Tekton Pipelines is not installed).
+std::string discover_tekton_api(KubeClient& client);
+
+struct ControllerPod {
+    std::string name;
+    std::string phase;
+    std::time_t started = 0;  // when its controller container (re)started, else the pod
+    std::string started_text;
+};
+
+enum class ObjectState { unknown, present, absent, forbidden };
+
+struct Installation {
+    bool controller_found = false;
+    std::string namespace_ = "tekton-pipelines";
+    std::string deployment = "tekton-pipelines-controller";
+    std::string version;          // "v0.56.1"; "" when unknown
+    std::string version_source;   // "label app.kubernetes.io/version", "image tag"
+    bool openshift = false;
+    ObjectState pods_state = ObjectState::unknown;
+    std::vector<ControllerPod> pods;
+    ObjectState configmap_state = ObjectState::unknown;
+    std::map<std::string, std::string> configmap_data;  // key -> value
+    std::vector<std::string> configmap_binary_keys;
+    std::time_t configmap_changed = 0;
+    std::string configmap_changed_text;
+    std::string configmap_changed_source;  // "managedFields", "creationTimestamp"
+    ObjectState resolvers_state = ObjectState::unknown;
+    std::string resolvers_namespace = "tekton-pipelines-resolvers";
+    bool resolvers_have_ca = false;   // a CA mount or SSL_CERT_* env
+    ObjectState trusted_cabundle_state = ObjectState::unknown;  // OpenShift config-trusted-cabundle
+    std::vector<std::string> notes;
+};
+
+Installation read_installation(KubeClient& client);
+
+// 0.56 for "v0.56.1"; -1 when unknown. Compares minor versions of the 0.x line and later.
+double tekton_minor(const std::string& version);
+
+}  // namespace certdoctor

@@ -1,0 +1,364 @@
+#include "kube/client.h"
+
+#include <curl/curl.h>
+#include <openssl/evp.h>
+#include <re2/re2.h>
+
+#include <cctype>
+#include <chrono>
+#include <mutex>
+
+#include "util/read_input.h"
+#include "util/subprocess.h"
+#include "util/text.h"
+#include "util/time.h"
+#include "version.h"
+
+namespace certdoctor {
+
+namespace {
+
+constexpr auto kExecTimeout = std::chrono::seconds(60);
+
+void init_curl_once() {
+    static std::once_flag once;
+    std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
+}
+
+struct Body {
+    std::string data;
+    size_t max = KubeClient::kMaxResponseBytes;
+    bool too_large = false;
+};
+
+size_t on_body(char* ptr, size_t size, size_t n, void* user) {
+    auto* b = static_cast<Body*>(user);
+    size_t len = size * n;
+    if (b->data.size() + len > b->max) {
+        b->too_large = true;
+        return 0;  // aborts the transfer
+    }
+    b->data.append(ptr, len);
+    return len;
+}
+
+std::string trim_newlines(std::string s) {
+    while (!s.empty() && (s.back() == '\n' || s.back() == '\r' || s.back() == ' ')) s.pop_back();
+    return s;
+}
+
+// The Status object's message and reason, or the start of the body.
+std::pair<std::string, std::string> status_of(const std::string& body) {
+    auto j = nlohmann::json::parse(body, nullptr, false);
+    if (j.is_object() && j.value("kind", "") == "Status") {
+        std::string message = j.contains("message") && j["message"].is_string() ? j["message"].get<std::string>() : "";
+        std::string reason = j.contains("reason") && j["reason"].is_string() ? j["reason"].get<std::string>() : "";
+        return {sanitize_utf8(message.substr(0, 500)), reason};
+    }
+    std::string text = sanitize_utf8(body.substr(0, 200));
+    for (char& c : text)
+        if (c == '\n' || c == '\r') c = ' ';
+    return {text, ""};
+}
+
+// "https://host:6443/prefix" -> scheme, host (IPv6 in brackets), port, and the rest.
+struct ServerParts {
+    std::string scheme, host, port, rest;
+};
+std::optional<ServerParts> split_server(const std::string& server) {
+    static const RE2 re(R"(^(https?)://(\[[^\]]+\]|[^/:]+)(?::(\d+))?(.*)$)");
+    ServerParts p;
+    if (!RE2::FullMatch(server, re, &p.scheme, &p.host, &p.port, &p.rest)) return std::nullopt;
+    if (p.port.empty()) p.port = p.scheme == "https" ? "443" : "80";
+    return p;
+}
+
+}  // namespace
+
+std::string url_escape(const std::string& value) {
+    static const char* hex = "0123456789ABCDEF";
+    std::string out;
+    for (unsigned char c : value) {
+        if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
+            out += static_cast<char>(c);
+        } else {
+            out += '%';
+            out += hex[c >> 4];
+            out += hex[c & 15];
+        }
+    }
+    return out;
+}
+
+Access describe_access(const std::string& path) {
+    static const RE2 core(R"(^/api/v1/(?:namespaces/([^/?]+)/)?([^/?]+)(?:/([^/?]+))?)");
+    static const RE2 group(R"(^/apis/([^/?]+)/[^/?]+/(?:namespaces/([^/?]+)/)?([^/?]+)(?:/([^/?]+))?)");
+    Access a;
+    std::string g;
+    if (RE2::PartialMatch(path, group, &g, &a.namespace_, &a.resource, &a.name)) {
+        a.resource += "." + g;
+    } else if (!RE2::PartialMatch(path, core, &a.namespace_, &a.resource, &a.name)) {
+        a.resource = path;
+    }
+    // "/api/v1/namespaces/x" itself reads a namespace.
+    if (a.resource.empty()) a.resource = path;
+    a.verb = a.name.empty() ? "list" : "get";
+    return a;
+}
+
+KubeClient::KubeClient(RestConfig config, Logger log) : config_(std::move(config)), log_(std::move(log)) {
+    init_curl_once();
+    const ClusterConfig& c = config_.cluster;
+    if (!c.ca_pem.empty()) ca_pem_ = c.ca_pem;
+    else if (!c.ca_file.empty()) ca_pem_ = read_input(c.ca_file, 4u << 20);
+    if (!ca_pem_.empty() && ca_pem_.find("-----BEGIN CERTIFICATE-----") == std::string::npos)
+        throw Error("cluster " + c.name + ": certificate-authority" + (c.ca_pem.empty() ? " " + c.ca_file : "-data") +
+                    " holds no PEM certificate");
+    UserConfig& u = config_.user;
+    if (!u.client_certificate_file.empty() && u.client_certificate_pem.empty())
+        u.client_certificate_pem = read_input(u.client_certificate_file, 1u << 20);
+    if (!u.client_key_file.empty() && u.client_key_pem.empty())
+        u.client_key_pem = read_input(u.client_key_file, 1u << 20);
+    if (!u.client_certificate_pem.empty() && u.client_key_pem.empty())
+        throw Error("user " + u.name + ": has a client certificate but no client key");
+    if (!u.auth_provider.empty() && !u.exec && u.token.empty() && u.token_file.empty())
+        throw Error("user " + u.name + ": the auth-provider '" + u.auth_provider +
+                    "' is not supported (kubectl dropped it too); use an exec credential plugin, e.g. kubelogin or "
+                    "gke-gcloud-auth-plugin");
+    curl_ = curl_easy_init();
+    if (!curl_) throw Error("cannot start an HTTP client");
+}
+
+KubeClient::~KubeClient() {
+    if (curl_) curl_easy_cleanup(static_cast<CURL*>(curl_));
+}
+
+void KubeClient::refresh_exec_credential() {
+    const ExecConfig& x = *config_.user.exec;
+    nlohmann::json info = {{"apiVersion", x.api_version}, {"kind", "ExecCredential"}, {"spec", {{"interactive", false}}}};
+    if (x.provide_cluster_info) {
+        const ClusterConfig& c = config_.cluster;
+        nlohmann::json cluster = {{"server", c.server}};
+        if (!c.tls_server_name.empty()) cluster["tls-server-name"] = c.tls_server_name;
+        if (c.insecure) cluster["insecure-skip-tls-verify"] = true;
+        if (!ca_pem_.empty()) {
+            // base64, as certificate-authority-data is written
+            std::string out(4 * ((ca_pem_.size() + 2) / 3) + 1, '\0');
+            int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
+                                    reinterpret_cast<const unsigned char*>(ca_pem_.data()), static_cast<int>(ca_pem_.size()));
+            out.resize(static_cast<size_t>(n));
+            cluster["certificate-authority-data"] = out;
+        }
+        if (!c.proxy_url.empty()) cluster["proxy-url"] = c.proxy_url;
+        info["spec"]["cluster"] = cluster;
+    }
+    std::vector<std::string> env = current_environment();
+    for (const auto& [name, value] : x.env) env.push_back(name + "=" + value);
+    env.push_back("KUBERNETES_EXEC_INFO=" + info.dump());
+    std::vector<std::string> argv = {x.command};
+    argv.insert(argv.end(), x.args.begin(), x.args.end());
+    std::string who = "user " + config_.user.name + ": exec plugin '" + x.command + "'";
+    if (log_) log_("running the exec credential plugin " + shell_quote(x.command));
+    SubprocessResult r = run_subprocess(argv, env, kExecTimeout);
+    if (!r.started) {
+        throw Error(who + " could not be run: " + r.error +
+                    (x.install_hint.empty() ? std::string() : "\n" + trim_newlines(x.install_hint)));
+    }
+    if (r.timed_out) throw Error(who + " did not finish within 60s");
+    if (r.output_too_large) throw Error(who + " wrote more than 1 MiB");
+    if (r.exit_status != 0) throw Error(who + " failed with exit code " + std::to_string(r.exit_status));
+    auto cred = nlohmann::json::parse(r.out, nullptr, false);
+    if (!cred.is_object() || cred.value("kind", "") != "ExecCredential")
+        throw Error(who + " did not print an ExecCredential as JSON");
+    if (cred.value("apiVersion", "") != x.api_version)
+        throw Error(who + " answered with apiVersion '" + cred.value("apiVersion", "") + "', expected " + x.api_version);
+    const auto& status = cred["status"];
+    if (!status.is_object()) throw Error(who + " printed an ExecCredential without status");
+    auto text = [&](const char* key) {
+        return status.contains(key) && status[key].is_string() ? status[key].get<std::string>() : std::string();
+    };
+    exec_token_ = text("token");
+    exec_cert_pem_ = text("clientCertificateData");
+    exec_key_pem_ = text("clientKeyData");
+    if (exec_token_.empty() && (exec_cert_pem_.empty() || exec_key_pem_.empty()))
+        throw Error(who + " gave neither a token nor a client certificate and key");
+    exec_expires_ = 0;
+    std::string expiry = text("expirationTimestamp");
+    if (!expiry.empty()) {
+        auto t = parse_rfc3339(expiry);
+        if (!t) throw Error(who + ": expirationTimestamp '" + expiry + "' is not RFC 3339");
+        exec_expires_ = *t;
+    }
+    exec_loaded_ = true;
+}
+
+std::string KubeClient::bearer_token() {
+    const UserConfig& u = config_.user;
+    if (u.exec) return exec_token_;
+    if (!u.token.empty()) return u.token;
+    // Read each time: a projected service account token is rotated in place.
+    if (!u.token_file.empty()) return trim_newlines(read_input(u.token_file, 1u << 20));
+    return {};
+}
+
+KubeClient::Raw KubeClient::send(const std::string& path, size_t max_bytes, bool cut) {
+    const ClusterConfig& c = config_.cluster;
+    const UserConfig& u = config_.user;
+    if (u.exec && (!exec_loaded_ || (exec_expires_ != 0 && std::time(nullptr) >= exec_expires_)))
+        refresh_exec_credential();
+
+    CURL* h = static_cast<CURL*>(curl_);
+    curl_easy_reset(h);
+    std::string server = c.server;
+    while (!server.empty() && server.back() == '/') server.pop_back();
+    std::string url = server + path;
+    curl_slist* resolve = nullptr;
+    if (!c.tls_server_name.empty()) {
+        // Check the certificate against tls-server-name (and send it as SNI) while connecting to
+        // the server's own address: the URL names tls-server-name, CONNECT_TO says where to go.
+        auto parts = split_server(server);
+        if (!parts) throw Error("cluster " + c.name + ": server '" + c.server + "' is not an http(s) URL");
+        url = parts->scheme + "://" + c.tls_server_name + ":" + parts->port + parts->rest + path;
+        resolve = curl_slist_append(nullptr, (c.tls_server_name + ":" + parts->port + ":" + parts->host + ":" + parts->port).c_str());
+        curl_easy_setopt(h, CURLOPT_CONNECT_TO, resolve);
+    }
+    curl_easy_setopt(h, CURLOPT_URL, url.c_str());
+    curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "https,http");
+    curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, static_cast<long>(config_.request_timeout.count()));
+    curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(config_.request_timeout.count()));
+    curl_easy_setopt(h, CURLOPT_USERAGENT, "kubectl-tekton_certdoctor/" CERTDOCTOR_VERSION);
+    curl_easy_setopt(h, CURLOPT_ACCEPT_ENCODING, "");  // gzip, as kubectl asks for it
+    curl_slist* headers = curl_slist_append(nullptr, "Accept: application/json");
+    std::string token = bearer_token();
+    if (!token.empty()) headers = curl_slist_append(headers, ("Authorization: Bearer " + token).c_str());
+    curl_easy_setopt(h, CURLOPT_HTTPHEADER, headers);
+    if (token.empty() && !u.username.empty()) {
+        curl_easy_setopt(h, CURLOPT_HTTPAUTH, static_cast<long>(CURLAUTH_BASIC));
+        curl_easy_setopt(h, CURLOPT_USERNAME, u.username.c_str());
+        curl_easy_setopt(h, CURLOPT_PASSWORD, u.password.c_str());
+    }
+    if (c.insecure) {
+        curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, 0L);
+        curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, 0L);
+    } else if (!ca_pem_.empty()) {
+        curl_blob blob{const_cast<char*>(ca_pem_.data()), ca_pem_.size(), CURL_BLOB_COPY};
+        curl_easy_setopt(h, CURLOPT_CAINFO_BLOB, &blob);
+    }
+    const std::string& cert = u.exec && !exec_cert_pem_.empty() ? exec_cert_pem_ : u.client_certificate_pem;
+    const std::string& key = u.exec && !exec_key_pem_.empty() ? exec_key_pem_ : u.client_key_pem;
+    if (!cert.empty()) {
+        curl_blob cb{const_cast<char*>(cert.data()), cert.size(), CURL_BLOB_COPY};
+        curl_blob kb{const_cast<char*>(key.data()), key.size(), CURL_BLOB_COPY};
+        curl_easy_setopt(h, CURLOPT_SSLCERT_BLOB, &cb);
+        curl_easy_setopt(h, CURLOPT_SSLCERTTYPE, "PEM");
+        curl_easy_setopt(h, CURLOPT_SSLKEY_BLOB, &kb);
+        curl_easy_setopt(h, CURLOPT_SSLKEYTYPE, "PEM");
+    }
+    if (!c.proxy_url.empty()) curl_easy_setopt(h, CURLOPT_PROXY, c.proxy_url.c_str());
+    Body body;
+    body.max = max_bytes;
+    curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_body);
+    curl_easy_setopt(h, CURLOPT_WRITEDATA, &body);
+    char errbuf[CURL_ERROR_SIZE] = {0};
+    curl_easy_setopt(h, CURLOPT_ERRORBUFFER, errbuf);
+
+    auto start = std::chrono::steady_clock::now();
+    CURLcode rc = curl_easy_perform(h);
+    ++requests_;
+    long status = 0;
+    curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
+    curl_slist_free_all(headers);
+    curl_slist_free_all(resolve);
+    // The token lives in curl's copy of the header list only for the call; clear ours.
+    std::fill(token.begin(), token.end(), '\0');
+    auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start).count();
+    if (log_)
+        log_("GET " + server + path + " -> " + (rc == CURLE_OK ? std::to_string(status) : std::string("error")) + " in " +
+             std::to_string(ms) + " ms, " + std::to_string(body.data.size()) + " bytes");
+    if (body.too_large && cut) return {static_cast<int>(status), std::move(body.data)};
+    if (body.too_large)
+        throw Error("the API server's answer to GET " + path + " is larger than " +
+                    std::to_string(kMaxResponseBytes >> 20) + " MiB; narrow it with -n, -l or --limit");
+    if (rc != CURLE_OK) {
+        std::string detail = errbuf[0] ? errbuf : curl_easy_strerror(rc);
+        std::string where = "cannot reach the API server " + c.server + " (cluster " + c.name + "): " + detail;
+        if (rc == CURLE_OPERATION_TIMEDOUT)
+            throw Error(where + " (--request-timeout " + std::to_string(config_.request_timeout.count()) + "ms)");
+        if (rc == CURLE_PEER_FAILED_VERIFICATION || rc == CURLE_SSL_CACERT_BADFILE)
+            throw Error(where + "; the API server's certificate is not trusted by the cluster's certificate-authority" +
+                        (c.ca_file.empty() ? std::string() : " (" + c.ca_file + ")"));
+        if (rc == CURLE_SSL_CERTPROBLEM) throw Error(where + "; check the client certificate and key of user " + u.name);
+        throw Error(where);
+    }
+    return {static_cast<int>(status), std::move(body.data)};
+}
+
+nlohmann::json KubeClient::get(const std::string& path) {
+    auto found = get_if_found(path);
+    if (!found) {
+        Access a = describe_access(path);
+        throw ApiError(a.resource + " \"" + a.name + "\" not found" +
+                           (a.namespace_.empty() ? "" : " in namespace " + a.namespace_),
+                       404, "NotFound");
+    }
+    return std::move(*found);
+}
+
+KubeClient::Raw KubeClient::send_with_retry(const std::string& path, size_t max_bytes, bool cut) {
+    Raw r = send(path, max_bytes, cut);
+    if (r.status == 401 && config_.user.exec) {
+        // The plugin's credential may have been revoked early: ask once more, as client-go does.
+        refresh_exec_credential();
+        r = send(path, max_bytes, cut);
+    }
+    return r;
+}
+
+std::optional<nlohmann::json> KubeClient::get_if_found(const std::string& path) {
+    Raw r = send_with_retry(path);
+    if (r.status >= 200 && r.status < 300) {
+        auto j = nlohmann::json::parse(r.body, nullptr, false);
+        if (j.is_discarded()) throw Error("the API server's answer to GET " + path + " is not JSON");
+        return j;
+    }
+    if (r.status == 404) return std::nullopt;
+    fail(path, r);
+}
+
+std::optional<std::string> KubeClient::get_text(const std::string& path, size_t max_bytes) {
+    Raw r = send_with_retry(path, max_bytes, true);
+    if (r.status >= 200 && r.status < 300) return std::move(r.body);
+    if (r.status == 404) return std::nullopt;
+    fail(path, r);
+}
+
+void KubeClient::fail(const std::string& path, const Raw& r) {
+    auto [message, reason] = status_of(r.body);
+    Access a = describe_access(path);
+    const UserConfig& u = config_.user;
+    std::string user = u.name.empty() ? "anonymous" : "user \"" + u.name + "\"";
+    std::string ctx = config_.in_cluster ? "the in-cluster service account" : "context \"" + config_.context + "\"";
+    if (r.status == 401) {
+        std::string how = u.exec ? "the exec plugin '" + u.exec->command + "' gave a credential the server rejects"
+                          : !u.client_certificate_pem.empty() ? "check the client certificate"
+                          : !u.token_file.empty() ? "check the token in " + u.token_file
+                          : !u.token.empty() ? "the token may have expired"
+                                             : "no credentials were configured";
+        throw ApiError("401 Unauthorized: the API server rejected the credentials of " + user + " (" + ctx + "): " + how +
+                           (message.empty() ? "" : "; the server said: " + message),
+                       401, reason);
+    }
+    if (r.status == 403) {
+        throw ApiError("403 Forbidden: " + user + " may not " + a.verb + " " + a.resource +
+                           (a.namespace_.empty() ? " at cluster scope" : " in namespace " + a.namespace_) +
+                           " (RBAC); the read-only ClusterRole in the README grants what this tool needs" +
+                           (message.empty() ? "" : "; the server said: " + message),
+                       403, reason);
+    }
+    throw ApiError("the API server answered " + std::to_string(r.status) + " to GET " + path +
+                       (message.empty() ? "" : ": " + message),
+                   r.status, reason);
+}
+
+}  // namespace certdoctor

@@ -1,0 +1,97 @@
+// A read-mostly Kubernetes API client over libcurl, with kubectl's authentication: client
+// certificates, bearer tokens and token files, basic auth, exec credential plugins (cached until
+// they expire, run again once on a 401), and the in-cluster service account. Every request has
+// the --request-timeout and a response size bound. Credentials never reach a log line.
+//
+//   KubeClient client(load_rest_config(flags));
+//   nlohmann::json tr = client.get("/apis/tekton.dev/v1/namespaces/ci/taskruns/build-1");
+//   auto cm = client.get_if_found("/api/v1/namespaces/tekton-pipelines/configmaps/config-registry-cert");
+#pragma once
+
+#include <ctime>
+#include <functional>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+
+#include "kube/kubeconfig.h"
+#include "util/error.h"
+
+namespace certdoctor {
+
+// A response from the API server other than 2xx (and other than 404 for get_if_found).
+class ApiError : public Error {
+public:
+    ApiError(const std::string& message, int status, std::string reason)
+        : Error(message, ExitCode::tool_failed), status_(status), reason_(std::move(reason)) {}
+    int status() const { return status_; }
+    const std::string& reason() const { return reason_; }  // the Status object's reason
+
+private:
+    int status_;
+    std::string reason_;
+};
+
+class KubeClient {
+public:
+    using Logger = std::function<void(const std::string&)>;
+
+    // Throws Error when a file the configuration names cannot be read.
+    explicit KubeClient(RestConfig config, Logger log = nullptr);
+    ~KubeClient();
+    KubeClient(const KubeClient&) = delete;
+    KubeClient& operator=(const KubeClient&) = delete;
+
+    // GET `path` (with its query); the parsed JSON of a 2xx answer. Throws ApiError otherwise,
+    // Error when the server cannot be reached.
+    nlohmann::json get(const std::string& path);
+
+    // As get(), but nullopt for 404 Not Found.
+    std::optional<nlohmann::json> get_if_found(const std::string& path);
+
+    // GET of a text resource (a container's log); nullopt for 404. Bounded by `max_bytes`: a
+    // longer answer is cut, not an error.
+    std::optional<std::string> get_text(const std::string& path, size_t max_bytes);
+
+    const RestConfig& config() const { return config_; }
+    size_t requests() const { return requests_; }
+
+    // Largest response body accepted.
+    static constexpr size_t kMaxResponseBytes = 64u << 20;
+
+private:
+    struct Raw {
+        int status = 0;
+        std::string body;
+    };
+    Raw send(const std::string& path, size_t max_bytes = kMaxResponseBytes, bool cut = false);
+    Raw send_with_retry(const std::string& path, size_t max_bytes = kMaxResponseBytes, bool cut = false);
+    [[noreturn]] void fail(const std::string& path, const Raw& r);
+    void refresh_exec_credential();
+    std::string bearer_token();
+
+    RestConfig config_;
+    Logger log_;
+    size_t requests_ = 0;
+    void* curl_ = nullptr;  // one handle, so that connections are kept alive across requests
+    std::string ca_pem_;    // certificate-authority(-data), read once
+    // From an exec plugin: a token or a client certificate, until `expires` (0: never).
+    bool exec_loaded_ = false;
+    std::string exec_token_, exec_cert_pem_, exec_key_pem_;
+    std::time_t exec_expires_ = 0;
+};
+
+// "/apis/tekton.dev/v1/namespaces/ci/taskruns/x" -> verb "get", resource "taskruns.tekton.dev",
+// namespace "ci". Used in error messages and logs.
+struct Access {
+    std::string verb;
+    std::string resource;
+    std::string namespace_;
+    std::string name;
+};
+Access describe_access(const std::string& path);
+
+// Percent-encodes a query value ("a=b,c" -> "a%3Db%2Cc").
+std::string url_escape(const std::string& value);
+
+}  // namespace certdoctor

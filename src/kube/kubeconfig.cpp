@@ -1,0 +1,305 @@
+#include "kube/kubeconfig.h"
+
+#include <openssl/evp.h>
+#include <sys/stat.h>
+#include <yaml-cpp/yaml.h>
+
+#include <cstdlib>
+#include <map>
+
+#include "util/error.h"
+#include "util/read_input.h"
+#include "util/text.h"
+
+namespace certdoctor {
+
+namespace {
+
+constexpr size_t kMaxKubeconfigBytes = 16u << 20;
+
+bool file_exists(const std::string& path) {
+    struct stat st {};
+    return stat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode);
+}
+
+std::string dir_of(const std::string& path) {
+    size_t slash = path.rfind('/');
+    if (slash == std::string::npos) return ".";
+    return slash == 0 ? "/" : path.substr(0, slash);
+}
+
+// A path in a kubeconfig is relative to the file that holds it.
+std::string resolve(const std::string& path, const std::string& base) {
+    if (path.empty() || path[0] == '/') return path;
+    if (path[0] == '~' && (path.size() == 1 || path[1] == '/')) {
+        const char* home = std::getenv("HOME");
+        return std::string(home ? home : "") + path.substr(1);
+    }
+    return base + "/" + path;
+}
+
+// One named entry (cluster, user or context) as it was read, with where it came from.
+struct Entry {
+    YAML::Node node;
+    std::string file;
+};
+
+struct Merged {
+    std::map<std::string, Entry> clusters, users, contexts;
+    std::vector<std::string> context_order;
+    std::string current_context;
+    std::vector<std::string> files;
+};
+
+std::string scalar(const YAML::Node& n, const char* key, const std::string& where) {
+    if (!n || !n.IsMap()) return {};
+    YAML::Node v = n[key];
+    if (!v || v.IsNull()) return {};
+    if (!v.IsScalar()) throw Error(where + ": field " + key + " must be a string");
+    return v.as<std::string>();
+}
+
+bool boolean(const YAML::Node& n, const char* key, const std::string& where) {
+    std::string v = scalar(n, key, where);
+    if (v.empty() || v == "false") return false;
+    if (v == "true") return true;
+    throw Error(where + ": field " + key + " must be true or false, not '" + v + "'");
+}
+
+void merge_file(Merged& m, const std::string& path) {
+    std::string text = read_input(path, kMaxKubeconfigBytes);
+    YAML::Node root;
+    try {
+        root = YAML::Load(text);
+    } catch (const YAML::Exception& e) {
+        throw Error("kubeconfig " + path + ": line " + std::to_string(e.mark.line + 1) + ": " + e.msg);
+    }
+    m.files.push_back(path);
+    if (!root || root.IsNull()) return;  // an empty file is allowed, as kubectl allows it
+    if (!root.IsMap()) throw Error("kubeconfig " + path + ": not a kubeconfig (expected a mapping at the top)");
+    auto read_list = [&](const char* key, const char* inner, std::map<std::string, Entry>& into, bool order) {
+        YAML::Node list = root[key];
+        if (!list || list.IsNull()) return;
+        if (!list.IsSequence()) throw Error("kubeconfig " + path + ": " + key + " must be a list");
+        for (const auto& item : list) {
+            std::string name = scalar(item, "name", "kubeconfig " + path + ": " + key);
+            if (name.empty()) throw Error("kubeconfig " + path + ": an entry of " + key + " has no name");
+            YAML::Node body = item[inner];
+            if (body && !body.IsNull() && !body.IsMap())
+                throw Error("kubeconfig " + path + ": " + key + " " + name + ": " + inner + " must be a mapping");
+            if (into.count(name)) continue;  // the first file to define it wins
+            into.emplace(name, Entry{body ? body : YAML::Node(YAML::NodeType::Map), path});
+            if (order) m.context_order.push_back(name);
+        }
+    };
+    read_list("clusters", "cluster", m.clusters, false);
+    read_list("users", "user", m.users, false);
+    read_list("contexts", "context", m.contexts, true);
+    if (m.current_context.empty()) m.current_context = scalar(root, "current-context", "kubeconfig " + path);
+}
+
+std::string names_of(const std::map<std::string, Entry>& entries) {
+    std::vector<std::string> names;
+    for (const auto& [name, _] : entries) names.push_back(name);
+    return names.empty() ? "none" : join(names, ", ");
+}
+
+ClusterConfig read_cluster(const std::string& name, const Entry& e) {
+    std::string where = "kubeconfig " + e.file + ": cluster " + name;
+    std::string base = dir_of(e.file);
+    ClusterConfig c;
+    c.name = name;
+    c.server = scalar(e.node, "server", where);
+    if (c.server.empty()) throw Error(where + ": has no server");
+    c.ca_file = resolve(scalar(e.node, "certificate-authority", where), base);
+    std::string data = scalar(e.node, "certificate-authority-data", where);
+    if (!data.empty()) c.ca_pem = decode_base64(data, where + ": certificate-authority-data");
+    c.insecure = boolean(e.node, "insecure-skip-tls-verify", where);
+    c.tls_server_name = scalar(e.node, "tls-server-name", where);
+    c.proxy_url = scalar(e.node, "proxy-url", where);
+    return c;
+}
+
+UserConfig read_user(const std::string& name, const Entry& e) {
+    std::string where = "kubeconfig " + e.file + ": user " + name;
+    std::string base = dir_of(e.file);
+    UserConfig u;
+    u.name = name;
+    u.client_certificate_file = resolve(scalar(e.node, "client-certificate", where), base);
+    u.client_key_file = resolve(scalar(e.node, "client-key", where), base);
+    std::string cert = scalar(e.node, "client-certificate-data", where);
+    std::string key = scalar(e.node, "client-key-data", where);
+    if (!cert.empty()) u.client_certificate_pem = decode_base64(cert, where + ": client-certificate-data");
+    if (!key.empty()) u.client_key_pem = decode_base64(key, where + ": client-key-data");
+    u.token = scalar(e.node, "token", where);
+    u.token_file = resolve(scalar(e.node, "tokenFile", where), base);
+    u.username = scalar(e.node, "username", where);
+    u.password = scalar(e.node, "password", where);
+    YAML::Node provider = e.node["auth-provider"];
+    if (provider && provider.IsMap()) u.auth_provider = scalar(provider, "name", where);
+    YAML::Node exec = e.node["exec"];
+    if (exec && !exec.IsNull()) {
+        if (!exec.IsMap()) throw Error(where + ": exec must be a mapping");
+        ExecConfig x;
+        x.api_version = scalar(exec, "apiVersion", where + ": exec");
+        x.command = scalar(exec, "command", where + ": exec");
+        if (x.command.empty()) throw Error(where + ": exec has no command");
+        if (x.api_version != "client.authentication.k8s.io/v1" && x.api_version != "client.authentication.k8s.io/v1beta1")
+            throw Error(where + ": exec apiVersion '" + x.api_version +
+                        "' is not supported (use client.authentication.k8s.io/v1 or v1beta1)");
+        if (x.command.find('/') != std::string::npos) x.command = resolve(x.command, base);
+        YAML::Node args = exec["args"];
+        if (args && args.IsSequence())
+            for (const auto& a : args) x.args.push_back(a.IsScalar() ? a.as<std::string>() : std::string());
+        YAML::Node env = exec["env"];
+        if (env && env.IsSequence())
+            for (const auto& v : env) x.env.emplace_back(scalar(v, "name", where + ": exec env"), scalar(v, "value", where + ": exec env"));
+        x.install_hint = scalar(exec, "installHint", where + ": exec");
+        x.provide_cluster_info = boolean(exec, "provideClusterInfo", where + ": exec");
+        x.base_dir = base;
+        u.exec = std::move(x);
+    }
+    return u;
+}
+
+std::string read_trimmed(const std::string& path, const std::string& what) {
+    std::string text = read_input(path, 1u << 20);
+    while (!text.empty() && (text.back() == '\n' || text.back() == '\r' || text.back() == ' ')) text.pop_back();
+    if (text.empty()) throw Error(what + " " + path + " is empty");
+    return text;
+}
+
+RestConfig in_cluster_config(const KubeFlags& flags) {
+    const char* host = std::getenv("KUBERNETES_SERVICE_HOST");
+    const char* port = std::getenv("KUBERNETES_SERVICE_PORT");
+    std::string dir = service_account_dir();
+    RestConfig rc;
+    rc.in_cluster = true;
+    std::string h = host;
+    if (h.find(':') != std::string::npos) h = "[" + h + "]";
+    rc.cluster.name = "in-cluster";
+    rc.cluster.server = "https://" + h + ":" + (port && *port ? port : "443");
+    rc.cluster.ca_file = dir + "/ca.crt";
+    rc.user.name = "serviceaccount";
+    rc.user.token_file = dir + "/token";
+    if (!file_exists(rc.user.token_file))
+        throw Error("in-cluster configuration: no service account token at " + rc.user.token_file +
+                    " (is automountServiceAccountToken off?)");
+    if (!flags.namespace_.empty()) {
+        rc.namespace_ = flags.namespace_;
+        rc.namespace_from_flag = true;
+    } else if (file_exists(dir + "/namespace")) {
+        rc.namespace_ = read_trimmed(dir + "/namespace", "service account namespace file");
+    } else {
+        rc.namespace_ = "default";
+    }
+    rc.request_timeout = flags.request_timeout;
+    return rc;
+}
+
+}  // namespace
+
+std::string service_account_dir() {
+    const char* dir = std::getenv("TEKTON_CERTDOCTOR_SERVICEACCOUNT_DIR");
+    return dir && *dir ? dir : "/var/run/secrets/kubernetes.io/serviceaccount";
+}
+
+std::string decode_base64(const std::string& text, const std::string& what) {
+    std::string clean;
+    for (char c : text) {
+        if (c == ' ' || c == '\n' || c == '\r' || c == '\t') continue;
+        bool ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '+' || c == '/' || c == '=';
+        if (!ok) throw Error(what + ": not base64");
+        clean += c;
+    }
+    while (clean.size() % 4) clean += '=';
+    size_t pad = 0;
+    for (size_t i = clean.size(); i > 0 && clean[i - 1] == '='; --i) ++pad;
+    if (pad > 2) throw Error(what + ": not base64");
+    std::string out(clean.size() / 4 * 3, '\0');
+    int n = EVP_DecodeBlock(reinterpret_cast<unsigned char*>(out.data()),
+                            reinterpret_cast<const unsigned char*>(clean.data()), static_cast<int>(clean.size()));
+    if (n < 0) throw Error(what + ": not base64");
+    out.resize(static_cast<size_t>(n) - pad);
+    return out;
+}
+
+RestConfig load_rest_config(const KubeFlags& flags) {
+    std::vector<std::string> paths;
+    bool explicit_file = !flags.kubeconfig.empty();
+    if (explicit_file) {
+        if (!file_exists(flags.kubeconfig)) throw Error("--kubeconfig " + flags.kubeconfig + ": no such file", ExitCode::usage);
+        paths.push_back(flags.kubeconfig);
+    } else if (const char* env = std::getenv("KUBECONFIG"); env && *env) {
+        std::string list = env;
+        size_t start = 0;
+        while (start <= list.size()) {
+            size_t end = list.find(':', start);
+            if (end == std::string::npos) end = list.size();
+            std::string p = list.substr(start, end - start);
+            if (!p.empty() && file_exists(p)) paths.push_back(p);
+            start = end + 1;
+        }
+    } else if (const char* home = std::getenv("HOME"); home && *home) {
+        std::string def = std::string(home) + "/.kube/config";
+        if (file_exists(def)) paths.push_back(def);
+    }
+
+    Merged m;
+    for (const auto& p : paths) merge_file(m, p);
+
+    bool overrides = !flags.context.empty() || !flags.cluster.empty() || !flags.user.empty();
+    const char* service_host = std::getenv("KUBERNETES_SERVICE_HOST");
+    if (m.contexts.empty() && m.clusters.empty() && !overrides && service_host && *service_host)
+        return in_cluster_config(flags);
+    if (m.files.empty()) {
+        const char* env = std::getenv("KUBECONFIG");
+        throw Error(std::string("no cluster to talk to: no kubeconfig found (") +
+                    (env && *env ? "none of the files in KUBECONFIG exists" : "looked for ~/.kube/config") +
+                    ") and not running in a pod; use --kubeconfig, KUBECONFIG, or diagnose -f with a dump",
+                    ExitCode::usage);
+    }
+    std::string files = join(m.files, ", ");
+
+    RestConfig rc;
+    rc.files = m.files;
+    rc.request_timeout = flags.request_timeout;
+    rc.context = flags.context.empty() ? m.current_context : flags.context;
+    const Entry* context = nullptr;
+    if (!rc.context.empty()) {
+        auto it = m.contexts.find(rc.context);
+        if (it == m.contexts.end())
+            throw Error("context \"" + rc.context + "\" is not in the kubeconfig (" + files +
+                        "); contexts there: " + names_of(m.contexts), ExitCode::usage);
+        context = &it->second;
+    } else if (flags.cluster.empty()) {
+        throw Error("the kubeconfig (" + files + ") has no current-context; pick one with --context (contexts there: " +
+                    names_of(m.contexts) + ")", ExitCode::usage);
+    }
+    std::string where = context ? "kubeconfig " + context->file + ": context " + rc.context : std::string();
+    std::string cluster_name = !flags.cluster.empty() ? flags.cluster : scalar(context->node, "cluster", where);
+    std::string user_name = !flags.user.empty() ? flags.user : context ? scalar(context->node, "user", where) : "";
+    if (cluster_name.empty()) throw Error(where + ": names no cluster", ExitCode::usage);
+    auto c = m.clusters.find(cluster_name);
+    if (c == m.clusters.end())
+        throw Error("cluster \"" + cluster_name + "\" is not in the kubeconfig (" + files + "); clusters there: " +
+                    names_of(m.clusters), ExitCode::usage);
+    rc.cluster = read_cluster(cluster_name, c->second);
+    if (!user_name.empty()) {
+        auto u = m.users.find(user_name);
+        if (u == m.users.end())
+            throw Error("user \"" + user_name + "\" is not in the kubeconfig (" + files + "); users there: " +
+                        names_of(m.users), ExitCode::usage);
+        rc.user = read_user(user_name, u->second);
+    }
+    if (!flags.namespace_.empty()) {
+        rc.namespace_ = flags.namespace_;
+        rc.namespace_from_flag = true;
+    } else {
+        rc.namespace_ = context ? scalar(context->node, "namespace", where) : "";
+        if (rc.namespace_.empty()) rc.namespace_ = "default";
+    }
+    return rc;
+}
+
+}  // namespace certdoctor

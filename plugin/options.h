@@ -36,6 +36,7 @@ struct Options {
     std::string selector;
     std::string since;
     size_t limit = 0;
+    size_t chunk_size = 500;
     bool no_probe = false;
 };
 

@@ -10,6 +10,7 @@
 #include "input/text_source.h"
 #include "util/error.h"
 #include "util/text.h"
+#include "kube/json_access.h"
 #include "util/time.h"
 
 namespace certdoctor {
@@ -18,20 +19,11 @@ namespace {
 
 constexpr size_t kMaxPages = 100000;  // a server that never ends its list is cut off here
 
-std::string text_at(const nlohmann::json& j, std::initializer_list<const char*> path) {
-    const nlohmann::json* p = &j;
-    for (const char* k : path) {
-        if (!p->is_object() || !p->contains(k)) return {};
-        p = &(*p)[k];
-    }
-    return p->is_string() ? p->get<std::string>() : std::string();
-}
-
 // The Succeeded condition: failed (False, or Unknown for a reason that is not progress), and when.
 bool run_failed(const nlohmann::json& run, std::string* when) {
     static const std::set<std::string> benign = {"", "Running", "Started", "Pending", "ResolvingTaskRef",
                                                  "ResolvingPipelineRef", "PipelineRunPending", "TaskRunCancelled"};
-    const auto& conditions = run["status"]["conditions"];
+    const auto& conditions = json_at(run, {"status", "conditions"});
     if (!conditions.is_array()) return false;
     for (const auto& c : conditions) {
         if (text_at(c, {"type"}) != "Succeeded") continue;
@@ -45,14 +37,15 @@ bool run_failed(const nlohmann::json& run, std::string* when) {
 
 std::string condition_text(const nlohmann::json& run) {
     std::string out;
-    const auto& conditions = run["status"]["conditions"];
+    const auto& conditions = json_at(run, {"status", "conditions"});
     if (conditions.is_array())
         for (const auto& c : conditions) out += text_at(c, {"reason"}) + " " + text_at(c, {"message"}) + "\n";
     return out;
 }
 
 void slim(nlohmann::json& object) {
-    if (object["metadata"].is_object()) object["metadata"].erase("managedFields");
+    auto it = object.find("metadata");
+    if (it != object.end() && it->is_object()) it->erase("managedFields");
 }
 
 // Reads the related objects of one run through the API, as `diagnose -f` reads them from a file.
@@ -74,15 +67,15 @@ public:
 
     // The Task a TaskRun references, when its spec is not in the run: which steps have no command.
     void attach_task(nlohmann::json& tr) {
-        const auto& status = tr["status"];
-        if ((status.is_object() && status.contains("taskSpec")) || (tr["spec"].is_object() && tr["spec"].contains("taskSpec"))) return;
+        const auto& status = json_at(tr, {"status"});
+        if ((status.is_object() && status.contains("taskSpec")) || (json_at(tr, {"spec"}).is_object() && json_at(tr, {"spec"}).contains("taskSpec"))) return;
         std::string name = text_at(tr, {"spec", "taskRef", "name"});
         std::string kind = text_at(tr, {"spec", "taskRef", "kind"});
         if (name.empty() || (!kind.empty() && kind != "Task")) return;
         std::string ns = text_at(tr, {"metadata", "namespace"});
         try {
             auto task = client_.get_if_found(base(ns) + "/tasks/" + name);
-            if (task && (*task)["spec"].is_object()) tr["status"]["taskSpec"] = (*task)["spec"];
+            if (task && json_at((*task), {"spec"}).is_object()) tr["status"]["taskSpec"] = json_at(*task, {"spec"});
             else notes_.push_back("Task " + ns + "/" + name + " is gone; which steps trigger the lookup is unknown");
         } catch (const ApiError& e) {
             if (e.status() != 403) throw;
@@ -98,15 +91,15 @@ public:
         try {
             auto p = client_.get_if_found("/api/v1/namespaces/" + ns + "/pods/" + pod);
             if (p) {
+                add_failed_step_logs(*p, ns, pod);
                 (*p)["kind"] = "Pod";
                 (*p)["apiVersion"] = "v1";
                 slim(*p);
                 items_.push_back(std::move(*p));
             }
-            if (p) add_failed_step_logs(*p, ns, pod);
             auto events = client_.get("/api/v1/namespaces/" + ns + "/events?fieldSelector=" +
                                       url_escape("involvedObject.name=" + pod));
-            if (events["items"].is_array())
+            if (json_at(events, {"items"}).is_array())
                 for (auto& e : events["items"]) {
                     e["kind"] = "Event";
                     e["apiVersion"] = "v1";
@@ -121,14 +114,14 @@ public:
 
     // The last lines of each step that exited non-zero: kaniko, buildah or git say there why.
     void add_failed_step_logs(const nlohmann::json& pod, const std::string& ns, const std::string& name) {
-        const auto& statuses = pod["status"]["containerStatuses"];
+        const auto& statuses = json_at(pod, {"status", "containerStatuses"});
         if (!statuses.is_array()) return;
         std::string run = text_at(pod, {"metadata", "labels", "tekton.dev/taskRun"});
         for (const auto& c : statuses) {
             std::string container = text_at(c, {"name"});
-            const auto& term = c["state"]["terminated"];
-            if (container.rfind("step-", 0) != 0 || !term.is_object() || !term["exitCode"].is_number() ||
-                term["exitCode"].get<int>() == 0)
+            const auto& term = json_at(c, {"state", "terminated"});
+            if (container.rfind("step-", 0) != 0 || !term.is_object() || !json_at(term, {"exitCode"}).is_number() ||
+                json_at(term, {"exitCode"}).get<int>() == 0)
                 continue;
             try {
                 auto log = client_.get_text("/api/v1/namespaces/" + ns + "/pods/" + name + "/log?container=" +
@@ -186,7 +179,7 @@ void sweep(KubeClient& client, const std::string& api, const std::string& ns, co
         if (!request.selector.empty()) query += "&labelSelector=" + url_escape(request.selector);
         if (!token.empty()) query += "&continue=" + url_escape(token);
         nlohmann::json list = client.get(path + query);
-        if (!list["items"].is_array()) throw Error("the API server's TaskRun list has no items");
+        if (!json_at(list, {"items"}).is_array()) throw Error("the API server's TaskRun list has no items");
         for (auto& tr : list["items"]) {
             ++report.runs_scanned;
             std::string when;
@@ -293,7 +286,7 @@ Report diagnose_cluster(const Engine& engine, KubeClient& client, const ClusterR
         // Its children, by the label Tekton puts on them (v1 childReferences and v1beta1 taskRuns agree).
         auto children = client.get(collector.base(ns) + "/taskruns?labelSelector=" +
                                    url_escape("tekton.dev/pipelineRun=" + request.name));
-        if (children["items"].is_array())
+        if (json_at(children, {"items"}).is_array())
             for (auto& tr : children["items"]) {
                 std::string when;
                 bool failed = run_failed(tr, &when);

@@ -4,20 +4,12 @@
 
 #include <cctype>
 
+#include "kube/json_access.h"
 #include "util/time.h"
 
 namespace certdoctor {
 
 namespace {
-
-std::string text_at(const nlohmann::json& j, std::initializer_list<const char*> path) {
-    const nlohmann::json* p = &j;
-    for (const char* k : path) {
-        if (!p->is_object() || !p->contains(k)) return {};
-        p = &(*p)[k];
-    }
-    return p->is_string() ? p->get<std::string>() : std::string();
-}
 
 // GET that turns 404 and 403 into states instead of errors.
 ObjectState try_get(KubeClient& client, const std::string& path, nlohmann::json& out) {
@@ -41,7 +33,7 @@ std::string version_from_image(const std::string& image) {
 
 std::string selector_of(const nlohmann::json& deployment) {
     std::string sel;
-    const auto& labels = deployment["spec"]["selector"]["matchLabels"];
+    const auto& labels = json_at(deployment, {"spec", "selector", "matchLabels"});
     if (!labels.is_object()) return sel;
     for (auto it = labels.begin(); it != labels.end(); ++it) {
         if (!it.value().is_string()) continue;
@@ -54,11 +46,11 @@ std::string selector_of(const nlohmann::json& deployment) {
 // A pod template that gives its containers a CA beyond the image's: SSL_CERT_FILE, or an
 // SSL_CERT_DIR with more than /etc/ssl/certs.
 bool template_has_ca(const nlohmann::json& deployment) {
-    const auto& containers = deployment["spec"]["template"]["spec"]["containers"];
+    const auto& containers = json_at(deployment, {"spec", "template", "spec", "containers"});
     if (!containers.is_array()) return false;
     for (const auto& c : containers) {
-        if (!c.contains("env") || !c["env"].is_array()) continue;
-        for (const auto& e : c["env"]) {
+        if (!c.contains("env") || !json_at(c, {"env"}).is_array()) continue;
+        for (const auto& e : json_at(c, {"env"})) {
             std::string name = text_at(e, {"name"}), value = text_at(e, {"value"});
             if (name == "SSL_CERT_FILE" && !value.empty()) return true;
             if (name == "SSL_CERT_DIR" && !value.empty() && value != "/etc/ssl/certs") return true;
@@ -75,8 +67,8 @@ std::string discover_tekton_api(KubeClient& client) {
         throw Error("the cluster does not serve the API group tekton.dev: Tekton Pipelines is not installed, or this is "
                     "not the cluster you meant (context \"" + client.config().context + "\")");
     bool v1 = false, v1beta1 = false;
-    if ((*group)["versions"].is_array())
-        for (const auto& v : (*group)["versions"]) {
+    if (json_at((*group), {"versions"}).is_array())
+        for (const auto& v : json_at((*group), {"versions"})) {
             std::string name = text_at(v, {"version"});
             v1 = v1 || name == "v1";
             v1beta1 = v1beta1 || name == "v1beta1";
@@ -114,7 +106,7 @@ Installation read_installation(KubeClient& client) {
         return inst;
     }
     inst.openshift = inst.namespace_ == "openshift-pipelines";
-    const auto& labels = deployment["metadata"]["labels"];
+    const auto& labels = json_at(deployment, {"metadata", "labels"});
     for (const char* key : {"app.kubernetes.io/version", "pipeline.tekton.dev/release", "version"}) {
         std::string v = text_at(labels, {key});
         if (!v.empty() && tekton_minor(v) >= 0) {
@@ -124,7 +116,7 @@ Installation read_installation(KubeClient& client) {
         }
     }
     if (inst.version.empty()) {
-        const auto& containers = deployment["spec"]["template"]["spec"]["containers"];
+        const auto& containers = json_at(deployment, {"spec", "template", "spec", "containers"});
         if (containers.is_array())
             for (const auto& c : containers) {
                 std::string v = version_from_image(text_at(c, {"image"}));
@@ -140,15 +132,15 @@ Installation read_installation(KubeClient& client) {
     std::string selector = selector_of(deployment);
     nlohmann::json pods;
     inst.pods_state = try_get(client, "/api/v1/namespaces/" + inst.namespace_ + "/pods?labelSelector=" + url_escape(selector), pods);
-    if (inst.pods_state == ObjectState::present && pods["items"].is_array()) {
-        for (const auto& p : pods["items"]) {
+    if (inst.pods_state == ObjectState::present && json_at(pods, {"items"}).is_array()) {
+        for (const auto& p : json_at(pods, {"items"})) {
             ControllerPod cp;
             cp.name = text_at(p, {"metadata", "name"});
             cp.phase = text_at(p, {"status", "phase"});
             if (cp.phase != "Running") continue;
             if (!text_at(p, {"metadata", "deletionTimestamp"}).empty()) continue;
             cp.started_text = text_at(p, {"status", "startTime"});
-            const auto& statuses = p["status"]["containerStatuses"];
+            const auto& statuses = json_at(p, {"status", "containerStatuses"});
             if (statuses.is_array())
                 for (const auto& s : statuses) {
                     std::string at = text_at(s, {"state", "running", "startedAt"});
@@ -166,15 +158,15 @@ Installation read_installation(KubeClient& client) {
     nlohmann::json cm;
     inst.configmap_state = try_get(client, "/api/v1/namespaces/" + inst.namespace_ + "/configmaps/config-registry-cert", cm);
     if (inst.configmap_state == ObjectState::present) {
-        if (cm["data"].is_object())
-            for (auto it = cm["data"].begin(); it != cm["data"].end(); ++it)
+        if (json_at(cm, {"data"}).is_object())
+            for (auto it = json_at(cm, {"data"}).begin(); it != json_at(cm, {"data"}).end(); ++it)
                 if (it.value().is_string()) inst.configmap_data[it.key()] = it.value().get<std::string>();
-        if (cm["binaryData"].is_object())
-            for (auto it = cm["binaryData"].begin(); it != cm["binaryData"].end(); ++it)
+        if (json_at(cm, {"binaryData"}).is_object())
+            for (auto it = json_at(cm, {"binaryData"}).begin(); it != json_at(cm, {"binaryData"}).end(); ++it)
                 inst.configmap_binary_keys.push_back(it.key());
         std::time_t latest = 0;
         std::string latest_text;
-        const auto& managed = cm["metadata"]["managedFields"];
+        const auto& managed = json_at(cm, {"metadata", "managedFields"});
         if (managed.is_array())
             for (const auto& m : managed) {
                 std::string at = text_at(m, {"time"});

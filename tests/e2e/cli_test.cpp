@@ -185,10 +185,26 @@ TEST(Diagnose, BadInputGetsOneLineNamingWhatAndWhere) {
     EXPECT_NE(junk.err.find("binary data"), std::string::npos);
 }
 
-TEST(Diagnose, ClusterModeIsNotHereYetAndSaysWhatToDo) {
-    ProcessResult r = cli({"diagnose", "taskrun/build-1"});
+TEST(Diagnose, ClusterModeWithoutAnyKubeconfigSaysWhatToDo) {
+    ProcessOptions options;
+    options.env["KUBECONFIG"] = "/nonexistent/kubeconfig";
+    options.unset_env = {"KUBERNETES_SERVICE_HOST"};
+    ProcessResult r = cli({"diagnose", "taskrun/build-1"}, options);
+    EXPECT_EQ(r.exit_code, 2) << r.err;
+    EXPECT_NE(r.err.find("none of the files in KUBECONFIG exists"), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("diagnose -f"), std::string::npos) << r.err;
+}
+
+TEST(Diagnose, ClusterFlagsAreCheckedBeforeAnyTraffic) {
+    EXPECT_EQ(cli({"diagnose", "taskrun/x", "--since", "2h"}).exit_code, 2);  // --since selects runs of a sweep
+    EXPECT_EQ(cli({"diagnose", "taskruns", "--since", "soon"}).exit_code, 2);
+    EXPECT_EQ(cli({"diagnose", "taskruns", "--request-timeout", "0"}).exit_code, 2);
+    EXPECT_EQ(cli({"diagnose", "taskruns", "--chunk-size", "0"}).exit_code, 2);
+    EXPECT_EQ(cli({"diagnose", "taskrun/x", "--probe", "--no-probe"}).exit_code, 2);
+    EXPECT_EQ(cli({"diagnose", "taskrun/x", "-f", "x.yaml"}).exit_code, 2);
+    ProcessResult r = cli({"diagnose", "pods/x"});
     EXPECT_EQ(r.exit_code, 2);
-    EXPECT_NE(r.err.find("kubectl get 'taskrun/build-1' -o yaml | kubectl tekton-certdoctor diagnose -f -"), std::string::npos);
+    EXPECT_NE(r.err.find("taskrun/NAME (tr/NAME), pipelinerun/NAME (pr/NAME), or taskruns"), std::string::npos) << r.err;
 }
 
 TEST(Explain, HugeAndBinaryInputNeitherCrashesNorHangs) {

@@ -1,0 +1,346 @@
+#!/usr/bin/env bash
+# Cluster mode end to end: the binary against a loopback HTTPS API server (tests/support/
+# fake_apiserver.py, answering as kube-apiserver does) and real registries (docker-registry on
+# 127.0.0.1 with openssl-made certificates). Covers every kubeconfig auth mode, the error
+# messages, and the diagnosis, cluster checks and fix order of each scenario in
+# tests/support/cluster_fixture.py. Asserts that only GET requests were made and that no
+# credential appears in any output or verbose log.
+# usage: cluster_test.sh PATH-TO-kubectl-tekton_certdoctor
+set -u
+binary=${1:?usage: cluster_test.sh BINARY}
+here=$(cd "$(dirname "$0")" && pwd)
+support="$here/../support"
+python=/usr/bin/python3
+[ -x "$python" ] || { echo "SKIP: /usr/bin/python3 is not installed"; exit 77; }
+# shellcheck source=../support/tls-registries.sh
+source "$support/tls-registries.sh"
+registries_setup
+root_ca="$work/r/trust/ca.crt"
+reg="127.0.0.1:${REGISTRY_PORT[good]}"
+reg2="127.0.0.1:${REGISTRY_PORT[self-signed]}"
+
+passed=0
+failed=0
+ok() { passed=$((passed + 1)); printf 'ok    %s\n' "$*"; }
+bad() { failed=$((failed + 1)); printf 'FAIL  %s\n' "$*"; }
+
+# --- the API server's certificates, tokens and fixture -------------------------------------------
+k="$work/k"
+mkdir -p "$k"
+(
+  cd "$k" || exit 1
+  openssl req -x509 -newkey rsa:2048 -nodes -keyout ca.key -out ca.pem -days 2 -subj "/CN=test-kube-ca" \
+    -addext basicConstraints=critical,CA:TRUE -addext keyUsage=critical,keyCertSign,cRLSign
+  openssl req -newkey rsa:2048 -nodes -keyout server.key -out server.csr -subj "/CN=kube-apiserver"
+  printf 'subjectAltName=IP:127.0.0.1,DNS:kube.test\nextendedKeyUsage=serverAuth\n' > server.ext
+  openssl x509 -req -in server.csr -CA ca.pem -CAkey ca.key -CAcreateserial -out server.pem -days 2 -extfile server.ext
+  openssl req -newkey rsa:2048 -nodes -keyout client.key -out client.csr -subj "/O=system:masters/CN=cert-user"
+  printf 'extendedKeyUsage=clientAuth\n' > client.ext
+  openssl x509 -req -in client.csr -CA ca.pem -CAkey ca.key -CAcreateserial -out client.pem -days 2 -extfile client.ext
+) >/dev/null 2>&1 || { echo "FAIL: could not make the API server's certificates"; exit 1; }
+secret_token="tok-admin-3f9c2a7d51e4"
+cat > "$k/tokens" <<TOK
+$secret_token admin
+tok-limited-77aa01 limited
+tok-exec-v1-5b1e09 exec-user
+tok-sa-c0ffee11 system:serviceaccount:ci:certdoctor
+TOK
+fixture="$k/fixture.json"
+scenario() { "$python" "$support/cluster_fixture.py" "$1" "$fixture" --registry "$reg" --registry2 "$reg2" --ca "$root_ca"; }
+scenario ca-missing
+"$python" "$support/fake_apiserver.py" --cert "$k/server.pem" --key "$k/server.key" --client-ca "$k/ca.pem" \
+  --tokens "$k/tokens" --fixture "$fixture" --log "$k/requests.log" --port-file "$k/port" 2> "$k/server.err" &
+api_pid=$!
+trap 'kill $api_pid 2>/dev/null; registries_stop; rm -rf "$work"' EXIT
+for _ in $(seq 1 100); do [ -s "$k/port" ] && break; sleep 0.1; done
+[ -s "$k/port" ] || { echo "FAIL: the test API server did not start: $(cat "$k/server.err")"; exit 1; }
+port=$(cat "$k/port")
+server="https://127.0.0.1:$port"
+
+b64() { base64 -w0 < "$1"; }
+
+# kubeconfig FILE USER-YAML [CLUSTER-EXTRA-YAML]: one cluster, one user, one context "test" (namespace ci).
+kubeconfig() {
+  cat > "$1" <<KC
+apiVersion: v1
+kind: Config
+clusters:
+- name: test
+  cluster:
+    server: ${4:-$server}
+${3:-    certificate-authority: $k/ca.pem}
+users:
+- name: u
+  user:
+$2
+contexts:
+- name: test
+  context: {cluster: test, user: u, namespace: ci}
+- name: other
+  context: {cluster: test, user: u}
+current-context: test
+KC
+}
+
+kubeconfig "$k/token.yaml" "    token: $secret_token"
+kubeconfig "$k/data.yaml" "    client-certificate-data: $(b64 "$k/client.pem")
+    client-key-data: $(b64 "$k/client.key")" "    certificate-authority-data: $(b64 "$k/ca.pem")"
+mkdir -p "$k/rel"
+cp "$k/client.pem" "$k/client.key" "$k/ca.pem" "$k/rel/"
+kubeconfig "$k/rel/files.yaml" "    client-certificate: client.pem
+    client-key: client.key" "    certificate-authority: ca.pem"
+printf '%s\n' "$secret_token" > "$k/token-file"
+kubeconfig "$k/tokenfile.yaml" "    tokenFile: $k/token-file"
+kubeconfig "$k/limited.yaml" "    token: tok-limited-77aa01"
+kubeconfig "$k/badtoken.yaml" "    token: tok-wrong-000000"
+kubeconfig "$k/insecure.yaml" "    token: $secret_token" "    insecure-skip-tls-verify: true"
+kubeconfig "$k/tlsname.yaml" "    token: $secret_token" "    certificate-authority: $k/ca.pem
+    tls-server-name: kube.test" "https://localhost:$port"
+kubeconfig "$k/notlsname.yaml" "    token: $secret_token" "    certificate-authority: $k/ca.pem" "https://localhost:$port"
+
+# Exec plugins: v1 with a token (counts its runs), v1beta1 with a client certificate.
+cat > "$k/exec-token.sh" <<'SH'
+#!/bin/sh
+echo run >> "$EXEC_COUNT"
+[ -n "$KUBERNETES_EXEC_INFO" ] || { echo "no KUBERNETES_EXEC_INFO" >&2; exit 1; }
+case "$KUBERNETES_EXEC_INFO" in *'"server"'*) echo "$KUBERNETES_EXEC_INFO" > "$EXEC_COUNT.info";; esac
+printf '{"apiVersion":"client.authentication.k8s.io/v1","kind":"ExecCredential","status":{"token":"%s","expirationTimestamp":"2099-01-01T00:00:00Z"}}\n' "$1"
+SH
+"$python" - "$k" > "$k/exec-cert.sh" <<'PY'
+import json, sys
+k = sys.argv[1]
+cred = {"apiVersion": "client.authentication.k8s.io/v1beta1", "kind": "ExecCredential",
+        "status": {"clientCertificateData": open(k + "/client.pem").read(), "clientKeyData": open(k + "/client.key").read()}}
+print("#!/bin/sh\ncat <<'JSON'\n" + json.dumps(cred) + "\nJSON")
+PY
+chmod +x "$k/exec-token.sh" "$k/exec-cert.sh"
+kubeconfig "$k/exec.yaml" "    exec:
+      apiVersion: client.authentication.k8s.io/v1
+      command: ./exec-token.sh
+      args: [tok-exec-v1-5b1e09]
+      env: [{name: EXEC_COUNT, value: $k/exec.count}]
+      provideClusterInfo: true
+      interactiveMode: Never"
+kubeconfig "$k/exec-cert.yaml" "    exec:
+      apiVersion: client.authentication.k8s.io/v1beta1
+      command: $k/exec-cert.sh"
+kubeconfig "$k/exec-missing.yaml" "    exec:
+      apiVersion: client.authentication.k8s.io/v1
+      command: certdoctor-no-such-plugin
+      installHint: 'Install it with: apt install certdoctor-no-such-plugin'"
+
+# Merged KUBECONFIG: a.yaml sets current-context and the good cluster; b.yaml repeats the cluster
+# with a dead server (the first file wins) and holds the user and the context.
+cat > "$k/a.yaml" <<KC
+apiVersion: v1
+kind: Config
+current-context: merged
+clusters:
+- name: shared
+  cluster: {server: "$server", certificate-authority: "$k/ca.pem"}
+KC
+cat > "$k/b.yaml" <<KC
+apiVersion: v1
+kind: Config
+current-context: other
+clusters:
+- name: shared
+  cluster: {server: "https://127.0.0.1:9", certificate-authority: "$k/ca.pem"}
+users:
+- name: tok
+  user: {token: "$secret_token"}
+contexts:
+- name: merged
+  context: {cluster: shared, user: tok, namespace: ci}
+- name: other
+  context: {cluster: shared, user: tok, namespace: elsewhere}
+KC
+
+# In-cluster: the service account files, and the API server as the kubernetes service.
+mkdir -p "$k/sa"
+echo "tok-sa-c0ffee11" > "$k/sa/token"; cp "$k/ca.pem" "$k/sa/ca.crt"; echo ci > "$k/sa/namespace"
+
+# --- helpers ----------------------------------------------------------------------------------------
+# cd_run NAME ARGS...: runs the binary (with KUBECONFIG unset unless given), keeps stdout/stderr/rc.
+cd_run() {
+  local name=$1; shift
+  timeout 60 env -u KUBECONFIG HOME="$k/home" "$binary" "$@" > "$k/$name.out" 2> "$k/$name.err"
+  echo $? > "$k/$name.rc"
+}
+# check NAME DESCRIPTION PYTHON-EXPR: d is the JSON of NAME's output, rc its exit code, err its stderr.
+check() {
+  local name=$1 what=$2 expr=$3
+  if "$python" - "$k/$name.out" "$k/$name.rc" "$k/$name.err" "$expr" <<'PY'
+import json, sys
+out, rc, err, expr = sys.argv[1:]
+text = open(out).read()
+try:
+    d = json.loads(text)
+except ValueError:
+    d = None
+rc = int(open(rc).read())
+err = open(err).read()
+def fixes(i=0): return [f["id"] for f in d["findings"][i]["fixes"]]
+def check_of(id, registry=None): return next((c["status"] for c in d["cluster_checks"] if c["id"] == id and (registry is None or c.get("registry") == registry)), None)
+sys.exit(0 if eval(expr) else 1)
+PY
+  then ok "$what"; else bad "$what (rc=$(cat "$k/$name.rc"); $(head -c 400 "$k/$name.err"))"; fi
+}
+
+# --- authentication modes -------------------------------------------------------------------------
+for mode in token data tokenfile insecure tlsname exec-cert; do
+  cd_run "auth-$mode" diagnose taskrun/build-1 --kubeconfig "$k/$mode.yaml" -o json --no-probe
+  check "auth-$mode" "auth $mode: reads the run" 'rc == 1 and d["findings"][0]["stage"] == "entrypoint-lookup"'
+done
+cd_run auth-files diagnose taskrun/build-1 --kubeconfig "$k/rel/files.yaml" -o json --no-probe
+check auth-files "auth client-certificate/client-key files relative to the kubeconfig" 'rc == 1 and d["cluster"]["context"] == "test"'
+: > "$k/exec.count"
+cd_run auth-exec diagnose taskrun/build-1 --kubeconfig "$k/exec.yaml" -o json --no-probe
+check auth-exec "auth exec v1 (relative command, env, token)" 'rc == 1 and d["findings"]'
+runs=$(wc -l < "$k/exec.count")
+if [ "$runs" = 1 ]; then ok "exec plugin ran once for $(grep -c '"GET"' "$k/requests.log") requests so far (cached until expiry)"; else bad "exec plugin ran $runs times"; fi
+if grep -q "\"server\": *\"$server\"" "$k/exec.count.info" 2>/dev/null || grep -q "$server" "$k/exec.count.info" 2>/dev/null; then
+  ok "provideClusterInfo passes the cluster in KUBERNETES_EXEC_INFO"; else bad "provideClusterInfo: no cluster in KUBERNETES_EXEC_INFO"; fi
+KUBECONFIG="$k/a.yaml:$k/missing.yaml:$k/b.yaml" timeout 60 env HOME="$k/home" "$binary" diagnose taskrun/build-1 -o json --no-probe \
+  > "$k/merged.out" 2> "$k/merged.err"; echo $? > "$k/merged.rc"
+check merged "KUBECONFIG a:missing:b merged, the first file to set a value wins" 'rc == 1 and d["cluster"]["context"] == "merged" and not d["cluster"]["server"].endswith(":9")'
+timeout 60 env -u KUBECONFIG HOME="$k/home" KUBERNETES_SERVICE_HOST=127.0.0.1 KUBERNETES_SERVICE_PORT="$port" \
+  TEKTON_CERTDOCTOR_SERVICEACCOUNT_DIR="$k/sa" "$binary" diagnose taskrun/build-1 -o json --no-probe > "$k/incluster.out" 2> "$k/incluster.err"
+echo $? > "$k/incluster.rc"
+check incluster "in-cluster service account (token, CA, namespace file)" 'rc == 1 and d["cluster"]["context"] == "in-cluster" and d["cluster"]["namespace"] == "ci"'
+if grep -q '"user": "system:serviceaccount:ci:certdoctor"' "$k/requests.log"; then ok "in-cluster requests carry the service account token"; else bad "in-cluster: no request as the service account"; fi
+
+# --- errors ---------------------------------------------------------------------------------------
+cd_run err-context diagnose taskrun/build-1 --kubeconfig "$k/token.yaml" --context nope
+check err-context "a missing context lists the ones that exist (exit 2)" 'rc == 2 and "\"nope\"" in err and "other, test" in err'
+cd_run err-401 diagnose taskrun/build-1 --kubeconfig "$k/badtoken.yaml" --no-probe
+check err-401 "401 points at the credentials (exit 4)" 'rc == 4 and "401 Unauthorized" in err and "token" in err and "tok-wrong" not in err'
+scenario sweep
+cd_run err-403 diagnose taskruns --kubeconfig "$k/limited.yaml" --no-probe
+check err-403 "403 names the verb and the resource (exit 4)" 'rc == 4 and "may not list taskruns.tekton.dev in namespace ci" in err'
+scenario ca-missing
+cd_run err-404 diagnose taskrun/nope --kubeconfig "$k/token.yaml" --no-probe
+check err-404 "a run that does not exist (exit 3)" 'rc == 3 and "taskrun \"nope\" not found in namespace ci" in err'
+cd_run err-tlsname diagnose taskrun/build-1 --kubeconfig "$k/notlsname.yaml" --no-probe
+check err-tlsname "without tls-server-name the API server's name does not match (exit 4)" 'rc == 4 and "cannot reach the API server" in err'
+cd_run err-exec diagnose taskrun/build-1 --kubeconfig "$k/exec-missing.yaml" --no-probe
+check err-exec "a missing exec plugin prints its installHint" 'rc == 4 and "Install it with: apt install certdoctor-no-such-plugin" in err'
+printf 'apiVersion: v1\nclusters: [\n  - name: x\n' > "$k/broken.yaml"
+cd_run err-yaml diagnose taskrun/build-1 --kubeconfig "$k/broken.yaml"
+check err-yaml "a malformed kubeconfig names the file and line" 'rc == 4 and "broken.yaml: line" in err and err.count("\n") == 1'
+cd_run err-none diagnose taskrun/build-1
+check err-none "no kubeconfig and not in a pod: says so (exit 2)" 'rc == 2 and "no kubeconfig found" in err'
+cd_run err-resource diagnose deployment/x --kubeconfig "$k/token.yaml"
+check err-resource "a resource type that is not a run (exit 2)" 'rc == 2 and "taskrun/NAME" in err'
+timeout 20 "$python" -c 'import socket,time; s=socket.socket(); s.bind(("127.0.0.1",0)); s.listen(); print(s.getsockname()[1], flush=True); time.sleep(15)' > "$k/silent.port" &
+silent_pid=$!
+for _ in $(seq 1 50); do [ -s "$k/silent.port" ] && break; sleep 0.1; done
+kubeconfig "$k/silent.yaml" "    token: $secret_token" "    certificate-authority: $k/ca.pem" "https://127.0.0.1:$(cat "$k/silent.port")"
+start=$(date +%s%N)
+cd_run err-timeout diagnose taskrun/build-1 --kubeconfig "$k/silent.yaml" --request-timeout 1s --no-probe
+ms=$(( ($(date +%s%N) - start) / 1000000 ))
+kill $silent_pid 2>/dev/null
+check err-timeout "a silent API server ends in a timeout error (${ms} ms for --request-timeout 1s)" 'rc == 4 and "request-timeout" in err'
+
+# --- scenarios ------------------------------------------------------------------------------------
+kc=(--kubeconfig "$k/token.yaml")
+scenario ca-missing
+cd_run ca-missing diagnose taskrun/build-1 "${kc[@]}" -o json
+check ca-missing "CA missing: checks" 'rc == 1 and check_of("config-registry-cert-present") == "pass" and check_of("config-registry-cert-key") == "fail" and check_of("config-registry-cert-trusts-registry") == "fail"'
+check ca-missing "CA missing: add the probed CA first, the lookup step named" 'fixes()[0] == "add-ca-to-config-registry-cert" and "BEGIN CERTIFICATE" in d["findings"][0]["fixes"][0]["manifest"] and d["findings"][0]["lookup_steps"] == [{"name": "build", "image": "'"$reg"'/team/app:v1"}]'
+check ca-missing "CA missing: Tekton version picks the chain (v0.56 -> v0.47 and later)" 'd["cluster"]["tekton_version"] == "v0.56.0" and d["findings"][0]["chain"]["versions"] == "v0.47 and later"'
+cd_run ca-missing-text diagnose taskrun/build-1 "${kc[@]}"
+check ca-missing-text "text output shows the checklist" '"Cluster checks" in text and "[FAIL] config-registry-cert-key" in text and "[pass] config-registry-cert-present" in text' 2>/dev/null
+cd_run ca-missing-md diagnose taskrun/build-1 "${kc[@]}" -o markdown
+check ca-missing-md "markdown output has the checks table" '"| `config-registry-cert-key` | **fail** |" in text'
+
+scenario stale-controller
+cd_run stale diagnose tr/build-1 "${kc[@]}" -o json
+check stale "CA present, controller older: trusts pass, restarted fail" 'check_of("config-registry-cert-trusts-registry") == "pass" and check_of("controller-restarted-after-config") == "fail" and check_of("config-registry-cert-pem") == "pass"'
+check stale "CA present, controller older: restart first, no CA added again" 'fixes()[0] == "restart-tekton-controller" and "add-ca-to-config-registry-cert" not in fixes()'
+
+scenario restarted
+cd_run restarted diagnose taskrun/build-1 "${kc[@]}" -o json
+check restarted "CA present, controller restarted after the run failed: re-run first" 'check_of("controller-restarted-after-config") == "pass" and fixes()[0] == "rerun" and any("before the controller restarted" in n for n in d["notes"])'
+
+scenario wrong-key
+cd_run wrong-key diagnose taskrun/build-1 "${kc[@]}" -o json
+check wrong-key "CA under the wrong key: key check fails, move it first" 'check_of("config-registry-cert-key") == "fail" and "ca.crt" in [c["detail"] for c in d["cluster_checks"] if c["id"] == "config-registry-cert-key"][0] and fixes()[0] == "move-ca-to-cert-key" and "'"'"'{{index .data \"ca.crt\"}}'"'"'" in d["findings"][0]["fixes"][0]["commands"][1]'
+
+scenario cm-absent
+cd_run cm-absent diagnose taskrun/build-1 "${kc[@]}" -o json
+check cm-absent "ConfigMap absent: present fails, create it first" 'check_of("config-registry-cert-present") == "fail" and fixes()[0] == "create-config-registry-cert" and "kind: ConfigMap" in d["findings"][0]["fixes"][0]["manifest"]'
+
+scenario kubelet
+cd_run kubelet diagnose taskrun/pull-1 "${kc[@]}" -o json
+check kubelet "kubelet pull failure, detail only in the events" 'rc == 1 and d["findings"][0]["component"] == "kubelet" and d["findings"][0]["problem"] == "unknown-authority" and fixes()[0] == "trust-ca-on-nodes" and len(d["findings"]) == 1'
+check kubelet "kubelet pull failure: no config-registry-cert fix" '"add-ca-to-config-registry-cert" not in fixes() and "restart-tekton-controller" not in fixes()'
+
+scenario kaniko
+cd_run kaniko diagnose taskrun/kaniko-1 "${kc[@]}" -o json
+check kaniko "kaniko inside a step, read from the step log" 'rc == 1 and d["findings"][0]["component"] == "step-tool" and d["findings"][0]["tool"] == "kaniko" and "configure-step-tool-ca" in fixes() and "add-ca-to-config-registry-cert" not in fixes()'
+
+scenario bundles
+cd_run bundles diagnose taskrun/bundle-1 "${kc[@]}" -o json
+check bundles "bundles resolver: resolver-trust fails, CA to the resolvers first" 'd["findings"][0]["stage"] == "bundle-resolution" and check_of("resolver-trust") == "fail" and fixes()[0] == "add-ca-to-resolvers" and "add-ca-to-config-registry-cert" not in fixes()'
+
+scenario pipelinerun
+cd_run pr diagnose pipelinerun/release-1 "${kc[@]}" -o json
+check pr "PipelineRun with two failed children: both found, with the parent" 'rc == 1 and sorted(f["object"]["name"] for f in d["findings"]) == ["release-1-build", "release-1-push"] and all(f["parent"]["name"] == "release-1" for f in d["findings"])'
+check pr "PipelineRun: one trusts check per registry, the self-signed one still fails" 'len([c for c in d["cluster_checks"] if c["id"] == "config-registry-cert-trusts-registry"]) == 2'
+
+scenario v1beta1
+cd_run v1beta1 diagnose taskrun/build-1 "${kc[@]}" -o json --no-probe
+check v1beta1 "a cluster serving only tekton.dev/v1beta1" 'rc == 1 and d["cluster"]["tekton_api"] == "tekton.dev/v1beta1"'
+
+scenario sweep
+cd_run sweep diagnose taskruns -A "${kc[@]}" -o json --chunk-size 3
+check sweep "sweep -A: 9 runs scanned in pages of 3, 8 failed, 2 root causes" 'd["runs_scanned"] == 9 and d["failed_runs"] == 8 and len(d["groups"]) == 2 and sorted(g["count"] for g in d["groups"]) == [2, 6]'
+probes=$("$python" -c 'import json,sys; d=json.load(open(sys.argv[1])); print(sum(1 for f in d["findings"] if f["probe"]))' "$k/sweep.out")
+[ "$probes" = 2 ] && ok "sweep probes each of the 2 registries once" || bad "sweep probed $probes registries"
+cd_run sweep-since diagnose taskruns -A "${kc[@]}" -o json --since 1h
+check sweep-since "--since 1h leaves out the run that failed 3 days ago" 'd["failed_runs"] == 7'
+cd_run sweep-ns diagnose taskruns -n team-a "${kc[@]}" -o json --no-probe
+check sweep-ns "sweep of one namespace" 'd["failed_runs"] == 4 and all(r["namespace"] == "team-a" for g in d["groups"] for r in g["runs"])'
+cd_run sweep-limit diagnose taskruns -A "${kc[@]}" -o json --no-probe --limit 2
+check sweep-limit "--limit 2 diagnoses 2 failed runs" 'd["failed_runs"] == 2'
+cd_run sweep-l diagnose taskruns -A "${kc[@]}" -o json --no-probe -l 'tekton.dev/task=nothing'
+check sweep-l "-l with no match: nothing failed (exit 0)" 'rc == 0 and d["failed_runs"] == 0'
+
+# --- read-only and secrets ------------------------------------------------------------------------
+others=$(grep -vc '"method": "GET"' "$k/requests.log")
+total=$(wc -l < "$k/requests.log")
+[ "$others" = 0 ] && ok "all $total requests were GETs" || bad "$others requests were not GETs"
+cd_run verbose diagnose taskrun/build-1 "${kc[@]}" -v -o json
+cd_run verbose-exec diagnose taskrun/build-1 --kubeconfig "$k/exec.yaml" -v
+cd_run verbose-data diagnose taskrun/build-1 --kubeconfig "$k/data.yaml" -v -o markdown
+leaks=0
+key_line=$(sed -n 2p "$k/client.key")
+for f in "$k"/*.out "$k"/*.err; do
+  if grep -qF -e "$secret_token" -e "tok-exec-v1-5b1e09" -e "tok-sa-c0ffee11" -e "$key_line" "$f"; then leaks=$((leaks + 1)); echo "  leak in $f"; fi
+done
+grep -q "GET $server/apis/tekton.dev" "$k/verbose.err" && ok "-v logs each API request" || bad "-v does not log requests"
+[ "$leaks" = 0 ] && ok "no token or key in any output or verbose log ($(ls "$k"/*.out "$k"/*.err | wc -l) files)" || bad "$leaks files hold a credential"
+
+# Every JSON report above validates against the published schema.
+if "$python" -c 'import jsonschema' 2>/dev/null; then
+  if "$python" - "$here/../../plugin/report.schema.json" "$k" <<'PY'
+import glob, json, sys
+import jsonschema
+schema = json.load(open(sys.argv[1]))
+n = 0
+for path in glob.glob(sys.argv[2] + "/*.out"):
+    try:
+        doc = json.load(open(path))
+    except ValueError:
+        continue
+    jsonschema.validate(doc, schema)
+    n += 1
+print("  validated", n, "JSON reports")
+sys.exit(0 if n >= 20 else 1)
+PY
+  then ok "every cluster JSON report validates against plugin/report.schema.json"; else bad "a cluster JSON report does not validate"; fi
+fi
+
+echo "cluster: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]

@@ -1,0 +1,319 @@
+#!/usr/bin/python3
+"""A loopback HTTPS server that answers the Kubernetes API paths tekton-certdoctor reads, the way
+kube-apiserver does: APIGroup discovery, objects and lists (labelSelector, fieldSelector,
+limit/continue pagination with 410 on a bad token), Status objects for 401/403/404/405, bearer
+token and client-certificate authentication, per-user RBAC denials, and container logs. It records
+every request (method, path, user, status) as JSON lines, and re-reads its fixture file when it
+changes, so one server can play several clusters in a row.
+
+Fixture (JSON): {"served": {"tekton.dev": ["v1", "v1beta1"]},
+                 "objects": [ full objects with apiVersion, kind, metadata ],
+                 "logs": {"ns/pod/container": "text"},
+                 "deny": {"user": ["list taskruns.tekton.dev", "get configmaps"]},
+                 "generate": {"taskruns": 10000, "failed": 500, "registries": 10, "namespaces": 20}}
+
+Usage: fake_apiserver.py --cert C --key K --client-ca CA --tokens FILE --fixture F --log L --port-file P
+"""
+import argparse
+import base64
+import json
+import os
+import ssl
+import sys
+import threading
+import urllib.parse
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+PLURALS = {
+    ("", "pods"): "Pod", ("", "events"): "Event", ("", "configmaps"): "ConfigMap", ("", "namespaces"): "Namespace",
+    ("apps", "deployments"): "Deployment",
+    ("tekton.dev", "taskruns"): "TaskRun", ("tekton.dev", "pipelineruns"): "PipelineRun", ("tekton.dev", "tasks"): "Task",
+}
+
+
+class Store:
+    def __init__(self, path):
+        self.path = path
+        self.mtime = None
+        self.lock = threading.Lock()
+        self.data = {}
+        self.index = {}
+
+    def current(self):
+        with self.lock:
+            m = os.stat(self.path).st_mtime_ns
+            if m != self.mtime:
+                with open(self.path) as f:
+                    self.data = json.load(f)
+                self.mtime = m
+                self.build()
+            return self.data, self.index
+
+    def build(self):
+        objects = list(self.data.get("objects", []))
+        gen = self.data.get("generate")
+        if gen:
+            objects.extend(generated_taskruns(gen))
+        index = {}
+        for o in objects:
+            api = o.get("apiVersion", "v1")
+            group = api.split("/")[0] if "/" in api else ""
+            plural = next((p for (g, p), k in PLURALS.items() if g == group and k == o["kind"]), None)
+            if plural is None:
+                continue
+            index.setdefault((group, plural), []).append(o)
+        for items in index.values():
+            items.sort(key=lambda o: (o["metadata"].get("namespace", ""), o["metadata"]["name"]))
+        # Items serialised once: lists of thousands are assembled from these strings.
+        self.index = {k: [(o, json.dumps(o, separators=(",", ":"))) for o in v] for k, v in index.items()}
+
+
+def generated_taskruns(gen):
+    total, failed, registries = gen["taskruns"], gen["failed"], gen["registries"]
+    namespaces = gen.get("namespaces", 10)
+    step_every = max(1, total // max(1, failed))
+    out = []
+    nfailed = 0
+    for i in range(total):
+        ns = "team-%02d" % (i % namespaces)
+        name = "build-%05d" % i
+        fail = nfailed < failed and i % step_every == 0
+        reg = gen["registry_list"][nfailed % registries] if fail else "registry.example.com"
+        cond = {"type": "Succeeded", "status": "True", "reason": "Succeeded", "message": "All Steps have completed executing",
+                "lastTransitionTime": gen.get("time", "2026-11-25T10:00:00Z")}
+        if fail:
+            nfailed += 1
+            cond = {"type": "Succeeded", "status": "False", "reason": "PodCreationFailed",
+                    "lastTransitionTime": gen.get("time", "2026-11-25T10:00:00Z"),
+                    "message": 'failed to create task run pod "%s": translating TaskSpec to Pod: error getting image manifest: '
+                               'GET https://%s/v2/team/app/manifests/v1: Get "https://%s/v2/": tls: failed to verify certificate: '
+                               'x509: certificate signed by unknown authority. Maybe missing or invalid Task %s/build'
+                               % (name, reg, reg, ns)}
+        out.append({
+            "apiVersion": "tekton.dev/v1", "kind": "TaskRun",
+            "metadata": {"name": name, "namespace": ns, "uid": "uid-%d" % i, "resourceVersion": str(1000 + i),
+                         "creationTimestamp": "2026-11-25T09:59:00Z",
+                         "labels": {"app.kubernetes.io/managed-by": "tekton-pipelines", "tekton.dev/task": "build"},
+                         "annotations": {"pipeline.tekton.dev/release": "v0.56.0"}},
+            "spec": {"serviceAccountName": "default", "taskRef": {"kind": "Task", "name": "build"}, "timeout": "1h0m0s"},
+            "status": {"conditions": [cond], "podName": "" if fail else name + "-pod",
+                       "startTime": "2026-11-25T09:59:01Z",
+                       "taskSpec": {"steps": [{"name": "build", "image": reg + "/team/app:v1"}]}},
+        })
+    return out
+
+
+def match_labels(obj, selector):
+    labels = obj.get("metadata", {}).get("labels", {}) or {}
+    for term in filter(None, selector.split(",")):
+        if "!=" in term:
+            k, v = term.split("!=", 1)
+            if labels.get(k) == v:
+                return False
+        elif "=" in term:
+            k, v = term.split("=", 1)
+            k = k.rstrip("=")
+            if labels.get(k) != v:
+                return False
+        elif term.startswith("!"):
+            if term[1:] in labels:
+                return False
+        elif term not in labels:
+            return False
+    return True
+
+
+def field(obj, path):
+    for part in path.split("."):
+        if not isinstance(obj, dict):
+            return None
+        obj = obj.get(part)
+    return obj
+
+
+def match_fields(obj, selector):
+    for term in filter(None, selector.split(",")):
+        k, v = term.split("=", 1)
+        if str(field(obj, k.rstrip("="))) != v:
+            return False
+    return True
+
+
+class Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    server_version = "fake-apiserver"
+
+    def log_message(self, *args):
+        pass
+
+    def record(self, status, user):
+        with self.server.log_lock:
+            with open(self.server.args.log, "a") as f:
+                f.write(json.dumps({"method": self.command, "path": self.path, "user": user, "status": status}) + "\n")
+
+    def send(self, status, body, user, content_type="application/json"):
+        data = body if isinstance(body, bytes) else body.encode()
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+        self.record(status, user)
+
+    def status(self, code, reason, message, user, details=None):
+        body = {"kind": "Status", "apiVersion": "v1", "metadata": {}, "status": "Failure", "message": message,
+                "reason": reason, "code": code}
+        if details:
+            body["details"] = details
+        self.send(code, json.dumps(body), user)
+
+    def authenticate(self):
+        auth = self.headers.get("Authorization", "")
+        if auth.startswith("Bearer "):
+            return self.server.tokens.get(auth[7:])
+        cert = self.connection.getpeercert()
+        if cert:
+            for rdn in cert.get("subject", ()):
+                for k, v in rdn:
+                    if k == "commonName":
+                        return v
+        return None
+
+    def do_GET(self):
+        user = self.authenticate()
+        if user is None:
+            return self.status(401, "Unauthorized", "Unauthorized", None)
+        data, index = self.server.store.current()
+        url = urllib.parse.urlsplit(self.path)
+        query = dict(urllib.parse.parse_qsl(url.query))
+        parts = [urllib.parse.unquote(p) for p in url.path.strip("/").split("/")]
+        served = data.get("served", {"tekton.dev": ["v1"]})
+        if self.server.args.slow_ms:
+            threading.Event().wait(self.server.args.slow_ms / 1000)
+
+        if parts[:2] == ["apis", "tekton.dev"] and len(parts) == 2:
+            versions = [{"groupVersion": "tekton.dev/" + v, "version": v} for v in served.get("tekton.dev", [])]
+            if not versions:
+                return self.status(404, "NotFound", "the server could not find the requested resource", user)
+            return self.send(200, json.dumps({"kind": "APIGroup", "apiVersion": "v1", "name": "tekton.dev",
+                                              "versions": versions, "preferredVersion": versions[0]}), user)
+        if parts[:2] == ["api", "v1"]:
+            group, version, rest = "", "v1", parts[2:]
+        elif len(parts) >= 3 and parts[0] == "apis":
+            group, version, rest = parts[1], parts[2], parts[3:]
+            if group in served and version not in served[group]:
+                return self.status(404, "NotFound", "the server could not find the requested resource", user)
+        else:
+            return self.status(404, "NotFound", "the server could not find the requested resource", user)
+        ns = None
+        if len(rest) >= 2 and rest[0] == "namespaces":
+            ns, rest = rest[1], rest[2:]
+        if not rest:
+            return self.status(404, "NotFound", "the server could not find the requested resource", user)
+        plural, name, sub = rest[0], (rest[1] if len(rest) > 1 else None), (rest[2] if len(rest) > 2 else None)
+        kind = PLURALS.get((group, plural))
+        if kind is None:
+            return self.status(404, "NotFound", "the server could not find the requested resource", user)
+        resource = plural + ("." + group if group else "")
+        verb = "get" if name else "list"
+        for denied in data.get("deny", {}).get(user, []):
+            d_verb, d_res = denied.split(" ", 1)
+            if d_verb == verb and d_res == (resource + ("/" + sub if sub else "")):
+                where = ' in the namespace "%s"' % ns if ns else " at the cluster scope"
+                msg = '%s%s is forbidden: User "%s" cannot %s resource "%s" in API group "%s"%s' % (
+                    resource, ' "%s"' % name if name else "", user, verb, plural + ("/" + sub if sub else ""), group, where)
+                return self.status(403, "Forbidden", msg, user, {"name": name or "", "group": group, "kind": plural})
+
+        items = index.get((group, plural), [])
+        if name:
+            for o, text in items:
+                md = o["metadata"]
+                if md["name"] == name and (ns is None or md.get("namespace") == ns):
+                    if sub == "log":
+                        key = "%s/%s/%s" % (ns, name, query.get("container", ""))
+                        log = data.get("logs", {}).get(key)
+                        if log is None:
+                            return self.status(404, "NotFound", 'container not found', user)
+                        lines = log.splitlines(True)
+                        if "tailLines" in query:
+                            lines = lines[-int(query["tailLines"]):]
+                        body = "".join(lines).encode()
+                        if "limitBytes" in query:
+                            body = body[: int(query["limitBytes"])]
+                        return self.send(200, body, user, "text/plain")
+                    if group == "tekton.dev":
+                        o = dict(o, apiVersion="tekton.dev/" + version)
+                        text = json.dumps(o)
+                    return self.send(200, text, user)
+            return self.status(404, "NotFound", '%s "%s" not found' % (resource, name), user,
+                               {"name": name, "group": group, "kind": plural})
+
+        selected = [(o, t) for o, t in items if ns is None or o["metadata"].get("namespace") == ns]
+        if "labelSelector" in query:
+            selected = [(o, t) for o, t in selected if match_labels(o, query["labelSelector"])]
+        if "fieldSelector" in query:
+            selected = [(o, t) for o, t in selected if match_fields(o, query["fieldSelector"])]
+        start = 0
+        if query.get("continue"):
+            try:
+                token = json.loads(base64.b64decode(query["continue"]))
+                start = int(token["start"])
+            except Exception:
+                return self.status(410, "Expired", "The provided continue parameter is too old to display a consistent "
+                                   "list result. You can start a new list without the continue parameter.", user)
+        limit = int(query.get("limit", "0") or 0)
+        end = len(selected) if limit <= 0 else min(len(selected), start + limit)
+        meta = {"resourceVersion": "99999"}
+        if end < len(selected):
+            meta["continue"] = base64.b64encode(json.dumps({"start": end, "rv": "99999"}).encode()).decode()
+            meta["remainingItemCount"] = len(selected) - end
+        api = "tekton.dev/" + version if group == "tekton.dev" else (group + "/" + version if group else "v1")
+        body = '{"kind":"%sList","apiVersion":"%s","metadata":%s,"items":[%s]}' % (
+            kind, api, json.dumps(meta), ",".join(t for _, t in selected[start:end]))
+        return self.send(200, body, user)
+
+    def refuse(self):
+        user = self.authenticate()
+        length = int(self.headers.get("Content-Length", "0") or 0)
+        if length:
+            self.rfile.read(min(length, 1 << 20))
+        self.status(405, "MethodNotAllowed", "this test server is read-only", user)
+
+    do_POST = do_PUT = do_PATCH = do_DELETE = refuse
+
+
+def main():
+    p = argparse.ArgumentParser()
+    p.add_argument("--cert", required=True)
+    p.add_argument("--key", required=True)
+    p.add_argument("--client-ca", required=True)
+    p.add_argument("--tokens", required=True, help="lines: TOKEN USER")
+    p.add_argument("--fixture", required=True)
+    p.add_argument("--log", required=True)
+    p.add_argument("--port-file", required=True)
+    p.add_argument("--slow-ms", type=int, default=0)
+    args = p.parse_args()
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    server.daemon_threads = True
+    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    ctx.load_cert_chain(args.cert, args.key)
+    ctx.load_verify_locations(args.client_ca)
+    ctx.verify_mode = ssl.CERT_OPTIONAL
+    server.socket = ctx.wrap_socket(server.socket, server_side=True)
+    server.args = args
+    server.store = Store(args.fixture)
+    server.log_lock = threading.Lock()
+    server.tokens = {}
+    with open(args.tokens) as f:
+        for line in f:
+            if line.strip():
+                token, user = line.split()
+                server.tokens[token] = user
+    with open(args.port_file + ".tmp", "w") as f:
+        f.write(str(server.server_address[1]))
+    os.rename(args.port_file + ".tmp", args.port_file)
+    server.serve_forever()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

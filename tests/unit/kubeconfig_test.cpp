@@ -1,0 +1,229 @@
+// kubectl's loading rules, on real files in a temporary directory: merging KUBECONFIG (the first
+// file to set a value wins), relative paths, overrides, namespaces, in-cluster, and the errors.
+#include <gtest/gtest.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "cluster/checks.h"
+#include "kube/client.h"
+#include "kube/kubeconfig.h"
+#include "util/error.h"
+#include "util/time.h"
+
+namespace certdoctor {
+namespace {
+
+namespace fs = std::filesystem;
+
+class KubeconfigTest : public ::testing::Test {
+protected:
+    void SetUp() override {
+        char tmpl[] = "/tmp/certdoctor-kc-XXXXXX";
+        dir_ = mkdtemp(tmpl);
+        for (const char* v : {"KUBECONFIG", "KUBERNETES_SERVICE_HOST", "KUBERNETES_SERVICE_PORT",
+                              "TEKTON_CERTDOCTOR_SERVICEACCOUNT_DIR"}) {
+            const char* old = getenv(v);
+            saved_.emplace_back(v, old ? std::optional<std::string>(old) : std::nullopt);
+            unsetenv(v);
+        }
+        const char* home = getenv("HOME");
+        saved_.emplace_back("HOME", home ? std::optional<std::string>(home) : std::nullopt);
+        setenv("HOME", dir_.c_str(), 1);  // no ~/.kube/config unless a test writes one
+    }
+    void TearDown() override {
+        for (const auto& [name, value] : saved_) {
+            if (value) setenv(name.c_str(), value->c_str(), 1);
+            else unsetenv(name.c_str());
+        }
+        fs::remove_all(dir_);
+    }
+    std::string write(const std::string& name, const std::string& text) {
+        fs::path p = fs::path(dir_) / name;
+        fs::create_directories(p.parent_path());
+        std::ofstream(p) << text;
+        return p.string();
+    }
+    std::string dir_;
+    std::vector<std::pair<std::string, std::optional<std::string>>> saved_;
+};
+
+const char* kFirst = R"(apiVersion: v1
+kind: Config
+current-context: first
+clusters:
+- name: shared
+  cluster: {server: "https://first:6443", certificate-authority: certs/ca.pem}
+users:
+- name: alice
+  user: {token: "t-first", client-certificate: alice.pem, client-key: /abs/alice.key}
+contexts:
+- name: first
+  context: {cluster: shared, user: alice, namespace: ci}
+)";
+
+const char* kSecond = R"(apiVersion: v1
+kind: Config
+current-context: second
+clusters:
+- name: shared
+  cluster: {server: "https://second:6443"}
+- name: other
+  cluster: {server: "https://other:6443", insecure-skip-tls-verify: true, tls-server-name: api.other, proxy-url: "http://proxy:3128"}
+users:
+- name: alice
+  user: {token: "t-second"}
+- name: bob
+  user:
+    exec:
+      apiVersion: client.authentication.k8s.io/v1
+      command: ./bin/get-token
+      args: [--cluster, other]
+      env: [{name: A, value: b}]
+      provideClusterInfo: true
+      installHint: install get-token
+contexts:
+- name: first
+  context: {cluster: other, user: bob}
+- name: second
+  context: {cluster: other, user: bob}
+)";
+
+TEST_F(KubeconfigTest, MergesKubeconfigPathsFirstValueWins) {
+    std::string a = write("a/config", kFirst), b = write("b/config", kSecond);
+    setenv("KUBECONFIG", (a + ":" + dir_ + "/missing:" + b).c_str(), 1);
+    RestConfig rc = load_rest_config({});
+    EXPECT_EQ(rc.context, "first");
+    EXPECT_EQ(rc.cluster.server, "https://first:6443");
+    EXPECT_EQ(rc.cluster.ca_file, dir_ + "/a/certs/ca.pem");  // relative to the file that holds it
+    EXPECT_EQ(rc.user.token, "t-first");
+    EXPECT_EQ(rc.user.client_certificate_file, dir_ + "/a/alice.pem");
+    EXPECT_EQ(rc.user.client_key_file, "/abs/alice.key");
+    EXPECT_EQ(rc.namespace_, "ci");
+    EXPECT_EQ(rc.files.size(), 2u);
+}
+
+TEST_F(KubeconfigTest, ContextClusterUserAndNamespaceOverrides) {
+    std::string b = write("b/config", kSecond);
+    KubeFlags f;
+    f.kubeconfig = b;
+    f.context = "second";
+    f.namespace_ = "team-a";
+    RestConfig rc = load_rest_config(f);
+    EXPECT_EQ(rc.cluster.server, "https://other:6443");
+    EXPECT_TRUE(rc.cluster.insecure);
+    EXPECT_EQ(rc.cluster.tls_server_name, "api.other");
+    EXPECT_EQ(rc.cluster.proxy_url, "http://proxy:3128");
+    ASSERT_TRUE(rc.user.exec);
+    EXPECT_EQ(rc.user.exec->command, dir_ + "/b/./bin/get-token");
+    EXPECT_EQ(rc.user.exec->args, (std::vector<std::string>{"--cluster", "other"}));
+    EXPECT_TRUE(rc.user.exec->provide_cluster_info);
+    EXPECT_EQ(rc.namespace_, "team-a");
+    EXPECT_TRUE(rc.namespace_from_flag);
+    f.namespace_.clear();
+    f.cluster = "shared";
+    f.user = "alice";
+    rc = load_rest_config(f);
+    EXPECT_EQ(rc.cluster.server, "https://second:6443");
+    EXPECT_EQ(rc.user.token, "t-second");
+    EXPECT_EQ(rc.namespace_, "default");  // the context names none
+}
+
+TEST_F(KubeconfigTest, MissingNamesListWhatExists) {
+    KubeFlags f;
+    f.kubeconfig = write("config", kSecond);
+    f.context = "prod";
+    try {
+        load_rest_config(f);
+        FAIL() << "no error";
+    } catch (const Error& e) {
+        EXPECT_EQ(e.code(), ExitCode::usage);
+        EXPECT_NE(std::string(e.what()).find("contexts there: first, second"), std::string::npos) << e.what();
+    }
+    f.context.clear();
+    f.user = "carol";
+    try {
+        load_rest_config(f);
+        FAIL() << "no error";
+    } catch (const Error& e) {
+        EXPECT_NE(std::string(e.what()).find("users there: alice, bob"), std::string::npos) << e.what();
+    }
+}
+
+TEST_F(KubeconfigTest, MalformedFilesNameFileAndLine) {
+    KubeFlags f;
+    f.kubeconfig = write("config", "clusters:\n- name: x\n  cluster: {server: [\n");
+    try {
+        load_rest_config(f);
+        FAIL() << "no error";
+    } catch (const Error& e) {
+        std::string m = e.what();
+        EXPECT_NE(m.find(f.kubeconfig + ": line "), std::string::npos) << m;
+    }
+    f.kubeconfig = write("config2", "users:\n- name: u\n  user: {client-certificate-data: '!!not base64!!'}\n"
+                                    "clusters: [{name: c, cluster: {server: 'https://x'}}]\n"
+                                    "contexts: [{name: c, context: {cluster: c, user: u}}]\ncurrent-context: c\n");
+    EXPECT_THROW(load_rest_config(f), Error);
+    f.kubeconfig = write("config3", "- just\n- a list\n");
+    EXPECT_THROW(load_rest_config(f), Error);
+    f.kubeconfig = dir_ + "/nope";
+    EXPECT_THROW(load_rest_config(f), Error);
+}
+
+TEST_F(KubeconfigTest, InClusterWhenNoKubeconfig) {
+    std::string sa = dir_ + "/sa";
+    write("sa/token", "abc\n");
+    write("sa/namespace", "tekton-ci\n");
+    setenv("TEKTON_CERTDOCTOR_SERVICEACCOUNT_DIR", sa.c_str(), 1);
+    setenv("KUBERNETES_SERVICE_HOST", "fd00::1", 1);
+    setenv("KUBERNETES_SERVICE_PORT", "443", 1);
+    RestConfig rc = load_rest_config({});
+    EXPECT_TRUE(rc.in_cluster);
+    EXPECT_EQ(rc.cluster.server, "https://[fd00::1]:443");
+    EXPECT_EQ(rc.user.token_file, sa + "/token");
+    EXPECT_EQ(rc.cluster.ca_file, sa + "/ca.crt");
+    EXPECT_EQ(rc.namespace_, "tekton-ci");
+    // A kubeconfig, when there is one, comes first.
+    write(".kube/config", kFirst);
+    EXPECT_FALSE(load_rest_config({}).in_cluster);
+}
+
+TEST(Base64, DecodesWithAndWithoutPadding) {
+    EXPECT_EQ(decode_base64("aGVsbG8=", "x"), "hello");
+    EXPECT_EQ(decode_base64("aGVsbG8", "x"), "hello");
+    EXPECT_EQ(decode_base64("aGVs\nbG8h", "x"), "hello!");
+    EXPECT_THROW(decode_base64("a$b", "x"), Error);
+}
+
+TEST(Access, NamesVerbResourceAndNamespace) {
+    Access a = describe_access("/apis/tekton.dev/v1/namespaces/ci/taskruns?limit=500");
+    EXPECT_EQ(a.verb, "list");
+    EXPECT_EQ(a.resource, "taskruns.tekton.dev");
+    EXPECT_EQ(a.namespace_, "ci");
+    a = describe_access("/api/v1/namespaces/tekton-pipelines/configmaps/config-registry-cert");
+    EXPECT_EQ(a.verb, "get");
+    EXPECT_EQ(a.resource, "configmaps");
+    EXPECT_EQ(a.name, "config-registry-cert");
+    a = describe_access("/apis/tekton.dev/v1/taskruns");
+    EXPECT_EQ(a.verb, "list");
+    EXPECT_EQ(a.namespace_, "");
+    EXPECT_EQ(url_escape("tekton.dev/pipelineRun=a b"), "tekton.dev%2FpipelineRun%3Da%20b");
+}
+
+TEST(Versions, ChainRangesAndTimes) {
+    EXPECT_TRUE(version_in_range("v0.56.1", "v0.47 and later"));
+    EXPECT_FALSE(version_in_range("v0.46.0", "v0.47 and later"));
+    EXPECT_TRUE(version_in_range("v0.40.2", "v0.32 to v0.46"));
+    EXPECT_TRUE(version_in_range("v0.11.3", "v0.11"));
+    EXPECT_FALSE(version_in_range("", "v0.11"));
+    EXPECT_TRUE(version_in_range("v1.0.0", "v0.47 and later"));
+    EXPECT_EQ(parse_rfc3339("2024-05-01T10:00:00Z").value(), 1714557600);
+    EXPECT_EQ(parse_rfc3339("2024-05-01T12:00:00.123+02:00").value(), 1714557600);
+    EXPECT_FALSE(parse_rfc3339("yesterday"));
+    EXPECT_EQ(format_rfc3339(1714557600), "2024-05-01T10:00:00Z");
+}
+
+}  // namespace
+}  // namespace certdoctor

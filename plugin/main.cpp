@@ -150,7 +150,6 @@ int run_diagnose_cluster(const Options& o) {
     request.all_namespaces = o.all_namespaces;
     request.selector = o.selector;
     request.limit = o.limit;
-    if (o.chunk_size == 0) throw Error("--chunk-size must be at least 1", ExitCode::usage);
     request.page_size = o.chunk_size;
     if (!o.since.empty())
         request.since = std::chrono::duration_cast<std::chrono::seconds>(parse_duration(o.since, "--since", 366.0 * 86400000));
@@ -363,7 +362,7 @@ int main_impl(int argc, char** argv) {
     diagnose->add_option("--since", o.since, "Sweep only runs that failed within this long (e.g. 2h, 30m, 7d)")
         ->option_text("DURATION")->group(kube);
     diagnose->add_option("--limit", o.limit, "Diagnose at most this many failed runs in a sweep")->option_text("N")->group(kube);
-    diagnose->add_option("--chunk-size", o.chunk_size, "TaskRuns per list request in a sweep (default 500)")
+    diagnose->add_option("--chunk-size", o.chunk_size, "TaskRuns per list request in a sweep (default 500; 0 reads the list in one request)")
         ->option_text("N")->group(kube);
     diagnose->footer(
         "Examples:\n"

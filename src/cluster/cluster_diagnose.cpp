@@ -1,11 +1,14 @@
 #include "cluster/cluster_diagnose.h"
 
+#include <yaml-cpp/yaml.h>
+
 #include <map>
 #include <set>
 
 #include "cluster/checks.h"
 #include "cluster/installation.h"
 #include "diagnose/diagnose.h"
+#include "fix/fix_plan.h"
 #include "input/dump_source.h"
 #include "input/text_source.h"
 #include "util/error.h"
@@ -41,6 +44,25 @@ std::string condition_text(const nlohmann::json& run) {
     if (conditions.is_array())
         for (const auto& c : conditions) out += text_at(c, {"reason"}) + " " + text_at(c, {"message"}) + "\n";
     return out;
+}
+
+YAML::Node to_yaml(const nlohmann::json& j) {
+    switch (j.type()) {
+        case nlohmann::json::value_t::object: {
+            YAML::Node n(YAML::NodeType::Map);
+            for (auto it = j.begin(); it != j.end(); ++it) n[it.key()] = to_yaml(it.value());
+            return n;
+        }
+        case nlohmann::json::value_t::array: {
+            YAML::Node n(YAML::NodeType::Sequence);
+            for (const auto& v : j) n.push_back(to_yaml(v));
+            return n;
+        }
+        case nlohmann::json::value_t::string: return YAML::Node(j.get<std::string>());
+        case nlohmann::json::value_t::null:
+        case nlohmann::json::value_t::discarded: return YAML::Node(YAML::NodeType::Null);
+        default: return YAML::Node(j.dump());  // numbers and booleans, as their JSON text
+    }
 }
 
 void slim(nlohmann::json& object) {
@@ -148,7 +170,13 @@ public:
         add_run(std::move(tr), "TaskRun");
     }
 
-    std::string dump() const { return nlohmann::json{{"apiVersion", "v1"}, {"kind", "List"}, {"items", items_}}.dump(); }
+    // The objects as the documents `diagnose -f` reads, converted without a text round trip.
+    std::vector<YAML::Node> documents() const {
+        std::vector<YAML::Node> docs;
+        docs.reserve(items_.size());
+        for (const auto& item : items_) docs.push_back(to_yaml(item));
+        return docs;
+    }
     const std::map<std::string, std::string>& failed_at() const { return failed_at_; }
     std::vector<std::string>& notes() { return notes_; }
     size_t size() const { return items_.size(); }
@@ -175,23 +203,38 @@ void sweep(KubeClient& client, const std::string& api, const std::string& ns, co
     std::set<std::string> tokens_seen;
     std::time_t now = std::time(nullptr);
     for (size_t page = 0; page < kMaxPages; ++page) {
-        std::string query = "?limit=" + std::to_string(request.page_size);
-        if (!request.selector.empty()) query += "&labelSelector=" + url_escape(request.selector);
-        if (!token.empty()) query += "&continue=" + url_escape(token);
-        nlohmann::json list = client.get(path + query);
-        if (!json_at(list, {"items"}).is_array()) throw Error("the API server's TaskRun list has no items");
-        for (auto& tr : list["items"]) {
+        std::vector<std::string> params;
+        if (request.page_size) params.push_back("limit=" + std::to_string(request.page_size));
+        if (!request.selector.empty()) params.push_back("labelSelector=" + url_escape(request.selector));
+        if (!token.empty()) params.push_back("continue=" + url_escape(token));
+        std::string query = params.empty() ? "" : "?" + join(params, "&");
+        // Items are judged as they are parsed: only failed runs are ever built in memory.
+        size_t kept = 0;
+        bool full = false;
+        auto keep = [&](int depth, nlohmann::json::parse_event_t event, nlohmann::json& item) {
+            if (event != nlohmann::json::parse_event_t::object_end || depth != 2 || !item.is_object() ||
+                !item.contains("metadata") || !(item.contains("status") || item.contains("spec")))
+                return true;
             ++report.runs_scanned;
             std::string when;
-            if (!run_failed(tr, &when)) continue;
+            if (full || !run_failed(item, &when)) return false;
             if (request.since) {
-                auto t = parse_rfc3339(when.empty() ? text_at(tr, {"metadata", "creationTimestamp"}) : when);
-                if (!t || *t < now - request.since->count()) continue;
+                auto t = parse_rfc3339(when.empty() ? text_at(item, {"metadata", "creationTimestamp"}) : when);
+                if (!t || *t < now - request.since->count()) return false;
             }
-            if (request.limit && report.failed_runs >= request.limit) break;
+            if (request.limit && report.failed_runs + kept >= request.limit) {
+                full = true;
+                return false;
+            }
+            ++kept;
+            slim(item);
+            return true;
+        };
+        nlohmann::json list = client.get(path + query, keep);
+        if (!json_at(list, {"items"}).is_array()) throw Error("the API server's TaskRun list has no items");
+        for (auto& tr : list["items"]) {
             ++report.failed_runs;
-            std::string cond = lower(condition_text(tr));
-            bool pull = cond.find("pull") != std::string::npos;
+            bool pull = lower(condition_text(tr)).find("pull") != std::string::npos;
             collector.add_taskrun_with_related(std::move(tr), pull);
         }
         if (progress)
@@ -305,7 +348,7 @@ Report diagnose_cluster(const Engine& engine, KubeClient& client, const ClusterR
         report.notes.push_back(sweep_counts.runs_scanned ? "no failed TaskRun among " + std::to_string(sweep_counts.runs_scanned)
                                                          : "no TaskRun matched");
     } else {
-        InputBatch batch = read_dump(collector.dump(), source);
+        InputBatch batch = read_dump_documents(collector.documents(), source);
         for (const auto& log : collector.logs()) {
             InputBatch lines = read_text(log.text, log.origin);
             for (auto& r : lines.records) {
@@ -314,7 +357,8 @@ Report diagnose_cluster(const Engine& engine, KubeClient& client, const ClusterR
                 batch.records.push_back(std::move(r));
             }
         }
-        report = diagnose(batch, engine.matcher(), engine.catalog());
+        // A sweep plans the fixes once per root cause, after grouping.
+        report = diagnose(batch, engine.matcher(), engine.catalog(), !request.kind.empty());
         report.source = source;
     }
     for (auto& n : collector.notes()) report.notes.push_back(std::move(n));
@@ -327,6 +371,7 @@ Report diagnose_cluster(const Engine& engine, KubeClient& client, const ClusterR
         report.runs_scanned = sweep_counts.runs_scanned;
         report.failed_runs = sweep_counts.failed_runs;
         group_findings(report);
+        for (auto& f : report.findings) f.fixes = plan_fixes(f, engine.catalog());
         if (report.findings.empty() && report.failed_runs > 0) report.status = ReportStatus::unrecognized;
     }
     if (probe) probe_findings(report, engine, *probe);

@@ -22,7 +22,7 @@ struct ClusterRequest {
     std::string selector;    // -l
     std::optional<std::chrono::seconds> since;  // only runs that failed within this window
     size_t limit = 0;        // at most this many failed runs (0: all)
-    size_t page_size = 500;  // items per list request
+    size_t page_size = 500;  // items per list request; 0: one request for the whole list
 };
 
 // Called with a one-line status while a sweep lists runs ("" at the end, to clear it).

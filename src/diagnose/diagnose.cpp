@@ -64,7 +64,8 @@ std::tuple<int, int, int> significance(const Finding& f) {
 
 }  // namespace
 
-Finding make_finding(const FailureRecord& record, const MessageMatch& match, const Catalog& catalog) {
+Finding make_finding(const FailureRecord& record, const MessageMatch& match, const Catalog& catalog,
+                     bool with_fixes) {
     Finding f;
     const Rule* site = match.site ? match.site->rule : nullptr;
     const Rule* cause = match.cause ? match.cause->rule : nullptr;
@@ -129,11 +130,11 @@ Finding make_finding(const FailureRecord& record, const MessageMatch& match, con
     f.evidence.key_end = key.end;
     f.evidence.origin = record.origin;
     add_unique(f.seen_in, record.origin);
-    f.fixes = plan_fixes(f, catalog);
+    if (with_fixes) f.fixes = plan_fixes(f, catalog);
     return f;
 }
 
-Report diagnose(const InputBatch& batch, const Matcher& matcher, const Catalog& catalog) {
+Report diagnose(const InputBatch& batch, const Matcher& matcher, const Catalog& catalog, bool with_fixes) {
     Report report;
     report.source = batch.source;
     report.messages_read = batch.records.size();
@@ -142,7 +143,7 @@ Report diagnose(const InputBatch& batch, const Matcher& matcher, const Catalog& 
     for (const auto& record : batch.records) {
         MessageMatch m = matcher.match(record.message);
         if (m.empty()) continue;
-        Finding f = make_finding(record, m, catalog);
+        Finding f = make_finding(record, m, catalog, with_fixes);
         std::string key = f.object.kind + "/" + f.object.namespace_ + "/" + f.object.name + "|" +
                           f.pattern + "|" + f.registry + "|" + f.step;
         auto [it, inserted] = by_key.emplace(key, report.findings.size());

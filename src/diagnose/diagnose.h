@@ -22,9 +22,11 @@ struct InputBatch {
 };
 
 // One finding for one record's match. Exposed for the catalog's example runner.
-Finding make_finding(const FailureRecord& record, const MessageMatch& match, const Catalog& catalog);
+// Without `with_fixes` the fixes are left for later (sweeps plan them for one finding per group).
+Finding make_finding(const FailureRecord& record, const MessageMatch& match, const Catalog& catalog,
+                     bool with_fixes = true);
 
 // Matches every record and builds the report.
-Report diagnose(const InputBatch& batch, const Matcher& matcher, const Catalog& catalog);
+Report diagnose(const InputBatch& batch, const Matcher& matcher, const Catalog& catalog, bool with_fixes = true);
 
 }  // namespace certdoctor

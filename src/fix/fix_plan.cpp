@@ -3,6 +3,8 @@
 #include <kainjow/mustache.hpp>
 
 #include <algorithm>
+#include <memory>
+#include <unordered_map>
 
 #include "util/error.h"
 #include "util/text.h"
@@ -76,11 +78,19 @@ mustache::data template_data(const Finding& f) {
     return d;
 }
 
+// Templates parsed once per thread: a sweep renders the same few templates for hundreds of runs.
+mustache::mustache& compiled(const std::string& tmpl) {
+    static thread_local std::unordered_map<std::string, std::unique_ptr<mustache::mustache>> cache;
+    auto it = cache.find(tmpl);
+    if (it == cache.end()) it = cache.emplace(tmpl, std::make_unique<mustache::mustache>(tmpl)).first;
+    return *it->second;
+}
+
 std::string render(const std::string& tmpl, const mustache::data& data,
                    const std::function<std::string(const std::string&)>& escape,
                    const std::string& where) {
     if (tmpl.empty()) return {};
-    mustache::mustache m{tmpl};
+    mustache::mustache& m = compiled(tmpl);
     if (!m.is_valid()) throw Error(where + ": broken template: " + m.error_message());
     m.set_custom_escape(escape);
     return m.render(data);
@@ -152,7 +162,7 @@ std::string check_fix_templates(const FixRule& fix) {
 
 std::string render_explanation(const std::string& tmpl,
                                const std::vector<std::pair<std::string, std::string>>& values) {
-    mustache::mustache m{tmpl};
+    mustache::mustache& m = compiled(tmpl);
     if (!m.is_valid()) return "broken template: " + m.error_message();
     m.set_custom_escape(keep);
     mustache::data d;

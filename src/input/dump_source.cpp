@@ -274,6 +274,12 @@ private:
 
 }  // namespace
 
+InputBatch read_dump_documents(const std::vector<YAML::Node>& docs, const std::string& source) {
+    DumpReader reader(source);
+    for (const auto& doc : docs) reader.read_document(doc);
+    return reader.finish();
+}
+
 InputBatch read_dump(std::string_view text, const std::string& source) {
     if (text.find('\0') != std::string_view::npos)
         throw input_error(source + ": binary data, not a YAML or JSON dump");

@@ -6,6 +6,9 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
+
+#include <yaml-cpp/node/node.h>
 
 #include "diagnose/diagnose.h"
 
@@ -14,5 +17,9 @@ namespace certdoctor {
 // Throws Error (exit 3) naming the source and line when the text is not YAML/JSON or holds no
 // TaskRun, PipelineRun, Pod or Event.
 InputBatch read_dump(std::string_view text, const std::string& source);
+
+// The same reading over documents already parsed (cluster mode builds them from the API's JSON).
+// Never throws for an empty input: it yields an empty batch.
+InputBatch read_dump_documents(const std::vector<YAML::Node>& docs, const std::string& source);
 
 }  // namespace certdoctor

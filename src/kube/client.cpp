@@ -6,8 +6,8 @@
 
 #include <cctype>
 #include <chrono>
-#include <mutex>
 
+#include "probe/http_fetch.h"
 #include "util/read_input.h"
 #include "util/subprocess.h"
 #include "util/text.h"
@@ -19,11 +19,6 @@ namespace certdoctor {
 namespace {
 
 constexpr auto kExecTimeout = std::chrono::seconds(60);
-
-void init_curl_once() {
-    static std::once_flag once;
-    std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
-}
 
 struct Body {
     std::string data;
@@ -107,7 +102,7 @@ Access describe_access(const std::string& path) {
 }
 
 KubeClient::KubeClient(RestConfig config, Logger log) : config_(std::move(config)), log_(std::move(log)) {
-    init_curl_once();
+    if (!ensure_http_ready()) throw Error("libcurl could not be initialised");
     const ClusterConfig& c = config_.cluster;
     if (!c.ca_pem.empty()) ca_pem_ = c.ca_pem;
     else if (!c.ca_file.empty()) ca_pem_ = read_input(c.ca_file, 4u << 20);
@@ -294,8 +289,10 @@ KubeClient::Raw KubeClient::send(const std::string& path, size_t max_bytes, bool
     return {static_cast<int>(status), std::move(body.data)};
 }
 
-nlohmann::json KubeClient::get(const std::string& path) {
-    auto found = get_if_found(path);
+nlohmann::json KubeClient::get(const std::string& path) { return get(path, nullptr); }
+
+nlohmann::json KubeClient::get(const std::string& path, const nlohmann::json::parser_callback_t& filter) {
+    auto found = get_if_found(path, filter);
     if (!found) {
         Access a = describe_access(path);
         throw ApiError(a.resource + " \"" + a.name + "\" not found" +
@@ -315,10 +312,11 @@ KubeClient::Raw KubeClient::send_with_retry(const std::string& path, size_t max_
     return r;
 }
 
-std::optional<nlohmann::json> KubeClient::get_if_found(const std::string& path) {
+std::optional<nlohmann::json> KubeClient::get_if_found(const std::string& path,
+                                                      const nlohmann::json::parser_callback_t& filter) {
     Raw r = send_with_retry(path);
     if (r.status >= 200 && r.status < 300) {
-        auto j = nlohmann::json::parse(r.body, nullptr, false);
+        auto j = nlohmann::json::parse(r.body, filter, false);
         if (j.is_discarded()) throw Error("the API server's answer to GET " + path + " is not JSON");
         return j;
     }

@@ -110,25 +110,49 @@ std::string TrustPool::pem() const {
     return out;
 }
 
-void add_system_roots(TrustPool& pool) {
-    std::vector<std::string> candidates;
-    if (const char* env = std::getenv("SSL_CERT_FILE"); env && *env) candidates.push_back(env);
-    for (const char* p : {"/etc/ssl/certs/ca-certificates.crt", "/etc/pki/tls/certs/ca-bundle.crt",
-                          "/etc/ssl/ca-bundle.pem", "/etc/pki/tls/cacert.pem",
-                          "/etc/pki/ca-trust/extracted/pem/tls-ca-bundle.pem", "/etc/ssl/cert.pem"})
-        candidates.push_back(p);
-    for (const auto& path : candidates) {
-        std::error_code ec;
-        if (!std::filesystem::is_regular_file(path, ec)) continue;
-        try {
-            auto certs = read_pem_certificates(read_input(path, 8u << 20), path);
-            for (auto& c : certs) pool.certificates.push_back(std::move(c));
-            pool.sources.push_back("system (" + path + ")");
-        } catch (const std::exception&) {
-            continue;  // an unreadable system bundle: Go skips it too
+namespace {
+
+// The system bundle, read and parsed once per process: parallel probes share it.
+struct SystemRoots {
+    std::vector<X509Ptr> certificates;
+    std::string source;
+};
+
+const SystemRoots& system_roots() {
+    static const SystemRoots roots = [] {
+        SystemRoots r;
+        std::vector<std::string> candidates;
+        if (const char* env = std::getenv("SSL_CERT_FILE"); env && *env) candidates.push_back(env);
+        for (const char* p : {"/etc/ssl/certs/ca-certificates.crt", "/etc/pki/tls/certs/ca-bundle.crt",
+                              "/etc/ssl/ca-bundle.pem", "/etc/pki/tls/cacert.pem",
+                              "/etc/pki/ca-trust/extracted/pem/tls-ca-bundle.pem", "/etc/ssl/cert.pem"})
+            candidates.push_back(p);
+        for (const auto& path : candidates) {
+            std::error_code ec;
+            if (!std::filesystem::is_regular_file(path, ec)) continue;
+            try {
+                r.certificates = read_pem_certificates(read_input(path, 8u << 20), path);
+                r.source = "system (" + path + ")";
+            } catch (const std::exception&) {
+                continue;  // an unreadable system bundle: Go skips it too
+            }
+            break;
         }
-        return;
+        return r;
+    }();
+    return roots;
+}
+
+}  // namespace
+
+void add_system_roots(TrustPool& pool) {
+    const SystemRoots& roots = system_roots();
+    if (roots.source.empty()) return;
+    for (const auto& c : roots.certificates) {
+        X509_up_ref(c.get());
+        pool.certificates.emplace_back(c.get());
     }
+    pool.sources.push_back(roots.source);
 }
 
 void add_ca_file(TrustPool& pool, const std::string& path) {

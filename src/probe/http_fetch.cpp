@@ -42,8 +42,13 @@ size_t on_header(char* data, size_t size, size_t n, void* user) {
 
 }  // namespace
 
-HttpResponse http_get(const HttpRequest& request, const Deadline& deadline) {
+bool ensure_http_ready() {
     static const bool initialised = curl_global_init(CURL_GLOBAL_DEFAULT) == CURLE_OK;
+    return initialised;
+}
+
+HttpResponse http_get(const HttpRequest& request, const Deadline& deadline) {
+    const bool initialised = ensure_http_ready();
     HttpResponse r;
     if (!initialised) {
         r.error = "libcurl could not be initialised";

@@ -32,4 +32,8 @@ struct HttpRequest {
 
 HttpResponse http_get(const HttpRequest& request, const Deadline& deadline);
 
+// libcurl's process-wide set-up, once; call it before starting threads that use libcurl.
+// False when libcurl could not be initialised.
+bool ensure_http_ready();
+
 }  // namespace certdoctor

@@ -199,7 +199,7 @@ TEST(Diagnose, ClusterFlagsAreCheckedBeforeAnyTraffic) {
     EXPECT_EQ(cli({"diagnose", "taskrun/x", "--since", "2h"}).exit_code, 2);  // --since selects runs of a sweep
     EXPECT_EQ(cli({"diagnose", "taskruns", "--since", "soon"}).exit_code, 2);
     EXPECT_EQ(cli({"diagnose", "taskruns", "--request-timeout", "0"}).exit_code, 2);
-    EXPECT_EQ(cli({"diagnose", "taskruns", "--chunk-size", "0"}).exit_code, 2);
+    EXPECT_EQ(cli({"diagnose", "taskruns", "--chunk-size", "-1"}).exit_code, 2);
     EXPECT_EQ(cli({"diagnose", "taskrun/x", "--probe", "--no-probe"}).exit_code, 2);
     EXPECT_EQ(cli({"diagnose", "taskrun/x", "-f", "x.yaml"}).exit_code, 2);
     ProcessResult r = cli({"diagnose", "pods/x"});

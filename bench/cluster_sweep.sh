@@ -1,0 +1,104 @@
+#!/usr/bin/env bash
+# Benchmark of `diagnose taskruns -A` on a large cluster: the loopback test API server holds
+# 10,000 TaskRuns, 500 of them failed against 10 real registries (docker-registry on 127.0.0.1,
+# one TLS fault each). Prints the registries probed, the peak memory (max RSS) and the wall time,
+# next to `kubectl get --raw` of the same list from the same server, as the floor.
+# usage: bench/cluster_sweep.sh [BUILD-DIR] [RUNS]
+set -u
+build=${1:-build}
+runs=${2:-5}
+binary="$build/kubectl-tekton_certdoctor"
+root=$(cd "$(dirname "$0")/.." && pwd)
+support="$root/tests/support"
+python=/usr/bin/python3
+[ -x "$binary" ] || { echo "build first: $binary is missing"; exit 1; }
+# shellcheck source=../tests/support/tls-registries.sh
+source "$support/tls-registries.sh"
+registries_setup
+k="$work/k"
+mkdir -p "$k"
+(
+  cd "$k" || exit 1
+  openssl req -x509 -newkey rsa:2048 -nodes -keyout ca.key -out ca.pem -days 2 -subj "/CN=bench-kube-ca" \
+    -addext basicConstraints=critical,CA:TRUE -addext keyUsage=critical,keyCertSign,cRLSign
+  openssl req -newkey rsa:2048 -nodes -keyout server.key -out server.csr -subj "/CN=kube-apiserver"
+  printf 'subjectAltName=IP:127.0.0.1\nextendedKeyUsage=serverAuth\n' > server.ext
+  openssl x509 -req -in server.csr -CA ca.pem -CAkey ca.key -CAcreateserial -out server.pem -days 2 -extfile server.ext
+) >/dev/null 2>&1 || { echo "could not make certificates"; exit 1; }
+echo "bench-token-0123456789 admin" > "$k/tokens"
+faults=(good unknown-ca self-signed missing-intermediate wrong-name expired not-yet-valid no-ip-san cn-only plain-http)
+regs=()
+for f in "${faults[@]}"; do regs+=("\"127.0.0.1:${REGISTRY_PORT[$f]}\""); done
+list=$(IFS=,; echo "${regs[*]}")
+"$python" "$support/cluster_fixture.py" ca-missing "$k/fixture.json" --registry "127.0.0.1:${REGISTRY_PORT[good]}" --ca "$work/r/trust/ca.crt"
+"$python" - "$k/fixture.json" "[$list]" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+d["objects"] = [o for o in d["objects"] if o["kind"] != "TaskRun"]
+d["generate"] = {"taskruns": 10000, "failed": 500, "registries": 10, "namespaces": 20, "registry_list": json.loads(sys.argv[2])}
+json.dump(d, open(sys.argv[1], "w"))
+PY
+"$python" "$support/fake_apiserver.py" --cert "$k/server.pem" --key "$k/server.key" --client-ca "$k/ca.pem" \
+  --tokens "$k/tokens" --fixture "$k/fixture.json" --log /dev/null --port-file "$k/port" 2> "$k/server.err" &
+api_pid=$!
+trap 'kill $api_pid 2>/dev/null; registries_stop; rm -rf "$work"' EXIT
+for _ in $(seq 1 100); do [ -s "$k/port" ] && break; sleep 0.1; done
+port=$(cat "$k/port")
+cat > "$k/kubeconfig" <<KC
+apiVersion: v1
+kind: Config
+clusters: [{name: bench, cluster: {server: "https://127.0.0.1:$port", certificate-authority: "$k/ca.pem"}}]
+users: [{name: bench, user: {token: bench-token-0123456789}}]
+contexts: [{name: bench, context: {cluster: bench, user: bench}}]
+current-context: bench
+KC
+# BENCH_HOLD=SECONDS keeps the server up for profiling by hand.
+[ -n "${BENCH_HOLD:-}" ] && { echo "server on port $port; kubeconfig $k/kubeconfig"; sleep "$BENCH_HOLD"; }
+
+# measure LABEL COMMAND...: wall ms and max RSS KiB of one run, via GNU time.
+measure() {
+  local out="$k/time.$1"; shift
+  local start end
+  start=$(date +%s%N)
+  /usr/bin/time -f '%M' -o "$out.rss" "$@" > "$out.stdout" 2> "$out.stderr"
+  end=$(date +%s%N)
+  echo "$(( (end - start) / 1000000 )) $(tail -n1 "$out.rss")"
+}
+median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+
+# Warm the server's item cache once.
+"$binary" diagnose taskruns -A --kubeconfig "$k/kubeconfig" --no-probe -o json > /dev/null 2>&1
+
+# run_set CHUNK: median wall and peak RSS of the sweep with --chunk-size CHUNK.
+run_set() {
+  local chunk=$1 ms rss all_ms=() all_rss=()
+  for _ in $(seq 1 "$runs"); do
+    read -r ms rss < <(measure tool "$binary" diagnose taskruns -A --kubeconfig "$k/kubeconfig" -o json --chunk-size "$chunk")
+    all_ms+=("$ms"); all_rss+=("$rss")
+  done
+  echo "$(printf '%s\n' "${all_ms[@]}" | median) $(printf '%s\n' "${all_rss[@]}" | sort -n | tail -1)"
+}
+read -r t500 r500 < <(run_set 500)
+"$python" - "$k/time.tool.stdout" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+probed = {f["registry"] for f in d["findings"] if f["probe"]}
+print("scanned %d TaskRuns, %d failed, %d root causes, registries probed: %d" % (
+    d["runs_scanned"], d["failed_runs"], len(d["groups"]), len(probed)))
+PY
+read -r t0 r0 < <(run_set 0)
+echo "diagnose taskruns -A (pages of 500, the default): median wall ${t500} ms over $runs runs; peak RSS $((r500 / 1024)) MiB"
+echo "diagnose taskruns -A --chunk-size 0 (one request): median wall ${t0} ms; peak RSS $((r0 / 1024)) MiB"
+if command -v kubectl >/dev/null 2>&1; then
+  raw_ms=()
+  for _ in $(seq 1 "$runs"); do
+    read -r ms _ < <(measure raw kubectl --kubeconfig "$k/kubeconfig" get --raw /apis/tekton.dev/v1/taskruns)
+    raw_ms+=("$ms")
+  done
+  k_ms=$(printf '%s\n' "${raw_ms[@]}" | median)
+  bytes=$(wc -c < "$k/time.raw.stdout")
+  echo "kubectl get --raw (the same list, $((bytes / 1024 / 1024)) MiB, one request): median wall ${k_ms} ms"
+  awk -v a="$t500" -v b="$t0" -v c="$k_ms" 'BEGIN {printf "ratio to kubectl get --raw: %.2f (pages of 500), %.2f (one request); target under 2\n", a / c, b / c}'
+else
+  echo "kubectl is not installed: no comparison"
+fi

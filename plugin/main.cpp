@@ -34,7 +34,7 @@ const char* kExitCodes = R"(Exit codes:
   0  no problem found
   1  a problem was diagnosed
   2  usage error
-  3  input not understood, or the failure not recognised
+  3  input not understood, the failure not recognised, or the run does not exist
   4  the tool failed (I/O, network, API, a broken catalog))";
 
 bool use_color(const Options& o) {

@@ -284,6 +284,15 @@ scenario bundles
 cd_run bundles diagnose taskrun/bundle-1 "${kc[@]}" -o json
 check bundles "bundles resolver: resolver-trust fails, CA to the resolvers first" 'd["findings"][0]["stage"] == "bundle-resolution" and check_of("resolver-trust") == "fail" and fixes()[0] == "add-ca-to-resolvers" and "add-ca-to-config-registry-cert" not in fixes()'
 
+scenario bundles-v0.48
+cd_run bundles48 diagnose taskrun/bundle-1 "${kc[@]}" -o json
+check bundles48 "bundles on v0.48 (fetched by the controller): config-registry-cert first, not the resolvers" 'd["cluster"]["tekton_version"] == "v0.48.2" and fixes()[0] == "add-ca-to-config-registry-cert" and "add-ca-to-resolvers" not in fixes()'
+
+scenario openshift
+cd_run openshift diagnose taskrun/build-1 "${kc[@]}" -o json
+check openshift "OpenShift Pipelines: the cluster trusted CA, not config-registry-cert" 'd["cluster"]["openshift"] and d["cluster"]["tekton_namespace"] == "openshift-pipelines" and check_of("openshift-trusted-cabundle") == "pass" and fixes()[0] == "add-ca-to-openshift-trusted-ca" and "add-ca-to-config-registry-cert" not in fixes()'
+check openshift "OpenShift Pipelines: fix commands name the openshift-pipelines namespace" '"openshift-pipelines" in " ".join(d["findings"][0]["fixes"][0]["commands"])'
+
 scenario pipelinerun
 cd_run pr diagnose pipelinerun/release-1 "${kc[@]}" -o json
 check pr "PipelineRun with two failed children: both found, with the parent" 'rc == 1 and sorted(f["object"]["name"] for f in d["findings"]) == ["release-1-build", "release-1-push"] and all(f["parent"]["name"] == "release-1" for f in d["findings"])'

@@ -104,6 +104,14 @@ def taskrun(name, ns, reason, message, failed_at, api="tekton.dev/v1", pod="", l
 def base(reg, ca, scenario):
     objs = [controller(), resolvers(), task("ci", reg)]
     started = ago(hours=1)
+    if scenario == "openshift":
+        ns = "openshift-pipelines"
+        bundle = {"apiVersion": "v1", "kind": "ConfigMap",
+                  "metadata": meta("config-trusted-cabundle", ns, labels={"config.openshift.io/inject-trusted-cabundle": "true"}),
+                  "data": {"ca-bundle.crt": ca}}
+        return [controller(ns=ns), task("ci", reg), controller_pod(started, ns=ns), registry_cert({}, ago(days=30), ns=ns), bundle]
+    if scenario == "bundles-v0.48":
+        return [controller(version="v0.48.2"), task("ci", reg), controller_pod(started), registry_cert({}, ago(days=30))]
     if scenario == "ca-missing":
         objs += [controller_pod(started), registry_cert({}, ago(days=30))]
     elif scenario == "stale-controller":
@@ -123,7 +131,7 @@ def build(scenario, reg, reg2, ca):
     served = {"tekton.dev": ["v1", "v1beta1"]}
     logs = {}
     objs = base(reg, ca, scenario)
-    if scenario in ("ca-missing", "stale-controller", "wrong-key", "cm-absent", "restarted"):
+    if scenario in ("ca-missing", "stale-controller", "wrong-key", "cm-absent", "restarted", "openshift"):
         failed_at = ago(hours=3) if scenario == "restarted" else ago(minutes=2)
         objs.append(taskrun("build-1", "ci", "PodCreationFailed", lookup_message("build-1", reg, "ci"), failed_at))
     elif scenario == "v1beta1":
@@ -163,7 +171,7 @@ def build(scenario, reg, reg2, ca):
             'correctly, and try again: checking push permission for "%s/team/app:v1": creating push check transport for %s '
             'failed: Get "https://%s/v2/": tls: failed to verify certificate: x509: certificate signed by unknown authority\n'
             % (reg, reg, reg))
-    elif scenario == "bundles":
+    elif scenario in ("bundles", "bundles-v0.48"):
         objs.append(taskrun("bundle-1", "ci", "TaskRunResolutionFailed",
                             'error requesting remote resource: error getting "bundleresolver" "ci/bundles-3f2a1c": cannot retrieve '
                             'the oci image: Get "https://%s/v2/": tls: failed to verify certificate: x509: certificate signed by '

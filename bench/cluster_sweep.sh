@@ -14,17 +14,11 @@ python=/usr/bin/python3
 [ -x "$binary" ] || { echo "build first: $binary is missing"; exit 1; }
 # shellcheck source=../tests/support/tls-registries.sh
 source "$support/tls-registries.sh"
+# shellcheck source=../tests/support/fake-apiserver.sh
+source "$support/fake-apiserver.sh"
 registries_setup
 k="$work/k"
 mkdir -p "$k"
-(
-  cd "$k" || exit 1
-  openssl req -x509 -newkey rsa:2048 -nodes -keyout ca.key -out ca.pem -days 2 -subj "/CN=bench-kube-ca" \
-    -addext basicConstraints=critical,CA:TRUE -addext keyUsage=critical,keyCertSign,cRLSign
-  openssl req -newkey rsa:2048 -nodes -keyout server.key -out server.csr -subj "/CN=kube-apiserver"
-  printf 'subjectAltName=IP:127.0.0.1\nextendedKeyUsage=serverAuth\n' > server.ext
-  openssl x509 -req -in server.csr -CA ca.pem -CAkey ca.key -CAcreateserial -out server.pem -days 2 -extfile server.ext
-) >/dev/null 2>&1 || { echo "could not make certificates"; exit 1; }
 echo "bench-token-0123456789 admin" > "$k/tokens"
 faults=(good unknown-ca self-signed missing-intermediate wrong-name expired not-yet-valid no-ip-san cn-only plain-http)
 regs=()
@@ -38,12 +32,10 @@ d["objects"] = [o for o in d["objects"] if o["kind"] != "TaskRun"]
 d["generate"] = {"taskruns": 10000, "failed": 500, "registries": 10, "namespaces": 20, "registry_list": json.loads(sys.argv[2])}
 json.dump(d, open(sys.argv[1], "w"))
 PY
-"$python" "$support/fake_apiserver.py" --cert "$k/server.pem" --key "$k/server.key" --client-ca "$k/ca.pem" \
-  --tokens "$k/tokens" --fixture "$k/fixture.json" --log /dev/null --port-file "$k/port" 2> "$k/server.err" &
-api_pid=$!
+apiserver_start "$k" || exit 1
+api_pid=$APISERVER_PID
 trap 'kill $api_pid 2>/dev/null; registries_stop; rm -rf "$work"' EXIT
-for _ in $(seq 1 100); do [ -s "$k/port" ] && break; sleep 0.1; done
-port=$(cat "$k/port")
+port=$APISERVER_PORT
 cat > "$k/kubeconfig" <<KC
 apiVersion: v1
 kind: Config

@@ -120,7 +120,7 @@ public:
                 items_.push_back(std::move(*p));
             }
             auto events = client_.get("/api/v1/namespaces/" + ns + "/events?fieldSelector=" +
-                                      url_escape("involvedObject.name=" + pod));
+                                      percent_encode("involvedObject.name=" + pod));
             if (json_at(events, {"items"}).is_array())
                 for (auto& e : events["items"]) {
                     e["kind"] = "Event";
@@ -147,7 +147,7 @@ public:
                 continue;
             try {
                 auto log = client_.get_text("/api/v1/namespaces/" + ns + "/pods/" + name + "/log?container=" +
-                                                url_escape(container) + "&tailLines=200&limitBytes=262144",
+                                                percent_encode(container) + "&tailLines=200&limitBytes=262144",
                                             262144);
                 if (log) logs_.push_back({std::move(*log), "log of " + name + "/" + container, ns, run, container.substr(5)});
             } catch (const ApiError& e) {
@@ -205,8 +205,8 @@ void sweep(KubeClient& client, const std::string& api, const std::string& ns, co
     for (size_t page = 0; page < kMaxPages; ++page) {
         std::vector<std::string> params;
         if (request.page_size) params.push_back("limit=" + std::to_string(request.page_size));
-        if (!request.selector.empty()) params.push_back("labelSelector=" + url_escape(request.selector));
-        if (!token.empty()) params.push_back("continue=" + url_escape(token));
+        if (!request.selector.empty()) params.push_back("labelSelector=" + percent_encode(request.selector));
+        if (!token.empty()) params.push_back("continue=" + percent_encode(token));
         std::string query = params.empty() ? "" : "?" + join(params, "&");
         // Items are judged as they are parsed: only failed runs are ever built in memory.
         size_t kept = 0;
@@ -328,7 +328,7 @@ Report diagnose_cluster(const Engine& engine, KubeClient& client, const ClusterR
         collector.add_run(std::move(*pr), "PipelineRun");
         // Its children, by the label Tekton puts on them (v1 childReferences and v1beta1 taskRuns agree).
         auto children = client.get(collector.base(ns) + "/taskruns?labelSelector=" +
-                                   url_escape("tekton.dev/pipelineRun=" + request.name));
+                                   percent_encode("tekton.dev/pipelineRun=" + request.name));
         if (json_at(children, {"items"}).is_array())
             for (auto& tr : children["items"]) {
                 std::string when;

@@ -5,6 +5,7 @@
 #include <cctype>
 
 #include "kube/json_access.h"
+#include "util/text.h"
 #include "util/time.h"
 
 namespace certdoctor {
@@ -131,7 +132,7 @@ Installation read_installation(KubeClient& client) {
     // The controller's pods, and when their controller container last started.
     std::string selector = selector_of(deployment);
     nlohmann::json pods;
-    inst.pods_state = try_get(client, "/api/v1/namespaces/" + inst.namespace_ + "/pods?labelSelector=" + url_escape(selector), pods);
+    inst.pods_state = try_get(client, "/api/v1/namespaces/" + inst.namespace_ + "/pods?labelSelector=" + percent_encode(selector), pods);
     if (inst.pods_state == ObjectState::present && json_at(pods, {"items"}).is_array()) {
         for (const auto& p : json_at(pods, {"items"})) {
             ControllerPod cp;

@@ -70,20 +70,6 @@ std::optional<ServerParts> split_server(const std::string& server) {
 
 }  // namespace
 
-std::string url_escape(const std::string& value) {
-    static const char* hex = "0123456789ABCDEF";
-    std::string out;
-    for (unsigned char c : value) {
-        if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
-            out += static_cast<char>(c);
-        } else {
-            out += '%';
-            out += hex[c >> 4];
-            out += hex[c & 15];
-        }
-    }
-    return out;
-}
 
 Access describe_access(const std::string& path) {
     static const RE2 core(R"(^/api/v1/(?:namespaces/([^/?]+)/)?([^/?]+)(?:/([^/?]+))?)");

@@ -96,7 +96,4 @@ struct Access {
 };
 Access describe_access(const std::string& path);
 
-// Percent-encodes a query value ("a=b,c" -> "a%3Db%2Cc").
-std::string url_escape(const std::string& value);
-
 }  // namespace certdoctor

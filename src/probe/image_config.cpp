@@ -1,4 +1,5 @@
 #include "probe/image_config.h"
+#include "util/text.h"
 
 #include <nlohmann/json.hpp>
 #include <openssl/evp.h>
@@ -38,20 +39,7 @@ std::string unbase64(const std::string& in) {
     return out;
 }
 
-std::string url_encode(const std::string& s) {
-    static const char* hex = "0123456789ABCDEF";
-    std::string out;
-    for (unsigned char c : s) {
-        if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~' || c == '/') {
-            out += static_cast<char>(c);
-        } else {
-            out += '%';
-            out += hex[c >> 4];
-            out += hex[c & 15];
-        }
-    }
-    return out;
-}
+std::string url_encode(const std::string& s) { return percent_encode(s, "/"); }
 
 // A registry session: the base URL, the trusted CAs, and the Authorization header once known.
 struct Session {

@@ -123,4 +123,19 @@ std::string truncate_utf8(std::string_view s, size_t max_bytes) {
     return std::string(s.substr(0, cut)) + "...";
 }
 
+std::string percent_encode(std::string_view s, std::string_view also_keep) {
+    static const char* hex = "0123456789ABCDEF";
+    std::string out;
+    for (unsigned char c : s) {
+        if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~' || also_keep.find(static_cast<char>(c)) != std::string_view::npos) {
+            out += static_cast<char>(c);
+        } else {
+            out += '%';
+            out += hex[c >> 4];
+            out += hex[c & 15];
+        }
+    }
+    return out;
+}
+
 }  // namespace certdoctor

@@ -23,6 +23,10 @@ std::string yaml_scalar(std::string_view s);
 // with U+FFFD, so that binary junk in an input never reaches a terminal or a JSON document raw.
 std::string sanitize_utf8(std::string_view s);
 
+// Percent-encodes everything but RFC 3986's unreserved characters and those in `also_keep`
+// ("a=b,c" -> "a%3Db%2Cc"), for URL paths and query values.
+std::string percent_encode(std::string_view s, std::string_view also_keep = {});
+
 // Shortens `s` to at most `max_bytes` on a UTF-8 boundary, marking the cut with "...".
 std::string truncate_utf8(std::string_view s, size_t max_bytes);
 

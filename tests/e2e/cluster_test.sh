@@ -14,6 +14,8 @@ python=/usr/bin/python3
 [ -x "$python" ] || { echo "SKIP: /usr/bin/python3 is not installed"; exit 77; }
 # shellcheck source=../support/tls-registries.sh
 source "$support/tls-registries.sh"
+# shellcheck source=../support/fake-apiserver.sh
+source "$support/fake-apiserver.sh"
 registries_setup
 root_ca="$work/r/trust/ca.crt"
 reg="127.0.0.1:${REGISTRY_PORT[good]}"
@@ -27,17 +29,6 @@ bad() { failed=$((failed + 1)); printf 'FAIL  %s\n' "$*"; }
 # --- the API server's certificates, tokens and fixture -------------------------------------------
 k="$work/k"
 mkdir -p "$k"
-(
-  cd "$k" || exit 1
-  openssl req -x509 -newkey rsa:2048 -nodes -keyout ca.key -out ca.pem -days 2 -subj "/CN=test-kube-ca" \
-    -addext basicConstraints=critical,CA:TRUE -addext keyUsage=critical,keyCertSign,cRLSign
-  openssl req -newkey rsa:2048 -nodes -keyout server.key -out server.csr -subj "/CN=kube-apiserver"
-  printf 'subjectAltName=IP:127.0.0.1,DNS:kube.test\nextendedKeyUsage=serverAuth\n' > server.ext
-  openssl x509 -req -in server.csr -CA ca.pem -CAkey ca.key -CAcreateserial -out server.pem -days 2 -extfile server.ext
-  openssl req -newkey rsa:2048 -nodes -keyout client.key -out client.csr -subj "/O=system:masters/CN=cert-user"
-  printf 'extendedKeyUsage=clientAuth\n' > client.ext
-  openssl x509 -req -in client.csr -CA ca.pem -CAkey ca.key -CAcreateserial -out client.pem -days 2 -extfile client.ext
-) >/dev/null 2>&1 || { echo "FAIL: could not make the API server's certificates"; exit 1; }
 secret_token="tok-admin-3f9c2a7d51e4"
 cat > "$k/tokens" <<TOK
 $secret_token admin
@@ -48,13 +39,10 @@ TOK
 fixture="$k/fixture.json"
 scenario() { "$python" "$support/cluster_fixture.py" "$1" "$fixture" --registry "$reg" --registry2 "$reg2" --ca "$root_ca"; }
 scenario ca-missing
-"$python" "$support/fake_apiserver.py" --cert "$k/server.pem" --key "$k/server.key" --client-ca "$k/ca.pem" \
-  --tokens "$k/tokens" --fixture "$fixture" --log "$k/requests.log" --port-file "$k/port" 2> "$k/server.err" &
-api_pid=$!
+apiserver_start "$k" || { echo "FAIL: the test API server did not start"; exit 1; }
+api_pid=$APISERVER_PID
 trap 'kill $api_pid 2>/dev/null; registries_stop; rm -rf "$work"' EXIT
-for _ in $(seq 1 100); do [ -s "$k/port" ] && break; sleep 0.1; done
-[ -s "$k/port" ] || { echo "FAIL: the test API server did not start: $(cat "$k/server.err")"; exit 1; }
-port=$(cat "$k/port")
+port=$APISERVER_PORT
 server="https://127.0.0.1:$port"
 
 b64() { base64 -w0 < "$1"; }

@@ -11,6 +11,7 @@
 #include "kube/client.h"
 #include "kube/kubeconfig.h"
 #include "util/error.h"
+#include "util/text.h"
 #include "util/time.h"
 
 namespace certdoctor {
@@ -209,7 +210,7 @@ TEST(Access, NamesVerbResourceAndNamespace) {
     a = describe_access("/apis/tekton.dev/v1/taskruns");
     EXPECT_EQ(a.verb, "list");
     EXPECT_EQ(a.namespace_, "");
-    EXPECT_EQ(url_escape("tekton.dev/pipelineRun=a b"), "tekton.dev%2FpipelineRun%3Da%20b");
+    EXPECT_EQ(percent_encode("tekton.dev/pipelineRun=a b"), "tekton.dev%2FpipelineRun%3Da%20b");
 }
 
 TEST(Versions, ChainRangesAndTimes) {

@@ -11,6 +11,7 @@
 #include "fix/fix_plan.h"
 #include "input/dump_source.h"
 #include "input/text_source.h"
+#include "kube/list_scan.h"
 #include "util/error.h"
 #include "util/text.h"
 #include "kube/json_access.h"
@@ -208,38 +209,34 @@ void sweep(KubeClient& client, const std::string& api, const std::string& ns, co
         if (!request.selector.empty()) params.push_back("labelSelector=" + percent_encode(request.selector));
         if (!token.empty()) params.push_back("continue=" + percent_encode(token));
         std::string query = params.empty() ? "" : "?" + join(params, "&");
-        // Items are judged as they are parsed: only failed runs are ever built in memory.
-        size_t kept = 0;
-        bool full = false;
-        auto keep = [&](int depth, nlohmann::json::parse_event_t event, nlohmann::json& item) {
-            if (event != nlohmann::json::parse_event_t::object_end || depth != 2 || !item.is_object() ||
-                !item.contains("metadata") || !(item.contains("status") || item.contains("spec")))
-                return true;
+        // The page is split into items as text first. An item that holds neither "False" nor
+        // "Unknown" cannot have a failed Succeeded condition, so most are never parsed.
+        std::string body = client.get_raw(path + query);
+        ListScan scan = scan_list(body);
+        nlohmann::json skeleton = scan.ok ? nlohmann::json::parse(scan.skeleton, nullptr, false) : nlohmann::json();
+        if (!scan.ok || !skeleton.is_object()) throw Error("the API server's answer to GET " + path + " is not a list");
+        for (std::string_view text : scan.items) {
             ++report.runs_scanned;
+            if (text.find("\"False\"") == std::string_view::npos && text.find("\"Unknown\"") == std::string_view::npos) continue;
+            if (request.limit && report.failed_runs >= request.limit) continue;
+            nlohmann::json tr = nlohmann::json::parse(text, nullptr, false);
+            if (!tr.is_object()) throw Error("the API server's TaskRun list holds an item that is not JSON");
             std::string when;
-            if (full || !run_failed(item, &when)) return false;
+            if (!run_failed(tr, &when)) continue;
             if (request.since) {
-                auto t = parse_rfc3339(when.empty() ? text_at(item, {"metadata", "creationTimestamp"}) : when);
-                if (!t || *t < now - request.since->count()) return false;
+                auto t = parse_rfc3339(when.empty() ? text_at(tr, {"metadata", "creationTimestamp"}) : when);
+                if (!t || *t < now - request.since->count()) continue;
             }
-            if (request.limit && report.failed_runs + kept >= request.limit) {
-                full = true;
-                return false;
-            }
-            ++kept;
-            slim(item);
-            return true;
-        };
-        nlohmann::json list = client.get(path + query, keep);
-        if (!json_at(list, {"items"}).is_array()) throw Error("the API server's TaskRun list has no items");
-        for (auto& tr : list["items"]) {
             ++report.failed_runs;
+            slim(tr);
             bool pull = lower(condition_text(tr)).find("pull") != std::string::npos;
             collector.add_taskrun_with_related(std::move(tr), pull);
         }
+        body.clear();
+        body.shrink_to_fit();
         if (progress)
             progress("read " + std::to_string(report.runs_scanned) + " TaskRuns, " + std::to_string(report.failed_runs) + " failed");
-        token = text_at(list, {"metadata", "continue"});
+        token = text_at(skeleton, {"metadata", "continue"});
         if (token.empty() || (request.limit && report.failed_runs >= request.limit)) break;
         if (!tokens_seen.insert(token).second) throw Error("the API server repeated a continue token; the list does not end");
     }

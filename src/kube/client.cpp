@@ -275,10 +275,14 @@ KubeClient::Raw KubeClient::send(const std::string& path, size_t max_bytes, bool
     return {static_cast<int>(status), std::move(body.data)};
 }
 
-nlohmann::json KubeClient::get(const std::string& path) { return get(path, nullptr); }
+std::string KubeClient::get_raw(const std::string& path) {
+    Raw r = send_with_retry(path);
+    if (r.status >= 200 && r.status < 300) return std::move(r.body);
+    fail(path, r);
+}
 
-nlohmann::json KubeClient::get(const std::string& path, const nlohmann::json::parser_callback_t& filter) {
-    auto found = get_if_found(path, filter);
+nlohmann::json KubeClient::get(const std::string& path) {
+    auto found = get_if_found(path);
     if (!found) {
         Access a = describe_access(path);
         throw ApiError(a.resource + " \"" + a.name + "\" not found" +
@@ -298,11 +302,10 @@ KubeClient::Raw KubeClient::send_with_retry(const std::string& path, size_t max_
     return r;
 }
 
-std::optional<nlohmann::json> KubeClient::get_if_found(const std::string& path,
-                                                      const nlohmann::json::parser_callback_t& filter) {
+std::optional<nlohmann::json> KubeClient::get_if_found(const std::string& path) {
     Raw r = send_with_retry(path);
     if (r.status >= 200 && r.status < 300) {
-        auto j = nlohmann::json::parse(r.body, filter, false);
+        auto j = nlohmann::json::parse(r.body, nullptr, false);
         if (j.is_discarded()) throw Error("the API server's answer to GET " + path + " is not JSON");
         return j;
     }

@@ -46,13 +46,11 @@ public:
     // Error when the server cannot be reached.
     nlohmann::json get(const std::string& path);
 
-    // As get(), with nlohmann's parser callback: a list's items can be dropped while parsing, so
-    // that only the kept ones are ever built.
-    nlohmann::json get(const std::string& path, const nlohmann::json::parser_callback_t& filter);
+    // The raw body of a 2xx answer (for lists scanned before parsing). Throws as get() does.
+    std::string get_raw(const std::string& path);
 
     // As get(), but nullopt for 404 Not Found.
-    std::optional<nlohmann::json> get_if_found(const std::string& path,
-                                               const nlohmann::json::parser_callback_t& filter = nullptr);
+    std::optional<nlohmann::json> get_if_found(const std::string& path);
 
     // GET of a text resource (a container's log); nullopt for 404. Bounded by `max_bytes`: a
     // longer answer is cut, not an error.

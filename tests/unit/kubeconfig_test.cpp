@@ -10,6 +10,7 @@
 #include "cluster/checks.h"
 #include "kube/client.h"
 #include "kube/kubeconfig.h"
+#include "kube/list_scan.h"
 #include "util/error.h"
 #include "util/text.h"
 #include "util/time.h"
@@ -224,6 +225,29 @@ TEST(Versions, ChainRangesAndTimes) {
     EXPECT_EQ(parse_rfc3339("2024-05-01T12:00:00.123+02:00").value(), 1714557600);
     EXPECT_FALSE(parse_rfc3339("yesterday"));
     EXPECT_EQ(format_rfc3339(1714557600), "2024-05-01T10:00:00Z");
+}
+
+}  // namespace
+}  // namespace certdoctor
+
+namespace certdoctor {
+namespace {
+
+TEST(ListScan, SplitsItemsWhateverTheirContent) {
+    std::string body = R"({"kind":"TaskRunList","items":[{"a":"}]\"{[","b":[{"c":1}]},{"d":{}}],"metadata":{"continue":"t0k"}})";
+    ListScan s = scan_list(body);
+    ASSERT_TRUE(s.ok);
+    ASSERT_EQ(s.items.size(), 2u);
+    EXPECT_EQ(s.items[0], R"({"a":"}]\"{[","b":[{"c":1}]})");
+    EXPECT_EQ(s.items[1], R"({"d":{}})");
+    EXPECT_EQ(s.skeleton, R"({"kind":"TaskRunList","items":[],"metadata":{"continue":"t0k"}})");
+    // "items" nested deeper is not the list's.
+    s = scan_list(R"({"metadata":{"items":[{"x":1}]},"items":[]})");
+    ASSERT_TRUE(s.ok);
+    EXPECT_TRUE(s.items.empty());
+    EXPECT_FALSE(scan_list(R"({"items":[{"x":1})").ok);
+    EXPECT_FALSE(scan_list(R"({"kind":"Status"})").ok);
+    EXPECT_FALSE(scan_list(std::string("\0\xff{", 3)).ok);
 }
 
 }  // namespace

@@ -11,6 +11,7 @@
 #include <re2/re2.h>
 
 #include <chrono>
+#include <future>
 
 #include "cluster/cluster_diagnose.h"
 #include "kube/client.h"
@@ -167,7 +168,14 @@ int run_diagnose_cluster(const Options& o) {
     flags.request_timeout = parse_duration(o.request_timeout, "--request-timeout");
     KubeClient::Logger log;
     if (o.verbose > 0) log = [](const std::string& line) { std::cerr << "tekton-certdoctor: " << line << "\n"; };
-    Engine engine(o.patterns_dir);
+    // The catalog is loaded while the API answers.
+    std::future<std::unique_ptr<Engine>> engine_future =
+        std::async(std::launch::async, [dir = o.patterns_dir] { return std::make_unique<Engine>(dir); });
+    std::unique_ptr<Engine> engine;
+    auto engine_source = [&]() -> const Engine& {
+        if (!engine) engine = engine_future.get();
+        return *engine;
+    };
     std::unique_ptr<ProbeOptions> probe;
     if (!o.no_probe) probe = std::make_unique<ProbeOptions>(probe_options(o));
     else if (!o.ca_files.empty()) throw Error("--ca-file goes with probing; drop --no-probe", ExitCode::usage);
@@ -176,9 +184,9 @@ int run_diagnose_cluster(const Options& o) {
         log("context " + (rc.in_cluster ? std::string("in-cluster") : shell_quote(rc.context)) + ", cluster " +
             rc.cluster.server + ", namespace " + rc.namespace_ + (rc.files.empty() ? "" : ", from " + join(rc.files, ":")));
     KubeClient client(std::move(rc), log);
-    Report report = diagnose_cluster(engine, client, request, probe.get(), sweep ? progress_line() : nullptr);
+    Report report = diagnose_cluster(engine_source, client, request, probe.get(), sweep ? progress_line() : nullptr);
     if (log) log(std::to_string(client.requests()) + " API requests");
-    log_verbose(o, engine, report);
+    log_verbose(o, engine_source(), report);
     std::cout << render(report, o);
     return static_cast<int>(exit_code_for(report));
 }

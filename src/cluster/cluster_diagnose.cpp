@@ -3,6 +3,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include <map>
+#include <thread>
 #include <set>
 
 #include "cluster/checks.h"
@@ -12,6 +13,7 @@
 #include "input/dump_source.h"
 #include "input/text_source.h"
 #include "kube/list_scan.h"
+#include "probe/go_verify.h"
 #include "util/error.h"
 #include "util/text.h"
 #include "kube/json_access.h"
@@ -305,8 +307,21 @@ ClusterRequest parse_resource_argument(const std::string& argument) {
     return r;
 }
 
-Report diagnose_cluster(const Engine& engine, KubeClient& client, const ClusterRequest& request,
+Report diagnose_cluster(const EngineSource& engine_source, KubeClient& client, const ClusterRequest& request,
                         const ProbeOptions* probe, const ProgressFn& progress) {
+    // The probes' system roots are parsed while the API answers.
+    std::thread warm_roots;
+    if (probe && probe->system_roots) warm_roots = std::thread([] {
+        TrustPool pool;
+        add_system_roots(pool);
+    });
+    struct Join {
+        std::thread& t;
+        ~Join() {
+            if (t.joinable()) t.join();
+        }
+    } join{warm_roots};
+
     const RestConfig& rc = client.config();
     std::string api = discover_tekton_api(client);
     std::string ns = rc.namespace_;
@@ -338,6 +353,7 @@ Report diagnose_cluster(const Engine& engine, KubeClient& client, const ClusterR
         source = request.all_namespaces ? "TaskRuns in all namespaces" : "TaskRuns in namespace " + ns;
     }
 
+    const Engine& engine = engine_source();
     Report report;
     if (collector.size() == 0) {
         report.source = source;

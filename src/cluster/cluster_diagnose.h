@@ -32,7 +32,11 @@ using ProgressFn = std::function<void(const std::string&)>;
 // Throws Error (exit 2) for anything else.
 ClusterRequest parse_resource_argument(const std::string& argument);
 
-Report diagnose_cluster(const Engine& engine, KubeClient& client, const ClusterRequest& request,
+// `engine` is asked for only once the runs are read, so that the caller can build it while the
+// API answers (it may throw the catalog's error then).
+using EngineSource = std::function<const Engine&()>;
+
+Report diagnose_cluster(const EngineSource& engine, KubeClient& client, const ClusterRequest& request,
                         const ProbeOptions* probe, const ProgressFn& progress = nullptr);
 
 }  // namespace certdoctor

@@ -198,6 +198,17 @@ echo $? > "$k/incluster.rc"
 check incluster "in-cluster service account (token, CA, namespace file)" 'rc == 1 and d["cluster"]["context"] == "in-cluster" and d["cluster"]["namespace"] == "ci"'
 if grep -q '"user": "system:serviceaccount:ci:certdoctor"' "$k/requests.log"; then ok "in-cluster requests carry the service account token"; else bad "in-cluster: no request as the service account"; fi
 
+# proxy-url: through a loopback CONNECT proxy that logs where it was asked to go.
+"$python" "$support/connect_proxy.py" "$k/proxy.log" "$k/proxy.port" &
+proxy_pid=$!
+for _ in $(seq 1 50); do [ -s "$k/proxy.port" ] && break; sleep 0.1; done
+kubeconfig "$k/proxy.yaml" "    token: $secret_token" "    certificate-authority: $k/ca.pem
+    proxy-url: http://127.0.0.1:$(cat "$k/proxy.port")"
+cd_run auth-proxy diagnose taskrun/build-1 --kubeconfig "$k/proxy.yaml" -o json --no-probe
+kill $proxy_pid 2>/dev/null
+check auth-proxy "proxy-url: the requests go through the proxy" 'rc == 1 and d["findings"]'
+grep -q "^127.0.0.1:$port$" "$k/proxy.log" 2>/dev/null && ok "the proxy tunnelled to the API server" || bad "the proxy saw no CONNECT to the API server"
+
 # --- errors ---------------------------------------------------------------------------------------
 cd_run err-context diagnose taskrun/build-1 --kubeconfig "$k/token.yaml" --context nope
 check err-context "a missing context lists the ones that exist (exit 2)" 'rc == 2 and "\"nope\"" in err and "other, test" in err'
@@ -295,6 +306,13 @@ cd_run sweep diagnose taskruns -A "${kc[@]}" -o json --chunk-size 3
 check sweep "sweep -A: 9 runs scanned in pages of 3, 8 failed, 2 root causes" 'd["runs_scanned"] == 9 and d["failed_runs"] == 8 and len(d["groups"]) == 2 and sorted(g["count"] for g in d["groups"]) == [2, 6]'
 probes=$("$python" -c 'import json,sys; d=json.load(open(sys.argv[1])); print(sum(1 for f in d["findings"] if f["probe"]))' "$k/sweep.out")
 [ "$probes" = 2 ] && ok "sweep probes each of the 2 registries once" || bad "sweep probed $probes registries"
+# On a terminal, a sweep shows its progress on standard error (script(1) gives it a pty).
+if command -v script >/dev/null 2>&1; then
+  timeout 60 script -qec "env -u KUBECONFIG '$binary' diagnose taskruns -A --kubeconfig '$k/token.yaml' --no-probe --chunk-size 4 -o json" /dev/null > "$k/tty.txt" 2>&1
+  grep -q "read 8 TaskRuns, 7 failed" "$k/tty.txt" && ok "a sweep on a terminal shows its progress" || bad "no progress line on a terminal"
+  timeout 60 env -u KUBECONFIG "$binary" diagnose taskruns -A --kubeconfig "$k/token.yaml" --no-probe --chunk-size 4 2> "$k/notty.err" > /dev/null
+  grep -q "TaskRuns," "$k/notty.err" && bad "progress written to a non-terminal" || ok "no progress line when standard error is not a terminal"
+fi
 cd_run sweep-since diagnose taskruns -A "${kc[@]}" -o json --since 1h
 check sweep-since "--since 1h leaves out the run that failed 3 days ago" 'd["failed_runs"] == 7'
 cd_run sweep-ns diagnose taskruns -n team-a "${kc[@]}" -o json --no-probe

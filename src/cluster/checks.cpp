@@ -107,13 +107,9 @@ void apply_cluster_checks(Report& report, const Installation& inst, const Catalo
     std::string cm = inst.namespace_ + "/config-registry-cert";
     for (auto& f : report.findings) f.tekton_namespace = inst.namespace_;
 
-    bool controller_ca = false, resolver_ca = false;
-    for (const auto& f : report.findings) {
-        if (in_controller(f, minor) && adds_ca_problem(f.problem)) controller_ca = true;
+    bool resolver_ca = false;  // a finding on the resolvers' side of remote resolution
+    for (const auto& f : report.findings)
         if ((f.stage == "bundle-resolution" || f.stage == "remote-resolution") && !in_controller(f, minor)) resolver_ca = true;
-    }
-    bool controller_any = std::any_of(report.findings.begin(), report.findings.end(),
-                                      [&](const Finding& f) { return in_controller(f, minor); });
 
     // 1. present
     bool present = inst.configmap_state == ObjectState::present;
@@ -294,8 +290,6 @@ void apply_cluster_checks(Report& report, const Installation& inst, const Catalo
                                    "that the controller's SSL_CERT_FILE still points at /etc/config-registry-cert/cert");
         }
     }
-    (void)controller_ca;
-    (void)controller_any;
 }
 
 }  // namespace certdoctor

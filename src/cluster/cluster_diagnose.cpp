@@ -98,14 +98,19 @@ public:
         std::string kind = text_at(tr, {"spec", "taskRef", "kind"});
         if (name.empty() || (!kind.empty() && kind != "Task")) return;
         std::string ns = text_at(tr, {"metadata", "namespace"});
-        try {
-            auto task = client_.get_if_found(base(ns) + "/tasks/" + name);
-            if (task && json_at((*task), {"spec"}).is_object()) tr["status"]["taskSpec"] = json_at(*task, {"spec"});
-            else notes_.push_back("Task " + ns + "/" + name + " is gone; which steps trigger the lookup is unknown");
-        } catch (const ApiError& e) {
-            if (e.status() != 403) throw;
-            notes_.push_back("no permission to get Task " + ns + "/" + name + "; which steps trigger the lookup is unknown");
+        // One GET per distinct Task: a sweep meets the same Task in many runs.
+        auto [it, fresh] = tasks_.try_emplace(ns + "/" + name);
+        if (fresh) {
+            try {
+                auto task = client_.get_if_found(base(ns) + "/tasks/" + name);
+                if (task && json_at(*task, {"spec"}).is_object()) it->second = json_at(*task, {"spec"});
+                else notes_.push_back("Task " + ns + "/" + name + " is gone; which steps trigger the lookup is unknown");
+            } catch (const ApiError& e) {
+                if (e.status() != 403) throw;
+                notes_.push_back("no permission to get Task " + ns + "/" + name + "; which steps trigger the lookup is unknown");
+            }
         }
+        if (it->second.is_object()) tr["status"]["taskSpec"] = it->second;
     }
 
     // The TaskRun's pod and the pod's events: before Kubernetes 1.32 a node's pull error is only there.
@@ -191,6 +196,7 @@ private:
     std::map<std::string, std::string> failed_at_;
     std::vector<std::string> notes_;
     std::vector<StepLog> logs_;
+    std::map<std::string, nlohmann::json> tasks_;  // ns/name -> spec (null when unreadable)
 };
 
 std::string lower(std::string s) {

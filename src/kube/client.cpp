@@ -72,13 +72,15 @@ std::optional<ServerParts> split_server(const std::string& server) {
 
 
 Access describe_access(const std::string& path) {
-    static const RE2 core(R"(^/api/v1/(?:namespaces/([^/?]+)/)?([^/?]+)(?:/([^/?]+))?)");
-    static const RE2 group(R"(^/apis/([^/?]+)/[^/?]+/(?:namespaces/([^/?]+)/)?([^/?]+)(?:/([^/?]+))?)");
+    static const RE2 core(R"(^/api/v1/(?:namespaces/([^/?]+)/)?([^/?]+)(?:/([^/?]+))?(?:/([^/?]+))?)");
+    static const RE2 group(R"(^/apis/([^/?]+)/[^/?]+/(?:namespaces/([^/?]+)/)?([^/?]+)(?:/([^/?]+))?(?:/([^/?]+))?)");
     Access a;
-    std::string g;
-    if (RE2::PartialMatch(path, group, &g, &a.namespace_, &a.resource, &a.name)) {
-        a.resource += "." + g;
-    } else if (!RE2::PartialMatch(path, core, &a.namespace_, &a.resource, &a.name)) {
+    std::string g, sub;
+    if (RE2::PartialMatch(path, group, &g, &a.namespace_, &a.resource, &a.name, &sub)) {
+        a.resource += (sub.empty() ? "" : "/" + sub) + "." + g;
+    } else if (RE2::PartialMatch(path, core, &a.namespace_, &a.resource, &a.name, &sub)) {
+        if (!sub.empty()) a.resource += "/" + sub;  // pods/log
+    } else {
         a.resource = path;
     }
     // "/api/v1/namespaces/x" itself reads a namespace.

@@ -208,6 +208,9 @@ TEST(Access, NamesVerbResourceAndNamespace) {
     EXPECT_EQ(a.verb, "get");
     EXPECT_EQ(a.resource, "configmaps");
     EXPECT_EQ(a.name, "config-registry-cert");
+    a = describe_access("/api/v1/namespaces/ci/pods/build-1-pod/log?container=step-build");
+    EXPECT_EQ(a.resource, "pods/log");
+    EXPECT_EQ(a.verb, "get");
     a = describe_access("/apis/tekton.dev/v1/taskruns");
     EXPECT_EQ(a.verb, "list");
     EXPECT_EQ(a.namespace_, "");

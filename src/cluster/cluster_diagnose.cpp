@@ -49,23 +49,32 @@ std::string condition_text(const nlohmann::json& run) {
     return out;
 }
 
-YAML::Node to_yaml(const nlohmann::json& j) {
+// Fills `n` in place from `j`. Building children inside their parent keeps every node in one
+// yaml-cpp memory pool; building them apart and assigning them merges pools at every level.
+void fill_yaml(YAML::Node n, const nlohmann::json& j) {
     switch (j.type()) {
-        case nlohmann::json::value_t::object: {
-            YAML::Node n(YAML::NodeType::Map);
-            for (auto it = j.begin(); it != j.end(); ++it) n[it.key()] = to_yaml(it.value());
-            return n;
-        }
-        case nlohmann::json::value_t::array: {
-            YAML::Node n(YAML::NodeType::Sequence);
-            for (const auto& v : j) n.push_back(to_yaml(v));
-            return n;
-        }
-        case nlohmann::json::value_t::string: return YAML::Node(j.get<std::string>());
+        case nlohmann::json::value_t::object:
+            n = YAML::Node(YAML::NodeType::Map);  // defines it: yaml-cpp skips map entries never defined
+            for (auto it = j.begin(); it != j.end(); ++it) fill_yaml(n[it.key()], it.value());
+            break;
+        case nlohmann::json::value_t::array:
+            n = YAML::Node(YAML::NodeType::Sequence);
+            for (size_t i = 0; i < j.size(); ++i) {
+                n.push_back(YAML::Node(YAML::NodeType::Null));
+                fill_yaml(n[i], j[i]);
+            }
+            break;
+        case nlohmann::json::value_t::string: n = j.get_ref<const std::string&>(); break;
         case nlohmann::json::value_t::null:
-        case nlohmann::json::value_t::discarded: return YAML::Node(YAML::NodeType::Null);
-        default: return YAML::Node(j.dump());  // numbers and booleans, as their JSON text
+        case nlohmann::json::value_t::discarded: n = YAML::Node(YAML::NodeType::Null); break;
+        default: n = j.dump(); break;  // numbers and booleans, as their JSON text
     }
+}
+
+YAML::Node to_yaml(const nlohmann::json& j) {
+    YAML::Node n(YAML::NodeType::Null);  // a default Node has no storage yet for fill_yaml to fill
+    fill_yaml(n, j);
+    return n;
 }
 
 void slim(nlohmann::json& object) {

@@ -6,6 +6,7 @@
 #include <set>
 
 #include "fix/fix_plan.h"
+#include "match/versions.h"
 #include "probe/openssl_util.h"
 #include "probe/probe.h"
 #include "util/text.h"
@@ -72,34 +73,6 @@ std::string state_word(ObjectState s) {
 }
 
 }  // namespace
-
-bool version_in_range(const std::string& version, const std::string& range) {
-    double v = tekton_minor(version);
-    if (v < 0) return false;
-    static const RE2 later(R"(v?(\d+\.\d+) and later)");
-    static const RE2 between(R"(v?(\d+\.\d+) to v?(\d+\.\d+))");
-    static const RE2 single(R"(v?(\d+\.\d+))");
-    std::string a, b;
-    if (RE2::FullMatch(range, later, &a)) return v >= tekton_minor(a);
-    if (RE2::FullMatch(range, between, &a, &b)) return v >= tekton_minor(a) && v <= tekton_minor(b);
-    if (RE2::FullMatch(range, single, &a)) return v == tekton_minor(a);
-    return false;
-}
-
-void choose_chain_by_version(Report& report, const std::string& version, const Catalog& catalog) {
-    if (tekton_minor(version) < 0) return;
-    for (auto& f : report.findings) {
-        for (const auto& chain : catalog.chains) {
-            if (chain.id != f.chain.id || chain.variants.size() < 2) continue;
-            for (const auto& v : chain.variants) {
-                if (!version_in_range(version, v.versions)) continue;
-                f.chain.versions = v.versions;
-                f.chain.frames = v.frames;
-                break;
-            }
-        }
-    }
-}
 
 void apply_cluster_checks(Report& report, const Installation& inst, const Catalog& catalog) {
     auto& checks = report.cluster_checks;

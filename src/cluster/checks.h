@@ -14,11 +14,4 @@ namespace certdoctor {
 // Fills report.cluster_checks and re-plans the fixes of the findings the checks concern.
 void apply_cluster_checks(Report& report, const Installation& installation, const Catalog& catalog);
 
-// Chooses each finding's chain variant by the installed Tekton version ("v0.47 and later",
-// "v0.12 to v0.31", "v0.11").
-void choose_chain_by_version(Report& report, const std::string& version, const Catalog& catalog);
-
-// True when `version` (v0.56.1) lies in a chain variant's range text.
-bool version_in_range(const std::string& version, const std::string& range);
-
 }  // namespace certdoctor

@@ -13,6 +13,7 @@
 #include "input/dump_source.h"
 #include "input/text_source.h"
 #include "kube/list_scan.h"
+#include "match/versions.h"
 #include "probe/go_verify.h"
 #include "util/error.h"
 #include "util/text.h"
@@ -25,18 +26,15 @@ namespace {
 
 constexpr size_t kMaxPages = 100000;  // a server that never ends its list is cut off here
 
-// The Succeeded condition: failed (False, or Unknown for a reason that is not progress), and when.
+// The Succeeded condition says the run failed (or is failing), by the same rule as `diagnose -f`;
+// `when` is the condition's last transition.
 bool run_failed(const nlohmann::json& run, std::string* when) {
-    static const std::set<std::string> benign = {"", "Running", "Started", "Pending", "ResolvingTaskRef",
-                                                 "ResolvingPipelineRef", "PipelineRunPending", "TaskRunCancelled"};
     const auto& conditions = json_at(run, {"status", "conditions"});
     if (!conditions.is_array()) return false;
     for (const auto& c : conditions) {
         if (text_at(c, {"type"}) != "Succeeded") continue;
-        std::string status = text_at(c, {"status"});
         *when = text_at(c, {"lastTransitionTime"});
-        if (status == "False") return true;
-        if (status == "Unknown" && !benign.count(text_at(c, {"reason"}))) return true;
+        return failing_condition(text_at(c, {"status"}), text_at(c, {"reason"}));
     }
     return false;
 }
@@ -213,9 +211,15 @@ std::string lower(std::string s) {
     return s;
 }
 
+struct SweepCounts {
+    size_t scanned = 0;
+    size_t failed = 0;
+};
+
 // One sweep: pages of TaskRuns, failed ones kept (and their pods' events when a pull failed).
-void sweep(KubeClient& client, const std::string& api, const std::string& ns, const ClusterRequest& request,
-           RunCollector& collector, Report& report, const ProgressFn& progress) {
+SweepCounts sweep(KubeClient& client, const std::string& api, const std::string& ns, const ClusterRequest& request,
+                  RunCollector& collector, const ProgressFn& progress) {
+    SweepCounts counts;
     std::string path = request.all_namespaces ? "/apis/tekton.dev/" + api + "/taskruns" : collector.base(ns) + "/taskruns";
     std::string token;
     std::set<std::string> tokens_seen;
@@ -233,9 +237,9 @@ void sweep(KubeClient& client, const std::string& api, const std::string& ns, co
         nlohmann::json skeleton = scan.ok ? nlohmann::json::parse(scan.skeleton, nullptr, false) : nlohmann::json();
         if (!scan.ok || !skeleton.is_object()) throw Error("the API server's answer to GET " + path + " is not a list");
         for (std::string_view text : scan.items) {
-            ++report.runs_scanned;
+            ++counts.scanned;
             if (text.find("\"False\"") == std::string_view::npos && text.find("\"Unknown\"") == std::string_view::npos) continue;
-            if (request.limit && report.failed_runs >= request.limit) continue;
+            if (request.limit && counts.failed >= request.limit) continue;
             nlohmann::json tr = nlohmann::json::parse(text, nullptr, false);
             if (!tr.is_object()) throw Error("the API server's TaskRun list holds an item that is not JSON");
             std::string when;
@@ -244,7 +248,7 @@ void sweep(KubeClient& client, const std::string& api, const std::string& ns, co
                 auto t = parse_rfc3339(when.empty() ? text_at(tr, {"metadata", "creationTimestamp"}) : when);
                 if (!t || *t < now - request.since->count()) continue;
             }
-            ++report.failed_runs;
+            ++counts.failed;
             slim(tr);
             bool pull = lower(condition_text(tr)).find("pull") != std::string::npos;
             collector.add_taskrun_with_related(std::move(tr), pull);
@@ -252,12 +256,13 @@ void sweep(KubeClient& client, const std::string& api, const std::string& ns, co
         body.clear();
         body.shrink_to_fit();
         if (progress)
-            progress("read " + std::to_string(report.runs_scanned) + " TaskRuns, " + std::to_string(report.failed_runs) + " failed");
+            progress("read " + std::to_string(counts.scanned) + " TaskRuns, " + std::to_string(counts.failed) + " failed");
         token = text_at(skeleton, {"metadata", "continue"});
-        if (token.empty() || (request.limit && report.failed_runs >= request.limit)) break;
+        if (token.empty() || (request.limit && counts.failed >= request.limit)) break;
         if (!tokens_seen.insert(token).second) throw Error("the API server repeated a continue token; the list does not end");
     }
     if (progress) progress("");
+    return counts;
 }
 
 // Sweeps: one representative finding per root cause, with the count and the runs.
@@ -341,7 +346,7 @@ Report diagnose_cluster(const EngineSource& engine_source, KubeClient& client, c
     std::string api = discover_tekton_api(client);
     std::string ns = rc.namespace_;
     RunCollector collector(client, api);
-    Report sweep_counts;
+    SweepCounts counts;
     std::string source;
 
     if (request.kind == "TaskRun") {
@@ -364,17 +369,21 @@ Report diagnose_cluster(const EngineSource& engine_source, KubeClient& client, c
             }
         source = "pipelinerun/" + request.name + " in namespace " + ns;
     } else {
-        sweep(client, api, ns, request, collector, sweep_counts, progress);
+        counts = sweep(client, api, ns, request, collector, progress);
         source = request.all_namespaces ? "TaskRuns in all namespaces" : "TaskRuns in namespace " + ns;
     }
 
+    Installation inst = read_installation(client);
     const Engine& engine = engine_source();
+    DiagnoseOptions options;
+    options.with_fixes = !request.kind.empty();  // a sweep plans them once per root cause, after grouping
+    options.tekton_version = inst.version;
     Report report;
     if (collector.size() == 0) {
         report.source = source;
         report.status = ReportStatus::no_problems;
-        report.notes.push_back(sweep_counts.runs_scanned ? "no failed TaskRun among " + std::to_string(sweep_counts.runs_scanned)
-                                                         : "no TaskRun matched");
+        report.notes.push_back(counts.scanned ? "no failed TaskRun among " + std::to_string(counts.scanned)
+                                              : "no TaskRun matched");
     } else {
         InputBatch batch = read_dump_documents(collector.documents(), source);
         for (const auto& log : collector.logs()) {
@@ -385,8 +394,7 @@ Report diagnose_cluster(const EngineSource& engine_source, KubeClient& client, c
                 batch.records.push_back(std::move(r));
             }
         }
-        // A sweep plans the fixes once per root cause, after grouping.
-        report = diagnose(batch, engine.matcher(), engine.catalog(), !request.kind.empty());
+        report = diagnose(batch, engine.matcher(), engine.catalog(), options);
         report.source = source;
     }
     for (auto& n : collector.notes()) report.notes.push_back(std::move(n));
@@ -396,15 +404,14 @@ Report diagnose_cluster(const EngineSource& engine_source, KubeClient& client, c
     }
     report.sweep = request.kind.empty();
     if (report.sweep) {
-        report.runs_scanned = sweep_counts.runs_scanned;
-        report.failed_runs = sweep_counts.failed_runs;
+        report.runs_scanned = counts.scanned;
+        report.failed_runs = counts.failed;
         group_findings(report);
         for (auto& f : report.findings) f.fixes = plan_fixes(f, engine.catalog());
         if (report.findings.empty() && report.failed_runs > 0) report.status = ReportStatus::unrecognized;
     }
     if (probe) probe_findings(report, engine, *probe);
 
-    Installation inst = read_installation(client);
     report.cluster.read = true;
     report.cluster.context = rc.in_cluster ? "in-cluster" : rc.context;
     report.cluster.server = rc.cluster.server;
@@ -414,7 +421,15 @@ Report diagnose_cluster(const EngineSource& engine_source, KubeClient& client, c
     report.cluster.tekton_namespace = inst.namespace_;
     report.cluster.openshift = inst.openshift;
     for (const auto& n : inst.notes) report.notes.push_back(n);
-    choose_chain_by_version(report, inst.version, engine.catalog());
+    // A message shaped by another release than the one installed failed before an upgrade.
+    for (const auto& f : report.findings) {
+        if (inst.version.empty() || f.chain.versions.empty() || f.chain.versions == "any" ||
+            version_in_range(inst.version, f.chain.versions))
+            continue;
+        report.notes.push_back(f.object.kind + " " + f.object.namespace_ + "/" + f.object.name +
+                               ": its message has the shape of Tekton " + f.chain.versions + ", but the controller is " +
+                               inst.version + ": it failed before an upgrade; re-run it to see what the current controller does");
+    }
     if (!report.findings.empty()) apply_cluster_checks(report, inst, engine.catalog());
     return report;
 }

@@ -5,6 +5,7 @@
 #include <cctype>
 
 #include "kube/json_access.h"
+#include "match/versions.h"
 #include "util/text.h"
 #include "util/time.h"
 
@@ -77,13 +78,6 @@ std::string discover_tekton_api(KubeClient& client) {
     if (v1) return "v1";
     if (v1beta1) return "v1beta1";
     throw Error("the cluster serves tekton.dev without v1 or v1beta1; this tool reads Tekton Pipelines v0.11 and later");
-}
-
-double tekton_minor(const std::string& version) {
-    static const RE2 re(R"(v?(\d+)\.(\d+))");
-    int major = 0, minor = 0;
-    if (!RE2::PartialMatch(version, re, &major, &minor)) return -1;
-    return major * 1000 + minor;
 }
 
 Installation read_installation(KubeClient& client) {

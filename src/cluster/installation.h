@@ -50,7 +50,4 @@ struct Installation {
 
 Installation read_installation(KubeClient& client);
 
-// 0.56 for "v0.56.1"; -1 when unknown. Compares minor versions of the 0.x line and later.
-double tekton_minor(const std::string& version);
-
 }  // namespace certdoctor

@@ -4,6 +4,7 @@
 #include <map>
 
 #include "fix/fix_plan.h"
+#include "match/versions.h"
 #include "input/normalise.h"
 #include "match/vocabulary.h"
 
@@ -17,8 +18,10 @@ std::string capture(const std::map<std::string, std::string>& c, const char* nam
 }
 
 // The chain variant: the one the site's message shape names, unless the record's condition reason
-// identifies another (the same message text had reason CouldntGetTask before v0.47).
-CallChainView chain_view(const Rule& site, const std::string& reason, const Catalog& catalog) {
+// identifies another (the same message text had reason CouldntGetTask before v0.47). Without a
+// reason, the installed version (when known) picks it.
+CallChainView chain_view(const Rule& site, const std::string& reason, const std::string& version,
+                         const Catalog& catalog) {
     CallChainView view;
     const ChainRule* chain = catalog.chain(site.chain);
     if (!chain) return view;
@@ -33,6 +36,14 @@ CallChainView chain_view(const Rule& site, const std::string& reason, const Cata
     if (!reason.empty() && !variant->reasons.empty() && !has_reason(*variant)) {
         for (const auto& v : chain->variants) {
             if (has_reason(v)) {
+                variant = &v;
+                break;
+            }
+        }
+    }
+    if (reason.empty() && tekton_minor(version) >= 0 && !version_in_range(version, variant->versions)) {
+        for (const auto& v : chain->variants) {
+            if (version_in_range(version, v.versions)) {
                 variant = &v;
                 break;
             }
@@ -65,7 +76,7 @@ std::tuple<int, int, int> significance(const Finding& f) {
 }  // namespace
 
 Finding make_finding(const FailureRecord& record, const MessageMatch& match, const Catalog& catalog,
-                     bool with_fixes) {
+                     const DiagnoseOptions& options) {
     Finding f;
     const Rule* site = match.site ? match.site->rule : nullptr;
     const Rule* cause = match.cause ? match.cause->rule : nullptr;
@@ -108,7 +119,7 @@ Finding make_finding(const FailureRecord& record, const MessageMatch& match, con
     for (const auto& s : record.steps)
         if (s.needs_entrypoint_lookup()) f.lookup_steps.push_back(s);
 
-    if (site) f.chain = chain_view(*site, record.reason, catalog);
+    if (site) f.chain = chain_view(*site, record.reason, options.tekton_version, catalog);
 
     std::vector<std::pair<std::string, std::string>> values(captures.begin(), captures.end());
     values.emplace_back("registry", f.registry.empty() ? "the registry" : f.registry);
@@ -130,11 +141,12 @@ Finding make_finding(const FailureRecord& record, const MessageMatch& match, con
     f.evidence.key_end = key.end;
     f.evidence.origin = record.origin;
     add_unique(f.seen_in, record.origin);
-    if (with_fixes) f.fixes = plan_fixes(f, catalog);
+    if (options.with_fixes) f.fixes = plan_fixes(f, catalog);
     return f;
 }
 
-Report diagnose(const InputBatch& batch, const Matcher& matcher, const Catalog& catalog, bool with_fixes) {
+Report diagnose(const InputBatch& batch, const Matcher& matcher, const Catalog& catalog,
+                const DiagnoseOptions& options) {
     Report report;
     report.source = batch.source;
     report.messages_read = batch.records.size();
@@ -143,7 +155,7 @@ Report diagnose(const InputBatch& batch, const Matcher& matcher, const Catalog& 
     for (const auto& record : batch.records) {
         MessageMatch m = matcher.match(record.message);
         if (m.empty()) continue;
-        Finding f = make_finding(record, m, catalog, with_fixes);
+        Finding f = make_finding(record, m, catalog, options);
         std::string key = f.object.kind + "/" + f.object.namespace_ + "/" + f.object.name + "|" +
                           f.pattern + "|" + f.registry + "|" + f.step;
         auto [it, inserted] = by_key.emplace(key, report.findings.size());

@@ -22,11 +22,19 @@ struct InputBatch {
 };
 
 // One finding for one record's match. Exposed for the catalog's example runner.
-// Without `with_fixes` the fixes are left for later (sweeps plan them for one finding per group).
+struct DiagnoseOptions {
+    // false: fixes are left for later (sweeps plan them once per group of findings).
+    bool with_fixes = true;
+    // The installed Tekton version, when known (cluster mode): it picks the chain variant where
+    // the message and its condition reason leave the choice open.
+    std::string tekton_version;
+};
+
 Finding make_finding(const FailureRecord& record, const MessageMatch& match, const Catalog& catalog,
-                     bool with_fixes = true);
+                     const DiagnoseOptions& options = {});
 
 // Matches every record and builds the report.
-Report diagnose(const InputBatch& batch, const Matcher& matcher, const Catalog& catalog, bool with_fixes = true);
+Report diagnose(const InputBatch& batch, const Matcher& matcher, const Catalog& catalog,
+                const DiagnoseOptions& options = {});
 
 }  // namespace certdoctor

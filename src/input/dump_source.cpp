@@ -32,13 +32,17 @@ bool non_empty(const YAML::Node& node, const char* key) {
     return false;
 }
 
-// Reasons of an Unknown Succeeded condition that mean "still fine so far".
-bool benign_unknown_reason(const std::string& reason) {
+}  // namespace
+
+// Unknown with one of these reasons means "still fine so far".
+bool failing_condition(const std::string& status, const std::string& reason) {
     static const std::set<std::string> benign = {"",        "Running", "Started",
                                                  "Pending", "ResolvingTaskRef",
                                                  "ResolvingPipelineRef"};
-    return benign.count(reason) > 0;
+    return status == "False" || (status == "Unknown" && benign.count(reason) == 0);
 }
+
+namespace {
 
 class DumpReader {
 public:
@@ -131,7 +135,7 @@ private:
         for (const auto& c : conditions) {
             std::string type = str(c, "type"), state = str(c, "status"), reason = str(c, "reason");
             if (type != "Succeeded") continue;
-            bool failing = state == "False" || (state == "Unknown" && !benign_unknown_reason(reason));
+            bool failing = failing_condition(state, reason);
             failed = failed || failing;
             if (failing || state == "Unknown")
                 add(base, str(c, "message"), prefix + "conditions[Succeeded]", reason);

@@ -18,6 +18,10 @@ namespace certdoctor {
 // TaskRun, PipelineRun, Pod or Event.
 InputBatch read_dump(std::string_view text, const std::string& source);
 
+// True when a run's Succeeded condition with this status and reason means it failed or is failing:
+// False, or Unknown for a reason that is not progress (Running, Pending, ResolvingTaskRef...).
+bool failing_condition(const std::string& status, const std::string& reason);
+
 // The same reading over documents already parsed (cluster mode builds them from the API's JSON).
 // Never throws for an empty input: it yields an empty batch.
 InputBatch read_dump_documents(const std::vector<YAML::Node>& docs, const std::string& source);

@@ -300,6 +300,11 @@ check pr "PipelineRun: one trusts check per registry, the self-signed one still 
 scenario v1beta1
 cd_run v1beta1 diagnose taskrun/build-1 "${kc[@]}" -o json --no-probe
 check v1beta1 "a cluster serving only tekton.dev/v1beta1" 'rc == 1 and d["cluster"]["tekton_api"] == "tekton.dev/v1beta1"'
+check v1beta1 "v0.40 with reason CouldntGetTask: the v0.32 to v0.46 chain, no upgrade note" 'd["findings"][0]["chain"]["versions"] == "v0.32 to v0.46" and not any("upgrade" in n for n in d["notes"])'
+
+scenario upgraded
+cd_run upgraded diagnose taskrun/build-1 "${kc[@]}" -o json --no-probe
+check upgraded "a message from an older release keeps its own chain, and a note says it predates the upgrade" 'd["findings"][0]["chain"]["versions"] == "v0.12 to v0.31" and any("has the shape of Tekton v0.12 to v0.31, but the controller is v0.56.0" in n for n in d["notes"])'
 
 scenario sweep
 before=$(wc -l < "$k/requests.log")

@@ -86,9 +86,11 @@ def task(ns, reg):
 
 
 def lookup_message(pod, reg, ns, task_name="build"):
-    return ('failed to create task run pod "%s": translating TaskSpec to Pod: error getting image manifest: '
-            'GET https://%s/v2/team/app/manifests/v1: Get "https://%s/v2/": tls: failed to verify certificate: '
-            'x509: certificate signed by unknown authority. Maybe missing or invalid Task %s/%s' % (pod, reg, reg, ns, task_name))
+    """The entrypoint lookup's failure as Tekton v0.32 and later write it (reason PodCreationFailed
+    from v0.47, CouldntGetTask before)."""
+    return ('failed to create task run pod "%s": translating TaskSpec to Pod: Get "https://%s/v2/": tls: failed to '
+            'verify certificate: x509: certificate signed by unknown authority. Maybe missing or invalid Task %s/%s'
+            % (pod, reg, ns, task_name))
 
 
 def taskrun(name, ns, reason, message, failed_at, api="tekton.dev/v1", pod="", labels=None, spec_task=True):
@@ -102,7 +104,8 @@ def taskrun(name, ns, reason, message, failed_at, api="tekton.dev/v1", pod="", l
 
 
 def base(reg, ca, scenario):
-    objs = [controller(), resolvers(), task("ci", reg)]
+    # A cluster that serves tekton.dev only as v1beta1 runs a release before v0.44.
+    objs = [controller("v0.40.2" if scenario == "v1beta1" else "v0.56.0"), resolvers(), task("ci", reg)]
     started = ago(hours=1)
     if scenario == "openshift":
         ns = "openshift-pipelines"
@@ -134,6 +137,13 @@ def build(scenario, reg, reg2, ca):
     if scenario in ("ca-missing", "stale-controller", "wrong-key", "cm-absent", "restarted", "openshift"):
         failed_at = ago(hours=3) if scenario == "restarted" else ago(minutes=2)
         objs.append(taskrun("build-1", "ci", "PodCreationFailed", lookup_message("build-1", reg, "ci"), failed_at))
+    elif scenario == "upgraded":
+        # A run that failed under v0.12–v0.31 (the message still says "error getting image manifest"),
+        # read from a cluster upgraded since.
+        objs.append(taskrun("build-1", "ci", "CouldntGetTask",
+                            'failed to create task run pod "build-1": translating TaskSpec to Pod: error getting image '
+                            'manifest: Get https://%s/v2/: x509: certificate signed by unknown authority. Maybe missing '
+                            'or invalid Task ci/build' % reg, ago(days=200)))
     elif scenario == "v1beta1":
         served = {"tekton.dev": ["v1beta1"]}
         objs.append(taskrun("build-1", "ci", "CouldntGetTask", lookup_message("build-1", reg, "ci"), ago(minutes=2),

@@ -86,10 +86,9 @@ def generated_taskruns(gen):
             nfailed += 1
             cond = {"type": "Succeeded", "status": "False", "reason": "PodCreationFailed",
                     "lastTransitionTime": gen.get("time", "2026-11-25T10:00:00Z"),
-                    "message": 'failed to create task run pod "%s": translating TaskSpec to Pod: error getting image manifest: '
-                               'GET https://%s/v2/team/app/manifests/v1: Get "https://%s/v2/": tls: failed to verify certificate: '
-                               'x509: certificate signed by unknown authority. Maybe missing or invalid Task %s/build'
-                               % (name, reg, reg, ns)}
+                    "message": 'failed to create task run pod "%s": translating TaskSpec to Pod: Get "https://%s/v2/": tls: '
+                               'failed to verify certificate: x509: certificate signed by unknown authority. Maybe missing or '
+                               'invalid Task %s/build' % (name, reg, ns)}
         out.append({
             "apiVersion": "tekton.dev/v1", "kind": "TaskRun",
             "metadata": {"name": name, "namespace": ns, "uid": "uid-%d" % i, "resourceVersion": str(1000 + i),

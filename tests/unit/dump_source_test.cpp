@@ -58,6 +58,21 @@ TEST(DumpSource, ReadsRetriesAndPicksTheChainByReason) {
     EXPECT_EQ(r.findings[0].parent.name, "release-42");
 }
 
+TEST(DumpSource, TheInstalledVersionPicksTheChainOnlyWhereNoReasonDoes) {
+    const Engine& e = test::shipped_engine();
+    InputBatch batch;
+    FailureRecord r;
+    r.message = "failed to create task run pod \"t\": translating TaskSpec to Pod: Get \"https://registry.private/v2/\": "
+                "x509: certificate signed by unknown authority. Maybe missing or invalid Task ns/t";
+    batch.records.push_back(r);
+    DiagnoseOptions options;
+    options.tekton_version = "v0.40.2";
+    EXPECT_EQ(diagnose(batch, e.matcher(), e.catalog()).findings[0].chain.versions, "v0.47 and later");
+    EXPECT_EQ(diagnose(batch, e.matcher(), e.catalog(), options).findings[0].chain.versions, "v0.32 to v0.46");
+    batch.records[0].reason = "PodCreationFailed";  // the run's own reason outranks the installation
+    EXPECT_EQ(diagnose(batch, e.matcher(), e.catalog(), options).findings[0].chain.versions, "v0.47 and later");
+}
+
 TEST(DumpSource, ReadsTheChildrenEmbeddedInAV1beta1PipelineRun) {
     Report r = diagnose_sample("pipelinerun-v1beta1-two-failures.yaml");
     ASSERT_EQ(r.findings.size(), 2u);

@@ -7,7 +7,7 @@
 #include <filesystem>
 #include <fstream>
 
-#include "cluster/checks.h"
+#include "match/versions.h"
 #include "kube/client.h"
 #include "kube/kubeconfig.h"
 #include "kube/list_scan.h"

@@ -43,6 +43,12 @@ void put_first(Finding& f, const Catalog& c, const std::string& id) {
     if (const FixRule* rule = find_fix(c, id)) f.fixes.insert(f.fixes.begin(), render_fix(*rule, f));
 }
 
+// Puts `fix` first and says in the finding's explanation what in this cluster made it first.
+void lead_with(Finding& f, const Catalog& c, const std::string& fix, const std::string& why) {
+    put_first(f, c, fix);
+    f.explanation += "\n\nIn this cluster: " + why;
+}
+
 ClusterCheck check(const std::string& id, const std::string& status, const std::string& detail,
                    const std::string& registry = "") {
     return ClusterCheck{id, status, detail, registry};
@@ -221,39 +227,50 @@ void apply_cluster_checks(Report& report, const Installation& inst, const Catalo
         if (inst.openshift && (controller || resolver_ca)) {
             remove_fix(f, "add-ca-to-config-registry-cert");
             remove_fix(f, "add-ca-to-resolvers");
-            put_first(f, catalog, "add-ca-to-openshift-trusted-ca");
+            lead_with(f, catalog, "add-ca-to-openshift-trusted-ca",
+                      "this is OpenShift Pipelines, where CAs reach the controller, the resolvers and the TaskRun pods "
+                      "through the cluster proxy's trustedCA, not config-registry-cert.");
             continue;
         }
         if (!controller) {
             if ((f.stage == "bundle-resolution" || f.stage == "remote-resolution") && !inst.resolvers_have_ca)
-                put_first(f, catalog, "add-ca-to-resolvers");
+                lead_with(f, catalog, "add-ca-to-resolvers",
+                          "the deployment tekton-pipelines-remote-resolvers made this request, and it mounts no CA.");
             continue;
         }
         if (f.stage == "bundle-resolution") {
-            // v0.48 and earlier: the controller fetched the bundle, so its trust is what counts.
             remove_fix(f, "add-ca-to-resolvers");
-            put_first(f, catalog, "add-ca-to-config-registry-cert");
+            lead_with(f, catalog, "add-ca-to-config-registry-cert",
+                      "the controller is " + inst.version + ", which fetched bundles itself (v0.48 and earlier), so "
+                      "config-registry-cert is the CA it reads.");
         }
         if (inst.configmap_state == ObjectState::absent) {
             remove_fix(f, "add-ca-to-config-registry-cert");
-            put_first(f, catalog, "create-config-registry-cert");
+            lead_with(f, catalog, "create-config-registry-cert", "the ConfigMap " + cm + " does not exist.");
             continue;
         }
         if (!has_cert && !wrong_key.empty()) {
             f.wrong_config_key = wrong_key;
-            put_first(f, catalog, "move-ca-to-cert-key");
+            lead_with(f, catalog, "move-ca-to-cert-key",
+                      "config-registry-cert holds certificates under the key `" + wrong_key +
+                          "`, which the controller ignores; it reads only `cert`.");
             continue;
         }
         auto t = trusted.find(f.registry);
         if (t == trusted.end() || t->second != "pass") continue;  // the CA is missing: adding it stays first
         remove_fix(f, "add-ca-to-config-registry-cert");
         if (restarted == "fail") {
-            put_first(f, catalog, "restart-tekton-controller");
+            lead_with(f, catalog, "restart-tekton-controller",
+                      "config-registry-cert already holds a CA with which Go accepts " + f.registry +
+                          ", but the controller started before the ConfigMap last changed (" + inst.configmap_changed_text +
+                          "): it still runs with the old roots. Restart it; do not add the CA again.");
             continue;
         }
         auto failed = parse_rfc3339(f.failed_at);
         if (restarted == "pass" && failed && oldest_start && *failed < oldest_start) {
-            put_first(f, catalog, "rerun");
+            lead_with(f, catalog, "rerun",
+                      "config-registry-cert already trusts " + f.registry + ", and the controller restarted with it after "
+                      "this run failed (at " + f.failed_at + "). The cause is fixed; the run has to be created again.");
             report.notes.push_back(f.object.kind + " " + f.object.name + " failed at " + f.failed_at +
                                    ", before the controller restarted with the CA: re-running it should pass");
         } else if (restarted == "pass") {

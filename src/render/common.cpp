@@ -29,4 +29,18 @@ std::string describe_object(const ObjectRef& ref) {
     return out + ref.name;
 }
 
+const FindingGroup* group_of(const Report& report, size_t index) {
+    if (!report.sweep) return nullptr;
+    for (const auto& g : report.groups)
+        if (g.finding == index) return &g;
+    return nullptr;
+}
+
+std::string list_runs(const FindingGroup& group, size_t max) {
+    std::vector<std::string> names;
+    for (size_t k = 0; k < group.runs.size() && k < max; ++k) names.push_back(group.runs[k].namespace_ + "/" + group.runs[k].name);
+    if (group.runs.size() > max) names.push_back("+" + std::to_string(group.runs.size() - max) + " more");
+    return join(names, ", ");
+}
+
 }  // namespace certdoctor

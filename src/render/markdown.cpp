@@ -39,11 +39,8 @@ std::string render_markdown(const Report& report) {
                 o << "| # | Runs | Component | Problem | Registry | Affected |\n|---|---|---|---|---|---|\n";
                 for (size_t i = 0; i < report.groups.size(); ++i) {
                     const auto& g = report.groups[i];
-                    std::vector<std::string> names;
-                    for (size_t k = 0; k < g.runs.size() && k < 10; ++k) names.push_back(g.runs[k].namespace_ + "/" + g.runs[k].name);
-                    if (g.runs.size() > 10) names.push_back("+" + std::to_string(g.runs.size() - 10) + " more");
                     o << "| " << (i + 1) << " | " << g.count << " | " << code(g.component) << " | " << code(g.problem) << " | "
-                      << cell(g.registry) << " | " << cell(join(names, ", ")) << " |\n";
+                      << cell(g.registry) << " | " << cell(list_runs(g, 10)) << " |\n";
                 }
                 o << "\n";
             }
@@ -61,6 +58,7 @@ std::string render_markdown(const Report& report) {
         o << "### " << (i + 1) << ". " << f.title << (i == 0 && report.findings.size() > 1 ? " (primary)" : "") << "\n\n";
         o << "| | |\n|---|---|\n";
         if (!f.object.empty()) o << "| Object | " << cell(describe_object(f.object)) << " |\n";
+        if (const FindingGroup* g = group_of(report, i)) o << "| Stands for | " << count_of(g->count, "failed run") << " |\n";
         if (!f.parent.empty()) o << "| Parent | " << cell(describe_object(f.parent)) << " |\n";
         o << "| Component | " << code(f.component) << " |\n| Stage | " << code(f.stage)
           << " |\n| Problem | " << code(f.problem) << " |\n";

@@ -31,4 +31,10 @@ std::string count_of(size_t n, const char* noun);
 // "TaskRun default/x", "" when unknown.
 std::string describe_object(const ObjectRef& ref);
 
+// Sweeps: the group whose representative is finding `index`, or null.
+const FindingGroup* group_of(const Report& report, size_t index);
+
+// "ns/a, ns/b, +3 more": a group's runs, at most `max` by name.
+std::string list_runs(const FindingGroup& group, size_t max);
+
 }  // namespace certdoctor

@@ -127,11 +127,8 @@ void render_cluster(std::ostringstream& o, const Report& report, const Style& s)
         o << "\n";
         for (size_t i = 0; i < report.groups.size(); ++i) {
             const auto& g = report.groups[i];
-            std::vector<std::string> names;
-            for (size_t k = 0; k < g.runs.size() && k < 5; ++k) names.push_back(g.runs[k].namespace_ + "/" + g.runs[k].name);
-            if (g.runs.size() > 5) names.push_back("+" + std::to_string(g.runs.size() - 5) + " more");
             o << "  " << (i + 1) << ". " << s.bold(std::to_string(g.count) + " x " + g.component + "/" + g.problem)
-              << (g.registry.empty() ? "" : " at " + g.registry) << s.dim("  " + join(names, ", ")) << "\n";
+              << (g.registry.empty() ? "" : " at " + g.registry) << s.dim("  " + list_runs(g, 5)) << "\n";
         }
     }
     if (!report.cluster_checks.empty()) {
@@ -172,6 +169,8 @@ std::string render_text(const Report& report, Color color) {
                                               std::to_string(findings.size());
                 if (i == 0 && findings.size() > 1) label += " (primary)";
                 o << (f.lookalike ? s.yellow(label) : s.red(label)) << "  " << s.bold(f.title) << "\n";
+                if (const FindingGroup* g = group_of(report, i))
+                    o << "  " << s.bold("stands for " + count_of(g->count, "failed run")) << " with this root cause\n";
                 render_finding(o, f, s);
             }
             break;

@@ -37,11 +37,6 @@ size_t on_body(char* ptr, size_t size, size_t n, void* user) {
     return len;
 }
 
-std::string trim_newlines(std::string s) {
-    while (!s.empty() && (s.back() == '\n' || s.back() == '\r' || s.back() == ' ')) s.pop_back();
-    return s;
-}
-
 // The Status object's message and reason, or the start of the body.
 std::pair<std::string, std::string> status_of(const std::string& body) {
     auto j = nlohmann::json::parse(body, nullptr, false);
@@ -145,7 +140,7 @@ void KubeClient::refresh_exec_credential() {
     SubprocessResult r = run_subprocess(argv, env, kExecTimeout);
     if (!r.started) {
         throw Error(who + " could not be run: " + r.error +
-                    (x.install_hint.empty() ? std::string() : "\n" + trim_newlines(x.install_hint)));
+                    (x.install_hint.empty() ? std::string() : "\n" + std::string(trim(x.install_hint))));
     }
     if (r.timed_out) throw Error(who + " did not finish within 60s");
     if (r.output_too_large) throw Error(who + " wrote more than 1 MiB");
@@ -180,7 +175,7 @@ std::string KubeClient::bearer_token() {
     if (u.exec) return exec_token_;
     if (!u.token.empty()) return u.token;
     // Read each time: a projected service account token is rotated in place.
-    if (!u.token_file.empty()) return trim_newlines(read_input(u.token_file, 1u << 20));
+    if (!u.token_file.empty()) return std::string(trim(read_input(u.token_file, 1u << 20)));
     return {};
 }
 

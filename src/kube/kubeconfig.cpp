@@ -162,13 +162,6 @@ UserConfig read_user(const std::string& name, const Entry& e) {
     return u;
 }
 
-std::string read_trimmed(const std::string& path, const std::string& what) {
-    std::string text = read_input(path, 1u << 20);
-    while (!text.empty() && (text.back() == '\n' || text.back() == '\r' || text.back() == ' ')) text.pop_back();
-    if (text.empty()) throw Error(what + " " + path + " is empty");
-    return text;
-}
-
 RestConfig in_cluster_config(const KubeFlags& flags) {
     const char* host = std::getenv("KUBERNETES_SERVICE_HOST");
     const char* port = std::getenv("KUBERNETES_SERVICE_PORT");
@@ -189,7 +182,8 @@ RestConfig in_cluster_config(const KubeFlags& flags) {
         rc.namespace_ = flags.namespace_;
         rc.namespace_from_flag = true;
     } else if (file_exists(dir + "/namespace")) {
-        rc.namespace_ = read_trimmed(dir + "/namespace", "service account namespace file");
+        rc.namespace_ = std::string(trim(read_input(dir + "/namespace", 1u << 20)));
+        if (rc.namespace_.empty()) rc.namespace_ = "default";
     } else {
         rc.namespace_ = "default";
     }

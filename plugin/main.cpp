@@ -302,6 +302,10 @@ int main_impl(int argc, char** argv) {
     app.fallthrough();
     app.require_subcommand(1);
     app.footer(std::string("Examples:\n"
+               "  # Diagnose a failed TaskRun in the cluster: messages, events, installation checks, the registry's chain\n"
+               "  kubectl tekton-certdoctor diagnose taskrun/build-1 -n ci\n\n"
+               "  # Every failed TaskRun of the last hour, grouped by root cause\n"
+               "  kubectl tekton-certdoctor diagnose taskruns -A --since 1h\n\n"
                "  # Explain a pasted error message\n"
                "  kubectl tekton-certdoctor explain 'failed to create task run pod \"x\": ... x509: certificate signed by unknown authority'\n\n"
                "  # Diagnose a dumped TaskRun, as JSON for scripts\n"
@@ -316,7 +320,7 @@ int main_impl(int argc, char** argv) {
                    "Extra catalog rules (*.yaml); a rule with a built-in id replaces it")
         ->option_text("DIR");
     app.add_flag("--no-color", o.no_color, "Never colour the output (NO_COLOR does the same)");
-    app.add_flag("-v,--verbose", o.verbose, "Log what was read and matched to standard error");
+    app.add_flag("-v,--verbose", o.verbose, "Log what was read and matched (and each API request) to standard error");
 
     auto* explain = app.add_subcommand("explain", "Explain an error message, a pasted block, or a log");
     explain->add_option("text", o.text, "The text; '-' or a pipe reads standard input")->option_text("TEXT...");

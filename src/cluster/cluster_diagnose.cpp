@@ -1,8 +1,8 @@
 #include "cluster/cluster_diagnose.h"
 
-#include <yaml-cpp/yaml.h>
-
+#include <functional>
 #include <map>
+#include <optional>
 #include <thread>
 #include <set>
 
@@ -15,6 +15,7 @@
 #include "kube/list_scan.h"
 #include "match/versions.h"
 #include "probe/go_verify.h"
+#include "run/run.h"
 #include "util/error.h"
 #include "util/text.h"
 #include "kube/json_access.h"
@@ -45,34 +46,6 @@ std::string condition_text(const nlohmann::json& run) {
     if (conditions.is_array())
         for (const auto& c : conditions) out += text_at(c, {"reason"}) + " " + text_at(c, {"message"}) + "\n";
     return out;
-}
-
-// Fills `n` in place from `j`. Building children inside their parent keeps every node in one
-// yaml-cpp memory pool; building them apart and assigning them merges pools at every level.
-void fill_yaml(YAML::Node n, const nlohmann::json& j) {
-    switch (j.type()) {
-        case nlohmann::json::value_t::object:
-            n = YAML::Node(YAML::NodeType::Map);  // defines it: yaml-cpp skips map entries never defined
-            for (auto it = j.begin(); it != j.end(); ++it) fill_yaml(n[it.key()], it.value());
-            break;
-        case nlohmann::json::value_t::array:
-            n = YAML::Node(YAML::NodeType::Sequence);
-            for (size_t i = 0; i < j.size(); ++i) {
-                n.push_back(YAML::Node(YAML::NodeType::Null));
-                fill_yaml(n[i], j[i]);
-            }
-            break;
-        case nlohmann::json::value_t::string: n = j.get_ref<const std::string&>(); break;
-        case nlohmann::json::value_t::null:
-        case nlohmann::json::value_t::discarded: n = YAML::Node(YAML::NodeType::Null); break;
-        default: n = j.dump(); break;  // numbers and booleans, as their JSON text
-    }
-}
-
-YAML::Node to_yaml(const nlohmann::json& j) {
-    YAML::Node n(YAML::NodeType::Null);  // a default Node has no storage yet for fill_yaml to fill
-    fill_yaml(n, j);
-    return n;
 }
 
 void slim(nlohmann::json& object) {
@@ -176,7 +149,6 @@ public:
     struct StepLog {
         std::string text, origin, namespace_, run, step;
     };
-    const std::vector<StepLog>& logs() const { return logs_; }
 
     // One TaskRun with its Task, pod and events.
     void add_taskrun_with_related(nlohmann::json tr, bool pod) {
@@ -185,16 +157,25 @@ public:
         add_run(std::move(tr), "TaskRun");
     }
 
-    // The objects as the documents `diagnose -f` reads, converted without a text round trip.
-    std::vector<YAML::Node> documents() const {
-        std::vector<YAML::Node> docs;
-        docs.reserve(items_.size());
-        for (const auto& item : items_) docs.push_back(to_yaml(item));
-        return docs;
+    // What was gathered since the last call, as the reader of `diagnose -f` reads it, with the
+    // failed steps' logs; the collector then starts afresh (it keeps the failure times and notes).
+    InputBatch take_batch(const std::string& source) {
+        InputBatch batch = read_dump_objects(items_, source);
+        for (const auto& log : logs_) {
+            InputBatch lines = read_text(log.text, log.origin);
+            for (auto& r : lines.records) {
+                r.object = {"TaskRun", log.namespace_, log.run};
+                if (r.step.empty()) r.step = log.step;
+                batch.records.push_back(std::move(r));
+            }
+        }
+        items_ = nlohmann::json::array();
+        logs_.clear();
+        return batch;
     }
     const std::map<std::string, std::string>& failed_at() const { return failed_at_; }
     std::vector<std::string>& notes() { return notes_; }
-    size_t size() const { return items_.size(); }
+    size_t size() const { return items_.size() + logs_.size(); }
 
 private:
     KubeClient& client_;
@@ -218,7 +199,7 @@ struct SweepCounts {
 
 // One sweep: pages of TaskRuns, failed ones kept (and their pods' events when a pull failed).
 SweepCounts sweep(KubeClient& client, const std::string& api, const std::string& ns, const ClusterRequest& request,
-                  RunCollector& collector, const ProgressFn& progress) {
+                  RunCollector& collector, const std::function<void()>& page_done, const ProgressFn& progress) {
     SweepCounts counts;
     std::string path = request.all_namespaces ? "/apis/tekton.dev/" + api + "/taskruns" : collector.base(ns) + "/taskruns";
     std::string token;
@@ -255,6 +236,7 @@ SweepCounts sweep(KubeClient& client, const std::string& api, const std::string&
         }
         body.clear();
         body.shrink_to_fit();
+        page_done();
         if (progress)
             progress("read " + std::to_string(counts.scanned) + " TaskRuns, " + std::to_string(counts.failed) + " failed");
         token = text_at(skeleton, {"metadata", "continue"});
@@ -345,15 +327,41 @@ Report diagnose_cluster(const EngineSource& engine_source, KubeClient& client, c
     const RestConfig& rc = client.config();
     std::string api = discover_tekton_api(client);
     std::string ns = rc.namespace_;
+    // The installation first: its version picks the call chains of every run read after it.
+    Installation inst = read_installation(client);
     RunCollector collector(client, api);
     SweepCounts counts;
-    std::string source;
+    std::string source = request.kind.empty() ? (request.all_namespaces ? "TaskRuns in all namespaces"
+                                                                         : "TaskRuns in namespace " + ns)
+                                              : lower(request.kind) + "/" + request.name + " in namespace " + ns;
+
+    // What has been read is diagnosed as it comes (a sweep's page at a time), and the registries
+    // it names are probed in the background while the next pages load.
+    std::optional<RegistryProber> prober;
+    if (probe) prober.emplace(*probe);
+    DiagnoseOptions options;
+    options.with_fixes = !request.kind.empty();  // a sweep plans them once per root cause, after grouping
+    options.tekton_version = inst.version;
+    Report report;
+    report.source = source;
+    size_t runs = 0, failed = 0;
+    auto diagnose_collected = [&] {
+        if (collector.size() == 0) return;
+        const Engine& engine = engine_source();
+        InputBatch batch = collector.take_batch(source);
+        runs += batch.runs;
+        failed += batch.failed_runs;
+        Report part = diagnose(batch, engine.matcher(), engine.catalog(), options);
+        if (prober) prober->add(part.findings);
+        report.messages_read += part.messages_read;
+        for (auto& n : part.notes) add_unique(report.notes, n);
+        for (auto& f : part.findings) report.findings.push_back(std::move(f));
+    };
 
     if (request.kind == "TaskRun") {
         auto tr = client.get_if_found(collector.base(ns) + "/taskruns/" + request.name);
         if (!tr) throw Error("taskrun \"" + request.name + "\" not found in namespace " + ns, ExitCode::not_understood);
         collector.add_taskrun_with_related(std::move(*tr), true);
-        source = "taskrun/" + request.name + " in namespace " + ns;
     } else if (request.kind == "PipelineRun") {
         auto pr = client.get_if_found(collector.base(ns) + "/pipelineruns/" + request.name);
         if (!pr) throw Error("pipelinerun \"" + request.name + "\" not found in namespace " + ns, ExitCode::not_understood);
@@ -364,38 +372,22 @@ Report diagnose_cluster(const EngineSource& engine_source, KubeClient& client, c
         if (json_at(children, {"items"}).is_array())
             for (auto& tr : children["items"]) {
                 std::string when;
-                bool failed = run_failed(tr, &when);
-                collector.add_taskrun_with_related(std::move(tr), failed);
+                bool failed_child = run_failed(tr, &when);
+                collector.add_taskrun_with_related(std::move(tr), failed_child);
             }
-        source = "pipelinerun/" + request.name + " in namespace " + ns;
     } else {
-        counts = sweep(client, api, ns, request, collector, progress);
-        source = request.all_namespaces ? "TaskRuns in all namespaces" : "TaskRuns in namespace " + ns;
+        counts = sweep(client, api, ns, request, collector, diagnose_collected, progress);
     }
+    diagnose_collected();
 
-    Installation inst = read_installation(client);
     const Engine& engine = engine_source();
-    DiagnoseOptions options;
-    options.with_fixes = !request.kind.empty();  // a sweep plans them once per root cause, after grouping
-    options.tekton_version = inst.version;
-    Report report;
-    if (collector.size() == 0) {
-        report.source = source;
+    order_findings(report.findings);  // across pages, as one diagnosis would order them
+    if (!report.findings.empty()) report.status = ReportStatus::problems_found;
+    else if (runs > 0 && failed == 0) report.status = ReportStatus::no_problems;
+    if (runs == 0 && report.findings.empty()) {
         report.status = ReportStatus::no_problems;
         report.notes.push_back(counts.scanned ? "no failed TaskRun among " + std::to_string(counts.scanned)
                                               : "no TaskRun matched");
-    } else {
-        InputBatch batch = read_dump_documents(collector.documents(), source);
-        for (const auto& log : collector.logs()) {
-            InputBatch lines = read_text(log.text, log.origin);
-            for (auto& r : lines.records) {
-                r.object = {"TaskRun", log.namespace_, log.run};
-                if (r.step.empty()) r.step = log.step;
-                batch.records.push_back(std::move(r));
-            }
-        }
-        report = diagnose(batch, engine.matcher(), engine.catalog(), options);
-        report.source = source;
     }
     for (auto& n : collector.notes()) report.notes.push_back(std::move(n));
     for (auto& f : report.findings) {
@@ -410,7 +402,7 @@ Report diagnose_cluster(const EngineSource& engine_source, KubeClient& client, c
         for (auto& f : report.findings) f.fixes = plan_fixes(f, engine.catalog());
         if (report.findings.empty() && report.failed_runs > 0) report.status = ReportStatus::unrecognized;
     }
-    if (probe) probe_findings(report, engine, *probe);
+    if (prober) prober->fold_into(report, engine);
 
     report.cluster.read = true;
     report.cluster.context = rc.in_cluster ? "in-cluster" : rc.context;

@@ -7,6 +7,7 @@
 #include "match/versions.h"
 #include "input/normalise.h"
 #include "match/vocabulary.h"
+#include "util/text.h"
 
 namespace certdoctor {
 
@@ -52,11 +53,6 @@ CallChainView chain_view(const Rule& site, const std::string& reason, const std:
     view.versions = variant->versions;
     view.frames = variant->frames;
     return view;
-}
-
-void add_unique(std::vector<std::string>& list, const std::string& value) {
-    if (!value.empty() && std::find(list.begin(), list.end(), value) == list.end())
-        list.push_back(value);
 }
 
 int stage_rank(const std::string& stage) {
@@ -145,6 +141,11 @@ Finding make_finding(const FailureRecord& record, const MessageMatch& match, con
     return f;
 }
 
+void order_findings(std::vector<Finding>& findings) {
+    std::stable_sort(findings.begin(), findings.end(),
+                     [](const Finding& a, const Finding& b) { return significance(a) < significance(b); });
+}
+
 Report diagnose(const InputBatch& batch, const Matcher& matcher, const Catalog& catalog,
                 const DiagnoseOptions& options) {
     Report report;
@@ -184,8 +185,7 @@ Report diagnose(const InputBatch& batch, const Matcher& matcher, const Catalog& 
         if (superseded) all.erase(all.begin() + static_cast<long>(i));
         else ++i;
     }
-    std::stable_sort(report.findings.begin(), report.findings.end(),
-                     [](const Finding& a, const Finding& b) { return significance(a) < significance(b); });
+    order_findings(report.findings);
     if (!report.findings.empty())
         report.status = ReportStatus::problems_found;
     else if (batch.runs > 0 && batch.failed_runs == 0)

@@ -33,6 +33,10 @@ struct DiagnoseOptions {
 Finding make_finding(const FailureRecord& record, const MessageMatch& match, const Catalog& catalog,
                      const DiagnoseOptions& options = {});
 
+// Most significant first: registry problems before look-alikes, findings placed on a chain
+// before bare error strings, then by stage. Stable: equals keep their order.
+void order_findings(std::vector<Finding>& findings);
+
 // Matches every record and builds the report.
 Report diagnose(const InputBatch& batch, const Matcher& matcher, const Catalog& catalog,
                 const DiagnoseOptions& options = {});

@@ -1,6 +1,7 @@
 #include "input/dump_source.h"
 
 #include <re2/re2.h>
+#include <nlohmann/json.hpp>
 #include <yaml-cpp/yaml.h>
 
 #include <map>
@@ -14,22 +15,51 @@ namespace certdoctor {
 
 namespace {
 
-YAML::Node field(const YAML::Node& node, const char* key) {
-    if (!node || !node.IsMap()) return YAML::Node(YAML::NodeType::Undefined);
-    return node[key];
+using Json = nlohmann::json;
+
+const Json& null_json() {
+    static const Json null;
+    return null;
 }
 
-std::string str(const YAML::Node& node, const char* key) {
-    YAML::Node v = field(node, key);
-    return v && v.IsScalar() ? v.as<std::string>() : std::string();
+// The member `key` of an object, or null for anything else: the reader never throws on odd shapes.
+const Json& field(const Json& node, const char* key) {
+    if (!node.is_object()) return null_json();
+    auto it = node.find(key);
+    return it == node.end() ? null_json() : *it;
 }
 
-bool non_empty(const YAML::Node& node, const char* key) {
-    YAML::Node v = field(node, key);
-    if (!v) return false;
-    if (v.IsSequence()) return v.size() > 0;
-    if (v.IsScalar()) return !v.as<std::string>().empty();
-    return false;
+// A scalar's text (numbers and booleans as written), or "" for anything else.
+std::string str(const Json& node, const char* key) {
+    const Json& v = field(node, key);
+    if (v.is_string()) return v.get_ref<const std::string&>();
+    if (v.is_number() || v.is_boolean()) return v.dump();
+    return {};
+}
+
+bool non_empty(const Json& node, const char* key) {
+    const Json& v = field(node, key);
+    if (v.is_array()) return !v.empty();
+    if (v.is_string()) return !v.get_ref<const std::string&>().empty();
+    return v.is_number() || v.is_boolean();
+}
+
+// A YAML document as JSON. Every scalar becomes a string: the reader reads scalars as text only.
+Json from_yaml(const YAML::Node& n) {
+    switch (n.Type()) {
+        case YAML::NodeType::Map: {
+            Json out = Json::object();
+            for (const auto& kv : n) out[kv.first.Scalar()] = from_yaml(kv.second);
+            return out;
+        }
+        case YAML::NodeType::Sequence: {
+            Json out = Json::array();
+            for (const auto& item : n) out.push_back(from_yaml(item));
+            return out;
+        }
+        case YAML::NodeType::Scalar: return n.Scalar();
+        default: return nullptr;
+    }
 }
 
 }  // namespace
@@ -48,11 +78,11 @@ class DumpReader {
 public:
     explicit DumpReader(std::string source) { batch_.source = std::move(source); }
 
-    void read_document(const YAML::Node& doc) {
-        if (!doc || !doc.IsMap()) return;
+    void read_document(const Json& doc) {
+        if (!doc.is_object()) return;
         std::string kind = str(doc, "kind");
-        YAML::Node items = field(doc, "items");
-        if (items && items.IsSequence()) {
+        const Json& items = field(doc, "items");
+        if (items.is_array()) {
             for (const auto& item : items) read_document(item);
             return;
         }
@@ -95,8 +125,8 @@ private:
     size_t pods_and_events_ = 0;
     std::map<std::string, FailureRecord> pods_;  // "ns/pod" -> the TaskRun that owns the pod
 
-    static ObjectRef ref_of(const YAML::Node& doc, const char* kind) {
-        YAML::Node meta = field(doc, "metadata");
+    static ObjectRef ref_of(const Json& doc, const char* kind) {
+        const Json& meta = field(doc, "metadata");
         return {kind, str(meta, "namespace"), str(meta, "name")};
     }
 
@@ -111,10 +141,10 @@ private:
         batch_.records.push_back(std::move(r));
     }
 
-    static std::vector<StepSpec> read_steps(const YAML::Node& task_spec) {
+    static std::vector<StepSpec> read_steps(const Json& task_spec) {
         std::vector<StepSpec> steps;
-        YAML::Node list = field(task_spec, "steps");
-        if (!list || !list.IsSequence()) return steps;
+        const Json& list = field(task_spec, "steps");
+        if (!list.is_array()) return steps;
         for (const auto& s : list) {
             StepSpec step;
             step.name = str(s, "name");
@@ -128,10 +158,10 @@ private:
     }
 
     // Reads the Succeeded condition; returns true when it says the run failed or is failing.
-    bool read_conditions(const YAML::Node& status, const FailureRecord& base, const std::string& prefix) {
+    bool read_conditions(const Json& status, const FailureRecord& base, const std::string& prefix) {
         bool failed = false;
-        YAML::Node conditions = field(status, "conditions");
-        if (!conditions || !conditions.IsSequence()) return false;
+        const Json& conditions = field(status, "conditions");
+        if (!conditions.is_array()) return false;
         for (const auto& c : conditions) {
             std::string type = str(c, "type"), state = str(c, "status"), reason = str(c, "reason");
             if (type != "Succeeded") continue;
@@ -143,15 +173,15 @@ private:
         return failed;
     }
 
-    void read_container_states(const YAML::Node& status, const FailureRecord& base,
+    void read_container_states(const Json& status, const FailureRecord& base,
                                const std::string& prefix, const char* list_key) {
-        YAML::Node list = field(status, list_key);
-        if (!list || !list.IsSequence()) return;
+        const Json& list = field(status, list_key);
+        if (!list.is_array()) return;
         for (const auto& s : list) {
             std::string name = str(s, "name");
             for (const char* state : {"waiting", "terminated"}) {
-                YAML::Node st = field(s, state);
-                if (!st) continue;
+                const Json& st = field(s, state);
+                if (st.is_null()) continue;
                 std::string reason = str(st, "reason");
                 if (reason == "Completed") continue;
                 add(base, str(st, "message"),
@@ -160,13 +190,13 @@ private:
         }
     }
 
-    bool read_taskrun_status(const YAML::Node& status, const FailureRecord& base,
+    bool read_taskrun_status(const Json& status, const FailureRecord& base,
                              const std::string& prefix) {
         bool failed = read_conditions(status, base, prefix);
         read_container_states(status, base, prefix, "steps");
         read_container_states(status, base, prefix, "sidecars");
-        YAML::Node retries = field(status, "retriesStatus");
-        if (retries && retries.IsSequence()) {
+        const Json& retries = field(status, "retriesStatus");
+        if (retries.is_array()) {
             for (size_t i = 0; i < retries.size(); ++i) {
                 std::string p = prefix + "retriesStatus[" + std::to_string(i) + "].";
                 failed = read_taskrun_status(retries[i], base, p) || failed;
@@ -175,7 +205,7 @@ private:
         return failed;
     }
 
-    void read_taskrun(const YAML::Node& doc, const ObjectRef& parent, const std::string& prefix) {
+    void read_taskrun(const Json& doc, const ObjectRef& parent, const std::string& prefix) {
         FailureRecord base;
         base.object = ref_of(doc, "TaskRun");
         base.parent = parent;
@@ -184,7 +214,7 @@ private:
             if (!pr.empty()) base.parent = {"PipelineRun", base.object.namespace_, pr};
         }
         seen_taskruns_.insert(base.object.name);
-        YAML::Node status = field(doc, "status");
+        const Json& status = field(doc, "status");
         base.steps = read_steps(field(status, "taskSpec"));
         if (base.steps.empty()) base.steps = read_steps(field(field(doc, "spec"), "taskSpec"));
         std::string pod = str(status, "podName");
@@ -196,10 +226,10 @@ private:
 
     // A step that failed on its own leaves only "exited with code N" in the status: the error
     // itself is in the step's log, which is where to look next.
-    void note_failed_step(const YAML::Node& status, const ObjectRef& run) {
+    void note_failed_step(const Json& status, const ObjectRef& run) {
         static const RE2 exited("\"step-([^\"]+)\" exited with code (\\d+)");
-        YAML::Node conditions = field(status, "conditions");
-        if (!conditions || !conditions.IsSequence()) return;
+        const Json& conditions = field(status, "conditions");
+        if (!conditions.is_array()) return;
         for (const auto& c : conditions) {
             std::string step, code;
             if (str(c, "status") != "False" || !RE2::PartialMatch(str(c, "message"), exited, &step, &code))
@@ -213,26 +243,26 @@ private:
         }
     }
 
-    void read_pipelinerun(const YAML::Node& doc) {
+    void read_pipelinerun(const Json& doc) {
         FailureRecord base;
         base.object = ref_of(doc, "PipelineRun");
-        YAML::Node status = field(doc, "status");
+        const Json& status = field(doc, "status");
         ++batch_.runs;
         if (read_conditions(status, base, "status.")) ++batch_.failed_runs;
         // v1beta1 embeds the child runs' status.
-        YAML::Node children = field(status, "taskRuns");
-        if (children && children.IsMap()) {
-            for (const auto& kv : children) {
-                YAML::Node child;
-                child["metadata"]["name"] = kv.first.as<std::string>();
+        const Json& children = field(status, "taskRuns");
+        if (children.is_object()) {
+            for (auto it = children.begin(); it != children.end(); ++it) {
+                Json child;
+                child["metadata"]["name"] = it.key();
                 child["metadata"]["namespace"] = base.object.namespace_;
-                child["status"] = field(kv.second, "status");
-                read_taskrun(child, base.object, "pipelinerun.status.taskRuns[" + kv.first.as<std::string>() + "].");
+                child["status"] = field(it.value(), "status");
+                read_taskrun(child, base.object, "pipelinerun.status.taskRuns[" + it.key() + "].");
             }
         }
         // v1 only names them; they may be given alongside in the same input.
-        YAML::Node refs = field(status, "childReferences");
-        if (refs && refs.IsSequence()) {
+        const Json& refs = field(status, "childReferences");
+        if (refs.is_array()) {
             for (const auto& r : refs)
                 if (str(r, "kind") == "TaskRun" || str(r, "kind").empty())
                     missing_children_[str(r, "name")] = base.object.namespace_ + "/" + base.object.name;
@@ -241,19 +271,19 @@ private:
 
     // A TaskRun's pod, dumped when the node could not pull a step image: its containers' waiting
     // messages carry the runtime's error (Kubernetes 1.32 and later also in ImagePullBackOff).
-    void read_pod(const YAML::Node& doc) {
+    void read_pod(const Json& doc) {
         ++pods_and_events_;
         FailureRecord base;
         base.object = ref_of(doc, "Pod");
-        YAML::Node status = field(doc, "status");
+        const Json& status = field(doc, "status");
         for (const char* list : {"initContainerStatuses", "containerStatuses"}) {
-            YAML::Node containers = field(status, list);
-            if (!containers || !containers.IsSequence()) continue;
+            const Json& containers = field(status, list);
+            if (!containers.is_array()) continue;
             for (const auto& c : containers) {
                 std::string name = str(c, "name");
                 std::string step = name.rfind("step-", 0) == 0 ? name.substr(5) : name;
                 for (const char* state : {"waiting", "terminated"}) {
-                    YAML::Node st = field(field(c, "state"), state);
+                    const Json& st = field(field(c, "state"), state);
                     add(base, str(st, "message"), std::string("pod.status.") + list + "[" + name + "]." + state,
                         str(st, "reason"), step);
                 }
@@ -261,9 +291,9 @@ private:
         }
     }
 
-    void read_event(const YAML::Node& doc) {
+    void read_event(const Json& doc) {
         ++pods_and_events_;
-        YAML::Node involved = field(doc, "involvedObject");
+        const Json& involved = field(doc, "involvedObject");
         FailureRecord base;
         base.object = {str(involved, "kind"), str(involved, "namespace"), str(involved, "name")};
         std::string field_path = str(involved, "fieldPath");  // spec.containers{step-build}
@@ -278,9 +308,10 @@ private:
 
 }  // namespace
 
-InputBatch read_dump_documents(const std::vector<YAML::Node>& docs, const std::string& source) {
+InputBatch read_dump_objects(const nlohmann::json& objects, const std::string& source) {
     DumpReader reader(source);
-    for (const auto& doc : docs) reader.read_document(doc);
+    if (objects.is_array())
+        for (const auto& doc : objects) reader.read_document(doc);
     return reader.finish();
 }
 
@@ -295,7 +326,7 @@ InputBatch read_dump(std::string_view text, const std::string& source) {
         throw input_error(source + ":" + std::to_string(e.mark.line + 1) + ":" +
                           std::to_string(e.mark.column + 1) + ": not valid YAML or JSON: " + e.msg);
     }
-    for (const auto& doc : docs) reader.read_document(doc);
+    for (const auto& doc : docs) reader.read_document(from_yaml(doc));
     if (!reader.found_anything()) {
         std::string kinds;
         for (const auto& k : reader.skipped_kinds()) kinds += (kinds.empty() ? "" : ", ") + k;

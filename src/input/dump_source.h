@@ -8,7 +8,7 @@
 #include <string_view>
 #include <vector>
 
-#include <yaml-cpp/node/node.h>
+#include <nlohmann/json_fwd.hpp>
 
 #include "diagnose/diagnose.h"
 
@@ -22,8 +22,8 @@ InputBatch read_dump(std::string_view text, const std::string& source);
 // False, or Unknown for a reason that is not progress (Running, Pending, ResolvingTaskRef...).
 bool failing_condition(const std::string& status, const std::string& reason);
 
-// The same reading over documents already parsed (cluster mode builds them from the API's JSON).
-// Never throws for an empty input: it yields an empty batch.
-InputBatch read_dump_documents(const std::vector<YAML::Node>& docs, const std::string& source);
+// The same reading over objects already parsed (cluster mode has them from the API's JSON): a
+// JSON array of objects. Never throws for an empty input: it yields an empty batch.
+InputBatch read_dump_objects(const nlohmann::json& objects, const std::string& source);
 
 }  // namespace certdoctor

@@ -1,7 +1,6 @@
 #include "run/run.h"
 
 #include <algorithm>
-#include <atomic>
 #include <exception>
 #include <map>
 #include <thread>
@@ -36,43 +35,73 @@ Report diagnose_dump(const Engine& engine, const std::string& text, const std::s
 }
 
 void probe_findings(Report& report, const Engine& engine, const ProbeOptions& options) {
-    // The distinct registries, in order of first appearance; one probe each.
-    std::vector<std::string> registries;
-    std::map<std::string, ProbeTarget> targets;
-    for (const auto& f : report.findings) {
-        if (!worth_probing(f) || targets.count(f.registry)) continue;
+    RegistryProber prober(options);
+    prober.add(report.findings);
+    prober.fold_into(report, engine);
+}
+
+namespace {
+constexpr size_t kParallelProbes = 8;  // probes side by side, each bounded by its own timeout
+}
+
+RegistryProber::RegistryProber(ProbeOptions options) : options_(std::move(options)) {}
+
+RegistryProber::~RegistryProber() { wait(); }
+
+void RegistryProber::add(const std::vector<Finding>& findings) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    for (const auto& f : findings) {
+        if (!worth_probing(f) || targets_.count(f.registry)) continue;
         try {
-            targets.emplace(f.registry, parse_probe_target(f.registry));
-            registries.push_back(f.registry);
+            targets_.emplace(f.registry, parse_probe_target(f.registry));
         } catch (const Error&) {
-            report.notes.push_back("registry " + f.registry + " is not a host[:port]; not probed");
-            targets.emplace(f.registry, ProbeTarget{});
+            notes_.push_back("registry " + f.registry + " is not a host[:port]; not probed");
+            targets_.emplace(f.registry, ProbeTarget{});
+            continue;
         }
+        registries_.push_back(f.registry);
+        results_.emplace_back();
+        errors_.emplace_back();
     }
-    // Probes run side by side (each bounded by its own timeout), a few at a time.
-    std::vector<ProbeResult> results(registries.size());
-    std::vector<std::exception_ptr> errors(registries.size());
-    constexpr size_t kParallel = 8;
-    std::atomic<size_t> next{0};
-    auto worker = [&] {
-        for (size_t i = next++; i < registries.size(); i = next++) {
-            try {
-                results[i] = probe_registry(targets.at(registries[i]), options);
-            } catch (...) {
-                errors[i] = std::current_exception();
-            }
+    size_t waiting = registries_.size() - next_;
+    if (waiting == 0) return;
+    if (threads_.empty()) ensure_http_ready();  // libcurl's global set-up comes before any thread uses it
+    for (; running_ < kParallelProbes && waiting > 0; --waiting) {
+        ++running_;
+        threads_.emplace_back([this] { work(); });
+    }
+}
+
+void RegistryProber::work() {
+    std::unique_lock<std::mutex> lock(mutex_);
+    while (next_ < registries_.size()) {
+        size_t i = next_++;
+        const ProbeTarget& target = targets_.at(registries_[i]);
+        ProbeResult& result = results_[i];
+        std::exception_ptr& error = errors_[i];
+        lock.unlock();
+        try {
+            result = probe_registry(target, options_);
+        } catch (...) {
+            error = std::current_exception();
         }
-    };
-    if (!registries.empty()) {
-        ensure_http_ready();  // libcurl's global set-up must happen before any thread uses it
-        std::vector<std::thread> threads;
-        for (size_t t = 0; t < std::min(kParallel, registries.size()); ++t) threads.emplace_back(worker);
-        for (auto& t : threads) t.join();
+        lock.lock();
     }
-    for (auto& e : errors)
-        if (e) std::rethrow_exception(e);  // a bad --ca-file: the same error for every probe
+    --running_;
+}
+
+void RegistryProber::wait() {
+    for (auto& t : threads_)
+        if (t.joinable()) t.join();
+}
+
+void RegistryProber::fold_into(Report& report, const Engine& engine) {
+    wait();
+    for (auto& e : errors_)
+        if (e) std::rethrow_exception(e);
+    for (auto& n : notes_) report.notes.push_back(n);
     std::map<std::string, const ProbeResult*> probed;
-    for (size_t i = 0; i < registries.size(); ++i) probed[registries[i]] = &results[i];
+    for (size_t i = 0; i < registries_.size(); ++i) probed[registries_[i]] = &results_[i];
     bool any = false;
     for (auto& f : report.findings) {
         if (!worth_probing(f)) continue;

@@ -3,8 +3,13 @@
 // The command line (plugin/) calls these and renders the report; tests call them directly.
 #pragma once
 
+#include <deque>
+#include <exception>
+#include <map>
 #include <memory>
+#include <mutex>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "match/catalog.h"
@@ -41,6 +46,37 @@ Report diagnose_dump(const Engine& engine, const std::string& text, const std::s
 
 // Probes each distinct registry of `report` once and folds the results in (`--probe`).
 void probe_findings(Report& report, const Engine& engine, const ProbeOptions& options);
+
+// Probes registries in the background as findings name them, each once and a few at a time, so
+// that a sweep's probes run while its later pages load. probe_findings is add() then fold_into().
+class RegistryProber {
+public:
+    explicit RegistryProber(ProbeOptions options);
+    ~RegistryProber();  // waits for the probes under way
+    RegistryProber(const RegistryProber&) = delete;
+    RegistryProber& operator=(const RegistryProber&) = delete;
+
+    // Starts probes for the registries of `findings` worth probing that were not seen before.
+    void add(const std::vector<Finding>& findings);
+    // Waits for every probe and folds the results into the report's findings. Rethrows a probe's
+    // error (a bad --ca-file fails every probe alike).
+    void fold_into(Report& report, const Engine& engine);
+
+private:
+    void work();
+    void wait();
+
+    ProbeOptions options_;
+    std::mutex mutex_;
+    std::vector<std::string> registries_;  // in order of first appearance
+    std::map<std::string, ProbeTarget> targets_;
+    std::deque<ProbeResult> results_;      // stable addresses while workers write
+    std::deque<std::exception_ptr> errors_;
+    std::vector<std::string> notes_;
+    size_t next_ = 0;                      // the next registry a worker takes
+    size_t running_ = 0;
+    std::vector<std::thread> threads_;
+};
 
 // `patterns test`: every rule's examples through the whole engine.
 struct ExampleResult {

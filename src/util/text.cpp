@@ -1,5 +1,6 @@
 #include "util/text.h"
 
+#include <algorithm>
 #include <cctype>
 
 namespace certdoctor {
@@ -26,6 +27,10 @@ std::vector<std::string_view> split_lines(std::string_view s) {
         start = nl + 1;
     }
     return lines;
+}
+
+void add_unique(std::vector<std::string>& list, const std::string& value) {
+    if (!value.empty() && std::find(list.begin(), list.end(), value) == list.end()) list.push_back(value);
 }
 
 std::string join(const std::vector<std::string>& parts, std::string_view separator) {

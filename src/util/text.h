@@ -11,6 +11,8 @@ namespace certdoctor {
 std::string_view trim(std::string_view s);
 std::vector<std::string_view> split_lines(std::string_view s);
 std::string join(const std::vector<std::string>& parts, std::string_view separator);
+// Appends `value` unless it is empty or already in `list`.
+void add_unique(std::vector<std::string>& list, const std::string& value);
 
 // A POSIX shell word that stands for exactly `s`: always single-quoted, so that every name in a
 // printed command is quoted the same way.

@@ -1,6 +1,7 @@
 #include "cluster/cluster_diagnose.h"
 
 #include <functional>
+#include <future>
 #include <map>
 #include <optional>
 #include <thread>
@@ -202,21 +203,27 @@ SweepCounts sweep(KubeClient& client, const std::string& api, const std::string&
                   RunCollector& collector, const std::function<void()>& page_done, const ProgressFn& progress) {
     SweepCounts counts;
     std::string path = request.all_namespaces ? "/apis/tekton.dev/" + api + "/taskruns" : collector.base(ns) + "/taskruns";
-    std::string token;
-    std::set<std::string> tokens_seen;
-    std::time_t now = std::time(nullptr);
-    for (size_t page = 0; page < kMaxPages; ++page) {
+    auto fetch = [&client, &path, &request](const std::string& token) {
         std::vector<std::string> params;
         if (request.page_size) params.push_back("limit=" + std::to_string(request.page_size));
         if (!request.selector.empty()) params.push_back("labelSelector=" + percent_encode(request.selector));
         if (!token.empty()) params.push_back("continue=" + percent_encode(token));
-        std::string query = params.empty() ? "" : "?" + join(params, "&");
+        return client.get_raw(path + (params.empty() ? "" : "?" + join(params, "&")));
+    };
+    std::set<std::string> tokens_seen;
+    std::time_t now = std::time(nullptr);
+    std::string token;
+    for (size_t page = 0; page < kMaxPages; ++page) {
         // The page is split into items as text first. An item that holds neither "False" nor
         // "Unknown" cannot have a failed Succeeded condition, so most are never parsed.
-        std::string body = client.get_raw(path + query);
+        std::string body = fetch(token);
         ListScan scan = scan_list(body);
         nlohmann::json skeleton = scan.ok ? nlohmann::json::parse(scan.skeleton, nullptr, false) : nlohmann::json();
         if (!scan.ok || !skeleton.is_object()) throw Error("the API server's answer to GET " + path + " is not a list");
+        token = text_at(skeleton, {"metadata", "continue"});
+        bool more = !token.empty() && !(request.limit && counts.failed >= request.limit);
+        if (more && !tokens_seen.insert(token).second)
+            throw Error("the API server repeated a continue token; the list does not end");
         for (std::string_view text : scan.items) {
             ++counts.scanned;
             if (text.find("\"False\"") == std::string_view::npos && text.find("\"Unknown\"") == std::string_view::npos) continue;
@@ -239,9 +246,7 @@ SweepCounts sweep(KubeClient& client, const std::string& api, const std::string&
         page_done();
         if (progress)
             progress("read " + std::to_string(counts.scanned) + " TaskRuns, " + std::to_string(counts.failed) + " failed");
-        token = text_at(skeleton, {"metadata", "continue"});
-        if (token.empty() || (request.limit && counts.failed >= request.limit)) break;
-        if (!tokens_seen.insert(token).second) throw Error("the API server repeated a continue token; the list does not end");
+        if (!more || (request.limit && counts.failed >= request.limit)) break;
     }
     if (progress) progress("");
     return counts;
@@ -327,8 +332,14 @@ Report diagnose_cluster(const EngineSource& engine_source, KubeClient& client, c
     const RestConfig& rc = client.config();
     std::string api = discover_tekton_api(client);
     std::string ns = rc.namespace_;
-    // The installation first: its version picks the call chains of every run read after it.
-    Installation inst = read_installation(client);
+    // The installation is read while the runs load; its version picks the call chains, so the
+    // first diagnosis waits for it.
+    std::future<Installation> installation = std::async(std::launch::async, [&client] { return read_installation(client); });
+    std::optional<Installation> inst_read;
+    auto inst = [&]() -> const Installation& {
+        if (!inst_read) inst_read = installation.get();
+        return *inst_read;
+    };
     RunCollector collector(client, api);
     SweepCounts counts;
     std::string source = request.kind.empty() ? (request.all_namespaces ? "TaskRuns in all namespaces"
@@ -341,12 +352,12 @@ Report diagnose_cluster(const EngineSource& engine_source, KubeClient& client, c
     if (probe) prober.emplace(*probe);
     DiagnoseOptions options;
     options.with_fixes = !request.kind.empty();  // a sweep plans them once per root cause, after grouping
-    options.tekton_version = inst.version;
     Report report;
     report.source = source;
     size_t runs = 0, failed = 0;
     auto diagnose_collected = [&] {
         if (collector.size() == 0) return;
+        options.tekton_version = inst().version;
         const Engine& engine = engine_source();
         InputBatch batch = collector.take_batch(source);
         runs += batch.runs;
@@ -409,20 +420,20 @@ Report diagnose_cluster(const EngineSource& engine_source, KubeClient& client, c
     report.cluster.server = rc.cluster.server;
     report.cluster.namespace_ = request.all_namespaces ? "" : ns;
     report.cluster.tekton_api = "tekton.dev/" + api;
-    report.cluster.tekton_version = inst.version;
-    report.cluster.tekton_namespace = inst.namespace_;
-    report.cluster.openshift = inst.openshift;
-    for (const auto& n : inst.notes) report.notes.push_back(n);
+    report.cluster.tekton_version = inst().version;
+    report.cluster.tekton_namespace = inst().namespace_;
+    report.cluster.openshift = inst().openshift;
+    for (const auto& n : inst().notes) report.notes.push_back(n);
     // A message shaped by another release than the one installed failed before an upgrade.
     for (const auto& f : report.findings) {
-        if (inst.version.empty() || f.chain.versions.empty() || f.chain.versions == "any" ||
-            version_in_range(inst.version, f.chain.versions))
+        if (inst().version.empty() || f.chain.versions.empty() || f.chain.versions == "any" ||
+            version_in_range(inst().version, f.chain.versions))
             continue;
         report.notes.push_back(f.object.kind + " " + f.object.namespace_ + "/" + f.object.name +
                                ": its message has the shape of Tekton " + f.chain.versions + ", but the controller is " +
-                               inst.version + ": it failed before an upgrade; re-run it to see what the current controller does");
+                               inst().version + ": it failed before an upgrade; re-run it to see what the current controller does");
     }
-    if (!report.findings.empty()) apply_cluster_checks(report, inst, engine.catalog());
+    if (!report.findings.empty()) apply_cluster_checks(report, inst(), engine.catalog());
     return report;
 }
 

@@ -6,6 +6,8 @@
 
 #include <cctype>
 #include <chrono>
+#include <functional>
+#include <memory>
 
 #include "probe/http_fetch.h"
 #include "util/read_input.h"
@@ -103,12 +105,48 @@ KubeClient::KubeClient(RestConfig config, Logger log) : config_(std::move(config
         throw Error("user " + u.name + ": the auth-provider '" + u.auth_provider +
                     "' is not supported (kubectl dropped it too); use an exec credential plugin, e.g. kubelogin or "
                     "gke-gcloud-auth-plugin");
-    curl_ = curl_easy_init();
-    if (!curl_) throw Error("cannot start an HTTP client");
+    give_back(take_handle());  // fails here, not at the first request, when curl cannot start
 }
 
 KubeClient::~KubeClient() {
-    if (curl_) curl_easy_cleanup(static_cast<CURL*>(curl_));
+    for (void* h : idle_handles_) curl_easy_cleanup(static_cast<CURL*>(h));
+}
+
+void* KubeClient::take_handle() {
+    {
+        std::lock_guard<std::mutex> lock(mutex_);
+        if (!idle_handles_.empty()) {
+            void* h = idle_handles_.back();
+            idle_handles_.pop_back();
+            return h;
+        }
+    }
+    CURL* h = curl_easy_init();
+    if (!h) throw Error("cannot start an HTTP client");
+    return h;
+}
+
+void KubeClient::give_back(void* handle) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    idle_handles_.push_back(handle);
+}
+
+void KubeClient::log(const std::string& line) {
+    if (!log_) return;
+    std::lock_guard<std::mutex> lock(mutex_);
+    log_(line);
+}
+
+KubeClient::Credential KubeClient::credential() {
+    std::lock_guard<std::mutex> lock(mutex_);
+    const UserConfig& u = config_.user;
+    if (u.exec && (!exec_loaded_ || (exec_expires_ != 0 && std::time(nullptr) >= exec_expires_)))
+        refresh_exec_credential();
+    Credential c;
+    c.token = bearer_token();
+    c.cert_pem = u.exec && !exec_cert_pem_.empty() ? exec_cert_pem_ : u.client_certificate_pem;
+    c.key_pem = u.exec && !exec_key_pem_.empty() ? exec_key_pem_ : u.client_key_pem;
+    return c;
 }
 
 void KubeClient::refresh_exec_credential() {
@@ -136,7 +174,7 @@ void KubeClient::refresh_exec_credential() {
     std::vector<std::string> argv = {x.command};
     argv.insert(argv.end(), x.args.begin(), x.args.end());
     std::string who = "user " + config_.user.name + ": exec plugin '" + x.command + "'";
-    if (log_) log_("running the exec credential plugin " + shell_quote(x.command));
+    if (log_) log_("running the exec credential plugin " + shell_quote(x.command));  // mutex_ is held
     SubprocessResult r = run_subprocess(argv, env, kExecTimeout);
     if (!r.started) {
         throw Error(who + " could not be run: " + r.error +
@@ -182,10 +220,9 @@ std::string KubeClient::bearer_token() {
 KubeClient::Raw KubeClient::send(const std::string& path, size_t max_bytes, bool cut) {
     const ClusterConfig& c = config_.cluster;
     const UserConfig& u = config_.user;
-    if (u.exec && (!exec_loaded_ || (exec_expires_ != 0 && std::time(nullptr) >= exec_expires_)))
-        refresh_exec_credential();
-
-    CURL* h = static_cast<CURL*>(curl_);
+    Credential cred = credential();
+    std::unique_ptr<void, std::function<void(void*)>> handle(take_handle(), [this](void* p) { give_back(p); });
+    CURL* h = static_cast<CURL*>(handle.get());
     curl_easy_reset(h);
     std::string server = c.server;
     while (!server.empty() && server.back() == '/') server.pop_back();
@@ -208,7 +245,7 @@ KubeClient::Raw KubeClient::send(const std::string& path, size_t max_bytes, bool
     curl_easy_setopt(h, CURLOPT_USERAGENT, "kubectl-tekton_certdoctor/" CERTDOCTOR_VERSION);
     curl_easy_setopt(h, CURLOPT_ACCEPT_ENCODING, "");  // gzip, as kubectl asks for it
     curl_slist* headers = curl_slist_append(nullptr, "Accept: application/json");
-    std::string token = bearer_token();
+    std::string& token = cred.token;
     if (!token.empty()) headers = curl_slist_append(headers, ("Authorization: Bearer " + token).c_str());
     curl_easy_setopt(h, CURLOPT_HTTPHEADER, headers);
     if (token.empty() && !u.username.empty()) {
@@ -223,8 +260,8 @@ KubeClient::Raw KubeClient::send(const std::string& path, size_t max_bytes, bool
         curl_blob blob{const_cast<char*>(ca_pem_.data()), ca_pem_.size(), CURL_BLOB_COPY};
         curl_easy_setopt(h, CURLOPT_CAINFO_BLOB, &blob);
     }
-    const std::string& cert = u.exec && !exec_cert_pem_.empty() ? exec_cert_pem_ : u.client_certificate_pem;
-    const std::string& key = u.exec && !exec_key_pem_.empty() ? exec_key_pem_ : u.client_key_pem;
+    const std::string& cert = cred.cert_pem;
+    const std::string& key = cred.key_pem;
     if (!cert.empty()) {
         curl_blob cb{const_cast<char*>(cert.data()), cert.size(), CURL_BLOB_COPY};
         curl_blob kb{const_cast<char*>(key.data()), key.size(), CURL_BLOB_COPY};
@@ -251,8 +288,7 @@ KubeClient::Raw KubeClient::send(const std::string& path, size_t max_bytes, bool
     // The token lives in curl's copy of the header list only for the call; clear ours.
     std::fill(token.begin(), token.end(), '\0');
     auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start).count();
-    if (log_)
-        log_("GET " + server + path + " -> " + (rc == CURLE_OK ? std::to_string(status) : std::string("error")) + " in " +
+    log("GET " + server + path + " -> " + (rc == CURLE_OK ? std::to_string(status) : std::string("error")) + " in " +
              std::to_string(ms) + " ms, " + std::to_string(body.data.size()) + " bytes");
     if (body.too_large && cut) return {static_cast<int>(status), std::move(body.data)};
     if (body.too_large)
@@ -293,7 +329,10 @@ KubeClient::Raw KubeClient::send_with_retry(const std::string& path, size_t max_
     Raw r = send(path, max_bytes, cut);
     if (r.status == 401 && config_.user.exec) {
         // The plugin's credential may have been revoked early: ask once more, as client-go does.
-        refresh_exec_credential();
+        {
+            std::lock_guard<std::mutex> lock(mutex_);
+            refresh_exec_credential();
+        }
         r = send(path, max_bytes, cut);
     }
     return r;

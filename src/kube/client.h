@@ -1,14 +1,18 @@
 // A read-mostly Kubernetes API client over libcurl, with kubectl's authentication: client
 // certificates, bearer tokens and token files, basic auth, exec credential plugins (cached until
 // they expire, run again once on a 401), and the in-cluster service account. Every request has
-// the --request-timeout and a response size bound. Credentials never reach a log line.
+// the --request-timeout and a response size bound. Credentials never reach a log line. Requests
+// may run from several threads at once: each takes a connection of its own from a small pool.
 //
 //   KubeClient client(load_rest_config(flags));
 //   nlohmann::json tr = client.get("/apis/tekton.dev/v1/namespaces/ci/taskruns/build-1");
 //   auto cm = client.get_if_found("/api/v1/namespaces/tekton-pipelines/configmaps/config-registry-cert");
 #pragma once
 
+#include <atomic>
 #include <ctime>
+#include <mutex>
+#include <vector>
 #include <functional>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -57,7 +61,7 @@ public:
     std::optional<std::string> get_text(const std::string& path, size_t max_bytes);
 
     const RestConfig& config() const { return config_; }
-    size_t requests() const { return requests_; }
+    size_t requests() const { return requests_.load(); }
 
     // Largest response body accepted.
     static constexpr size_t kMaxResponseBytes = 64u << 20;
@@ -70,13 +74,22 @@ private:
     Raw send(const std::string& path, size_t max_bytes = kMaxResponseBytes, bool cut = false);
     Raw send_with_retry(const std::string& path, size_t max_bytes = kMaxResponseBytes, bool cut = false);
     [[noreturn]] void fail(const std::string& path, const Raw& r);
-    void refresh_exec_credential();
-    std::string bearer_token();
+    // The credential a request sends, read under the lock (an exec plugin may replace it).
+    struct Credential {
+        std::string token, cert_pem, key_pem;
+    };
+    Credential credential();
+    void refresh_exec_credential();  // call with mutex_ held
+    std::string bearer_token();      // call with mutex_ held
+    void* take_handle();
+    void give_back(void* handle);
+    void log(const std::string& line);
 
     RestConfig config_;
     Logger log_;
-    size_t requests_ = 0;
-    void* curl_ = nullptr;  // one handle, so that connections are kept alive across requests
+    std::atomic<size_t> requests_{0};
+    std::mutex mutex_;                // guards the pool, the exec credential and the log
+    std::vector<void*> idle_handles_;  // kept, so that connections stay alive across requests
     std::string ca_pem_;    // certificate-authority(-data), read once
     // From an exec plugin: a token or a client certificate, until `expires` (0: never).
     bool exec_loaded_ = false;

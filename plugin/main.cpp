@@ -10,10 +10,14 @@
 #include <nlohmann/json.hpp>
 #include <re2/re2.h>
 
+#include <atomic>
 #include <chrono>
+#include <csignal>
 #include <future>
 
 #include "cluster/cluster_diagnose.h"
+#include "cluster/cluster_logs.h"
+#include "logscan/log_analyzer.h"
 #include "kube/client.h"
 #include "kube/kubeconfig.h"
 #include "match/lint.h"
@@ -143,6 +147,22 @@ ProgressFn progress_line() {
     };
 }
 
+KubeFlags kube_flags(const Options& o) {
+    KubeFlags flags;
+    flags.kubeconfig = o.kubeconfig;
+    flags.context = o.context;
+    flags.cluster = o.cluster;
+    flags.user = o.user;
+    flags.namespace_ = o.namespace_;
+    flags.request_timeout = parse_duration(o.request_timeout, "--request-timeout");
+    return flags;
+}
+
+KubeClient::Logger kube_logger(const Options& o) {
+    if (o.verbose <= 0) return nullptr;
+    return [](const std::string& line) { std::cerr << "tekton-certdoctor: " << line << "\n"; };
+}
+
 int run_diagnose_cluster(const Options& o) {
     if (!o.filename.empty()) throw Error("give either -f FILE or a run in the cluster, not both", ExitCode::usage);
     if (o.probe && o.no_probe) throw Error("--probe and --no-probe contradict each other", ExitCode::usage);
@@ -159,15 +179,8 @@ int run_diagnose_cluster(const Options& o) {
         throw Error("-A, -l, --since and --limit select runs for a sweep ('diagnose taskruns'); '" + o.resource +
                     "' names one run", ExitCode::usage);
 
-    KubeFlags flags;
-    flags.kubeconfig = o.kubeconfig;
-    flags.context = o.context;
-    flags.cluster = o.cluster;
-    flags.user = o.user;
-    flags.namespace_ = o.namespace_;
-    flags.request_timeout = parse_duration(o.request_timeout, "--request-timeout");
-    KubeClient::Logger log;
-    if (o.verbose > 0) log = [](const std::string& line) { std::cerr << "tekton-certdoctor: " << line << "\n"; };
+    KubeFlags flags = kube_flags(o);
+    KubeClient::Logger log = kube_logger(o);
     // The catalog is loaded while the API answers.
     std::future<std::unique_ptr<Engine>> engine_future =
         std::async(std::launch::async, [dir = o.patterns_dir] { return std::make_unique<Engine>(dir); });
@@ -200,6 +213,95 @@ int run_diagnose(const Options& o) {
     Engine engine(o.patterns_dir);
     auto probe = probe_if_asked(o);
     Report report = diagnose_dump(engine, text, o.filename == "-" ? "stdin" : o.filename, probe.get());
+    log_verbose(o, engine, report);
+    std::cout << render(report, o);
+    return static_cast<int>(exit_code_for(report));
+}
+
+std::atomic<bool> g_stop{false};
+
+extern "C" void on_stop_signal(int) { g_stop = true; }
+
+// --follow: a line for each new group, as soon as its first line is read.
+void print_new_group(const Report& report, size_t index, const Options& o) {
+    const FindingGroup& g = report.groups[index];
+    const Finding& f = report.findings[g.finding];
+    if (o.output == OutputFormat::json) {
+        nlohmann::json fixes = nlohmann::json::array();
+        for (const auto& fix : f.fixes) fixes.push_back(fix.id);
+        std::cout << nlohmann::json{{"event", "new_group"},
+                                    {"component", g.component},
+                                    {"problem", g.problem},
+                                    {"registry", g.registry},
+                                    {"title", f.title},
+                                    {"first_line", f.evidence.origin},
+                                    {"first_seen", g.first_seen},
+                                    {"fixes", fixes}}
+                         .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)
+                  << std::endl;
+        return;
+    }
+    std::cout << "new: " << g.component << "/" << g.problem << (g.registry.empty() ? "" : " at " + g.registry) << " ("
+              << f.evidence.origin << (g.first_seen.empty() ? "" : ", " + g.first_seen) << ")\n     " << f.title << "\n";
+    if (!f.fixes.empty()) std::cout << "     fix: " << f.fixes.front().title << " [" << f.fixes.front().id << "]\n";
+    std::cout << std::flush;
+}
+
+int run_analyze(const Options& o) {
+    if (o.from_cluster && !o.files.empty()) throw Error("give either log files or --from-cluster, not both", ExitCode::usage);
+    if (o.follow && o.from_cluster) throw Error("--follow reads a file or standard input, not --from-cluster", ExitCode::usage);
+    if (!o.from_cluster && (!o.since.empty() || o.tail >= 0 || o.previous))
+        throw Error("--since, --tail and --previous go with --from-cluster", ExitCode::usage);
+    std::vector<std::string> files = o.files;
+    if (files.empty() && !o.from_cluster) {
+        if (isatty(STDIN_FILENO))
+            throw Error("analyze needs log files, '-' for standard input, or --from-cluster (see --help)", ExitCode::usage);
+        files.push_back("-");
+    }
+    if (o.follow && files.size() != 1) throw Error("--follow reads one file (or '-')", ExitCode::usage);
+    Engine engine(o.patterns_dir);
+    LogAnalyzer analyzer(engine);
+    if (o.follow) {
+        struct sigaction sa{};
+        sa.sa_handler = on_stop_signal;  // no SA_RESTART: a blocked read returns
+        sigaction(SIGINT, &sa, nullptr);
+        sigaction(SIGTERM, &sa, nullptr);
+        analyzer.on_new_group = [&o](const Report& r, size_t group) { print_new_group(r, group, o); };
+        analyzer.follow(files.front(), g_stop);
+        Report report = analyzer.report();
+        if (o.output == OutputFormat::json)
+            std::cout << nlohmann::json{{"event", "end"},
+                                        {"lines_scanned", report.log.lines_scanned},
+                                        {"matched_lines", report.log.matched_lines},
+                                        {"groups", report.groups.size()}}
+                             .dump()
+                      << "\n";
+        else
+            std::cout << "\n" << render(report, o);
+        return static_cast<int>(exit_code_for(report));
+    }
+    if (o.from_cluster) {
+        PodLogRequest request;
+        if (!o.since.empty())
+            request.since = std::chrono::duration_cast<std::chrono::seconds>(parse_duration(o.since, "--since", 366.0 * 86400000));
+        request.tail = o.tail;
+        request.previous = o.previous;
+        KubeClient client(load_rest_config(kube_flags(o)), kube_logger(o));
+        std::vector<std::string> notes;
+        ProgressFn progress = progress_line();
+        read_tekton_pod_logs(client, request, [&](const std::string& name, std::string_view text) {
+            if (progress) progress("reading " + name);
+            analyzer.read_text(text, name);
+        }, notes);
+        if (progress) progress("");
+        Report report = analyzer.report();
+        for (auto& n : notes) report.notes.push_back(std::move(n));
+        log_verbose(o, engine, report);
+        std::cout << render(report, o);
+        return static_cast<int>(exit_code_for(report));
+    }
+    for (const auto& f : files) analyzer.read_file(f);
+    Report report = analyzer.report();
     log_verbose(o, engine, report);
     std::cout << render(report, o);
     return static_cast<int>(exit_code_for(report));
@@ -291,6 +393,7 @@ int dispatch(const Options& o) {
     if (o.command == "patterns test") return run_patterns_test(o);
     if (o.command == "version") return run_version(o);
     if (o.command == "probe") return run_probe(o);
+    if (o.command == "analyze") return run_analyze(o);
     throw Error("unknown command", ExitCode::usage);
 }
 
@@ -359,15 +462,18 @@ int main_impl(int argc, char** argv) {
     add_probe_flags(diagnose);
     diagnose->add_flag("--no-probe", o.no_probe, "Cluster mode: do not probe the registries (probing is on by default there)");
     const std::string kube = "Cluster";
-    diagnose->add_option("--kubeconfig", o.kubeconfig, "Path to the kubeconfig file (else KUBECONFIG, else ~/.kube/config)")
-        ->option_text("FILE")->group(kube);
-    diagnose->add_option("--context", o.context, "The kubeconfig context to use")->option_text("NAME")->group(kube);
-    diagnose->add_option("--cluster", o.cluster, "The kubeconfig cluster to use")->option_text("NAME")->group(kube);
-    diagnose->add_option("--user", o.user, "The kubeconfig user to use")->option_text("NAME")->group(kube);
+    auto add_kube_flags = [&](CLI::App* cmd) {
+        cmd->add_option("--kubeconfig", o.kubeconfig, "Path to the kubeconfig file (else KUBECONFIG, else ~/.kube/config)")
+            ->option_text("FILE")->group(kube);
+        cmd->add_option("--context", o.context, "The kubeconfig context to use")->option_text("NAME")->group(kube);
+        cmd->add_option("--cluster", o.cluster, "The kubeconfig cluster to use")->option_text("NAME")->group(kube);
+        cmd->add_option("--user", o.user, "The kubeconfig user to use")->option_text("NAME")->group(kube);
+        cmd->add_option("--request-timeout", o.request_timeout, "Bound for each API request (default 30s)")
+            ->option_text("DURATION")->group(kube);
+    };
+    add_kube_flags(diagnose);
     diagnose->add_option("-n,--namespace", o.namespace_, "The namespace (else the context's, else default)")
         ->option_text("NAMESPACE")->group(kube);
-    diagnose->add_option("--request-timeout", o.request_timeout, "Bound for each API request (default 30s)")
-        ->option_text("DURATION")->group(kube);
     diagnose->add_flag("-A,--all-namespaces", o.all_namespaces, "Sweep the failed TaskRuns of every namespace")->group(kube);
     diagnose->add_option("-l,--selector", o.selector, "Sweep only TaskRuns with these labels (e.g. app=web,tier!=test)")
         ->option_text("SELECTOR")->group(kube);
@@ -392,6 +498,32 @@ int main_impl(int argc, char** argv) {
         "    echo ---; kubectl get pods -l tekton.dev/pipelineRun=release-7 -o yaml; echo ---; kubectl get events -o yaml; } |\n"
         "    kubectl tekton-certdoctor diagnose -f -\n\n" +
         std::string(kExitCodes));
+
+    auto* analyze = app.add_subcommand("analyze", "Find and group the registry and TLS failures in logs: controller, resolvers, steps, nodes");
+    analyze->add_option("files", o.files, "Log files, plain or gzip; '-' (or a pipe) reads standard input")->option_text("FILE...");
+    analyze->add_flag("-f,--follow", o.follow, "Read one file (or standard input) as it grows and print each new group as it appears");
+    analyze->add_flag("--from-cluster", o.from_cluster, "Read the logs of the Tekton controller and remote resolvers pods through the API")
+        ->group(kube);
+    analyze->add_option("--since", o.since, "With --from-cluster: only log lines newer than this (e.g. 1h, 30m)")
+        ->option_text("DURATION")->group(kube);
+    analyze->add_option("--tail", o.tail, "With --from-cluster: only the last N lines of each container's log")
+        ->option_text("N")->group(kube);
+    analyze->add_flag("-p,--previous", o.previous, "With --from-cluster: the previous instance of each container (after a restart)")
+        ->group(kube);
+    add_kube_flags(analyze);
+    analyze->footer(
+        "Examples:\n"
+        "  # The controller's log, grouped by component, problem and registry, with the runs hit and the fixes\n"
+        "  kubectl -n tekton-pipelines logs deploy/tekton-pipelines-controller | kubectl tekton-certdoctor analyze\n"
+        "  kubectl tekton-certdoctor analyze controller.log resolvers.log.gz -o json\n"
+        "  # The controller's and resolvers' pods of the current context, the last two hours:\n"
+        "  kubectl tekton-certdoctor analyze --from-cluster --since 2h -o markdown > incident.md\n"
+        "  # Watch a live log; each new kind of failure is printed as soon as it shows:\n"
+        "  kubectl -n tekton-pipelines logs -f deploy/tekton-pipelines-controller | kubectl tekton-certdoctor analyze -f -\n"
+        "  # Step and node logs too:\n"
+        "  kubectl logs build-1-pod -c step-build | kubectl tekton-certdoctor analyze -\n"
+        "  journalctl -u kubelet -u containerd --since today | kubectl tekton-certdoctor analyze\n\n"
+        "Exit codes: 0 no failure line found, 1 failure lines found, 2 usage, 3 input not understood, 4 the tool failed.");
 
     auto* probe = app.add_subcommand("probe", "Check a registry's certificate chain the way the Tekton controller (Go) does");
     probe->add_option("target", o.target, "host, host:port, https://host[:port]/..., or an image reference")

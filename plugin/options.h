@@ -38,6 +38,12 @@ struct Options {
     size_t limit = 0;
     size_t chunk_size = 500;
     bool no_probe = false;
+    // analyze
+    std::vector<std::string> files;
+    bool follow = false;
+    bool from_cluster = false;
+    long tail = -1;
+    bool previous = false;
 };
 
 }  // namespace certdoctor

@@ -71,6 +71,27 @@ std::tuple<int, int, int> significance(const Finding& f) {
 
 }  // namespace
 
+MatchKey match_key(const MessageMatch& match) {
+    MatchKey k;
+    const Rule* site = match.site ? match.site->rule : nullptr;
+    const Rule* cause = match.cause ? match.cause->rule : nullptr;
+    k.pattern = site && cause ? site->id + "/" + cause->id : site ? site->id : cause ? cause->id : "";
+    k.component = site ? site->component : "unknown";
+    k.problem = cause ? cause->problem : "other";
+    k.lookalike = (site && site->lookalike) || (cause && cause->lookalike);
+    // As make_finding merges the captures: the site's before the cause's.
+    auto captured = [&match](const char* name) -> std::string {
+        for (const auto* m : {&match.site, &match.cause})
+            if (*m)
+                if (auto it = (*m)->captures.find(name); it != (*m)->captures.end()) return it->second;
+        return {};
+    };
+    k.registry = captured("registry");
+    if (k.registry.empty() && !captured("image").empty()) k.registry = registry_of_image(captured("image"));
+    if (k.registry.empty() && !captured("url").empty()) k.registry = registry_of_url(captured("url"));
+    return k;
+}
+
 Finding make_finding(const FailureRecord& record, const MessageMatch& match, const Catalog& catalog,
                      const DiagnoseOptions& options) {
     Finding f;

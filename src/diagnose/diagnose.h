@@ -33,6 +33,17 @@ struct DiagnoseOptions {
 Finding make_finding(const FailureRecord& record, const MessageMatch& match, const Catalog& catalog,
                      const DiagnoseOptions& options = {});
 
+// What names a match's root cause, without building the finding (no templates are rendered):
+// the key by which logs group their lines. make_finding fills the same fields the same way.
+struct MatchKey {
+    std::string pattern;
+    std::string component;
+    std::string problem;
+    std::string registry;  // from the captures alone
+    bool lookalike = false;
+};
+MatchKey match_key(const MessageMatch& match);
+
 // Most significant first: registry problems before look-alikes, findings placed on a chain
 // before bare error strings, then by stage. Stable: equals keep their order.
 void order_findings(std::vector<Finding>& findings);

@@ -3,9 +3,12 @@
 #include <nlohmann/json.hpp>
 #include <re2/re2.h>
 
+#include <algorithm>
 #include <cctype>
+#include <cstdio>
 
 #include "util/text.h"
+#include "util/time.h"
 
 namespace certdoctor {
 
@@ -200,6 +203,22 @@ bool read_json_log_line(std::string_view line, TextMessage& out) {
         }
     }
     out.text = normalise_message(text);
+    for (const char* key : {"ts", "time", "timestamp"}) {
+        auto it = j.find(key);
+        if (it == j.end()) continue;
+        if (it->is_string()) out.time = it->get<std::string>();
+        if (it->is_number()) {
+            // zap's default encoder: seconds since the epoch, with a fraction
+            double seconds = it->get<double>();
+            auto whole = static_cast<std::time_t>(seconds);
+            int millis = std::clamp(static_cast<int>((seconds - static_cast<double>(whole)) * 1000), 0, 999);
+            std::string t = format_rfc3339(whole);
+            char frac[8];
+            std::snprintf(frac, sizeof frac, ".%03d", millis);
+            out.time = t.substr(0, t.size() - 1) + frac + "Z";
+        }
+        if (!out.time.empty()) break;
+    }
     auto key = j.find("knative.dev/key");
     if (key != j.end() && key->is_string()) {
         std::string k = key->get<std::string>();
@@ -273,6 +292,36 @@ std::vector<TextMessage> split_messages(std::string_view text) {
         joins_next_tightly = ends_with_backslash;
     }
     flush();
+    return out;
+}
+
+LogLine read_log_line(std::string_view raw) {
+    LogLine out;
+    std::string stripped;
+    if (raw.find('\x1b') != std::string_view::npos) {
+        stripped.assign(raw);
+        RE2::GlobalReplace(&stripped, ansi_re(), "");
+        raw = stripped;
+    }
+    TextMessage structured;
+    if (read_json_log_line(raw, structured)) {
+        out.text = std::move(structured.text);
+        out.object = std::move(structured.object);
+        out.time = std::move(structured.time);
+        return out;
+    }
+    re2::StringPiece line(raw.data(), raw.size());
+    // kubectl logs --timestamps, containerd's time="...", klog's header, syslog's.
+    static const RE2 times("^(?:\\[[^\\]]{1,256}\\]\\s*)?(\\d{4}-\\d\\d-\\d\\d[T ]\\d\\d:\\d\\d:\\d\\d(?:[.,]\\d+)?(?:Z|[+-]\\d\\d:?\\d\\d)?)"
+                           "|\\btime=\"([^\"]{1,64})\""
+                           "|^[IWEF](\\d{4} \\d\\d:\\d\\d:\\d\\d\\.\\d+)"
+                           "|^([A-Z][a-z]{2} [ \\d]\\d \\d\\d:\\d\\d:\\d\\d)");
+    std::string a, b, c, d;
+    if (RE2::PartialMatch(line, times, &a, &b, &c, &d)) out.time = !a.empty() ? a : !b.empty() ? b : !c.empty() ? c : d;
+    static const RE2 pod("\\bpod=\"([a-z0-9][a-z0-9.-]{0,252})/([a-z0-9][a-z0-9.-]{0,252})\"");
+    std::string ns, name;
+    if (RE2::PartialMatch(line, pod, &ns, &name)) out.object = {"Pod", ns, name};
+    out.text = normalise_message(strip_log_prefix(raw));
     return out;
 }
 

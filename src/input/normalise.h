@@ -21,7 +21,19 @@ struct TextMessage {
     std::string text;    // normalised
     int line = 0;        // first line of the text it came from (1-based)
     ObjectRef object;    // from a structured log line's knative.dev/key, when present
+    std::string time;    // a structured log line's time stamp (RFC 3339), when present
 };
+
+// One line of a log, read as `analyze` reads it: a zap/logr JSON line by its fields, any other
+// line with its logger prefixes dropped; then normalised. `time` is the line's time stamp as
+// written (RFC 3339 for JSON lines, whose epoch-seconds `ts` is converted), "" when it has none;
+// `object` comes from knative.dev/key, or a klog `pod="ns/name"`.
+struct LogLine {
+    std::string text;
+    ObjectRef object;
+    std::string time;
+};
+LogLine read_log_line(std::string_view raw);
 
 // Splits a pasted block or a log into messages: one per logical line. Lines that continue the
 // previous one (YAML-folded scalars, lines ending in a backslash) are joined first; JSON log

@@ -91,15 +91,35 @@ struct ClusterView {
     bool openshift = false;
 };
 
-// Sweeps: findings with the same root cause, counted, with the runs they hit.
+// Sweeps and logs: findings with the same root cause, counted, with the runs they hit.
 struct FindingGroup {
     std::string pattern;
     std::string component;
     std::string problem;
     std::string registry;
-    size_t count = 0;
+    size_t count = 0;            // failed runs (sweeps) or log lines (analyze)
     size_t finding = 0;          // index of the representative finding
-    std::vector<ObjectRef> runs;
+    std::vector<ObjectRef> runs;  // the objects hit (logs: at most kMaxObjects of them)
+    size_t runs_total = 0;       // logs: how many distinct objects, also past the cap
+    std::string first_seen;      // logs: the earliest and latest time stamps of its lines
+    std::string last_seen;
+};
+
+// What `analyze` read.
+struct LogSourceStats {
+    std::string name;
+    uint64_t bytes = 0;
+    uint64_t lines = 0;
+    bool gzip = false;
+};
+
+struct LogView {
+    bool read = false;
+    uint64_t lines_scanned = 0;
+    uint64_t matched_lines = 0;  // registry or TLS failure lines, each counted once
+    uint64_t bytes = 0;
+    uint64_t long_lines = 0;     // lines searched only in their first MiB
+    std::vector<LogSourceStats> sources;
 };
 
 enum class ReportStatus { problems_found, no_problems, unrecognized };
@@ -116,6 +136,7 @@ struct Report {
     size_t runs_scanned = 0;
     size_t failed_runs = 0;
     std::vector<FindingGroup> groups;
+    LogView log;                     // analyze only
 };
 
 const char* to_string(ReportStatus status);

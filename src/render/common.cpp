@@ -1,4 +1,7 @@
 #include "render/render.h"
+
+#include <cstdio>
+
 #include "util/text.h"
 
 namespace certdoctor {
@@ -27,6 +30,20 @@ std::string describe_object(const ObjectRef& ref) {
     out += " ";
     if (!ref.namespace_.empty()) out += ref.namespace_ + "/";
     return out + ref.name;
+}
+
+std::string human_bytes(uint64_t bytes) {
+    if (bytes < 1024) return std::to_string(bytes) + " B";
+    const char* units[] = {"KiB", "MiB", "GiB", "TiB"};
+    double v = static_cast<double>(bytes) / 1024;
+    size_t u = 0;
+    while (v >= 1024 && u + 1 < 4) {
+        v /= 1024;
+        ++u;
+    }
+    char out[32];
+    std::snprintf(out, sizeof out, "%.1f %s", v, units[u]);
+    return out;
 }
 
 const FindingGroup* group_of(const Report& report, size_t index) {

@@ -13,10 +13,7 @@ nlohmann::json object_json(const ObjectRef& ref) {
     return {{"kind", ref.kind}, {"namespace", ref.namespace_}, {"name", ref.name}};
 }
 
-nlohmann::json finding_json(const Finding& f) {
-    nlohmann::json frames = nlohmann::json::array();
-    for (const auto& fr : f.chain.frames)
-        frames.push_back({{"function", fr.function}, {"file", fr.file}, {"failed", fr.failed}});
+nlohmann::json fixes_json(const Finding& f) {
     nlohmann::json fixes = nlohmann::json::array();
     for (const auto& fix : f.fixes)
         fixes.push_back({{"id", fix.id},
@@ -24,6 +21,14 @@ nlohmann::json finding_json(const Finding& f) {
                          {"description", fix.description},
                          {"commands", fix.commands},
                          {"manifest", fix.manifest}});
+    return fixes;
+}
+
+nlohmann::json finding_json(const Finding& f) {
+    nlohmann::json frames = nlohmann::json::array();
+    for (const auto& fr : f.chain.frames)
+        frames.push_back({{"function", fr.function}, {"file", fr.file}, {"failed", fr.failed}});
+    nlohmann::json fixes = fixes_json(f);
     EvidenceWindow w = evidence_window(f.evidence, 4096);
     return {
         {"pattern", f.pattern},
@@ -95,7 +100,37 @@ std::string render_json(const Report& report) {
         }
         doc["cluster_checks"] = checks;
     }
-    if (report.sweep) {
+    if (report.log.read) {
+        const LogView& l = report.log;
+        nlohmann::json sources = nlohmann::json::array();
+        for (const auto& src : l.sources)
+            sources.push_back({{"name", src.name}, {"bytes", src.bytes}, {"lines", src.lines}, {"gzip", src.gzip}});
+        nlohmann::json groups = nlohmann::json::array();
+        for (const auto& g : report.groups) {
+            nlohmann::json objects = nlohmann::json::array();
+            for (const auto& r : g.runs) objects.push_back(object_json(r));
+            const Finding& f = report.findings[g.finding];
+            groups.push_back({{"component", g.component},
+                              {"problem", g.problem},
+                              {"registry", g.registry},
+                              {"pattern", g.pattern},
+                              {"count", g.count},
+                              {"first_seen", g.first_seen.empty() ? nlohmann::json(nullptr) : nlohmann::json(g.first_seen)},
+                              {"last_seen", g.last_seen.empty() ? nlohmann::json(nullptr) : nlohmann::json(g.last_seen)},
+                              {"objects", objects},
+                              {"objects_total", g.runs_total},
+                              {"finding", g.finding},
+                              {"title", f.title},
+                              {"first_line", f.evidence.origin},
+                              {"fixes", fixes_json(f)}});
+        }
+        doc["sources"] = sources;
+        doc["lines_scanned"] = l.lines_scanned;
+        doc["matched_lines"] = l.matched_lines;
+        doc["bytes_scanned"] = l.bytes;
+        doc["long_lines"] = l.long_lines;
+        doc["groups"] = groups;
+    } else if (report.sweep) {
         nlohmann::json groups = nlohmann::json::array();
         for (const auto& g : report.groups) {
             nlohmann::json runs = nlohmann::json::array();

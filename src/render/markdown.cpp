@@ -27,7 +27,23 @@ std::string render_markdown(const Report& report) {
     o << "Read " << count_of(report.messages_read, "message") << " from " << code(report.source) << ".\n\n";
     if (report.status == ReportStatus::unrecognized)
         o << "No message matches a known registry or TLS failure.\n\n";
-    if (report.status == ReportStatus::no_problems) o << "No run had failed.\n\n";
+    if (report.status == ReportStatus::no_problems)
+        o << (report.log.read ? "No registry or TLS failure line.\n\n" : "No run had failed.\n\n");
+    if (report.log.read) {
+        const LogView& l = report.log;
+        o << "Scanned " << count_of(l.lines_scanned, "line") << " (" << human_bytes(l.bytes) << "): "
+          << count_of(l.matched_lines, "registry or TLS failure line") << ".\n\n";
+        if (!report.groups.empty()) {
+            o << "| # | Lines | Component | Problem | Registry | First seen | Last seen | Runs |\n|---|---|---|---|---|---|---|---|\n";
+            for (size_t i = 0; i < report.groups.size(); ++i) {
+                const auto& g = report.groups[i];
+                o << "| " << (i + 1) << " | " << g.count << " | " << code(g.component) << " | " << code(g.problem) << " | "
+                  << cell(g.registry) << " | " << cell(g.first_seen) << " | " << cell(g.last_seen) << " | "
+                  << cell(list_runs(g, 10)) << " |\n";
+            }
+            o << "\n";
+        }
+    }
     if (report.cluster.read) {
         const ClusterView& c = report.cluster;
         o << "Cluster: context " << code(c.context) << ", Tekton "
@@ -58,7 +74,8 @@ std::string render_markdown(const Report& report) {
         o << "### " << (i + 1) << ". " << f.title << (i == 0 && report.findings.size() > 1 ? " (primary)" : "") << "\n\n";
         o << "| | |\n|---|---|\n";
         if (!f.object.empty()) o << "| Object | " << cell(describe_object(f.object)) << " |\n";
-        if (const FindingGroup* g = group_of(report, i)) o << "| Stands for | " << count_of(g->count, "failed run") << " |\n";
+        if (const FindingGroup* g = group_of(report, i))
+            o << "| Stands for | " << count_of(g->count, report.log.read ? "log line" : "failed run") << " |\n";
         if (!f.parent.empty()) o << "| Parent | " << cell(describe_object(f.parent)) << " |\n";
         o << "| Component | " << code(f.component) << " |\n| Stage | " << code(f.stage)
           << " |\n| Problem | " << code(f.problem) << " |\n";

@@ -2,6 +2,7 @@
 // or Markdown (tickets). They only read the report; nothing here computes a diagnosis.
 #pragma once
 
+#include <cstdint>
 #include <string>
 
 #include "model/probe_result.h"
@@ -27,6 +28,9 @@ EvidenceWindow evidence_window(const Evidence& e, size_t context = 240);
 
 // "1 message", "3 messages".
 std::string count_of(size_t n, const char* noun);
+
+// "512 B", "3.2 MiB", "1.0 GiB".
+std::string human_bytes(uint64_t bytes);
 
 // "TaskRun default/x", "" when unknown.
 std::string describe_object(const ObjectRef& ref);

@@ -141,6 +141,24 @@ void render_cluster(std::ostringstream& o, const Report& report, const Style& s)
     o << "\n";
 }
 
+// analyze: what was read, and the groups, most lines first.
+void render_log(std::ostringstream& o, const Report& report, const Style& s) {
+    const LogView& l = report.log;
+    o << s.bold("Scanned") << " " << count_of(l.lines_scanned, "line") << " (" << human_bytes(l.bytes) << ") of "
+      << report.source << ": " << count_of(l.matched_lines, "registry or TLS failure line");
+    if (!report.groups.empty()) o << " in " << count_of(report.groups.size(), "group");
+    o << "\n";
+    for (size_t i = 0; i < report.groups.size(); ++i) {
+        const auto& g = report.groups[i];
+        o << "  " << (i + 1) << ". " << s.bold(std::to_string(g.count) + " x " + g.component + "/" + g.problem)
+          << (g.registry.empty() ? "" : " at " + g.registry) << "\n";
+        if (!g.first_seen.empty())
+            o << s.dim("     " + (g.first_seen == g.last_seen ? "at " + g.first_seen : "from " + g.first_seen + " to " + g.last_seen)) << "\n";
+        if (!g.runs.empty()) o << s.dim("     " + list_runs(g, 5)) << "\n";
+    }
+    o << "\n";
+}
+
 }  // namespace
 
 std::string render_text(const Report& report, Color color) {
@@ -148,8 +166,13 @@ std::string render_text(const Report& report, Color color) {
     std::ostringstream o;
     const auto& findings = report.findings;
     if (report.cluster.read) render_cluster(o, report, s);
+    if (report.log.read) render_log(o, report, s);
     switch (report.status) {
         case ReportStatus::no_problems:
+            if (report.log.read) {
+                o << s.green("No registry or TLS failure") << " in " << count_of(report.log.lines_scanned, "line") << ".\n";
+                break;
+            }
             o << s.green("No problems found") << ": " << count_of(report.messages_read, "message")
               << " read from " << report.source << "; no run had failed.\n";
             break;
@@ -170,7 +193,8 @@ std::string render_text(const Report& report, Color color) {
                 if (i == 0 && findings.size() > 1) label += " (primary)";
                 o << (f.lookalike ? s.yellow(label) : s.red(label)) << "  " << s.bold(f.title) << "\n";
                 if (const FindingGroup* g = group_of(report, i))
-                    o << "  " << s.bold("stands for " + count_of(g->count, "failed run")) << " with this root cause\n";
+                    o << "  " << s.bold("stands for " + count_of(g->count, report.log.read ? "log line" : "failed run"))
+                      << " with this root cause\n";
                 render_finding(o, f, s);
             }
             break;

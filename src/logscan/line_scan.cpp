@@ -1,0 +1,35 @@
+#include "logscan/line_scan.h"
+
+#include <cstring>
+
+namespace certdoctor {
+
+void scan_region(const LiteralScanner* scanner, const char* begin, const char* end,
+                 const std::function<void(const CandidateLine&)>& on_line) {
+    const char* pos = begin;
+    uint64_t newlines = 0;  // before `pos`, from `begin`
+    while (pos < end) {
+        const char* hit = scanner ? scanner->find(pos, end) : pos;
+        if (hit == end) return;
+        const void* back = hit > pos ? memrchr(pos, '\n', static_cast<size_t>(hit - pos)) : nullptr;
+        const char* line = back ? static_cast<const char*>(back) + 1 : pos;
+        const void* fwd = std::memchr(hit, '\n', static_cast<size_t>(end - hit));
+        const char* line_end = fwd ? static_cast<const char*>(fwd) : end;
+        newlines += count_newlines(pos, line);
+        CandidateLine c;
+        c.newlines_before = newlines;
+        const char* from = line;
+        const char* to = line_end;
+        if (static_cast<size_t>(to - from) > kMaxSliceBytes) {
+            from = hit - from > static_cast<long>(kMaxSliceBytes / 2) ? hit - kMaxSliceBytes / 2 : from;
+            to = static_cast<size_t>(to - from) > kMaxSliceBytes ? from + kMaxSliceBytes : to;
+        }
+        c.slice = std::string_view(from, static_cast<size_t>(to - from));
+        on_line(c);
+        if (!fwd) return;
+        pos = line_end + 1;
+        newlines += 1;
+    }
+}
+
+}  // namespace certdoctor

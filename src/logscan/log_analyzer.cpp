@@ -1,0 +1,475 @@
+#include "logscan/log_analyzer.h"
+
+#include <fcntl.h>
+#include <poll.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <zlib.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <chrono>
+#include <cstring>
+#include <set>
+#include <thread>
+
+#include "fix/fix_plan.h"
+#include "input/normalise.h"
+#include "logscan/line_scan.h"
+#include "logscan/needles.h"
+#include "util/error.h"
+#include "util/time.h"
+
+namespace certdoctor {
+
+namespace {
+
+constexpr size_t kWindowBytes = 4u << 20;    // of a mapped file, per thread at a time
+constexpr size_t kStreamBytes = 4u << 20;    // of a stream's buffer
+constexpr size_t kMaxThreads = 4;
+
+std::string system_error(const std::string& name, const std::string& what) {
+    return name + ": " + what + ": " + std::strerror(errno);
+}
+
+struct Fd {
+    int fd = -1;
+    ~Fd() {
+        if (fd > 2) ::close(fd);
+    }
+};
+
+}  // namespace
+
+// A line that matched, as a worker found it; merged into the groups in input order.
+struct LogAnalyzer::Hit {
+    uint64_t newlines_before = 0;  // from the start of the region it was found in
+    LogLine line;
+    MessageMatch match;
+    MatchKey key;
+};
+
+struct LogAnalyzer::Group {
+    FindingGroup view;
+    Finding finding;
+    std::set<std::string> objects;  // "Kind/ns/name", bounded by kMaxObjects
+    std::time_t first = 0, last = 0;
+};
+
+// Bytes from a descriptor, inflated when they start with gzip's magic (several members too).
+class LogAnalyzer::Stream {
+public:
+    Stream(int fd, std::string name) : fd_(fd), name_(std::move(name)) {}
+    ~Stream() {
+        if (inflating_) inflateEnd(&z_);
+    }
+    // Up to `n` bytes into `out`; 0 at end of input, or when nothing came within `wait_ms` (>= 0).
+    size_t read(char* out, size_t n, int wait_ms = -1) {
+        if (!sniffed_) sniff(wait_ms);
+        if (!gzip_) return raw_read(out, n, wait_ms);
+        z_.next_out = reinterpret_cast<Bytef*>(out);
+        z_.avail_out = static_cast<uInt>(n);
+        while (z_.avail_out == n) {
+            if (z_.avail_in == 0) {
+                size_t got = raw_read(in_.data(), in_.size(), wait_ms);
+                if (got == 0) {
+                    if (eof_ && !member_done_) throw input_error(name_ + ": the gzip data ends early (truncated)");
+                    break;
+                }
+                z_.next_in = reinterpret_cast<Bytef*>(in_.data());
+                z_.avail_in = static_cast<uInt>(got);
+            }
+            if (member_done_) {  // another member follows
+                inflateReset(&z_);
+                member_done_ = false;
+            }
+            int rc = inflate(&z_, Z_NO_FLUSH);
+            if (rc == Z_STREAM_END) member_done_ = true;
+            else if (rc != Z_OK && rc != Z_BUF_ERROR)
+                throw input_error(name_ + ": not valid gzip data after " + std::to_string(z_.total_in) +
+                                  " compressed bytes: " + (z_.msg ? z_.msg : "inflate failed"));
+        }
+        return n - z_.avail_out;
+    }
+    bool gzip() const { return gzip_; }
+    bool eof() const { return eof_ && (!gzip_ || z_.avail_in == 0); }
+    void clear_eof() { eof_ = false; }
+
+private:
+    void sniff(int wait_ms) {
+        size_t got = raw_read(in_.data(), 2, wait_ms);
+        if (got == 0 && !eof_) return;  // nothing yet (follow): sniff on the next call
+        sniffed_ = true;
+        if (got == 1) got += raw_read(in_.data() + 1, 1, wait_ms);
+        gzip_ = got == 2 && static_cast<unsigned char>(in_[0]) == 0x1f && static_cast<unsigned char>(in_[1]) == 0x8b;
+        if (gzip_) {
+            std::memset(&z_, 0, sizeof z_);
+            if (inflateInit2(&z_, 16 + MAX_WBITS) != Z_OK) throw Error(name_ + ": cannot start gzip decompression");
+            inflating_ = true;
+            z_.next_in = reinterpret_cast<Bytef*>(in_.data());
+            z_.avail_in = static_cast<uInt>(got);
+        } else {
+            pending_.assign(in_.data(), got);
+        }
+    }
+    size_t raw_read(char* out, size_t n, int wait_ms) {
+        if (!pending_.empty()) {
+            size_t k = std::min(n, pending_.size());
+            std::memcpy(out, pending_.data(), k);
+            pending_.erase(0, k);
+            return k;
+        }
+        for (;;) {
+            if (wait_ms >= 0) {
+                pollfd p{fd_, POLLIN, 0};
+                int r = ::poll(&p, 1, wait_ms);
+                if (r == 0) return 0;
+                if (r < 0 && errno == EINTR) return 0;
+            }
+            ssize_t r = ::read(fd_, out, n);
+            if (r > 0) return static_cast<size_t>(r);
+            if (r == 0) {
+                eof_ = true;
+                return 0;
+            }
+            if (errno == EINTR) {
+                if (wait_ms >= 0) return 0;
+                continue;
+            }
+            throw Error(system_error(name_, "read failed"));
+        }
+    }
+
+    int fd_;
+    std::string name_;
+    bool sniffed_ = false, gzip_ = false, inflating_ = false, eof_ = false, member_done_ = false;
+    z_stream z_{};
+    std::string in_ = std::string(256u << 10, '\0');
+    std::string pending_;
+};
+
+LogAnalyzer::LogAnalyzer(const Engine& engine, size_t threads) : engine_(engine) {
+    size_t cores = std::max<size_t>(1, std::thread::hardware_concurrency());
+    threads_ = threads ? threads : std::min(cores, kMaxThreads);
+    Needles needles = prefilter_needles(engine.catalog());
+    if (needles.complete && !needles.words.empty()) {
+        scanner_ = std::make_unique<LiteralScanner>(needles.words);
+    } else {
+        std::string rules;
+        for (const auto& r : needles.unfiltered_rules) rules += (rules.empty() ? "" : ", ") + r;
+        notes_.push_back("the literal prefilter is off (no literal to look for in " + rules +
+                         "): every line went through the regexes");
+    }
+}
+
+LogAnalyzer::~LogAnalyzer() = default;
+
+std::vector<LogAnalyzer::Hit> LogAnalyzer::examine_region(const char* begin, const char* end) const {
+    std::vector<Hit> hits;
+    scan_region(scanner_.get(), begin, end, [&](const CandidateLine& c) {
+        LogLine line = read_log_line(c.slice);
+        if (line.text.empty()) return;
+        MessageMatch m = engine_.matcher().match(line.text);
+        if (!m.cause) return;  // a failure line names what failed
+        Hit h;
+        h.newlines_before = c.newlines_before;
+        h.key = match_key(m);
+        h.match = std::move(m);
+        h.line = std::move(line);
+        hits.push_back(std::move(h));
+    });
+    return hits;
+}
+
+void LogAnalyzer::merge(std::vector<Hit>& hits, uint64_t first_line, const std::string& name) {
+    for (auto& h : hits) {
+        ++matched_lines_;
+        std::string key = h.key.component + "|" + h.key.problem + "|" + h.key.registry;
+        auto it = group_index_.find(key);
+        bool is_new = it == group_index_.end();
+        if (is_new) {
+            if (groups_.size() >= kMaxGroups) {
+                ++ungrouped_lines_;
+                continue;
+            }
+            FailureRecord record;
+            record.message = h.line.text;
+            record.origin = name + ":" + std::to_string(first_line + h.newlines_before);
+            record.object = h.line.object;
+            Group g;
+            g.finding = make_finding(record, h.match, engine_.catalog());
+            g.view.pattern = h.key.pattern;
+            g.view.component = h.key.component;
+            g.view.problem = h.key.problem;
+            g.view.registry = h.key.registry;
+            it = group_index_.emplace(key, groups_.size()).first;
+            groups_.push_back(std::move(g));
+        }
+        Group& g = groups_[it->second];
+        ++g.view.count;
+        // The run: the log line's own key, else what the message names.
+        ObjectRef object = h.line.object;
+        if (object.empty() && h.match.site) {
+            const auto& c = h.match.site->captures;
+            if (auto t = c.find("taskrun"); t != c.end()) {
+                auto n = c.find("namespace");
+                object = {"TaskRun", n == c.end() ? "" : n->second, t->second};
+            }
+        }
+        if (!object.empty() && g.objects.size() < kMaxObjects &&
+            g.objects.insert(object.kind + "/" + object.namespace_ + "/" + object.name).second)
+            g.view.runs.push_back(object);
+        if (!h.line.time.empty()) {
+            auto t = parse_rfc3339(h.line.time);
+            std::time_t when = t ? *t : 0;
+            // Without a parseable time, the order of the lines stands for the order of time.
+            if (g.view.first_seen.empty() || (t && g.first && when < g.first)) {
+                g.view.first_seen = h.line.time;
+                g.first = when;
+            }
+            if (g.view.last_seen.empty() || !t || when >= g.last) {
+                g.view.last_seen = h.line.time;
+                g.last = when;
+            }
+        }
+        if (is_new && on_new_group) on_new_group(report(), it->second);
+    }
+}
+
+void LogAnalyzer::read_mapped(int fd, uint64_t size, const std::string& name) {
+    const size_t page = static_cast<size_t>(sysconf(_SC_PAGESIZE));
+    const uint64_t windows = (size + kWindowBytes - 1) / kWindowBytes;
+    struct WindowResult {
+        uint64_t newlines = 0;
+        uint64_t long_lines = 0;
+        std::vector<Hit> hits;
+        std::string error;
+    };
+    uint64_t newlines_so_far = 0;
+    // Windows are read a round at a time, one per thread, and merged in order.
+    for (uint64_t round = 0; round < windows; round += threads_) {
+        size_t n = static_cast<size_t>(std::min<uint64_t>(threads_, windows - round));
+        std::vector<WindowResult> results(n);
+        auto work = [&](size_t k) {
+            WindowResult& r = results[k];
+            uint64_t start = (round + k) * kWindowBytes;
+            uint64_t end = std::min<uint64_t>(size, start + kWindowBytes);
+            uint64_t map_from = start == 0 ? 0 : start - page;  // one byte before: does a line start here?
+            uint64_t map_to = std::min<uint64_t>(size, end + kMaxLineBytes);
+            size_t length = static_cast<size_t>(map_to - map_from);
+            void* m = ::mmap(nullptr, length, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, static_cast<off_t>(map_from));
+            if (m == MAP_FAILED) {
+                r.error = system_error(name, "cannot map");
+                return;
+            }
+            const char* base = static_cast<const char*>(m) - map_from;  // base + offset = byte at offset
+            r.newlines = count_newlines(base + start, base + end);
+            const char* begin = base + start;
+            if (start > 0 && base[start - 1] != '\n') {  // the line began in the window before
+                const void* nl = std::memchr(begin, '\n', static_cast<size_t>(end - start));
+                begin = nl ? static_cast<const char*>(nl) + 1 : base + end;
+            }
+            const char* region_end = base + end;
+            if (end < size && base[end - 1] != '\n' && begin < base + end) {
+                // The last line goes on past the window: read it to its end, up to the bound.
+                const void* nl = std::memchr(base + end, '\n', static_cast<size_t>(map_to - end));
+                region_end = nl ? static_cast<const char*>(nl) + 1 : base + map_to;
+                if (!nl && map_to < size) ++r.long_lines;
+            }
+            if (begin < region_end) {
+                r.hits = examine_region(begin, region_end);
+                uint64_t skipped = count_newlines(base + start, begin);
+                for (auto& h : r.hits) h.newlines_before += skipped;
+            }
+            ::munmap(m, length);
+        };
+        std::vector<std::thread> workers;
+        for (size_t k = 1; k < n; ++k) workers.emplace_back(work, k);
+        work(0);
+        for (auto& t : workers) t.join();
+        for (auto& r : results) {
+            if (!r.error.empty()) throw Error(r.error);
+            merge(r.hits, newlines_so_far + 1, name);
+            newlines_so_far += r.newlines;
+            long_lines_ += r.long_lines;
+        }
+    }
+    uint64_t lines = newlines_so_far;
+    if (size > 0) {
+        char last = 0;
+        if (::pread(fd, &last, 1, static_cast<off_t>(size - 1)) == 1 && last != '\n') ++lines;
+    }
+    lines_scanned_ += lines;
+    bytes_ += size;
+    sources_.push_back({name, size, lines, false});
+}
+
+void LogAnalyzer::read_stream(Stream& in, const std::string& name, const std::atomic<bool>* stop, bool tail) {
+    std::string buffer(kStreamBytes + kMaxLineBytes, '\0');
+    size_t held = 0;          // bytes of an unfinished line at the buffer's start
+    bool skipping = false;    // in the rest of a line longer than the bound
+    uint64_t newlines = 0, bytes = 0;
+    bool ends_with_newline = true;
+    for (;;) {
+        size_t got = in.read(buffer.data() + held, kStreamBytes, stop ? 200 : -1);
+        if (got == 0) {
+            if (!stop || stop->load()) break;
+            if (in.eof()) {
+                if (!tail) break;  // a stream has ended; a file may still grow (tail -f)
+                in.clear_eof();
+                std::this_thread::sleep_for(std::chrono::milliseconds(200));
+            }
+            continue;
+        }
+        bytes += got;
+        char* data = buffer.data();
+        size_t size = held + got;
+        ends_with_newline = data[size - 1] == '\n';
+        size_t from = held;
+        newlines += count_newlines(data + from, data + size);
+        if (skipping) {
+            const void* nl = std::memchr(data, '\n', size);
+            if (!nl) {
+                held = 0;
+                continue;
+            }
+            size_t rest = size - (static_cast<const char*>(nl) + 1 - data);
+            std::memmove(data, static_cast<const char*>(nl) + 1, rest);
+            size = rest;
+            skipping = false;
+        }
+        const void* last = size ? memrchr(data, '\n', size) : nullptr;
+        size_t complete = last ? static_cast<size_t>(static_cast<const char*>(last) - data) + 1 : 0;
+        uint64_t first_line = newlines - count_newlines(data, data + size) + 1;
+        if (complete > 0) {
+            std::vector<Hit> hits = examine_region(data, data + complete);
+            merge(hits, first_line, name);
+        }
+        size_t rest = size - complete;
+        if (rest >= kMaxLineBytes) {
+            // A line longer than the bound: search its first part, skip the rest.
+            std::vector<Hit> hits = examine_region(data + complete, data + complete + kMaxLineBytes);
+            merge(hits, first_line + (complete ? count_newlines(data, data + complete) : 0), name);
+            ++long_lines_;
+            skipping = true;
+            rest = 0;
+        }
+        std::memmove(data, data + complete, rest);
+        held = rest;
+    }
+    if (held > 0 && !skipping) {
+        std::vector<Hit> hits = examine_region(buffer.data(), buffer.data() + held);
+        merge(hits, newlines + 1, name);
+    }
+    uint64_t lines = newlines + (bytes > 0 && !ends_with_newline ? 1 : 0);
+    lines_scanned_ += lines;
+    bytes_ += bytes;
+    sources_.push_back({name, bytes, lines, in.gzip()});
+}
+
+void LogAnalyzer::read_file(const std::string& path) {
+    const bool is_stdin = path == "-";
+    const std::string name = is_stdin ? "stdin" : path;
+    Fd file;
+    file.fd = is_stdin ? 0 : ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (file.fd < 0) throw Error(system_error(path, "cannot open"));
+    struct stat st{};
+    if (fstat(file.fd, &st) != 0) throw Error(system_error(name, "cannot stat"));
+    if (S_ISDIR(st.st_mode)) throw Error(name + ": is a directory, not a log", ExitCode::usage);
+    if (S_ISREG(st.st_mode) && st.st_size > 0) {
+        unsigned char magic[2] = {0, 0};
+        ssize_t n = ::pread(file.fd, magic, 2, 0);
+        bool gzip = n == 2 && magic[0] == 0x1f && magic[1] == 0x8b;
+        if (!gzip && (!is_stdin || ::lseek(0, 0, SEEK_CUR) == 0)) {
+            read_mapped(file.fd, static_cast<uint64_t>(st.st_size), name);
+            return;
+        }
+    }
+    Stream in(file.fd, name);
+    read_stream(in, name, nullptr, false);
+}
+
+void LogAnalyzer::read_text(std::string_view text, const std::string& name) {
+    uint64_t first_line = 1;
+    // In regions that end at a line end, so a line over the bound is cut as in a file.
+    size_t pos = 0;
+    uint64_t lines = 0;
+    while (pos < text.size()) {
+        size_t end = std::min(text.size(), pos + kStreamBytes);
+        size_t nl = text.rfind('\n', end - 1);
+        if (end < text.size() && (nl == std::string_view::npos || nl < pos)) end = std::min(text.size(), pos + kMaxLineBytes);
+        else if (end < text.size()) end = nl + 1;
+        std::vector<Hit> hits = examine_region(text.data() + pos, text.data() + end);
+        merge(hits, first_line, name);
+        uint64_t n = count_newlines(text.data() + pos, text.data() + end);
+        first_line += n;
+        lines += n;
+        pos = end;
+    }
+    if (!text.empty() && text.back() != '\n') ++lines;
+    lines_scanned_ += lines;
+    bytes_ += text.size();
+    sources_.push_back({name, text.size(), lines, false});
+}
+
+void LogAnalyzer::follow(const std::string& path, const std::atomic<bool>& stop) {
+    const bool is_stdin = path == "-";
+    const std::string name = is_stdin ? "stdin" : path;
+    Fd file;
+    file.fd = is_stdin ? 0 : ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (file.fd < 0) throw Error(system_error(path, "cannot open"));
+    struct stat st{};
+    bool regular = fstat(file.fd, &st) == 0 && S_ISREG(st.st_mode);
+    Stream in(file.fd, name);
+    read_stream(in, name, &stop, regular);
+}
+
+Report LogAnalyzer::report() const {
+    Report r;
+    r.log.read = true;
+    r.log.lines_scanned = lines_scanned_;
+    r.log.matched_lines = matched_lines_;
+    r.log.bytes = bytes_;
+    r.log.long_lines = long_lines_;
+    r.log.sources = sources_;
+    r.messages_read = static_cast<size_t>(lines_scanned_);
+    std::string names;
+    for (const auto& s : sources_) names += (names.empty() ? "" : ", ") + s.name;
+    r.source = names.empty() ? "no input" : names;
+    // Most lines first; registry problems before look-alikes at equal counts.
+    std::vector<size_t> order(groups_.size());
+    for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+    std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) {
+        const Group& x = groups_[a];
+        const Group& y = groups_[b];
+        if (x.finding.lookalike != y.finding.lookalike) return !x.finding.lookalike;
+        return x.view.count > y.view.count;
+    });
+    for (size_t i : order) {
+        const Group& g = groups_[i];
+        FindingGroup view = g.view;
+        view.finding = r.findings.size();
+        view.runs_total = g.objects.size();
+        Finding f = g.finding;
+        if (f.fixes.empty()) f.fixes = plan_fixes(f, engine_.catalog());
+        r.findings.push_back(std::move(f));
+        r.groups.push_back(std::move(view));
+    }
+    r.notes = notes_;
+    if (long_lines_)
+        r.notes.push_back(std::to_string(long_lines_) + " line(s) longer than 1 MiB were searched in their first MiB only");
+    if (ungrouped_lines_)
+        r.notes.push_back(std::to_string(ungrouped_lines_) + " failure line(s) beyond the first " +
+                          std::to_string(kMaxGroups) + " groups were counted but not grouped");
+    for (const auto& g : groups_)
+        if (g.objects.size() >= kMaxObjects) {
+            r.notes.push_back("groups list at most " + std::to_string(kMaxObjects) + " runs each");
+            break;
+        }
+    r.status = r.findings.empty() ? ReportStatus::no_problems : ReportStatus::problems_found;
+    r.sweep = true;
+    return r;
+}
+
+}  // namespace certdoctor

@@ -1,0 +1,113 @@
+#include "logscan/needles.h"
+
+#include <re2/filtered_re2.h>
+
+#include <algorithm>
+#include <utility>
+#include <set>
+
+#include "match/matcher.h"
+
+namespace certdoctor {
+
+namespace {
+
+constexpr int kMinAtomLength = 3;
+
+bool needle_char(char c) {
+    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '.' || c == '-';
+}
+
+// Words that ordinary log lines use all the time: a poor needle when the atom has another.
+bool common_word(const std::string& w) {
+    static const std::set<std::string> words = {"access", "client", "connect", "connection", "could", "dial", "error",
+                                                "failed", "found", "host", "http", "https", "image", "known", "lookup", "number", "plain",
+                                                "requested", "resource", "server", "unknown",
+                                                "name", "not", "operation", "request", "resolve", "response",
+                                                "route", "service", "tcp", "the", "timeout", "version"};
+    return words.count(w) > 0;
+}
+
+// How good a needle `piece` is: uncommon words first, then longer ones.
+std::pair<int, size_t> strength(const std::string& piece) { return {common_word(piece) ? 0 : 1, piece.size()}; }
+
+// The strongest run of needle characters in `atom`.
+std::string best_piece(const std::string& atom) {
+    std::string best, run;
+    for (char c : atom + ' ') {
+        if (needle_char(c)) {
+            run += c;
+            continue;
+        }
+        if (run.size() >= 3 && (best.empty() || strength(run) > strength(best))) best = run;
+        run.clear();
+    }
+    // '.' and '-' at the ends add nothing and may stand next to an escaped character.
+    while (!best.empty() && (best.front() == '.' || best.front() == '-')) best.erase(best.begin());
+    while (!best.empty() && (best.back() == '.' || best.back() == '-')) best.pop_back();
+    return best;
+}
+
+// The strongest pieces that still guard `regex`: every match holds one of them. RE2's prefilter
+// for the regex is a formula over its atoms; it is asked (AllPotentials) whether the regex could
+// match with a set of atoms absent, and the weakest atoms are dropped from the guard while it
+// still could not.
+bool guard_pieces(const std::string& regex, std::set<std::string>& out, std::string& weak_atom) {
+    re2::FilteredRE2 filter(kMinAtomLength);
+    int id = 0;
+    if (filter.Add(regex, rule_regex_options(), &id) != RE2::NoError) return true;  // the matcher reports it
+    std::vector<std::string> atoms;
+    filter.Compile(&atoms);
+    std::vector<int> potential;
+    filter.AllPotentials({}, &potential);
+    if (!potential.empty()) return false;  // it may match with no atom present
+    std::vector<std::string> pieces(atoms.size());
+    for (size_t i = 0; i < atoms.size(); ++i) pieces[i] = best_piece(atoms[i]);
+    // Weakest first: atoms whose piece is unusable, then shorter pieces.
+    std::vector<int> order(atoms.size());
+    for (size_t i = 0; i < order.size(); ++i) order[i] = static_cast<int>(i);
+    std::stable_sort(order.begin(), order.end(), [&](int a, int b) { return strength(pieces[a]) < strength(pieces[b]); });
+    std::vector<bool> in_guard(atoms.size(), true);
+    for (int candidate : order) {
+        in_guard[candidate] = false;
+        std::vector<int> present;  // every atom outside the guard
+        for (size_t i = 0; i < atoms.size(); ++i)
+            if (!in_guard[i]) present.push_back(static_cast<int>(i));
+        potential.clear();
+        filter.AllPotentials(present, &potential);
+        if (!potential.empty()) in_guard[candidate] = true;  // needed
+    }
+    for (size_t i = 0; i < atoms.size(); ++i) {
+        if (!in_guard[i]) continue;
+        if (pieces[i].size() < static_cast<size_t>(kMinAtomLength)) {
+            weak_atom = atoms[i];  // only punctuation: cannot be searched for safely
+            return false;
+        }
+        out.insert(pieces[i]);
+    }
+    return true;
+}
+
+}  // namespace
+
+Needles prefilter_needles(const Catalog& catalog) {
+    Needles out;
+    std::set<std::string> pieces;
+    for (const auto& rule : catalog.causes) {
+        std::string weak;
+        if (!guard_pieces(rule.expanded, pieces, weak)) {
+            out.complete = false;
+            out.unfiltered_rules.push_back(rule.id + (weak.empty() ? "" : " (atom '" + weak + "')"));
+        }
+    }
+    // A needle that holds another is redundant: the shorter one is found wherever it is.
+    for (const auto& p : pieces) {
+        bool redundant = false;
+        for (const auto& q : pieces)
+            if (q != p && p.find(q) != std::string::npos) redundant = true;
+        if (!redundant) out.words.push_back(p);
+    }
+    return out;
+}
+
+}  // namespace certdoctor

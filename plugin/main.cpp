@@ -228,13 +228,13 @@ void print_new_group(const Report& report, size_t index, const Options& o) {
     const Finding& f = report.findings[g.finding];
     if (o.output == OutputFormat::json) {
         nlohmann::json fixes = nlohmann::json::array();
-        for (const auto& fix : f.fixes) fixes.push_back(fix.id);
+        for (const auto& fix : g.fixes) fixes.push_back(fix.id);
         std::cout << nlohmann::json{{"event", "new_group"},
                                     {"component", g.component},
                                     {"problem", g.problem},
                                     {"registry", g.registry},
                                     {"title", f.title},
-                                    {"first_line", f.evidence.origin},
+                                    {"first_line", g.first_line},
                                     {"first_seen", g.first_seen},
                                     {"fixes", fixes}}
                          .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)
@@ -242,8 +242,8 @@ void print_new_group(const Report& report, size_t index, const Options& o) {
         return;
     }
     std::cout << "new: " << g.component << "/" << g.problem << (g.registry.empty() ? "" : " at " + g.registry) << " ("
-              << f.evidence.origin << (g.first_seen.empty() ? "" : ", " + g.first_seen) << ")\n     " << f.title << "\n";
-    if (!f.fixes.empty()) std::cout << "     fix: " << f.fixes.front().title << " [" << f.fixes.front().id << "]\n";
+              << g.first_line << (g.first_seen.empty() ? "" : ", " + g.first_seen) << ")\n     " << f.title << "\n";
+    if (!g.fixes.empty()) std::cout << "     fix: " << g.fixes.front().title << " [" << g.fixes.front().id << "]\n";
     std::cout << std::flush;
 }
 

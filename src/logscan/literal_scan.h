@@ -1,12 +1,13 @@
 // The literal prefilter of `analyze`: finds, case-insensitively, where any of a few dozen needles
-// starts in a buffer, at several GB/s. Most log lines hold none of them and never reach a regex.
+// starts in a buffer, at about a byte per cycle whatever their number. Most log lines hold none
+// of them and never reach a regex.
 //
-// It is the "Teddy" scheme: the first three bytes of every needle are folded into nibble tables
-// of eight buckets, 32 positions are tested at once with AVX2 shuffles (a byte-table loop where
-// AVX2 is missing), and only the positions that pass are compared with the needles of their
-// buckets.
+// Each needle is known by a fingerprint, the four bytes in a row that ordinary text holds least
+// (by the letter frequencies of English and of logs). Every position of the buffer is hashed by
+// its four bytes (letters folded to lower case) into a 32 KiB table of fingerprints; a marked
+// slot is rare (about one position in five hundred), and only there are the needles compared.
 //
-//   LiteralScanner scan({"x509", "unauthorized"});
+//   LiteralScanner scan({"x509", "manifest unknown"});
 //   const char* hit = scan.find(text.data(), text.data() + text.size());  // == end: none
 #pragma once
 
@@ -20,28 +21,27 @@ namespace certdoctor {
 
 class LiteralScanner {
 public:
-    // Needles of at least 3 bytes; letters match in either case.
+    // Needles of at least 4 bytes; letters match in either case.
     explicit LiteralScanner(const std::vector<std::string>& needles);
 
-    // The first position in [begin, end) where a needle starts and fits before `end`, or `end`.
+    // A position in [begin, end) where a needle starts and fits before `end`, or `end`. Of
+    // several needles in the buffer it finds one in the earliest line that holds any.
     const char* find(const char* begin, const char* end) const;
 
-    // The same search with the byte-table loop only (tests compare the two).
-    const char* find_portable(const char* begin, const char* end) const;
-
-    bool uses_avx2() const { return avx2_; }
-
 private:
-    bool verify(const char* at, const char* end, uint8_t buckets) const;
-    const char* find_avx2(const char* begin, const char* end) const;
+    static constexpr size_t kFingerprint = 4;
+    static constexpr unsigned kTableBits = 15;
 
     struct Needle {
         std::string lower;
+        size_t offset = 0;  // where its fingerprint starts
+        uint32_t fingerprint = 0;
     };
-    std::array<std::vector<Needle>, 8> buckets_;
-    std::array<std::array<uint8_t, 16>, 3> low_{}, high_{};  // nibble -> buckets, per needle byte
-    std::array<std::array<uint8_t, 256>, 3> byte_{};         // byte -> buckets, per needle byte
-    bool avx2_ = false;
+    const char* verify(const char* begin, const char* at, const char* end) const;
+    static uint32_t slot(uint32_t folded) { return (folded * 0x9E3779B1u) >> (32 - kTableBits); }
+
+    std::vector<Needle> needles_;
+    std::vector<uint8_t> table_;  // 1 at slot(fingerprint) for every needle: 32 KiB, as L1 holds
 };
 
 // How many '\n' bytes lie in [begin, end).

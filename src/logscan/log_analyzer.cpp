@@ -28,6 +28,7 @@ namespace {
 constexpr size_t kWindowBytes = 4u << 20;    // of a mapped file, per thread at a time
 constexpr size_t kStreamBytes = 4u << 20;    // of a stream's buffer
 constexpr size_t kMaxThreads = 4;
+constexpr size_t kMaxObjectsKept = 100000;  // over all groups
 
 std::string system_error(const std::string& name, const std::string& what) {
     return name + ": " + what + ": " + std::strerror(errno);
@@ -52,7 +53,9 @@ struct LogAnalyzer::Hit {
 
 struct LogAnalyzer::Group {
     FindingGroup view;
-    Finding finding;
+    FailureRecord sample;  // its first line, from which its diagnosis is made when reported
+    MessageMatch match;
+    bool lookalike = false;
     std::set<std::string> objects;  // "Kind/ns/name", bounded by kMaxObjects
     std::time_t first = 0, last = 0;
 };
@@ -182,6 +185,21 @@ std::vector<LogAnalyzer::Hit> LogAnalyzer::examine_region(const char* begin, con
     return hits;
 }
 
+// The run a line is about: the log line's own key, else what the message names.
+ObjectRef LogAnalyzer::object_of(const Hit& h) {
+    ObjectRef object = h.line.object;
+    const auto* captures = h.match.site ? &h.match.site->captures : nullptr;
+    auto taskrun = captures ? captures->find("taskrun") : std::map<std::string, std::string>::const_iterator();
+    bool names_taskrun = captures && taskrun != captures->end();
+    if (object.empty() && names_taskrun) {
+        auto n = captures->find("namespace");
+        object = {"TaskRun", n == captures->end() ? "" : n->second, taskrun->second};
+    }
+    // knative.dev/key without knative.dev/kind: the message says whether it is a TaskRun.
+    if (object.kind.empty() && !object.name.empty() && names_taskrun && taskrun->second == object.name) object.kind = "TaskRun";
+    return object;
+}
+
 void LogAnalyzer::merge(std::vector<Hit>& hits, uint64_t first_line, const std::string& name) {
     for (auto& h : hits) {
         ++matched_lines_;
@@ -193,12 +211,12 @@ void LogAnalyzer::merge(std::vector<Hit>& hits, uint64_t first_line, const std::
                 ++ungrouped_lines_;
                 continue;
             }
-            FailureRecord record;
-            record.message = h.line.text;
-            record.origin = name + ":" + std::to_string(first_line + h.newlines_before);
-            record.object = h.line.object;
             Group g;
-            g.finding = make_finding(record, h.match, engine_.catalog());
+            g.sample.message = h.line.text;
+            g.sample.origin = name + ":" + std::to_string(first_line + h.newlines_before);
+            g.sample.object = object_of(h);
+            g.match = h.match;
+            g.lookalike = h.key.lookalike;
             g.view.pattern = h.key.pattern;
             g.view.component = h.key.component;
             g.view.problem = h.key.problem;
@@ -208,18 +226,12 @@ void LogAnalyzer::merge(std::vector<Hit>& hits, uint64_t first_line, const std::
         }
         Group& g = groups_[it->second];
         ++g.view.count;
-        // The run: the log line's own key, else what the message names.
-        ObjectRef object = h.line.object;
-        if (object.empty() && h.match.site) {
-            const auto& c = h.match.site->captures;
-            if (auto t = c.find("taskrun"); t != c.end()) {
-                auto n = c.find("namespace");
-                object = {"TaskRun", n == c.end() ? "" : n->second, t->second};
-            }
-        }
-        if (!object.empty() && g.objects.size() < kMaxObjects &&
-            g.objects.insert(object.kind + "/" + object.namespace_ + "/" + object.name).second)
+        ObjectRef object = object_of(h);
+        if (!object.empty() && g.objects.size() < kMaxObjects && objects_kept_ < kMaxObjectsKept &&
+            g.objects.insert(object.kind + "/" + object.namespace_ + "/" + object.name).second) {
             g.view.runs.push_back(object);
+            ++objects_kept_;
+        }
         if (!h.line.time.empty()) {
             auto t = parse_rfc3339(h.line.time);
             std::time_t when = t ? *t : 0;
@@ -443,19 +455,45 @@ Report LogAnalyzer::report() const {
     std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) {
         const Group& x = groups_[a];
         const Group& y = groups_[b];
-        if (x.finding.lookalike != y.finding.lookalike) return !x.finding.lookalike;
+        if (x.lookalike != y.lookalike) return !x.lookalike;
         return x.view.count > y.view.count;
     });
-    for (size_t i : order) {
-        const Group& g = groups_[i];
-        FindingGroup view = g.view;
-        view.finding = r.findings.size();
-        view.runs_total = g.objects.size();
-        Finding f = g.finding;
-        if (f.fixes.empty()) f.fixes = plan_fixes(f, engine_.catalog());
-        r.findings.push_back(std::move(f));
-        r.groups.push_back(std::move(view));
+    // One diagnosis per pattern, made from its first group's line; each group gets the fixes
+    // for its own registry (their commands: the descriptions and manifests are the diagnosis's).
+    std::map<std::string, size_t> finding_of_pattern;
+    std::vector<size_t> finding_index(order.size());
+    std::vector<bool> first_of_pattern(order.size());
+    for (size_t k = 0; k < order.size(); ++k) {
+        auto [it, is_new] = finding_of_pattern.emplace(groups_[order[k]].view.pattern, finding_of_pattern.size());
+        finding_index[k] = it->second;
+        first_of_pattern[k] = is_new;
     }
+    r.groups.resize(order.size());
+    r.findings.resize(finding_of_pattern.size());
+    auto build = [&](size_t from, size_t step) {
+        for (size_t k = from; k < order.size(); k += step) {
+            const Group& g = groups_[order[k]];
+            FindingGroup& view = r.groups[k];
+            view = g.view;
+            view.runs_total = g.objects.size();
+            view.first_line = g.sample.origin;
+            view.finding = finding_index[k];
+            Finding f = make_finding(g.sample, g.match, engine_.catalog(), {false, {}});
+            view.fixes = plan_fixes(f, engine_.catalog());
+            if (first_of_pattern[k]) {
+                f.fixes = view.fixes;
+                r.findings[finding_index[k]] = std::move(f);
+            }
+            for (auto& fix : view.fixes) {
+                fix.description.clear();
+                fix.manifest.clear();
+            }
+        }
+    };
+    std::vector<std::thread> workers;
+    for (size_t t = 1; t < threads_ && order.size() > 64; ++t) workers.emplace_back(build, t, threads_);
+    build(0, workers.size() + 1);
+    for (auto& w : workers) w.join();
     r.notes = notes_;
     if (long_lines_)
         r.notes.push_back(std::to_string(long_lines_) + " line(s) longer than 1 MiB were searched in their first MiB only");

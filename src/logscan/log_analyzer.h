@@ -29,7 +29,7 @@
 
 namespace certdoctor {
 
-inline constexpr size_t kMaxGroups = 1000;
+inline constexpr size_t kMaxGroups = 10000;
 inline constexpr size_t kMaxObjects = 1000;
 
 class LogAnalyzer {
@@ -63,6 +63,7 @@ private:
     void read_stream(Stream& in, const std::string& name, const std::atomic<bool>* stop, bool tail);
     std::vector<Hit> examine_region(const char* begin, const char* end) const;
     void merge(std::vector<Hit>& hits, uint64_t first_line, const std::string& name);
+    static ObjectRef object_of(const Hit& h);
 
     const Engine& engine_;
     size_t threads_;
@@ -70,6 +71,7 @@ private:
     std::vector<std::string> notes_;
     std::vector<LogSourceStats> sources_;
     uint64_t lines_scanned_ = 0, matched_lines_ = 0, bytes_ = 0, long_lines_ = 0, ungrouped_lines_ = 0;
+    size_t objects_kept_ = 0;
     std::map<std::string, size_t> group_index_;
     std::vector<Group> groups_;
 };

@@ -13,6 +13,7 @@ namespace certdoctor {
 namespace {
 
 constexpr int kMinAtomLength = 3;
+constexpr size_t kMinPiece = 4;  // the scanner's fingerprint
 
 bool needle_char(char c) {
     return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '.' || c == '-';
@@ -24,27 +25,48 @@ bool common_word(const std::string& w) {
                                                 "failed", "found", "host", "http", "https", "image", "known", "lookup", "number", "plain",
                                                 "requested", "resource", "server", "unknown",
                                                 "name", "not", "operation", "request", "resolve", "response",
-                                                "route", "service", "tcp", "the", "timeout", "version"};
+                                                "route", "service", "tcp", "the", "timeout", "version", "denied", "unauthorized"};
     return words.count(w) > 0;
 }
 
-// How good a needle `piece` is: uncommon words first, then longer ones.
-std::pair<int, size_t> strength(const std::string& piece) { return {common_word(piece) ? 0 : 1, piece.size()}; }
+// How good a needle `piece` is: phrases first (far rarer in ordinary lines than any of their
+// words), then uncommon words, then longer ones.
+std::pair<int, size_t> strength(const std::string& piece) {
+    size_t words = 0, common = 0, start = 0;
+    for (size_t end = 0; end <= piece.size(); ++end) {
+        if (end < piece.size() && piece[end] != ' ') continue;
+        ++words;
+        std::string w = piece.substr(start, end - start);
+        if (common_word(w) || w.size() < 4) ++common;
+        start = end + 1;
+    }
+    int rank = common == words ? 0 : words > 1 ? 2 : 1;  // "not found" is as common as its words
+    return {rank, piece.size()};
+}
 
-// The strongest run of needle characters in `atom`.
+// The strongest piece of `atom`: a run of needle characters and single spaces, such as
+// "manifest unknown". '.', '-' and spaces at its ends are dropped: they may stand next to an
+// escaped character.
 std::string best_piece(const std::string& atom) {
     std::string best, run;
-    for (char c : atom + ' ') {
-        if (needle_char(c)) {
+    auto consider = [&] {
+        while (!run.empty() && (run.back() == ' ' || run.back() == '.' || run.back() == '-')) run.pop_back();
+        size_t lead = 0;
+        while (lead < run.size() && (run[lead] == ' ' || run[lead] == '.' || run[lead] == '-')) ++lead;
+        run.erase(0, lead);
+        if (run.size() >= kMinPiece && (best.empty() || strength(run) > strength(best))) best = run;
+        run.clear();
+    };
+    for (size_t i = 0; i < atom.size(); ++i) {
+        char c = atom[i];
+        bool single_space = c == ' ' && !run.empty() && run.back() != ' ' && i + 1 < atom.size() && needle_char(atom[i + 1]);
+        if (needle_char(c) || single_space) {
             run += c;
             continue;
         }
-        if (run.size() >= 3 && (best.empty() || strength(run) > strength(best))) best = run;
-        run.clear();
+        consider();
     }
-    // '.' and '-' at the ends add nothing and may stand next to an escaped character.
-    while (!best.empty() && (best.front() == '.' || best.front() == '-')) best.erase(best.begin());
-    while (!best.empty() && (best.back() == '.' || best.back() == '-')) best.pop_back();
+    consider();
     return best;
 }
 
@@ -79,7 +101,7 @@ bool guard_pieces(const std::string& regex, std::set<std::string>& out, std::str
     }
     for (size_t i = 0; i < atoms.size(); ++i) {
         if (!in_guard[i]) continue;
-        if (pieces[i].size() < static_cast<size_t>(kMinAtomLength)) {
+        if (pieces[i].size() < kMinPiece) {
             weak_atom = atoms[i];  // only punctuation: cannot be searched for safely
             return false;
         }

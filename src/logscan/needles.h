@@ -19,9 +19,10 @@ struct Needles {
     std::vector<std::string> unfiltered_rules;  // the causes that made it incomplete
 };
 
-// The needles are pieces of RE2's prefilter atoms made of letters, digits, '_', '.' and '-'
-// only: characters that no log escapes (JSON, Go %q, HTML) and no normalisation changes, so a
-// piece found in a normalised message is found in the raw line too.
+// The needles are pieces of RE2's prefilter atoms made of letters, digits, '_', '.', '-' and
+// single spaces: characters that no log escapes (JSON, Go %q, HTML) and no normalisation changes,
+// so a piece found in a normalised message is found in the raw line too. (The one exception: a
+// phrase whose words a log splits with an escaped line break or a run of spaces.)
 Needles prefilter_needles(const Catalog& catalog);
 
 }  // namespace certdoctor

@@ -103,6 +103,9 @@ struct FindingGroup {
     size_t runs_total = 0;       // logs: how many distinct objects, also past the cap
     std::string first_seen;      // logs: the earliest and latest time stamps of its lines
     std::string last_seen;
+    std::string first_line;      // logs: where its first line was read ("controller.log:12")
+    std::vector<FixView> fixes;  // logs: the fixes for this group's registry; `finding` has the
+                                 // diagnosis its pattern shares with other groups
 };
 
 // What `analyze` read.

@@ -53,6 +53,21 @@ const FindingGroup* group_of(const Report& report, size_t index) {
     return nullptr;
 }
 
+std::string stands_for(const Report& report, size_t index) {
+    if (!report.log.read) {
+        const FindingGroup* g = group_of(report, index);
+        return g ? count_of(g->count, "failed run") : std::string();
+    }
+    size_t lines = 0, groups = 0;
+    for (const auto& g : report.groups)
+        if (g.finding == index) {
+            lines += g.count;
+            ++groups;
+        }
+    if (!groups) return {};
+    return count_of(lines, "log line") + (groups > 1 ? " in " + std::to_string(groups) + " groups (registries)" : "");
+}
+
 std::string list_runs(const FindingGroup& group, size_t max) {
     std::vector<std::string> names;
     for (size_t k = 0; k < group.runs.size() && k < max; ++k) names.push_back(group.runs[k].namespace_ + "/" + group.runs[k].name);

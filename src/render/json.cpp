@@ -109,7 +109,8 @@ std::string render_json(const Report& report) {
         for (const auto& g : report.groups) {
             nlohmann::json objects = nlohmann::json::array();
             for (const auto& r : g.runs) objects.push_back(object_json(r));
-            const Finding& f = report.findings[g.finding];
+            nlohmann::json fixes = nlohmann::json::array();
+            for (const auto& fix : g.fixes) fixes.push_back({{"id", fix.id}, {"title", fix.title}, {"commands", fix.commands}});
             groups.push_back({{"component", g.component},
                               {"problem", g.problem},
                               {"registry", g.registry},
@@ -120,9 +121,8 @@ std::string render_json(const Report& report) {
                               {"objects", objects},
                               {"objects_total", g.runs_total},
                               {"finding", g.finding},
-                              {"title", f.title},
-                              {"first_line", f.evidence.origin},
-                              {"fixes", fixes_json(f)}});
+                              {"first_line", g.first_line},
+                              {"fixes", fixes}});
         }
         doc["sources"] = sources;
         doc["lines_scanned"] = l.lines_scanned;

@@ -74,8 +74,7 @@ std::string render_markdown(const Report& report) {
         o << "### " << (i + 1) << ". " << f.title << (i == 0 && report.findings.size() > 1 ? " (primary)" : "") << "\n\n";
         o << "| | |\n|---|---|\n";
         if (!f.object.empty()) o << "| Object | " << cell(describe_object(f.object)) << " |\n";
-        if (const FindingGroup* g = group_of(report, i))
-            o << "| Stands for | " << count_of(g->count, report.log.read ? "log line" : "failed run") << " |\n";
+        if (std::string n = stands_for(report, i); !n.empty()) o << "| Stands for | " << cell(n) << " |\n";
         if (!f.parent.empty()) o << "| Parent | " << cell(describe_object(f.parent)) << " |\n";
         o << "| Component | " << code(f.component) << " |\n| Stage | " << code(f.stage)
           << " |\n| Problem | " << code(f.problem) << " |\n";

@@ -38,6 +38,10 @@ std::string describe_object(const ObjectRef& ref);
 // Sweeps: the group whose representative is finding `index`, or null.
 const FindingGroup* group_of(const Report& report, size_t index);
 
+// What finding `index` stands for in a sweep ("3 failed runs") or a log ("12 log lines in 2
+// groups (registries)"); "" when it is not a group's.
+std::string stands_for(const Report& report, size_t index);
+
 // "ns/a, ns/b, +3 more": a group's runs, at most `max` by name.
 std::string list_runs(const FindingGroup& group, size_t max);
 

@@ -192,9 +192,8 @@ std::string render_text(const Report& report, Color color) {
                                               std::to_string(findings.size());
                 if (i == 0 && findings.size() > 1) label += " (primary)";
                 o << (f.lookalike ? s.yellow(label) : s.red(label)) << "  " << s.bold(f.title) << "\n";
-                if (const FindingGroup* g = group_of(report, i))
-                    o << "  " << s.bold("stands for " + count_of(g->count, report.log.read ? "log line" : "failed run"))
-                      << " with this root cause\n";
+                if (std::string n = stands_for(report, i); !n.empty())
+                    o << "  " << s.bold("stands for " + n) << " with this root cause\n";
                 render_finding(o, f, s);
             }
             break;

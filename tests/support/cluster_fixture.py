@@ -79,6 +79,15 @@ def resolvers(ca=False):
                      "template": {"spec": {"containers": [{"name": "controller", "image": "resolvers", "env": env}]}}}}
 
 
+def resolvers_pod():
+    labels = {"app.kubernetes.io/name": "resolvers", "app.kubernetes.io/component": "resolvers",
+              "app.kubernetes.io/part-of": "tekton-pipelines", "pod-template-hash": "5c8d7"}
+    return {"apiVersion": "v1", "kind": "Pod",
+            "metadata": meta("tekton-pipelines-remote-resolvers-5c8d7-ab12c", "tekton-pipelines-resolvers", labels=labels),
+            "spec": {"containers": [{"name": "controller", "image": "resolvers"}]},
+            "status": {"phase": "Running"}}
+
+
 def task(ns, reg):
     return {"apiVersion": "tekton.dev/v1", "kind": "Task", "metadata": meta("build", ns),
             "spec": {"steps": [{"name": "build", "image": reg + "/team/app:v1"},
@@ -199,6 +208,21 @@ def build(scenario, reg, reg2, ca):
             objs.append(taskrun(child, "ci", "PodCreationFailed", lookup_message(child, r, "ci"), ago(minutes=2),
                                 labels={"tekton.dev/pipelineRun": "release-1", "tekton.dev/task": "build"}))
         objs.append(taskrun("unrelated-1", "ci", "PodCreationFailed", lookup_message("unrelated-1", reg, "ci"), ago(minutes=2)))
+    elif scenario == "logs":
+        # analyze --from-cluster: the controller's log (and its previous instance), the resolvers'.
+        objs.append(resolvers_pod())
+        cpod = "tekton-pipelines/tekton-pipelines-controller-7d9f8b6c5-x2k4q/tekton-pipelines-controller"
+        line = ('{"level":"error","ts":"2026-11-20T09:1%d:00.000Z","logger":"tekton-pipelines-controller.taskrun-reconciler",'
+                '"msg":"Failed to create task run pod for taskrun \\"build-%d\\": translating TaskSpec to Pod: Get '
+                '\\"https://%s/v2/\\": tls: failed to verify certificate: x509: certificate signed by unknown authority",'
+                '"knative.dev/kind":"tekton.dev.TaskRun","knative.dev/key":"ci/build-%d"}\n')
+        ordinary = '{"level":"info","ts":"2026-11-20T09:10:00.000Z","logger":"tekton-pipelines-controller","msg":"Reconcile succeeded","knative.dev/key":"ci/ok-%d"}\n'
+        logs[cpod] = "".join(ordinary % i for i in range(4)) + "".join(line % (i, i, reg, i) for i in range(3))
+        logs[cpod + "#previous"] = line % (0, 9, reg2, 9)
+        logs["tekton-pipelines-resolvers/tekton-pipelines-remote-resolvers-5c8d7-ab12c/controller"] = (
+            '{"level":"error","ts":"2026-11-20T09:12:00.000Z","logger":"bundleresolver","msg":"error getting '
+            '\\"bundleresolver\\" \\"ci/bundles-1\\": cannot retrieve the oci image: Get \\"https://%s/v2/\\": '
+            'tls: failed to verify certificate: x509: certificate signed by unknown authority"}\n' % reg2)
     elif scenario == "sweep":
         for i in range(7):
             ns = "team-a" if i % 2 else "team-b"

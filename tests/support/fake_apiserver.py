@@ -242,7 +242,11 @@ class Handler(BaseHTTPRequestHandler):
                 if md["name"] == name and (ns is None or md.get("namespace") == ns):
                     if sub == "log":
                         key = "%s/%s/%s" % (ns, name, query.get("container", ""))
-                        log = data.get("logs", {}).get(key)
+                        previous = query.get("previous") == "true"
+                        log = data.get("logs", {}).get(key + ("#previous" if previous else ""))
+                        if log is None and previous:
+                            return self.status(400, "BadRequest", 'previous terminated container "%s" in pod "%s" not found'
+                                               % (query.get("container", ""), name), user)
                         if log is None:
                             return self.status(404, "NotFound", 'container not found', user)
                         lines = log.splitlines(True)

@@ -21,6 +21,7 @@
 #include "kube/client.h"
 #include "kube/kubeconfig.h"
 #include "match/lint.h"
+#include "match/regex_export.h"
 #include "probe/probe.h"
 #include "options.h"
 #include "render/render.h"
@@ -365,6 +366,19 @@ int run_patterns_test(const Options& o) {
     return failed == 0 ? 0 : static_cast<int>(ExitCode::problem_found);
 }
 
+int run_patterns_regexes(const Options& o) {
+    if (o.syntax != "re2" && o.syntax != "ere") throw Error("--syntax takes re2 or ere", ExitCode::usage);
+    Engine engine(o.patterns_dir);
+    for (const auto& r : engine.catalog().causes) {
+        try {
+            std::cout << (o.syntax == "ere" ? to_posix_ere(r.expanded) : without_group_names(r.expanded)) << "\n";
+        } catch (const Error& e) {
+            throw Error(r.file + ": rule '" + r.id + "': " + e.what());
+        }
+    }
+    return 0;
+}
+
 int run_probe(const Options& o) {
     ProbeResult r = probe_registry(parse_probe_target(o.target), probe_options(o));
     switch (o.output) {
@@ -391,6 +405,7 @@ int dispatch(const Options& o) {
     if (o.command == "patterns list") return run_patterns_list(o);
     if (o.command == "patterns lint") return run_patterns_lint(o);
     if (o.command == "patterns test") return run_patterns_test(o);
+    if (o.command == "patterns regexes") return run_patterns_regexes(o);
     if (o.command == "version") return run_version(o);
     if (o.command == "probe") return run_probe(o);
     if (o.command == "analyze") return run_analyze(o);
@@ -554,6 +569,10 @@ int main_impl(int argc, char** argv) {
         ->footer("Example:\n  kubectl tekton-certdoctor patterns lint --patterns-dir ./my-rules");
     patterns->add_subcommand("test", "Run every rule's examples through the engine")
         ->footer("Example:\n  kubectl tekton-certdoctor patterns test --patterns-dir ./my-rules -v");
+    auto* regexes = patterns->add_subcommand("regexes", "Print the failure (cause) regexes, one a line, for rg -f or grep -E -f");
+    regexes->add_option("--syntax", o.syntax, "re2 (also what rg reads) or ere (grep -E); default re2")->option_text("SYNTAX");
+    regexes->footer("Examples:\n  kubectl tekton-certdoctor patterns regexes > failures.re && rg -c -f failures.re controller.log\n"
+                    "  kubectl tekton-certdoctor patterns regexes --syntax ere > failures.ere && grep -E -c -f failures.ere controller.log");
     app.add_subcommand("version", "Print the version")->footer("Example:\n  kubectl tekton-certdoctor version -o json");
 
     try {

@@ -44,6 +44,7 @@ struct Options {
     bool from_cluster = false;
     long tail = -1;
     bool previous = false;
+    std::string syntax = "re2";  // patterns regexes
 };
 
 }  // namespace certdoctor

@@ -25,7 +25,7 @@ namespace certdoctor {
 
 namespace {
 
-constexpr size_t kWindowBytes = 4u << 20;    // of a mapped file, per thread at a time
+constexpr size_t kWindowBytes = 2u << 20;    // of a mapped file, per thread at a time
 constexpr size_t kStreamBytes = 4u << 20;    // of a stream's buffer
 constexpr size_t kMaxThreads = 4;
 constexpr size_t kMaxObjectsKept = 100000;  // over all groups

@@ -100,36 +100,45 @@ std::string render_json(const Report& report) {
         }
         doc["cluster_checks"] = checks;
     }
+    std::string group_texts;  // analyze: the groups, already serialised
     if (report.log.read) {
         const LogView& l = report.log;
         nlohmann::json sources = nlohmann::json::array();
         for (const auto& src : l.sources)
             sources.push_back({{"name", src.name}, {"bytes", src.bytes}, {"lines", src.lines}, {"gzip", src.gzip}});
-        nlohmann::json groups = nlohmann::json::array();
+        // Groups can be thousands: each is serialised on its own into the text below, so that
+        // no tree of all of them is ever held.
         for (const auto& g : report.groups) {
             nlohmann::json objects = nlohmann::json::array();
             for (const auto& r : g.runs) objects.push_back(object_json(r));
             nlohmann::json fixes = nlohmann::json::array();
             for (const auto& fix : g.fixes) fixes.push_back({{"id", fix.id}, {"title", fix.title}, {"commands", fix.commands}});
-            groups.push_back({{"component", g.component},
-                              {"problem", g.problem},
-                              {"registry", g.registry},
-                              {"pattern", g.pattern},
-                              {"count", g.count},
-                              {"first_seen", g.first_seen.empty() ? nlohmann::json(nullptr) : nlohmann::json(g.first_seen)},
-                              {"last_seen", g.last_seen.empty() ? nlohmann::json(nullptr) : nlohmann::json(g.last_seen)},
-                              {"objects", objects},
-                              {"objects_total", g.runs_total},
-                              {"finding", g.finding},
-                              {"first_line", g.first_line},
-                              {"fixes", fixes}});
+            nlohmann::json group = {{"component", g.component},
+                                    {"problem", g.problem},
+                                    {"registry", g.registry},
+                                    {"pattern", g.pattern},
+                                    {"count", g.count},
+                                    {"first_seen", g.first_seen.empty() ? nlohmann::json(nullptr) : nlohmann::json(g.first_seen)},
+                                    {"last_seen", g.last_seen.empty() ? nlohmann::json(nullptr) : nlohmann::json(g.last_seen)},
+                                    {"objects", objects},
+                                    {"objects_total", g.runs_total},
+                                    {"finding", g.finding},
+                                    {"first_line", g.first_line},
+                                    {"fixes", fixes}};
+            std::string text = group.dump(2, ' ', false, nlohmann::json::error_handler_t::replace);
+            std::string indented = "    ";
+            for (char c : text) {
+                indented += c;
+                if (c == '\n') indented += "    ";
+            }
+            group_texts += (group_texts.empty() ? "\n" : ",\n") + indented;
         }
         doc["sources"] = sources;
         doc["lines_scanned"] = l.lines_scanned;
         doc["matched_lines"] = l.matched_lines;
         doc["bytes_scanned"] = l.bytes;
         doc["long_lines"] = l.long_lines;
-        doc["groups"] = groups;
+        doc["groups"] = nlohmann::json::array();
     } else if (report.sweep) {
         nlohmann::json groups = nlohmann::json::array();
         for (const auto& g : report.groups) {
@@ -148,7 +157,13 @@ std::string render_json(const Report& report) {
         doc["groups"] = groups;
     }
     // Inputs are sanitised to UTF-8 on the way in; `replace` keeps a stray byte from aborting.
-    return doc.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
+    std::string out = doc.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
+    if (report.log.read && !group_texts.empty()) {
+        const std::string empty = "\"groups\": []";
+        size_t at = out.find(empty);
+        if (at != std::string::npos) out.replace(at, empty.size(), "\"groups\": [" + group_texts + "\n  ]");
+    }
+    return out;
 }
 
 }  // namespace certdoctor

@@ -15,7 +15,9 @@ run() { n=$((n + 1)); timeout 20 "$binary" "$@" -o json > "$work/$n.json" 2>/dev
 run explain 'failed to create task run pod "task-run": translating TaskSpec to Pod: Get "https://registry.private/v2/": x509: certificate signed by unknown authority. Maybe missing or invalid Task default/task'
 run explain 'all good'
 run explain 'Internal error occurred: failed calling webhook "w.example": failed to call webhook: Post "https://w.svc/": x509: certificate signed by unknown authority'
-for sample in "$root"/tests/samples/*; do run diagnose -f "$sample"; done
+for sample in "$root"/tests/samples/*.yaml "$root"/tests/samples/*.json; do run diagnose -f "$sample"; done
+run analyze "$root/tests/samples/controller.log"
+run analyze /dev/null
 while IFS= read -r text; do run explain "$text"; done < <("$python" -c '
 import sys, yaml
 for name in ("public-reports.yaml", "generated.yaml", "shapes.yaml"):

@@ -1,0 +1,160 @@
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+#include <yaml-cpp/yaml.h>
+
+#include <cstdio>
+#include <fstream>
+#include <random>
+
+#include "input/normalise.h"
+#include "logscan/literal_scan.h"
+#include "logscan/log_analyzer.h"
+#include "logscan/needles.h"
+#include "test_engine.h"
+
+namespace certdoctor {
+namespace {
+
+const char* find_in(const LiteralScanner& s, const std::string& text) {
+    const char* hit = s.find(text.data(), text.data() + text.size());
+    return hit == text.data() + text.size() ? nullptr : hit;
+}
+
+TEST(LiteralScanner, FindsNeedlesInEitherCase) {
+    LiteralScanner s({"x509", "manifest unknown"});
+    EXPECT_TRUE(find_in(s, "Get \"https://r/v2/\": X509: certificate"));
+    EXPECT_TRUE(find_in(s, "MANIFEST UNKNOWN: manifest unknown"));
+    EXPECT_FALSE(find_in(s, "manifest  unknown, x50 9"));
+    // A needle that would run past the end is not found.
+    std::string cut = "....x50";
+    EXPECT_FALSE(find_in(s, cut));
+    EXPECT_EQ(std::string(find_in(s, "abc x509"), 4), "x509");
+}
+
+TEST(LiteralScanner, AgreesWithANaiveSearchOnRandomText) {
+    std::vector<std::string> needles = {"x509", "secret", "manifest unknown", "no such host", "denied"};
+    LiteralScanner s(needles);
+    std::mt19937 rng(7);
+    const std::string alphabet = "abcdefghijklmnopqrstuvwxyz ABCDEFXY0123456789.-_\":/";
+    for (int round = 0; round < 2000; ++round) {
+        std::string text;
+        size_t n = rng() % 300;
+        for (size_t i = 0; i < n; ++i) text += alphabet[rng() % alphabet.size()];
+        if (rng() % 3 == 0) {
+            std::string needle = needles[rng() % needles.size()];
+            if (rng() % 2) needle[0] = static_cast<char>(std::toupper(needle[0]));
+            text.insert(text.empty() ? 0 : rng() % text.size(), needle);
+        }
+        std::string lower = text;
+        for (auto& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        bool naive = false;
+        for (const auto& nd : needles) naive = naive || lower.find(nd) != std::string::npos;
+        const char* hit = find_in(s, text);
+        ASSERT_EQ(hit != nullptr, naive) << text;
+        if (hit) {
+            size_t at = static_cast<size_t>(hit - text.data());
+            bool starts_needle = false;
+            for (const auto& nd : needles) starts_needle = starts_needle || lower.compare(at, nd.size(), nd) == 0;
+            EXPECT_TRUE(starts_needle) << text;
+        }
+    }
+}
+
+TEST(LiteralScanner, CountsNewlines) {
+    std::string text(1000, 'a');
+    for (size_t i = 0; i < text.size(); i += 7) text[i] = '\n';
+    EXPECT_EQ(count_newlines(text.data(), text.data() + text.size()), 143u);
+}
+
+// The guarantee the prefilter rests on: every message the catalog recognises as a failure holds
+// a needle, as pasted and as a zap JSON log line writes it (escaped).
+TEST(PrefilterNeedles, GuardEveryFailureTheCatalogRecognises) {
+    const Engine& engine = test::shipped_engine();
+    Needles needles = prefilter_needles(engine.catalog());
+    ASSERT_TRUE(needles.complete) << (needles.unfiltered_rules.empty() ? "" : needles.unfiltered_rules.front());
+    LiteralScanner scanner(needles.words);
+    std::vector<std::string> texts;
+    for (const auto* list : {&engine.catalog().sites, &engine.catalog().causes})
+        for (const auto& rule : *list)
+            for (const auto& e : rule.match_examples) texts.push_back(e.text);
+    for (const char* name : {"public-reports.yaml", "generated.yaml", "shapes.yaml"})
+        for (const auto& n : YAML::LoadFile(std::string(CERTDOCTOR_SOURCE_DIR) + "/tests/corpus/" + name))
+            texts.push_back(n["text"].as<std::string>());
+    size_t failures = 0;
+    for (const auto& text : texts) {
+        if (!engine.matcher().match(normalise_message(text)).cause) continue;
+        ++failures;
+        EXPECT_TRUE(find_in(scanner, text)) << text;
+        std::string json_line = nlohmann::json{{"level", "error"}, {"msg", text}}.dump();
+        EXPECT_TRUE(find_in(scanner, json_line)) << json_line;
+    }
+    EXPECT_GT(failures, 100u);
+}
+
+std::string failure_line(int run) {
+    return "{\"level\":\"error\",\"ts\":\"2026-11-20T09:14:03.120Z\",\"msg\":\"Failed to create task run pod for taskrun "
+           "\\\"build-" + std::to_string(run) + "\\\": translating TaskSpec to Pod: Get \\\"https://registry.corp.example/v2/\\\": "
+           "tls: failed to verify certificate: x509: certificate signed by unknown authority\",\"knative.dev/kind\":"
+           "\"tekton.dev.TaskRun\",\"knative.dev/key\":\"ci/build-" + std::to_string(run) + "\"}";
+}
+
+// Files are read in 2 MiB windows on several threads: lines across a window's edge count once,
+// with the right line numbers.
+TEST(LogAnalyzer, CountsLinesAcrossWindowEdgesOnce) {
+    std::string path = testing::TempDir() + "/windows.log";
+    std::ofstream out(path, std::ios::binary);
+    const std::string ordinary = "{\"level\":\"info\",\"msg\":\"Reconcile succeeded\",\"knative.dev/key\":\"ci/ok\"}";
+    size_t written = 0, lines = 0, failures = 0;
+    size_t first_failure_line = 0;
+    const size_t window = 2u << 20;
+    // Fill up to just before each edge, then put a failure line across it.
+    for (size_t edge = window; edge <= 3 * window; edge += window) {
+        while (written + ordinary.size() + 1 + 100 < edge) {
+            out << ordinary << "\n";
+            written += ordinary.size() + 1;
+            ++lines;
+        }
+        std::string f = failure_line(static_cast<int>(edge / window));
+        out << f << "\n";
+        written += f.size() + 1;
+        ++lines;
+        ++failures;
+        if (!first_failure_line) first_failure_line = lines;
+    }
+    out << failure_line(99);  // the last line has no newline
+    ++lines;
+    ++failures;
+    out.close();
+
+    for (size_t threads : {1u, 2u, 3u}) {
+        LogAnalyzer a(test::shipped_engine(), threads);
+        a.read_file(path);
+        Report r = a.report();
+        EXPECT_EQ(r.log.lines_scanned, lines) << threads;
+        EXPECT_EQ(r.log.matched_lines, failures) << threads;
+        ASSERT_EQ(r.groups.size(), 1u);
+        EXPECT_EQ(r.groups[0].count, failures);
+        EXPECT_EQ(r.groups[0].runs.size(), failures);
+        EXPECT_EQ(r.groups[0].first_line, path + ":" + std::to_string(first_failure_line)) << threads;
+    }
+    std::remove(path.c_str());
+}
+
+TEST(LogAnalyzer, ReadsTextFromTheApiAsAFile) {
+    LogAnalyzer a(test::shipped_engine());
+    std::string text = "ordinary\n" + failure_line(1) + "\nordinary\n" + failure_line(2) + "\n";
+    a.read_text(text, "pod/tekton-pipelines/controller-x/controller");
+    Report r = a.report();
+    EXPECT_EQ(r.log.lines_scanned, 4u);
+    EXPECT_EQ(r.log.matched_lines, 2u);
+    ASSERT_EQ(r.groups.size(), 1u);
+    EXPECT_EQ(r.groups[0].component, "tekton-controller");
+    EXPECT_EQ(r.groups[0].problem, "unknown-authority");
+    EXPECT_EQ(r.groups[0].registry, "registry.corp.example");
+    EXPECT_EQ(r.groups[0].first_line, "pod/tekton-pipelines/controller-x/controller:2");
+    ASSERT_FALSE(r.groups[0].fixes.empty());
+    EXPECT_EQ(r.groups[0].fixes[0].id, "add-ca-to-config-registry-cert");
+}
+
+}  // namespace
+}  // namespace certdoctor

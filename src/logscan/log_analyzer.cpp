@@ -41,6 +41,13 @@ struct Fd {
     }
 };
 
+// The descriptor of `path` ("-": standard input). Throws Error naming the path.
+int open_log(const std::string& path) {
+    int fd = path == "-" ? 0 : ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) throw Error(system_error(path, "cannot open"));
+    return fd;
+}
+
 }  // namespace
 
 // A line that matched, as a worker found it; merged into the groups in input order.
@@ -383,9 +390,7 @@ void LogAnalyzer::read_stream(Stream& in, const std::string& name, const std::at
 void LogAnalyzer::read_file(const std::string& path) {
     const bool is_stdin = path == "-";
     const std::string name = is_stdin ? "stdin" : path;
-    Fd file;
-    file.fd = is_stdin ? 0 : ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-    if (file.fd < 0) throw Error(system_error(path, "cannot open"));
+    Fd file{open_log(path)};
     struct stat st{};
     if (fstat(file.fd, &st) != 0) throw Error(system_error(name, "cannot stat"));
     if (S_ISDIR(st.st_mode)) throw Error(name + ": is a directory, not a log", ExitCode::usage);
@@ -426,11 +431,8 @@ void LogAnalyzer::read_text(std::string_view text, const std::string& name) {
 }
 
 void LogAnalyzer::follow(const std::string& path, const std::atomic<bool>& stop) {
-    const bool is_stdin = path == "-";
-    const std::string name = is_stdin ? "stdin" : path;
-    Fd file;
-    file.fd = is_stdin ? 0 : ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-    if (file.fd < 0) throw Error(system_error(path, "cannot open"));
+    const std::string name = path == "-" ? "stdin" : path;
+    Fd file{open_log(path)};
     struct stat st{};
     bool regular = fstat(file.fd, &st) == 0 && S_ISREG(st.st_mode);
     Stream in(file.fd, name);

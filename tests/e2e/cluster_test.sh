@@ -330,6 +330,22 @@ check sweep-limit "--limit 2 diagnoses 2 failed runs" 'd["failed_runs"] == 2'
 cd_run sweep-l diagnose taskruns -A "${kc[@]}" -o json --no-probe -l 'tekton.dev/task=nothing'
 check sweep-l "-l with no match: nothing failed (exit 0)" 'rc == 0 and d["failed_runs"] == 0'
 
+# --- analyze --from-cluster: the controller's and the resolvers' pod logs -------------------------
+scenario logs
+sleep 1.1  # the server reloads its fixture when the file's mtime changes
+cd_run logs analyze --from-cluster "${kc[@]}" -o json --tail 1000 --since 2h
+check logs "analyze --from-cluster groups the controller's and the resolvers' log lines" \
+  'rc == 1 and d["matched_lines"] == 4 and d["lines_scanned"] == 8 and sorted((g["component"], g["count"]) for g in d["groups"]) == [("tekton-controller", 3), ("tekton-resolver", 1)]'
+check logs "analyze --from-cluster: the runs from knative.dev/key, the sources by pod and container" \
+  '[o["name"] for g in d["groups"] if g["component"] == "tekton-controller" for o in g["objects"]] == ["build-0", "build-1", "build-2"] and any(s["name"].startswith("pod/tekton-pipelines-resolvers/") for s in d["sources"])'
+if grep -q 'pods/tekton-pipelines-controller-7d9f8b6c5-x2k4q/log?container=tekton-pipelines-controller&limitBytes=[0-9]*&sinceSeconds=7200&tailLines=1000' "$k/requests.log"; then
+  ok "pod logs are read with sinceSeconds, tailLines and a byte bound"; else bad "pod log request without its parameters"; fi
+cd_run logs-prev analyze --from-cluster "${kc[@]}" -o json --previous
+check logs-prev "--previous reads the previous instance; a container without one is a note" \
+  'rc == 1 and d["matched_lines"] == 1 and d["groups"][0]["registry"] == "'"$reg2"'" and any("previous" in n for n in d["notes"])'
+cd_run logs-files analyze --from-cluster "$k/x.log" "${kc[@]}"
+check logs-files "log files and --from-cluster together is a usage error" 'rc == 2'
+
 # --- read-only and secrets ------------------------------------------------------------------------
 others=$(grep -vc '"method": "GET"' "$k/requests.log")
 total=$(wc -l < "$k/requests.log")

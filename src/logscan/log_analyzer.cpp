@@ -1,11 +1,9 @@
 #include "logscan/log_analyzer.h"
 
 #include <fcntl.h>
-#include <poll.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#include <zlib.h>
 
 #include <algorithm>
 #include <cerrno>
@@ -16,6 +14,7 @@
 
 #include "fix/fix_plan.h"
 #include "input/normalise.h"
+#include "logscan/byte_stream.h"
 #include "logscan/line_scan.h"
 #include "logscan/needles.h"
 #include "util/error.h"
@@ -65,98 +64,6 @@ struct LogAnalyzer::Group {
     bool lookalike = false;
     std::set<std::string> objects;  // "Kind/ns/name", bounded by kMaxObjects
     std::time_t first = 0, last = 0;
-};
-
-// Bytes from a descriptor, inflated when they start with gzip's magic (several members too).
-class LogAnalyzer::Stream {
-public:
-    Stream(int fd, std::string name) : fd_(fd), name_(std::move(name)) {}
-    ~Stream() {
-        if (inflating_) inflateEnd(&z_);
-    }
-    // Up to `n` bytes into `out`; 0 at end of input, or when nothing came within `wait_ms` (>= 0).
-    size_t read(char* out, size_t n, int wait_ms = -1) {
-        if (!sniffed_) sniff(wait_ms);
-        if (!gzip_) return raw_read(out, n, wait_ms);
-        z_.next_out = reinterpret_cast<Bytef*>(out);
-        z_.avail_out = static_cast<uInt>(n);
-        while (z_.avail_out == n) {
-            if (z_.avail_in == 0) {
-                size_t got = raw_read(in_.data(), in_.size(), wait_ms);
-                if (got == 0) {
-                    if (eof_ && !member_done_) throw input_error(name_ + ": the gzip data ends early (truncated)");
-                    break;
-                }
-                z_.next_in = reinterpret_cast<Bytef*>(in_.data());
-                z_.avail_in = static_cast<uInt>(got);
-            }
-            if (member_done_) {  // another member follows
-                inflateReset(&z_);
-                member_done_ = false;
-            }
-            int rc = inflate(&z_, Z_NO_FLUSH);
-            if (rc == Z_STREAM_END) member_done_ = true;
-            else if (rc != Z_OK && rc != Z_BUF_ERROR)
-                throw input_error(name_ + ": not valid gzip data after " + std::to_string(z_.total_in) +
-                                  " compressed bytes: " + (z_.msg ? z_.msg : "inflate failed"));
-        }
-        return n - z_.avail_out;
-    }
-    bool gzip() const { return gzip_; }
-    bool eof() const { return eof_ && (!gzip_ || z_.avail_in == 0); }
-    void clear_eof() { eof_ = false; }
-
-private:
-    void sniff(int wait_ms) {
-        size_t got = raw_read(in_.data(), 2, wait_ms);
-        if (got == 0 && !eof_) return;  // nothing yet (follow): sniff on the next call
-        sniffed_ = true;
-        if (got == 1) got += raw_read(in_.data() + 1, 1, wait_ms);
-        gzip_ = got == 2 && static_cast<unsigned char>(in_[0]) == 0x1f && static_cast<unsigned char>(in_[1]) == 0x8b;
-        if (gzip_) {
-            std::memset(&z_, 0, sizeof z_);
-            if (inflateInit2(&z_, 16 + MAX_WBITS) != Z_OK) throw Error(name_ + ": cannot start gzip decompression");
-            inflating_ = true;
-            z_.next_in = reinterpret_cast<Bytef*>(in_.data());
-            z_.avail_in = static_cast<uInt>(got);
-        } else {
-            pending_.assign(in_.data(), got);
-        }
-    }
-    size_t raw_read(char* out, size_t n, int wait_ms) {
-        if (!pending_.empty()) {
-            size_t k = std::min(n, pending_.size());
-            std::memcpy(out, pending_.data(), k);
-            pending_.erase(0, k);
-            return k;
-        }
-        for (;;) {
-            if (wait_ms >= 0) {
-                pollfd p{fd_, POLLIN, 0};
-                int r = ::poll(&p, 1, wait_ms);
-                if (r == 0) return 0;
-                if (r < 0 && errno == EINTR) return 0;
-            }
-            ssize_t r = ::read(fd_, out, n);
-            if (r > 0) return static_cast<size_t>(r);
-            if (r == 0) {
-                eof_ = true;
-                return 0;
-            }
-            if (errno == EINTR) {
-                if (wait_ms >= 0) return 0;
-                continue;
-            }
-            throw Error(system_error(name_, "read failed"));
-        }
-    }
-
-    int fd_;
-    std::string name_;
-    bool sniffed_ = false, gzip_ = false, inflating_ = false, eof_ = false, member_done_ = false;
-    z_stream z_{};
-    std::string in_ = std::string(256u << 10, '\0');
-    std::string pending_;
 };
 
 LogAnalyzer::LogAnalyzer(const Engine& engine, size_t threads) : engine_(engine) {
@@ -324,7 +231,7 @@ void LogAnalyzer::read_mapped(int fd, uint64_t size, const std::string& name) {
     sources_.push_back({name, size, lines, false});
 }
 
-void LogAnalyzer::read_stream(Stream& in, const std::string& name, const std::atomic<bool>* stop, bool tail) {
+void LogAnalyzer::read_stream(ByteStream& in, const std::string& name, const std::atomic<bool>* stop, bool tail) {
     std::string buffer(kStreamBytes + kMaxLineBytes, '\0');
     size_t held = 0;          // bytes of an unfinished line at the buffer's start
     bool skipping = false;    // in the rest of a line longer than the bound
@@ -403,7 +310,7 @@ void LogAnalyzer::read_file(const std::string& path) {
             return;
         }
     }
-    Stream in(file.fd, name);
+    ByteStream in(file.fd, name);
     read_stream(in, name, nullptr, false);
 }
 
@@ -435,7 +342,7 @@ void LogAnalyzer::follow(const std::string& path, const std::atomic<bool>& stop)
     Fd file{open_log(path)};
     struct stat st{};
     bool regular = fstat(file.fd, &st) == 0 && S_ISREG(st.st_mode);
-    Stream in(file.fd, name);
+    ByteStream in(file.fd, name);
     read_stream(in, name, &stop, regular);
 }
 

@@ -29,6 +29,8 @@
 
 namespace certdoctor {
 
+class ByteStream;
+
 inline constexpr size_t kMaxGroups = 10000;
 inline constexpr size_t kMaxObjects = 1000;
 
@@ -57,10 +59,9 @@ public:
 private:
     struct Hit;
     struct Group;
-    class Stream;
 
     void read_mapped(int fd, uint64_t size, const std::string& name);
-    void read_stream(Stream& in, const std::string& name, const std::atomic<bool>* stop, bool tail);
+    void read_stream(ByteStream& in, const std::string& name, const std::atomic<bool>* stop, bool tail);
     std::vector<Hit> examine_region(const char* begin, const char* end) const;
     void merge(std::vector<Hit>& hits, uint64_t first_line, const std::string& name);
     static ObjectRef object_of(const Hit& h);

@@ -17,7 +17,7 @@
 
 #include "cluster/cluster_diagnose.h"
 #include "cluster/cluster_logs.h"
-#include "logscan/log_analyzer.h"
+#include "run/analyze.h"
 #include "kube/client.h"
 #include "kube/kubeconfig.h"
 #include "match/lint.h"
@@ -223,31 +223,6 @@ std::atomic<bool> g_stop{false};
 
 extern "C" void on_stop_signal(int) { g_stop = true; }
 
-// --follow: a line for each new group, as soon as its first line is read.
-void print_new_group(const Report& report, size_t index, const Options& o) {
-    const FindingGroup& g = report.groups[index];
-    const Finding& f = report.findings[g.finding];
-    if (o.output == OutputFormat::json) {
-        nlohmann::json fixes = nlohmann::json::array();
-        for (const auto& fix : g.fixes) fixes.push_back(fix.id);
-        std::cout << nlohmann::json{{"event", "new_group"},
-                                    {"component", g.component},
-                                    {"problem", g.problem},
-                                    {"registry", g.registry},
-                                    {"title", f.title},
-                                    {"first_line", g.first_line},
-                                    {"first_seen", g.first_seen},
-                                    {"fixes", fixes}}
-                         .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)
-                  << std::endl;
-        return;
-    }
-    std::cout << "new: " << g.component << "/" << g.problem << (g.registry.empty() ? "" : " at " + g.registry) << " ("
-              << g.first_line << (g.first_seen.empty() ? "" : ", " + g.first_seen) << ")\n     " << f.title << "\n";
-    if (!g.fixes.empty()) std::cout << "     fix: " << g.fixes.front().title << " [" << g.fixes.front().id << "]\n";
-    std::cout << std::flush;
-}
-
 int run_analyze(const Options& o) {
     if (o.from_cluster && !o.files.empty()) throw Error("give either log files or --from-cluster, not both", ExitCode::usage);
     if (o.follow && o.from_cluster) throw Error("--follow reads a file or standard input, not --from-cluster", ExitCode::usage);
@@ -261,50 +236,34 @@ int run_analyze(const Options& o) {
     }
     if (o.follow && files.size() != 1) throw Error("--follow reads one file (or '-')", ExitCode::usage);
     Engine engine(o.patterns_dir);
-    LogAnalyzer analyzer(engine);
+    LogAnalyzer analyzer(engine.catalog(), engine.matcher());
+    std::vector<std::string> notes;
     if (o.follow) {
         struct sigaction sa{};
         sa.sa_handler = on_stop_signal;  // no SA_RESTART: a blocked read returns
         sigaction(SIGINT, &sa, nullptr);
         sigaction(SIGTERM, &sa, nullptr);
-        analyzer.on_new_group = [&o](const Report& r, size_t group) { print_new_group(r, group, o); };
+        analyzer.on_new_group = [&](const LogGroup& g) {
+            Report one = group_report(g, engine);
+            std::cout << (o.output == OutputFormat::json ? render_new_group_json(one) : render_new_group_text(one)) << std::flush;
+        };
         analyzer.follow(files.front(), g_stop);
-        Report report = analyzer.report();
-        if (o.output == OutputFormat::json)
-            std::cout << nlohmann::json{{"event", "end"},
-                                        {"lines_scanned", report.log.lines_scanned},
-                                        {"matched_lines", report.log.matched_lines},
-                                        {"groups", report.groups.size()}}
-                             .dump()
-                      << "\n";
-        else
-            std::cout << "\n" << render(report, o);
-        return static_cast<int>(exit_code_for(report));
-    }
-    if (o.from_cluster) {
+    } else if (o.from_cluster) {
         PodLogRequest request;
         if (!o.since.empty())
             request.since = std::chrono::duration_cast<std::chrono::seconds>(parse_duration(o.since, "--since", 366.0 * 86400000));
         request.tail = o.tail;
         request.previous = o.previous;
         KubeClient client(load_rest_config(kube_flags(o)), kube_logger(o));
-        std::vector<std::string> notes;
-        ProgressFn progress = progress_line();
-        read_tekton_pod_logs(client, request, [&](const std::string& name, std::string_view text) {
-            if (progress) progress("reading " + name);
-            analyzer.read_text(text, name);
-        }, notes);
-        if (progress) progress("");
-        Report report = analyzer.report();
-        for (auto& n : notes) report.notes.push_back(std::move(n));
-        log_verbose(o, engine, report);
-        std::cout << render(report, o);
-        return static_cast<int>(exit_code_for(report));
+        read_cluster_logs(analyzer, client, request, progress_line(), notes);
+    } else {
+        for (const auto& f : files) analyzer.read_file(f);
     }
-    for (const auto& f : files) analyzer.read_file(f);
-    Report report = analyzer.report();
+    Report report = analysis_report(analyzer, engine);
+    for (auto& n : notes) report.notes.push_back(std::move(n));
     log_verbose(o, engine, report);
-    std::cout << render(report, o);
+    if (o.follow && o.output == OutputFormat::json) std::cout << render_follow_end_json(report);
+    else std::cout << (o.follow ? "\n" : "") << render(report, o);
     return static_cast<int>(exit_code_for(report));
 }
 

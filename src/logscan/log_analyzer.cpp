@@ -12,7 +12,6 @@
 #include <set>
 #include <thread>
 
-#include "fix/fix_plan.h"
 #include "input/normalise.h"
 #include "logscan/byte_stream.h"
 #include "logscan/line_scan.h"
@@ -57,25 +56,16 @@ struct LogAnalyzer::Hit {
     MatchKey key;
 };
 
-struct LogAnalyzer::Group {
-    FindingGroup view;
-    FailureRecord sample;  // its first line, from which its diagnosis is made when reported
-    MessageMatch match;
-    bool lookalike = false;
-    std::set<std::string> objects;  // "Kind/ns/name", bounded by kMaxObjects
-    std::time_t first = 0, last = 0;
-};
-
-LogAnalyzer::LogAnalyzer(const Engine& engine, size_t threads) : engine_(engine) {
+LogAnalyzer::LogAnalyzer(const Catalog& catalog, const Matcher& matcher, size_t threads) : matcher_(matcher) {
     size_t cores = std::max<size_t>(1, std::thread::hardware_concurrency());
     threads_ = threads ? threads : std::min(cores, kMaxThreads);
-    Needles needles = prefilter_needles(engine.catalog());
+    Needles needles = prefilter_needles(catalog);
     if (needles.complete && !needles.words.empty()) {
         scanner_ = std::make_unique<LiteralScanner>(needles.words);
     } else {
         std::string rules;
         for (const auto& r : needles.unfiltered_rules) rules += (rules.empty() ? "" : ", ") + r;
-        notes_.push_back("the literal prefilter is off (no literal to look for in " + rules +
+        totals_.notes.push_back("the literal prefilter is off (no literal to look for in " + rules +
                          "): every line went through the regexes");
     }
 }
@@ -87,7 +77,7 @@ std::vector<LogAnalyzer::Hit> LogAnalyzer::examine_region(const char* begin, con
     scan_region(scanner_.get(), begin, end, [&](const CandidateLine& c) {
         LogLine line = read_log_line(c.slice);
         if (line.text.empty()) return;
-        MessageMatch m = engine_.matcher().match(line.text);
+        MessageMatch m = matcher_.match(line.text);
         if (!m.cause) return;  // a failure line names what failed
         Hit h;
         h.newlines_before = c.newlines_before;
@@ -114,53 +104,64 @@ ObjectRef LogAnalyzer::object_of(const Hit& h) {
     return object;
 }
 
+namespace {
+
+void note_time(LogGroup& g, const std::string& time) {
+    if (time.empty()) return;
+    std::optional<std::time_t> t = parse_rfc3339(time);
+    if (g.first_seen.empty() || (t && g.first && *t < *g.first)) {
+        g.first_seen = time;
+        g.first = t;
+    }
+    if (g.last_seen.empty() || !t || !g.last || *t >= *g.last) {
+        g.last_seen = time;
+        g.last = t;
+    }
+}
+
+}  // namespace
+
 void LogAnalyzer::merge(std::vector<Hit>& hits, uint64_t first_line, const std::string& name) {
     for (auto& h : hits) {
-        ++matched_lines_;
+        ++totals_.matched_lines;
         std::string key = h.key.component + "|" + h.key.problem + "|" + h.key.registry;
         auto it = group_index_.find(key);
         bool is_new = it == group_index_.end();
         if (is_new) {
             if (groups_.size() >= kMaxGroups) {
-                ++ungrouped_lines_;
+                ++totals_.ungrouped_lines;
                 continue;
             }
-            Group g;
+            LogGroup g;
+            g.key = h.key;
             g.sample.message = h.line.text;
             g.sample.origin = name + ":" + std::to_string(first_line + h.newlines_before);
             g.sample.object = object_of(h);
             g.match = h.match;
-            g.lookalike = h.key.lookalike;
-            g.view.pattern = h.key.pattern;
-            g.view.component = h.key.component;
-            g.view.problem = h.key.problem;
-            g.view.registry = h.key.registry;
             it = group_index_.emplace(key, groups_.size()).first;
             groups_.push_back(std::move(g));
         }
-        Group& g = groups_[it->second];
-        ++g.view.count;
+        LogGroup& g = groups_[it->second];
+        ++g.count;
         ObjectRef object = object_of(h);
-        if (!object.empty() && g.objects.size() < kMaxObjects && objects_kept_ < kMaxObjectsKept &&
-            g.objects.insert(object.kind + "/" + object.namespace_ + "/" + object.name).second) {
-            g.view.runs.push_back(object);
-            ++objects_kept_;
-        }
-        if (!h.line.time.empty()) {
-            auto t = parse_rfc3339(h.line.time);
-            std::time_t when = t ? *t : 0;
-            // Without a parseable time, the order of the lines stands for the order of time.
-            if (g.view.first_seen.empty() || (t && g.first && when < g.first)) {
-                g.view.first_seen = h.line.time;
-                g.first = when;
-            }
-            if (g.view.last_seen.empty() || !t || when >= g.last) {
-                g.view.last_seen = h.line.time;
-                g.last = when;
+        if (!object.empty() && !g.object_keys.count(object.kind + "/" + object.namespace_ + "/" + object.name)) {
+            if (g.objects.size() < kMaxObjects && objects_kept_ < kMaxObjectsKept) {
+                g.object_keys.insert(object.kind + "/" + object.namespace_ + "/" + object.name);
+                g.objects.push_back(object);
+                ++objects_kept_;
+            } else {
+                totals_.objects_capped = true;
             }
         }
-        if (is_new && on_new_group) on_new_group(report(), it->second);
+        note_time(g, h.line.time);
+        if (is_new && on_new_group) on_new_group(g);
     }
+}
+
+void LogAnalyzer::add_source(const std::string& name, uint64_t bytes, uint64_t lines, bool gzip) {
+    totals_.lines_scanned += lines;
+    totals_.bytes += bytes;
+    totals_.sources.push_back({name, bytes, lines, gzip});
 }
 
 void LogAnalyzer::read_mapped(int fd, uint64_t size, const std::string& name) {
@@ -218,7 +219,7 @@ void LogAnalyzer::read_mapped(int fd, uint64_t size, const std::string& name) {
             if (!r.error.empty()) throw Error(r.error);
             merge(r.hits, newlines_so_far + 1, name);
             newlines_so_far += r.newlines;
-            long_lines_ += r.long_lines;
+            totals_.long_lines += r.long_lines;
         }
     }
     uint64_t lines = newlines_so_far;
@@ -226,9 +227,7 @@ void LogAnalyzer::read_mapped(int fd, uint64_t size, const std::string& name) {
         char last = 0;
         if (::pread(fd, &last, 1, static_cast<off_t>(size - 1)) == 1 && last != '\n') ++lines;
     }
-    lines_scanned_ += lines;
-    bytes_ += size;
-    sources_.push_back({name, size, lines, false});
+    add_source(name, size, lines, false);
 }
 
 void LogAnalyzer::read_stream(ByteStream& in, const std::string& name, const std::atomic<bool>* stop, bool tail) {
@@ -277,7 +276,7 @@ void LogAnalyzer::read_stream(ByteStream& in, const std::string& name, const std
             // A line longer than the bound: search its first part, skip the rest.
             std::vector<Hit> hits = examine_region(data + complete, data + complete + kMaxLineBytes);
             merge(hits, first_line + (complete ? count_newlines(data, data + complete) : 0), name);
-            ++long_lines_;
+            ++totals_.long_lines;
             skipping = true;
             rest = 0;
         }
@@ -289,9 +288,7 @@ void LogAnalyzer::read_stream(ByteStream& in, const std::string& name, const std
         merge(hits, newlines + 1, name);
     }
     uint64_t lines = newlines + (bytes > 0 && !ends_with_newline ? 1 : 0);
-    lines_scanned_ += lines;
-    bytes_ += bytes;
-    sources_.push_back({name, bytes, lines, in.gzip()});
+    add_source(name, bytes, lines, in.gzip());
 }
 
 void LogAnalyzer::read_file(const std::string& path) {
@@ -315,26 +312,12 @@ void LogAnalyzer::read_file(const std::string& path) {
 }
 
 void LogAnalyzer::read_text(std::string_view text, const std::string& name) {
-    uint64_t first_line = 1;
-    // In regions that end at a line end, so a line over the bound is cut as in a file.
-    size_t pos = 0;
-    uint64_t lines = 0;
-    while (pos < text.size()) {
-        size_t end = std::min(text.size(), pos + kStreamBytes);
-        size_t nl = text.rfind('\n', end - 1);
-        if (end < text.size() && (nl == std::string_view::npos || nl < pos)) end = std::min(text.size(), pos + kMaxLineBytes);
-        else if (end < text.size()) end = nl + 1;
-        std::vector<Hit> hits = examine_region(text.data() + pos, text.data() + end);
-        merge(hits, first_line, name);
-        uint64_t n = count_newlines(text.data() + pos, text.data() + end);
-        first_line += n;
-        lines += n;
-        pos = end;
-    }
+    // It is in memory already: one region (slices handed on are bounded all the same).
+    std::vector<Hit> hits = examine_region(text.data(), text.data() + text.size());
+    merge(hits, 1, name);
+    uint64_t lines = count_newlines(text.data(), text.data() + text.size());
     if (!text.empty() && text.back() != '\n') ++lines;
-    lines_scanned_ += lines;
-    bytes_ += text.size();
-    sources_.push_back({name, text.size(), lines, false});
+    add_source(name, text.size(), lines, false);
 }
 
 void LogAnalyzer::follow(const std::string& path, const std::atomic<bool>& stop) {
@@ -344,79 +327,6 @@ void LogAnalyzer::follow(const std::string& path, const std::atomic<bool>& stop)
     bool regular = fstat(file.fd, &st) == 0 && S_ISREG(st.st_mode);
     ByteStream in(file.fd, name);
     read_stream(in, name, &stop, regular);
-}
-
-Report LogAnalyzer::report() const {
-    Report r;
-    r.log.read = true;
-    r.log.lines_scanned = lines_scanned_;
-    r.log.matched_lines = matched_lines_;
-    r.log.bytes = bytes_;
-    r.log.long_lines = long_lines_;
-    r.log.sources = sources_;
-    r.messages_read = static_cast<size_t>(lines_scanned_);
-    std::string names;
-    for (const auto& s : sources_) names += (names.empty() ? "" : ", ") + s.name;
-    r.source = names.empty() ? "no input" : names;
-    // Most lines first; registry problems before look-alikes at equal counts.
-    std::vector<size_t> order(groups_.size());
-    for (size_t i = 0; i < order.size(); ++i) order[i] = i;
-    std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) {
-        const Group& x = groups_[a];
-        const Group& y = groups_[b];
-        if (x.lookalike != y.lookalike) return !x.lookalike;
-        return x.view.count > y.view.count;
-    });
-    // One diagnosis per pattern, made from its first group's line; each group gets the fixes
-    // for its own registry (their commands: the descriptions and manifests are the diagnosis's).
-    std::map<std::string, size_t> finding_of_pattern;
-    std::vector<size_t> finding_index(order.size());
-    std::vector<bool> first_of_pattern(order.size());
-    for (size_t k = 0; k < order.size(); ++k) {
-        auto [it, is_new] = finding_of_pattern.emplace(groups_[order[k]].view.pattern, finding_of_pattern.size());
-        finding_index[k] = it->second;
-        first_of_pattern[k] = is_new;
-    }
-    r.groups.resize(order.size());
-    r.findings.resize(finding_of_pattern.size());
-    auto build = [&](size_t from, size_t step) {
-        for (size_t k = from; k < order.size(); k += step) {
-            const Group& g = groups_[order[k]];
-            FindingGroup& view = r.groups[k];
-            view = g.view;
-            view.runs_total = g.objects.size();
-            view.first_line = g.sample.origin;
-            view.finding = finding_index[k];
-            Finding f = make_finding(g.sample, g.match, engine_.catalog(), {false, {}});
-            view.fixes = plan_fixes(f, engine_.catalog());
-            if (first_of_pattern[k]) {
-                f.fixes = view.fixes;
-                r.findings[finding_index[k]] = std::move(f);
-            }
-            for (auto& fix : view.fixes) {
-                fix.description.clear();
-                fix.manifest.clear();
-            }
-        }
-    };
-    std::vector<std::thread> workers;
-    for (size_t t = 1; t < threads_ && order.size() > 64; ++t) workers.emplace_back(build, t, threads_);
-    build(0, workers.size() + 1);
-    for (auto& w : workers) w.join();
-    r.notes = notes_;
-    if (long_lines_)
-        r.notes.push_back(std::to_string(long_lines_) + " line(s) longer than 1 MiB were searched in their first MiB only");
-    if (ungrouped_lines_)
-        r.notes.push_back(std::to_string(ungrouped_lines_) + " failure line(s) beyond the first " +
-                          std::to_string(kMaxGroups) + " groups were counted but not grouped");
-    for (const auto& g : groups_)
-        if (g.objects.size() >= kMaxObjects) {
-            r.notes.push_back("groups list at most " + std::to_string(kMaxObjects) + " runs each");
-            break;
-        }
-    r.status = r.findings.empty() ? ReportStatus::no_problems : ReportStatus::problems_found;
-    r.sweep = true;
-    return r;
 }
 
 }  // namespace certdoctor

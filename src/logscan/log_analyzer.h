@@ -1,31 +1,35 @@
 // `analyze`: finds every registry or TLS failure line in controller, resolver, step and node
 // logs, and groups them by (component, problem, registry) with counts, first and last time, and
-// the runs they hit. Each group carries the diagnosis and fixes `explain` gives for its first
-// line.
+// the runs they hit.
 //
 // The scan is built for gigabytes: files are memory-mapped a window at a time and scanned on
 // several threads; the literal prefilter (needles.h, literal_scan.h) passes only the few lines
 // that can match to the normaliser and the RE2::Set; JSON is parsed only for those lines. Memory
 // stays bounded whatever the input size: a window per thread, a line searched in its first MiB,
-// at most kMaxGroups groups of at most kMaxObjects runs.
+// at most kMaxGroups groups of at most kMaxObjects runs. run/analyze turns the groups into a
+// report with their diagnoses and fixes.
 //
-//   LogAnalyzer a(engine);
+//   LogAnalyzer a(engine.catalog(), engine.matcher());
 //   a.read_file("controller.log");   // "-" is standard input; gzip is recognised by its magic
-//   Report r = a.report();
+//   Report r = analysis_report(a);
 #pragma once
 
 #include <atomic>
 #include <cstdint>
 #include <functional>
+#include <ctime>
 #include <map>
 #include <memory>
+#include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
 #include "diagnose/diagnose.h"
 #include "logscan/literal_scan.h"
+#include "match/matcher.h"
+#include "model/record.h"
 #include "model/report.h"
-#include "run/run.h"
 
 namespace certdoctor {
 
@@ -34,9 +38,36 @@ class ByteStream;
 inline constexpr size_t kMaxGroups = 10000;
 inline constexpr size_t kMaxObjects = 1000;
 
+// Failure lines with the same (component, problem, registry), as read so far.
+struct LogGroup {
+    MatchKey key;
+    FailureRecord sample;  // its first line: the diagnosis is made from it (run/analyze)
+    MessageMatch match;    // of the sample
+    size_t count = 0;
+    std::vector<ObjectRef> objects;  // distinct, in order of appearance, at most kMaxObjects
+    std::set<std::string> object_keys;
+    // The earliest and latest time stamps as written; a stamp that does not parse (klog's has
+    // no year) is ordered by where its line stands.
+    std::string first_seen, last_seen;
+    std::optional<std::time_t> first, last;
+};
+
+// What was read, over all inputs.
+struct LogTotals {
+    uint64_t lines_scanned = 0;
+    uint64_t matched_lines = 0;
+    uint64_t bytes = 0;
+    uint64_t long_lines = 0;       // cut at kMaxLineBytes while streaming
+    uint64_t ungrouped_lines = 0;  // failure lines past kMaxGroups groups
+    bool objects_capped = false;
+    std::vector<LogSourceStats> sources;
+    std::vector<std::string> notes;
+};
+
 class LogAnalyzer {
 public:
-    explicit LogAnalyzer(const Engine& engine, size_t threads = 0);  // 0: up to 4, by the cores
+    // The prefilter's needles come from `catalog`; `matcher` is over the same catalog.
+    LogAnalyzer(const Catalog& catalog, const Matcher& matcher, size_t threads = 0);  // 0: up to 4, by the cores
     ~LogAnalyzer();
     LogAnalyzer(const LogAnalyzer&) = delete;
     LogAnalyzer& operator=(const LogAnalyzer&) = delete;
@@ -49,32 +80,30 @@ public:
     // or until `stop` is set (a file, like tail -f). `on_new_group` is called for each group as
     // soon as its first line is read.
     void follow(const std::string& path, const std::atomic<bool>& stop);
-    std::function<void(const Report& report, size_t group)> on_new_group;
+    std::function<void(const LogGroup&)> on_new_group;
 
-    // The findings (one per group, with fixes), the groups, and the scan's counts.
-    Report report() const;
-
-    bool prefiltered() const { return scanner_ != nullptr; }
+    // In order of their first line.
+    const std::vector<LogGroup>& groups() const { return groups_; }
+    const LogTotals& totals() const { return totals_; }
+    size_t threads() const { return threads_; }
 
 private:
     struct Hit;
-    struct Group;
 
     void read_mapped(int fd, uint64_t size, const std::string& name);
     void read_stream(ByteStream& in, const std::string& name, const std::atomic<bool>* stop, bool tail);
     std::vector<Hit> examine_region(const char* begin, const char* end) const;
     void merge(std::vector<Hit>& hits, uint64_t first_line, const std::string& name);
+    void add_source(const std::string& name, uint64_t bytes, uint64_t lines, bool gzip);
     static ObjectRef object_of(const Hit& h);
 
-    const Engine& engine_;
+    const Matcher& matcher_;
     size_t threads_;
     std::unique_ptr<LiteralScanner> scanner_;
-    std::vector<std::string> notes_;
-    std::vector<LogSourceStats> sources_;
-    uint64_t lines_scanned_ = 0, matched_lines_ = 0, bytes_ = 0, long_lines_ = 0, ungrouped_lines_ = 0;
+    LogTotals totals_;
     size_t objects_kept_ = 0;
     std::map<std::string, size_t> group_index_;
-    std::vector<Group> groups_;
+    std::vector<LogGroup> groups_;
 };
 
 }  // namespace certdoctor

@@ -46,12 +46,17 @@ std::string human_bytes(uint64_t bytes) {
     return out;
 }
 
+namespace {
+
+// Sweeps: the group whose representative is finding `index`, or null.
 const FindingGroup* group_of(const Report& report, size_t index) {
     if (!report.sweep) return nullptr;
     for (const auto& g : report.groups)
         if (g.finding == index) return &g;
     return nullptr;
 }
+
+}  // namespace
 
 std::string stands_for(const Report& report, size_t index) {
     if (!report.log.read) {

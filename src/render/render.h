@@ -16,6 +16,12 @@ std::string render_text(const Report& report, Color color);
 std::string render_json(const Report& report);
 std::string render_markdown(const Report& report);
 
+// analyze --follow: a group as soon as its first line is read (a report of that group alone),
+// as two lines of text or one JSON line ({"event":"new_group",...}); and the totals at the end.
+std::string render_new_group_text(const Report& group);
+std::string render_new_group_json(const Report& group);
+std::string render_follow_end_json(const Report& report);
+
 std::string render_probe_text(const ProbeResult& result, Color color);
 std::string render_probe_json(const ProbeResult& result);
 std::string render_probe_markdown(const ProbeResult& result);
@@ -34,9 +40,6 @@ std::string human_bytes(uint64_t bytes);
 
 // "TaskRun default/x", "" when unknown.
 std::string describe_object(const ObjectRef& ref);
-
-// Sweeps: the group whose representative is finding `index`, or null.
-const FindingGroup* group_of(const Report& report, size_t index);
 
 // What finding `index` stands for in a sweep ("3 failed runs") or a log ("12 log lines in 2
 // groups (registries)"); "" when it is not a group's.

@@ -201,6 +201,14 @@ assert [(e["component"], e["problem"]) for e in new] == [("tekton-controller", "
 assert events[-1] == {"event": "end", "lines_scanned": 5, "matched_lines": 5, "groups": 2}, events[-1]
 PY
 check "--follow exits 1 when it saw failures" [ "$rc" = 1 ]
+# A look-alike first: each event names the group that just appeared, whatever the report's order.
+{ echo 'Internal error occurred: failed calling webhook "w.example": failed to call webhook: Post "https://w.svc/": x509: certificate signed by unknown authority'
+  sed -n '81p' "$work/mixed.log"; } | timeout 20 "$binary" analyze -f - -o json > "$work/follow2.out" 2>&1
+"$python" - "$work/follow2.out" <<'PY' && ok "--follow: a new group after a look-alike is the one printed" || bad "--follow after a look-alike"
+import json, sys
+new = [e for e in map(json.loads, open(sys.argv[1])) if e["event"] == "new_group"]
+assert [e["component"] for e in new] == ["webhook", "tekton-controller"], new
+PY
 
 # --- --follow on a file that grows (tail -f), stopped by SIGTERM -----------------------------------
 : > "$work/grow.log"

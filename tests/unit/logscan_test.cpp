@@ -9,6 +9,7 @@
 #include "input/normalise.h"
 #include "logscan/literal_scan.h"
 #include "logscan/log_analyzer.h"
+#include "run/analyze.h"
 #include "logscan/needles.h"
 #include "test_engine.h"
 
@@ -127,9 +128,9 @@ TEST(LogAnalyzer, CountsLinesAcrossWindowEdgesOnce) {
     out.close();
 
     for (size_t threads : {1u, 2u, 3u}) {
-        LogAnalyzer a(test::shipped_engine(), threads);
+        LogAnalyzer a(test::shipped_engine().catalog(), test::shipped_engine().matcher(), threads);
         a.read_file(path);
-        Report r = a.report();
+        Report r = analysis_report(a, test::shipped_engine());
         EXPECT_EQ(r.log.lines_scanned, lines) << threads;
         EXPECT_EQ(r.log.matched_lines, failures) << threads;
         ASSERT_EQ(r.groups.size(), 1u);
@@ -141,10 +142,10 @@ TEST(LogAnalyzer, CountsLinesAcrossWindowEdgesOnce) {
 }
 
 TEST(LogAnalyzer, ReadsTextFromTheApiAsAFile) {
-    LogAnalyzer a(test::shipped_engine());
+    LogAnalyzer a(test::shipped_engine().catalog(), test::shipped_engine().matcher());
     std::string text = "ordinary\n" + failure_line(1) + "\nordinary\n" + failure_line(2) + "\n";
     a.read_text(text, "pod/tekton-pipelines/controller-x/controller");
-    Report r = a.report();
+    Report r = analysis_report(a, test::shipped_engine());
     EXPECT_EQ(r.log.lines_scanned, 4u);
     EXPECT_EQ(r.log.matched_lines, 2u);
     ASSERT_EQ(r.groups.size(), 1u);

@@ -1,0 +1,132 @@
+#include "run/analyze.h"
+
+#include <algorithm>
+#include <map>
+#include <thread>
+
+#include "diagnose/diagnose.h"
+#include "fix/fix_plan.h"
+
+namespace certdoctor {
+
+namespace {
+
+void fill_view(FindingGroup& view, const LogGroup& g) {
+    view.pattern = g.key.pattern;
+    view.component = g.key.component;
+    view.problem = g.key.problem;
+    view.registry = g.key.registry;
+    view.count = g.count;
+    view.runs = g.objects;
+    view.runs_total = g.objects.size();
+    view.first_seen = g.first_seen;
+    view.last_seen = g.last_seen;
+    view.first_line = g.sample.origin;
+}
+
+// The group's diagnosis and its fixes, for its own registry.
+Finding diagnose_group(const LogGroup& g, const Engine& engine, std::vector<FixView>& fixes) {
+    Finding f = make_finding(g.sample, g.match, engine.catalog(), {false, {}});
+    fixes = plan_fixes(f, engine.catalog());
+    return f;
+}
+
+// A group keeps its fixes' commands; the descriptions and manifests are in the diagnosis.
+void keep_commands(std::vector<FixView>& fixes) {
+    for (auto& fix : fixes) {
+        fix.description.clear();
+        fix.manifest.clear();
+    }
+}
+
+Report empty_report(const LogTotals& t) {
+    Report r;
+    r.log.read = true;
+    r.log.lines_scanned = t.lines_scanned;
+    r.log.matched_lines = t.matched_lines;
+    r.log.bytes = t.bytes;
+    r.log.long_lines = t.long_lines;
+    r.log.sources = t.sources;
+    r.messages_read = static_cast<size_t>(t.lines_scanned);
+    std::string names;
+    for (const auto& s : t.sources) names += (names.empty() ? "" : ", ") + s.name;
+    r.source = names.empty() ? "no input" : names;
+    r.notes = t.notes;
+    if (t.long_lines)
+        r.notes.push_back(std::to_string(t.long_lines) + " line(s) longer than 1 MiB were searched in their first MiB only");
+    if (t.ungrouped_lines)
+        r.notes.push_back(std::to_string(t.ungrouped_lines) + " failure line(s) beyond the first " +
+                          std::to_string(kMaxGroups) + " groups were counted but not grouped");
+    if (t.objects_capped) r.notes.push_back("groups list at most " + std::to_string(kMaxObjects) + " runs each");
+    r.status = ReportStatus::no_problems;
+    return r;
+}
+
+}  // namespace
+
+Report analysis_report(const LogAnalyzer& analyzer, const Engine& engine) {
+    const auto& groups = analyzer.groups();
+    Report r = empty_report(analyzer.totals());
+    std::vector<size_t> order(groups.size());
+    for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+    std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) {
+        const LogGroup& x = groups[a];
+        const LogGroup& y = groups[b];
+        if (x.key.lookalike != y.key.lookalike) return !x.key.lookalike;
+        return x.count > y.count;
+    });
+    // The first group of each pattern, in that order, gives the pattern's diagnosis.
+    std::map<std::string, size_t> finding_of_pattern;
+    std::vector<bool> first_of_pattern(order.size());
+    r.groups.resize(order.size());
+    for (size_t k = 0; k < order.size(); ++k) {
+        auto [it, is_new] = finding_of_pattern.emplace(groups[order[k]].key.pattern, finding_of_pattern.size());
+        r.groups[k].finding = it->second;
+        first_of_pattern[k] = is_new;
+    }
+    r.findings.resize(finding_of_pattern.size());
+    // Rendering the fixes of thousands of groups is worth the cores.
+    auto build = [&](size_t from, size_t step) {
+        for (size_t k = from; k < order.size(); k += step) {
+            const LogGroup& g = groups[order[k]];
+            FindingGroup& view = r.groups[k];
+            fill_view(view, g);
+            Finding f = diagnose_group(g, engine, view.fixes);
+            if (first_of_pattern[k]) {
+                f.fixes = view.fixes;
+                r.findings[view.finding] = std::move(f);
+            }
+            keep_commands(view.fixes);
+        }
+    };
+    size_t threads = order.size() > 64 ? analyzer.threads() : 1;
+    std::vector<std::thread> workers;
+    for (size_t t = 1; t < threads; ++t) workers.emplace_back(build, t, threads);
+    build(0, threads);
+    for (auto& w : workers) w.join();
+    if (!r.findings.empty()) r.status = ReportStatus::problems_found;
+    return r;
+}
+
+Report group_report(const LogGroup& group, const Engine& engine) {
+    Report r = empty_report({});
+    r.groups.resize(1);
+    fill_view(r.groups[0], group);
+    Finding f = diagnose_group(group, engine, r.groups[0].fixes);
+    f.fixes = r.groups[0].fixes;
+    keep_commands(r.groups[0].fixes);
+    r.findings.push_back(std::move(f));
+    r.status = ReportStatus::problems_found;
+    return r;
+}
+
+void read_cluster_logs(LogAnalyzer& analyzer, KubeClient& client, const PodLogRequest& request,
+                       const ProgressFn& progress, std::vector<std::string>& notes) {
+    read_tekton_pod_logs(client, request, [&](const std::string& name, std::string_view text) {
+        if (progress) progress("reading " + name);
+        analyzer.read_text(text, name);
+    }, notes);
+    if (progress) progress("");
+}
+
+}  // namespace certdoctor

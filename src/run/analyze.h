@@ -1,0 +1,30 @@
+// `analyze`, from the groups the log analyzer gathered (logscan/) to a report: one diagnosis per
+// pattern, made from its first group's first line as `explain` makes it, and for each group the
+// fixes for its own registry. Also the --from-cluster input: the logs of Tekton's pods.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "cluster/cluster_diagnose.h"
+#include "cluster/cluster_logs.h"
+#include "kube/client.h"
+#include "logscan/log_analyzer.h"
+#include "model/report.h"
+#include "run/run.h"
+
+namespace certdoctor {
+
+// Groups with the most lines first, registry problems before look-alikes; `findings` holds one
+// diagnosis per pattern, which `groups[i].finding` indexes.
+Report analysis_report(const LogAnalyzer& analyzer, const Engine& engine);
+
+// One group alone, as --follow prints it when the group's first line is read.
+Report group_report(const LogGroup& group, const Engine& engine);
+
+// Feeds the Tekton controller's and remote resolvers' pod logs to `analyzer`, one at a time;
+// what could not be read becomes a note. `progress` (may be null) names each log as it is read.
+void read_cluster_logs(LogAnalyzer& analyzer, KubeClient& client, const PodLogRequest& request,
+                       const ProgressFn& progress, std::vector<std::string>& notes);
+
+}  // namespace certdoctor

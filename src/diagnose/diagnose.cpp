@@ -71,6 +71,19 @@ std::tuple<int, int, int> significance(const Finding& f) {
 
 }  // namespace
 
+namespace {
+
+// The captures of the site and the cause together; where both name a group, the site's wins.
+std::map<std::string, std::string> merged_captures(const MessageMatch& match) {
+    std::map<std::string, std::string> captures;
+    if (match.site) captures = match.site->captures;
+    if (match.cause)
+        for (const auto& [k, v] : match.cause->captures) captures.emplace(k, v);
+    return captures;
+}
+
+}  // namespace
+
 MatchKey match_key(const MessageMatch& match) {
     MatchKey k;
     const Rule* site = match.site ? match.site->rule : nullptr;
@@ -79,16 +92,10 @@ MatchKey match_key(const MessageMatch& match) {
     k.component = site ? site->component : "unknown";
     k.problem = cause ? cause->problem : "other";
     k.lookalike = (site && site->lookalike) || (cause && cause->lookalike);
-    // As make_finding merges the captures: the site's before the cause's.
-    auto captured = [&match](const char* name) -> std::string {
-        for (const auto* m : {&match.site, &match.cause})
-            if (*m)
-                if (auto it = (*m)->captures.find(name); it != (*m)->captures.end()) return it->second;
-        return {};
-    };
-    k.registry = captured("registry");
-    if (k.registry.empty() && !captured("image").empty()) k.registry = registry_of_image(captured("image"));
-    if (k.registry.empty() && !captured("url").empty()) k.registry = registry_of_url(captured("url"));
+    auto captures = merged_captures(match);
+    k.registry = capture(captures, "registry");
+    if (k.registry.empty() && !capture(captures, "image").empty()) k.registry = registry_of_image(capture(captures, "image"));
+    if (k.registry.empty() && !capture(captures, "url").empty()) k.registry = registry_of_url(capture(captures, "url"));
     return k;
 }
 
@@ -97,18 +104,16 @@ Finding make_finding(const FailureRecord& record, const MessageMatch& match, con
     Finding f;
     const Rule* site = match.site ? match.site->rule : nullptr;
     const Rule* cause = match.cause ? match.cause->rule : nullptr;
-    std::map<std::string, std::string> captures;
-    if (match.site) captures = match.site->captures;
-    if (match.cause)
-        for (const auto& [k, v] : match.cause->captures) captures.emplace(k, v);
+    std::map<std::string, std::string> captures = merged_captures(match);
+    MatchKey root = match_key(match);
 
     f.site_rule = site ? site->id : "";
     f.cause_rule = cause ? cause->id : "";
-    f.pattern = site && cause ? site->id + "/" + cause->id : site ? site->id : cause->id;
-    f.component = site ? site->component : "unknown";
+    f.pattern = root.pattern;
+    f.component = root.component;
     f.stage = site ? site->stage : "unknown";
-    f.problem = cause ? cause->problem : "other";
-    f.lookalike = (site && site->lookalike) || (cause && cause->lookalike);
+    f.problem = root.problem;
+    f.lookalike = root.lookalike;
     f.tool = site ? site->tool : "";
     if (f.tool.empty()) f.tool = capture(captures, "tool");
 

@@ -116,6 +116,14 @@ struct LogSourceStats {
     bool gzip = false;
 };
 
+// analyze: the lines of one (component, problem), over all its registries.
+struct LogProblem {
+    std::string component;
+    std::string problem;
+    uint64_t lines = 0;
+    size_t registries = 0;  // groups
+};
+
 struct LogView {
     bool read = false;
     uint64_t lines_scanned = 0;
@@ -123,6 +131,7 @@ struct LogView {
     uint64_t bytes = 0;
     uint64_t long_lines = 0;     // lines searched only in their first MiB
     std::vector<LogSourceStats> sources;
+    std::vector<LogProblem> by_problem;  // most lines first
 };
 
 enum class ReportStatus { problems_found, no_problems, unrecognized };

@@ -21,7 +21,12 @@ EvidenceWindow evidence_window(const Evidence& e, size_t context) {
 }
 
 std::string count_of(size_t n, const char* noun) {
-    return std::to_string(n) + " " + noun + (n == 1 ? "" : "s");
+    std::string word = noun;
+    if (n != 1) {
+        bool consonant_y = word.size() > 1 && word.back() == 'y' && std::string("aeiou").find(word[word.size() - 2]) == std::string::npos;
+        word = consonant_y ? word.substr(0, word.size() - 1) + "ies" : word + "s";  // registry, registries
+    }
+    return std::to_string(n) + " " + word;
 }
 
 std::string describe_object(const ObjectRef& ref) {

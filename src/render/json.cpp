@@ -133,7 +133,11 @@ std::string render_json(const Report& report) {
             }
             group_texts += (group_texts.empty() ? "\n" : ",\n") + indented;
         }
+        nlohmann::json problems = nlohmann::json::array();
+        for (const auto& p : l.by_problem)
+            problems.push_back({{"component", p.component}, {"problem", p.problem}, {"lines", p.lines}, {"registries", p.registries}});
         doc["sources"] = sources;
+        doc["by_problem"] = problems;
         doc["lines_scanned"] = l.lines_scanned;
         doc["matched_lines"] = l.matched_lines;
         doc["bytes_scanned"] = l.bytes;

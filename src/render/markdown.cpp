@@ -13,6 +13,9 @@ std::string code(const std::string& s) {
     return fence + (fence.size() > 1 ? " " : "") + s + (fence.size() > 1 ? " " : "") + fence;
 }
 
+// analyze: a ticket lists the largest groups; -o json has them all.
+constexpr size_t kGroupsListed = 50;
+
 std::string cell(const std::string& s) {
     std::string out;
     for (char c : s) out += c == '|' ? std::string("\\|") : std::string(1, c);
@@ -24,18 +27,24 @@ std::string cell(const std::string& s) {
 std::string render_markdown(const Report& report) {
     std::ostringstream o;
     o << "## tekton-certdoctor: " << to_string(report.status) << "\n\n";
-    o << "Read " << count_of(report.messages_read, "message") << " from " << code(report.source) << ".\n\n";
+    if (!report.log.read) o << "Read " << count_of(report.messages_read, "message") << " from " << code(report.source) << ".\n\n";
     if (report.status == ReportStatus::unrecognized)
         o << "No message matches a known registry or TLS failure.\n\n";
     if (report.status == ReportStatus::no_problems)
         o << (report.log.read ? "No registry or TLS failure line.\n\n" : "No run had failed.\n\n");
     if (report.log.read) {
         const LogView& l = report.log;
-        o << "Scanned " << count_of(l.lines_scanned, "line") << " (" << human_bytes(l.bytes) << "): "
+        o << "Scanned " << count_of(l.lines_scanned, "line") << " (" << human_bytes(l.bytes) << ") of " << code(report.source) << ": "
           << count_of(l.matched_lines, "registry or TLS failure line") << ".\n\n";
+        if (report.groups.size() > kGroupsListed) {
+            o << "| Lines | Component | Problem | Registries |\n|---|---|---|---|\n";
+            for (const auto& p : l.by_problem)
+                o << "| " << p.lines << " | " << code(p.component) << " | " << code(p.problem) << " | " << p.registries << " |\n";
+            o << "\nThe " << kGroupsListed << " largest of " << report.groups.size() << " groups (`-o json` lists every one):\n\n";
+        }
         if (!report.groups.empty()) {
             o << "| # | Lines | Component | Problem | Registry | First seen | Last seen | Runs |\n|---|---|---|---|---|---|---|---|\n";
-            for (size_t i = 0; i < report.groups.size(); ++i) {
+            for (size_t i = 0; i < report.groups.size() && i < kGroupsListed; ++i) {
                 const auto& g = report.groups[i];
                 o << "| " << (i + 1) << " | " << g.count << " | " << code(g.component) << " | " << code(g.problem) << " | "
                   << cell(g.registry) << " | " << cell(g.first_seen) << " | " << cell(g.last_seen) << " | "

@@ -141,14 +141,24 @@ void render_cluster(std::ostringstream& o, const Report& report, const Style& s)
     o << "\n";
 }
 
-// analyze: what was read, and the groups, most lines first.
+// analyze: what was read, and the groups, most lines first (the largest kGroupsShown of them).
+constexpr size_t kGroupsShown = 20;
+
 void render_log(std::ostringstream& o, const Report& report, const Style& s) {
     const LogView& l = report.log;
     o << s.bold("Scanned") << " " << count_of(l.lines_scanned, "line") << " (" << human_bytes(l.bytes) << ") of "
       << report.source << ": " << count_of(l.matched_lines, "registry or TLS failure line");
     if (!report.groups.empty()) o << " in " << count_of(report.groups.size(), "group");
     o << "\n";
-    for (size_t i = 0; i < report.groups.size(); ++i) {
+    // A large incident: the problems first, over all their registries.
+    if (report.groups.size() > kGroupsShown) {
+        o << s.bold("By component and problem") << "\n";
+        for (const auto& p : l.by_problem)
+            o << "  " << p.lines << " x " << p.component << "/" << p.problem << s.dim(" at " + count_of(p.registries, "registry"))
+              << "\n";
+        o << s.bold("The largest groups") << "\n";
+    }
+    for (size_t i = 0; i < report.groups.size() && i < kGroupsShown; ++i) {
         const auto& g = report.groups[i];
         o << "  " << (i + 1) << ". " << s.bold(std::to_string(g.count) + " x " + g.component + "/" + g.problem)
           << (g.registry.empty() ? "" : " at " + g.registry) << "\n";
@@ -156,6 +166,9 @@ void render_log(std::ostringstream& o, const Report& report, const Style& s) {
             o << s.dim("     " + (g.first_seen == g.last_seen ? "at " + g.first_seen : "from " + g.first_seen + " to " + g.last_seen)) << "\n";
         if (!g.runs.empty()) o << s.dim("     " + list_runs(g, 5)) << "\n";
     }
+    if (report.groups.size() > kGroupsShown)
+        o << s.dim("  +" + count_of(report.groups.size() - kGroupsShown, "more group") + "; -o json lists every group with its fixes")
+          << "\n";
     o << "\n";
 }
 

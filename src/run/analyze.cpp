@@ -104,6 +104,16 @@ Report analysis_report(const LogAnalyzer& analyzer, const Engine& engine) {
     for (size_t t = 1; t < threads; ++t) workers.emplace_back(build, t, threads);
     build(0, threads);
     for (auto& w : workers) w.join();
+    // The same groups summed over their registries, for the overview of a large incident.
+    std::map<std::pair<std::string, std::string>, size_t> problem_index;
+    for (const auto& g : r.groups) {
+        auto [it, is_new] = problem_index.emplace(std::make_pair(g.component, g.problem), r.log.by_problem.size());
+        if (is_new) r.log.by_problem.push_back({g.component, g.problem, 0, 0});
+        r.log.by_problem[it->second].lines += g.count;
+        r.log.by_problem[it->second].registries += 1;
+    }
+    std::stable_sort(r.log.by_problem.begin(), r.log.by_problem.end(),
+                     [](const LogProblem& a, const LogProblem& b) { return a.lines > b.lines; });
     if (!r.findings.empty()) r.status = ReportStatus::problems_found;
     return r;
 }

@@ -152,6 +152,20 @@ check "text: a diagnosis stands for its lines" grep -q "stands for 4 log lines" 
 "$binary" analyze "$work/mixed.log" -o markdown > "$work/out.md"
 check "markdown: a table of the groups" grep -q "^| 1 | 4 | \`tekton-controller\` | \`unknown-authority\` |" "$work/out.md"
 
+# --- many registries: the overview by problem, and the largest groups only ---------------------
+for i in $(seq 1 25); do
+  echo "Get \"https://reg-$i.corp.example/v2/\": tls: failed to verify certificate: x509: certificate signed by unknown authority"
+done > "$work/many.log"
+"$binary" analyze "$work/many.log" --no-color > "$work/many.txt"
+check "many groups: an overview by component and problem" grep -q "25 x unknown/unknown-authority at 25 registries" "$work/many.txt"
+check "many groups: the text lists 20 and says where the rest are" grep -q "+5 more groups; -o json lists every group" "$work/many.txt"
+"$binary" analyze "$work/many.log" -o json > "$work/many.json"
+"$python" - "$work/many.json" <<'PY' && ok "many groups: JSON has every group and the overview" || bad "many groups: JSON"
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert len(d["groups"]) == 25 and d["by_problem"] == [{"component": "unknown", "problem": "unknown-authority", "lines": 25, "registries": 25}]
+PY
+
 # --- no failure, and bad input ------------------------------------------------------------------
 head -n 80 "$work/mixed.log" > "$work/clean.log"
 "$binary" analyze "$work/clean.log" > "$work/clean.txt"

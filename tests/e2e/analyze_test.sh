@@ -15,6 +15,14 @@ passed=0
 failed=0
 ok() { passed=$((passed + 1)); printf 'ok    %s\n' "$*"; }
 bad() { failed=$((failed + 1)); printf 'FAIL  %s\n' "$*"; }
+# wait_for FILE PATTERN: waits at most 5 s until FILE has a line matching PATTERN.
+wait_for() {
+  for _ in $(seq 1 50); do
+    grep -q "$2" "$1" 2>/dev/null && return 0
+    sleep 0.1
+  done
+  return 1
+}
 check() {  # check NAME COMMAND...: passes when the command succeeds
   local name=$1; shift
   if "$@"; then ok "$name"; else bad "$name"; fi
@@ -196,12 +204,7 @@ timeout 20 "$binary" analyze -f - -o json < "$work/fifo" > "$work/follow.out" 2>
 follower=$!
 exec 3> "$work/fifo"
 sed -n '81p' "$work/mixed.log" >&3
-seen=no
-for _ in $(seq 1 50); do
-  if grep -q '"event":"new_group"' "$work/follow.out" 2>/dev/null; then seen=yes; break; fi
-  sleep 0.1
-done
-check "--follow prints a new group before the stream ends" [ "$seen" = yes ]
+check "--follow prints a new group before the stream ends" wait_for "$work/follow.out" '"event":"new_group"'
 sed -n '82,84p' "$work/mixed.log" >&3
 sed -n '85p' "$work/mixed.log" >&3
 exec 3>&-
@@ -230,12 +233,7 @@ PY
 follower=$!
 sleep 0.3
 sed -n '81p' "$work/mixed.log" >> "$work/grow.log"
-seen=no
-for _ in $(seq 1 50); do
-  if grep -q '^new: tekton-controller/unknown-authority' "$work/grow.out" 2>/dev/null; then seen=yes; break; fi
-  sleep 0.1
-done
-check "--follow FILE prints a group appended to the file" [ "$seen" = yes ]
+check "--follow FILE prints a group appended to the file" wait_for "$work/grow.out" '^new: tekton-controller/unknown-authority'
 kill -TERM "$follower"
 for _ in $(seq 1 50); do kill -0 "$follower" 2>/dev/null || break; sleep 0.1; done
 kill -0 "$follower" 2>/dev/null && { kill -KILL "$follower"; bad "--follow FILE stops on SIGTERM"; } || ok "--follow FILE stops on SIGTERM"

@@ -99,6 +99,17 @@ MatchKey match_key(const MessageMatch& match) {
     return k;
 }
 
+ObjectRef run_of(const ObjectRef& known, const MessageMatch& match) {
+    auto captures = merged_captures(match);
+    std::string taskrun = capture(captures, "taskrun");
+    ObjectRef object = known;
+    if (object.empty() && !taskrun.empty()) object = {"TaskRun", "", taskrun};
+    // A log's knative.dev/key without knative.dev/kind: the message says it is a TaskRun.
+    if (object.kind.empty() && !object.name.empty() && object.name == taskrun) object.kind = "TaskRun";
+    if (object.namespace_.empty()) object.namespace_ = capture(captures, "namespace");
+    return object;
+}
+
 Finding make_finding(const FailureRecord& record, const MessageMatch& match, const Catalog& catalog,
                      const DiagnoseOptions& options) {
     Finding f;
@@ -131,13 +142,8 @@ Finding make_finding(const FailureRecord& record, const MessageMatch& match, con
     if (f.registry.empty() && !f.image.empty()) f.registry = registry_of_image(f.image);
     if (f.registry.empty() && !f.url.empty()) f.registry = registry_of_url(f.url);
 
-    f.object = record.object;
+    f.object = run_of(record.object, match);
     f.parent = record.parent;
-    if (f.object.empty() && !capture(captures, "taskrun").empty()) {
-        f.object.kind = "TaskRun";
-        f.object.name = capture(captures, "taskrun");
-    }
-    if (f.object.namespace_.empty()) f.object.namespace_ = capture(captures, "namespace");
     for (const auto& s : record.steps)
         if (s.needs_entrypoint_lookup()) f.lookup_steps.push_back(s);
 

@@ -44,6 +44,10 @@ struct MatchKey {
 };
 MatchKey match_key(const MessageMatch& match);
 
+// The run a message is about: `known` (from the object or log line it was read in), else the
+// TaskRun the message names; the namespace from the message when `known` has none.
+ObjectRef run_of(const ObjectRef& known, const MessageMatch& match);
+
 // Most significant first: registry problems before look-alikes, findings placed on a chain
 // before bare error strings, then by stage. Stable: equals keep their order.
 void order_findings(std::vector<Finding>& findings);

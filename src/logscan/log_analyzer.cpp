@@ -89,21 +89,6 @@ std::vector<LogAnalyzer::Hit> LogAnalyzer::examine_region(const char* begin, con
     return hits;
 }
 
-// The run a line is about: the log line's own key, else what the message names.
-ObjectRef LogAnalyzer::object_of(const Hit& h) {
-    ObjectRef object = h.line.object;
-    const auto* captures = h.match.site ? &h.match.site->captures : nullptr;
-    auto taskrun = captures ? captures->find("taskrun") : std::map<std::string, std::string>::const_iterator();
-    bool names_taskrun = captures && taskrun != captures->end();
-    if (object.empty() && names_taskrun) {
-        auto n = captures->find("namespace");
-        object = {"TaskRun", n == captures->end() ? "" : n->second, taskrun->second};
-    }
-    // knative.dev/key without knative.dev/kind: the message says whether it is a TaskRun.
-    if (object.kind.empty() && !object.name.empty() && names_taskrun && taskrun->second == object.name) object.kind = "TaskRun";
-    return object;
-}
-
 namespace {
 
 void note_time(LogGroup& g, const std::string& time) {
@@ -136,14 +121,14 @@ void LogAnalyzer::merge(std::vector<Hit>& hits, uint64_t first_line, const std::
             g.key = h.key;
             g.sample.message = h.line.text;
             g.sample.origin = name + ":" + std::to_string(first_line + h.newlines_before);
-            g.sample.object = object_of(h);
+            g.sample.object = run_of(h.line.object, h.match);
             g.match = h.match;
             it = group_index_.emplace(key, groups_.size()).first;
             groups_.push_back(std::move(g));
         }
         LogGroup& g = groups_[it->second];
         ++g.count;
-        ObjectRef object = object_of(h);
+        ObjectRef object = run_of(h.line.object, h.match);
         if (!object.empty() && !g.object_keys.count(object.kind + "/" + object.namespace_ + "/" + object.name)) {
             if (g.objects.size() < kMaxObjects && objects_kept_ < kMaxObjectsKept) {
                 g.object_keys.insert(object.kind + "/" + object.namespace_ + "/" + object.name);

@@ -95,7 +95,6 @@ private:
     std::vector<Hit> examine_region(const char* begin, const char* end) const;
     void merge(std::vector<Hit>& hits, uint64_t first_line, const std::string& name);
     void add_source(const std::string& name, uint64_t bytes, uint64_t lines, bool gzip);
-    static ObjectRef object_of(const Hit& h);
 
     const Matcher& matcher_;
     size_t threads_;

@@ -21,11 +21,11 @@ bool needle_char(char c) {
 
 // Words that ordinary log lines use all the time: a poor needle when the atom has another.
 bool common_word(const std::string& w) {
-    static const std::set<std::string> words = {"access", "client", "connect", "connection", "could", "dial", "error",
-                                                "failed", "found", "host", "http", "https", "image", "known", "lookup", "number", "plain",
-                                                "requested", "resource", "server", "unknown",
-                                                "name", "not", "operation", "request", "resolve", "response",
-                                                "route", "service", "tcp", "the", "timeout", "version", "denied", "unauthorized"};
+    static const std::set<std::string> words = {
+        "access", "client", "connect", "connection", "could", "denied", "dial", "error", "failed", "found",
+        "host", "http", "https", "image", "known", "lookup", "name", "not", "number", "operation", "plain",
+        "request", "requested", "resolve", "resource", "response", "route", "server", "service", "tcp",
+        "the", "timeout", "unauthorized", "unknown", "version"};
     return words.count(w) > 0;
 }
 

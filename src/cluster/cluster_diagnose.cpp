@@ -334,12 +334,9 @@ Report diagnose_cluster(const EngineSource& engine_source, KubeClient& client, c
     std::string ns = rc.namespace_;
     // The installation is read while the runs load; its version picks the call chains, so the
     // first diagnosis waits for it.
-    std::future<Installation> installation = std::async(std::launch::async, [&client] { return read_installation(client); });
-    std::optional<Installation> inst_read;
-    auto inst = [&]() -> const Installation& {
-        if (!inst_read) inst_read = installation.get();
-        return *inst_read;
-    };
+    std::shared_future<Installation> installation =
+        std::async(std::launch::async, [&client] { return read_installation(client); }).share();
+    auto inst = [&installation]() -> const Installation& { return installation.get(); };
     RunCollector collector(client, api);
     SweepCounts counts;
     std::string source = request.kind.empty() ? (request.all_namespaces ? "TaskRuns in all namespaces"

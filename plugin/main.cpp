@@ -148,6 +148,11 @@ ProgressFn progress_line() {
     };
 }
 
+// --since, as whole seconds (at most a year).
+std::chrono::seconds since_of(const Options& o) {
+    return std::chrono::duration_cast<std::chrono::seconds>(parse_duration(o.since, "--since", 366.0 * 86400000));
+}
+
 KubeFlags kube_flags(const Options& o) {
     KubeFlags flags;
     flags.kubeconfig = o.kubeconfig;
@@ -174,7 +179,7 @@ int run_diagnose_cluster(const Options& o) {
     request.limit = o.limit;
     request.page_size = o.chunk_size;
     if (!o.since.empty())
-        request.since = std::chrono::duration_cast<std::chrono::seconds>(parse_duration(o.since, "--since", 366.0 * 86400000));
+        request.since = since_of(o);
     bool sweep = request.kind.empty();
     if (!sweep && (o.all_namespaces || !o.selector.empty() || !o.since.empty() || o.limit))
         throw Error("-A, -l, --since and --limit select runs for a sweep ('diagnose taskruns'); '" + o.resource +
@@ -250,14 +255,19 @@ int run_analyze(const Options& o) {
         analyzer.follow(files.front(), g_stop);
     } else if (o.from_cluster) {
         PodLogRequest request;
-        if (!o.since.empty())
-            request.since = std::chrono::duration_cast<std::chrono::seconds>(parse_duration(o.since, "--since", 366.0 * 86400000));
+        if (!o.since.empty()) request.since = since_of(o);
         request.tail = o.tail;
         request.previous = o.previous;
         KubeClient client(load_rest_config(kube_flags(o)), kube_logger(o));
         read_cluster_logs(analyzer, client, request, progress_line(), notes);
     } else {
+        ProgressFn progress = progress_line();
+        if (progress)
+            analyzer.on_progress = [&](const std::string& name, uint64_t done, uint64_t size) {
+                progress("reading " + name + ": " + human_bytes(done) + " of " + human_bytes(size));
+            };
         for (const auto& f : files) analyzer.read_file(f);
+        if (progress) progress("");
     }
     Report report = analysis_report(analyzer, engine);
     for (auto& n : notes) report.notes.push_back(std::move(n));

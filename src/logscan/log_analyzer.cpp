@@ -206,6 +206,7 @@ void LogAnalyzer::read_mapped(int fd, uint64_t size, const std::string& name) {
             newlines_so_far += r.newlines;
             totals_.long_lines += r.long_lines;
         }
+        if (on_progress && round % 64 == 0) on_progress(name, std::min<uint64_t>(size, (round + n) * kWindowBytes), size);
     }
     uint64_t lines = newlines_so_far;
     if (size > 0) {

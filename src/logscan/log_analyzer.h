@@ -81,6 +81,8 @@ public:
     // soon as its first line is read.
     void follow(const std::string& path, const std::atomic<bool>& stop);
     std::function<void(const LogGroup&)> on_new_group;
+    // How far a file has been read, now and then (a progress line on a terminal).
+    std::function<void(const std::string& name, uint64_t done, uint64_t size)> on_progress;
 
     // In order of their first line.
     const std::vector<LogGroup>& groups() const { return groups_; }

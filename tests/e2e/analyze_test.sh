@@ -160,6 +160,14 @@ check "text: a diagnosis stands for its lines" grep -q "stands for 4 log lines" 
 "$binary" analyze "$work/mixed.log" -o markdown > "$work/out.md"
 check "markdown: a table of the groups" grep -q "^| 1 | 4 | \`tekton-controller\` | \`unknown-authority\` |" "$work/out.md"
 
+# --- progress on a terminal only -------------------------------------------------------------------
+if command -v script > /dev/null; then
+  timeout 60 script -qec "'$binary' analyze '$work/mixed.log' > /dev/null" /dev/null > "$work/tty.txt" 2>&1
+  check "a file read on a terminal shows its progress" grep -q "reading $work/mixed.log" "$work/tty.txt"
+fi
+"$binary" analyze "$work/mixed.log" > /dev/null 2> "$work/notty.err"
+check "no progress line when standard error is not a terminal" sh -c "! grep -q reading '$work/notty.err'"
+
 # --- many registries: the overview by problem, and the largest groups only ---------------------
 for i in $(seq 1 25); do
   echo "Get \"https://reg-$i.corp.example/v2/\": tls: failed to verify certificate: x509: certificate signed by unknown authority"

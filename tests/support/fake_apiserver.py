@@ -263,28 +263,39 @@ class Handler(BaseHTTPRequestHandler):
             return self.status(404, "NotFound", '%s "%s" not found' % (resource, name), user,
                                {"name": name, "group": group, "kind": plural})
 
-        selected = [(o, t) for o, t in items if ns is None or o["metadata"].get("namespace") == ns]
-        if "labelSelector" in query:
-            selected = [(o, t) for o, t in selected if match_labels(o, query["labelSelector"])]
-        if "fieldSelector" in query:
-            selected = [(o, t) for o, t in selected if match_fields(o, query["fieldSelector"])]
+        def wanted(o):
+            return ((ns is None or o["metadata"].get("namespace") == ns) and
+                    ("labelSelector" not in query or match_labels(o, query["labelSelector"])) and
+                    ("fieldSelector" not in query or match_fields(o, query["fieldSelector"])))
+
+        # Like kube-apiserver reading etcd by key range, a page costs what its items cost: the
+        # continue token holds the position in the whole (sorted) list where the next page starts.
         start = 0
         if query.get("continue"):
             try:
                 token = json.loads(base64.b64decode(query["continue"]))
                 start = int(token["start"])
+                if not 0 <= start <= len(items):
+                    raise ValueError(start)
             except Exception:
                 return self.status(410, "Expired", "The provided continue parameter is too old to display a consistent "
                                    "list result. You can start a new list without the continue parameter.", user)
         limit = int(query.get("limit", "0") or 0)
-        end = len(selected) if limit <= 0 else min(len(selected), start + limit)
+        page, position = [], start
+        while position < len(items) and (limit <= 0 or len(page) < limit):
+            if wanted(items[position][0]):
+                page.append(items[position][1])
+            position += 1
+        while position < len(items) and not wanted(items[position][0]):
+            position += 1
         meta = {"resourceVersion": "99999"}
-        if end < len(selected):
-            meta["continue"] = base64.b64encode(json.dumps({"start": end, "rv": "99999"}).encode()).decode()
-            meta["remainingItemCount"] = len(selected) - end
+        if position < len(items):
+            meta["continue"] = base64.b64encode(json.dumps({"start": position, "rv": "99999"}).encode()).decode()
+            if "labelSelector" not in query and "fieldSelector" not in query and ns is None:
+                meta["remainingItemCount"] = len(items) - position
         api = "tekton.dev/" + version if group == "tekton.dev" else (group + "/" + version if group else "v1")
         body = '{"kind":"%sList","apiVersion":"%s","metadata":%s,"items":[%s]}' % (
-            kind, api, json.dumps(meta), ",".join(t for _, t in selected[start:end]))
+            kind, api, json.dumps(meta), ",".join(page))
         return self.send(200, body, user)
 
     def refuse(self):

@@ -4,7 +4,6 @@
 #include <future>
 #include <map>
 #include <optional>
-#include <thread>
 #include <set>
 
 #include "cluster/checks.h"
@@ -15,7 +14,6 @@
 #include "input/text_source.h"
 #include "kube/list_scan.h"
 #include "match/versions.h"
-#include "probe/go_verify.h"
 #include "run/run.h"
 #include "util/error.h"
 #include "util/text.h"
@@ -158,21 +156,17 @@ public:
         add_run(std::move(tr), "TaskRun");
     }
 
-    // What was gathered since the last call, as the reader of `diagnose -f` reads it, with the
-    // failed steps' logs; the collector then starts afresh (it keeps the failure times and notes).
-    InputBatch take_batch(const std::string& source) {
-        InputBatch batch = read_dump_objects(items_, source);
-        for (const auto& log : logs_) {
-            InputBatch lines = read_text(log.text, log.origin);
-            for (auto& r : lines.records) {
-                r.object = {"TaskRun", log.namespace_, log.run};
-                if (r.step.empty()) r.step = log.step;
-                batch.records.push_back(std::move(r));
-            }
-        }
+    // What was gathered since the last call; the collector then starts afresh (it keeps the
+    // failure times and notes). batch_of reads it as `diagnose -f` would.
+    struct Gathered {
+        nlohmann::json items = nlohmann::json::array();
+        std::vector<StepLog> logs;
+    };
+    Gathered take() {
+        Gathered g{std::move(items_), std::move(logs_)};
         items_ = nlohmann::json::array();
         logs_.clear();
-        return batch;
+        return g;
     }
     const std::map<std::string, std::string>& failed_at() const { return failed_at_; }
     std::vector<std::string>& notes() { return notes_; }
@@ -187,6 +181,20 @@ private:
     std::vector<StepLog> logs_;
     std::map<std::string, nlohmann::json> tasks_;  // ns/name -> spec (null when unreadable)
 };
+
+// The objects and step logs of some runs, as the reader of `diagnose -f` reads them.
+InputBatch batch_of(RunCollector::Gathered gathered, const std::string& source) {
+    InputBatch batch = read_dump_objects(gathered.items, source);
+    for (const auto& log : gathered.logs) {
+        InputBatch lines = read_text(log.text, log.origin);
+        for (auto& r : lines.records) {
+            r.object = {"TaskRun", log.namespace_, log.run};
+            if (r.step.empty()) r.step = log.step;
+            batch.records.push_back(std::move(r));
+        }
+    }
+    return batch;
+}
 
 std::string lower(std::string s) {
     for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
@@ -316,19 +324,6 @@ ClusterRequest parse_resource_argument(const std::string& argument) {
 
 Report diagnose_cluster(const EngineSource& engine_source, KubeClient& client, const ClusterRequest& request,
                         const ProbeOptions* probe, const ProgressFn& progress) {
-    // The probes' system roots are parsed while the API answers.
-    std::thread warm_roots;
-    if (probe && probe->system_roots) warm_roots = std::thread([] {
-        TrustPool pool;
-        add_system_roots(pool);
-    });
-    struct Join {
-        std::thread& t;
-        ~Join() {
-            if (t.joinable()) t.join();
-        }
-    } join{warm_roots};
-
     const RestConfig& rc = client.config();
     std::string api = discover_tekton_api(client);
     std::string ns = rc.namespace_;
@@ -352,11 +347,10 @@ Report diagnose_cluster(const EngineSource& engine_source, KubeClient& client, c
     Report report;
     report.source = source;
     size_t runs = 0, failed = 0;
-    auto diagnose_collected = [&] {
-        if (collector.size() == 0) return;
+    auto diagnose_gathered = [&](RunCollector::Gathered gathered) {
         options.tekton_version = inst().version;
         const Engine& engine = engine_source();
-        InputBatch batch = collector.take_batch(source);
+        InputBatch batch = batch_of(std::move(gathered), source);
         runs += batch.runs;
         failed += batch.failed_runs;
         Report part = diagnose(batch, engine.matcher(), engine.catalog(), options);
@@ -364,6 +358,21 @@ Report diagnose_cluster(const EngineSource& engine_source, KubeClient& client, c
         report.messages_read += part.messages_read;
         for (auto& n : part.notes) add_unique(report.notes, n);
         for (auto& f : part.findings) report.findings.push_back(std::move(f));
+    };
+    // A sweep's pages are diagnosed one after the other on a worker, in the order read, while
+    // the next pages load: `diagnosed` is the last page's job, and each job first waits for the
+    // one before. Everything the jobs touch is declared above, so that it outlives them.
+    std::future<void> diagnosed;
+    auto diagnose_collected = [&] {
+        if (collector.size() == 0) return;
+        diagnosed = std::async(std::launch::async, [&diagnose_gathered, before = std::move(diagnosed),
+                                                    gathered = collector.take()]() mutable {
+            if (before.valid()) before.get();
+            diagnose_gathered(std::move(gathered));
+        });
+    };
+    auto wait_diagnosed = [&diagnosed] {
+        if (diagnosed.valid()) diagnosed.get();
     };
 
     if (request.kind == "TaskRun") {
@@ -387,6 +396,7 @@ Report diagnose_cluster(const EngineSource& engine_source, KubeClient& client, c
         counts = sweep(client, api, ns, request, collector, diagnose_collected, progress);
     }
     diagnose_collected();
+    wait_diagnosed();
 
     const Engine& engine = engine_source();
     order_findings(report.findings);  // across pages, as one diagnosis would order them

@@ -13,18 +13,13 @@
 
 namespace certdoctor {
 
-namespace {
-
-struct BioFree {
-    void operator()(BIO* b) const { BIO_free(b); }
-};
-using BioPtr = std::unique_ptr<BIO, BioFree>;
-
 std::string bio_text(BIO* bio) {
     char* data = nullptr;
     long n = BIO_get_mem_data(bio, &data);
     return n > 0 ? std::string(data, static_cast<size_t>(n)) : std::string();
 }
+
+namespace {
 
 std::string rfc3339(const ASN1_TIME* t) {
     struct tm tm {};

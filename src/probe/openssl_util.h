@@ -18,6 +18,11 @@ struct X509Free {
     void operator()(X509* x) const { X509_free(x); }
 };
 using X509Ptr = std::unique_ptr<X509, X509Free>;
+struct BioFree {
+    void operator()(BIO* b) const { BIO_free(b); }
+};
+using BioPtr = std::unique_ptr<BIO, BioFree>;
+std::string bio_text(BIO* bio);  // what a memory BIO holds
 
 // Every certificate in a PEM text; throws Error naming `where` when a block is malformed or when
 // the text holds no certificate at all.

@@ -90,6 +90,27 @@ chain_ok=$(field "$out" 'len(d["chain"]) == 2 and d["chain"][0]["dns_names"] == 
 [ "$chain_ok" = True ] && ok "good: chain of 2 with names, CA flag, algorithm, fingerprint" || bad "good: chain fields"
 [ "$(field "$out" 'd["registry"]["status"]')" = ok ] && ok "good: GET /v2/ answers 200" || bad "good: registry $(field "$out" 'd["registry"]')"
 
+# The system roots, as Go finds them: $SSL_CERT_FILE, any number of other roots around the one that
+# matters, blocks Go skips (another type, undecodable DER), and no --ca-file.
+{
+  [ -r /etc/ssl/certs/ca-certificates.crt ] && awk '/BEGIN CERTIFICATE/ {n++} n <= 20' /etc/ssl/certs/ca-certificates.crt
+  printf -- '-----BEGIN CERTIFICATE-----\nAAAAAAAA\n-----END CERTIFICATE-----\n'
+  printf -- '-----BEGIN X509 CRL-----\nAAAAAAAA\n-----END X509 CRL-----\n'
+} > "$work/others.pem"
+cat "$work/others.pem" "$work/r/root.pem" > "$work/system.pem"
+SSL_CERT_FILE="$work/system.pem" timeout 30 "$binary" probe "localhost:${REGISTRY_PORT[good]}" -o json > "$work/system-good.json"
+got=$(field "$work/system-good.json" '(d["problem"], d["verified_with"], d["registry"]["status"])')
+[ "$got" = "('ok', ['system ($work/system.pem)'], 'ok')" ] && ok "system roots: the root among others in \$SSL_CERT_FILE verifies; GET /v2/ trusts it too" ||
+  bad "system roots with the root: $got"
+SSL_CERT_FILE="$work/others.pem" timeout 30 "$binary" probe "localhost:${REGISTRY_PORT[good]}" -o json > "$work/system-none.json"
+[ "$(field "$work/system-none.json" 'd["problem"]')" = unknown-authority ] && ok "system roots without the root: unknown-authority" ||
+  bad "system roots without the root: $(field "$work/system-none.json" 'd["problem"]')"
+# Go anchors at any pool certificate: an intermediate in the bundle completes a leaf served alone.
+cat "$work/others.pem" "$work/r/int.pem" > "$work/system-int.pem"
+SSL_CERT_FILE="$work/system-int.pem" timeout 30 "$binary" probe "localhost:${REGISTRY_PORT[missing-intermediate]}" -o json > "$work/system-int.json"
+[ "$(field "$work/system-int.json" 'd["problem"]')" = ok ] && ok "system roots: an intermediate in the bundle anchors a leaf served alone" ||
+  bad "system roots with the intermediate: $(field "$work/system-int.json" 'd["problem"]')"
+
 # A token realm on another host: the challenge is read and the realm's TLS is probed too.
 timeout 30 "$binary" probe "localhost:${REGISTRY_PORT[token-realm]}" --ca-file "$root_ca" -o json > "$work/realm.json"
 realm=$(field "$work/realm.json" '(d["registry"]["status"], d["registry"]["auth_scheme"], d["registry"]["realm_problem"])')

@@ -80,8 +80,11 @@ def generated_taskruns(gen):
     step_every = max(1, total // max(1, failed))
     out = []
     nfailed = 0
+    per_namespace = -(-total // namespaces)
     for i in range(total):
-        ns = "team-%02d" % (i % namespaces)
+        # Namespaces hold consecutive runs, so that the failures, one every step_every runs, are
+        # spread over the list's pages as it is sorted by namespace and name.
+        ns = "team-%02d" % (i // per_namespace)
         name = "build-%05d" % i
         fail = nfailed < failed and i % step_every == 0
         reg = gen["registry_list"][nfailed % registries] if fail else "registry.example.com"

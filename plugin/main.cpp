@@ -52,13 +52,14 @@ bool use_color(const Options& o) {
     return isatty(STDOUT_FILENO) == 1;
 }
 
-std::string render(const Report& report, const Options& o) {
+// The report on standard output, in the format asked for.
+void print(const Report& report, const Options& o) {
     switch (o.output) {
-        case OutputFormat::json: return render_json(report);
-        case OutputFormat::markdown: return render_markdown(report);
+        case OutputFormat::json: write_json(report, std::cout); return;
+        case OutputFormat::markdown: std::cout << render_markdown(report); return;
         case OutputFormat::text: break;
     }
-    return render_text(report, use_color(o) ? Color::on : Color::off);
+    std::cout << render_text(report, use_color(o) ? Color::on : Color::off);
 }
 
 ExitCode exit_code_for(const Report& report) {
@@ -136,7 +137,7 @@ int run_explain(const Options& o) {
     auto probe = probe_if_asked(o);
     Report report = explain_text(engine, text, source, probe.get());
     log_verbose(o, engine, report);
-    std::cout << render(report, o);
+    print(report, o);
     return static_cast<int>(exit_code_for(report));
 }
 
@@ -206,7 +207,7 @@ int run_diagnose_cluster(const Options& o) {
     Report report = diagnose_cluster(engine_source, client, request, probe.get(), sweep ? progress_line() : nullptr);
     if (log) log(std::to_string(client.requests()) + " API requests");
     log_verbose(o, engine_source(), report);
-    std::cout << render(report, o);
+    print(report, o);
     return static_cast<int>(exit_code_for(report));
 }
 
@@ -220,7 +221,7 @@ int run_diagnose(const Options& o) {
     auto probe = probe_if_asked(o);
     Report report = diagnose_dump(engine, text, o.filename == "-" ? "stdin" : o.filename, probe.get());
     log_verbose(o, engine, report);
-    std::cout << render(report, o);
+    print(report, o);
     return static_cast<int>(exit_code_for(report));
 }
 
@@ -273,7 +274,10 @@ int run_analyze(const Options& o) {
     for (auto& n : notes) report.notes.push_back(std::move(n));
     log_verbose(o, engine, report);
     if (o.follow && o.output == OutputFormat::json) std::cout << render_follow_end_json(report);
-    else std::cout << (o.follow ? "\n" : "") << render(report, o);
+    else {
+        if (o.follow) std::cout << "\n";
+        print(report, o);
+    }
     return static_cast<int>(exit_code_for(report));
 }
 

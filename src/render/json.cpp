@@ -1,5 +1,8 @@
 #include <nlohmann/json.hpp>
 
+#include <ostream>
+#include <sstream>
+
 #include "render/json_views.h"
 #include "render/render.h"
 #include "util/text.h"
@@ -11,6 +14,26 @@ namespace {
 nlohmann::json object_json(const ObjectRef& ref) {
     if (ref.empty()) return nullptr;
     return {{"kind", ref.kind}, {"namespace", ref.namespace_}, {"name", ref.name}};
+}
+
+// One group of `analyze`.
+nlohmann::json log_group_json(const FindingGroup& g) {
+    nlohmann::json objects = nlohmann::json::array();
+    for (const auto& r : g.runs) objects.push_back(object_json(r));
+    nlohmann::json fixes = nlohmann::json::array();
+    for (const auto& fix : g.fixes) fixes.push_back({{"id", fix.id}, {"title", fix.title}, {"commands", fix.commands}});
+    return {{"component", g.component},
+            {"problem", g.problem},
+            {"registry", g.registry},
+            {"pattern", g.pattern},
+            {"count", g.count},
+            {"first_seen", g.first_seen.empty() ? nlohmann::json(nullptr) : nlohmann::json(g.first_seen)},
+            {"last_seen", g.last_seen.empty() ? nlohmann::json(nullptr) : nlohmann::json(g.last_seen)},
+            {"objects", objects},
+            {"objects_total", g.runs_total},
+            {"finding", g.finding},
+            {"first_line", g.first_line},
+            {"fixes", fixes}};
 }
 
 nlohmann::json fixes_json(const Finding& f) {
@@ -71,7 +94,7 @@ nlohmann::json finding_json(const Finding& f) {
 
 }  // namespace
 
-std::string render_json(const Report& report) {
+void write_json(const Report& report, std::ostream& out) {
     nlohmann::json findings = nlohmann::json::array();
     for (const auto& f : report.findings) findings.push_back(finding_json(f));
     nlohmann::json doc = {
@@ -100,39 +123,11 @@ std::string render_json(const Report& report) {
         }
         doc["cluster_checks"] = checks;
     }
-    std::string group_texts;  // analyze: the groups, already serialised
     if (report.log.read) {
         const LogView& l = report.log;
         nlohmann::json sources = nlohmann::json::array();
         for (const auto& src : l.sources)
             sources.push_back({{"name", src.name}, {"bytes", src.bytes}, {"lines", src.lines}, {"gzip", src.gzip}});
-        // Groups can be thousands: each is serialised on its own into the text below, so that
-        // no tree of all of them is ever held.
-        for (const auto& g : report.groups) {
-            nlohmann::json objects = nlohmann::json::array();
-            for (const auto& r : g.runs) objects.push_back(object_json(r));
-            nlohmann::json fixes = nlohmann::json::array();
-            for (const auto& fix : g.fixes) fixes.push_back({{"id", fix.id}, {"title", fix.title}, {"commands", fix.commands}});
-            nlohmann::json group = {{"component", g.component},
-                                    {"problem", g.problem},
-                                    {"registry", g.registry},
-                                    {"pattern", g.pattern},
-                                    {"count", g.count},
-                                    {"first_seen", g.first_seen.empty() ? nlohmann::json(nullptr) : nlohmann::json(g.first_seen)},
-                                    {"last_seen", g.last_seen.empty() ? nlohmann::json(nullptr) : nlohmann::json(g.last_seen)},
-                                    {"objects", objects},
-                                    {"objects_total", g.runs_total},
-                                    {"finding", g.finding},
-                                    {"first_line", g.first_line},
-                                    {"fixes", fixes}};
-            std::string text = group.dump(2, ' ', false, nlohmann::json::error_handler_t::replace);
-            std::string indented = "    ";
-            for (char c : text) {
-                indented += c;
-                if (c == '\n') indented += "    ";
-            }
-            group_texts += (group_texts.empty() ? "\n" : ",\n") + indented;
-        }
         nlohmann::json problems = nlohmann::json::array();
         for (const auto& p : l.by_problem)
             problems.push_back({{"component", p.component}, {"problem", p.problem}, {"lines", p.lines}, {"registries", p.registries}});
@@ -161,13 +156,39 @@ std::string render_json(const Report& report) {
         doc["groups"] = groups;
     }
     // Inputs are sanitised to UTF-8 on the way in; `replace` keeps a stray byte from aborting.
-    std::string out = doc.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
-    if (report.log.read && !group_texts.empty()) {
-        const std::string empty = "\"groups\": []";
-        size_t at = out.find(empty);
-        if (at != std::string::npos) out.replace(at, empty.size(), "\"groups\": [" + group_texts + "\n  ]");
+    std::string text = doc.dump(2, ' ', false, nlohmann::json::error_handler_t::replace);
+    const std::string empty = "\"groups\": []";
+    size_t at = report.log.read && !report.groups.empty() ? text.find(empty) : std::string::npos;
+    if (at == std::string::npos) {
+        out << text << "\n";
+        return;
     }
-    return out;
+    // analyze: groups can be thousands, so each is serialised and written on its own, and no
+    // tree or text of all of them is ever held.
+    out.write(text.data(), static_cast<std::streamsize>(at));
+    out << "\"groups\": [";
+    bool first = true;
+    for (const auto& g : report.groups) {
+        out << (first ? "\n    " : ",\n    ");
+        first = false;
+        std::string group = log_group_json(g).dump(2, ' ', false, nlohmann::json::error_handler_t::replace);
+        std::string indented;
+        indented.reserve(group.size() + group.size() / 8);
+        for (char c : group) {
+            indented += c;
+            if (c == '\n') indented += "    ";
+        }
+        out << indented;
+    }
+    out << "\n  ]";
+    out.write(text.data() + at + empty.size(), static_cast<std::streamsize>(text.size() - at - empty.size()));
+    out << "\n";
+}
+
+std::string render_json(const Report& report) {
+    std::ostringstream out;
+    write_json(report, out);
+    return out.str();
 }
 
 }  // namespace certdoctor

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <iosfwd>
 #include <string>
 
 #include "model/probe_result.h"
@@ -14,6 +15,7 @@ enum class Color { on, off };
 
 std::string render_text(const Report& report, Color color);
 std::string render_json(const Report& report);
+void write_json(const Report& report, std::ostream& out);  // the same, written as it is made
 std::string render_markdown(const Report& report);
 
 // analyze --follow: a group as soon as its first line is read (a report of that group alone),

@@ -4,7 +4,26 @@
 
 namespace certdoctor {
 
-void scan_region(const LiteralScanner* scanner, const char* begin, const char* end,
+namespace {
+
+// Whether, at one of the needles in [from, to) from `hit` on, a regex that needle guards may match.
+bool guards_pass(const LiteralScanner& scanner, const CauseGuards& guards, const char* hit, const char* from,
+                 const char* to) {
+    thread_local std::string lower;
+    thread_local std::vector<size_t> found;
+    lower.assign(from, to);
+    for (char& c : lower)
+        if (c >= 'A' && c <= 'Z') c = static_cast<char>(c + 32);
+    for (const char* h = hit; h < to; h = scanner.find(h + 1, to)) {
+        scanner.needles_at(h, to, found);
+        if (guards.may_match(lower, found)) return true;
+    }
+    return false;
+}
+
+}  // namespace
+
+void scan_region(const LiteralScanner* scanner, const CauseGuards* guards, const char* begin, const char* end,
                  const std::function<void(const CandidateLine&)>& on_line) {
     const char* pos = begin;
     uint64_t newlines = 0;  // before `pos`, from `begin`
@@ -25,7 +44,7 @@ void scan_region(const LiteralScanner* scanner, const char* begin, const char* e
             to = static_cast<size_t>(to - from) > kMaxSliceBytes ? from + kMaxSliceBytes : to;
         }
         c.slice = std::string_view(from, static_cast<size_t>(to - from));
-        on_line(c);
+        if (!scanner || !guards || guards_pass(*scanner, *guards, hit, from, to)) on_line(c);
         if (!fwd) return;
         pos = line_end + 1;
         newlines += 1;

@@ -9,6 +9,7 @@
 #include <string_view>
 
 #include "logscan/literal_scan.h"
+#include "logscan/needles.h"
 
 namespace certdoctor {
 
@@ -24,8 +25,9 @@ struct CandidateLine {
 };
 
 // Calls `on_line` for each line in [begin, end) that holds a needle (every line when `scanner`
-// is null). `begin` is at a line start; `end` is just past a '\n', or where a cut line stops.
-void scan_region(const LiteralScanner* scanner, const char* begin, const char* end,
+// is null) and, with `guards`, that a cause regex guarded by one of its needles may match.
+// `begin` is at a line start; `end` is just past a '\n', or where a cut line stops.
+void scan_region(const LiteralScanner* scanner, const CauseGuards* guards, const char* begin, const char* end,
                  const std::function<void(const CandidateLine&)>& on_line);
 
 }  // namespace certdoctor

@@ -89,6 +89,17 @@ const char* LiteralScanner::verify(const char* begin, const char* at, const char
     return nullptr;
 }
 
+void LiteralScanner::needles_at(const char* at, const char* end, std::vector<size_t>& out) const {
+    out.clear();
+    for (size_t k = 0; k < needles_.size(); ++k) {
+        const std::string& n = needles_[k].lower;
+        if (static_cast<size_t>(end - at) < n.size()) continue;
+        size_t i = 0;
+        while (i < n.size() && lower_ascii(at[i]) == n[i]) ++i;
+        if (i == n.size()) out.push_back(k);
+    }
+}
+
 const char* LiteralScanner::find(const char* begin, const char* end) const {
     const uint8_t* table = table_.data();
     auto marked = [table](uint32_t word) { return table[slot(word)]; };

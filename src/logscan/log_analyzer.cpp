@@ -8,7 +8,9 @@
 #include <algorithm>
 #include <cerrno>
 #include <chrono>
+#include <condition_variable>
 #include <cstring>
+#include <mutex>
 #include <set>
 #include <thread>
 
@@ -62,6 +64,7 @@ LogAnalyzer::LogAnalyzer(const Catalog& catalog, const Matcher& matcher, size_t 
     Needles needles = prefilter_needles(catalog);
     if (needles.complete && !needles.words.empty()) {
         scanner_ = std::make_unique<LiteralScanner>(needles.words);
+        guards_ = std::make_unique<CauseGuards>(catalog, needles);
     } else {
         std::string rules;
         for (const auto& r : needles.unfiltered_rules) rules += (rules.empty() ? "" : ", ") + r;
@@ -74,7 +77,7 @@ LogAnalyzer::~LogAnalyzer() = default;
 
 std::vector<LogAnalyzer::Hit> LogAnalyzer::examine_region(const char* begin, const char* end) const {
     std::vector<Hit> hits;
-    scan_region(scanner_.get(), begin, end, [&](const CandidateLine& c) {
+    scan_region(scanner_.get(), guards_.get(), begin, end, [&](const CandidateLine& c) {
         LogLine line = read_log_line(c.slice);
         if (line.text.empty()) return;
         MessageMatch m = matcher_.match(line.text);
@@ -157,56 +160,106 @@ void LogAnalyzer::read_mapped(int fd, uint64_t size, const std::string& name) {
         uint64_t long_lines = 0;
         std::vector<Hit> hits;
         std::string error;
+        bool done = false;
     };
-    uint64_t newlines_so_far = 0;
-    // Windows are read a round at a time, one per thread, and merged in order.
-    for (uint64_t round = 0; round < windows; round += threads_) {
-        size_t n = static_cast<size_t>(std::min<uint64_t>(threads_, windows - round));
-        std::vector<WindowResult> results(n);
-        auto work = [&](size_t k) {
-            WindowResult& r = results[k];
-            uint64_t start = (round + k) * kWindowBytes;
-            uint64_t end = std::min<uint64_t>(size, start + kWindowBytes);
-            uint64_t map_from = start == 0 ? 0 : start - page;  // one byte before: does a line start here?
-            uint64_t map_to = std::min<uint64_t>(size, end + kMaxLineBytes);
-            size_t length = static_cast<size_t>(map_to - map_from);
-            void* m = ::mmap(nullptr, length, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, static_cast<off_t>(map_from));
-            if (m == MAP_FAILED) {
-                r.error = system_error(name, "cannot map");
-                return;
-            }
-            const char* base = static_cast<const char*>(m) - map_from;  // base + offset = byte at offset
-            r.newlines = count_newlines(base + start, base + end);
-            const char* begin = base + start;
-            if (start > 0 && base[start - 1] != '\n') {  // the line began in the window before
-                const void* nl = std::memchr(begin, '\n', static_cast<size_t>(end - start));
-                begin = nl ? static_cast<const char*>(nl) + 1 : base + end;
-            }
-            const char* region_end = base + end;
-            if (end < size && base[end - 1] != '\n' && begin < base + end) {
-                // The last line goes on past the window: read it to its end, up to the bound.
-                const void* nl = std::memchr(base + end, '\n', static_cast<size_t>(map_to - end));
-                region_end = nl ? static_cast<const char*>(nl) + 1 : base + map_to;
-                if (!nl && map_to < size) ++r.long_lines;
-            }
-            if (begin < region_end) {
-                r.hits = examine_region(begin, region_end);
-                uint64_t skipped = count_newlines(base + start, begin);
-                for (auto& h : r.hits) h.newlines_before += skipped;
-            }
-            ::munmap(m, length);
-        };
-        std::vector<std::thread> workers;
-        for (size_t k = 1; k < n; ++k) workers.emplace_back(work, k);
-        work(0);
-        for (auto& t : workers) t.join();
-        for (auto& r : results) {
-            if (!r.error.empty()) throw Error(r.error);
-            merge(r.hits, newlines_so_far + 1, name);
-            newlines_so_far += r.newlines;
-            totals_.long_lines += r.long_lines;
+    // The workers take windows in order from a counter; this thread merges them in order as they
+    // finish. At most kAhead windows past the next to merge are taken, which bounds the memory
+    // (and a slow worker holds up no one until the others are that far ahead).
+    const size_t workers_wanted = static_cast<size_t>(std::min<uint64_t>(threads_, windows));
+    const size_t ahead = 2 * std::max<size_t>(1, workers_wanted);
+    std::vector<WindowResult> slots(ahead);
+    std::mutex mutex;
+    std::condition_variable changed;
+    uint64_t next = 0, merged = 0;
+    bool stop = false;
+
+    auto examine_window = [&](uint64_t w, WindowResult& r) {
+        uint64_t start = w * kWindowBytes;
+        uint64_t end = std::min<uint64_t>(size, start + kWindowBytes);
+        uint64_t map_from = start == 0 ? 0 : start - page;  // one byte before: does a line start here?
+        uint64_t map_to = std::min<uint64_t>(size, end + kMaxLineBytes);
+        size_t length = static_cast<size_t>(map_to - map_from);
+        void* m = ::mmap(nullptr, length, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, static_cast<off_t>(map_from));
+        if (m == MAP_FAILED) {
+            r.error = system_error(name, "cannot map");
+            return;
         }
-        if (on_progress && round % 64 == 0) on_progress(name, std::min<uint64_t>(size, (round + n) * kWindowBytes), size);
+        const char* base = static_cast<const char*>(m) - map_from;  // base + offset = byte at offset
+        r.newlines = count_newlines(base + start, base + end);
+        const char* begin = base + start;
+        if (start > 0 && base[start - 1] != '\n') {  // the line began in the window before
+            const void* nl = std::memchr(begin, '\n', static_cast<size_t>(end - start));
+            begin = nl ? static_cast<const char*>(nl) + 1 : base + end;
+        }
+        const char* region_end = base + end;
+        if (end < size && base[end - 1] != '\n' && begin < base + end) {
+            // The last line goes on past the window: read it to its end, up to the bound.
+            const void* nl = std::memchr(base + end, '\n', static_cast<size_t>(map_to - end));
+            region_end = nl ? static_cast<const char*>(nl) + 1 : base + map_to;
+            if (!nl && map_to < size) ++r.long_lines;
+        }
+        if (begin < region_end) {
+            r.hits = examine_region(begin, region_end);
+            uint64_t skipped = count_newlines(base + start, begin);
+            for (auto& h : r.hits) h.newlines_before += skipped;
+        }
+        ::munmap(m, length);
+    };
+    auto work = [&] {
+        std::unique_lock<std::mutex> lock(mutex);
+        for (;;) {
+            changed.wait(lock, [&] { return stop || next >= windows || next < merged + ahead; });
+            if (stop || next >= windows) return;
+            uint64_t w = next++;
+            lock.unlock();
+            WindowResult r;
+            try {
+                examine_window(w, r);
+            } catch (const std::exception& e) {
+                r.error = name + ": " + e.what();
+            }
+            r.done = true;
+            lock.lock();
+            slots[w % ahead] = std::move(r);
+            changed.notify_all();
+        }
+    };
+    std::vector<std::thread> workers;
+    struct Join {
+        std::vector<std::thread>& threads;
+        std::mutex& mutex;
+        std::condition_variable& changed;
+        bool& stop;
+        ~Join() {
+            {
+                std::lock_guard<std::mutex> lock(mutex);
+                stop = true;
+            }
+            changed.notify_all();
+            for (auto& t : threads) t.join();
+        }
+    } join{workers, mutex, changed, stop};
+    for (size_t k = 0; k < workers_wanted; ++k) workers.emplace_back(work);
+
+    uint64_t newlines_so_far = 0;
+    while (merged < windows) {
+        WindowResult r;
+        {
+            std::unique_lock<std::mutex> lock(mutex);
+            changed.wait(lock, [&] { return slots[merged % ahead].done; });
+            r = std::move(slots[merged % ahead]);
+            slots[merged % ahead] = WindowResult{};
+        }
+        if (!r.error.empty()) throw Error(r.error);
+        merge(r.hits, newlines_so_far + 1, name);
+        newlines_so_far += r.newlines;
+        totals_.long_lines += r.long_lines;
+        {
+            std::lock_guard<std::mutex> lock(mutex);
+            ++merged;
+        }
+        changed.notify_all();
+        if (on_progress && (merged == 1 || merged % 64 == 0)) on_progress(name, std::min<uint64_t>(size, merged * kWindowBytes), size);
     }
     uint64_t lines = newlines_so_far;
     if (size > 0) {

@@ -27,6 +27,7 @@
 
 #include "diagnose/diagnose.h"
 #include "logscan/literal_scan.h"
+#include "logscan/needles.h"
 #include "match/matcher.h"
 #include "model/record.h"
 #include "model/report.h"
@@ -101,6 +102,7 @@ private:
     const Matcher& matcher_;
     size_t threads_;
     std::unique_ptr<LiteralScanner> scanner_;
+    std::unique_ptr<CauseGuards> guards_;  // the prefilter's second stage
     LogTotals totals_;
     size_t objects_kept_ = 0;
     std::map<std::string, size_t> group_index_;

@@ -47,14 +47,14 @@ std::pair<int, size_t> strength(const std::string& piece) {
 // The strongest piece of `atom`: a run of needle characters and single spaces, such as
 // "manifest unknown". '.', '-' and spaces at its ends are dropped: they may stand next to an
 // escaped character.
-std::string best_piece(const std::string& atom) {
+std::string best_piece(const std::string& atom, size_t min_piece = kMinPiece) {
     std::string best, run;
     auto consider = [&] {
         while (!run.empty() && (run.back() == ' ' || run.back() == '.' || run.back() == '-')) run.pop_back();
         size_t lead = 0;
         while (lead < run.size() && (run[lead] == ' ' || run[lead] == '.' || run[lead] == '-')) ++lead;
         run.erase(0, lead);
-        if (run.size() >= kMinPiece && (best.empty() || strength(run) > strength(best))) best = run;
+        if (run.size() >= min_piece && (best.empty() || strength(run) > strength(best))) best = run;
         run.clear();
     };
     for (size_t i = 0; i < atom.size(); ++i) {
@@ -111,6 +111,60 @@ bool guard_pieces(const std::string& regex, std::set<std::string>& out, std::str
 }
 
 }  // namespace
+
+struct CauseGuards::Guard {
+    re2::FilteredRE2 filter{kMinAtomLength};
+    std::vector<std::string> pieces;  // per atom, lower case; "" when it has none (counted as present)
+    bool open = false;                // no formula: the regex may match anything, so always pass
+};
+
+CauseGuards::CauseGuards(const Catalog& catalog, const Needles& needles) : guarded_by_(needles.words.size()) {
+    for (const auto& rule : catalog.causes) {
+        auto guard = std::make_unique<Guard>();
+        int id = 0;
+        std::vector<std::string> atoms;
+        if (guard->filter.Add(rule.expanded, rule_regex_options(), &id) == RE2::NoError) {
+            guard->filter.Compile(&atoms);
+            std::vector<int> potential;
+            guard->filter.AllPotentials({}, &potential);
+            guard->open = !potential.empty();
+        } else {
+            guard->open = true;
+        }
+        for (const auto& a : atoms) guard->pieces.push_back(best_piece(a, 1));
+        // The needles this regex's lines hold: those found in one of its guard pieces.
+        std::set<std::string> pieces;
+        std::string weak;
+        bool guarded = guard_pieces(rule.expanded, pieces, weak);
+        for (size_t w = 0; w < needles.words.size(); ++w) {
+            bool stands_for = !guarded;  // an unguarded regex: every needle may stand for it
+            for (const auto& p : pieces) stands_for = stands_for || p.find(needles.words[w]) != std::string::npos;
+            if (stands_for) guarded_by_[w].push_back(guards_.size());
+        }
+        guards_.push_back(std::move(guard));
+    }
+}
+
+CauseGuards::~CauseGuards() = default;
+
+bool CauseGuards::may_match(std::string_view lower_line, const std::vector<size_t>& needles) const {
+    std::vector<int> present, potential;
+    for (size_t w : needles) {
+        if (w >= guarded_by_.size()) return true;
+        for (size_t g : guarded_by_[w]) {
+            const Guard& guard = *guards_[g];
+            if (guard.open) return true;
+            present.clear();
+            for (size_t i = 0; i < guard.pieces.size(); ++i)
+                if (guard.pieces[i].empty() || lower_line.find(guard.pieces[i]) != std::string_view::npos)
+                    present.push_back(static_cast<int>(i));
+            potential.clear();
+            guard.filter.AllPotentials(present, &potential);
+            if (!potential.empty()) return true;
+        }
+    }
+    return false;
+}
 
 Needles prefilter_needles(const Catalog& catalog) {
     Needles out;

@@ -4,9 +4,12 @@
 //
 //   Needles n = prefilter_needles(catalog);
 //   if (!n.complete) ...  // some cause has no literal: every line must go to the matcher
+//   CauseGuards guards(catalog, n);  // the second stage, for lines that hold a needle
 #pragma once
 
+#include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "match/catalog.h"
@@ -24,5 +27,28 @@ struct Needles {
 // so a piece found in a normalised message is found in the raw line too. (The one exception: a
 // phrase whose words a log splits with an escaped line break or a run of spaces.)
 Needles prefilter_needles(const Catalog& catalog);
+
+// The prefilter's second stage. A needle says that one atom of a cause regex is in the line, but
+// most regexes need more: `secrets? "..." not found` needs both "secret" and "not found", and
+// ordinary lines hold either alone all the time. For the regexes a needle guards, RE2's prefilter
+// formula over the regex's atoms is evaluated on the line, an atom counting as present when its
+// piece (the same kind of escape-proof piece as a needle, of any length) is in the line, or when
+// it has none. A line it turns down cannot match any of those regexes.
+class CauseGuards {
+public:
+    CauseGuards(const Catalog& catalog, const Needles& needles);
+    ~CauseGuards();
+    CauseGuards(const CauseGuards&) = delete;
+    CauseGuards& operator=(const CauseGuards&) = delete;
+
+    // Could a cause regex guarded by one of `needles` (indexes into Needles::words) match the
+    // line? `lower_line` is the line with ASCII letters in lower case.
+    bool may_match(std::string_view lower_line, const std::vector<size_t>& needles) const;
+
+private:
+    struct Guard;
+    std::vector<std::unique_ptr<Guard>> guards_;   // one per cause regex
+    std::vector<std::vector<size_t>> guarded_by_;  // per needle: the guards of regexes it stands for
+};
 
 }  // namespace certdoctor

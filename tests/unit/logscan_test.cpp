@@ -7,6 +7,7 @@
 #include <random>
 
 #include "input/normalise.h"
+#include "logscan/line_scan.h"
 #include "logscan/literal_scan.h"
 #include "logscan/log_analyzer.h"
 #include "run/analyze.h"
@@ -19,6 +20,13 @@ namespace {
 const char* find_in(const LiteralScanner& s, const std::string& text) {
     const char* hit = s.find(text.data(), text.data() + text.size());
     return hit == text.data() + text.size() ? nullptr : hit;
+}
+
+// How many lines of `text` both prefilter stages hand on.
+size_t lines_passed(const LiteralScanner& s, const CauseGuards& guards, const std::string& text) {
+    size_t n = 0;
+    scan_region(&s, &guards, text.data(), text.data() + text.size(), [&](const CandidateLine&) { ++n; });
+    return n;
 }
 
 TEST(LiteralScanner, FindsNeedlesInEitherCase) {
@@ -74,6 +82,7 @@ TEST(PrefilterNeedles, GuardEveryFailureTheCatalogRecognises) {
     Needles needles = prefilter_needles(engine.catalog());
     ASSERT_TRUE(needles.complete) << (needles.unfiltered_rules.empty() ? "" : needles.unfiltered_rules.front());
     LiteralScanner scanner(needles.words);
+    CauseGuards guards(engine.catalog(), needles);
     std::vector<std::string> texts;
     for (const auto* list : {&engine.catalog().sites, &engine.catalog().causes})
         for (const auto& rule : *list)
@@ -88,8 +97,37 @@ TEST(PrefilterNeedles, GuardEveryFailureTheCatalogRecognises) {
         EXPECT_TRUE(find_in(scanner, text)) << text;
         std::string json_line = nlohmann::json{{"level", "error"}, {"msg", text}}.dump();
         EXPECT_TRUE(find_in(scanner, json_line)) << json_line;
+        // The second stage hands each on too, as one line.
+        std::string one_line = text;
+        for (char& c : one_line)
+            if (c == '\n') c = ' ';
+        EXPECT_EQ(lines_passed(scanner, guards, one_line), 1u) << one_line;
+        EXPECT_EQ(lines_passed(scanner, guards, json_line), 1u) << json_line;
     }
     EXPECT_GT(failures, 100u);
+}
+
+// The second stage turns down lines that hold a needle but not the rest of what its regexes
+// need, and keeps a line where a later needle's regex may match.
+TEST(PrefilterNeedles, SecondStageTurnsDownNeedlesAlone) {
+    const Engine& engine = test::shipped_engine();
+    Needles needles = prefilter_needles(engine.catalog());
+    LiteralScanner scanner(needles.words);
+    CauseGuards guards(engine.catalog(), needles);
+    const std::string lister = "{\"level\":\"warn\",\"msg\":\"taskrun team-27/build-3279 not found in the lister, retrying\"}";
+    const std::string webhook = "{\"level\":\"info\",\"msg\":\"Webhook ServeHTTP took 15ms\",\"knative.dev/secret\":\"webhook-certs\"}";
+    ASSERT_TRUE(find_in(scanner, lister));
+    ASSERT_TRUE(find_in(scanner, webhook));
+    EXPECT_EQ(lines_passed(scanner, guards, lister), 0u);
+    EXPECT_EQ(lines_passed(scanner, guards, webhook), 0u);
+    EXPECT_EQ(lines_passed(scanner, guards, lister + "\n" + webhook + "\n"), 0u);
+    const std::string secret = "{\"level\":\"error\",\"msg\":\"secrets \\\"regcred\\\" not found\"}";
+    EXPECT_EQ(lines_passed(scanner, guards, secret), 1u);
+    ASSERT_TRUE(engine.matcher().match(read_log_line(secret).text).cause);
+    // "secret" comes first and its regex cannot match; the x509 further on can.
+    const std::string later = "{\"msg\":\"using secret webhook-certs\",\"error\":\"x509: certificate signed by unknown authority\"}";
+    EXPECT_EQ(lines_passed(scanner, guards, later), 1u);
+    EXPECT_EQ(lines_passed(scanner, guards, lister + "\n" + later + "\n" + webhook + "\n" + secret + "\n"), 2u);
 }
 
 std::string failure_line(int run) {

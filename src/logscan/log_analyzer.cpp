@@ -28,7 +28,6 @@ namespace {
 constexpr size_t kWindowBytes = 2u << 20;    // of a mapped file, per thread at a time
 constexpr size_t kStreamBytes = 4u << 20;    // of a stream's buffer
 constexpr size_t kMaxThreads = 4;
-constexpr size_t kMaxObjectsKept = 100000;  // over all groups
 
 std::string system_error(const std::string& name, const std::string& what) {
     return name + ": " + what + ": " + std::strerror(errno);
@@ -107,7 +106,26 @@ void note_time(LogGroup& g, const std::string& time) {
     }
 }
 
+// Roughly what a group holds, with what its report adds (its fixes' commands), and what a run
+// in its list costs (the run, its key, and its copy in the report).
+size_t group_cost(const LogGroup& g) {
+    size_t n = sizeof(LogGroup) + g.sample.message.size() + g.sample.origin.size() + 2 * g.key.registry.size() + 1024;
+    for (const auto* m : {&g.match.site, &g.match.cause})
+        if (*m)
+            for (const auto& [k, v] : (*m)->captures) n += k.size() + v.size() + 96;
+    return n;
+}
+size_t object_cost(const ObjectRef& o) { return 2 * (sizeof(ObjectRef) + o.kind.size() + o.namespace_.size() + o.name.size()) + 96; }
+
 }  // namespace
+
+std::deque<LogGroup> LogAnalyzer::take_groups() {
+    std::deque<LogGroup> out = std::move(groups_);
+    groups_.clear();
+    group_index_.clear();
+    group_bytes_ = 0;
+    return out;
+}
 
 void LogAnalyzer::merge(std::vector<Hit>& hits, uint64_t first_line, const std::string& name) {
     for (auto& h : hits) {
@@ -116,29 +134,35 @@ void LogAnalyzer::merge(std::vector<Hit>& hits, uint64_t first_line, const std::
         auto it = group_index_.find(key);
         bool is_new = it == group_index_.end();
         if (is_new) {
-            if (groups_.size() >= kMaxGroups) {
-                ++totals_.ungrouped_lines;
-                continue;
-            }
             LogGroup g;
             g.key = h.key;
             g.sample.message = h.line.text;
             g.sample.origin = name + ":" + std::to_string(first_line + h.newlines_before);
             g.sample.object = run_of(h.line.object, h.match);
             g.match = h.match;
+            size_t cost = group_cost(g) + key.size() + 64;
+            if (groups_.size() >= kMaxGroups || group_bytes_ + cost > kMaxGroupBytes) {
+                ++totals_.ungrouped_lines;
+                continue;
+            }
+            group_bytes_ += cost;
             it = group_index_.emplace(key, groups_.size()).first;
             groups_.push_back(std::move(g));
         }
         LogGroup& g = groups_[it->second];
         ++g.count;
         ObjectRef object = run_of(h.line.object, h.match);
-        if (!object.empty() && !g.object_keys.count(object.kind + "/" + object.namespace_ + "/" + object.name)) {
-            if (g.objects.size() < kMaxObjects && objects_kept_ < kMaxObjectsKept) {
-                g.object_keys.insert(object.kind + "/" + object.namespace_ + "/" + object.name);
-                g.objects.push_back(object);
-                ++objects_kept_;
-            } else {
-                totals_.objects_capped = true;
+        if (!object.empty()) {
+            std::string object_key = object.kind + "/" + object.namespace_ + "/" + object.name;
+            if (!g.object_keys.count(object_key)) {
+                size_t cost = object_cost(object) + object_key.size();
+                if (g.objects.size() < kMaxObjects && group_bytes_ + cost <= kMaxGroupBytes) {
+                    g.object_keys.insert(std::move(object_key));
+                    g.objects.push_back(std::move(object));
+                    group_bytes_ += cost;
+                } else {
+                    totals_.objects_capped = true;
+                }
             }
         }
         note_time(g, h.line.time);
@@ -179,11 +203,14 @@ void LogAnalyzer::read_mapped(int fd, uint64_t size, const std::string& name) {
         uint64_t map_from = start == 0 ? 0 : start - page;  // one byte before: does a line start here?
         uint64_t map_to = std::min<uint64_t>(size, end + kMaxLineBytes);
         size_t length = static_cast<size_t>(map_to - map_from);
-        void* m = ::mmap(nullptr, length, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, static_cast<off_t>(map_from));
+        void* m = ::mmap(nullptr, length, PROT_READ, MAP_PRIVATE, fd, static_cast<off_t>(map_from));
         if (m == MAP_FAILED) {
             r.error = system_error(name, "cannot map");
             return;
         }
+        // The window's pages are mapped in one go; the overlap after it only as far as the last
+        // line runs into it (an older kernel without MADV_POPULATE_READ maps them as they are read).
+        ::madvise(m, static_cast<size_t>(std::min<uint64_t>(end, map_to) - map_from), MADV_POPULATE_READ);
         const char* base = static_cast<const char*>(m) - map_from;  // base + offset = byte at offset
         r.newlines = count_newlines(base + start, base + end);
         const char* begin = base + start;

@@ -6,18 +6,19 @@
 // several threads; the literal prefilter (needles.h, literal_scan.h) passes only the few lines
 // that can match to the normaliser and the RE2::Set; JSON is parsed only for those lines. Memory
 // stays bounded whatever the input size: a window per thread, a line searched in its first MiB,
-// at most kMaxGroups groups of at most kMaxObjects runs. run/analyze turns the groups into a
-// report with their diagnoses and fixes.
+// at most kMaxGroups groups of at most kMaxObjects runs, and kMaxGroupBytes for all the groups
+// hold. run/analyze turns the groups into a report with their diagnoses and fixes.
 //
 //   LogAnalyzer a(engine.catalog(), engine.matcher());
 //   a.read_file("controller.log");   // "-" is standard input; gzip is recognised by its magic
-//   Report r = analysis_report(a);
+//   Report r = analysis_report(a, engine);
 #pragma once
 
 #include <atomic>
 #include <cstdint>
 #include <functional>
 #include <ctime>
+#include <deque>
 #include <map>
 #include <memory>
 #include <optional>
@@ -38,6 +39,9 @@ class ByteStream;
 
 inline constexpr size_t kMaxGroups = 10000;
 inline constexpr size_t kMaxObjects = 1000;
+// What the groups may hold in all (their first lines, matches and runs, counted roughly, with
+// what the report adds for each); past it, new groups and runs are counted but not kept.
+inline constexpr size_t kMaxGroupBytes = 8u << 20;
 
 // Failure lines with the same (component, problem, registry), as read so far.
 struct LogGroup {
@@ -59,8 +63,8 @@ struct LogTotals {
     uint64_t matched_lines = 0;
     uint64_t bytes = 0;
     uint64_t long_lines = 0;       // cut at kMaxLineBytes while streaming
-    uint64_t ungrouped_lines = 0;  // failure lines past kMaxGroups groups
-    bool objects_capped = false;
+    uint64_t ungrouped_lines = 0;  // failure lines past kMaxGroups groups or kMaxGroupBytes
+    bool objects_capped = false;   // some group lists fewer runs than it hit
     std::vector<LogSourceStats> sources;
     std::vector<std::string> notes;
 };
@@ -86,7 +90,9 @@ public:
     std::function<void(const std::string& name, uint64_t done, uint64_t size)> on_progress;
 
     // In order of their first line.
-    const std::vector<LogGroup>& groups() const { return groups_; }
+    const std::deque<LogGroup>& groups() const { return groups_; }
+    // The groups, moved out: the analyzer is left with none (the report is made from them).
+    std::deque<LogGroup> take_groups();
     const LogTotals& totals() const { return totals_; }
     size_t threads() const { return threads_; }
 
@@ -104,9 +110,9 @@ private:
     std::unique_ptr<LiteralScanner> scanner_;
     std::unique_ptr<CauseGuards> guards_;  // the prefilter's second stage
     LogTotals totals_;
-    size_t objects_kept_ = 0;
+    size_t group_bytes_ = 0;  // what the groups hold, roughly: against kMaxGroupBytes
     std::map<std::string, size_t> group_index_;
-    std::vector<LogGroup> groups_;
+    std::deque<LogGroup> groups_;
 };
 
 }  // namespace certdoctor

@@ -1,6 +1,7 @@
 #include "run/analyze.h"
 
 #include <algorithm>
+#include <deque>
 #include <map>
 #include <thread>
 
@@ -17,7 +18,6 @@ void fill_view(FindingGroup& view, const LogGroup& g) {
     view.problem = g.key.problem;
     view.registry = g.key.registry;
     view.count = g.count;
-    view.runs = g.objects;
     view.runs_total = g.objects.size();
     view.first_seen = g.first_seen;
     view.last_seen = g.last_seen;
@@ -55,17 +55,19 @@ Report empty_report(const LogTotals& t) {
     if (t.long_lines)
         r.notes.push_back(std::to_string(t.long_lines) + " line(s) longer than 1 MiB were searched in their first MiB only");
     if (t.ungrouped_lines)
-        r.notes.push_back(std::to_string(t.ungrouped_lines) + " failure line(s) beyond the first " +
-                          std::to_string(kMaxGroups) + " groups were counted but not grouped");
-    if (t.objects_capped) r.notes.push_back("groups list at most " + std::to_string(kMaxObjects) + " runs each");
+        r.notes.push_back(std::to_string(t.ungrouped_lines) + " failure line(s) were counted but not grouped: groups are kept up to " +
+                          std::to_string(kMaxGroups) + ", in " + std::to_string(kMaxGroupBytes >> 20) + " MiB");
+    if (t.objects_capped)
+        r.notes.push_back("some groups list fewer runs than they hit: at most " + std::to_string(kMaxObjects) +
+                          " runs each, and the groups are kept in " + std::to_string(kMaxGroupBytes >> 20) + " MiB");
     r.status = ReportStatus::no_problems;
     return r;
 }
 
 }  // namespace
 
-Report analysis_report(const LogAnalyzer& analyzer, const Engine& engine) {
-    const auto& groups = analyzer.groups();
+Report analysis_report(LogAnalyzer& analyzer, const Engine& engine) {
+    std::deque<LogGroup> groups = analyzer.take_groups();
     Report r = empty_report(analyzer.totals());
     std::vector<size_t> order(groups.size());
     for (size_t i = 0; i < order.size(); ++i) order[i] = i;
@@ -88,15 +90,17 @@ Report analysis_report(const LogAnalyzer& analyzer, const Engine& engine) {
     // Rendering the fixes of thousands of groups is worth the cores.
     auto build = [&](size_t from, size_t step) {
         for (size_t k = from; k < order.size(); k += step) {
-            const LogGroup& g = groups[order[k]];
+            LogGroup& g = groups[order[k]];
             FindingGroup& view = r.groups[k];
             fill_view(view, g);
+            view.runs = std::move(g.objects);
             Finding f = diagnose_group(g, engine, view.fixes);
             if (first_of_pattern[k]) {
                 f.fixes = view.fixes;
                 r.findings[view.finding] = std::move(f);
             }
             keep_commands(view.fixes);
+            g = LogGroup{};  // what the view does not need any more, freed as the report grows
         }
     };
     size_t threads = order.size() > 64 ? analyzer.threads() : 1;
@@ -122,6 +126,7 @@ Report group_report(const LogGroup& group, const Engine& engine) {
     Report r = empty_report({});
     r.groups.resize(1);
     fill_view(r.groups[0], group);
+    r.groups[0].runs = group.objects;
     Finding f = diagnose_group(group, engine, r.groups[0].fixes);
     f.fixes = r.groups[0].fixes;
     keep_commands(r.groups[0].fixes);

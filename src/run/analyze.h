@@ -16,8 +16,9 @@
 namespace certdoctor {
 
 // Groups with the most lines first, registry problems before look-alikes; `findings` holds one
-// diagnosis per pattern, which `groups[i].finding` indexes.
-Report analysis_report(const LogAnalyzer& analyzer, const Engine& engine);
+// diagnosis per pattern, which `groups[i].finding` indexes. The report takes the analyzer's
+// groups (it is left with none).
+Report analysis_report(LogAnalyzer& analyzer, const Engine& engine);
 
 // One group alone, as --follow prints it when the group's first line is read.
 Report group_report(const LogGroup& group, const Engine& engine);

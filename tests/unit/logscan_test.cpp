@@ -195,5 +195,50 @@ TEST(LogAnalyzer, ReadsTextFromTheApiAsAFile) {
     EXPECT_EQ(r.groups[0].fixes[0].id, "add-ca-to-config-registry-cert");
 }
 
+// A hostile log cannot make the groups grow without bound: thousands of registries, each on a
+// 40 KB line, fill the groups' budget; the lines past it are counted, and the note says so.
+TEST(LogAnalyzer, BoundsWhatTheGroupsHold) {
+    std::string text;
+    const std::string padding(40000, 'p');
+    const size_t registries = 600;
+    for (size_t i = 0; i < registries; ++i)
+        text += "{\"level\":\"error\",\"msg\":\"" + padding + " Get \\\"https://r" + std::to_string(i) +
+                ".corp.example/v2/\\\": x509: certificate signed by unknown authority\",\"knative.dev/key\":\"ci/b-" +
+                std::to_string(i) + "\"}\n";
+    LogAnalyzer a(test::shipped_engine().catalog(), test::shipped_engine().matcher(), 2);
+    a.read_text(text, "hostile.log");
+    EXPECT_EQ(a.totals().matched_lines, registries);
+    size_t grouped = 0;
+    for (const auto& g : a.groups()) grouped += g.count;
+    EXPECT_LT(a.groups().size(), registries);
+    EXPECT_GT(a.groups().size(), 100u);
+    EXPECT_EQ(grouped + a.totals().ungrouped_lines, registries);
+    size_t held = 0;
+    for (const auto& g : a.groups()) held += g.sample.message.size();
+    EXPECT_LE(held, kMaxGroupBytes);
+    Report r = analysis_report(a, test::shipped_engine());
+    ASSERT_FALSE(r.notes.empty());
+    bool noted = false;
+    for (const auto& n : r.notes) noted = noted || n.find("counted but not grouped") != std::string::npos;
+    EXPECT_TRUE(noted);
+}
+
+// One group lists at most kMaxObjects runs; its count stays exact.
+TEST(LogAnalyzer, ListsAtMostAThousandRunsAGroup) {
+    std::string text;
+    const size_t runs = kMaxObjects + 250;
+    for (size_t i = 0; i < runs; ++i) text += failure_line(static_cast<int>(i)) + "\n";
+    LogAnalyzer a(test::shipped_engine().catalog(), test::shipped_engine().matcher());
+    a.read_text(text, "many.log");
+    Report r = analysis_report(a, test::shipped_engine());
+    ASSERT_EQ(r.groups.size(), 1u);
+    EXPECT_EQ(r.groups[0].count, runs);
+    EXPECT_EQ(r.groups[0].runs.size(), kMaxObjects);
+    EXPECT_EQ(r.groups[0].runs.front().name, "build-0");
+    bool noted = false;
+    for (const auto& n : r.notes) noted = noted || n.find("at most 1000 runs each") != std::string::npos;
+    EXPECT_TRUE(noted);
+}
+
 }  // namespace
 }  // namespace certdoctor

@@ -3,7 +3,8 @@
 # registry and TLS failures of every kind against 200 registries), then reports from one run:
 # analyze's MB/s and peak memory, its time against `rg -c -f` and `grep -E -c -f` with the same
 # regexes (`patterns regexes`), and against `cat FILE > /dev/null` as the floor; the peak memory
-# at a sixteenth of the size too (it must not grow with the file); explain's whole-process latency
+# at a sixteenth of the size too (it must not grow with the file), and on a log fifty times as
+# dense in failures (the groups fill their bound); explain's whole-process latency
 # against `kubectl version --client`; and the matcher's messages per second (Google Benchmark).
 # All reads are from the page cache (each file is read once before it is timed).
 # usage: bench/analyze_bench.sh [BUILD-DIR] [MIB] [RUNS]
@@ -22,6 +23,8 @@ echo "generating a $mib MiB controller log ..."
 "$gen" --bytes $((mib * 1024 * 1024)) --registries 200 --every 1000 > "$log" 2> "$work/gen.txt"
 cat "$work/gen.txt"
 "$gen" --bytes $((mib * 1024 * 1024 / 16)) --registries 200 --every 1000 > "$work/small.log" 2>/dev/null
+# A quarter of the size with fifty times the failures: the groups and run lists fill their bound.
+"$gen" --bytes $((mib * 1024 * 1024 / 4)) --registries 200 --every 20 > "$work/dense.log" 2>/dev/null
 "$binary" patterns regexes > "$work/failures.re"
 "$binary" patterns regexes --syntax ere > "$work/failures.ere"
 bytes=$(stat -c %s "$log")
@@ -44,6 +47,8 @@ read -r t_cat _ < <(best_of cat sh -c 'cat "$0" > /dev/null' "$log")
 read -r t_an rss_an < <(best_of analyze "$binary" analyze "$log" -o json)
 matched=$(/usr/bin/python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(d["matched_lines"], len(d["groups"]))' "$work/analyze.out")
 read -r _ rss_small < <(best_of small "$binary" analyze "$work/small.log" -o json)
+read -r t_dense rss_dense < <(best_of dense "$binary" analyze "$work/dense.log" -o json)
+dense=$(/usr/bin/python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(d["matched_lines"], len(d["groups"]), sum(len(g["objects"]) for g in d["groups"]))' "$work/dense.out")
 t_rg=n/a; c_rg=n/a
 if command -v rg > /dev/null; then
   read -r t_rg _ < <(best_of rg rg -c -f "$work/failures.re" "$log"); c_rg=$(cat "$work/rg.out")
@@ -57,6 +62,8 @@ echo "  analyze -o json:                ${t_an} ms   $(mbps "$t_an") MB/s   peak
 echo "  rg -c -f (same regexes):        ${t_rg} ms   $( [ "$t_rg" = n/a ] && echo n/a || mbps "$t_rg") MB/s   (lines: $c_rg)"
 echo "  grep -E -c -f (same regexes):   ${t_grep} ms   $(mbps "$t_grep") MB/s   (lines: $c_grep)"
 echo "  analyze peak RSS at $((mib / 16)) MiB: $((rss_small / 1024)) MiB (at $mib MiB: $((rss_an / 1024)) MiB)"
+read -r d_lines d_groups d_runs <<< "$dense"
+echo "  analyze at $((mib / 4)) MiB with a failure every 20 lines: ${t_dense} ms, peak RSS $((rss_dense / 1024)) MiB ($d_lines failure lines; $d_groups groups and $d_runs runs kept within the bound)"
 echo
 bash "$root/bench/explain_latency.sh" "$build" 50
 echo

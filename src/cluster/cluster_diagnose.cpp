@@ -1,5 +1,6 @@
 #include "cluster/cluster_diagnose.h"
 
+#include <deque>
 #include <functional>
 #include <future>
 #include <map>
@@ -25,6 +26,7 @@ namespace certdoctor {
 namespace {
 
 constexpr size_t kMaxPages = 100000;  // a server that never ends its list is cut off here
+constexpr size_t kPagesAhead = 4;      // pages diagnosed or waiting to be, while the next loads
 
 // The Succeeded condition says the run failed (or is failing), by the same rule as `diagnose -f`;
 // `when` is the condition's last transition.
@@ -359,20 +361,22 @@ Report diagnose_cluster(const EngineSource& engine_source, KubeClient& client, c
         for (auto& n : part.notes) add_unique(report.notes, n);
         for (auto& f : part.findings) report.findings.push_back(std::move(f));
     };
-    // A sweep's pages are diagnosed one after the other on a worker, in the order read, while
-    // the next pages load: `diagnosed` is the last page's job, and each job first waits for the
-    // one before. Everything the jobs touch is declared above, so that it outlives them.
-    std::future<void> diagnosed;
+    // A sweep's pages are diagnosed one after the other on workers, in the order read, while the
+    // next pages load: each job first waits for the one before. At most kPagesAhead jobs are
+    // under way, so that a fast server does not start a thread per page. Everything the jobs
+    // touch is declared above, so that it outlives them.
+    std::deque<std::shared_future<void>> diagnosing;  // oldest first
     auto diagnose_collected = [&] {
         if (collector.size() == 0) return;
-        diagnosed = std::async(std::launch::async, [&diagnose_gathered, before = std::move(diagnosed),
-                                                    gathered = collector.take()]() mutable {
-            if (before.valid()) before.get();
-            diagnose_gathered(std::move(gathered));
-        });
+        std::shared_future<void> before = diagnosing.empty() ? std::shared_future<void>() : diagnosing.back();
+        diagnosing.push_back(std::async(std::launch::async, [&diagnose_gathered, before, gathered = collector.take()]() mutable {
+                                 if (before.valid()) before.get();
+                                 diagnose_gathered(std::move(gathered));
+                             }).share());
+        for (; diagnosing.size() > kPagesAhead; diagnosing.pop_front()) diagnosing.front().get();
     };
-    auto wait_diagnosed = [&diagnosed] {
-        if (diagnosed.valid()) diagnosed.get();
+    auto wait_diagnosed = [&diagnosing] {
+        for (; !diagnosing.empty(); diagnosing.pop_front()) diagnosing.front().get();
     };
 
     if (request.kind == "TaskRun") {

@@ -314,6 +314,16 @@ task_gets=$(tail -n +"$((before + 1))" "$k/requests.log" | grep -c '/tasks/build
 check sweep "sweep -A: 9 runs scanned in pages of 3, 8 failed, 2 root causes" 'd["runs_scanned"] == 9 and d["failed_runs"] == 8 and len(d["groups"]) == 2 and sorted(g["count"] for g in d["groups"]) == [2, 6]'
 probes=$("$python" -c 'import json,sys; d=json.load(open(sys.argv[1])); print(sum(1 for f in d["findings"] if f["probe"]))' "$k/sweep.out")
 [ "$probes" = 2 ] && ok "sweep probes each of the 2 registries once" || bad "sweep probed $probes registries"
+# A page at a time (8 of the 9 pages with a failed run, more than are diagnosed side by side):
+# the same groups, counts, runs and order as in pages of 3.
+cd_run sweep1 diagnose taskruns -A "${kc[@]}" -o json --chunk-size 1
+same=$("$python" -c '
+import json, sys
+a, b = (json.load(open(p)) for p in sys.argv[1:])
+view = lambda d: ([(g["pattern"], g["registry"], g["count"], g["runs"]) for g in d["groups"]], [f["object"] for f in d["findings"]], d["failed_runs"])
+print(view(a) == view(b) and a["runs_scanned"] == 9)' "$k/sweep.out" "$k/sweep1.out")
+[ "$same" = True ] && [ "$(cat "$k/sweep1.rc")" = 1 ] && ok "sweep in pages of 1: the same groups, runs and order as in pages of 3" ||
+  bad "sweep in pages of 1 differs from pages of 3 (rc $(cat "$k/sweep1.rc"))"
 # On a terminal, a sweep shows its progress on standard error (script(1) gives it a pty).
 if command -v script >/dev/null 2>&1; then
   timeout 60 script -qec "env -u KUBECONFIG '$binary' diagnose taskruns -A --kubeconfig '$k/token.yaml' --no-probe --chunk-size 4 -o json" /dev/null > "$k/tty.txt" 2>&1

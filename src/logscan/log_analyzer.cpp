@@ -49,12 +49,18 @@ int open_log(const std::string& path) {
 
 }  // namespace
 
-// A line that matched, as a worker found it; merged into the groups in input order.
+// A line that matched, as a worker found it; merged into the groups in input order. Only the
+// first line of each group in a region keeps its message and match, from which a group is made:
+// a region where every line fails the same way holds little more than its run names.
 struct LogAnalyzer::Hit {
     uint64_t newlines_before = 0;  // from the start of the region it was found in
-    LogLine line;
-    MessageMatch match;
+    std::string group;             // "component|problem|registry"
+    ObjectRef object;              // the run it is about
+    std::string time;
+    bool first = false;            // the first of its group in the region: the fields below are set
     MatchKey key;
+    std::string text;
+    MessageMatch match;
 };
 
 LogAnalyzer::LogAnalyzer(const Catalog& catalog, const Matcher& matcher, size_t threads) : matcher_(matcher) {
@@ -76,6 +82,7 @@ LogAnalyzer::~LogAnalyzer() = default;
 
 std::vector<LogAnalyzer::Hit> LogAnalyzer::examine_region(const char* begin, const char* end) const {
     std::vector<Hit> hits;
+    std::set<std::string> groups_seen;
     scan_region(scanner_.get(), guards_.get(), begin, end, [&](const CandidateLine& c) {
         LogLine line = read_log_line(c.slice);
         if (line.text.empty()) return;
@@ -83,9 +90,16 @@ std::vector<LogAnalyzer::Hit> LogAnalyzer::examine_region(const char* begin, con
         if (!m.cause) return;  // a failure line names what failed
         Hit h;
         h.newlines_before = c.newlines_before;
-        h.key = match_key(m);
-        h.match = std::move(m);
-        h.line = std::move(line);
+        MatchKey key = match_key(m);
+        h.group = key.component + "|" + key.problem + "|" + key.registry;
+        h.object = run_of(line.object, m);
+        h.time = std::move(line.time);
+        h.first = groups_seen.insert(h.group).second;
+        if (h.first) {
+            h.key = std::move(key);
+            h.text = std::move(line.text);
+            h.match = std::move(m);
+        }
         hits.push_back(std::move(h));
     });
     return hits;
@@ -130,42 +144,46 @@ std::deque<LogGroup> LogAnalyzer::take_groups() {
 void LogAnalyzer::merge(std::vector<Hit>& hits, uint64_t first_line, const std::string& name) {
     for (auto& h : hits) {
         ++totals_.matched_lines;
-        std::string key = h.key.component + "|" + h.key.problem + "|" + h.key.registry;
-        auto it = group_index_.find(key);
+        auto it = group_index_.find(h.group);
         bool is_new = it == group_index_.end();
         if (is_new) {
+            // Only a region's first line of the group can be new here, unless that one was
+            // turned down by the bound: then the rest of the region is turned down too.
+            if (!h.first) {
+                ++totals_.ungrouped_lines;
+                continue;
+            }
             LogGroup g;
-            g.key = h.key;
-            g.sample.message = h.line.text;
+            g.key = std::move(h.key);
+            g.sample.message = std::move(h.text);
             g.sample.origin = name + ":" + std::to_string(first_line + h.newlines_before);
-            g.sample.object = run_of(h.line.object, h.match);
-            g.match = h.match;
-            size_t cost = group_cost(g) + key.size() + 64;
+            g.sample.object = h.object;
+            g.match = std::move(h.match);
+            size_t cost = group_cost(g) + h.group.size() + 64;
             if (groups_.size() >= kMaxGroups || group_bytes_ + cost > kMaxGroupBytes) {
                 ++totals_.ungrouped_lines;
                 continue;
             }
             group_bytes_ += cost;
-            it = group_index_.emplace(key, groups_.size()).first;
+            it = group_index_.emplace(h.group, groups_.size()).first;
             groups_.push_back(std::move(g));
         }
         LogGroup& g = groups_[it->second];
         ++g.count;
-        ObjectRef object = run_of(h.line.object, h.match);
-        if (!object.empty()) {
-            std::string object_key = object.kind + "/" + object.namespace_ + "/" + object.name;
+        if (!h.object.empty()) {
+            std::string object_key = h.object.kind + "/" + h.object.namespace_ + "/" + h.object.name;
             if (!g.object_keys.count(object_key)) {
-                size_t cost = object_cost(object) + object_key.size();
+                size_t cost = object_cost(h.object) + object_key.size();
                 if (g.objects.size() < kMaxObjects && group_bytes_ + cost <= kMaxGroupBytes) {
                     g.object_keys.insert(std::move(object_key));
-                    g.objects.push_back(std::move(object));
+                    g.objects.push_back(std::move(h.object));
                     group_bytes_ += cost;
                 } else {
                     totals_.objects_capped = true;
                 }
             }
         }
-        note_time(g, h.line.time);
+        note_time(g, h.time);
         if (is_new && on_new_group) on_new_group(g);
     }
 }
@@ -187,10 +205,11 @@ void LogAnalyzer::read_mapped(int fd, uint64_t size, const std::string& name) {
         bool done = false;
     };
     // The workers take windows in order from a counter; this thread merges them in order as they
-    // finish. At most kAhead windows past the next to merge are taken, which bounds the memory
-    // (and a slow worker holds up no one until the others are that far ahead).
+    // finish. Windows are taken at most `ahead` past the next to merge (one more than the
+    // workers), which bounds what waits to be merged; a slow worker holds up the others only
+    // once they are that far ahead.
     const size_t workers_wanted = static_cast<size_t>(std::min<uint64_t>(threads_, windows));
-    const size_t ahead = 2 * std::max<size_t>(1, workers_wanted);
+    const size_t ahead = std::max<size_t>(1, workers_wanted) + 1;
     std::vector<WindowResult> slots(ahead);
     std::mutex mutex;
     std::condition_variable changed;

@@ -205,14 +205,19 @@ TEST(LogAnalyzer, BoundsWhatTheGroupsHold) {
         text += "{\"level\":\"error\",\"msg\":\"" + padding + " Get \\\"https://r" + std::to_string(i) +
                 ".corp.example/v2/\\\": x509: certificate signed by unknown authority\",\"knative.dev/key\":\"ci/b-" +
                 std::to_string(i) + "\"}\n";
+    // Then three lines of one more registry, as long: past the bound, none of them is grouped.
+    for (int i = 0; i < 3; ++i)
+        text += "{\"level\":\"error\",\"msg\":\"" + padding + " Get \\\"https://late.corp.example/v2/\\\": x509: "
+                "certificate signed by unknown authority\",\"knative.dev/key\":\"ci/late\"}\n";
     LogAnalyzer a(test::shipped_engine().catalog(), test::shipped_engine().matcher(), 2);
     a.read_text(text, "hostile.log");
-    EXPECT_EQ(a.totals().matched_lines, registries);
+    EXPECT_EQ(a.totals().matched_lines, registries + 3);
+    for (const auto& g : a.groups()) EXPECT_NE(g.key.registry, "late.corp.example");
     size_t grouped = 0;
     for (const auto& g : a.groups()) grouped += g.count;
     EXPECT_LT(a.groups().size(), registries);
     EXPECT_GT(a.groups().size(), 100u);
-    EXPECT_EQ(grouped + a.totals().ungrouped_lines, registries);
+    EXPECT_EQ(grouped + a.totals().ungrouped_lines, registries + 3);
     size_t held = 0;
     for (const auto& g : a.groups()) held += g.sample.message.size();
     EXPECT_LE(held, kMaxGroupBytes);

@@ -57,10 +57,13 @@ struct LogAnalyzer::Hit {
     std::string group;             // "component|problem|registry"
     ObjectRef object;              // the run it is about
     std::string time;
-    bool first = false;            // the first of its group in the region: the fields below are set
-    MatchKey key;
-    std::string text;
-    MessageMatch match;
+    // For the first line of its group in the region: what a group is made from.
+    struct First {
+        MatchKey key;
+        std::string text;
+        MessageMatch match;
+    };
+    std::unique_ptr<First> first;
 };
 
 LogAnalyzer::LogAnalyzer(const Catalog& catalog, const Matcher& matcher, size_t threads) : matcher_(matcher) {
@@ -94,12 +97,9 @@ std::vector<LogAnalyzer::Hit> LogAnalyzer::examine_region(const char* begin, con
         h.group = key.component + "|" + key.problem + "|" + key.registry;
         h.object = run_of(line.object, m);
         h.time = std::move(line.time);
-        h.first = groups_seen.insert(h.group).second;
-        if (h.first) {
-            h.key = std::move(key);
-            h.text = std::move(line.text);
-            h.match = std::move(m);
-        }
+        // Once the groups are full, no new group is made: a worker that sees it keeps no message.
+        if (!groups_full_.load(std::memory_order_relaxed) && groups_seen.insert(h.group).second)
+            h.first = std::make_unique<Hit::First>(Hit::First{std::move(key), std::move(line.text), std::move(m)});
         hits.push_back(std::move(h));
     });
     return hits;
@@ -138,6 +138,7 @@ std::deque<LogGroup> LogAnalyzer::take_groups() {
     groups_.clear();
     group_index_.clear();
     group_bytes_ = 0;
+    groups_full_ = false;
     return out;
 }
 
@@ -147,20 +148,21 @@ void LogAnalyzer::merge(std::vector<Hit>& hits, uint64_t first_line, const std::
         auto it = group_index_.find(h.group);
         bool is_new = it == group_index_.end();
         if (is_new) {
-            // Only a region's first line of the group can be new here, unless that one was
-            // turned down by the bound: then the rest of the region is turned down too.
-            if (!h.first) {
+            // Once a group has been turned down by a bound, every later new one is too (so that
+            // what a worker keeps of a line, which depends on when it looks, changes nothing).
+            if (!h.first || groups_full_) {
                 ++totals_.ungrouped_lines;
                 continue;
             }
             LogGroup g;
-            g.key = std::move(h.key);
-            g.sample.message = std::move(h.text);
+            g.key = std::move(h.first->key);
+            g.sample.message = std::move(h.first->text);
             g.sample.origin = name + ":" + std::to_string(first_line + h.newlines_before);
             g.sample.object = h.object;
-            g.match = std::move(h.match);
+            g.match = std::move(h.first->match);
             size_t cost = group_cost(g) + h.group.size() + 64;
             if (groups_.size() >= kMaxGroups || group_bytes_ + cost > kMaxGroupBytes) {
+                groups_full_ = true;
                 ++totals_.ungrouped_lines;
                 continue;
             }

@@ -111,6 +111,7 @@ private:
     std::unique_ptr<CauseGuards> guards_;  // the prefilter's second stage
     LogTotals totals_;
     size_t group_bytes_ = 0;  // what the groups hold, roughly: against kMaxGroupBytes
+    std::atomic<bool> groups_full_{false};  // a new group was turned down: so are all later ones
     std::map<std::string, size_t> group_index_;
     std::deque<LogGroup> groups_;
 };

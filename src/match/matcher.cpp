@@ -30,9 +30,9 @@ Matcher::Matcher(const Catalog& catalog) {
     if (!set_->Compile()) throw Error("the pattern catalog is too large to compile into one set");
 }
 
-std::optional<RuleMatch> Matcher::run(const Compiled& c, std::string_view message) const {
+std::optional<RuleMatch> Matcher::run(const Compiled& c, std::string_view message, bool captures) const {
     const RE2& re = *c.re;
-    int groups = re.NumberOfCapturingGroups() + 1;
+    int groups = captures ? re.NumberOfCapturingGroups() + 1 : 1;  // the whole match alone: the DFA suffices
     std::vector<re2::StringPiece> pieces(groups);
     re2::StringPiece text(message.data(), message.size());
     if (!re.Match(text, 0, text.size(), RE2::UNANCHORED, pieces.data(), groups)) return std::nullopt;
@@ -40,6 +40,7 @@ std::optional<RuleMatch> Matcher::run(const Compiled& c, std::string_view messag
     m.rule = c.rule;
     m.begin = pieces[0].data() - text.data();
     m.end = m.begin + pieces[0].size();
+    if (!captures) return m;
     for (const auto& [name, index] : re.NamedCapturingGroups()) {
         const auto& piece = pieces[index];
         if (piece.data() != nullptr && !piece.empty()) m.captures[name] = std::string(piece);
@@ -62,7 +63,7 @@ std::vector<RuleMatch> Matcher::all_matches(std::string_view message) const {
     std::vector<RuleMatch> out;
     if (!set_->Match(re2::StringPiece(message.data(), message.size()), &hits)) return out;
     for (int index : hits)
-        if (auto m = run(rules_[index], message)) out.push_back(std::move(*m));
+        if (auto m = run(rules_[index], message, true)) out.push_back(std::move(*m));
     std::stable_sort(out.begin(), out.end(), [](const RuleMatch& a, const RuleMatch& b) {
         if (a.rule->kind != b.rule->kind) return a.rule->kind == RuleKind::site;
         return outranks(a, b);
@@ -71,14 +72,41 @@ std::vector<RuleMatch> Matcher::all_matches(std::string_view message) const {
 }
 
 MessageMatch Matcher::match(std::string_view message) const {
+    std::vector<int> hits;
     MessageMatch result;
-    // all_matches puts sites first, so the site is known before any cause is considered.
-    for (auto& m : all_matches(message)) {
-        bool is_site = m.rule->kind == RuleKind::site;
-        if (!is_site && !result.site && !m.rule->standalone) continue;
-        auto& slot = is_site ? result.site : result.cause;
-        if (!slot) slot = std::move(m);
+    if (!set_->Match(re2::StringPiece(message.data(), message.size()), &hits)) return result;
+    // The best site and cause are chosen by where the rules match; only those two are then run
+    // again for their captures (RE2 finds the same whole match with or without them).
+    const Compiled* site = nullptr;
+    const Compiled* cause = nullptr;
+    std::optional<RuleMatch> best_site, best_cause;
+    for (int index : hits) {
+        const Compiled& c = rules_[index];
+        auto m = run(c, message, false);
+        if (!m) continue;
+        bool is_site = c.rule->kind == RuleKind::site;
+        auto& best = is_site ? best_site : best_cause;
+        if (!best || outranks(*m, *best)) {
+            best = std::move(m);
+            (is_site ? site : cause) = &c;
+        }
     }
+    if (site) result.site = run(*site, message, true);
+    // A cause that may not stand alone counts only with a site: the best of those that may, then.
+    if (cause && !site && !cause->rule->standalone) {
+        cause = nullptr;
+        best_cause.reset();
+        for (int index : hits) {
+            const Compiled& c = rules_[index];
+            if (c.rule->kind != RuleKind::cause || !c.rule->standalone) continue;
+            auto m = run(c, message, false);
+            if (m && (!best_cause || outranks(*m, *best_cause))) {
+                best_cause = std::move(m);
+                cause = &c;
+            }
+        }
+    }
+    if (cause) result.cause = run(*cause, message, true);
     return result;
 }
 

@@ -58,7 +58,8 @@ private:
     std::vector<Compiled> rules_;
     std::unique_ptr<RE2::Set> set_;
 
-    std::optional<RuleMatch> run(const Compiled& c, std::string_view message) const;
+    // The rule's match in `message`; with `captures`, its named groups too (slower: not the DFA alone).
+    std::optional<RuleMatch> run(const Compiled& c, std::string_view message, bool captures) const;
 };
 
 // RE2 options shared by the matcher and the linter.

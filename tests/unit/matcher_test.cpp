@@ -1,7 +1,9 @@
 #include "match/matcher.h"
 
 #include <gtest/gtest.h>
+#include <yaml-cpp/yaml.h>
 
+#include "input/normalise.h"
 #include "test_engine.h"
 
 namespace certdoctor {
@@ -68,6 +70,41 @@ TEST(Matcher, ACauseThatCannotStandAloneNeedsASite) {
 TEST(Matcher, OrdinaryTextMatchesNothing) {
     EXPECT_FALSE(matcher().any("step build completed in 3s; pushed registry.private/app:1"));
     EXPECT_TRUE(matcher().match("").empty());
+}
+
+// match() picks the best site and cause from the whole matches and runs only those two for
+// captures: on every catalog example and corpus message it agrees with the rule read off the
+// full list (the first site; the first cause that may stand alone, or any with a site).
+TEST(Matcher, PicksWhatTheFullListOfMatchesPicks) {
+    const Engine& engine = test::shipped_engine();
+    std::vector<std::string> texts;
+    for (const auto* list : {&engine.catalog().sites, &engine.catalog().causes})
+        for (const auto& rule : *list)
+            for (const auto& e : rule.match_examples) texts.push_back(e.text);
+    for (const char* name : {"public-reports.yaml", "generated.yaml", "shapes.yaml"})
+        for (const auto& n : YAML::LoadFile(std::string(CERTDOCTOR_SOURCE_DIR) + "/tests/corpus/" + name))
+            texts.push_back(n["text"].as<std::string>());
+    size_t compared = 0;
+    for (const auto& raw : texts) {
+        std::string text = normalise_message(raw);
+        std::optional<RuleMatch> site, cause;
+        for (auto& m : matcher().all_matches(text)) {
+            if (m.rule->kind == RuleKind::site) {
+                if (!site) site = m;
+            } else if (!cause && (site || m.rule->standalone)) {
+                cause = m;
+            }
+        }
+        MessageMatch got = matcher().match(text);
+        auto same = [](const std::optional<RuleMatch>& a, const std::optional<RuleMatch>& b) {
+            if (!a || !b) return !a && !b;
+            return a->rule == b->rule && a->begin == b->begin && a->end == b->end && a->captures == b->captures;
+        };
+        EXPECT_TRUE(same(got.site, site)) << text;
+        EXPECT_TRUE(same(got.cause, cause)) << text;
+        compared += got.site || got.cause;
+    }
+    EXPECT_GT(compared, 100u);
 }
 
 }  // namespace

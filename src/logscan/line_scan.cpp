@@ -6,19 +6,15 @@ namespace certdoctor {
 
 namespace {
 
-// Whether, at one of the needles in [from, to) from `hit` on, a regex that needle guards may match.
-bool guards_pass(const LiteralScanner& scanner, const CauseGuards& guards, const char* hit, const char* from,
-                 const char* to) {
+// Whether a regex that one of the needles in [from, to) guards may match the line.
+bool guards_pass(const LiteralScanner& scanner, const CauseGuards& guards, const char* from, const char* to) {
     thread_local std::string lower;
     thread_local std::vector<size_t> found;
+    scanner.needles_in(from, to, found);
     lower.assign(from, to);
     for (char& c : lower)
         if (c >= 'A' && c <= 'Z') c = static_cast<char>(c + 32);
-    for (const char* h = hit; h < to; h = scanner.find(h + 1, to)) {
-        scanner.needles_at(h, to, found);
-        if (guards.may_match(lower, found)) return true;
-    }
-    return false;
+    return guards.may_match(lower, found);
 }
 
 }  // namespace
@@ -44,7 +40,7 @@ void scan_region(const LiteralScanner* scanner, const CauseGuards* guards, const
             to = static_cast<size_t>(to - from) > kMaxSliceBytes ? from + kMaxSliceBytes : to;
         }
         c.slice = std::string_view(from, static_cast<size_t>(to - from));
-        if (!scanner || !guards || guards_pass(*scanner, *guards, hit, from, to)) on_line(c);
+        if (!scanner || !guards || guards_pass(*scanner, *guards, from, to)) on_line(c);
         if (!fwd) return;
         pos = line_end + 1;
         newlines += 1;

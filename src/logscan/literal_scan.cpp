@@ -89,14 +89,20 @@ const char* LiteralScanner::verify(const char* begin, const char* at, const char
     return nullptr;
 }
 
-void LiteralScanner::needles_at(const char* at, const char* end, std::vector<size_t>& out) const {
+void LiteralScanner::needles_in(const char* begin, const char* end, std::vector<size_t>& out) const {
     out.clear();
-    for (size_t k = 0; k < needles_.size(); ++k) {
-        const std::string& n = needles_[k].lower;
-        if (static_cast<size_t>(end - at) < n.size()) continue;
-        size_t i = 0;
-        while (i < n.size() && lower_ascii(at[i]) == n[i]) ++i;
-        if (i == n.size()) out.push_back(k);
+    for (const char* p = begin; end - p >= static_cast<long>(kFingerprint); ++p) {
+        if (!table_[slot(folded_word(p))]) continue;
+        uint32_t word = folded_word(p);
+        for (size_t k = 0; k < needles_.size(); ++k) {
+            const Needle& n = needles_[k];
+            if (n.fingerprint != word || static_cast<size_t>(p - begin) < n.offset) continue;
+            const char* start = p - n.offset;
+            if (static_cast<size_t>(end - start) < n.lower.size()) continue;
+            size_t i = 0;
+            while (i < n.lower.size() && lower_ascii(start[i]) == n.lower[i]) ++i;
+            if (i == n.lower.size() && std::find(out.begin(), out.end(), k) == out.end()) out.push_back(k);
+        }
     }
 }
 

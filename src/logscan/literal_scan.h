@@ -27,8 +27,8 @@ public:
     // A position in [begin, end) where a needle starts and fits before `end`, or `end`. Of
     // several needles in the buffer it finds one in the earliest line that holds any.
     const char* find(const char* begin, const char* end) const;
-    // The indexes (in the constructor's order) of the needles that start at `at` and fit before `end`.
-    void needles_at(const char* at, const char* end, std::vector<size_t>& out) const;
+    // The indexes (in the constructor's order) of every needle that [begin, end) holds.
+    void needles_in(const char* begin, const char* end, std::vector<size_t>& out) const;
 
 private:
     static constexpr size_t kFingerprint = 4;

@@ -2,6 +2,7 @@
 #include <nlohmann/json.hpp>
 #include <yaml-cpp/yaml.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <fstream>
 #include <random>
@@ -66,6 +67,32 @@ TEST(LiteralScanner, AgreesWithANaiveSearchOnRandomText) {
             for (const auto& nd : needles) starts_needle = starts_needle || lower.compare(at, nd.size(), nd) == 0;
             EXPECT_TRUE(starts_needle) << text;
         }
+    }
+}
+
+// needles_in names every needle a text holds, overlapping ones too: one that starts inside
+// another, before the other's fingerprint, is found all the same.
+TEST(LiteralScanner, NamesEveryNeedleATextHolds) {
+    std::vector<std::string> needles = {"x509", "no such host", "host-key", "denied", "ied by"};
+    LiteralScanner s(needles);
+    std::vector<size_t> found;
+    std::string overlapping = "dial tcp: lookup r: no such host-key denied by policy";
+    s.needles_in(overlapping.data(), overlapping.data() + overlapping.size(), found);
+    std::sort(found.begin(), found.end());
+    EXPECT_EQ(found, (std::vector<size_t>{1, 2, 3, 4}));
+    std::mt19937 rng(11);
+    const std::string alphabet = "abcdefhiknorstuxy 059-";
+    for (int round = 0; round < 2000; ++round) {
+        std::string text;
+        size_t n = rng() % 120;
+        for (size_t i = 0; i < n; ++i) text += alphabet[rng() % alphabet.size()];
+        for (int k = rng() % 3; k > 0; --k) text.insert(text.empty() ? 0 : rng() % text.size(), needles[rng() % needles.size()]);
+        std::vector<size_t> naive;
+        for (size_t k = 0; k < needles.size(); ++k)
+            if (text.find(needles[k]) != std::string::npos) naive.push_back(k);
+        s.needles_in(text.data(), text.data() + text.size(), found);
+        std::sort(found.begin(), found.end());
+        ASSERT_EQ(found, naive) << text;
     }
 }
 

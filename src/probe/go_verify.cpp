@@ -221,7 +221,15 @@ private:
             char* headers = nullptr;
             unsigned char* data = nullptr;
             long len = 0;
-            if (PEM_read_bio(bio.get(), &name, &headers, &data, &len) != 1) break;
+            size_t left = BIO_pending(bio.get());
+            if (PEM_read_bio(bio.get(), &name, &headers, &data, &len) != 1) {
+                // The end, or a block that does not decode: Go skips that one and reads on.
+                unsigned long err = ERR_peek_last_error();
+                ERR_clear_error();
+                bool at_end = ERR_GET_LIB(err) == ERR_LIB_PEM && ERR_GET_REASON(err) == PEM_R_NO_START_LINE;
+                if (at_end || static_cast<size_t>(BIO_pending(bio.get())) >= left) break;
+                continue;
+            }
             bool certificate = std::string_view(name) == "CERTIFICATE" && *headers == 0;  // as Go's AppendCertsFromPEM
             std::string der(reinterpret_cast<char*>(data), static_cast<size_t>(len));
             OPENSSL_free(name);

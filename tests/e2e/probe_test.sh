@@ -96,6 +96,7 @@ chain_ok=$(field "$out" 'len(d["chain"]) == 2 and d["chain"][0]["dns_names"] == 
   [ -r /etc/ssl/certs/ca-certificates.crt ] && awk '/BEGIN CERTIFICATE/ {n++} n <= 20' /etc/ssl/certs/ca-certificates.crt
   printf -- '-----BEGIN CERTIFICATE-----\nAAAAAAAA\n-----END CERTIFICATE-----\n'
   printf -- '-----BEGIN X509 CRL-----\nAAAAAAAA\n-----END X509 CRL-----\n'
+  printf -- '-----BEGIN CERTIFICATE-----\n!!!! not base64 !!!!\n-----END CERTIFICATE-----\n'
 } > "$work/others.pem"
 cat "$work/others.pem" "$work/r/root.pem" > "$work/system.pem"
 SSL_CERT_FILE="$work/system.pem" timeout 30 "$binary" probe "localhost:${REGISTRY_PORT[good]}" -o json > "$work/system-good.json"

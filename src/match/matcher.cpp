@@ -75,37 +75,38 @@ MessageMatch Matcher::match(std::string_view message) const {
     std::vector<int> hits;
     MessageMatch result;
     if (!set_->Match(re2::StringPiece(message.data(), message.size()), &hits)) return result;
-    // The best site and cause are chosen by where the rules match; only those two are then run
-    // again for their captures (RE2 finds the same whole match with or without them).
-    const Compiled* site = nullptr;
-    const Compiled* cause = nullptr;
-    std::optional<RuleMatch> best_site, best_cause;
-    for (int index : hits) {
-        const Compiled& c = rules_[index];
-        auto m = run(c, message, false);
-        if (!m) continue;
-        bool is_site = c.rule->kind == RuleKind::site;
-        auto& best = is_site ? best_site : best_cause;
-        if (!best || outranks(*m, *best)) {
-            best = std::move(m);
-            (is_site ? site : cause) = &c;
-        }
-    }
-    if (site) result.site = run(*site, message, true);
-    // A cause that may not stand alone counts only with a site: the best of those that may, then.
-    if (cause && !site && !cause->rule->standalone) {
-        cause = nullptr;
-        best_cause.reset();
+    // The best rule of a kind among the set's hits, by the order of `outranks`: look-alike and
+    // priority first, which need no run; where several tie on those, the whole matches decide
+    // (the DFA alone finds them). Only the winner is run again for its captures.
+    auto best_of = [&](auto eligible) -> const Compiled* {
+        const Compiled* best = nullptr;
+        std::vector<const Compiled*> tied;
         for (int index : hits) {
             const Compiled& c = rules_[index];
-            if (c.rule->kind != RuleKind::cause || !c.rule->standalone) continue;
-            auto m = run(c, message, false);
-            if (m && (!best_cause || outranks(*m, *best_cause))) {
-                best_cause = std::move(m);
-                cause = &c;
+            if (!eligible(*c.rule)) continue;
+            if (best && (c.rule->lookalike != best->rule->lookalike ? !c.rule->lookalike
+                                                                    : c.rule->priority <= best->rule->priority)) {
+                if (c.rule->lookalike == best->rule->lookalike && c.rule->priority == best->rule->priority) tied.push_back(&c);
+                continue;
+            }
+            best = &c;
+            tied.assign(1, &c);
+        }
+        if (tied.size() < 2) return best;
+        std::optional<RuleMatch> winner;
+        for (const Compiled* c : tied) {
+            auto m = run(*c, message, false);
+            if (m && (!winner || outranks(*m, *winner))) {
+                winner = std::move(m);
+                best = c;
             }
         }
-    }
+        return best;
+    };
+    const Compiled* site = best_of([](const Rule& r) { return r.kind == RuleKind::site; });
+    // A cause that may not stand alone counts only with a site.
+    const Compiled* cause = best_of([site](const Rule& r) { return r.kind == RuleKind::cause && (site || r.standalone); });
+    if (site) result.site = run(*site, message, true);
     if (cause) result.cause = run(*cause, message, true);
     return result;
 }

@@ -41,15 +41,20 @@ TEST(LiteralScanner, FindsNeedlesInEitherCase) {
     EXPECT_EQ(std::string(find_in(s, "abc x509"), 4), "x509");
 }
 
+// Up to `max_length` bytes drawn from `alphabet`.
+std::string random_text(std::mt19937& rng, const std::string& alphabet, size_t max_length) {
+    std::string text;
+    for (size_t n = rng() % max_length; n > 0; --n) text += alphabet[rng() % alphabet.size()];
+    return text;
+}
+
 TEST(LiteralScanner, AgreesWithANaiveSearchOnRandomText) {
     std::vector<std::string> needles = {"x509", "secret", "manifest unknown", "no such host", "denied"};
     LiteralScanner s(needles);
     std::mt19937 rng(7);
     const std::string alphabet = "abcdefghijklmnopqrstuvwxyz ABCDEFXY0123456789.-_\":/";
     for (int round = 0; round < 2000; ++round) {
-        std::string text;
-        size_t n = rng() % 300;
-        for (size_t i = 0; i < n; ++i) text += alphabet[rng() % alphabet.size()];
+        std::string text = random_text(rng, alphabet, 300);
         if (rng() % 3 == 0) {
             std::string needle = needles[rng() % needles.size()];
             if (rng() % 2) needle[0] = static_cast<char>(std::toupper(needle[0]));
@@ -83,9 +88,7 @@ TEST(LiteralScanner, NamesEveryNeedleATextHolds) {
     std::mt19937 rng(11);
     const std::string alphabet = "abcdefhiknorstuxy 059-";
     for (int round = 0; round < 2000; ++round) {
-        std::string text;
-        size_t n = rng() % 120;
-        for (size_t i = 0; i < n; ++i) text += alphabet[rng() % alphabet.size()];
+        std::string text = random_text(rng, alphabet, 120);
         for (int k = rng() % 3; k > 0; --k) text.insert(text.empty() ? 0 : rng() % text.size(), needles[rng() % needles.size()]);
         std::vector<size_t> naive;
         for (size_t k = 0; k < needles.size(); ++k)
@@ -110,13 +113,7 @@ TEST(PrefilterNeedles, GuardEveryFailureTheCatalogRecognises) {
     ASSERT_TRUE(needles.complete) << (needles.unfiltered_rules.empty() ? "" : needles.unfiltered_rules.front());
     LiteralScanner scanner(needles.words);
     CauseGuards guards(engine.catalog(), needles);
-    std::vector<std::string> texts;
-    for (const auto* list : {&engine.catalog().sites, &engine.catalog().causes})
-        for (const auto& rule : *list)
-            for (const auto& e : rule.match_examples) texts.push_back(e.text);
-    for (const char* name : {"public-reports.yaml", "generated.yaml", "shapes.yaml"})
-        for (const auto& n : YAML::LoadFile(std::string(CERTDOCTOR_SOURCE_DIR) + "/tests/corpus/" + name))
-            texts.push_back(n["text"].as<std::string>());
+    const std::vector<std::string> texts = test::example_and_corpus_texts();
     size_t failures = 0;
     for (const auto& text : texts) {
         if (!engine.matcher().match(normalise_message(text)).cause) continue;

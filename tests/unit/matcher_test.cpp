@@ -1,7 +1,6 @@
 #include "match/matcher.h"
 
 #include <gtest/gtest.h>
-#include <yaml-cpp/yaml.h>
 
 #include "input/normalise.h"
 #include "test_engine.h"
@@ -76,14 +75,7 @@ TEST(Matcher, OrdinaryTextMatchesNothing) {
 // captures: on every catalog example and corpus message it agrees with the rule read off the
 // full list (the first site; the first cause that may stand alone, or any with a site).
 TEST(Matcher, PicksWhatTheFullListOfMatchesPicks) {
-    const Engine& engine = test::shipped_engine();
-    std::vector<std::string> texts;
-    for (const auto* list : {&engine.catalog().sites, &engine.catalog().causes})
-        for (const auto& rule : *list)
-            for (const auto& e : rule.match_examples) texts.push_back(e.text);
-    for (const char* name : {"public-reports.yaml", "generated.yaml", "shapes.yaml"})
-        for (const auto& n : YAML::LoadFile(std::string(CERTDOCTOR_SOURCE_DIR) + "/tests/corpus/" + name))
-            texts.push_back(n["text"].as<std::string>());
+    const std::vector<std::string> texts = test::example_and_corpus_texts();
     size_t compared = 0;
     for (const auto& raw : texts) {
         std::string text = normalise_message(raw);

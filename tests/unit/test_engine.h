@@ -1,6 +1,11 @@
 // The engine over the shipped catalog, built once for all unit tests.
 #pragma once
 
+#include <yaml-cpp/yaml.h>
+
+#include <string>
+#include <vector>
+
 #include "run/run.h"
 
 namespace certdoctor::test {
@@ -8,6 +13,18 @@ namespace certdoctor::test {
 inline const Engine& shipped_engine() {
     static const Engine engine("");
     return engine;
+}
+
+// Every message the catalog's examples and the corpus in tests/corpus/ hold, as written there.
+inline std::vector<std::string> example_and_corpus_texts() {
+    std::vector<std::string> texts;
+    for (const auto* list : {&shipped_engine().catalog().sites, &shipped_engine().catalog().causes})
+        for (const auto& rule : *list)
+            for (const auto& e : rule.match_examples) texts.push_back(e.text);
+    for (const char* name : {"public-reports.yaml", "generated.yaml", "shapes.yaml"})
+        for (const auto& n : YAML::LoadFile(std::string(CERTDOCTOR_SOURCE_DIR) + "/tests/corpus/" + name))
+            texts.push_back(n["text"].as<std::string>());
+    return texts;
 }
 
 }  // namespace certdoctor::test

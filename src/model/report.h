@@ -130,6 +130,7 @@ struct LogView {
     uint64_t matched_lines = 0;  // registry or TLS failure lines, each counted once
     uint64_t bytes = 0;
     uint64_t long_lines = 0;     // lines searched only in their first MiB
+    uint64_t ungrouped_lines = 0;  // failure lines counted but in no group (past the groups' bounds)
     std::vector<LogSourceStats> sources;
     std::vector<LogProblem> by_problem;  // most lines first
 };

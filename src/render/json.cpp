@@ -137,6 +137,7 @@ void write_json(const Report& report, std::ostream& out) {
         doc["matched_lines"] = l.matched_lines;
         doc["bytes_scanned"] = l.bytes;
         doc["long_lines"] = l.long_lines;
+        doc["ungrouped_lines"] = l.ungrouped_lines;
         doc["groups"] = nlohmann::json::array();
     } else if (report.sweep) {
         nlohmann::json groups = nlohmann::json::array();

@@ -46,6 +46,7 @@ Report empty_report(const LogTotals& t) {
     r.log.matched_lines = t.matched_lines;
     r.log.bytes = t.bytes;
     r.log.long_lines = t.long_lines;
+    r.log.ungrouped_lines = t.ungrouped_lines;
     r.log.sources = t.sources;
     r.messages_read = static_cast<size_t>(t.lines_scanned);
     std::string names;

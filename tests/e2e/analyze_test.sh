@@ -206,6 +206,25 @@ timeout 20 "$binary" analyze "$work/random.bin" -o json > "$work/random.json"
 rc=$?
 check "random bytes: read to the end, no crash" sh -c "[ $rc = 0 ] || [ $rc = 1 ]"
 
+# --- past the groups' bound: every line counted, the rest in no group, said in every format ------
+"$python" - "$work/many.log" <<'PY'
+import sys
+pad = "p" * 40000
+with open(sys.argv[1], "w") as f:
+    for i in range(400):
+        f.write('{"level":"error","msg":"%s Get \\"https://r%d.corp.example/v2/\\": x509: certificate signed by unknown authority","knative.dev/key":"ci/b-%d"}\n' % (pad, i, i))
+PY
+timeout 60 "$binary" analyze "$work/many.log" -o json > "$work/many.json"
+"$python" - "$work/many.json" <<'PY' && ok "past the bound: matched_lines = grouped + ungrouped_lines, and a note" || bad "past the bound: JSON"
+import json, sys
+d = json.load(open(sys.argv[1]))
+grouped = sum(g["count"] for g in d["groups"])
+assert d["matched_lines"] == 400 and d["ungrouped_lines"] > 0 and grouped + d["ungrouped_lines"] == 400, (d["matched_lines"], grouped, d["ungrouped_lines"])
+assert any("counted but not grouped" in n for n in d["notes"]), d["notes"]
+PY
+timeout 60 "$binary" analyze "$work/many.log" > "$work/many.txt"
+check "past the bound: the text's first line says how many lines are in no group" sh -c "head -1 '$work/many.txt' | grep -q 'of them in none (see the notes)'"
+
 # --- --follow on a stream: each new group is printed while the stream is still open ---------------
 mkfifo "$work/fifo"
 timeout 20 "$binary" analyze -f - -o json < "$work/fifo" > "$work/follow.out" 2>&1 &

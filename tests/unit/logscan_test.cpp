@@ -244,7 +244,10 @@ TEST(LogAnalyzer, BoundsWhatTheGroupsHold) {
     size_t held = 0;
     for (const auto& g : a.groups()) held += g.sample.message.size();
     EXPECT_LE(held, kMaxGroupBytes);
+    uint64_t ungrouped = a.totals().ungrouped_lines;
     Report r = analysis_report(a, test::shipped_engine());
+    EXPECT_EQ(r.log.ungrouped_lines, ungrouped);
+    EXPECT_GE(r.log.ungrouped_lines, 3u);
     ASSERT_FALSE(r.notes.empty());
     bool noted = false;
     for (const auto& n : r.notes) noted = noted || n.find("counted but not grouped") != std::string::npos;

@@ -18,7 +18,7 @@
 #include "run/run.h"
 #include "util/error.h"
 #include "util/text.h"
-#include "kube/json_access.h"
+#include "util/json_access.h"
 #include "util/time.h"
 
 namespace certdoctor {

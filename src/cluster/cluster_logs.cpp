@@ -1,7 +1,7 @@
 #include "cluster/cluster_logs.h"
 
 #include "cluster/installation.h"
-#include "kube/json_access.h"
+#include "util/json_access.h"
 #include "util/error.h"
 #include "util/text.h"
 

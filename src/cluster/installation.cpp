@@ -4,7 +4,7 @@
 
 #include <cctype>
 
-#include "kube/json_access.h"
+#include "util/json_access.h"
 #include "match/versions.h"
 #include "util/text.h"
 #include "util/time.h"

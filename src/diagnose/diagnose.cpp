@@ -69,10 +69,6 @@ std::tuple<int, int, int> significance(const Finding& f) {
     return {f.lookalike ? 1 : 0, placed, stage_rank(f.stage)};
 }
 
-}  // namespace
-
-namespace {
-
 // The captures of the site and the cause together; where both name a group, the site's wins.
 std::map<std::string, std::string> merged_captures(const MessageMatch& match) {
     std::map<std::string, std::string> captures;
@@ -80,6 +76,14 @@ std::map<std::string, std::string> merged_captures(const MessageMatch& match) {
     if (match.cause)
         for (const auto& [k, v] : match.cause->captures) captures.emplace(k, v);
     return captures;
+}
+
+// The registry a message names: its own capture, else that of the image, else of the URL.
+std::string registry_named(const std::string& registry, const std::string& image, const std::string& url) {
+    if (!registry.empty()) return registry;
+    if (!image.empty()) return registry_of_image(image);
+    if (!url.empty()) return registry_of_url(url);
+    return "";
 }
 
 }  // namespace
@@ -93,9 +97,7 @@ MatchKey match_key(const MessageMatch& match) {
     k.problem = cause ? cause->problem : "other";
     k.lookalike = (site && site->lookalike) || (cause && cause->lookalike);
     auto captures = merged_captures(match);
-    k.registry = capture(captures, "registry");
-    if (k.registry.empty() && !capture(captures, "image").empty()) k.registry = registry_of_image(capture(captures, "image"));
-    if (k.registry.empty() && !capture(captures, "url").empty()) k.registry = registry_of_url(capture(captures, "url"));
+    k.registry = registry_named(capture(captures, "registry"), capture(captures, "image"), capture(captures, "url"));
     return k;
 }
 
@@ -138,9 +140,7 @@ Finding make_finding(const FailureRecord& record, const MessageMatch& match, con
         for (const auto& s : record.steps)
             if (s.name == f.step && !f.step.empty()) f.image = s.image;
     }
-    f.registry = capture(captures, "registry");
-    if (f.registry.empty() && !f.image.empty()) f.registry = registry_of_image(f.image);
-    if (f.registry.empty() && !f.url.empty()) f.registry = registry_of_url(f.url);
+    f.registry = registry_named(capture(captures, "registry"), f.image, f.url);  // the image may be the step's
 
     f.object = run_of(record.object, match);
     f.parent = record.parent;

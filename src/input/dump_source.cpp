@@ -9,6 +9,7 @@
 
 #include "input/normalise.h"
 #include "util/error.h"
+#include "util/json_access.h"
 #include "util/text.h"
 
 namespace certdoctor {
@@ -17,17 +18,8 @@ namespace {
 
 using Json = nlohmann::json;
 
-const Json& null_json() {
-    static const Json null;
-    return null;
-}
-
 // The member `key` of an object, or null for anything else: the reader never throws on odd shapes.
-const Json& field(const Json& node, const char* key) {
-    if (!node.is_object()) return null_json();
-    auto it = node.find(key);
-    return it == node.end() ? null_json() : *it;
-}
+const Json& field(const Json& node, const char* key) { return json_at(node, {key}); }
 
 // A scalar's text (numbers and booleans as written), or "" for anything else.
 std::string str(const Json& node, const char* key) {

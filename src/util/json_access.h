@@ -1,4 +1,4 @@
-// Read-only access to API objects as nlohmann::json, where any field may be missing or null.
+// Read-only access to API objects and dumps as nlohmann::json, where any field may be missing or null.
 #pragma once
 
 #include <initializer_list>

@@ -70,19 +70,35 @@ std::string best_piece(const std::string& atom, size_t min_piece = kMinPiece) {
     return best;
 }
 
-// The strongest pieces that still guard `regex`: every match holds one of them. RE2's prefilter
-// for the regex is a formula over its atoms; it is asked (AllPotentials) whether the regex could
-// match with a set of atoms absent, and the weakest atoms are dropped from the guard while it
-// still could not.
-bool guard_pieces(const std::string& regex, std::set<std::string>& out, std::string& weak_atom) {
-    re2::FilteredRE2 filter(kMinAtomLength);
-    int id = 0;
-    if (filter.Add(regex, rule_regex_options(), &id) != RE2::NoError) return true;  // the matcher reports it
+// A cause regex's prefilter: RE2's formula over its atoms, which AllPotentials evaluates for a
+// set of atoms present.
+struct Formula {
+    re2::FilteredRE2 filter{kMinAtomLength};
     std::vector<std::string> atoms;
-    filter.Compile(&atoms);
-    std::vector<int> potential;
-    filter.AllPotentials({}, &potential);
-    if (!potential.empty()) return false;  // it may match with no atom present
+    bool compiled = false;  // false: the regex does not compile (the matcher reports it)
+    bool open = false;      // it may match with no atom present
+
+    explicit Formula(const std::string& regex) {
+        int id = 0;
+        if (filter.Add(regex, rule_regex_options(), &id) != RE2::NoError) return;
+        filter.Compile(&atoms);
+        compiled = true;
+        open = may_match({});
+    }
+    bool may_match(const std::vector<int>& present) const {
+        std::vector<int> potential;
+        filter.AllPotentials(present, &potential);
+        return !potential.empty();
+    }
+};
+
+// The strongest pieces that still guard the regex: every match holds one of them. The formula
+// is asked whether the regex could match with a set of atoms absent, and the weakest atoms are
+// dropped from the guard while it still could not.
+bool guard_pieces(const Formula& formula, std::set<std::string>& out, std::string& weak_atom) {
+    if (!formula.compiled) return true;  // the matcher reports it
+    if (formula.open) return false;
+    const std::vector<std::string>& atoms = formula.atoms;
     std::vector<std::string> pieces(atoms.size());
     for (size_t i = 0; i < atoms.size(); ++i) pieces[i] = best_piece(atoms[i]);
     // Weakest first: atoms whose piece is unusable, then shorter pieces.
@@ -95,9 +111,7 @@ bool guard_pieces(const std::string& regex, std::set<std::string>& out, std::str
         std::vector<int> present;  // every atom outside the guard
         for (size_t i = 0; i < atoms.size(); ++i)
             if (!in_guard[i]) present.push_back(static_cast<int>(i));
-        potential.clear();
-        filter.AllPotentials(present, &potential);
-        if (!potential.empty()) in_guard[candidate] = true;  // needed
+        if (formula.may_match(present)) in_guard[candidate] = true;  // needed
     }
     for (size_t i = 0; i < atoms.size(); ++i) {
         if (!in_guard[i]) continue;
@@ -113,29 +127,20 @@ bool guard_pieces(const std::string& regex, std::set<std::string>& out, std::str
 }  // namespace
 
 struct CauseGuards::Guard {
-    re2::FilteredRE2 filter{kMinAtomLength};
+    explicit Guard(const std::string& regex) : formula(regex) {
+        for (const auto& a : formula.atoms) pieces.push_back(best_piece(a, 1));
+    }
+    Formula formula;
     std::vector<std::string> pieces;  // per atom, lower case; "" when it has none (counted as present)
-    bool open = false;                // no formula: the regex may match anything, so always pass
 };
 
 CauseGuards::CauseGuards(const Catalog& catalog, const Needles& needles) : guarded_by_(needles.words.size()) {
     for (const auto& rule : catalog.causes) {
-        auto guard = std::make_unique<Guard>();
-        int id = 0;
-        std::vector<std::string> atoms;
-        if (guard->filter.Add(rule.expanded, rule_regex_options(), &id) == RE2::NoError) {
-            guard->filter.Compile(&atoms);
-            std::vector<int> potential;
-            guard->filter.AllPotentials({}, &potential);
-            guard->open = !potential.empty();
-        } else {
-            guard->open = true;
-        }
-        for (const auto& a : atoms) guard->pieces.push_back(best_piece(a, 1));
+        auto guard = std::make_unique<Guard>(rule.expanded);
         // The needles this regex's lines hold: those found in one of its guard pieces.
         std::set<std::string> pieces;
         std::string weak;
-        bool guarded = guard_pieces(rule.expanded, pieces, weak);
+        bool guarded = guard_pieces(guard->formula, pieces, weak);
         for (size_t w = 0; w < needles.words.size(); ++w) {
             bool stands_for = !guarded;  // an unguarded regex: every needle may stand for it
             for (const auto& p : pieces) stands_for = stands_for || p.find(needles.words[w]) != std::string::npos;
@@ -148,19 +153,17 @@ CauseGuards::CauseGuards(const Catalog& catalog, const Needles& needles) : guard
 CauseGuards::~CauseGuards() = default;
 
 bool CauseGuards::may_match(std::string_view lower_line, const std::vector<size_t>& needles) const {
-    std::vector<int> present, potential;
+    std::vector<int> present;
     for (size_t w : needles) {
         if (w >= guarded_by_.size()) return true;
         for (size_t g : guarded_by_[w]) {
             const Guard& guard = *guards_[g];
-            if (guard.open) return true;
+            if (!guard.formula.compiled || guard.formula.open) return true;
             present.clear();
             for (size_t i = 0; i < guard.pieces.size(); ++i)
                 if (guard.pieces[i].empty() || lower_line.find(guard.pieces[i]) != std::string_view::npos)
                     present.push_back(static_cast<int>(i));
-            potential.clear();
-            guard.filter.AllPotentials(present, &potential);
-            if (!potential.empty()) return true;
+            if (guard.formula.may_match(present)) return true;
         }
     }
     return false;
@@ -171,7 +174,7 @@ Needles prefilter_needles(const Catalog& catalog) {
     std::set<std::string> pieces;
     for (const auto& rule : catalog.causes) {
         std::string weak;
-        if (!guard_pieces(rule.expanded, pieces, weak)) {
+        if (!guard_pieces(Formula(rule.expanded), pieces, weak)) {
             out.complete = false;
             out.unfiltered_rules.push_back(rule.id + (weak.empty() ? "" : " (atom '" + weak + "')"));
         }

@@ -190,6 +190,11 @@ void LogAnalyzer::merge(std::vector<Hit>& hits, uint64_t first_line, const std::
     }
 }
 
+void LogAnalyzer::examine_and_merge(const char* begin, const char* end, uint64_t first_line, const std::string& name) {
+    std::vector<Hit> hits = examine_region(begin, end);
+    merge(hits, first_line, name);
+}
+
 void LogAnalyzer::add_source(const std::string& name, uint64_t bytes, uint64_t lines, bool gzip) {
     totals_.lines_scanned += lines;
     totals_.bytes += bytes;
@@ -354,15 +359,12 @@ void LogAnalyzer::read_stream(ByteStream& in, const std::string& name, const std
         const void* last = size ? memrchr(data, '\n', size) : nullptr;
         size_t complete = last ? static_cast<size_t>(static_cast<const char*>(last) - data) + 1 : 0;
         uint64_t first_line = newlines - count_newlines(data, data + size) + 1;
-        if (complete > 0) {
-            std::vector<Hit> hits = examine_region(data, data + complete);
-            merge(hits, first_line, name);
-        }
+        if (complete > 0) examine_and_merge(data, data + complete, first_line, name);
         size_t rest = size - complete;
         if (rest >= kMaxLineBytes) {
             // A line longer than the bound: search its first part, skip the rest.
-            std::vector<Hit> hits = examine_region(data + complete, data + complete + kMaxLineBytes);
-            merge(hits, first_line + (complete ? count_newlines(data, data + complete) : 0), name);
+            examine_and_merge(data + complete, data + complete + kMaxLineBytes,
+                              first_line + (complete ? count_newlines(data, data + complete) : 0), name);
             ++totals_.long_lines;
             skipping = true;
             rest = 0;
@@ -370,10 +372,7 @@ void LogAnalyzer::read_stream(ByteStream& in, const std::string& name, const std
         std::memmove(data, data + complete, rest);
         held = rest;
     }
-    if (held > 0 && !skipping) {
-        std::vector<Hit> hits = examine_region(buffer.data(), buffer.data() + held);
-        merge(hits, newlines + 1, name);
-    }
+    if (held > 0 && !skipping) examine_and_merge(buffer.data(), buffer.data() + held, newlines + 1, name);
     uint64_t lines = newlines + (bytes > 0 && !ends_with_newline ? 1 : 0);
     add_source(name, bytes, lines, in.gzip());
 }
@@ -400,8 +399,7 @@ void LogAnalyzer::read_file(const std::string& path) {
 
 void LogAnalyzer::read_text(std::string_view text, const std::string& name) {
     // It is in memory already: one region (slices handed on are bounded all the same).
-    std::vector<Hit> hits = examine_region(text.data(), text.data() + text.size());
-    merge(hits, 1, name);
+    examine_and_merge(text.data(), text.data() + text.size(), 1, name);
     uint64_t lines = count_newlines(text.data(), text.data() + text.size());
     if (!text.empty() && text.back() != '\n') ++lines;
     add_source(name, text.size(), lines, false);

@@ -103,6 +103,8 @@ private:
     void read_stream(ByteStream& in, const std::string& name, const std::atomic<bool>* stop, bool tail);
     std::vector<Hit> examine_region(const char* begin, const char* end) const;
     void merge(std::vector<Hit>& hits, uint64_t first_line, const std::string& name);
+    // A region read on this thread: examined and merged at once (`first_line` is its first line's number).
+    void examine_and_merge(const char* begin, const char* end, uint64_t first_line, const std::string& name);
     void add_source(const std::string& name, uint64_t bytes, uint64_t lines, bool gzip);
 
     const Matcher& matcher_;

@@ -1,6 +1,7 @@
 #include "render/render.h"
 
 #include <cstdio>
+#include <sstream>
 
 #include "util/text.h"
 
@@ -76,6 +77,16 @@ std::string stands_for(const Report& report, size_t index) {
         }
     if (!groups) return {};
     return count_of(lines, "log line") + (groups > 1 ? " in " + std::to_string(groups) + " groups (registries)" : "");
+}
+
+std::string log_summary(const Report& report, const std::string& source) {
+    const LogView& l = report.log;
+    std::ostringstream out;
+    out << count_of(l.lines_scanned, "line") << " (" << human_bytes(l.bytes) << ") of " << source << ": "
+        << count_of(l.matched_lines, "registry or TLS failure line");
+    if (!report.groups.empty()) out << " in " << count_of(report.groups.size(), "group");
+    if (l.ungrouped_lines) out << ", " << l.ungrouped_lines << " of them in none (see the notes)";
+    return out.str();
 }
 
 std::string list_runs(const FindingGroup& group, size_t max) {

@@ -34,10 +34,7 @@ std::string render_markdown(const Report& report) {
         o << (report.log.read ? "No registry or TLS failure line.\n\n" : "No run had failed.\n\n");
     if (report.log.read) {
         const LogView& l = report.log;
-        o << "Scanned " << count_of(l.lines_scanned, "line") << " (" << human_bytes(l.bytes) << ") of " << code(report.source) << ": "
-          << count_of(l.matched_lines, "registry or TLS failure line")
-          << (l.ungrouped_lines ? ", " + std::to_string(l.ungrouped_lines) + " of them in no group (see the notes)" : "")
-          << ".\n\n";
+        o << "Scanned " << log_summary(report, code(report.source)) << ".\n\n";
         if (report.groups.size() > kGroupsListed) {
             o << "| Lines | Component | Problem | Registries |\n|---|---|---|---|\n";
             for (const auto& p : l.by_problem)

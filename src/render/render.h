@@ -47,6 +47,10 @@ std::string describe_object(const ObjectRef& ref);
 // groups (registries)"); "" when it is not a group's.
 std::string stands_for(const Report& report, size_t index);
 
+// analyze: "3352257 lines (1.0 GiB) of SOURCE: 3352 registry or TLS failure lines in 1937 groups"
+// (and how many are in no group, past the groups' bounds).
+std::string log_summary(const Report& report, const std::string& source);
+
 // "ns/a, ns/b, +3 more": a group's runs, at most `max` by name.
 std::string list_runs(const FindingGroup& group, size_t max);
 

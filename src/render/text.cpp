@@ -146,11 +146,7 @@ constexpr size_t kGroupsShown = 20;
 
 void render_log(std::ostringstream& o, const Report& report, const Style& s) {
     const LogView& l = report.log;
-    o << s.bold("Scanned") << " " << count_of(l.lines_scanned, "line") << " (" << human_bytes(l.bytes) << ") of "
-      << report.source << ": " << count_of(l.matched_lines, "registry or TLS failure line");
-    if (!report.groups.empty()) o << " in " << count_of(report.groups.size(), "group");
-    if (l.ungrouped_lines) o << ", " << l.ungrouped_lines << " of them in none (see the notes)";
-    o << "\n";
+    o << s.bold("Scanned") << " " << log_summary(report, report.source) << "\n";
     // A large incident: the problems first, over all their registries.
     if (report.groups.size() > kGroupsShown) {
         o << s.bold("By component and problem") << "\n";

@@ -182,6 +182,10 @@ void LogAnalyzer::merge(std::vector<Hit>& hits, uint64_t first_line, const std::
                     group_bytes_ += cost;
                 } else {
                     totals_.objects_capped = true;
+                    constexpr size_t kHashCost = 48;  // a node of the hash set
+                    if (group_bytes_ + kHashCost <= kMaxGroupBytes &&
+                        g.objects_past_list.insert(std::hash<std::string>{}(object_key)).second)
+                        group_bytes_ += kHashCost;
                 }
             }
         }

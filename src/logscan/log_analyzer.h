@@ -23,6 +23,7 @@
 #include <memory>
 #include <optional>
 #include <set>
+#include <unordered_set>
 #include <string>
 #include <vector>
 
@@ -51,6 +52,7 @@ struct LogGroup {
     size_t count = 0;
     std::vector<ObjectRef> objects;  // distinct, in order of appearance, at most kMaxObjects
     std::set<std::string> object_keys;
+    std::unordered_set<uint64_t> objects_past_list;  // the others, by hash: counted, not listed
     // The earliest and latest time stamps as written; a stamp that does not parse (klog's has
     // no year) is ordered by where its line stands.
     std::string first_seen, last_seen;

@@ -100,7 +100,7 @@ struct FindingGroup {
     size_t count = 0;            // failed runs (sweeps) or log lines (analyze)
     size_t finding = 0;          // index of the representative finding
     std::vector<ObjectRef> runs;  // the objects hit (logs: at most kMaxObjects of them)
-    size_t runs_total = 0;       // logs: how many distinct objects, also past the cap
+    size_t runs_total = 0;       // logs: how many distinct objects, also past the list's cap
     std::string first_seen;      // logs: the earliest and latest time stamps of its lines
     std::string last_seen;
     std::string first_line;      // logs: where its first line was read ("controller.log:12")

@@ -18,7 +18,7 @@ void fill_view(FindingGroup& view, const LogGroup& g) {
     view.problem = g.key.problem;
     view.registry = g.key.registry;
     view.count = g.count;
-    view.runs_total = g.objects.size();
+    view.runs_total = g.objects.size() + g.objects_past_list.size();
     view.first_seen = g.first_seen;
     view.last_seen = g.last_seen;
     view.first_line = g.sample.origin;

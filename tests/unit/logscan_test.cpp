@@ -265,6 +265,7 @@ TEST(LogAnalyzer, ListsAtMostAThousandRunsAGroup) {
     ASSERT_EQ(r.groups.size(), 1u);
     EXPECT_EQ(r.groups[0].count, runs);
     EXPECT_EQ(r.groups[0].runs.size(), kMaxObjects);
+    EXPECT_EQ(r.groups[0].runs_total, runs);
     EXPECT_EQ(r.groups[0].runs.front().name, "build-0");
     bool noted = false;
     for (const auto& n : r.notes) noted = noted || n.find("at most 1000 runs each") != std::string::npos;

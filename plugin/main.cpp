@@ -1,11 +1,14 @@
 // kubectl-tekton_certdoctor: the kubectl-facing shell. Parses the command line into Options,
 // calls the core, renders, and maps the outcome onto the documented exit codes. The only place
 // that prints "tekton-certdoctor: error: ...".
+#include <fcntl.h>
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
 #include <cstdio>
+#include <cerrno>
 #include <cstdlib>
+#include <cstring>
 #include <iostream>
 #include <nlohmann/json.hpp>
 #include <re2/re2.h>
@@ -28,6 +31,7 @@
 #include "run/run.h"
 #include "util/error.h"
 #include "util/read_input.h"
+#include "util/escape.h"
 #include "util/text.h"
 #include "version.h"
 
@@ -77,10 +81,10 @@ void log_verbose(const Options& o, const Engine& engine, const Report& report) {
     std::cerr << "tekton-certdoctor: catalog: " << c.sites.size() << " sites, " << c.causes.size()
               << " causes, " << c.fixes.size() << " fixes, " << c.chains.size() << " chains"
               << (o.patterns_dir.empty() ? "" : " (with " + o.patterns_dir + ")") << "\n";
-    std::cerr << "tekton-certdoctor: read " << report.messages_read << " messages from " << report.source
+    std::cerr << "tekton-certdoctor: read " << report.messages_read << " messages from " << visible(report.source)
               << "; " << report.findings.size() << " findings\n";
     for (const auto& f : report.findings)
-        std::cerr << "tekton-certdoctor:   " << f.pattern << " at " << join(f.seen_in, ", ") << "\n";
+        std::cerr << "tekton-certdoctor:   " << visible(f.pattern) << " at " << visible(seen_in_list(f)) << "\n";
 }
 
 // "10s", "1500ms", "2m", "1h", or a bare number of seconds, as kubectl's --request-timeout.
@@ -145,7 +149,7 @@ int run_explain(const Options& o) {
 ProgressFn progress_line() {
     if (isatty(STDERR_FILENO) != 1) return nullptr;
     return [](const std::string& line) {
-        std::cerr << "\r\x1b[K" << (line.empty() ? "" : "tekton-certdoctor: " + line) << std::flush;
+        std::cerr << "\r\x1b[K" << (line.empty() ? "" : "tekton-certdoctor: " + visible(line)) << std::flush;
     };
 }
 
@@ -167,7 +171,7 @@ KubeFlags kube_flags(const Options& o) {
 
 KubeClient::Logger kube_logger(const Options& o) {
     if (o.verbose <= 0) return nullptr;
-    return [](const std::string& line) { std::cerr << "tekton-certdoctor: " << line << "\n"; };
+    return [](const std::string& line) { std::cerr << "tekton-certdoctor: " << visible(line) << "\n"; };
 }
 
 int run_diagnose_cluster(const Options& o) {
@@ -567,17 +571,45 @@ int main_impl(int argc, char** argv) {
 }
 
 }  // namespace
+
+// Standard streams that were closed when the program started get /dev/null opened read-only in
+// their place: a file opened later never takes their number, and a write to them fails, so a
+// closed standard output is reported rather than written into another file.
+void guard_standard_streams() {
+    for (int fd = 0; fd <= 2; ++fd)
+        if (fcntl(fd, F_GETFD) == -1 && errno == EBADF) {
+            int opened = open("/dev/null", O_RDONLY);
+            if (opened >= 0 && opened != fd) {
+                dup2(opened, fd);
+                close(opened);
+            }
+        }
+}
+
+// A report that did not reach its reader (a full disk, a closed standard output) is a failure.
+void check_output_written() {
+    std::cout.flush();
+    bool failed = !std::cout || std::fflush(stdout) != 0 || std::ferror(stdout);
+    if (failed)
+        throw Error(std::string("could not write the report to standard output: ") +
+                    (errno ? std::strerror(errno) : "write error"));
+}
+
 }  // namespace certdoctor
 
 int main(int argc, char** argv) {
+    using certdoctor::visible;
+    certdoctor::guard_standard_streams();
     try {
-        return certdoctor::main_impl(argc, argv);
+        int code = certdoctor::main_impl(argc, argv);
+        certdoctor::check_output_written();
+        return code;
     } catch (const certdoctor::Error& e) {
         std::cout.flush();
-        std::cerr << "tekton-certdoctor: error: " << e.what() << "\n";
+        std::cerr << "tekton-certdoctor: error: " << visible(e.what()) << "\n";
         return static_cast<int>(e.code());
     } catch (const std::exception& e) {
-        std::cerr << "tekton-certdoctor: error: " << e.what() << "\n";
+        std::cerr << "tekton-certdoctor: error: " << visible(e.what()) << "\n";
         return static_cast<int>(certdoctor::ExitCode::tool_failed);
     }
 }

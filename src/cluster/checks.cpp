@@ -9,6 +9,7 @@
 #include "match/versions.h"
 #include "probe/openssl_util.h"
 #include "probe/probe.h"
+#include "util/escape.h"
 #include "util/text.h"
 #include "util/time.h"
 
@@ -46,7 +47,7 @@ void put_first(Finding& f, const Catalog& c, const std::string& id) {
 // Puts `fix` first and says in the finding's explanation what in this cluster made it first.
 void lead_with(Finding& f, const Catalog& c, const std::string& fix, const std::string& why) {
     put_first(f, c, fix);
-    f.explanation += "\n\nIn this cluster: " + why;
+    f.explanation += "\n\nIn this cluster: " + visible(why);  // names from the cluster, on one line
 }
 
 ClusterCheck check(const std::string& id, const std::string& status, const std::string& detail,

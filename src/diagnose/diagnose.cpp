@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <map>
+#include <unordered_map>
+#include <unordered_set>
 
 #include "fix/fix_plan.h"
 #include "match/versions.h"
@@ -112,8 +114,12 @@ ObjectRef run_of(const ObjectRef& known, const MessageMatch& match) {
     return object;
 }
 
-Finding make_finding(const FailureRecord& record, const MessageMatch& match, const Catalog& catalog,
-                     const DiagnoseOptions& options) {
+namespace {
+
+// The fields that say which failure a record's match is (what duplicates are merged by): no
+// templates are rendered, so a log of 100,000 identical lines costs 100,000 of these and one
+// complete finding.
+Finding identify(const FailureRecord& record, const MessageMatch& match) {
     Finding f;
     const Rule* site = match.site ? match.site->rule : nullptr;
     const Rule* cause = match.cause ? match.cause->rule : nullptr;
@@ -144,6 +150,15 @@ Finding make_finding(const FailureRecord& record, const MessageMatch& match, con
 
     f.object = run_of(record.object, match);
     f.parent = record.parent;
+    return f;
+}
+
+// The rest of an identified finding: chain, explanation, title, evidence and fixes.
+void complete(Finding& f, const FailureRecord& record, const MessageMatch& match, const Catalog& catalog,
+              const DiagnoseOptions& options) {
+    const Rule* site = match.site ? match.site->rule : nullptr;
+    const Rule* cause = match.cause ? match.cause->rule : nullptr;
+    std::map<std::string, std::string> captures = merged_captures(match);
     for (const auto& s : record.steps)
         if (s.needs_entrypoint_lookup()) f.lookup_steps.push_back(s);
 
@@ -168,8 +183,27 @@ Finding make_finding(const FailureRecord& record, const MessageMatch& match, con
     f.evidence.key_begin = key.begin;
     f.evidence.key_end = key.end;
     f.evidence.origin = record.origin;
-    add_unique(f.seen_in, record.origin);
+    f.seen_in = {record.origin};
+    f.seen_in_total = 1;
     if (options.with_fixes) f.fixes = plan_fixes(f, catalog);
+}
+
+std::string object_key(const ObjectRef& o) { return o.kind + "/" + o.namespace_ + "/" + o.name; }
+
+// Where the same failure was read again: each place once (by hash in `places`), listed up to
+// kMaxSeenIn and counted past it.
+void add_place(Finding& f, std::unordered_set<std::string>& places, const std::string& origin) {
+    if (origin.empty() || !places.insert(origin).second) return;
+    ++f.seen_in_total;
+    if (f.seen_in.size() < kMaxSeenIn) f.seen_in.push_back(origin);
+}
+
+}  // namespace
+
+Finding make_finding(const FailureRecord& record, const MessageMatch& match, const Catalog& catalog,
+                     const DiagnoseOptions& options) {
+    Finding f = identify(record, match);
+    complete(f, record, match, catalog, options);
     return f;
 }
 
@@ -184,39 +218,44 @@ Report diagnose(const InputBatch& batch, const Matcher& matcher, const Catalog& 
     report.source = batch.source;
     report.messages_read = batch.records.size();
     report.notes = batch.notes;
-    std::map<std::string, size_t> by_key;
+    // Each distinct failure is completed once; a repeat only adds where it was read.
+    std::unordered_map<std::string, size_t> by_key;
+    std::vector<std::unordered_set<std::string>> places;
+    auto& all = report.findings;
     for (const auto& record : batch.records) {
         MessageMatch m = matcher.match(record.message);
         if (m.empty()) continue;
-        Finding f = make_finding(record, m, catalog, options);
-        std::string key = f.object.kind + "/" + f.object.namespace_ + "/" + f.object.name + "|" +
-                          f.pattern + "|" + f.registry + "|" + f.step;
-        auto [it, inserted] = by_key.emplace(key, report.findings.size());
+        Finding f = identify(record, m);
+        std::string key = object_key(f.object) + "|" + f.pattern + "|" + f.registry + "|" + f.step;
+        auto [it, inserted] = by_key.emplace(key, all.size());
         if (inserted) {
-            report.findings.push_back(std::move(f));
+            complete(f, record, m, catalog, options);
+            all.push_back(std::move(f));
+            places.push_back({record.origin});
         } else {
-            add_unique(report.findings[it->second].seen_in, record.origin);
+            add_place(all[it->second], places[it->second], record.origin);
         }
     }
     // A finding placed on a chain without a cause ("Back-off pulling image" with no detail) adds
     // nothing when the same run has a detailed finding at the same stage (from its events).
-    auto& all = report.findings;
-    for (size_t i = 0; i < all.size();) {
-        bool superseded = false;
-        if (all[i].cause_rule.empty()) {
-            for (auto& other : all) {
-                if (&other == &all[i] || other.cause_rule.empty() || other.stage != all[i].stage) continue;
-                if (other.object.kind != all[i].object.kind || other.object.name != all[i].object.name ||
-                    other.object.namespace_ != all[i].object.namespace_)
-                    continue;
-                for (const auto& o : all[i].seen_in) add_unique(other.seen_in, o);
-                superseded = true;
-                break;
-            }
-        }
-        if (superseded) all.erase(all.begin() + static_cast<long>(i));
-        else ++i;
+    std::unordered_map<std::string, size_t> detailed;  // stage and run -> the first finding with a cause
+    for (size_t i = 0; i < all.size(); ++i)
+        if (!all[i].cause_rule.empty()) detailed.emplace(all[i].stage + "|" + object_key(all[i].object), i);
+    std::vector<bool> superseded(all.size(), false);
+    for (size_t i = 0; i < all.size(); ++i) {
+        if (!all[i].cause_rule.empty()) continue;
+        auto it = detailed.find(all[i].stage + "|" + object_key(all[i].object));
+        if (it == detailed.end()) continue;
+        for (const auto& o : places[i]) add_place(all[it->second], places[it->second], o);
+        superseded[i] = true;
     }
+    size_t kept = 0;
+    for (size_t i = 0; i < all.size(); ++i)
+        if (!superseded[i]) {
+            if (kept != i) all[kept] = std::move(all[i]);
+            ++kept;
+        }
+    all.resize(kept);
     order_findings(report.findings);
     if (!report.findings.empty())
         report.status = ReportStatus::problems_found;

@@ -1,6 +1,7 @@
 #include "diagnose/probe_evidence.h"
 
 #include "fix/fix_plan.h"
+#include "util/escape.h"
 #include "util/text.h"
 
 namespace certdoctor {
@@ -18,25 +19,28 @@ bool worth_probing(const Finding& f) {
 }
 
 void apply_probe(Finding& f, const ProbeResult& probe, const Catalog& catalog) {
+    // The explanation is prose on its own lines: a value from the registry or the message is shown
+    // on one line, its controls visible.
+    std::string registry = visible(f.registry), detail = visible(probe.detail);
     f.probed = true;
     f.probe = probe;
     if (f.problem == "unknown-authority" && probe.problem == "incomplete-chain") {
         f.message_problem = f.problem;
         f.problem = "incomplete-chain";
-        f.explanation += "\n\nThe probe of " + f.registry + " shows why: " + probe.detail +
+        f.explanation += "\n\nThe probe of " + registry + " shows why: " + detail +
                          ". Go reports a missing intermediate as an unknown authority; the server must send it.";
     } else if (probe.problem == "name-resolution" || probe.problem == "timeout" ||
                probe.problem == "connection-refused") {
-        f.explanation += "\n\nThe probe could not reach " + f.registry + " from this machine (" + probe.problem +
-                         (probe.detail.empty() ? "" : ": " + probe.detail) +
+        f.explanation += "\n\nThe probe could not reach " + registry + " from this machine (" + probe.problem +
+                         (probe.detail.empty() ? "" : ": " + detail) +
                          "), so the diagnosis rests on the message alone. From a machine on the cluster's network, run: "
                          "kubectl tekton-certdoctor probe " + shell_quote(f.registry);
     } else if (probe.problem != "ok" && probe.problem != f.problem) {
-        f.explanation += "\n\nThe probe of " + f.registry + " now finds " + probe.problem +
-                         (probe.detail.empty() ? "" : " (" + probe.detail + ")") +
+        f.explanation += "\n\nThe probe of " + registry + " now finds " + probe.problem +
+                         (probe.detail.empty() ? "" : " (" + detail + ")") +
                          ", which differs from the message: the registry may have changed since the run failed.";
     } else if (probe.problem == "ok" && probe.ca_files_given) {
-        f.explanation += "\n\nThe probe of " + f.registry + " passes Go's verification with the given --ca-file: that "
+        f.explanation += "\n\nThe probe of " + registry + " passes Go's verification with the given --ca-file: that "
                          "bundle is the CA to install.";
     }
     f.fixes = plan_fixes(f, catalog);

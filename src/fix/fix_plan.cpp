@@ -1,12 +1,15 @@
 #include "fix/fix_plan.h"
 
 #include <kainjow/mustache.hpp>
+#include <re2/re2.h>
 
 #include <algorithm>
 #include <memory>
+#include <set>
 #include <unordered_map>
 
 #include "util/error.h"
+#include "util/escape.h"
 #include "util/text.h"
 
 namespace certdoctor {
@@ -23,10 +26,24 @@ std::string or_placeholder(const std::string& value, const char* placeholder) {
     return value.empty() ? std::string(placeholder) : value;
 }
 
+// A registry as an image reference names it: a host name or a bracketed IPv6 address, and an
+// optional port. Only such a value may stand unquoted in a manifest ({{{registry}}}); anything
+// else read from a message is shown as the placeholder.
+bool is_registry_name(const std::string& s) {
+    static const RE2 pattern(R"((?:[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?|\[[0-9A-Fa-f:.]+\])(?::[0-9]{1,5})?)");
+    return s.size() <= 255 && RE2::FullMatch(s, pattern);
+}
+
+// ConfigMap keys are [-._a-zA-Z0-9]+ (the API server refuses others; a dump is not the API server).
+bool is_config_key(const std::string& s) {
+    static const RE2 pattern(R"([-._a-zA-Z0-9]{1,253})");
+    return RE2::FullMatch(s, pattern);
+}
+
 // The values every fix template may use. Documented in patterns/README.md.
 mustache::data template_data(const Finding& f) {
     mustache::data d;
-    std::string registry = or_placeholder(f.registry, "REGISTRY-HOST");
+    std::string registry = is_registry_name(f.registry) ? f.registry : "REGISTRY-HOST";
     std::string host = registry, port = "443";
     size_t colon = registry.rfind(':');
     if (colon != std::string::npos && registry.find(']') == std::string::npos) {
@@ -41,9 +58,10 @@ mustache::data template_data(const Finding& f) {
     d.set("image", or_placeholder(f.image, "IMAGE"));
     d.set("checked_name", or_placeholder(f.host, host.c_str()));
     d.set("tekton_namespace", f.tekton_namespace.empty() ? std::string(kTektonNamespace) : f.tekton_namespace);
-    d.set("wrong_key", or_placeholder(f.wrong_config_key, "KEY"));
-    // ConfigMap keys are [-._a-zA-Z0-9]+, so the key is safe inside the template's quotes.
-    d.set("wrong_key_template", "{{index .data \"" + or_placeholder(f.wrong_config_key, "KEY") + "\"}}");
+    std::string wrong_key = is_config_key(f.wrong_config_key) ? f.wrong_config_key : "KEY";
+    d.set("wrong_key", wrong_key);
+    // A ConfigMap key holds no quote, so it is safe inside the template's quotes.
+    d.set("wrong_key_template", "{{index .data \"" + wrong_key + "\"}}");
     d.set("namespace", or_placeholder(f.object.namespace_, "NAMESPACE"));
     // A child TaskRun is re-run through its PipelineRun.
     const ObjectRef& run = f.parent.empty() ? f.object : f.parent;
@@ -96,7 +114,29 @@ std::string render(const std::string& tmpl, const mustache::data& data,
     return m.render(data);
 }
 
-std::string keep(const std::string& s) { return s; }
+// Prose (titles, descriptions, explanations) shows a value on one line, its controls visible.
+std::string prose_value(const std::string& s) { return visible(s); }
+
+// Tags that bypass the escape ({{{x}}}, {{&x}}) may only stand in manifests, and only for values
+// that are checked or made here (a registry name, a PEM block): anything else could add a line.
+const std::set<std::string> kRawManifestValues = {"registry", "registry_host", "registry_port", "registry_address",
+                                                  "ca_pem_block"};
+
+}  // namespace
+
+std::string raw_tag_error(const std::string& tmpl, const char* field, bool manifest) {
+    static const RE2 raw_tag(R"(\{\{(?:\{\s*([^}\s]+)\s*\}|&\s*([^}\s]+)\s*)\}\})");
+    re2::StringPiece input(tmpl);
+    std::string triple, ampersand;
+    while (RE2::FindAndConsume(&input, raw_tag, &triple, &ampersand)) {
+        std::string name = triple.empty() ? ampersand : triple;
+        if (!manifest || !kRawManifestValues.count(name))
+            return std::string("{{{") + name + "}}} in " + field + " is not escaped; use {{" + name + "}}";
+    }
+    return {};
+}
+
+namespace {
 
 }  // namespace
 
@@ -119,12 +159,23 @@ FixView render_fix(const FixRule& fix, const Finding& finding) {
     std::string where = fix.file + ": fix '" + fix.id + "'";
     FixView view;
     view.id = fix.id;
-    view.title = render(fix.title, data, keep, where);
-    view.description = trim(render(content->description, data, keep, where));
-    std::string commands = render(content->commands, data, shell_quote, where);
-    for (auto line : split_lines(commands)) {
-        auto t = trim(line);
-        if (!t.empty()) view.commands.emplace_back(t);
+    view.title = render(fix.title, data, prose_value, where);
+    view.description = trim(render(content->description, data, prose_value, where));
+    // Commands quote every value for the shell; comments show it as prose. Neither escape lets a
+    // value add a line, so both renderings have the template's lines, one for one.
+    std::string quoted = render(content->commands, data, shell_quote, where);
+    std::string shown = render(content->commands, data, prose_value, where);
+    auto command_lines = split_lines(quoted), comment_lines = split_lines(shown);
+    if (command_lines.size() != comment_lines.size()) throw Error(where + ": a value added a line to the commands");
+    for (size_t i = 0; i < command_lines.size(); ++i) {
+        auto command = trim(command_lines[i]);
+        if (command.empty()) continue;
+        if (command.front() == '#') {
+            auto comment = trim(trim(comment_lines[i]).substr(1));
+            view.comments.push_back({view.commands.size(), std::string(comment)});
+        } else {
+            view.commands.emplace_back(command);
+        }
     }
     // Section tags ({{#steps}}) leave empty lines behind; a manifest has none of its own.
     std::string manifest = render(content->manifest, data, yaml_scalar, where);
@@ -147,15 +198,17 @@ std::vector<FixView> plan_fixes(const Finding& finding, const Catalog& catalog) 
 std::string check_fix_templates(const FixRule& fix) {
     std::vector<const FixContent*> contents = {&fix.content};
     for (const auto& [_, c] : fix.variants) contents.push_back(&c);
-    for (const std::string* t : {&fix.title}) {
-        mustache::mustache m{*t};
-        if (!m.is_valid()) return m.error_message();
-    }
+    mustache::mustache title{fix.title};
+    if (!title.is_valid()) return title.error_message();
+    if (std::string e = raw_tag_error(fix.title, "the title", false); !e.empty()) return e;
     for (const FixContent* c : contents) {
         for (const std::string* t : {&c->description, &c->commands, &c->manifest}) {
             mustache::mustache m{*t};
             if (!m.is_valid()) return m.error_message();
         }
+        for (auto [t, field] : {std::pair{&c->description, "the description"}, std::pair{&c->commands, "the commands"}})
+            if (std::string e = raw_tag_error(*t, field, false); !e.empty()) return e;
+        if (std::string e = raw_tag_error(c->manifest, "the manifest", true); !e.empty()) return e;
     }
     return {};
 }
@@ -164,7 +217,7 @@ std::string render_explanation(const std::string& tmpl,
                                const std::vector<std::pair<std::string, std::string>>& values) {
     mustache::mustache& m = compiled(tmpl);
     if (!m.is_valid()) return "broken template: " + m.error_message();
-    m.set_custom_escape(keep);
+    m.set_custom_escape(prose_value);
     mustache::data d;
     for (const auto& [k, v] : values) d.set(k, v);
     std::string text = m.render(d);

@@ -1,6 +1,7 @@
 // Fix plans: which of the catalog's fixes answer a finding, in order, with their Mustache
-// templates filled in from the finding. Values are shell-quoted in commands and YAML-quoted in
-// manifests, so no name from a message can change the meaning of a printed command.
+// templates filled in from the finding. Values are shell-quoted in commands, YAML-quoted in
+// manifests and shown on one line with visible controls in prose, so no name from a message can
+// change the meaning of a printed command or add a line to it.
 #pragma once
 
 #include <string>
@@ -26,6 +27,10 @@ FixView render_fix(const FixRule& fix, const Finding& finding);
 
 // Checks that the templates of `fix` parse; returns an error text or "".
 std::string check_fix_templates(const FixRule& fix);
+
+// "" when `tmpl` escapes every value; else what is wrong. Tags that bypass the escape ({{{x}}},
+// {{&x}}) are allowed only in a manifest (`manifest` true) and only for values checked here.
+std::string raw_tag_error(const std::string& tmpl, const char* field, bool manifest);
 
 // Renders a rule's explanation template over `values`; returns the template's error as text.
 std::string render_explanation(const std::string& tmpl,

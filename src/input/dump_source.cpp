@@ -10,6 +10,7 @@
 #include "input/normalise.h"
 #include "util/error.h"
 #include "util/json_access.h"
+#include "util/escape.h"
 #include "util/text.h"
 
 namespace certdoctor {

@@ -12,6 +12,7 @@
 #include "probe/http_fetch.h"
 #include "util/read_input.h"
 #include "util/subprocess.h"
+#include "util/escape.h"
 #include "util/text.h"
 #include "util/time.h"
 #include "version.h"

@@ -79,6 +79,8 @@ struct Linter {
             issue(r.file, r.line, "rule '" + r.id + "': the explanation must say what is wrong and why");
         std::string error = render_explanation(r.explanation, {});
         if (error.rfind("broken template", 0) == 0) issue(r.file, r.line, "rule '" + r.id + "': " + error);
+        if (std::string raw = raw_tag_error(r.explanation, "the explanation", false); !raw.empty())
+            issue(r.file, r.line, "rule '" + r.id + "': " + raw);
     }
 
     void fix(const FixRule& f) {

@@ -23,11 +23,19 @@ struct CallChainView {
     std::vector<ChainFrame> frames;
 };
 
+// A comment that goes with a fix's commands: it stands before command `before` (or after the
+// last one when `before` is the number of commands).
+struct CommandComment {
+    size_t before = 0;
+    std::string text;
+};
+
 struct FixView {
     std::string id;
     std::string title;
     std::string description;
-    std::vector<std::string> commands;
+    std::vector<std::string> commands;  // shell commands only, each one line, every value quoted
+    std::vector<CommandComment> comments;
     std::string manifest;  // YAML, empty when the fix has none
 };
 
@@ -37,6 +45,9 @@ struct Evidence {
     size_t key_end = 0;
     std::string origin;     // where the message was read
 };
+
+// How many places a finding lists where it was read; past it they are only counted.
+inline constexpr size_t kMaxSeenIn = 20;
 
 struct Finding {
     std::string pattern;       // "<site-id>/<cause-id>", or just one of them
@@ -58,7 +69,8 @@ struct Finding {
     std::string title;         // one line: what failed, where
     std::string explanation;
     Evidence evidence;
-    std::vector<std::string> seen_in;  // every place the same failure was read
+    std::vector<std::string> seen_in;  // where the same failure was read: the first kMaxSeenIn places
+    size_t seen_in_total = 0;          // how many places in all
     std::vector<StepSpec> lookup_steps;  // steps that trigger the entrypoint lookup
     std::vector<FixView> fixes;
     std::vector<std::string> references;

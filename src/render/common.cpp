@@ -89,6 +89,12 @@ std::string log_summary(const Report& report, const std::string& source) {
     return out.str();
 }
 
+std::string seen_in_list(const Finding& f) {
+    std::string out = join(f.seen_in, ", ");
+    if (f.seen_in_total > f.seen_in.size()) out += " and " + std::to_string(f.seen_in_total - f.seen_in.size()) + " more";
+    return out;
+}
+
 std::string list_runs(const FindingGroup& group, size_t max) {
     std::vector<std::string> names;
     for (size_t k = 0; k < group.runs.size() && k < max; ++k) names.push_back(group.runs[k].namespace_ + "/" + group.runs[k].name);

@@ -1,5 +1,6 @@
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <ostream>
 #include <sstream>
 
@@ -11,6 +12,12 @@ namespace certdoctor {
 
 namespace {
 
+nlohmann::json comments_json(const FixView& fix) {
+    nlohmann::json comments = nlohmann::json::array();
+    for (const auto& c : fix.comments) comments.push_back({{"before", c.before}, {"text", c.text}});
+    return comments;
+}
+
 nlohmann::json object_json(const ObjectRef& ref) {
     if (ref.empty()) return nullptr;
     return {{"kind", ref.kind}, {"namespace", ref.namespace_}, {"name", ref.name}};
@@ -21,7 +28,8 @@ nlohmann::json log_group_json(const FindingGroup& g) {
     nlohmann::json objects = nlohmann::json::array();
     for (const auto& r : g.runs) objects.push_back(object_json(r));
     nlohmann::json fixes = nlohmann::json::array();
-    for (const auto& fix : g.fixes) fixes.push_back({{"id", fix.id}, {"title", fix.title}, {"commands", fix.commands}});
+    for (const auto& fix : g.fixes) fixes.push_back({{"id", fix.id}, {"title", fix.title}, {"commands", fix.commands},
+                         {"comments", comments_json(fix)}});
     return {{"component", g.component},
             {"problem", g.problem},
             {"registry", g.registry},
@@ -43,6 +51,7 @@ nlohmann::json fixes_json(const Finding& f) {
                          {"title", fix.title},
                          {"description", fix.description},
                          {"commands", fix.commands},
+                         {"comments", comments_json(fix)},
                          {"manifest", fix.manifest}});
     return fixes;
 }
@@ -79,7 +88,8 @@ nlohmann::json finding_json(const Finding& f) {
         {"evidence", {{"text", w.before + w.key + w.after},
                       {"key", w.key},
                       {"origin", f.evidence.origin},
-                      {"seen_in", f.seen_in}}},
+                      {"seen_in", f.seen_in},
+                      {"seen_in_total", std::max(f.seen_in_total, f.seen_in.size())}}},
         {"lookup_steps", [&] {
              nlohmann::json steps = nlohmann::json::array();
              for (const auto& s : f.lookup_steps) steps.push_back({{"name", s.name}, {"image", s.image}});

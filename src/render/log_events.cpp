@@ -1,6 +1,7 @@
 #include <nlohmann/json.hpp>
 
 #include "render/render.h"
+#include "util/escape.h"
 
 namespace certdoctor {
 
@@ -15,9 +16,11 @@ std::string one_line(const nlohmann::json& j) {
 std::string render_new_group_text(const Report& report) {
     const FindingGroup& g = report.groups.at(0);
     const Finding& f = report.findings.at(g.finding);
-    std::string out = "new: " + g.component + "/" + g.problem + (g.registry.empty() ? "" : " at " + g.registry) + " (" +
-                      g.first_line + (g.first_seen.empty() ? "" : ", " + g.first_seen) + ")\n     " + f.title + "\n";
-    if (!g.fixes.empty()) out += "     fix: " + g.fixes.front().title + " [" + g.fixes.front().id + "]\n";
+    auto v = [](const std::string& s) { return visible(s); };
+    std::string out = "new: " + v(g.component) + "/" + v(g.problem) + (g.registry.empty() ? "" : " at " + v(g.registry)) +
+                      " (" + v(g.first_line) + (g.first_seen.empty() ? "" : ", " + v(g.first_seen)) + ")\n     " + v(f.title) +
+                      "\n";
+    if (!g.fixes.empty()) out += "     fix: " + v(g.fixes.front().title) + " [" + v(g.fixes.front().id) + "]\n";
     return out;
 }
 

@@ -1,26 +1,41 @@
 #include <sstream>
 
 #include "render/render.h"
+#include "util/escape.h"
 #include "util/text.h"
 
 namespace certdoctor {
 
 namespace {
 
-// Text inside an inline code span: backticks would end it early.
-std::string code(const std::string& s) {
-    std::string fence = s.find('`') == std::string::npos ? "`" : "``";
-    return fence + (fence.size() > 1 ? " " : "") + s + (fence.size() > 1 ? " " : "") + fence;
+// Every value from the input goes through one of these: text() for prose, code() for a code span,
+// cell() and cell_code() inside a table. None of them lets a value end a span, a cell or a fence,
+// or add a line.
+std::string text(const std::string& s) { return markdown_text(s); }
+std::string paragraphs(const std::string& s) { return markdown_text(s, Newlines::keep); }
+std::string code(const std::string& s) { return markdown_code(s); }
+std::string cell(const std::string& s) { return markdown_text(s); }
+std::string cell_code(const std::string& s) { return markdown_code(s, InTable::yes); }
+
+// A fix's comments and commands as one shell block.
+std::string commands_block(const FixView& fix) {
+    std::string body;
+    size_t next_comment = 0;
+    auto comments_before = [&](size_t command) {
+        for (; next_comment < fix.comments.size() && fix.comments[next_comment].before <= command; ++next_comment)
+            body += "# " + visible(fix.comments[next_comment].text) + "\n";
+    };
+    for (size_t k = 0; k < fix.commands.size(); ++k) {
+        comments_before(k);
+        body += visible(fix.commands[k]) + "\n";
+    }
+    comments_before(fix.commands.size());
+    return markdown_block(body, "sh", "   ");
 }
 
 // analyze: a ticket lists the largest groups; -o json has them all.
 constexpr size_t kGroupsListed = 50;
 
-std::string cell(const std::string& s) {
-    std::string out;
-    for (char c : s) out += c == '|' ? std::string("\\|") : std::string(1, c);
-    return out;
-}
 
 }  // namespace
 
@@ -38,14 +53,14 @@ std::string render_markdown(const Report& report) {
         if (report.groups.size() > kGroupsListed) {
             o << "| Lines | Component | Problem | Registries |\n|---|---|---|---|\n";
             for (const auto& p : l.by_problem)
-                o << "| " << p.lines << " | " << code(p.component) << " | " << code(p.problem) << " | " << p.registries << " |\n";
+                o << "| " << p.lines << " | " << cell_code(p.component) << " | " << cell_code(p.problem) << " | " << p.registries << " |\n";
             o << "\nThe " << kGroupsListed << " largest of " << report.groups.size() << " groups (`-o json` lists every one):\n\n";
         }
         if (!report.groups.empty()) {
             o << "| # | Lines | Component | Problem | Registry | First seen | Last seen | Runs |\n|---|---|---|---|---|---|---|---|\n";
             for (size_t i = 0; i < report.groups.size() && i < kGroupsListed; ++i) {
                 const auto& g = report.groups[i];
-                o << "| " << (i + 1) << " | " << g.count << " | " << code(g.component) << " | " << code(g.problem) << " | "
+                o << "| " << (i + 1) << " | " << g.count << " | " << cell_code(g.component) << " | " << cell_code(g.problem) << " | "
                   << cell(g.registry) << " | " << cell(g.first_seen) << " | " << cell(g.last_seen) << " | "
                   << cell(list_runs(g, 10)) << " |\n";
             }
@@ -63,7 +78,7 @@ std::string render_markdown(const Report& report) {
                 o << "| # | Runs | Component | Problem | Registry | Affected |\n|---|---|---|---|---|---|\n";
                 for (size_t i = 0; i < report.groups.size(); ++i) {
                     const auto& g = report.groups[i];
-                    o << "| " << (i + 1) << " | " << g.count << " | " << code(g.component) << " | " << code(g.problem) << " | "
+                    o << "| " << (i + 1) << " | " << g.count << " | " << cell_code(g.component) << " | " << cell_code(g.problem) << " | "
                       << cell(g.registry) << " | " << cell(list_runs(g, 10)) << " |\n";
                 }
                 o << "\n";
@@ -72,68 +87,60 @@ std::string render_markdown(const Report& report) {
         if (!report.cluster_checks.empty()) {
             o << "**Cluster checks:**\n\n| Check | Status | Detail |\n|---|---|---|\n";
             for (const auto& ch : report.cluster_checks)
-                o << "| " << code(ch.id) << (ch.registry.empty() ? "" : " (" + cell(ch.registry) + ")") << " | "
-                  << (ch.status == "fail" ? "**fail**" : ch.status) << " | " << cell(ch.detail) << " |\n";
+                o << "| " << cell_code(ch.id) << (ch.registry.empty() ? "" : " (" + cell(ch.registry) + ")") << " | "
+                  << (ch.status == "fail" ? "**fail**" : cell(ch.status)) << " | " << cell(ch.detail) << " |\n";
             o << "\n";
         }
     }
     for (size_t i = 0; i < report.findings.size(); ++i) {
         const auto& f = report.findings[i];
-        o << "### " << (i + 1) << ". " << f.title << (i == 0 && report.findings.size() > 1 ? " (primary)" : "") << "\n\n";
+        o << "### " << (i + 1) << ". " << text(f.title) << (i == 0 && report.findings.size() > 1 ? " (primary)" : "") << "\n\n";
         o << "| | |\n|---|---|\n";
         if (!f.object.empty()) o << "| Object | " << cell(describe_object(f.object)) << " |\n";
         if (std::string n = stands_for(report, i); !n.empty()) o << "| Stands for | " << cell(n) << " |\n";
         if (!f.parent.empty()) o << "| Parent | " << cell(describe_object(f.parent)) << " |\n";
-        o << "| Component | " << code(f.component) << " |\n| Stage | " << code(f.stage)
-          << " |\n| Problem | " << code(f.problem) << " |\n";
-        if (!f.registry.empty()) o << "| Registry | " << code(f.registry) << " |\n";
-        if (!f.step.empty()) o << "| Step | " << code(f.step) << " |\n";
-        if (!f.image.empty()) o << "| Image | " << code(f.image) << " |\n";
-        o << "| Pattern | " << code(f.pattern) << " |\n\n";
+        o << "| Component | " << cell_code(f.component) << " |\n| Stage | " << cell_code(f.stage)
+          << " |\n| Problem | " << cell_code(f.problem) << " |\n";
+        if (!f.registry.empty()) o << "| Registry | " << cell_code(f.registry) << " |\n";
+        if (!f.step.empty()) o << "| Step | " << cell_code(f.step) << " |\n";
+        if (!f.image.empty()) o << "| Image | " << cell_code(f.image) << " |\n";
+        o << "| Pattern | " << cell_code(f.pattern) << " |\n\n";
         if (f.lookalike) o << "> **Not a registry certificate problem.** No registry fix applies.\n\n";
         if (!f.chain.frames.empty()) {
-            o << "**Call chain** (" << f.chain.title << ", Tekton " << f.chain.versions << "):\n\n";
+            o << "**Call chain** (" << text(f.chain.title) << ", Tekton " << text(f.chain.versions) << "):\n\n";
             for (const auto& fr : f.chain.frames)
-                o << "1. " << (fr.failed ? "**" : "") << code(fr.function) << " " << fr.file
+                o << "1. " << (fr.failed ? "**" : "") << code(fr.function) << " " << text(fr.file)
                   << (fr.failed ? " ← failed here**" : "") << "\n";
             o << "\n";
         }
-        o << "**Why.** " << f.explanation << "\n\n";
+        o << "**Why.** " << paragraphs(f.explanation) << "\n\n";
         if (f.probed)
             o << "**Probe of " << code(f.registry) << ":** " << code(f.probe.problem)
-              << (f.probe.detail.empty() ? "" : " (" + f.probe.detail + ")") << "; trust anchor "
-              << (f.probe.has_anchor ? f.probe.trust_anchor.subject + " (`" + f.probe.trust_anchor.sha256.substr(0, 16) + "…`)" : "none")
+              << (f.probe.detail.empty() ? "" : " (" + text(f.probe.detail) + ")") << "; trust anchor "
+              << (f.probe.has_anchor ? text(f.probe.trust_anchor.subject) + " (" + code(f.probe.trust_anchor.sha256.substr(0, 16) + "…") + ")" : "none")
               << ".\n\n";
         EvidenceWindow w = evidence_window(f.evidence);
-        o << "**Evidence** (" << join(f.seen_in, ", ") << "):\n\n```text\n" << w.before << w.key << w.after
-          << "\n```\n\nKey part: " << code(w.key) << "\n\n";
+        o << "**Evidence** (" << text(seen_in_list(f)) << "):\n\n" << markdown_block(w.before + w.key + w.after, "text")
+          << "\nKey part: " << code(w.key) << "\n\n";
         if (!f.fixes.empty()) {
             o << "**Fixes, in order:**\n\n";
             for (size_t k = 0; k < f.fixes.size(); ++k) {
                 const auto& fix = f.fixes[k];
-                o << (k + 1) << ". **" << fix.title << "** (" << code(fix.id) << ")";
-                if (!fix.description.empty()) o << " " << fix.description;
+                o << (k + 1) << ". **" << text(fix.title) << "** (" << code(fix.id) << ")";
+                if (!fix.description.empty()) o << " " << paragraphs(fix.description);
                 o << "\n";
-                if (!fix.manifest.empty()) o << "\n   ```yaml\n" << [&] {
-                        std::string m;
-                        for (auto l : split_lines(fix.manifest)) m += "   " + std::string(l) + "\n";
-                        return m;
-                    }() << "   ```\n";
-                if (!fix.commands.empty()) {
-                    o << "\n   ```sh\n";
-                    for (const auto& c : fix.commands) o << "   " << c << "\n";
-                    o << "   ```\n";
-                }
+                if (!fix.manifest.empty()) o << "\n" << markdown_block(fix.manifest, "yaml", "   ");
+                if (!fix.commands.empty() || !fix.comments.empty()) o << "\n" << commands_block(fix);
                 o << "\n";
             }
         }
         if (!f.references.empty()) {
             o << "**References:**\n\n";
-            for (const auto& r : f.references) o << "- " << r << "\n";
+            for (const auto& r : f.references) o << "- " << text(r) << "\n";
             o << "\n";
         }
     }
-    for (const auto& n : report.notes) o << "> Note: " << n << "\n";
+    for (const auto& n : report.notes) o << "> Note: " << text(n) << "\n";
     return o.str();
 }
 

@@ -6,31 +6,41 @@
 
 #include "render/json_views.h"
 #include "render/render.h"
+#include "util/escape.h"
 #include "util/text.h"
 
 namespace certdoctor {
 
 namespace {
 
+// Certificates and registries are the server's to write: every value is shown with visible controls.
+std::string v(const std::string& s) { return visible(s); }
+std::string v(const std::string& s, Newlines n) { return visible(s, n); }
+
 const char* verdict_line(const ProbeResult& r) {
     if (r.problem == "ok") return "Go's verification passes";
     return "Go's verification fails";
 }
 
+// ["sh", "-c"]: how a step's command is written.
+std::string json_list(const std::vector<std::string>& items) {
+    return nlohmann::json(items).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
 std::string cert_lines(const CertificateView& c, size_t index, const std::string& pad) {
     std::ostringstream o;
-    o << pad << "[" << index << "] " << c.subject << "\n";
-    o << pad << "    issuer     " << c.issuer << (c.self_signed ? "  (self-signed)" : "") << "\n";
-    o << pad << "    valid      " << c.not_before << " to " << c.not_after << "\n";
+    o << pad << "[" << index << "] " << v(c.subject) << "\n";
+    o << pad << "    issuer     " << v(c.issuer) << (c.self_signed ? "  (self-signed)" : "") << "\n";
+    o << pad << "    valid      " << v(c.not_before) << " to " << v(c.not_after) << "\n";
     if (!c.dns_names.empty() || !c.ip_addresses.empty())
-        o << pad << "    names      " << join(c.dns_names, ", ")
-          << (c.ip_addresses.empty() ? "" : std::string(c.dns_names.empty() ? "" : ", ") + "IP " + join(c.ip_addresses, ", IP "))
+        o << pad << "    names      " << v(join(c.dns_names, ", "))
+          << (c.ip_addresses.empty() ? "" : std::string(c.dns_names.empty() ? "" : ", ") + "IP " + v(join(c.ip_addresses, ", IP ")))
           << "\n";
     else
         o << pad << "    names      none (no subject alternative names)\n";
-    o << pad << "    CA         " << (c.is_ca ? "yes" : "no") << " · key " << c.key_type << " " << c.key_bits
-      << " · " << c.signature_algorithm << " · serial " << c.serial << "\n";
-    o << pad << "    sha256     " << c.sha256 << "\n";
+    o << pad << "    CA         " << (c.is_ca ? "yes" : "no") << " · key " << v(c.key_type) << " " << c.key_bits
+      << " · " << v(c.signature_algorithm) << " · serial " << v(c.serial) << "\n";
+    o << pad << "    sha256     " << v(c.sha256) << "\n";
     return o.str();
 }
 
@@ -42,11 +52,11 @@ std::string render_probe_text(const ProbeResult& r, Color color) {
     };
     std::ostringstream o;
     bool ok = r.problem == "ok";
-    o << (ok ? paint("1;32", "OK") : paint("1;31", "PROBLEM " + r.problem)) << "  " << r.target << " ("
-      << r.host << ":" << r.port << (r.server_name.empty() ? ", no SNI" : ", SNI " + r.server_name) << "): "
+    o << (ok ? paint("1;32", "OK") : paint("1;31", "PROBLEM " + v(r.problem))) << "  " << v(r.target) << " ("
+      << v(r.host) << ":" << r.port << (r.server_name.empty() ? ", no SNI" : ", SNI " + v(r.server_name)) << "): "
       << verdict_line(r) << "\n";
-    if (!r.detail.empty()) o << "  " << r.detail << "\n";
-    if (!r.verified_with.empty()) o << "  trusted pool: " << join(r.verified_with, ", ") << "\n";
+    if (!r.detail.empty()) o << "  " << v(r.detail) << "\n";
+    if (!r.verified_with.empty()) o << "  trusted pool: " << v(join(r.verified_with, ", ")) << "\n";
     else o << "  trusted pool: empty (--no-system-roots and no --ca-file)\n";
     if (r.ca_files_given)
         o << "  with " << (r.verified_with.size() > 1 ? "these roots" : "this bundle") << ", Go "
@@ -57,30 +67,30 @@ std::string render_probe_text(const ProbeResult& r, Color color) {
     }
     if (r.has_anchor) {
         o << "\n" << paint("1", "Trust anchor") << (r.trust_anchor.served ? "" : " (not sent by the server)") << "\n";
-        o << "  " << r.trust_anchor.subject << "\n  sha256 " << r.trust_anchor.sha256 << "\n";
-        if (!r.trust_anchor.warning.empty()) o << "  " << paint("1;33", "warning: ") << r.trust_anchor.warning << "\n";
-        o << r.trust_anchor.pem;
+        o << "  " << v(r.trust_anchor.subject) << "\n  sha256 " << v(r.trust_anchor.sha256) << "\n";
+        if (!r.trust_anchor.warning.empty()) o << "  " << paint("1;33", "warning: ") << v(r.trust_anchor.warning) << "\n";
+        o << v(r.trust_anchor.pem, Newlines::keep);
     }
     if (r.registry.status != "skipped" && !r.registry.status.empty()) {
-        o << "\n" << paint("1", "Registry") << "  GET /v2/: " << r.registry.status;
+        o << "\n" << paint("1", "Registry") << "  GET /v2/: " << v(r.registry.status);
         if (r.registry.http_status) o << " (HTTP " << r.registry.http_status << ")";
         o << "\n";
         if (!r.registry.auth_scheme.empty())
-            o << "  auth " << r.registry.auth_scheme << (r.registry.realm.empty() ? "" : ", realm " + r.registry.realm)
-              << (r.registry.service.empty() ? "" : ", service " + r.registry.service) << "\n";
+            o << "  auth " << v(r.registry.auth_scheme) << (r.registry.realm.empty() ? "" : ", realm " + v(r.registry.realm))
+              << (r.registry.service.empty() ? "" : ", service " + v(r.registry.service)) << "\n";
         if (!r.registry.realm_host.empty())
-            o << "  token endpoint " << r.registry.realm_host << ": " << r.registry.realm_problem
-              << (r.registry.realm_detail.empty() ? "" : " (" + r.registry.realm_detail + ")") << "\n";
-        if (!r.registry.detail.empty()) o << "  " << r.registry.detail << "\n";
+            o << "  token endpoint " << v(r.registry.realm_host) << ": " << v(r.registry.realm_problem)
+              << (r.registry.realm_detail.empty() ? "" : " (" + v(r.registry.realm_detail) + ")") << "\n";
+        if (!r.registry.detail.empty()) o << "  " << v(r.registry.detail) << "\n";
     }
     if (!r.image.reference.empty()) {
-        o << "\n" << paint("1", "Image") << "  " << r.image.reference << (r.image.digest.empty() ? "" : "@" + r.image.digest) << "\n";
-        if (!r.image.error.empty()) o << "  " << paint("1;31", "not read: ") << r.image.error << "\n";
+        o << "\n" << paint("1", "Image") << "  " << v(r.image.reference) << (r.image.digest.empty() ? "" : "@" + v(r.image.digest)) << "\n";
+        if (!r.image.error.empty()) o << "  " << paint("1;31", "not read: ") << v(r.image.error) << "\n";
         for (const auto& p : r.image.platforms) {
             std::string platform = p.os + "/" + p.architecture + (p.variant.empty() ? "" : "/" + p.variant);
-            o << "  " << platform << "\n";
-            o << "    command: " << nlohmann::json(p.entrypoint).dump() << "\n";
-            o << "    args:    " << nlohmann::json(p.cmd).dump() << "  " << paint("2", "(the image's Cmd: use it when the step has no args)") << "\n";
+            o << "  " << v(platform) << "\n";
+            o << "    command: " << v(json_list(p.entrypoint)) << "\n";
+            o << "    args:    " << v(json_list(p.cmd)) << "  " << paint("2", "(the image's Cmd: use it when the step has no args)") << "\n";
         }
     }
     char ms[32];
@@ -158,32 +168,38 @@ std::string render_probe_json(const ProbeResult& r) {
 }
 
 std::string render_probe_markdown(const ProbeResult& r) {
+    auto text = [](const std::string& s) { return markdown_text(s); };
+    auto code = [](const std::string& s) { return markdown_code(s); };
+    auto cell_code = [](const std::string& s) { return markdown_code(s, InTable::yes); };
     std::ostringstream o;
-    o << "## Registry probe: `" << r.target << "`: " << (r.problem == "ok" ? "ok" : "`" + r.problem + "`") << "\n\n";
-    if (!r.detail.empty()) o << "> " << r.detail << "\n\n";
-    o << "Trusted pool: " << (r.verified_with.empty() ? "empty" : join(r.verified_with, ", ")) << ".\n\n";
+    o << "## Registry probe: " << code(r.target) << ": " << (r.problem == "ok" ? "ok" : code(r.problem)) << "\n\n";
+    if (!r.detail.empty()) o << "> " << text(r.detail) << "\n\n";
+    o << "Trusted pool: " << (r.verified_with.empty() ? "empty" : text(join(r.verified_with, ", "))) << ".\n\n";
     o << "| # | subject | issuer | valid until | names | CA | sha256 |\n|---|---|---|---|---|---|---|\n";
     for (size_t i = 0; i < r.chain.size(); ++i) {
         const auto& c = r.chain[i];
         std::vector<std::string> names = c.dns_names;
         for (const auto& ip : c.ip_addresses) names.push_back("IP " + ip);
-        o << "| " << i << " | " << c.subject << " | " << c.issuer << " | " << c.not_after << " | " << join(names, ", ")
-          << " | " << (c.is_ca ? "yes" : "no") << " | `" << c.sha256.substr(0, 16) << "…` |\n";
+        o << "| " << i << " | " << text(c.subject) << " | " << text(c.issuer) << " | " << text(c.not_after) << " | "
+          << text(join(names, ", ")) << " | " << (c.is_ca ? "yes" : "no") << " | " << cell_code(c.sha256.substr(0, 16) + "…")
+          << " |\n";
     }
     if (r.has_anchor) {
         o << "\n**Trust anchor**" << (r.trust_anchor.served ? "" : " (not sent by the server)") << ": "
-          << r.trust_anchor.subject << "\n";
-        if (!r.trust_anchor.warning.empty()) o << "\n> Warning: " << r.trust_anchor.warning << "\n";
-        o << "\n```pem\n" << r.trust_anchor.pem << "```\n";
+          << text(r.trust_anchor.subject) << "\n";
+        if (!r.trust_anchor.warning.empty()) o << "\n> Warning: " << text(r.trust_anchor.warning) << "\n";
+        o << "\n" << markdown_block(r.trust_anchor.pem, "pem");
     }
     if (!r.image.reference.empty()) {
-        o << "\n**Image** `" << r.image.reference << "`" << (r.image.error.empty() ? "" : ": not read (" + r.image.error + ")") << "\n\n";
+        o << "\n**Image** " << code(r.image.reference) << (r.image.error.empty() ? "" : ": not read (" + text(r.image.error) + ")")
+          << "\n\n";
         for (const auto& p : r.image.platforms)
-            o << "- " << p.os << "/" << p.architecture << (p.variant.empty() ? "" : "/" + p.variant) << ": command `"
-              << nlohmann::json(p.entrypoint).dump() << "`, args `" << nlohmann::json(p.cmd).dump() << "`\n";
+            o << "- " << text(p.os + "/" + p.architecture + (p.variant.empty() ? "" : "/" + p.variant)) << ": command "
+              << code(json_list(p.entrypoint)) << ", args " << code(json_list(p.cmd)) << "\n";
     }
     if (!r.registry.status.empty() && r.registry.status != "skipped")
-        o << "\n`GET /v2/`: " << r.registry.status << (r.registry.realm.empty() ? "" : ", realm " + r.registry.realm) << "\n";
+        o << "\n`GET /v2/`: " << text(r.registry.status) << (r.registry.realm.empty() ? "" : ", realm " + text(r.registry.realm))
+          << "\n";
     return o.str();
 }
 

@@ -51,6 +51,9 @@ std::string stands_for(const Report& report, size_t index);
 // (and how many are in no group, past the groups' bounds).
 std::string log_summary(const Report& report, const std::string& source);
 
+// Where a finding was read: "stdin:3, stdin:9" and, past the places listed, "and 139998 more".
+std::string seen_in_list(const Finding& f);
+
 // "ns/a, ns/b, +3 more": a group's runs, at most `max` by name.
 std::string list_runs(const FindingGroup& group, size_t max);
 

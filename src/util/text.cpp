@@ -42,52 +42,6 @@ std::string join(const std::vector<std::string>& parts, std::string_view separat
     return out;
 }
 
-std::string shell_quote(std::string_view s) {
-    std::string out = "'";
-    for (char c : s) {
-        if (c == '\'')
-            out += "'\\''";
-        else
-            out += c;
-    }
-    out += "'";
-    return out;
-}
-
-namespace {
-bool plain_yaml_safe(std::string_view s) {
-    if (s.empty()) return false;
-    static const std::string_view reserved[] = {"true", "false", "yes", "no", "on",  "off",
-                                                "null", "~",     "y",   "n",  "True", "False"};
-    for (auto r : reserved)
-        if (s == r) return false;
-    bool all_digits = true;
-    for (char c : s) {
-        unsigned char u = static_cast<unsigned char>(c);
-        if (!(std::isalnum(u) || c == '-' || c == '.' || c == '_' || c == '/' || c == '@'))
-            return false;
-        if (!std::isdigit(u) && c != '.') all_digits = false;
-    }
-    return !all_digits && s.front() != '-' && s.front() != '.';
-}
-}  // namespace
-
-std::string yaml_scalar(std::string_view s) {
-    if (plain_yaml_safe(s)) return std::string(s);
-    std::string out = "\"";
-    for (char c : s) {
-        switch (c) {
-            case '"': out += "\\\""; break;
-            case '\\': out += "\\\\"; break;
-            case '\n': out += "\\n"; break;
-            case '\t': out += "\\t"; break;
-            default: out += c;
-        }
-    }
-    out += "\"";
-    return out;
-}
-
 std::string sanitize_utf8(std::string_view s) {
     static const char replacement[] = "\xEF\xBF\xBD";
     std::string out;

@@ -1,5 +1,5 @@
-// String helpers that know nothing about Tekton: trimming, splitting, quoting for shells and
-// YAML, and UTF-8 repair.
+// String helpers that know nothing about Tekton: trimming, splitting, joining and UTF-8 repair.
+// Escaping for where a value is printed is in util/escape.h.
 #pragma once
 
 #include <string>
@@ -13,13 +13,6 @@ std::vector<std::string_view> split_lines(std::string_view s);
 std::string join(const std::vector<std::string>& parts, std::string_view separator);
 // Appends `value` unless it is empty or already in `list`.
 void add_unique(std::vector<std::string>& list, const std::string& value);
-
-// A POSIX shell word that stands for exactly `s`: always single-quoted, so that every name in a
-// printed command is quoted the same way.
-std::string shell_quote(std::string_view s);
-
-// `s` as a YAML scalar: plain when that reads back unchanged, double-quoted otherwise.
-std::string yaml_scalar(std::string_view s);
 
 // Replaces bytes that are not valid UTF-8, and control characters other than tab and newline,
 // with U+FFFD, so that binary junk in an input never reaches a terminal or a JSON document raw.

@@ -264,7 +264,7 @@ check restarted "CA present, controller restarted after the run failed: re-run f
 
 scenario wrong-key
 cd_run wrong-key diagnose taskrun/build-1 "${kc[@]}" -o json
-check wrong-key "CA under the wrong key: key check fails, move it first" 'check_of("config-registry-cert-key") == "fail" and "ca.crt" in [c["detail"] for c in d["cluster_checks"] if c["id"] == "config-registry-cert-key"][0] and fixes()[0] == "move-ca-to-cert-key" and "'"'"'{{index .data \"ca.crt\"}}'"'"'" in d["findings"][0]["fixes"][0]["commands"][1]'
+check wrong-key "CA under the wrong key: key check fails, move it first" 'check_of("config-registry-cert-key") == "fail" and "ca.crt" in [c["detail"] for c in d["cluster_checks"] if c["id"] == "config-registry-cert-key"][0] and fixes()[0] == "move-ca-to-cert-key" and "'"'"'{{index .data \"ca.crt\"}}'"'"'" in " ".join(d["findings"][0]["fixes"][0]["commands"])'
 
 scenario cm-absent
 cd_run cm-absent diagnose taskrun/build-1 "${kc[@]}" -o json

@@ -9,7 +9,10 @@
 #include <fstream>
 #include <sstream>
 
+#include "diagnose/probe_evidence.h"
+#include "fix/fix_plan.h"
 #include "test_engine.h"
+#include "util/escape.h"
 
 namespace certdoctor {
 namespace {
@@ -74,6 +77,141 @@ TEST(Render, EvidenceIsWindowedAroundTheKey) {
     EXPECT_EQ(w.key, "KEY");
     EXPECT_EQ(w.before.size(), 103u);  // "..." and 100 bytes
     EXPECT_EQ(w.after.size(), 103u);
+}
+
+}  // namespace
+}  // namespace certdoctor
+
+namespace certdoctor {
+namespace {
+
+// A value an attacker could put in a name, an image, a message, a certificate or a header: it
+// tries to set the terminal title, clear the screen, add a line, close a fence and a table cell.
+const std::string kPayload = "x\x1b]0;pwned\x07\x1b[2J|\n```\n# injected\nrm -rf ~ #";
+
+// Prose (explanations, descriptions) keeps the paragraph breaks the tool composed; the values in
+// it arrive on one line (Composition.ValuesInProseStayOnOneLine), with their controls.
+const std::string kProse = "first paragraph x\x1b]0;pwned\x07\x1b[2J|```\n\nsecond paragraph";
+
+Report hostile_report() {
+    const std::string& p = kPayload;
+    Report r;
+    r.status = ReportStatus::problems_found;
+    r.source = p;
+    r.messages_read = 1;
+    r.notes = {p};
+    r.cluster = {true, p, p, p, p, p, p, false};
+    r.cluster_checks = {{p, "fail", p, p}};
+    r.sweep = true;
+    r.runs_scanned = 1;
+    r.failed_runs = 1;
+    FindingGroup g;
+    g.pattern = g.component = g.problem = g.registry = p;
+    g.count = 1;
+    g.runs = {{"TaskRun", p, p}};
+    g.first_seen = g.last_seen = g.first_line = p;
+    r.groups = {g};
+    Finding f;
+    f.pattern = f.site_rule = f.cause_rule = f.component = f.stage = f.problem = p;
+    f.registry = f.url = f.image = f.step = f.tool = f.host = p;
+    f.object = {"TaskRun", p, p};
+    f.parent = {"PipelineRun", p, p};
+    f.chain = {p, p, p, {{p, p, true}}};
+    f.title = p;
+    f.explanation = kProse;
+    f.evidence = {p + " " + p, 2, 10, p};
+    f.seen_in = {p, p};
+    // A fix as render_fix makes it: every value quoted for where it stands.
+    f.fixes = {{p, p, kProse, {"kubectl get taskrun " + shell_quote(p)}, {{0, p}}, "image: " + yaml_scalar(p) + "\n"}};
+    f.references = {p};
+    f.probed = true;
+    f.probe.target = f.probe.host = f.probe.server_name = f.probe.problem = f.probe.detail = p;
+    f.probe.verified_with = {p};
+    CertificateView c;
+    c.subject = c.issuer = c.serial = c.not_before = c.not_after = c.common_name = c.key_type = p;
+    c.signature_algorithm = c.sha256 = c.pem = p;
+    c.dns_names = c.ip_addresses = {p};
+    f.probe.chain = {c};
+    f.probe.has_anchor = true;
+    f.probe.trust_anchor = {p, p, "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n", false, p};
+    f.probe.registry.status = "auth-required";
+    f.probe.registry.auth_scheme = f.probe.registry.realm = f.probe.registry.service = f.probe.registry.detail = p;
+    f.probe.registry.realm_host = f.probe.registry.realm_problem = f.probe.registry.realm_detail = p;
+    f.probe.image.reference = f.probe.image.digest = f.probe.image.error = p;
+    f.probe.image.platforms = {{p, p, p, p, {p}, {p}}};
+    r.findings = {f};
+    return r;
+}
+
+// No ESC, BEL or other control reaches the output raw, and the payload's lines never start a line
+// of their own. In Markdown, lines inside a fenced block are its content: the check is that no
+// fence closes early, so that every line outside the blocks is the renderer's.
+void expect_inert(const std::string& out, const char* what, bool markdown = false) {
+    for (unsigned char ch : out) ASSERT_TRUE(ch >= 0x20 || ch == '\n') << what << ": control byte " << int(ch);
+    std::istringstream lines(out);
+    std::string line;
+    size_t fence = 0;  // the open block's fence length, 0 outside
+    while (std::getline(lines, line)) {
+        auto t = line.substr(std::min(line.find_first_not_of(" $>"), line.size()));
+        size_t ticks = t.find_first_not_of('`');
+        ticks = ticks == std::string::npos ? t.size() : ticks;
+        if (markdown && ticks >= 3) {
+            if (fence == 0) fence = ticks;
+            else if (ticks >= fence && ticks == t.size()) fence = 0;
+            continue;
+        }
+        if (fence) continue;
+        EXPECT_NE(t.rfind("rm -rf", 0), 0u) << what << ": " << line;
+        EXPECT_NE(t, "# injected") << what << ": " << line;
+    }
+    EXPECT_EQ(fence, 0u) << what << ": a block left open";
+}
+
+TEST(Render, EveryValueFromInputIsEscapedInTextAndMarkdown) {
+    Report r = hostile_report();
+    expect_inert(render_text(r, Color::off), "text");
+    expect_inert(render_markdown(r), "markdown", true);
+    expect_inert(render_probe_text(r.findings[0].probe, Color::off), "probe text");
+    expect_inert(render_probe_markdown(r.findings[0].probe), "probe markdown", true);
+    r.log.read = true;
+    r.sweep = false;
+    expect_inert(render_text(r, Color::off), "analyze text");
+    expect_inert(render_markdown(r), "analyze markdown", true);
+    expect_inert(render_new_group_text(r), "analyze --follow");
+}
+
+// Colour codes are the renderer's own: with colour on, every ESC starts one of them.
+TEST(Render, WithColourOnlyTheRenderersOwnEscapes) {
+    std::string out = render_text(hostile_report(), Color::on);
+    for (size_t at = out.find('\x1b'); at != std::string::npos; at = out.find('\x1b', at + 1))
+        EXPECT_EQ(out.compare(at, 2, "\x1b["), 0) << out.substr(at, 12);
+    EXPECT_EQ(out.find("\x1b]"), std::string::npos);
+    EXPECT_EQ(out.find('\x07'), std::string::npos);
+}
+
+// Values reach prose through one-line escapes: a template's values, and the sentences the probe and
+// the cluster checks add.
+TEST(Composition, ValuesInProseStayOnOneLine) {
+    std::string text = render_explanation("The registry {{registry}} failed.", {{"registry", kPayload}});
+    EXPECT_EQ(text.find('\n'), std::string::npos) << text;
+    EXPECT_EQ(text.find('\x1b'), std::string::npos) << text;
+    Finding f;
+    f.registry = kPayload;
+    f.problem = "unknown-authority";
+    ProbeResult probe;
+    probe.problem = "incomplete-chain";
+    probe.detail = kPayload;
+    apply_probe(f, probe, test::shipped_engine().catalog());
+    EXPECT_EQ(f.explanation.find("\n", 2), std::string::npos) << f.explanation;  // only the paragraph break
+    EXPECT_EQ(f.explanation.find('\x1b'), std::string::npos) << f.explanation;
+}
+
+// JSON keeps the values exactly (its writer escapes them).
+TEST(Render, JsonKeepsTheValuesExactly) {
+    auto j = nlohmann::json::parse(render_json(hostile_report()));
+    EXPECT_EQ(j["findings"][0]["image"], kPayload);
+    EXPECT_EQ(j["findings"][0]["object"]["name"], kPayload);
+    EXPECT_EQ(j["findings"][0]["fixes"][0]["comments"][0]["text"], kPayload);
 }
 
 }  // namespace

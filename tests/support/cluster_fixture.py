@@ -157,8 +157,10 @@ def build(scenario, reg, reg2, ca):
         served = {"tekton.dev": ["v1beta1"]}
         objs.append(taskrun("build-1", "ci", "CouldntGetTask", lookup_message("build-1", reg, "ci"), ago(minutes=2),
                             api="tekton.dev/v1beta1"))
-    elif scenario == "kubelet":
-        image = reg + "/team/app:v1"
+    elif scenario in ("kubelet", "hostile-image"):
+        # hostile-image: a tenant's step image that tries to add a shell command and to set the
+        # terminal's title; the kubelet's messages quote it back.
+        image = reg + "/team/app:v1" + ("\nrm -rf ~ #\x1b]0;pwned\x07" if scenario == "hostile-image" else "")
         objs.append(taskrun("pull-1", "ci", "TaskRunImagePullFailed",
                             'the step "build" in TaskRun "pull-1" failed to pull the image "%s". The pod errored with the '
                             'message: "Back-off pulling image "%s"."' % (image, image), ago(minutes=2), pod="pull-1-pod"))

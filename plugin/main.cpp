@@ -139,7 +139,7 @@ int run_explain(const Options& o) {
     }
     Engine engine(o.patterns_dir);
     auto probe = probe_if_asked(o);
-    Report report = explain_text(engine, text, source, probe.get());
+    Report report = explain_text(engine, std::move(text), source, probe.get());
     log_verbose(o, engine, report);
     print(report, o);
     return static_cast<int>(exit_code_for(report));

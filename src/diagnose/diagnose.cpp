@@ -217,6 +217,7 @@ Report diagnose(const InputBatch& batch, const Matcher& matcher, const Catalog& 
     Report report;
     report.source = batch.source;
     report.messages_read = batch.records.size();
+    for (const auto& record : batch.records) report.messages_read += record.repeated_at.size();
     report.notes = batch.notes;
     // Each distinct failure is completed once; a repeat only adds where it was read.
     std::unordered_map<std::string, size_t> by_key;
@@ -235,6 +236,7 @@ Report diagnose(const InputBatch& batch, const Matcher& matcher, const Catalog& 
         } else {
             add_place(all[it->second], places[it->second], record.origin);
         }
+        for (const auto& origin : record.repeated_at) add_place(all[it->second], places[it->second], origin);
     }
     // A finding placed on a chain without a cause ("Back-off pulling image" with no detail) adds
     // nothing when the same run has a detailed finding at the same stage (from its events).

@@ -238,6 +238,11 @@ bool read_json_log_line(std::string_view line, TextMessage& out) {
 
 std::vector<TextMessage> split_messages(std::string_view text) {
     std::vector<TextMessage> out;
+    for_each_message(text, [&](TextMessage&& m) { out.push_back(std::move(m)); });
+    return out;
+}
+
+void for_each_message(std::string_view text, const std::function<void(TextMessage&&)>& emit) {
     std::string current;
     int current_line = 0;
     size_t current_indent = 0;     // content indent of the logical line's first line
@@ -246,7 +251,7 @@ std::vector<TextMessage> split_messages(std::string_view text) {
     auto flush = [&]() {
         if (!current.empty()) {
             std::string normal = normalise_message(current);
-            if (!normal.empty()) out.push_back({std::move(normal), current_line, {}});
+            if (!normal.empty()) emit({std::move(normal), current_line, {}});
         }
         current.clear();
     };
@@ -264,7 +269,7 @@ std::vector<TextMessage> split_messages(std::string_view text) {
         if (read_json_log_line(raw, structured)) {
             flush();
             structured.line = number;
-            if (!structured.text.empty()) out.push_back(std::move(structured));
+            if (!structured.text.empty()) emit(std::move(structured));
             continue;
         }
         std::string_view line = strip_log_prefix(raw);
@@ -292,7 +297,6 @@ std::vector<TextMessage> split_messages(std::string_view text) {
         joins_next_tightly = ends_with_backslash;
     }
     flush();
-    return out;
 }
 
 LogLine read_log_line(std::string_view raw) {

@@ -2,6 +2,7 @@
 // plain one-line messages the catalog's regexes can match. Only text transformations; no I/O.
 #pragma once
 
+#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -40,6 +41,8 @@ LogLine read_log_line(std::string_view raw);
 // lines (zap: msg, error, knative.dev/key) are read by field; timestamps and log prefixes are
 // dropped. Blank results are left out.
 std::vector<TextMessage> split_messages(std::string_view text);
+// The same, handing each message to `emit` as it is made (nothing is held for the whole text).
+void for_each_message(std::string_view text, const std::function<void(TextMessage&&)>& emit);
 
 // "registry.example:5000" from "registry.example:5000/team/app:v1@sha256:..", following the
 // Docker reference rules (a first component without '.' or ':' and not "localhost" is a Docker

@@ -34,6 +34,7 @@ struct FailureRecord {
     std::string reason;   // the condition or container reason, when known
     std::string step;     // the step it belongs to, when known
     std::vector<StepSpec> steps;  // the run's steps, when known
+    std::vector<std::string> repeated_at;  // where the same message about the same object was read again
 };
 
 }  // namespace certdoctor

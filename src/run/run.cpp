@@ -20,9 +20,11 @@ Engine::Engine(Catalog catalog)
     : catalog_(std::make_unique<Catalog>(std::move(catalog))),
       matcher_(std::make_unique<Matcher>(*catalog_)) {}
 
-Report explain_text(const Engine& engine, const std::string& text, const std::string& source,
+Report explain_text(const Engine& engine, std::string text, const std::string& source,
                     const ProbeOptions* probe) {
-    Report report = diagnose(read_text(text, source), engine.matcher(), engine.catalog());
+    InputBatch batch = read_text(text, source);
+    std::string().swap(text);  // the records hold what is needed: the text goes before the diagnosis
+    Report report = diagnose(batch, engine.matcher(), engine.catalog());
     if (probe) probe_findings(report, engine, *probe);
     return report;
 }

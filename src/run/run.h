@@ -36,7 +36,7 @@ private:
 
 // `explain`: a pasted message, block or log. With `probe`, each distinct registry named in the
 // findings is probed once and the result folded into its findings.
-Report explain_text(const Engine& engine, const std::string& text, const std::string& source,
+Report explain_text(const Engine& engine, std::string text, const std::string& source,
                     const ProbeOptions* probe = nullptr);
 
 // `diagnose -f`: dumped TaskRuns/PipelineRuns (YAML or JSON). Throws Error (exit 3) when the text

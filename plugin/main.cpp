@@ -5,6 +5,9 @@
 
 #include <CLI/CLI.hpp>
 #include <cstdio>
+#include <cstring>
+#include <exception>
+#include <new>
 #include <cstdlib>
 #include <iostream>
 #include <nlohmann/json.hpp>
@@ -569,15 +572,43 @@ int main_impl(int argc, char** argv) {
 }  // namespace
 }  // namespace certdoctor
 
-int main(int argc, char** argv) {
+namespace certdoctor {
+namespace {
+
+// The one line and exit code for whatever ended the run. Workers carry their exceptions to the
+// main thread (std::async futures, exception_ptr); this also serves the terminate handler, for
+// what cannot be carried (an exception out of a destructor). Allocates nothing, since it may run
+// because memory ran out.
+[[noreturn]] void exit_on(std::exception_ptr failure) {
+    std::cout.flush();
+    const char* what = "unknown failure";
+    ExitCode code = ExitCode::tool_failed;
     try {
-        return certdoctor::main_impl(argc, argv);
-    } catch (const certdoctor::Error& e) {
-        std::cout.flush();
-        std::cerr << "tekton-certdoctor: error: " << e.what() << "\n";
-        return static_cast<int>(e.code());
+        if (failure) std::rethrow_exception(failure);
+    } catch (const Error& e) {
+        what = e.what();
+        code = e.code();
+    } catch (const std::bad_alloc&) {
+        what = "out of memory";
     } catch (const std::exception& e) {
-        std::cerr << "tekton-certdoctor: error: " << e.what() << "\n";
-        return static_cast<int>(certdoctor::ExitCode::tool_failed);
+        what = e.what();
+    } catch (...) {
     }
+    for (const char* part : {"tekton-certdoctor: error: ", what, "\n"})
+        if (::write(STDERR_FILENO, part, std::strlen(part)) < 0) break;
+    std::_Exit(static_cast<int>(code));
+}
+
+}  // namespace
+}  // namespace certdoctor
+
+int main(int argc, char** argv) {
+    std::set_terminate([] { certdoctor::exit_on(std::current_exception()); });
+    int code = 0;
+    try {
+        code = certdoctor::main_impl(argc, argv);
+    } catch (...) {
+        certdoctor::exit_on(std::current_exception());
+    }
+    return code;
 }

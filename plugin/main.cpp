@@ -9,6 +9,8 @@
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
+#include <exception>
+#include <new>
 #include <iostream>
 #include <nlohmann/json.hpp>
 #include <re2/re2.h>
@@ -559,7 +561,7 @@ int main_impl(int argc, char** argv) {
     } catch (const CLI::CallForAllHelp& e) {
         return app.exit(e);
     } catch (const CLI::ParseError& e) {
-        std::cerr << "tekton-certdoctor: error: " << e.what() << "\n"
+        std::cerr << "tekton-certdoctor: error: " << visible(e.what()) << "\n"
                   << "Run '" << kName << " --help' for usage.\n";
         return static_cast<int>(ExitCode::usage);
     }
@@ -597,19 +599,79 @@ void check_output_written() {
 
 }  // namespace certdoctor
 
-int main(int argc, char** argv) {
-    using certdoctor::visible;
-    certdoctor::guard_standard_streams();
-    try {
-        int code = certdoctor::main_impl(argc, argv);
-        certdoctor::check_output_written();
-        return code;
-    } catch (const certdoctor::Error& e) {
-        std::cout.flush();
-        std::cerr << "tekton-certdoctor: error: " << visible(e.what()) << "\n";
-        return static_cast<int>(e.code());
-    } catch (const std::exception& e) {
-        std::cerr << "tekton-certdoctor: error: " << visible(e.what()) << "\n";
-        return static_cast<int>(certdoctor::ExitCode::tool_failed);
+namespace certdoctor {
+namespace {
+
+// "tekton-certdoctor: error: WHAT" on standard error, with WHAT's control characters (C0, DEL, C1
+// and bidi controls) shown as escapes as visible() does, on one line; allocates nothing.
+void write_error_line(const char* what) {
+    char out[4096];
+    size_t n = 0;
+    auto put = [&](const char* text) {
+        for (; *text && n + 1 < sizeof out; ++text) out[n++] = *text;
+    };
+    put("tekton-certdoctor: error: ");
+    static const char hex[] = "0123456789abcdef";
+    for (const unsigned char* p = reinterpret_cast<const unsigned char*>(what); *p && n + 8 < sizeof out; ++p) {
+        unsigned code = 0;
+        size_t skip = 0;
+        if (*p < 0x20 || *p == 0x7f) code = *p;
+        else if (p[0] == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f) code = p[1], skip = 1;
+        else if (p[0] == 0xe2 && ((p[1] == 0x80 && p[2] >= 0xaa && p[2] <= 0xae) || (p[1] == 0x81 && p[2] >= 0xa6 && p[2] <= 0xa9)))
+            code = 0x2000 + ((p[1] & 0x3f) << 6) + (p[2] & 0x3f), skip = 2;
+        else {
+            out[n++] = static_cast<char>(*p);
+            continue;
+        }
+        bool wide = code > 0x7f;
+        out[n++] = '\\';
+        out[n++] = wide ? 'u' : 'x';
+        for (int shift = wide ? 12 : 4; shift >= 0; shift -= 4) out[n++] = hex[(code >> shift) & 15];
+        p += skip;
     }
+    out[n++] = '\n';
+    for (size_t done = 0; done < n;) {
+        ssize_t w = ::write(STDERR_FILENO, out + done, n - done);
+        if (w <= 0) break;
+        done += static_cast<size_t>(w);
+    }
+}
+
+// The one line and exit code for whatever ended the run. Workers carry their exceptions to the
+// main thread (std::async futures, exception_ptr); this also serves the terminate handler, for
+// what cannot be carried (an exception out of a destructor). Allocates nothing, since it may run
+// because memory ran out.
+[[noreturn]] void exit_on(std::exception_ptr failure) {
+    std::cout.flush();
+    const char* what = "unknown failure";
+    ExitCode code = ExitCode::tool_failed;
+    try {
+        if (failure) std::rethrow_exception(failure);
+    } catch (const Error& e) {
+        what = e.what();
+        code = e.code();
+    } catch (const std::bad_alloc&) {
+        what = "out of memory";
+    } catch (const std::exception& e) {
+        what = e.what();
+    } catch (...) {
+    }
+    write_error_line(what);
+    std::_Exit(static_cast<int>(code));
+}
+
+}  // namespace
+}  // namespace certdoctor
+
+int main(int argc, char** argv) {
+    std::set_terminate([] { certdoctor::exit_on(std::current_exception()); });
+    certdoctor::guard_standard_streams();
+    int code = 0;
+    try {
+        code = certdoctor::main_impl(argc, argv);
+        certdoctor::check_output_written();
+    } catch (...) {
+        certdoctor::exit_on(std::current_exception());
+    }
+    return code;
 }

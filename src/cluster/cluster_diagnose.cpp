@@ -16,6 +16,7 @@
 #include "kube/list_scan.h"
 #include "match/versions.h"
 #include "run/run.h"
+#include "util/bounded_json.h"
 #include "util/error.h"
 #include "util/text.h"
 #include "util/json_access.h"
@@ -228,7 +229,7 @@ SweepCounts sweep(KubeClient& client, const std::string& api, const std::string&
         // "Unknown" cannot have a failed Succeeded condition, so most are never parsed.
         std::string body = fetch(token);
         ListScan scan = scan_list(body);
-        nlohmann::json skeleton = scan.ok ? nlohmann::json::parse(scan.skeleton, nullptr, false) : nlohmann::json();
+        nlohmann::json skeleton = scan.ok ? parse_json_bounded(scan.skeleton).value : nlohmann::json();
         if (!scan.ok || !skeleton.is_object()) throw Error("the API server's answer to GET " + path + " is not a list");
         token = text_at(skeleton, {"metadata", "continue"});
         bool more = !token.empty() && !(request.limit && counts.failed >= request.limit);
@@ -238,8 +239,11 @@ SweepCounts sweep(KubeClient& client, const std::string& api, const std::string&
             ++counts.scanned;
             if (text.find("\"False\"") == std::string_view::npos && text.find("\"Unknown\"") == std::string_view::npos) continue;
             if (request.limit && counts.failed >= request.limit) continue;
-            nlohmann::json tr = nlohmann::json::parse(text, nullptr, false);
-            if (!tr.is_object()) throw Error("the API server's TaskRun list holds an item that is not JSON");
+            BoundedJson parsed = parse_json_bounded(text);
+            if (!parsed.ok() || !parsed.value.is_object())
+                throw Error("the API server's TaskRun list holds an item that is not JSON we read" +
+                            (parsed.problem.empty() ? std::string() : ": " + parsed.problem));
+            nlohmann::json tr = std::move(parsed.value);
             std::string when;
             if (!run_failed(tr, &when)) continue;
             if (request.since) {

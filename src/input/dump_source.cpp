@@ -2,12 +2,13 @@
 
 #include <re2/re2.h>
 #include <nlohmann/json.hpp>
-#include <yaml-cpp/yaml.h>
 
 #include <map>
 #include <set>
 
+#include "input/dump_fields.h"
 #include "input/normalise.h"
+#include "input/yaml_tree.h"
 #include "util/error.h"
 #include "util/json_access.h"
 #include "util/escape.h"
@@ -37,24 +38,6 @@ bool non_empty(const Json& node, const char* key) {
     return v.is_number() || v.is_boolean();
 }
 
-// A YAML document as JSON. Every scalar becomes a string: the reader reads scalars as text only.
-Json from_yaml(const YAML::Node& n) {
-    switch (n.Type()) {
-        case YAML::NodeType::Map: {
-            Json out = Json::object();
-            for (const auto& kv : n) out[kv.first.Scalar()] = from_yaml(kv.second);
-            return out;
-        }
-        case YAML::NodeType::Sequence: {
-            Json out = Json::array();
-            for (const auto& item : n) out.push_back(from_yaml(item));
-            return out;
-        }
-        case YAML::NodeType::Scalar: return n.Scalar();
-        default: return nullptr;
-    }
-}
-
 }  // namespace
 
 // Unknown with one of these reasons means "still fine so far".
@@ -67,9 +50,16 @@ bool failing_condition(const std::string& status, const std::string& reason) {
 
 namespace {
 
+// Whether every run must show its Succeeded condition. A file must: a run without one is a
+// dump cut short (kubectl writes status after spec) or a run no controller has reconciled yet,
+// and either read as "no problem" would be a false all-clear. The API's own objects need not.
+enum class ConditionRequired { yes, no };
+
 class DumpReader {
 public:
-    explicit DumpReader(std::string source) { batch_.source = std::move(source); }
+    DumpReader(std::string source, ConditionRequired required) : required_(required) {
+        batch_.source = std::move(source);
+    }
 
     void read_document(const Json& doc) {
         if (!doc.is_object()) return;
@@ -109,8 +99,12 @@ public:
 
     bool found_anything() const { return batch_.runs > 0 || pods_and_events_ > 0; }
     const std::set<std::string>& skipped_kinds() const { return skipped_kinds_; }
+    // The runs whose Succeeded condition could not be read ("TaskRun ci/build-1").
+    const std::vector<std::string>& unreadable_runs() const { return unreadable_runs_; }
 
 private:
+    ConditionRequired required_;
+    std::vector<std::string> unreadable_runs_;
     InputBatch batch_;
     std::set<std::string> skipped_kinds_;
     std::set<std::string> seen_taskruns_;
@@ -148,6 +142,20 @@ private:
             steps.push_back(std::move(step));
         }
         return steps;
+    }
+
+    // A run read from a file must say whether it succeeded: a Succeeded condition whose status is
+    // True, False or Unknown.
+    void require_condition(const Json& status, const ObjectRef& run) {
+        if (required_ == ConditionRequired::no) return;
+        const Json& conditions = field(status, "conditions");
+        if (conditions.is_array())
+            for (const auto& c : conditions) {
+                std::string state = str(c, "status");
+                if (str(c, "type") == "Succeeded" && (state == "True" || state == "False" || state == "Unknown")) return;
+            }
+        unreadable_runs_.push_back(run.kind + " " + (run.namespace_.empty() ? "" : run.namespace_ + "/") +
+                                   (run.name.empty() ? "(no name)" : run.name));
     }
 
     // Reads the Succeeded condition; returns true when it says the run failed or is failing.
@@ -208,6 +216,7 @@ private:
         }
         seen_taskruns_.insert(base.object.name);
         const Json& status = field(doc, "status");
+        if (prefix.empty()) require_condition(status, base.object);  // embedded children follow their parent's
         base.steps = read_steps(field(status, "taskSpec"));
         if (base.steps.empty()) base.steps = read_steps(field(field(doc, "spec"), "taskSpec"));
         std::string pod = str(status, "podName");
@@ -240,6 +249,7 @@ private:
         FailureRecord base;
         base.object = ref_of(doc, "PipelineRun");
         const Json& status = field(doc, "status");
+        require_condition(status, base.object);
         ++batch_.runs;
         if (read_conditions(status, base, "status.")) ++batch_.failed_runs;
         // v1beta1 embeds the child runs' status.
@@ -302,7 +312,7 @@ private:
 }  // namespace
 
 InputBatch read_dump_objects(const nlohmann::json& objects, const std::string& source) {
-    DumpReader reader(source);
+    DumpReader reader(source, ConditionRequired::no);
     if (objects.is_array())
         for (const auto& doc : objects) reader.read_document(doc);
     return reader.finish();
@@ -311,15 +321,16 @@ InputBatch read_dump_objects(const nlohmann::json& objects, const std::string& s
 InputBatch read_dump(std::string_view text, const std::string& source) {
     if (text.find('\0') != std::string_view::npos)
         throw input_error(source + ": binary data, not a YAML or JSON dump");
-    DumpReader reader(source);
-    std::vector<YAML::Node> docs;
-    try {
-        docs = YAML::LoadAll(std::string(text));
-    } catch (const YAML::Exception& e) {
-        throw input_error(source + ":" + std::to_string(e.mark.line + 1) + ":" +
-                          std::to_string(e.mark.column + 1) + ": not valid YAML or JSON: " + e.msg);
+    DumpReader reader(source, ConditionRequired::yes);
+    read_yaml_documents(text, source, dump_document_shape(),
+                        [&reader](nlohmann::json&& doc) { reader.read_document(doc); });
+    if (!reader.unreadable_runs().empty()) {
+        const auto& runs = reader.unreadable_runs();
+        std::string more = runs.size() > 1 ? " (and " + std::to_string(runs.size() - 1) + " more)" : "";
+        throw input_error(source + ": " + runs.front() + more +
+                          ": no Succeeded condition to read: the dump is cut short, or no controller has "
+                          "reconciled the run yet; dump it again with kubectl get -o yaml");
     }
-    for (const auto& doc : docs) reader.read_document(from_yaml(doc));
     if (!reader.found_anything()) {
         std::string kinds;
         for (const auto& k : reader.skipped_kinds()) kinds += (kinds.empty() ? "" : ", ") + k;

@@ -7,6 +7,7 @@
 #include <cctype>
 #include <cstdio>
 
+#include "util/bounded_json.h"
 #include "util/text.h"
 #include "util/time.h"
 
@@ -191,8 +192,14 @@ size_t content_indent(std::string_view line) {
 bool read_json_log_line(std::string_view line, TextMessage& out) {
     std::string_view t = trim(line);
     if (t.size() < 2 || t.front() != '{' || t.back() != '}') return false;
-    nlohmann::json j = nlohmann::json::parse(t, nullptr, false);
-    if (j.is_discarded() || !j.is_object()) return false;
+    // Only the fields read below are built: a pasted line may hold a whole API object.
+    static const JsonShape& leaf = JsonShape::scalar();
+    static const JsonShape fields = JsonShape::object(
+        {{"msg", &leaf}, {"message", &leaf}, {"log", &leaf}, {"error", &leaf}, {"err", &leaf}, {"ts", &leaf},
+         {"time", &leaf}, {"timestamp", &leaf}, {"knative.dev/key", &leaf}, {"knative.dev/kind", &leaf}});
+    BoundedJson parsed = parse_json_bounded(t, fields);
+    if (!parsed.ok() || !parsed.value.is_object()) return false;
+    const nlohmann::json& j = parsed.value;
     std::string text;
     for (const char* key : {"msg", "message", "log", "error", "err"}) {
         auto it = j.find(key);

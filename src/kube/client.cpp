@@ -10,6 +10,7 @@
 #include <memory>
 
 #include "probe/http_fetch.h"
+#include "util/bounded_json.h"
 #include "util/read_input.h"
 #include "util/subprocess.h"
 #include "util/escape.h"
@@ -42,7 +43,9 @@ size_t on_body(char* ptr, size_t size, size_t n, void* user) {
 
 // The Status object's message and reason, or the start of the body.
 std::pair<std::string, std::string> status_of(const std::string& body) {
-    auto j = nlohmann::json::parse(body, nullptr, false);
+    static const JsonShape& leaf = JsonShape::scalar();
+    static const JsonShape status = JsonShape::object({{"kind", &leaf}, {"message", &leaf}, {"reason", &leaf}});
+    nlohmann::json j = parse_json_bounded(body, status).value;
     if (j.is_object() && j.value("kind", "") == "Status") {
         std::string message = j.contains("message") && j["message"].is_string() ? j["message"].get<std::string>() : "";
         std::string reason = j.contains("reason") && j["reason"].is_string() ? j["reason"].get<std::string>() : "";
@@ -184,7 +187,7 @@ void KubeClient::refresh_exec_credential() {
     if (r.timed_out) throw Error(who + " did not finish within 60s");
     if (r.output_too_large) throw Error(who + " wrote more than 1 MiB");
     if (r.exit_status != 0) throw Error(who + " failed with exit code " + std::to_string(r.exit_status));
-    auto cred = nlohmann::json::parse(r.out, nullptr, false);
+    nlohmann::json cred = parse_json_bounded(r.out).value;
     if (!cred.is_object() || cred.value("kind", "") != "ExecCredential")
         throw Error(who + " did not print an ExecCredential as JSON");
     if (cred.value("apiVersion", "") != x.api_version)
@@ -342,9 +345,9 @@ KubeClient::Raw KubeClient::send_with_retry(const std::string& path, size_t max_
 std::optional<nlohmann::json> KubeClient::get_if_found(const std::string& path) {
     Raw r = send_with_retry(path);
     if (r.status >= 200 && r.status < 300) {
-        auto j = nlohmann::json::parse(r.body, nullptr, false);
-        if (j.is_discarded()) throw Error("the API server's answer to GET " + path + " is not JSON");
-        return j;
+        BoundedJson j = parse_json_bounded(r.body);
+        if (!j.ok()) throw Error("the API server's answer to GET " + path + " is not JSON we read: " + j.problem);
+        return std::move(j.value);
     }
     if (r.status == 404) return std::nullopt;
     fail(path, r);

@@ -212,7 +212,7 @@ void LogAnalyzer::read_mapped(int fd, uint64_t size, const std::string& name) {
         uint64_t newlines = 0;
         uint64_t long_lines = 0;
         std::vector<Hit> hits;
-        std::string error;
+        std::exception_ptr failure;  // carried to this thread as it was thrown (bad_alloc included)
         bool done = false;
     };
     // The workers take windows in order from a counter; this thread merges them in order as they
@@ -235,7 +235,7 @@ void LogAnalyzer::read_mapped(int fd, uint64_t size, const std::string& name) {
         size_t length = static_cast<size_t>(map_to - map_from);
         void* m = ::mmap(nullptr, length, PROT_READ, MAP_PRIVATE, fd, static_cast<off_t>(map_from));
         if (m == MAP_FAILED) {
-            r.error = system_error(name, "cannot map");
+            r.failure = std::make_exception_ptr(Error(system_error(name, "cannot map")));
             return;
         }
         // The window's pages are mapped in one go; the overlap after it only as far as the last
@@ -272,8 +272,8 @@ void LogAnalyzer::read_mapped(int fd, uint64_t size, const std::string& name) {
             WindowResult r;
             try {
                 examine_window(w, r);
-            } catch (const std::exception& e) {
-                r.error = name + ": " + e.what();
+            } catch (...) {
+                r.failure = std::current_exception();
             }
             r.done = true;
             lock.lock();
@@ -307,7 +307,7 @@ void LogAnalyzer::read_mapped(int fd, uint64_t size, const std::string& name) {
             r = std::move(slots[merged % ahead]);
             slots[merged % ahead] = WindowResult{};
         }
-        if (!r.error.empty()) throw Error(r.error);
+        if (r.failure) std::rethrow_exception(r.failure);
         merge(r.hits, newlines_so_far + 1, name);
         newlines_so_far += r.newlines;
         totals_.long_lines += r.long_lines;

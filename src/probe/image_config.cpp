@@ -7,11 +7,19 @@
 
 #include "probe/http_fetch.h"
 #include "util/error.h"
+#include "util/bounded_json.h"
 #include "util/read_input.h"
 
 namespace certdoctor {
 
 namespace {
+
+// A registry's JSON within the node and depth budget of its size; discarded (as nlohmann's
+// parse without exceptions gives) when it is not JSON or over the budget.
+nlohmann::json registry_json(std::string_view body) {
+    BoundedJson parsed = parse_json_bounded(body);
+    return parsed.ok() ? std::move(parsed.value) : nlohmann::json(nlohmann::json::value_t::discarded);
+}
 
 constexpr size_t kMaxManifestBytes = 4u << 20;
 constexpr size_t kMaxPlatforms = 32;
@@ -92,7 +100,7 @@ struct Session {
                     (token.ok ? "HTTP " + std::to_string(token.status) : token.error);
             return false;
         }
-        auto j = nlohmann::json::parse(token.body, nullptr, false);
+        auto j = registry_json(token.body);
         std::string value;
         if (j.is_object())
             for (const char* key : {"token", "access_token"})
@@ -135,7 +143,7 @@ bool read_platform(Session& s, const nlohmann::json& manifest, ImagePlatform& p,
     std::string digest = manifest["config"]["digest"].get<std::string>();
     HttpResponse blob = s.fetch("/v2/" + s.repository + "/blobs/" + digest, {}, true, error);
     if (!error.empty()) return false;
-    auto config = nlohmann::json::parse(blob.body, nullptr, false);
+    auto config = registry_json(blob.body);
     if (!config.is_object()) {
         error = "the config blob " + digest + " is not JSON";
         return false;
@@ -154,7 +162,7 @@ bool read_platform(Session& s, const nlohmann::json& manifest, ImagePlatform& p,
 
 RegistryCredential credential_from_docker_config(const std::string& path, const std::string& registry) {
     RegistryCredential c;
-    auto j = nlohmann::json::parse(read_input(path, 1u << 20), nullptr, false);
+    auto j = registry_json(read_input(path, 1u << 20));
     if (j.is_discarded() || !j.is_object()) throw input_error("--registry-config " + path + ": not valid JSON");
     if (!j.contains("auths") || !j["auths"].is_object()) return c;
     for (const auto& [key, entry] : j["auths"].items()) {
@@ -196,7 +204,7 @@ void read_image_entrypoint(ProbeResult& result, const ProbeTarget& target, const
         image.error = error;
         return;
     }
-    auto manifest = nlohmann::json::parse(top.body, nullptr, false);
+    auto manifest = registry_json(top.body);
     if (!manifest.is_object()) {
         image.error = "the manifest is not JSON";
         return;
@@ -219,7 +227,7 @@ void read_image_entrypoint(ProbeResult& result, const ProbeTarget& target, const
             if (p.os == "unknown") continue;  // attestation manifests
             HttpResponse child = s.fetch("/v2/" + target.repository + "/manifests/" + p.digest, {kManifestAccept}, false, error);
             if (!error.empty()) break;
-            auto child_manifest = nlohmann::json::parse(child.body, nullptr, false);
+            auto child_manifest = registry_json(child.body);
             if (!child_manifest.is_object() || !read_platform(s, child_manifest, p, error)) {
                 if (error.empty()) error = "the manifest " + p.digest + " is not JSON";
                 break;

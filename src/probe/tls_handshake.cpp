@@ -42,7 +42,11 @@ std::unique_ptr<addrinfo, AddrInfoFree> resolve(const std::string& host, int por
         addrinfo hints{};
         hints.ai_socktype = SOCK_STREAM;
         hints.ai_family = AF_UNSPEC;
-        lookup->rc = getaddrinfo(host.c_str(), std::to_string(port).c_str(), &hints, &lookup->result);
+        try {
+            lookup->rc = getaddrinfo(host.c_str(), std::to_string(port).c_str(), &hints, &lookup->result);
+        } catch (...) {  // nothing may escape a thread: out of memory is a failed lookup
+            lookup->rc = EAI_MEMORY;
+        }
         done->set_value();
     }).detach();
     if (ready.wait_for(deadline.left()) != std::future_status::ready) {

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <deque>
+#include <exception>
 #include <map>
 #include <thread>
 
@@ -105,10 +106,28 @@ Report analysis_report(LogAnalyzer& analyzer, const Engine& engine) {
         }
     };
     size_t threads = order.size() > 64 ? analyzer.threads() : 1;
+    // An exception on any of them (bad_alloc included) is carried here, after every one is joined.
+    std::vector<std::exception_ptr> failures(threads);
+    auto guarded = [&](size_t t) {
+        try {
+            build(t, threads);
+        } catch (...) {
+            failures[t] = std::current_exception();
+        }
+    };
     std::vector<std::thread> workers;
-    for (size_t t = 1; t < threads; ++t) workers.emplace_back(build, t, threads);
-    build(0, threads);
+    struct JoinAll {  // also when starting a thread fails part way
+        std::vector<std::thread>& threads;
+        ~JoinAll() {
+            for (auto& w : threads)
+                if (w.joinable()) w.join();
+        }
+    } join_all{workers};
+    for (size_t t = 1; t < threads; ++t) workers.emplace_back(guarded, t);
+    guarded(0);
     for (auto& w : workers) w.join();
+    for (auto& f : failures)
+        if (f) std::rethrow_exception(f);
     // The same groups summed over their registries, for the overview of a large incident.
     std::map<std::pair<std::string, std::string>, size_t> problem_index;
     for (const auto& g : r.groups) {

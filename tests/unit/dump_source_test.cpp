@@ -158,9 +158,85 @@ TEST(DumpSource, RejectsBinaryAndObjectsThatAreNotRuns) {
 
 TEST(DumpSource, SurvivesOddlyShapedObjects) {
     // Fields of the wrong type are ignored, not fatal.
-    InputBatch b = read_dump("kind: TaskRun\nmetadata: 3\nstatus:\n  conditions: {a: b}\n  steps: x\n", "odd.yaml");
+    InputBatch b = read_dump("kind: TaskRun\nmetadata: 3\nstatus:\n  conditions: [7, {a: [b]}, {type: Succeeded, status: 'True'}]\n"
+                             "  steps: x\n  retriesStatus: {a: b}\n  taskSpec: [1]\n",
+                             "odd.yaml");
     EXPECT_EQ(b.runs, 1u);
+    EXPECT_EQ(b.failed_runs, 0u);
     EXPECT_TRUE(b.records.empty());
+}
+
+// The error a dump gets, or "" when it is read.
+std::string dump_error(const std::string& text, const std::string& source = "dump.yaml") {
+    try {
+        read_dump(text, source);
+    } catch (const Error& e) {
+        EXPECT_EQ(e.code(), ExitCode::not_understood) << e.what();
+        return e.what();
+    }
+    return "";
+}
+
+TEST(DumpSource, ARunCutBeforeItsStatusIsNotUnderstood) {
+    std::string whole = sample("taskrun-unknown-authority.yaml");
+    std::string cut = whole.substr(0, whole.find("status:"));
+    std::string error = dump_error(cut, "tr.yaml");
+    EXPECT_NE(error.find("tr.yaml: TaskRun ci/build-and-push-r4x8q: no Succeeded condition"), std::string::npos) << error;
+}
+
+TEST(DumpSource, ARunCutInsideItsConditionIsNotUnderstood) {
+    // kubectl writes a condition's fields in alphabetical order: a cut in the message loses
+    // status and type; at a line's end the quoted scalar still reads.
+    std::string whole = sample("taskrun-unknown-authority.yaml");
+    size_t in_message = whole.find("      to Pod:");
+    std::string error = dump_error(whole.substr(0, in_message), "tr.yaml");
+    EXPECT_NE(error.find("TaskRun ci/build-and-push-r4x8q"), std::string::npos) << error;
+    std::string mid_line = dump_error(whole.substr(0, in_message + 8), "tr.yaml");
+    EXPECT_NE(mid_line.find("tr.yaml:"), std::string::npos) << mid_line;
+    // A PipelineRun and the items of a List alike; all are counted.
+    std::string list = "kind: List\nitems:\n- kind: PipelineRun\n  metadata: {name: a, namespace: ci}\n"
+                       "- kind: TaskRun\n  metadata: {name: b, namespace: ci}\n  status: {conditions: [{type: Succeeded}]}\n";
+    std::string both = dump_error(list);
+    EXPECT_NE(both.find("dump.yaml: PipelineRun ci/a (and 1 more): no Succeeded condition"), std::string::npos) << both;
+}
+
+TEST(DumpSource, ASucceededOrRunningRunIsRead) {
+    EXPECT_EQ(dump_error(sample("taskrun-succeeded.yaml")), "");
+    EXPECT_EQ(dump_error("kind: TaskRun\nmetadata: {name: a}\nstatus: {conditions: [{type: Succeeded, status: Unknown, reason: Running}]}\n"), "");
+}
+
+TEST(DumpSource, AliasesAreRefusedWithTheirLine) {
+    // A "billion laughs": nine levels of nine aliases, under a key the reader never reads.
+    std::string bomb = "kind: TaskRun\nmetadata: {name: bomb}\nlol0: &l0 [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n";
+    for (int level = 1; level < 10; ++level) {
+        bomb += "lol" + std::to_string(level) + ": &l" + std::to_string(level) + " [";
+        for (int k = 0; k < 9; ++k) bomb += (k ? ", *l" : "*l") + std::to_string(level - 1);
+        bomb += "]\n";
+    }
+    std::string error = dump_error(bomb);
+    EXPECT_NE(error.find("dump.yaml:4:"), std::string::npos) << error;
+    EXPECT_NE(error.find("aliases"), std::string::npos) << error;
+}
+
+TEST(DumpSource, AnInflatingListIsRefusedWithinItsBudget) {
+    // Empty maps where the reader keeps every element: each 3 bytes would cost about 100.
+    std::string text = "kind: TaskRun\nmetadata: {name: a}\nstatus: {conditions: [";
+    for (int k = 0; k < 1000000; ++k) text += "{},";
+    text += "{}]}\n";
+    std::string error = dump_error(text);
+    EXPECT_NE(error.find("dump.yaml:3:"), std::string::npos) << error;
+    EXPECT_NE(error.find("more values than its size allows"), std::string::npos) << error;
+    // Deep nesting anywhere, kept or not.
+    EXPECT_NE(dump_error("kind: TaskRun\nx: " + std::string(1000, '[') + std::string(1000, ']') + "\n").find("nested deeper"),
+              std::string::npos);
+}
+
+TEST(DumpSource, FieldsTheReaderNeverReadsAreNotBuilt) {
+    // A long list under a key the reader skips costs nothing but the time to read it.
+    std::string text = "kind: TaskRun\nmetadata: {name: a}\nspec: {params: [";
+    for (int k = 0; k < 1000000; ++k) text += "{},";
+    text += "{}]}\nstatus: {conditions: [{type: Succeeded, status: 'True'}]}\n";
+    EXPECT_EQ(dump_error(text), "");
 }
 
 }  // namespace

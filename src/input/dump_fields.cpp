@@ -1,0 +1,67 @@
+#include "input/dump_fields.h"
+
+namespace certdoctor {
+
+namespace {
+
+const JsonShape& leaf = JsonShape::scalar();
+
+// command, args, script: the reader asks only whether they are given.
+const JsonShape presence = JsonShape::array(leaf, 1);
+
+const JsonShape state = JsonShape::object({{"reason", &leaf}, {"message", &leaf}});
+const JsonShape container_state = JsonShape::object({{"name", &leaf}, {"waiting", &state}, {"terminated", &state}});
+const JsonShape container_states = JsonShape::array(container_state);
+const JsonShape pod_container_state = JsonShape::object({{"waiting", &state}, {"terminated", &state}});
+const JsonShape pod_container = JsonShape::object({{"name", &leaf}, {"state", &pod_container_state}});
+const JsonShape pod_containers = JsonShape::array(pod_container);
+
+const JsonShape condition = JsonShape::object({{"type", &leaf}, {"status", &leaf}, {"reason", &leaf}, {"message", &leaf}});
+const JsonShape conditions = JsonShape::array(condition);
+
+const JsonShape step = JsonShape::object({{"name", &leaf}, {"image", &leaf}, {"command", &presence},
+                                {"script", &presence}, {"args", &presence}});
+const JsonShape steps = JsonShape::array(step);
+const JsonShape task_spec = JsonShape::object({{"steps", &steps}});
+
+const JsonShape child_reference = JsonShape::object({{"kind", &leaf}, {"name", &leaf}});
+const JsonShape child_references = JsonShape::array(child_reference);
+
+extern const JsonShape status;
+const JsonShape retries = JsonShape::array(status);
+const JsonShape embedded_child = JsonShape::object({{"status", &status}});
+const JsonShape embedded_children = JsonShape::map(embedded_child);
+
+// A TaskRun's, a PipelineRun's and a Pod's status in one: their fields do not collide.
+const JsonShape status = JsonShape::object({{"conditions", &conditions},
+                                  {"steps", &container_states},
+                                  {"sidecars", &container_states},
+                                  {"retriesStatus", &retries},
+                                  {"taskSpec", &task_spec},
+                                  {"podName", &leaf},
+                                  {"taskRuns", &embedded_children},
+                                  {"childReferences", &child_references},
+                                  {"initContainerStatuses", &pod_containers},
+                                  {"containerStatuses", &pod_containers}});
+
+const JsonShape labels = JsonShape::object({{"tekton.dev/pipelineRun", &leaf}});
+const JsonShape metadata = JsonShape::object({{"name", &leaf}, {"namespace", &leaf}, {"labels", &labels}});
+const JsonShape spec = JsonShape::object({{"taskSpec", &task_spec}});
+const JsonShape involved_object = JsonShape::object({{"kind", &leaf}, {"namespace", &leaf}, {"name", &leaf}, {"fieldPath", &leaf}});
+
+extern const JsonShape document;
+const JsonShape items = JsonShape::array(document);
+const JsonShape document = JsonShape::object({{"kind", &leaf},
+                                    {"items", &items},
+                                    {"metadata", &metadata},
+                                    {"spec", &spec},
+                                    {"status", &status},
+                                    {"involvedObject", &involved_object},
+                                    {"message", &leaf},
+                                    {"reason", &leaf}});
+
+}  // namespace
+
+const JsonShape& dump_document_shape() { return document; }
+
+}  // namespace certdoctor

@@ -216,16 +216,15 @@ Report diagnose(const InputBatch& batch, const Matcher& matcher, const Catalog& 
                 const DiagnoseOptions& options) {
     Report report;
     report.source = batch.source;
-    report.messages_read = batch.records.size();
-    for (const auto& record : batch.records) report.messages_read += record.repeated_at.size();
+    for (const auto& record : batch.records)
+        if (!record.joined) report.messages_read += 1 + record.repeated_at.size();
     report.notes = batch.notes;
     // Each distinct failure is completed once; a repeat only adds where it was read.
     std::unordered_map<std::string, size_t> by_key;
     std::vector<std::unordered_set<std::string>> places;
     auto& all = report.findings;
-    for (const auto& record : batch.records) {
-        MessageMatch m = matcher.match(record.message);
-        if (m.empty()) continue;
+    auto take = [&](const FailureRecord& record, const MessageMatch& m) {
+        if (m.empty()) return;
         Finding f = identify(record, m);
         std::string key = object_key(f.object) + "|" + f.pattern + "|" + f.registry + "|" + f.step;
         auto [it, inserted] = by_key.emplace(key, all.size());
@@ -237,6 +236,28 @@ Report diagnose(const InputBatch& batch, const Matcher& matcher, const Catalog& 
             add_place(all[it->second], places[it->second], record.origin);
         }
         for (const auto& origin : record.repeated_at) add_place(all[it->second], places[it->second], origin);
+    };
+    const auto& records = batch.records;
+    for (size_t i = 0; i < records.size();) {
+        if (!records[i].joined) {
+            take(records[i], matcher.match(records[i].message));
+            ++i;
+            continue;
+        }
+        // A paragraph: its joined reading, then its lines. The joined one stands when it places the
+        // failure more fully (a site and a cause) than any line alone: a message wrapped over lines.
+        size_t end = i + 1;
+        while (end < records.size() && !records[end].joined && records[end].paragraph == records[i].paragraph) ++end;
+        std::vector<MessageMatch> matches;
+        for (size_t k = i; k < end; ++k) matches.push_back(matcher.match(records[k].message));
+        auto completeness = [](const MessageMatch& m) { return (m.site ? 1 : 0) + (m.cause ? 1 : 0); };
+        int best_line = 0;
+        for (size_t k = 1; k < matches.size(); ++k) best_line = std::max(best_line, completeness(matches[k]));
+        if (completeness(matches[0]) > best_line)
+            take(records[i], matches[0]);
+        else
+            for (size_t k = 1; k < matches.size(); ++k) take(records[i + k], matches[k]);
+        i = end;
     }
     // A finding placed on a chain without a cause ("Back-off pulling image" with no detail) adds
     // nothing when the same run has a detailed finding at the same stage (from its events).

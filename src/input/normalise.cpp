@@ -252,13 +252,14 @@ std::vector<TextMessage> split_messages(std::string_view text) {
 void for_each_message(std::string_view text, const std::function<void(TextMessage&&)>& emit) {
     std::string current;
     int current_line = 0;
+    int current_last_line = 0;
     size_t current_indent = 0;     // content indent of the logical line's first line
     bool current_opens_block = false;
     bool joins_next_tightly = false;
     auto flush = [&]() {
         if (!current.empty()) {
             std::string normal = normalise_message(current);
-            if (!normal.empty()) emit({std::move(normal), current_line, {}});
+            if (!normal.empty()) emit({std::move(normal), current_line, {}, {}, current_last_line, false});
         }
         current.clear();
     };
@@ -275,7 +276,8 @@ void for_each_message(std::string_view text, const std::function<void(TextMessag
         TextMessage structured;
         if (read_json_log_line(raw, structured)) {
             flush();
-            structured.line = number;
+            structured.line = structured.last_line = number;
+            structured.structured = true;
             if (!structured.text.empty()) emit(std::move(structured));
             continue;
         }
@@ -301,6 +303,7 @@ void for_each_message(std::string_view text, const std::function<void(TextMessag
         if (ends_with_backslash) body.remove_suffix(1);
         if (!current.empty() && !joins_next_tightly) current += ' ';
         current += body;
+        current_last_line = number;
         joins_next_tightly = ends_with_backslash;
     }
     flush();

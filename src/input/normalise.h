@@ -23,6 +23,8 @@ struct TextMessage {
     int line = 0;        // first line of the text it came from (1-based)
     ObjectRef object;    // from a structured log line's knative.dev/key, when present
     std::string time;    // a structured log line's time stamp (RFC 3339), when present
+    int last_line = 0;   // last line of the text it came from
+    bool structured = false;  // read by field from a JSON log line
 };
 
 // One line of a log, read as `analyze` reads it: a zap/logr JSON line by its fields, any other

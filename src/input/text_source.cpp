@@ -9,39 +9,105 @@ namespace certdoctor {
 
 namespace {
 
+// A wrapped message (a ticket, a mail, a chat window breaks lines at 60 to 120 columns) is a run
+// of consecutive lines; a longer run is a log or a listing, not one message.
+constexpr size_t kMaxWrappedLines = 20;
+constexpr size_t kMaxWrappedBytes = 16 * 1024;
+
 std::string object_key(const ObjectRef& o) { return o.kind + "/" + o.namespace_ + "/" + o.name; }
 
-}  // namespace
+class TextReader {
+public:
+    explicit TextReader(const std::string& source) { batch_.source = source; }
 
-InputBatch read_text(std::string_view text, const std::string& source) {
-    InputBatch batch;
-    batch.source = source;
+    void add(TextMessage&& m) {
+        bool follows = !pending_.empty() && !m.structured && m.line == pending_.back().last_line + 1;
+        if (!follows) end_paragraph();
+        if (m.structured) {
+            keep(std::move(m), 0);
+            return;
+        }
+        if (long_paragraph_) {
+            keep(std::move(m), 0);
+            return;
+        }
+        pending_bytes_ += m.text.size();
+        pending_.push_back(std::move(m));
+        if (pending_.size() > kMaxWrappedLines || pending_bytes_ > kMaxWrappedBytes) {
+            for (auto& p : pending_) keep(std::move(p), 0);
+            pending_.clear();
+            pending_bytes_ = 0;
+            long_paragraph_ = true;
+        }
+    }
+
+    InputBatch finish() {
+        end_paragraph();
+        return std::move(batch_);
+    }
+
+private:
+    // The lines of a short paragraph are kept one by one and also joined into one record; the
+    // diagnosis keeps whichever reads as the better match (diagnose.cpp).
+    void end_paragraph() {
+        long_paragraph_ = false;
+        if (pending_.size() >= 2) {
+            size_t paragraph = ++paragraphs_;
+            FailureRecord joined;
+            for (const auto& p : pending_) joined.message += (joined.message.empty() ? "" : " ") + p.text;
+            joined.origin = batch_.source + ":" + std::to_string(pending_.front().line) + "-" +
+                            std::to_string(pending_.back().last_line);
+            joined.paragraph = paragraph;
+            joined.joined = true;
+            batch_.records.push_back(std::move(joined));
+            for (auto& p : pending_) keep(std::move(p), paragraph);
+        } else {
+            for (auto& p : pending_) keep(std::move(p), 0);
+        }
+        pending_.clear();
+        pending_bytes_ = 0;
+    }
+
     // A log repeats the same failure thousands of times: a repeat of a message about the same
     // object is kept as a place only, so the records (and the matcher's work) grow with the
-    // distinct messages, not with the lines.
-    std::unordered_multimap<size_t, size_t> seen;  // hash of object and message -> record
-    for_each_message(text, [&](TextMessage&& m) {
-        std::string origin = source + ":" + std::to_string(m.line);
+    // distinct messages, not with the lines. Lines of a paragraph are kept as they are.
+    void keep(TextMessage&& m, size_t paragraph) {
+        std::string origin = batch_.source + ":" + std::to_string(m.line);
         std::string object = object_key(m.object);
         size_t hash = std::hash<std::string>{}(object) ^ (std::hash<std::string>{}(m.text) * 31);
-        auto [from, to] = seen.equal_range(hash);
-        bool repeat = false;
-        for (auto it = from; it != to && !repeat; ++it) {
-            FailureRecord& first = batch.records[it->second];
-            if (first.message == m.text && object_key(first.object) == object) {
-                first.repeated_at.push_back(std::move(origin));
-                repeat = true;
+        if (paragraph == 0) {
+            auto [from, to] = seen_.equal_range(hash);
+            for (auto it = from; it != to; ++it) {
+                FailureRecord& first = batch_.records[it->second];
+                if (first.message == m.text && object_key(first.object) == object) {
+                    first.repeated_at.push_back(std::move(origin));
+                    return;
+                }
             }
+            seen_.emplace(hash, batch_.records.size());
         }
-        if (repeat) return;
-        seen.emplace(hash, batch.records.size());
         FailureRecord r;
         r.message = std::move(m.text);
         r.origin = std::move(origin);
         r.object = m.object;
-        batch.records.push_back(std::move(r));
-    });
-    return batch;
+        r.paragraph = paragraph;
+        batch_.records.push_back(std::move(r));
+    }
+
+    InputBatch batch_;
+    std::vector<TextMessage> pending_;
+    size_t pending_bytes_ = 0;
+    bool long_paragraph_ = false;
+    size_t paragraphs_ = 0;
+    std::unordered_multimap<size_t, size_t> seen_;  // hash of object and message -> record
+};
+
+}  // namespace
+
+InputBatch read_text(std::string_view text, const std::string& source) {
+    TextReader reader(source);
+    for_each_message(text, [&](TextMessage&& m) { reader.add(std::move(m)); });
+    return reader.finish();
 }
 
 }  // namespace certdoctor

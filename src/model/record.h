@@ -35,6 +35,10 @@ struct FailureRecord {
     std::string step;     // the step it belongs to, when known
     std::vector<StepSpec> steps;  // the run's steps, when known
     std::vector<std::string> repeated_at;  // where the same message about the same object was read again
+    // Pasted text: the lines of a short paragraph share a number (0: none), and one more record
+    // holds them joined, in case they are one message wrapped; the diagnosis keeps one reading.
+    size_t paragraph = 0;
+    bool joined = false;
 };
 
 }  // namespace certdoctor

@@ -1,0 +1,177 @@
+#!/usr/bin/env python3
+"""Accuracy of the diagnosis on the real-world corpus (tests/corpus/reports/*.yaml), measured by
+running the built binary as a user would (`explain -o json -`, the text on standard input).
+
+The corpus is split once into a working part and a held-out part (tests/corpus/split.tsv, one
+line per entry: its id, the sha256 of its text cut to 16 hex digits, and its part). Rules are
+tuned on the working part only; both parts are reported. Entries not yet in the split file are
+assigned at random (25% held out) with --assign, which never moves an entry already assigned.
+
+Prints, for each part and kind (single messages, whole inputs): the share with the right problem,
+the right component, and both; wrong components among findings; registry fixes given to
+look-alikes; accuracy by expected component and by expected problem; the confusion pairs; and
+the misses. It asserts nothing: it is a benchmark, not a test.
+
+usage: bench/accuracy.py [--binary build/kubectl-tekton_certdoctor] [--assign] [--misses N]
+"""
+import argparse
+import collections
+import glob
+import hashlib
+import json
+import os
+import random
+import subprocess
+import sys
+
+import yaml
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+CORPUS = os.path.join(ROOT, "tests", "corpus", "reports")
+SPLIT = os.path.join(ROOT, "tests", "corpus", "split.tsv")
+# Fix ids that change how something trusts or talks to a registry (never right for a look-alike),
+# as the catalog marks them.
+REGISTRY_FIXES = {f["id"] for f in (yaml.safe_load(open(p, encoding="utf-8"))
+                                    for p in glob.glob(os.path.join(ROOT, "patterns", "fixes", "*.yaml")))
+                  if f.get("registry_fix")}
+
+
+def entry_id(text):
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+
+def load_corpus():
+    entries = []
+    for path in sorted(glob.glob(os.path.join(CORPUS, "*.yaml"))):
+        for e in yaml.safe_load(open(path, encoding="utf-8")) or []:
+            e["file"] = os.path.basename(path)
+            e["id"] = entry_id(e["text"])
+            e.setdefault("kind", "message")
+            e["lookalike"] = bool(e.get("lookalike", False))
+            entries.append(e)
+    return entries
+
+
+def load_split():
+    split = {}
+    if os.path.exists(SPLIT):
+        for line in open(SPLIT, encoding="utf-8"):
+            if line.strip() and not line.startswith("#"):
+                eid, part = line.split("\t")[:2]
+                split[eid] = part.strip()
+    return split
+
+
+def assign(entries, split):
+    rng = random.Random()  # a new draw for new entries; the file keeps every earlier one
+    new = [e for e in entries if e["id"] not in split]
+    for e in new:
+        split[e["id"]] = "held-out" if rng.random() < 0.25 else "working"
+    with open(SPLIT, "w", encoding="utf-8") as f:
+        f.write("# id (sha256 of the text, 16 hex digits)\tpart\tsource; drawn once, at random, 25% held out\n")
+        by_id = {e["id"]: e for e in entries}
+        for eid in sorted(split):
+            source = by_id[eid]["source"] if eid in by_id else "(no longer in the corpus)"
+            f.write("%s\t%s\t%s\n" % (eid, split[eid], source))
+    print("assigned %d new entries; %d in the split" % (len(new), len(split)))
+
+
+def diagnose(binary, text):
+    r = subprocess.run([binary, "explain", "-o", "json", "-"], input=text.encode("utf-8"),
+                       capture_output=True, timeout=60)
+    try:
+        d = json.loads(r.stdout)
+    except ValueError:
+        return None
+    return d["findings"][0] if d.get("findings") else {"component": "none", "stage": "none", "problem": "none",
+                                                        "lookalike": False, "fixes": []}
+
+
+def pct(n, d):
+    return "%5.1f%% (%d/%d)" % (100.0 * n / d, n, d) if d else "    - (0/0)"
+
+
+def report(name, results, misses_shown):
+    if not results:
+        return
+    n = len(results)
+    problem = sum(r["problem_ok"] for r in results)
+    component = sum(r["component_ok"] for r in results)
+    both = sum(r["problem_ok"] and r["component_ok"] for r in results)
+    wrong_component = sum(not r["component_ok"] and r["got"]["component"] not in ("unknown", "none") for r in results)
+    wrong_fix = sum(r["wrong_fix"] for r in results)
+    print("\n== %s: %d entries" % (name, n))
+    print("  right problem:              %s" % pct(problem, n))
+    print("  right component:            %s" % pct(component, n))
+    print("  both right:                 %s" % pct(both, n))
+    print("  wrong component (not unknown): %s" % pct(wrong_component, n))
+    print("  registry fix for a look-alike, or a look-alike missed: %d" % wrong_fix)
+    for key in ("component", "problem"):
+        table = collections.defaultdict(lambda: [0, 0])
+        for r in results:
+            table[r["want"][key]][0] += r[key + "_ok"]
+            table[r["want"][key]][1] += 1
+        print("  by expected %s:" % key)
+        for k in sorted(table, key=lambda k: -table[k][1]):
+            print("    %-28s %s" % (k, pct(*table[k])))
+    confusion = collections.Counter()
+    for r in results:
+        for key in ("component", "problem"):
+            if not r[key + "_ok"]:
+                confusion["%s %s -> %s" % (key, r["want"][key], r["got"][key])] += 1
+    if confusion:
+        print("  confusion pairs:")
+        for pair, count in confusion.most_common():
+            print("    %3d  %s" % (count, pair))
+    misses = [r for r in results if not (r["problem_ok"] and r["component_ok"]) or r["wrong_fix"]]
+    if misses:
+        print("  misses (%d%s):" % (len(misses), ", first %d shown" % misses_shown if len(misses) > misses_shown else ""))
+        for r in misses[:misses_shown]:
+            e = r["entry"]
+            text = " ".join(e["text"].split())
+            print("    [%s] %s want %s/%s got %s/%s%s: %s" % (
+                e["source"], e["id"], r["want"]["component"], r["want"]["problem"], r["got"]["component"],
+                r["got"]["problem"], " (wrong fix)" if r["wrong_fix"] else "", text[:140]))
+
+
+def main():
+    p = argparse.ArgumentParser()
+    p.add_argument("--binary", default=os.path.join(ROOT, "build", "kubectl-tekton_certdoctor"))
+    p.add_argument("--assign", action="store_true", help="add new corpus entries to the split file")
+    p.add_argument("--misses", type=int, default=40)
+    a = p.parse_args()
+    entries = load_corpus()
+    split = load_split()
+    if a.assign:
+        assign(entries, split)
+        return
+    unassigned = [e for e in entries if e["id"] not in split]
+    if unassigned:
+        sys.exit("%d corpus entries are in no part: run with --assign first" % len(unassigned))
+    sources = collections.Counter(e["source"] for e in entries)
+    print("corpus: %d entries (%d single messages, %d whole inputs) from %d distinct sources" % (
+        len(entries), sum(e["kind"] == "message" for e in entries), sum(e["kind"] == "whole" for e in entries),
+        len(sources)))
+    for key in ("component", "problem"):
+        counts = collections.Counter(e[key] for e in entries)
+        print("  by %s: %s" % (key, ", ".join("%s %d" % kv for kv in counts.most_common())))
+    print("  look-alikes: %d; files: %s" % (sum(e["lookalike"] for e in entries), ", ".join(
+        "%s %d" % kv for kv in sorted(collections.Counter(e["file"] for e in entries).items()))))
+    results = collections.defaultdict(list)
+    for e in entries:
+        got = diagnose(a.binary, e["text"])
+        if got is None:
+            got = {"component": "error", "stage": "error", "problem": "error", "lookalike": False, "fixes": []}
+        fixes = {f["id"] for f in got.get("fixes", [])}
+        r = {"entry": e, "want": e, "got": got,
+             "problem_ok": got["problem"] == e["problem"],
+             "component_ok": got["component"] == e["component"],
+             "wrong_fix": (e["lookalike"] and (not got.get("lookalike") or bool(fixes & REGISTRY_FIXES)))}
+        results[(split[e["id"]], e["kind"])].append(r)
+    for part in ("working", "held-out"):
+        for kind, label in (("message", "single messages"), ("whole", "whole inputs")):
+            report("%s part, %s" % (part, label), results[(part, kind)], a.misses)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,67 @@
+// A message wrapped at 60 to 120 columns (as tickets, mail and chat deliver it) gets the same
+// verdict as the message on one line; lines that are separate failures stay separate.
+#include <gtest/gtest.h>
+
+#include <sstream>
+
+#include "test_engine.h"
+
+namespace certdoctor {
+namespace {
+
+const std::string kMessage =
+    "failed to create task run pod \"build-1\": translating TaskSpec to Pod: Get "
+    "\"https://registry.corp.example:8443/v2/\": tls: failed to verify certificate: x509: certificate signed by "
+    "unknown authority. Maybe missing or invalid Task ci/build";
+
+// Breaks `text` at spaces so that no line is longer than `width`, as fold -s does.
+std::string wrap(const std::string& text, size_t width, const std::string& indent = "") {
+    std::istringstream words(text);
+    std::string word, line, out;
+    while (words >> word) {
+        if (!line.empty() && line.size() + 1 + word.size() > width) {
+            out += indent + line + "\n";
+            line.clear();
+        }
+        line += (line.empty() ? "" : " ") + word;
+    }
+    return out + indent + line + "\n";
+}
+
+std::string verdict(const Report& r) {
+    std::string out;
+    for (const auto& f : r.findings) out += f.component + "/" + f.stage + "/" + f.problem + "@" + f.registry + ";";
+    return out;
+}
+
+TEST(WrappedText, GivesTheSameVerdictAsOneLine) {
+    const Engine& engine = test::shipped_engine();
+    std::string want = verdict(explain_text(engine, kMessage, "stdin"));
+    ASSERT_EQ(want, "tekton-controller/entrypoint-lookup/unknown-authority@registry.corp.example:8443;");
+    for (size_t width = 60; width <= 120; width += 5) {
+        Report r = explain_text(engine, wrap(kMessage, width), "stdin");
+        EXPECT_EQ(verdict(r), want) << "wrapped at " << width;
+        EXPECT_GT(r.messages_read, 1u);
+    }
+}
+
+TEST(WrappedText, AWrappedDescribePasteReadsItsMessage) {
+    std::string paste = "Name:         build-1\nNamespace:    ci\nStatus:\n  Conditions:\n    Reason:  PodCreationFailed\n" +
+                        wrap("Message: " + kMessage, 80, "    ");
+    Report r = explain_text(test::shipped_engine(), paste, "stdin");
+    ASSERT_FALSE(r.findings.empty());
+    EXPECT_EQ(r.findings[0].component, "tekton-controller");
+    EXPECT_EQ(r.findings[0].problem, "unknown-authority");
+}
+
+TEST(WrappedText, ConsecutiveFailuresStaySeparate) {
+    std::string two = kMessage + "\n" +
+                      "error checking push permissions -- make sure you entered the correct tag name, and that you are "
+                      "authenticated correctly, and try again: checking push permission for \"reg.example/app:v1\": "
+                      "Get \"https://reg.example/v2/\": x509: certificate has expired or is not yet valid\n";
+    Report r = explain_text(test::shipped_engine(), two, "stdin");
+    ASSERT_EQ(r.findings.size(), 2u) << verdict(r);
+}
+
+}  // namespace
+}  // namespace certdoctor

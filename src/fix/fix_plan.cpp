@@ -142,13 +142,14 @@ namespace {
 
 bool fix_applies(const FixRule& fix, const Finding& finding) {
     if (fix.registry_fix && finding.lookalike) return false;
-    if (fix.sites.empty() && fix.causes.empty() && fix.stages.empty() && fix.problems.empty())
+    if (fix.sites.empty() && fix.causes.empty() && fix.stages.empty() && fix.problems.empty() && fix.components.empty())
         return false;
     auto admits = [](const std::vector<std::string>& list, const std::string& value) {
         return list.empty() || listed(list, value);
     };
-    return admits(fix.sites, finding.site_rule) && admits(fix.causes, finding.cause_rule) &&
-           admits(fix.stages, finding.stage) && admits(fix.problems, finding.problem);
+    return admits(fix.sites, finding.site_rule.empty() ? std::string(kNoSite) : finding.site_rule) && admits(fix.causes, finding.cause_rule) &&
+           admits(fix.stages, finding.stage) && admits(fix.problems, finding.problem) &&
+           admits(fix.components, finding.component);
 }
 
 FixView render_fix(const FixRule& fix, const Finding& finding) {

@@ -20,6 +20,9 @@
 
 namespace certdoctor {
 
+// In a fix's applies_to.sites: a finding that no site rule placed.
+inline constexpr const char* kNoSite = "none";
+
 struct SourceFile {
     std::string path;
     std::string text;
@@ -72,12 +75,14 @@ struct FixRule {
     int line = 0;
     std::string title;
     int order = 100;  // smaller comes first in a fix plan
-    // A fix answers a finding when every non-empty list names it; with all four empty the fix
-    // is never chosen by the planner (the cluster checks pick it).
+    // A fix answers a finding when every non-empty list names it; with all five empty the fix
+    // is never chosen by the planner (the cluster checks pick it). In `sites`, kNoSite stands
+    // for a finding no site placed (the message names no caller).
     std::vector<std::string> sites;
     std::vector<std::string> causes;
     std::vector<std::string> stages;
     std::vector<std::string> problems;
+    std::vector<std::string> components;
     bool registry_fix = false;  // changes how something talks to or trusts a registry
     bool adds_ca = false;
     FixContent content;

@@ -195,11 +195,12 @@ FixRule read_fix(const YAML::Node& doc) {
     f.title = get_string(doc, "title", true, f.line);
     f.order = get_int(doc, "order", 100);
     if (YAML::Node applies = doc["applies_to"]) {
-        check_known_fields(applies, {"sites", "causes", "stages", "problems"});
+        check_known_fields(applies, {"sites", "causes", "stages", "problems", "components"});
         f.sites = get_list(applies, "sites");
         f.causes = get_list(applies, "causes");
         f.stages = get_list(applies, "stages");
         f.problems = get_list(applies, "problems");
+        f.components = get_list(applies, "components");
     }
     f.registry_fix = get_bool(doc, "registry_fix", false);
     f.adds_ca = get_bool(doc, "adds_ca", false);

@@ -86,6 +86,7 @@ struct Linter {
     void fix(const FixRule& f) {
         file_name_is_id(f.file, f.line, f.id);
         for (const auto& id : f.sites) {
+            if (id == kNoSite) continue;
             const Rule* r = c.rule(id);
             if (!r || r->kind != RuleKind::site) issue(f.file, f.line, "fix '" + f.id + "': unknown site '" + id + "'");
         }
@@ -94,6 +95,7 @@ struct Linter {
             if (!r || r->kind != RuleKind::cause) issue(f.file, f.line, "fix '" + f.id + "': unknown cause '" + id + "'");
         }
         for (const auto& s : f.stages) vocabulary_word(f.file, f.line, "stage", s, vocabulary::stages);
+        for (const auto& c : f.components) vocabulary_word(f.file, f.line, "component", c, vocabulary::components);
         for (const auto& p : f.problems) vocabulary_word(f.file, f.line, "problem", p, vocabulary::problems);
         if (f.adds_ca)
             for (const auto& p : f.problems)

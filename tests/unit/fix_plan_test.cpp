@@ -10,8 +10,10 @@ namespace {
 
 const Catalog& catalog() { return test::shipped_engine().catalog(); }
 
+// A finding as the diagnosis makes it: a site placed it on a stage (none for stage unknown).
 Finding finding(const std::string& stage, const std::string& problem) {
     Finding f;
+    f.site_rule = stage == "unknown" ? "" : "a-site-at-" + stage;
     f.stage = stage;
     f.problem = problem;
     f.registry = "registry.private:5000";
@@ -81,13 +83,41 @@ TEST(FixPlan, TheCaManifestUsesTheCertKeyAndTheCommandsRestart) {
 
 TEST(FixPlan, QuotesEveryNameInCommands) {
     Finding f = finding("image-pull", "unknown-authority");
-    f.registry = "evil.example;rm -rf /";
-    auto plan = plan_fixes(f, catalog());
-    ASSERT_FALSE(plan.empty());
-    for (const auto& c : plan.front().commands) {
-        if (c.find("evil") == std::string::npos) continue;
-        EXPECT_NE(c.find("'evil.example;rm -rf /'"), std::string::npos) << c;
+    f.object.namespace_ = "ci;rm -rf /";
+    f.object.name = "build-1\nrm -rf ~";
+    bool seen = false;
+    for (const auto& fix : plan_fixes(f, catalog()))
+        for (const auto& c : fix.commands) {
+            if (c.find("ci;rm") == std::string::npos) continue;
+            seen = true;
+            EXPECT_NE(c.find("'ci;rm -rf /'"), std::string::npos) << c;
+            EXPECT_EQ(c.find('\n'), std::string::npos) << c;
+        }
+    EXPECT_TRUE(seen) << "no command names the run's namespace";
+}
+
+// A registry is only ever a host[:port]: anything else read from a message stands as the
+// placeholder, since manifests put the registry in paths and unquoted YAML.
+TEST(FixPlan, ARegistryThatIsNoHostNameIsNeverPrinted) {
+    for (std::string registry : {"evil.example;rm -rf /", "reg\n  evil: true", "reg\"x", "$(id).example"}) {
+        Finding f = finding("step-run", "unknown-authority");
+        f.registry = registry;
+        f.tool = "kaniko";
+        for (const auto& fix : plan_fixes(f, catalog())) {
+            EXPECT_EQ(fix.manifest.find(registry), std::string::npos) << fix.manifest;
+            for (const auto& c : fix.commands) EXPECT_EQ(c.find(registry), std::string::npos) << c;
+        }
     }
+}
+
+TEST(FixPlan, NamesNoCallerOnlyWhenNoSitePlacedIt) {
+    auto bare = ids(plan_fixes(finding("unknown", "unknown-authority"), catalog()));
+    ASSERT_FALSE(bare.empty());
+    EXPECT_EQ(bare.front(), "identify-the-caller");
+    for (auto stage : vocabulary::stages)
+        if (stage != "unknown")
+            for (const auto& id : ids(plan_fixes(finding(std::string(stage), "unknown-authority"), catalog())))
+                EXPECT_NE(id, "identify-the-caller") << stage;
 }
 
 TEST(FixPlan, SetStepCommandNamesOnlyStepsThatTriggerTheLookup) {

@@ -350,7 +350,7 @@ int run_probe(const Options& o) {
         case OutputFormat::markdown: std::cout << render_probe_markdown(r); break;
         case OutputFormat::text: std::cout << render_probe_text(r, use_color(o) ? Color::on : Color::off); break;
     }
-    bool fine = r.problem == "ok" && (!o.entrypoint || r.image.read);
+    bool fine = r.failing_host.empty() && (!o.entrypoint || r.image.read);
     return static_cast<int>(fine ? ExitCode::no_problem : ExitCode::problem_found);
 }
 

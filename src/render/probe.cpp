@@ -42,10 +42,18 @@ std::string render_probe_text(const ProbeResult& r, Color color) {
     };
     std::ostringstream o;
     bool ok = r.problem == "ok";
-    o << (ok ? paint("1;32", "OK") : paint("1;31", "PROBLEM " + r.problem)) << "  " << r.target << " ("
-      << r.host << ":" << r.port << (r.server_name.empty() ? ", no SNI" : ", SNI " + r.server_name) << "): "
-      << verdict_line(r) << "\n";
+    bool realm_fails = ok && !r.failing_host.empty();
+    o << (realm_fails ? paint("1;31", "PROBLEM " + r.registry.realm_problem)
+          : ok        ? paint("1;32", "OK")
+                      : paint("1;31", "PROBLEM " + r.problem))
+      << "  " << r.target << " (" << r.host << ":" << r.port
+      << (r.server_name.empty() ? ", no SNI" : ", SNI " + r.server_name) << "): " << verdict_line(r)
+      << (realm_fails ? ", but not for its token endpoint " + r.failing_host : "") << "\n";
     if (!r.detail.empty()) o << "  " << r.detail << "\n";
+    if (realm_fails)
+        o << "  token endpoint " << r.failing_host << ": " << r.registry.realm_problem
+          << (r.registry.realm_detail.empty() ? "" : " (" + r.registry.realm_detail + ")")
+          << "; every pull gets its token there (realm " << r.registry.realm << ")\n";
     if (!r.verified_with.empty()) o << "  trusted pool: " << join(r.verified_with, ", ") << "\n";
     else o << "  trusted pool: empty (--no-system-roots and no --ca-file)\n";
     if (r.ca_files_given)
@@ -68,7 +76,7 @@ std::string render_probe_text(const ProbeResult& r, Color color) {
         if (!r.registry.auth_scheme.empty())
             o << "  auth " << r.registry.auth_scheme << (r.registry.realm.empty() ? "" : ", realm " + r.registry.realm)
               << (r.registry.service.empty() ? "" : ", service " + r.registry.service) << "\n";
-        if (!r.registry.realm_host.empty())
+        if (!r.registry.realm_host.empty() && !realm_fails)
             o << "  token endpoint " << r.registry.realm_host << ": " << r.registry.realm_problem
               << (r.registry.realm_detail.empty() ? "" : " (" + r.registry.realm_detail + ")") << "\n";
         if (!r.registry.detail.empty()) o << "  " << r.registry.detail << "\n";
@@ -131,7 +139,9 @@ nlohmann::json probe_json(const ProbeResult& r) {
                       {"service", r.registry.service},
                       {"realm_host", r.registry.realm_host},
                       {"realm_problem", r.registry.realm_problem},
+                      {"realm_detail", r.registry.realm_detail},
                       {"detail", r.registry.detail}}},
+        {"failing_host", r.failing_host},
         {"image", nullptr},
         {"elapsed_ms", static_cast<int64_t>(r.elapsed_ms)},
     };
@@ -159,8 +169,16 @@ std::string render_probe_json(const ProbeResult& r) {
 
 std::string render_probe_markdown(const ProbeResult& r) {
     std::ostringstream o;
-    o << "## Registry probe: `" << r.target << "`: " << (r.problem == "ok" ? "ok" : "`" + r.problem + "`") << "\n\n";
+    bool realm_fails = r.problem == "ok" && !r.failing_host.empty();
+    o << "## Registry probe: `" << r.target << "`: "
+      << (realm_fails ? "`" + r.registry.realm_problem + "` at its token endpoint `" + r.failing_host + "`"
+          : r.problem == "ok" ? "ok" : "`" + r.problem + "`")
+      << "\n\n";
     if (!r.detail.empty()) o << "> " << r.detail << "\n\n";
+    if (realm_fails)
+        o << "> The registry's own chain passes, but its token endpoint `" << r.failing_host << "` fails ("
+          << r.registry.realm_problem << (r.registry.realm_detail.empty() ? "" : ": " + r.registry.realm_detail)
+          << "): every pull gets its token there.\n\n";
     o << "Trusted pool: " << (r.verified_with.empty() ? "empty" : join(r.verified_with, ", ")) << ".\n\n";
     o << "| # | subject | issuer | valid until | names | CA | sha256 |\n|---|---|---|---|---|---|---|\n";
     for (size_t i = 0; i < r.chain.size(); ++i) {

@@ -64,6 +64,7 @@ struct ImageView {
     std::string media_type;
     std::vector<ImagePlatform> platforms;
     std::string error;        // why it could not be read
+    std::vector<std::string> notes;  // what was read only in part (an index cut at 32 platforms)
 };
 
 struct ProbeResult {

@@ -84,6 +84,7 @@ std::string render_probe_text(const ProbeResult& r, Color color) {
     if (!r.image.reference.empty()) {
         o << "\n" << paint("1", "Image") << "  " << r.image.reference << (r.image.digest.empty() ? "" : "@" + r.image.digest) << "\n";
         if (!r.image.error.empty()) o << "  " << paint("1;31", "not read: ") << r.image.error << "\n";
+        for (const auto& n : r.image.notes) o << "  " << paint("1;33", "note: ") << n << "\n";
         for (const auto& p : r.image.platforms) {
             std::string platform = p.os + "/" + p.architecture + (p.variant.empty() ? "" : "/" + p.variant);
             o << "  " << platform << "\n";
@@ -158,6 +159,7 @@ nlohmann::json probe_json(const ProbeResult& r) {
                         {"digest", r.image.digest},
                         {"media_type", r.image.media_type},
                         {"platforms", platforms},
+                        {"notes", r.image.notes},
                         {"error", r.image.error}};
     }
     return doc;
@@ -196,6 +198,7 @@ std::string render_probe_markdown(const ProbeResult& r) {
     }
     if (!r.image.reference.empty()) {
         o << "\n**Image** `" << r.image.reference << "`" << (r.image.error.empty() ? "" : ": not read (" + r.image.error + ")") << "\n\n";
+        for (const auto& n : r.image.notes) o << "> Note: " << n << "\n\n";
         for (const auto& p : r.image.platforms)
             o << "- " << p.os << "/" << p.architecture << (p.variant.empty() ? "" : "/" + p.variant) << ": command `"
               << nlohmann::json(p.entrypoint).dump() << "`, args `" << nlohmann::json(p.cmd).dump() << "`\n";

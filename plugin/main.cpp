@@ -455,7 +455,7 @@ int main_impl(int argc, char** argv) {
         cmd->add_option("--context", o.context, "The kubeconfig context to use")->option_text("NAME")->group(kube);
         cmd->add_option("--cluster", o.cluster, "The kubeconfig cluster to use")->option_text("NAME")->group(kube);
         cmd->add_option("--user", o.user, "The kubeconfig user to use")->option_text("NAME")->group(kube);
-        cmd->add_option("--request-timeout", o.request_timeout, "Bound for each API request (default 30s)")
+        cmd->add_option("--request-timeout", o.request_timeout, "Bound for each API request and exec credential plugin (default 30s)")
             ->option_text("DURATION")->group(kube);
     };
     add_kube_flags(diagnose);

@@ -8,6 +8,7 @@
 #include "probe/digest.h"
 #include "probe/http_fetch.h"
 #include "util/error.h"
+#include "util/header_value.h"
 #include "util/json_access.h"
 #include "util/read_input.h"
 
@@ -101,6 +102,10 @@ struct Session {
                 if (j.contains(key) && j[key].is_string()) value = j[key].get<std::string>();
         if (value.empty()) {
             error = "the token endpoint " + realm + " answered without a token";
+            return false;
+        }
+        if (!is_header_safe(value)) {  // it goes into the Authorization header of the next requests
+            error = "the token endpoint " + realm + " answered a token holding a CR, LF or NUL character";
             return false;
         }
         authorization = "Bearer " + value;

@@ -2,7 +2,8 @@
 # `probe --entrypoint` against a loopback HTTPS registry serving crafted JSON
 # (tests/support/crafted_registry.py, certificate made here by openssl): fields of unexpected
 # types end in a clear error that keeps the TLS verdict (never a raw json type_error), a digest
-# that is no digest never reaches a request path, and an index cut at 32 platforms says so.
+# that is no digest never reaches a request path, a bearer token holding CR/LF is never sent as a
+# header, and an index cut at 32 platforms says so.
 # usage: registry_json_test.sh PATH-TO-kubectl-tekton_certdoctor
 set -u
 binary=${1:?usage: registry_json_test.sh BINARY}
@@ -76,6 +77,10 @@ check manifests "an index whose manifests is a string: exit 1, a clear error" \
 probe types wrong-types
 check types "a config blob with fields of other types: read, those fields empty, no crash" \
   'rc == 0 and err == "" and [(p["os"], p["architecture"], p["entrypoint"], p["cmd"]) for p in d["image"]["platforms"]] == [("", "", [], ["serve"])]'
+
+probe crlf crlf-token
+check crlf "a token endpoint answering a token with CR/LF: refused, never sent as a header" \
+  'rc == 1 and "answered a token holding a CR, LF or NUL character" in d["image"]["error"] and not any("X-Injected" in r for r in requests) and any(r.startswith("/token") for r in requests)'
 
 probe many many-platforms
 check many "10,000 platforms: 32 read, and a note says the index was cut" \

@@ -7,7 +7,9 @@ Repositories: numeric-digest (an index entry's digest is a number), string-entry
 is a string), hostile-digest (an index entry's digest is "../../../evil?x=1"), config-number
 (a manifest's config digest is a number), manifests-string (an index's manifests is a string),
 wrong-types (a config blob's fields of the wrong types), many-platforms (an index of 10,000
-platforms, each with its own manifest).
+platforms, each with its own manifest), crlf-token (a Bearer challenge whose token endpoint, on
+this server, answers a token holding CR/LF and a header of its own). A request carrying an
+X-Injected header is logged with " X-Injected" after its path.
 
 usage: crafted_registry.py --cert C --key K --log L --port-file P
 """
@@ -76,10 +78,19 @@ class Handler(BaseHTTPRequestHandler):
 
     def do_GET(self):
         with open(self.server.log, "a") as f:
-            f.write(self.path + "\n")
+            f.write(self.path + (" X-Injected" if "X-Injected" in self.headers else "") + "\n")
         parts = self.path.split("/")
         if self.path == "/v2/":
             return self.send(200, {})
+        if self.path.startswith("/token"):
+            return self.send(200, {"token": "abc\r\nX-Injected: yes"})
+        if len(parts) > 2 and parts[2] == "crlf-token":
+            self.send_response(401)
+            self.send_header("WWW-Authenticate", 'Bearer realm="https://localhost:%d/token",service="crafted"'
+                             % self.server.server_address[1])
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return
         if len(parts) == 5 and parts[1] == "v2" and parts[3] == "manifests":
             repo, ref = parts[2], parts[4]
             if repo not in TOP:

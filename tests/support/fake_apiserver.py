@@ -3,7 +3,7 @@
 kube-apiserver does: APIGroup discovery, objects and lists (labelSelector, fieldSelector,
 limit/continue pagination with 410 on a bad token), Status objects for 401/403/404/405, bearer
 token and client-certificate authentication, per-user RBAC denials, and container logs. It records
-every request (method, path, user, status) as JSON lines, and re-reads its fixture file when it
+every request (method, path, user, status, header names) as JSON lines, and re-reads its fixture file when it
 changes, so one server can play several clusters in a row.
 
 Fixture (JSON): {"served": {"tekton.dev": ["v1", "v1beta1"]},
@@ -171,7 +171,8 @@ class Handler(BaseHTTPRequestHandler):
         with self.server.log_lock:
             with open(self.server.args.log, "a") as f:
                 # A path is cut at 1000 characters: a hostile continue token must not fill the disk.
-                f.write(json.dumps({"method": self.command, "path": self.path[:1000], "user": user, "status": status}) + "\n")
+                f.write(json.dumps({"method": self.command, "path": self.path[:1000], "user": user, "status": status,
+                                    "headers": sorted(self.headers.keys())}) + "\n")
 
     def send(self, status, body, user, content_type="application/json"):
         data = body if isinstance(body, bytes) else body.encode()

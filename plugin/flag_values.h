@@ -10,10 +10,12 @@
 namespace certdoctor {
 
 // "10s", "1500ms", "2m", "1h", "1d", or a bare number of seconds; from 1 ms to `max_ms`.
-std::chrono::milliseconds parse_duration(const std::string& text, const std::string& flag = "--timeout",
+std::chrono::milliseconds parse_duration(const std::string& text,
+                                         const std::string& flag = "--timeout",
                                          double max_ms = 600000);
 
 // A whole number from `min` to `max` (decimal digits, an optional '-'): never wrapped, never cut.
-long long parse_count(const std::string& text, const std::string& flag, long long min, long long max);
+long long parse_count(const std::string& text, const std::string& flag, long long min,
+                      long long max);
 
 }  // namespace certdoctor

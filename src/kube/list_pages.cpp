@@ -36,12 +36,15 @@ ListPages::Next ListPages::page_read(std::string continue_token) {
 std::string ListPages::why(Next next) const {
     switch (next) {
         case Next::token_too_large:
-            return "its continue token is " + std::to_string(last_token_bytes_) + " bytes (more than " +
-                   std::to_string(kMaxTokenBytes >> 10) + " KiB)";
-        case Next::token_repeated: return "it sent a continue token it had sent before";
-        case Next::page_cap: return "it still had more after " + std::to_string(max_pages_) + " pages";
+            return "its continue token is " + std::to_string(last_token_bytes_) +
+                   " bytes (more than " + std::to_string(kMaxTokenBytes >> 10) + " KiB)";
+        case Next::token_repeated:
+            return "it sent a continue token it had sent before";
+        case Next::page_cap:
+            return "it still had more after " + std::to_string(max_pages_) + " pages";
         case Next::more:
-        case Next::done: break;
+        case Next::done:
+            break;
     }
     return {};
 }

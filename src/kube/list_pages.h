@@ -12,9 +12,9 @@
 namespace certdoctor {
 
 class ListPages {
-public:
-    static constexpr size_t kMaxPages = 10000;            // 5,000,000 runs in pages of 500
-    static constexpr size_t kMaxTokenBytes = 64u << 10;   // kube-apiserver's tokens are < 1 KiB
+  public:
+    static constexpr size_t kMaxPages = 10000;           // 5,000,000 runs in pages of 500
+    static constexpr size_t kMaxTokenBytes = 64u << 10;  // kube-apiserver's tokens are < 1 KiB
 
     // What follows the page just read.
     enum class Next {
@@ -34,10 +34,10 @@ public:
     // Records a page read with its metadata.continue ("" when the list ends there).
     Next page_read(std::string continue_token);
 
-    // One clause for an error message: "the continue token is 70000 bytes (over 64 KiB)".
+    // One clause for an error message: "its continue token is 70000 bytes (more than 64 KiB)".
     std::string why(Next next) const;
 
-private:
+  private:
     size_t max_pages_;
     size_t pages_ = 0;
     std::string token_;

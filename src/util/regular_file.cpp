@@ -41,18 +41,21 @@ std::string read_regular_file(const std::string& path, const std::string& what, 
     struct stat st {};
     if (fstat(file.fd, &st) != 0) throw Error(name + ": " + std::strerror(errno));
     if (!S_ISREG(st.st_mode))
-        throw Error(name + ": is " + std::string(kind_of(st.st_mode)) + ", not a regular file; it is not read");
+        throw Error(name + ": is " + std::string(kind_of(st.st_mode)) +
+                    ", not a regular file; it is not read");
     std::string data;
     char buffer[65536];
     for (;;) {
         if (std::chrono::steady_clock::now() > deadline)
-            throw Error(name + ": not read within " + std::to_string(timeout.count()) + "ms (--request-timeout)");
+            throw Error(name + ": not read within " + std::to_string(timeout.count()) +
+                        "ms (--request-timeout)");
         ssize_t n = read(file.fd, buffer, sizeof buffer);
         if (n < 0 && errno == EINTR) continue;
         if (n < 0) throw Error(name + ": read failed: " + std::strerror(errno));
         if (n == 0) break;
         if (data.size() + static_cast<size_t>(n) > max_bytes)
-            throw Error(name + ": larger than " + std::to_string(max_bytes >> 10) + " KiB; it is not read");
+            throw Error(name + ": larger than " + std::to_string(max_bytes >> 10) +
+                        " KiB; it is not read");
         data.append(buffer, static_cast<size_t>(n));
     }
     return data;

@@ -1,10 +1,10 @@
 // Digests from a registry's JSON are checked against the OCI grammar before they reach a URL.
+#include "probe/digest.h"
+
 #include <gtest/gtest.h>
 
 #include <string>
 #include <vector>
-
-#include "probe/digest.h"
 
 namespace certdoctor {
 namespace {
@@ -19,10 +19,12 @@ TEST(Digest, AcceptsTheOciGrammarAndTheRegisteredAlgorithmsExactly) {
 }
 
 TEST(Digest, RefusesPathsQueriesAndMalformedHex) {
-    for (const std::string& bad : std::vector<std::string>{"../../../evil?x=1", "sha256:../../evil", "sha256:" + kHex64 + "?x=1", "sha256:" + kHex64 + "/x",
-                                  "sha256:" + kHex64.substr(1), "sha256:" + kHex64 + "0", "SHA256:" + kHex64,
-                                  "sha256:" + std::string(64, 'A'), "sha512:" + kHex64, "sha256", ":" + kHex64, "sha256:",
-                                  "sha256:" + kHex64 + "\n", "a b:c", "sha256:%2e%2e", "", std::string(300, 'a') + ":b"})
+    for (const std::string& bad : std::vector<std::string>{
+             "../../../evil?x=1", "sha256:../../evil", "sha256:" + kHex64 + "?x=1",
+             "sha256:" + kHex64 + "/x", "sha256:" + kHex64.substr(1), "sha256:" + kHex64 + "0",
+             "SHA256:" + kHex64, "sha256:" + std::string(64, 'A'), "sha512:" + kHex64, "sha256",
+             ":" + kHex64, "sha256:", "sha256:" + kHex64 + "\n", "a b:c", "sha256:%2e%2e", "",
+             std::string(300, 'a') + ":b"})
         EXPECT_FALSE(is_valid_digest(bad)) << bad;
 }
 

@@ -46,13 +46,16 @@ json.dump(d, open(sys.argv[2] + ".tmp", "w"))
 os.replace(sys.argv[2] + ".tmp", sys.argv[2])  # a new mtime: the server reads it again
 PY
 }
-# sweep NAME ARGS...: a sweep of all namespaces; keeps stdout, stderr, exit code, the requests it made.
+# sweep NAME ARGS...: a sweep of all namespaces; keeps stdout, stderr, exit code, the requests it
+# made, and its peak memory in KiB when GNU time is installed.
+timer=()
+[ -x /usr/bin/time ] && timer=(/usr/bin/time -f '%M' -o)
 sweep() {
   local name=$1; shift
   local before=0
   [ -f "$k/requests.log" ] && before=$(wc -l < "$k/requests.log")
-  timeout 120 env -u KUBECONFIG "$binary" diagnose taskruns -A --kubeconfig "$k/kubeconfig" --no-probe "$@" \
-    > "$k/$name.out" 2> "$k/$name.err"
+  ${timer[@]+"${timer[@]}" "$k/$name.kb"} timeout 120 env -u KUBECONFIG "$binary" diagnose taskruns -A \
+    --kubeconfig "$k/kubeconfig" --no-probe "$@" > "$k/$name.out" 2> "$k/$name.err"
   echo $? > "$k/$name.rc"
   tail -n +"$((before + 1))" "$k/requests.log" | grep -c '/taskruns' > "$k/$name.pages"
 }
@@ -93,20 +96,16 @@ check again "an endless list that serves the same runs again: exit 4 at the firs
 # Empty pages with a new token each time: only the page cap stops it. Pages of one run, so that
 # the cap (10,000 pages) is reached in seconds; memory stays flat as the tokens are not kept.
 mode endless 2000
-if [ -x /usr/bin/time ]; then
-  /usr/bin/time -f '%M' -o "$k/endless.kb" timeout 120 env -u KUBECONFIG "$binary" diagnose taskruns -A \
-    --kubeconfig "$k/kubeconfig" --no-probe --chunk-size 1 -l tekton.dev/task=nothing > "$k/endless.out" 2> "$k/endless.err"
-  echo $? > "$k/endless.rc"
-  kb=$(tail -1 "$k/endless.kb")
-else
-  sweep endless --chunk-size 1 -l tekton.dev/task=nothing
-  kb=0
-fi
-tail -n 10001 "$k/requests.log" | grep -c '/taskruns' > "$k/endless.pages"
+sweep endless --chunk-size 1 -l tekton.dev/task=nothing
 check endless "an endless list of new 2 KB tokens: exit 4 at the page cap, saying so" \
-  'rc == 4 and "still had more after 10000 pages" in err and "after 10000 pages (0 TaskRuns read, 0 failed)" in err'
-[ "$kb" -lt $((128 * 1024)) ] && ok "the endless sweep's peak memory stays small (${kb} KiB for 10,000 tokens of 2 KB)" ||
-  bad "the endless sweep used ${kb} KiB"
+  'rc == 4 and "still had more after 10000 pages" in err and "after 10000 pages (0 TaskRuns read, 0 failed)" in err and pages == 10000'
+if [ -s "$k/endless.kb" ]; then
+  kb=$(tail -1 "$k/endless.kb")
+  [ "$kb" -lt $((128 * 1024)) ] && ok "the endless sweep's peak memory stays small (${kb} KiB for 10,000 tokens of 2 KB)" ||
+    bad "the endless sweep used ${kb} KiB"
+else
+  echo "skip  the endless sweep's peak memory (/usr/bin/time is not installed)"
+fi
 
 mode expire
 sweep expire --chunk-size 2

@@ -38,12 +38,17 @@ KC
 # mode MODE [BYTES]: the server's continue tokens from now on ("" for a list that ends).
 mode() {
   "$python" - "$k/base.json" "$k/fixture.json" "$@" <<'PY'
-import json, os, sys
+import json, os, sys, time
 d = json.load(open(sys.argv[1]))
 if sys.argv[3]:
     d["continue"] = {"mode": sys.argv[3], "bytes": int(sys.argv[4]) if len(sys.argv) > 4 else 0}
-json.dump(d, open(sys.argv[2] + ".tmp", "w"))
-os.replace(sys.argv[2] + ".tmp", sys.argv[2])  # a new mtime: the server reads it again
+with open(sys.argv[2] + ".tmp", "w") as f:
+    json.dump(d, f)
+# The server reads the fixture again when its mtime changes: make sure it does, however coarse
+# the file system's clock.
+mtime = max(time.time_ns(), os.stat(sys.argv[2]).st_mtime_ns + 10_000_000)
+os.utime(sys.argv[2] + ".tmp", ns=(mtime, mtime))
+os.replace(sys.argv[2] + ".tmp", sys.argv[2])
 PY
 }
 # sweep NAME ARGS...: a sweep of all namespaces; keeps stdout, stderr, exit code, the requests it

@@ -13,7 +13,7 @@ Fixture (JSON): {"served": {"tekton.dev": ["v1", "v1beta1"]},
                  "generate": {"taskruns": 10000, "failed": 500, "registries": 10, "namespaces": 20},
                  "continue": {"mode": "endless" | "repeat" | "cycle" | "expire", "bytes": 100000, "period": 3}}
 
-"continue" plays a broken or hostile server for list requests: every page is the first page of the
+"continue" plays a broken or hostile server for TaskRun list requests: every page is the first page of the
 list (its first `limit` items) with a continue token that never ends. "endless": a new token on
 every page; "repeat": the same token every time; "cycle": `period` tokens in turn; "expire": 410
 Expired for any continue token, as when a list's snapshot is compacted away. Tokens are padded to
@@ -280,7 +280,9 @@ class Handler(BaseHTTPRequestHandler):
                     ("labelSelector" not in query or match_labels(o, query["labelSelector"])) and
                     ("fieldSelector" not in query or match_fields(o, query["fieldSelector"])))
 
-        broken = data.get("continue")
+        # Only TaskRun lists (what a sweep pages through) are broken: the installation's lists, read
+        # at the same time, must not shift the page count the tokens are made from.
+        broken = data.get("continue") if plural == "taskruns" else None
         if broken:
             return self.broken_continue(broken, items, wanted, query, kind, group, version, user)
 

@@ -28,6 +28,7 @@
 #include "match/lint.h"
 #include "match/regex_export.h"
 #include "probe/probe.h"
+#include "flag_values.h"
 #include "options.h"
 #include "render/render.h"
 #include "run/run.h"
@@ -41,6 +42,11 @@ namespace certdoctor {
 namespace {
 
 constexpr const char* kName = "kubectl tekton-certdoctor";
+
+// Bounds of the count flags. --chunk-size is sent as the list's limit: kube-apiserver answers
+// pages of any size, but a page over 100,000 runs cannot fit the 64 MiB response bound.
+constexpr long long kMaxChunkSize = 100000;
+constexpr long long kMaxCount = 1000000000;  // --limit, --tail: a billion is "all" in practice
 
 const char* kExitCodes = R"(Exit codes:
   0  no problem found
@@ -87,22 +93,6 @@ void log_verbose(const Options& o, const Engine& engine, const Report& report) {
               << "; " << report.findings.size() << " findings\n";
     for (const auto& f : report.findings)
         std::cerr << "tekton-certdoctor:   " << visible(f.pattern) << " at " << visible(seen_in_list(f)) << "\n";
-}
-
-// "10s", "1500ms", "2m", "1h", or a bare number of seconds, as kubectl's --request-timeout.
-std::chrono::milliseconds parse_duration(const std::string& text, const std::string& flag = "--timeout",
-                                         double max_ms = 600000) {
-    static const RE2 re("(\\d+(?:\\.\\d+)?)(ms|s|m|h|d)?");
-    std::string number, unit;
-    if (!RE2::FullMatch(text, re, &number, &unit))
-        throw Error(flag + " " + text + ": not a duration (examples: 10s, 1500ms, 2m, 1h)", ExitCode::usage);
-    double value = std::stod(number);
-    double ms = unit == "ms" ? value : unit == "m" ? value * 60000 : unit == "h" ? value * 3600000
-              : unit == "d" ? value * 86400000 : value * 1000;
-    if (ms < 1 || ms > max_ms)
-        throw Error(flag + " " + text + ": must be between 1ms and " + std::to_string(static_cast<long>(max_ms / 1000)) + "s",
-                    ExitCode::usage);
-    return std::chrono::milliseconds(static_cast<long>(ms));
 }
 
 // The probe settings the command line asked for (`probe`, and `--probe` of explain/diagnose).
@@ -183,12 +173,12 @@ int run_diagnose_cluster(const Options& o) {
     if (!o.resource.empty()) request = parse_resource_argument(o.resource);
     request.all_namespaces = o.all_namespaces;
     request.selector = o.selector;
-    request.limit = o.limit;
-    request.page_size = o.chunk_size;
+    request.limit = static_cast<size_t>(parse_count(o.limit, "--limit", 0, kMaxCount));
+    request.page_size = static_cast<size_t>(parse_count(o.chunk_size, "--chunk-size", 0, kMaxChunkSize));
     if (!o.since.empty())
         request.since = since_of(o);
     bool sweep = request.kind.empty();
-    if (!sweep && (o.all_namespaces || !o.selector.empty() || !o.since.empty() || o.limit))
+    if (!sweep && (o.all_namespaces || !o.selector.empty() || !o.since.empty() || request.limit))
         throw Error("-A, -l, --since and --limit select runs for a sweep ('diagnose taskruns'); '" + o.resource +
                     "' names one run", ExitCode::usage);
 
@@ -238,7 +228,8 @@ extern "C" void on_stop_signal(int) { g_stop = true; }
 int run_analyze(const Options& o) {
     if (o.from_cluster && !o.files.empty()) throw Error("give either log files or --from-cluster, not both", ExitCode::usage);
     if (o.follow && o.from_cluster) throw Error("--follow reads a file or standard input, not --from-cluster", ExitCode::usage);
-    if (!o.from_cluster && (!o.since.empty() || o.tail >= 0 || o.previous))
+    long tail = o.tail.empty() ? -1 : static_cast<long>(parse_count(o.tail, "--tail", -1, kMaxCount));
+    if (!o.from_cluster && (!o.since.empty() || tail >= 0 || o.previous))
         throw Error("--since, --tail and --previous go with --from-cluster", ExitCode::usage);
     std::vector<std::string> files = o.files;
     if (files.empty() && !o.from_cluster) {
@@ -263,7 +254,7 @@ int run_analyze(const Options& o) {
     } else if (o.from_cluster) {
         PodLogRequest request;
         if (!o.since.empty()) request.since = since_of(o);
-        request.tail = o.tail;
+        request.tail = tail;
         request.previous = o.previous;
         KubeClient client(load_rest_config(kube_flags(o)), kube_logger(o));
         read_cluster_logs(analyzer, client, request, progress_line(), notes);
@@ -365,7 +356,7 @@ int run_probe(const Options& o) {
         case OutputFormat::markdown: std::cout << render_probe_markdown(r); break;
         case OutputFormat::text: std::cout << render_probe_text(r, use_color(o) ? Color::on : Color::off); break;
     }
-    bool fine = r.problem == "ok" && (!o.entrypoint || r.image.read);
+    bool fine = r.failing_host.empty() && (!o.entrypoint || r.image.read);
     return static_cast<int>(fine ? ExitCode::no_problem : ExitCode::problem_found);
 }
 
@@ -378,7 +369,15 @@ int run_version(const Options& o) {
     return 0;
 }
 
+// Every count flag is checked first, whatever the command: a bad one is never ignored or sent.
+void check_counts(const Options& o) {
+    parse_count(o.limit, "--limit", 0, kMaxCount);
+    parse_count(o.chunk_size, "--chunk-size", 0, kMaxChunkSize);
+    if (!o.tail.empty()) parse_count(o.tail, "--tail", -1, kMaxCount);
+}
+
 int dispatch(const Options& o) {
+    check_counts(o);
     if (o.command == "explain") return run_explain(o);
     if (o.command == "diagnose") return run_diagnose(o);
     if (o.command == "patterns list") return run_patterns_list(o);
@@ -462,7 +461,7 @@ int main_impl(int argc, char** argv) {
         cmd->add_option("--context", o.context, "The kubeconfig context to use")->option_text("NAME")->group(kube);
         cmd->add_option("--cluster", o.cluster, "The kubeconfig cluster to use")->option_text("NAME")->group(kube);
         cmd->add_option("--user", o.user, "The kubeconfig user to use")->option_text("NAME")->group(kube);
-        cmd->add_option("--request-timeout", o.request_timeout, "Bound for each API request (default 30s)")
+        cmd->add_option("--request-timeout", o.request_timeout, "Bound for each API request and exec credential plugin (default 30s)")
             ->option_text("DURATION")->group(kube);
     };
     add_kube_flags(diagnose);

@@ -35,14 +35,15 @@ struct Options {
     bool all_namespaces = false;
     std::string selector;
     std::string since;
-    size_t limit = 0;
-    size_t chunk_size = 500;
+    // Counts as typed: checked by parse_count (plugin/flag_values.h), never wrapped by a cast.
+    std::string limit = "0";
+    std::string chunk_size = "500";
     bool no_probe = false;
     // analyze
     std::vector<std::string> files;
     bool follow = false;
     bool from_cluster = false;
-    long tail = -1;
+    std::string tail;  // "" when not given
     bool previous = false;
     std::string syntax = "re2";  // patterns regexes
 };

@@ -13,6 +13,7 @@
 #include "fix/fix_plan.h"
 #include "input/dump_source.h"
 #include "input/text_source.h"
+#include "kube/list_pages.h"
 #include "kube/list_scan.h"
 #include "match/versions.h"
 #include "run/run.h"
@@ -26,7 +27,6 @@ namespace certdoctor {
 
 namespace {
 
-constexpr size_t kMaxPages = 100000;  // a server that never ends its list is cut off here
 constexpr size_t kPagesAhead = 4;      // pages diagnosed or waiting to be, while the next loads
 
 // The Succeeded condition says the run failed (or is failing), by the same rule as `diagnose -f`;
@@ -209,36 +209,55 @@ struct SweepCounts {
     size_t failed = 0;
 };
 
+// How far a sweep got, for an error that stops it: "after 3 pages (6 TaskRuns read, 2 failed)".
+std::string progress_of(const ListPages& pages, const SweepCounts& counts) {
+    return "after " + std::to_string(pages.pages()) + (pages.pages() == 1 ? " page (" : " pages (") + std::to_string(counts.scanned) + " TaskRuns read, " +
+           std::to_string(counts.failed) + " failed)";
+}
+
 // One sweep: pages of TaskRuns, failed ones kept (and their pods' events when a pull failed).
+// A list that cannot be read to its end is an error (exit 4) saying how far the sweep got: a
+// sweep that stopped early must never read as "no problems found".
 SweepCounts sweep(KubeClient& client, const std::string& api, const std::string& ns, const ClusterRequest& request,
                   RunCollector& collector, const std::function<void()>& page_done, const ProgressFn& progress) {
     SweepCounts counts;
     std::string path = request.all_namespaces ? "/apis/tekton.dev/" + api + "/taskruns" : collector.base(ns) + "/taskruns";
-    auto fetch = [&client, &path, &request](const std::string& token) {
+    ListPages pages(request.max_pages);
+    auto fetch = [&] {
         std::vector<std::string> params;
         if (request.page_size) params.push_back("limit=" + std::to_string(request.page_size));
         if (!request.selector.empty()) params.push_back("labelSelector=" + percent_encode(request.selector));
-        if (!token.empty()) params.push_back("continue=" + percent_encode(token));
-        return client.get_raw(path + (params.empty() ? "" : "?" + join(params, "&")));
+        if (!pages.token().empty()) params.push_back("continue=" + percent_encode(pages.token()));
+        std::string url = path + (params.empty() ? "" : "?" + join(params, "&"));
+        if (pages.pages() == 0) return client.get_raw(url);
+        try {
+            return client.get_raw(url);
+        } catch (const Error& e) {
+            throw Error(std::string(e.what()) + "; the sweep stopped " + progress_of(pages, counts), e.code());
+        }
     };
-    std::set<std::string> tokens_seen;
+    auto unfinished = [&](const std::string& why) {
+        return Error("the API server's list of TaskRuns (GET " + path + ") does not end: " + why + "; the sweep stopped " +
+                     progress_of(pages, counts) + "; narrow it with -n, -l or --since");
+    };
     std::time_t now = std::time(nullptr);
-    std::string token;
-    for (size_t page = 0; page < kMaxPages; ++page) {
+    for (;;) {
         // The page is split into items as text first. An item that holds neither "False" nor
         // "Unknown" cannot have a failed Succeeded condition, so most are never parsed.
-        std::string body = fetch(token);
+        std::string body = fetch();
         ListScan scan = scan_list(body);
         nlohmann::json skeleton = scan.ok ? parse_json_bounded(scan.skeleton).value : nlohmann::json();
         if (!scan.ok || !skeleton.is_object()) throw Error("the API server's answer to GET " + path + " is not a list");
-        token = text_at(skeleton, {"metadata", "continue"});
-        bool more = !token.empty() && !(request.limit && counts.failed >= request.limit);
-        if (more && !tokens_seen.insert(token).second)
-            throw Error("the API server repeated a continue token; the list does not end");
+        ListPages::Next next = pages.page_read(text_at(skeleton, {"metadata", "continue"}));
+        skeleton = nullptr;
+        bool limit_reached = false;
         for (std::string_view text : scan.items) {
             ++counts.scanned;
             if (text.find("\"False\"") == std::string_view::npos && text.find("\"Unknown\"") == std::string_view::npos) continue;
-            if (request.limit && counts.failed >= request.limit) continue;
+            if (request.limit && counts.failed >= request.limit) {
+                limit_reached = true;
+                continue;
+            }
             BoundedJson parsed = parse_json_bounded(text);
             if (!parsed.ok() || !parsed.value.is_object())
                 throw Error("the API server's TaskRun list holds an item that is not JSON we read" +
@@ -250,6 +269,11 @@ SweepCounts sweep(KubeClient& client, const std::string& api, const std::string&
                 auto t = parse_rfc3339(when.empty() ? text_at(tr, {"metadata", "creationTimestamp"}) : when);
                 if (!t || *t < now - request.since->count()) continue;
             }
+            // The pages of one list come from one snapshot: a run listed twice means the server
+            // serves the same pages again and again.
+            std::string key = "TaskRun/" + text_at(tr, {"metadata", "namespace"}) + "/" + text_at(tr, {"metadata", "name"});
+            if (collector.failed_at().count(key))
+                throw unfinished("it listed " + key.substr(8) + " a second time");
             ++counts.failed;
             slim(tr);
             bool pull = lower(condition_text(tr)).find("pull") != std::string::npos;
@@ -260,7 +284,9 @@ SweepCounts sweep(KubeClient& client, const std::string& api, const std::string&
         page_done();
         if (progress)
             progress("read " + std::to_string(counts.scanned) + " TaskRuns, " + std::to_string(counts.failed) + " failed");
-        if (!more || (request.limit && counts.failed >= request.limit)) break;
+        if (limit_reached || (request.limit && counts.failed >= request.limit)) break;  // --limit: the rest is not needed
+        if (next == ListPages::Next::done) break;
+        if (next != ListPages::Next::more) throw unfinished(pages.why(next));
     }
     if (progress) progress("");
     return counts;

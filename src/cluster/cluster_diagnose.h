@@ -9,6 +9,7 @@
 #include <string>
 
 #include "kube/client.h"
+#include "kube/list_pages.h"
 #include "model/report.h"
 #include "probe/probe.h"
 #include "run/run.h"
@@ -23,6 +24,7 @@ struct ClusterRequest {
     std::optional<std::chrono::seconds> since;  // only runs that failed within this window
     size_t limit = 0;        // at most this many failed runs (0: all)
     size_t page_size = 500;  // items per list request; 0: one request for the whole list
+    size_t max_pages = ListPages::kMaxPages;  // a list with more pages is an error (exit 4)
 };
 
 // Called with a one-line status while a sweep lists runs ("" at the end, to clear it).

@@ -39,6 +39,11 @@ void apply_probe(Finding& f, const ProbeResult& probe, const Catalog& catalog) {
         f.explanation += "\n\nThe probe of " + registry + " now finds " + probe.problem +
                          (probe.detail.empty() ? "" : " (" + detail + ")") +
                          ", which differs from the message: the registry may have changed since the run failed.";
+    } else if (probe.problem == "ok" && !probe.failing_host.empty()) {
+        f.explanation += "\n\nThe probe of " + f.registry + " passes Go's verification, but its token endpoint " +
+                         probe.failing_host + " fails (" + probe.registry.realm_problem +
+                         (probe.registry.realm_detail.empty() ? "" : ": " + probe.registry.realm_detail) +
+                         "): every pull gets its token there.";
     } else if (probe.problem == "ok" && probe.ca_files_given) {
         f.explanation += "\n\nThe probe of " + registry + " passes Go's verification with the given --ca-file: that "
                          "bundle is the CA to install.";

@@ -11,7 +11,9 @@
 
 #include "probe/http_fetch.h"
 #include "util/bounded_json.h"
+#include "util/header_value.h"
 #include "util/read_input.h"
+#include "util/regular_file.h"
 #include "util/subprocess.h"
 #include "util/escape.h"
 #include "util/text.h"
@@ -21,8 +23,6 @@
 namespace certdoctor {
 
 namespace {
-
-constexpr auto kExecTimeout = std::chrono::seconds(60);
 
 struct Body {
     std::string data;
@@ -93,16 +93,19 @@ Access describe_access(const std::string& path) {
 KubeClient::KubeClient(RestConfig config, Logger log) : config_(std::move(config)), log_(std::move(log)) {
     if (!ensure_http_ready()) throw Error("libcurl could not be initialised");
     const ClusterConfig& c = config_.cluster;
+    const auto timeout = config_.request_timeout;
     if (!c.ca_pem.empty()) ca_pem_ = c.ca_pem;
-    else if (!c.ca_file.empty()) ca_pem_ = read_input(c.ca_file, 4u << 20);
+    else if (!c.ca_file.empty())
+        ca_pem_ = read_regular_file(c.ca_file, "cluster " + c.name + ": certificate-authority", 4u << 20, timeout);
     if (!ca_pem_.empty() && ca_pem_.find("-----BEGIN CERTIFICATE-----") == std::string::npos)
         throw Error("cluster " + c.name + ": certificate-authority" + (c.ca_pem.empty() ? " " + c.ca_file : "-data") +
                     " holds no PEM certificate");
     UserConfig& u = config_.user;
     if (!u.client_certificate_file.empty() && u.client_certificate_pem.empty())
-        u.client_certificate_pem = read_input(u.client_certificate_file, 1u << 20);
+        u.client_certificate_pem = read_regular_file(u.client_certificate_file, "user " + u.name + ": client-certificate",
+                                                     1u << 20, timeout);
     if (!u.client_key_file.empty() && u.client_key_pem.empty())
-        u.client_key_pem = read_input(u.client_key_file, 1u << 20);
+        u.client_key_pem = read_regular_file(u.client_key_file, "user " + u.name + ": client-key", 1u << 20, timeout);
     if (!u.client_certificate_pem.empty() && u.client_key_pem.empty())
         throw Error("user " + u.name + ": has a client certificate but no client key");
     if (!u.auth_provider.empty() && !u.exec && u.token.empty() && u.token_file.empty())
@@ -179,12 +182,17 @@ void KubeClient::refresh_exec_credential() {
     argv.insert(argv.end(), x.args.begin(), x.args.end());
     std::string who = "user " + config_.user.name + ": exec plugin '" + x.command + "'";
     if (log_) log_("running the exec credential plugin " + shell_quote(x.command));  // mutex_ is held
-    SubprocessResult r = run_subprocess(argv, env, kExecTimeout);
+    // Bounded as a request is: a plugin waiting on a login prompt it cannot show (its standard
+    // input is /dev/null) must not hold the command for ever. On timeout its whole process group
+    // is killed, so that its helpers do not outlive it.
+    SubprocessResult r = run_subprocess(argv, env, config_.request_timeout);
     if (!r.started) {
         throw Error(who + " could not be run: " + r.error +
                     (x.install_hint.empty() ? std::string() : "\n" + std::string(trim(x.install_hint))));
     }
-    if (r.timed_out) throw Error(who + " did not finish within 60s");
+    if (r.timed_out)
+        throw Error(who + " did not finish within " + std::to_string(config_.request_timeout.count()) +
+                    "ms (--request-timeout); it was stopped with its child processes");
     if (r.output_too_large) throw Error(who + " wrote more than 1 MiB");
     if (r.exit_status != 0) throw Error(who + " failed with exit code " + std::to_string(r.exit_status));
     nlohmann::json cred = parse_json_bounded(r.out).value;
@@ -197,7 +205,10 @@ void KubeClient::refresh_exec_credential() {
     auto text = [&](const char* key) {
         return status.contains(key) && status[key].is_string() ? status[key].get<std::string>() : std::string();
     };
-    exec_token_ = text("token");
+    std::string token = text("token");
+    if (!is_header_safe(token))
+        throw Error(who + " gave a token holding a CR, LF or NUL character, which would end the request header");
+    exec_token_ = std::move(token);
     exec_cert_pem_ = text("clientCertificateData");
     exec_key_pem_ = text("clientKeyData");
     if (exec_token_.empty() && (exec_cert_pem_.empty() || exec_key_pem_.empty()))
@@ -217,8 +228,12 @@ std::string KubeClient::bearer_token() {
     if (u.exec) return exec_token_;
     if (!u.token.empty()) return u.token;
     // Read each time: a projected service account token is rotated in place.
-    if (!u.token_file.empty()) return std::string(trim(read_input(u.token_file, 1u << 20)));
-    return {};
+    if (u.token_file.empty()) return {};
+    std::string what = "user " + u.name + ": tokenFile";
+    std::string token(trim(read_regular_file(u.token_file, what, 1u << 20, config_.request_timeout)));
+    if (!is_header_safe(token))
+        throw Error(what + " " + u.token_file + ": the token holds a CR, LF or NUL character, which would end the request header");
+    return token;
 }
 
 KubeClient::Raw KubeClient::send(const std::string& path, size_t max_bytes, bool cut) {

@@ -8,7 +8,8 @@
 #include <map>
 
 #include "util/error.h"
-#include "util/read_input.h"
+#include "util/header_value.h"
+#include "util/regular_file.h"
 #include "util/text.h"
 
 namespace certdoctor {
@@ -66,8 +67,8 @@ bool boolean(const YAML::Node& n, const char* key, const std::string& where) {
     throw Error(where + ": field " + key + " must be true or false, not '" + v + "'");
 }
 
-void merge_file(Merged& m, const std::string& path) {
-    std::string text = read_input(path, kMaxKubeconfigBytes);
+void merge_file(Merged& m, const std::string& path, std::chrono::milliseconds timeout) {
+    std::string text = read_regular_file(path, "kubeconfig", kMaxKubeconfigBytes, timeout);
     YAML::Node root;
     try {
         root = YAML::Load(text);
@@ -135,6 +136,11 @@ UserConfig read_user(const std::string& name, const Entry& e) {
     u.token_file = resolve(scalar(e.node, "tokenFile", where), base);
     u.username = scalar(e.node, "username", where);
     u.password = scalar(e.node, "password", where);
+    // These go into request headers; the message never shows the value.
+    for (auto [field, value] : {std::pair<const char*, const std::string*>{"token", &u.token}, {"username", &u.username},
+                                {"password", &u.password}})
+        if (!is_header_safe(*value))
+            throw Error(where + ": field " + field + " holds a CR, LF or NUL character, which would end the request header");
     YAML::Node provider = e.node["auth-provider"];
     if (provider && provider.IsMap()) u.auth_provider = scalar(provider, "name", where);
     YAML::Node exec = e.node["exec"];
@@ -182,7 +188,8 @@ RestConfig in_cluster_config(const KubeFlags& flags) {
         rc.namespace_ = flags.namespace_;
         rc.namespace_from_flag = true;
     } else if (file_exists(dir + "/namespace")) {
-        rc.namespace_ = std::string(trim(read_input(dir + "/namespace", 1u << 20)));
+        rc.namespace_ = std::string(trim(read_regular_file(dir + "/namespace", "in-cluster configuration: namespace file",
+                                                           1u << 20, flags.request_timeout)));
         if (rc.namespace_.empty()) rc.namespace_ = "default";
     } else {
         rc.namespace_ = "default";
@@ -222,7 +229,10 @@ RestConfig load_rest_config(const KubeFlags& flags) {
     std::vector<std::string> paths;
     bool explicit_file = !flags.kubeconfig.empty();
     if (explicit_file) {
-        if (!file_exists(flags.kubeconfig)) throw Error("--kubeconfig " + flags.kubeconfig + ": no such file", ExitCode::usage);
+        // A path that exists but is no regular file (a FIFO) is refused by the read, not called missing.
+        struct stat st {};
+        if (stat(flags.kubeconfig.c_str(), &st) != 0)
+            throw Error("--kubeconfig " + flags.kubeconfig + ": no such file", ExitCode::usage);
         paths.push_back(flags.kubeconfig);
     } else if (const char* env = std::getenv("KUBECONFIG"); env && *env) {
         std::string list = env;
@@ -240,7 +250,7 @@ RestConfig load_rest_config(const KubeFlags& flags) {
     }
 
     Merged m;
-    for (const auto& p : paths) merge_file(m, p);
+    for (const auto& p : paths) merge_file(m, p, flags.request_timeout);
 
     bool overrides = !flags.context.empty() || !flags.cluster.empty() || !flags.user.empty();
     const char* service_host = std::getenv("KUBERNETES_SERVICE_HOST");

@@ -41,7 +41,8 @@ struct RegistryCheck {
     std::string realm;
     std::string service;
     std::string detail;
-    // When the token realm is on another host, the TLS verdict for that host.
+    // When the token realm is on another host: that host, and "ok" or the problem a pull meets
+    // there (its TLS as Go judges it, or no answer in time). "" when it was not probed.
     std::string realm_host;
     std::string realm_problem;
     std::string realm_detail;
@@ -63,6 +64,7 @@ struct ImageView {
     std::string media_type;
     std::vector<ImagePlatform> platforms;
     std::string error;        // why it could not be read
+    std::vector<std::string> notes;  // what was read only in part (an index cut at 32 platforms)
 };
 
 struct ProbeResult {
@@ -78,6 +80,9 @@ struct ProbeResult {
     std::vector<std::string> verified_with;  // the pools the verdict used: "system", "--ca-file X"
     bool ca_files_given = false;
     RegistryCheck registry;
+    // The host:port a pull fails on: the registry's when `problem` is not "ok", else its token
+    // realm's when that fails; "" when both pass. A probe passes only when this is "".
+    std::string failing_host;
     ImageView image;          // with --entrypoint
     double elapsed_ms = 0;
 };

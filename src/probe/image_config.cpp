@@ -5,9 +5,12 @@
 #include <openssl/evp.h>
 #include <re2/re2.h>
 
+#include "probe/digest.h"
 #include "probe/http_fetch.h"
 #include "util/error.h"
 #include "util/bounded_json.h"
+#include "util/header_value.h"
+#include "util/json_access.h"
 #include "util/read_input.h"
 
 namespace certdoctor {
@@ -109,6 +112,10 @@ struct Session {
             error = "the token endpoint " + realm + " answered without a token";
             return false;
         }
+        if (!is_header_safe(value)) {  // it goes into the Authorization header of the next requests
+            error = "the token endpoint " + realm + " answered a token holding a CR, LF or NUL character";
+            return false;
+        }
         authorization = "Bearer " + value;
         return true;
     }
@@ -127,6 +134,32 @@ struct Session {
     }
 };
 
+// A value from the registry's JSON for an error message: JSON-quoted (control characters
+// escaped) and cut at 80 characters.
+std::string shown(const nlohmann::json& v) {
+    std::string text = v.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    return text.size() > 80 ? text.substr(0, 80) + "..." : text;
+}
+
+// The "digest" of a descriptor (`what` names it in errors): an object whose digest is a string
+// in the OCI grammar, checked before it goes into a request path. "" and `error` set otherwise.
+std::string digest_of(const nlohmann::json& descriptor, const std::string& what, std::string& error) {
+    if (!descriptor.is_object()) {
+        error = what + " is " + shown(descriptor) + " (a " + descriptor.type_name() + "), not an object";
+        return {};
+    }
+    const nlohmann::json& digest = json_at(descriptor, {"digest"});
+    if (!digest.is_string()) {
+        error = what + ".digest is " + shown(digest) + " (a " + digest.type_name() + "), not a string";
+        return {};
+    }
+    if (!is_valid_digest(digest.get_ref<const std::string&>())) {
+        error = what + ".digest " + shown(digest) + " is not a digest (algorithm:hex, e.g. sha256: and 64 hex digits)";
+        return {};
+    }
+    return digest.get<std::string>();
+}
+
 std::vector<std::string> strings_of(const nlohmann::json& j) {
     std::vector<std::string> out;
     if (j.is_array())
@@ -136,11 +169,12 @@ std::vector<std::string> strings_of(const nlohmann::json& j) {
 }
 
 bool read_platform(Session& s, const nlohmann::json& manifest, ImagePlatform& p, std::string& error) {
-    if (!manifest.contains("config") || !manifest["config"].contains("digest")) {
+    if (!json_at(manifest, {"config"}).is_object()) {
         error = "the manifest has no config";
         return false;
     }
-    std::string digest = manifest["config"]["digest"].get<std::string>();
+    std::string digest = digest_of(manifest["config"], "the manifest's config", error);
+    if (!error.empty()) return false;
     HttpResponse blob = s.fetch("/v2/" + s.repository + "/blobs/" + digest, {}, true, error);
     if (!error.empty()) return false;
     auto config = registry_json(blob.body);
@@ -148,13 +182,12 @@ bool read_platform(Session& s, const nlohmann::json& manifest, ImagePlatform& p,
         error = "the config blob " + digest + " is not JSON";
         return false;
     }
-    if (p.os.empty() && config.contains("os")) p.os = config["os"].get<std::string>();
-    if (p.architecture.empty() && config.contains("architecture")) p.architecture = config["architecture"].get<std::string>();
-    if (p.variant.empty() && config.contains("variant") && config["variant"].is_string()) p.variant = config["variant"];
-    if (config.contains("config") && config["config"].is_object()) {
-        p.entrypoint = strings_of(config["config"].value("Entrypoint", nlohmann::json()));
-        p.cmd = strings_of(config["config"].value("Cmd", nlohmann::json()));
-    }
+    // Fields of another type than the spec's are left empty, as Go's decoder would refuse them.
+    if (p.os.empty()) p.os = text_at(config, {"os"});
+    if (p.architecture.empty()) p.architecture = text_at(config, {"architecture"});
+    if (p.variant.empty()) p.variant = text_at(config, {"variant"});
+    p.entrypoint = strings_of(json_at(config, {"config", "Entrypoint"}));
+    p.cmd = strings_of(json_at(config, {"config", "Cmd"}));
     return true;
 }
 
@@ -210,21 +243,29 @@ void read_image_entrypoint(ProbeResult& result, const ProbeTarget& target, const
         return;
     }
     auto digest_header = top.headers.find("docker-content-digest");
-    if (digest_header != top.headers.end()) image.digest = digest_header->second;
+    if (digest_header != top.headers.end() && is_valid_digest(digest_header->second)) image.digest = digest_header->second;
     auto type_header = top.headers.find("content-type");
-    image.media_type = manifest.value("mediaType", type_header != top.headers.end() ? type_header->second : "");
-    if (manifest.contains("manifests") && manifest["manifests"].is_array()) {
-        // An index: one entry per platform, as Tekton resolves them.
-        for (const auto& entry : manifest["manifests"]) {
-            if (image.platforms.size() >= kMaxPlatforms) break;
+    image.media_type = text_at(manifest, {"mediaType"});
+    if (image.media_type.empty() && type_header != top.headers.end()) image.media_type = type_header->second;
+    const nlohmann::json& manifests = json_at(manifest, {"manifests"});
+    if (manifests.is_array()) {
+        // An index: one entry per platform, as Tekton resolves them; attestation manifests
+        // (platform unknown/unknown) are no platform.
+        size_t platforms = 0;
+        for (const auto& entry : manifests)
+            if (text_at(entry, {"platform", "os"}) != "unknown") ++platforms;
+        if (platforms > kMaxPlatforms)
+            image.notes.push_back("the index lists " + std::to_string(platforms) + " platforms; only the first " +
+                                  std::to_string(kMaxPlatforms) + " were read");
+        for (size_t i = 0; i < manifests.size() && image.platforms.size() < kMaxPlatforms; ++i) {
+            const nlohmann::json& entry = manifests[i];
             ImagePlatform p;
-            p.digest = entry.value("digest", "");
-            if (entry.contains("platform") && entry["platform"].is_object()) {
-                p.os = entry["platform"].value("os", "");
-                p.architecture = entry["platform"].value("architecture", "");
-                p.variant = entry["platform"].value("variant", "");
-            }
-            if (p.os == "unknown") continue;  // attestation manifests
+            p.os = text_at(entry, {"platform", "os"});
+            if (p.os == "unknown") continue;
+            p.architecture = text_at(entry, {"platform", "architecture"});
+            p.variant = text_at(entry, {"platform", "variant"});
+            p.digest = digest_of(entry, "the index's manifests[" + std::to_string(i) + "]", error);
+            if (!error.empty()) break;
             HttpResponse child = s.fetch("/v2/" + target.repository + "/manifests/" + p.digest, {kManifestAccept}, false, error);
             if (!error.empty()) break;
             auto child_manifest = registry_json(child.body);
@@ -234,6 +275,8 @@ void read_image_entrypoint(ProbeResult& result, const ProbeTarget& target, const
             }
             image.platforms.push_back(std::move(p));
         }
+    } else if (!manifests.is_null()) {
+        error = "the index's manifests is " + shown(manifests) + " (a " + manifests.type_name() + "), not a list";
     } else {
         ImagePlatform p;
         p.digest = image.digest;

@@ -54,7 +54,41 @@ bool contains(const std::vector<X509Ptr>& list, X509* cert) {
     return false;
 }
 
-void check_registry(ProbeResult& result, const ProbeTarget& target, const TrustPool& pool, const Deadline& deadline) {
+// The token realm a 401 challenge names: every pull fetches its token there, so a realm whose TLS
+// fails, or that does not answer within `deadline`, fails every pull although /v2/ passes. Its
+// chain is judged as Go would with the same pool, then one GET (no credential) must be answered.
+void check_realm(RegistryCheck& reg, const ProbeTarget& target, const TrustPool& pool, const Deadline& deadline) {
+    if (reg.realm.rfind("https://", 0) != 0) return;  // a plain-http realm has no TLS to judge
+    ProbeTarget realm;
+    try {
+        realm = parse_probe_target(reg.realm);
+    } catch (const std::exception& e) {
+        reg.realm_host = reg.realm;
+        reg.realm_problem = "other";
+        reg.realm_detail = std::string("the realm is not a URL a client can fetch: ") + e.what();
+        return;
+    }
+    if (realm.host == target.host && realm.port == target.port) return;  // the chain judged above
+    reg.realm_host = realm.registry();
+    HandshakeResult h = tls_handshake(realm.host, realm.port, realm.host_is_ip ? "" : realm.host, deadline);
+    if (!h.completed) {
+        reg.realm_problem = h.problem;
+        reg.realm_detail = h.detail;
+        return;
+    }
+    GoVerdict v = go_verify(h.chain, realm.host, realm.host_is_ip, pool);
+    reg.realm_problem = v.problem;
+    reg.realm_detail = v.detail;
+    if (v.problem != "ok") return;
+    HttpResponse r = http_get({reg.realm, pool.pem(), true, 64 * 1024}, deadline);
+    if (!r.ok) {
+        reg.realm_problem = deadline.passed() ? "timeout" : "other";
+        reg.realm_detail = "GET " + reg.realm + " was not answered: " + r.error;
+    }
+}
+
+void check_registry(ProbeResult& result, const ProbeTarget& target, const TrustPool& pool, const Deadline& deadline,
+                    bool keep_time_for_image) {
     RegistryCheck& reg = result.registry;
     if (result.problem != "ok") {
         reg.status = "skipped";
@@ -84,26 +118,10 @@ void check_registry(ProbeResult& result, const ProbeTarget& target, const TrustP
         reg.detail = "GET /v2/ answered " + std::to_string(r.status) + " (a registry answers 200, or 401 with a challenge)";
         return;
     }
-    // Many real failures hit the token endpoint, not /v2/: probe its host too when it differs.
-    if (!reg.realm.empty() && reg.realm.rfind("https://", 0) == 0) {
-        ProbeTarget realm;
-        try {
-            realm = parse_probe_target(reg.realm);
-        } catch (const std::exception&) {
-            return;
-        }
-        if (realm.host == target.host && realm.port == target.port) return;
-        reg.realm_host = realm.registry();
-        HandshakeResult h = tls_handshake(realm.host, realm.port, realm.host_is_ip ? "" : realm.host, deadline);
-        if (!h.completed) {
-            reg.realm_problem = h.problem;
-            reg.realm_detail = h.detail;
-            return;
-        }
-        GoVerdict v = go_verify(h.chain, realm.host, realm.host_is_ip, pool);
-        reg.realm_problem = v.problem;
-        reg.realm_detail = v.detail;
-    }
+    if (reg.realm.empty()) return;
+    // A silent realm may take its share of the time, not the image's: --entrypoint keeps half.
+    Deadline realm_deadline(keep_time_for_image ? deadline.left() / 2 : deadline.left());
+    check_realm(reg, target, pool, realm_deadline);
 }
 
 }  // namespace
@@ -137,6 +155,7 @@ ProbeResult probe_registry(const ProbeTarget& target, const ProbeOptions& option
         result.problem = h.problem;
         result.detail = h.detail;
         result.registry.status = "skipped";
+        result.failing_host = target.registry();
         return finish();
     }
     for (const auto& c : h.chain) result.chain.push_back(describe_certificate(c.get()));
@@ -188,7 +207,10 @@ ProbeResult probe_registry(const ProbeTarget& target, const ProbeOptions& option
                 "it; prefer the root that issued it, and check it first with --ca-file.";
         }
     }
-    check_registry(result, target, pool, deadline);
+    check_registry(result, target, pool, deadline, options.entrypoint);
+    if (result.problem != "ok") result.failing_host = target.registry();
+    else if (!result.registry.realm_problem.empty() && result.registry.realm_problem != "ok")
+        result.failing_host = result.registry.realm_host;
     if (options.entrypoint) {
         if (result.problem != "ok") {
             result.image.error = "not read: the TLS verdict is not ok";

@@ -52,10 +52,18 @@ std::string render_probe_text(const ProbeResult& r, Color color) {
     };
     std::ostringstream o;
     bool ok = r.problem == "ok";
-    o << (ok ? paint("1;32", "OK") : paint("1;31", "PROBLEM " + v(r.problem))) << "  " << v(r.target) << " ("
-      << v(r.host) << ":" << r.port << (r.server_name.empty() ? ", no SNI" : ", SNI " + v(r.server_name)) << "): "
-      << verdict_line(r) << "\n";
+    bool realm_fails = ok && !r.failing_host.empty();
+    o << (realm_fails ? paint("1;31", "PROBLEM " + v(r.registry.realm_problem))
+          : ok        ? paint("1;32", "OK")
+                      : paint("1;31", "PROBLEM " + v(r.problem)))
+      << "  " << v(r.target) << " (" << v(r.host) << ":" << r.port
+      << (r.server_name.empty() ? ", no SNI" : ", SNI " + v(r.server_name)) << "): " << verdict_line(r)
+      << (realm_fails ? ", but not for its token endpoint " + v(r.failing_host) : "") << "\n";
     if (!r.detail.empty()) o << "  " << v(r.detail) << "\n";
+    if (realm_fails)
+        o << "  token endpoint " << v(r.failing_host) << ": " << v(r.registry.realm_problem)
+          << (r.registry.realm_detail.empty() ? "" : " (" + v(r.registry.realm_detail) + ")")
+          << "; every pull gets its token there (realm " << v(r.registry.realm) << ")\n";
     if (!r.verified_with.empty()) o << "  trusted pool: " << v(join(r.verified_with, ", ")) << "\n";
     else o << "  trusted pool: empty (--no-system-roots and no --ca-file)\n";
     if (r.ca_files_given)
@@ -78,7 +86,7 @@ std::string render_probe_text(const ProbeResult& r, Color color) {
         if (!r.registry.auth_scheme.empty())
             o << "  auth " << v(r.registry.auth_scheme) << (r.registry.realm.empty() ? "" : ", realm " + v(r.registry.realm))
               << (r.registry.service.empty() ? "" : ", service " + v(r.registry.service)) << "\n";
-        if (!r.registry.realm_host.empty())
+        if (!r.registry.realm_host.empty() && !realm_fails)
             o << "  token endpoint " << v(r.registry.realm_host) << ": " << v(r.registry.realm_problem)
               << (r.registry.realm_detail.empty() ? "" : " (" + v(r.registry.realm_detail) + ")") << "\n";
         if (!r.registry.detail.empty()) o << "  " << v(r.registry.detail) << "\n";
@@ -86,6 +94,7 @@ std::string render_probe_text(const ProbeResult& r, Color color) {
     if (!r.image.reference.empty()) {
         o << "\n" << paint("1", "Image") << "  " << v(r.image.reference) << (r.image.digest.empty() ? "" : "@" + v(r.image.digest)) << "\n";
         if (!r.image.error.empty()) o << "  " << paint("1;31", "not read: ") << v(r.image.error) << "\n";
+        for (const auto& n : r.image.notes) o << "  " << paint("1;33", "note: ") << v(n) << "\n";
         for (const auto& p : r.image.platforms) {
             std::string platform = p.os + "/" + p.architecture + (p.variant.empty() ? "" : "/" + p.variant);
             o << "  " << v(platform) << "\n";
@@ -141,7 +150,9 @@ nlohmann::json probe_json(const ProbeResult& r) {
                       {"service", r.registry.service},
                       {"realm_host", r.registry.realm_host},
                       {"realm_problem", r.registry.realm_problem},
+                      {"realm_detail", r.registry.realm_detail},
                       {"detail", r.registry.detail}}},
+        {"failing_host", r.failing_host},
         {"image", nullptr},
         {"elapsed_ms", static_cast<int64_t>(r.elapsed_ms)},
     };
@@ -158,6 +169,7 @@ nlohmann::json probe_json(const ProbeResult& r) {
                         {"digest", r.image.digest},
                         {"media_type", r.image.media_type},
                         {"platforms", platforms},
+                        {"notes", r.image.notes},
                         {"error", r.image.error}};
     }
     return doc;
@@ -172,8 +184,16 @@ std::string render_probe_markdown(const ProbeResult& r) {
     auto code = [](const std::string& s) { return markdown_code(s); };
     auto cell_code = [](const std::string& s) { return markdown_code(s, InTable::yes); };
     std::ostringstream o;
-    o << "## Registry probe: " << code(r.target) << ": " << (r.problem == "ok" ? "ok" : code(r.problem)) << "\n\n";
+    bool realm_fails = r.problem == "ok" && !r.failing_host.empty();
+    o << "## Registry probe: " << code(r.target) << ": "
+      << (realm_fails ? code(r.registry.realm_problem) + " at its token endpoint " + code(r.failing_host)
+          : r.problem == "ok" ? "ok" : code(r.problem))
+      << "\n\n";
     if (!r.detail.empty()) o << "> " << text(r.detail) << "\n\n";
+    if (realm_fails)
+        o << "> The registry's own chain passes, but its token endpoint " << code(r.failing_host) << " fails ("
+          << text(r.registry.realm_problem) << (r.registry.realm_detail.empty() ? "" : ": " + text(r.registry.realm_detail))
+          << "): every pull gets its token there.\n\n";
     o << "Trusted pool: " << (r.verified_with.empty() ? "empty" : text(join(r.verified_with, ", "))) << ".\n\n";
     o << "| # | subject | issuer | valid until | names | CA | sha256 |\n|---|---|---|---|---|---|---|\n";
     for (size_t i = 0; i < r.chain.size(); ++i) {
@@ -193,6 +213,7 @@ std::string render_probe_markdown(const ProbeResult& r) {
     if (!r.image.reference.empty()) {
         o << "\n**Image** " << code(r.image.reference) << (r.image.error.empty() ? "" : ": not read (" + text(r.image.error) + ")")
           << "\n\n";
+        for (const auto& n : r.image.notes) o << "> Note: " << text(n) << "\n\n";
         for (const auto& p : r.image.platforms)
             o << "- " << text(p.os + "/" + p.architecture + (p.variant.empty() ? "" : "/" + p.variant)) << ": command "
               << code(json_list(p.entrypoint)) << ", args " << code(json_list(p.cmd)) << "\n";

@@ -42,10 +42,17 @@ SubprocessResult run_subprocess(const std::vector<std::string>& argv, const std:
     for (const auto& e : env) envp.push_back(const_cast<char*>(e.c_str()));
     envp.push_back(nullptr);
 
+    // The helper leads a process group of its own, so that on timeout the group is killed: a
+    // plugin's own children (a shell script's commands, a browser login helper) must not outlive it.
+    posix_spawnattr_t attributes;
+    posix_spawnattr_init(&attributes);
+    posix_spawnattr_setflags(&attributes, POSIX_SPAWN_SETPGROUP);
+    posix_spawnattr_setpgroup(&attributes, 0);
     // posix_spawnp searches the PATH of *our* environment; the plugin's env may set another.
     pid_t pid = 0;
-    int rc = posix_spawnp(&pid, args[0], &actions, nullptr, args.data(), envp.data());
+    int rc = posix_spawnp(&pid, args[0], &actions, &attributes, args.data(), envp.data());
     posix_spawn_file_actions_destroy(&actions);
+    posix_spawnattr_destroy(&attributes);
     close(out_pipe[1]);
     if (rc != 0) {
         close(out_pipe[0]);
@@ -80,7 +87,7 @@ SubprocessResult run_subprocess(const std::vector<std::string>& argv, const std:
         result.out.append(buf, static_cast<size_t>(got));
     }
     close(out_pipe[0]);
-    if (result.timed_out || result.output_too_large) kill(pid, SIGKILL);
+    if (result.timed_out || result.output_too_large) kill(-pid, SIGKILL);
     int status = 0;
     // A helper that closed its output but keeps running is bounded by the same deadline.
     while (!result.timed_out && !result.output_too_large) {
@@ -89,7 +96,7 @@ SubprocessResult run_subprocess(const std::vector<std::string>& argv, const std:
         if (done < 0 && errno != EINTR) break;
         if (std::chrono::steady_clock::now() >= deadline) {
             result.timed_out = true;
-            kill(pid, SIGKILL);
+            kill(-pid, SIGKILL);
             break;
         }
         usleep(2000);

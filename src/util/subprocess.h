@@ -19,7 +19,8 @@ struct SubprocessResult {
 };
 
 // `argv[0]` is looked up in PATH unless it holds a '/'. `env` is the whole environment
-// ("NAME=value"). The program is killed when `timeout` passes or its output exceeds `max_out`.
+// ("NAME=value"). The program runs in a process group of its own; the group (the program and
+// the children it started) is killed when `timeout` passes or its output exceeds `max_out`.
 SubprocessResult run_subprocess(const std::vector<std::string>& argv, const std::vector<std::string>& env,
                                 std::chrono::milliseconds timeout, size_t max_out = 1u << 20);
 

@@ -2,6 +2,8 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include <unistd.h>
+
 #include <filesystem>
 #include <fstream>
 
@@ -205,6 +207,49 @@ TEST(Diagnose, ClusterFlagsAreCheckedBeforeAnyTraffic) {
     ProcessResult r = cli({"diagnose", "pods/x"});
     EXPECT_EQ(r.exit_code, 2);
     EXPECT_NE(r.err.find("taskrun/NAME (tr/NAME), pipelinerun/NAME (pr/NAME), or taskruns"), std::string::npos) << r.err;
+}
+
+TEST(Cli, NegativeOrHugeCountsAreOneLineUsageErrorsBeforeAnyTraffic) {
+    // The cluster is a loopback port nothing listens on: a count let through would end in exit 4
+    // ("cannot reach the API server"), not in the usage error.
+    std::filesystem::path dir = std::filesystem::temp_directory_path() / ("certdoctor-counts-" + std::to_string(getpid()));
+    std::filesystem::create_directories(dir);
+    std::ofstream(dir / "kubeconfig") << "apiVersion: v1\nkind: Config\n"
+                                         "clusters: [{name: c, cluster: {server: 'https://127.0.0.1:1'}}]\n"
+                                         "users: [{name: u, user: {token: t}}]\n"
+                                         "contexts: [{name: x, context: {cluster: c, user: u}}]\ncurrent-context: x\n";
+    std::string kubeconfig = (dir / "kubeconfig").string();
+    struct Case {
+        std::vector<std::string> args;
+        std::string flag;
+    };
+    for (const Case& c : std::vector<Case>{
+             {{"diagnose", "taskruns", "--chunk-size", "-5"}, "--chunk-size -5"},
+             {{"diagnose", "taskruns", "--chunk-size=-5"}, "--chunk-size -5"},
+             {{"diagnose", "taskruns", "--chunk-size", "18446744073709551611"}, "--chunk-size 18446744073709551611"},
+             {{"diagnose", "taskruns", "--chunk-size", "100001"}, "--chunk-size 100001"},
+             {{"diagnose", "taskruns", "--limit", "-1"}, "--limit -1"},
+             {{"diagnose", "taskruns", "--limit", "99999999999999999999999"}, "--limit 99999999999999999999999"},
+             {{"diagnose", "taskruns", "--limit", "0x10"}, "--limit 0x10"},
+             {{"analyze", "--from-cluster", "--tail", "-2"}, "--tail -2"},
+             {{"analyze", "--from-cluster", "--tail", "9223372036854775808"}, "--tail 9223372036854775808"},
+         }) {
+        std::vector<std::string> args = c.args;
+        args.insert(args.end(), {"--kubeconfig", kubeconfig, "--no-color"});
+        if (args[0] == "diagnose") args.push_back("--no-probe");
+        ProcessResult r = cli(args);
+        EXPECT_EQ(r.exit_code, 2) << c.flag << ": " << r.err;
+        EXPECT_EQ(r.err, "tekton-certdoctor: error: " + c.flag + ": must be a whole number from " +
+                             (c.flag.rfind("--tail", 0) == 0 ? "-1" : "0") + " to " +
+                             (c.flag.rfind("--chunk-size", 0) == 0 ? "100000" : "1000000000") + "\n");
+        EXPECT_TRUE(r.out.empty()) << r.out;
+    }
+    // In range, the same command goes on to the (absent) server.
+    ProcessResult fine = cli({"diagnose", "taskruns", "--chunk-size", "100000", "--limit", "0", "--kubeconfig", kubeconfig,
+                              "--no-probe", "--request-timeout", "2s"});
+    EXPECT_EQ(fine.exit_code, 4) << fine.err;
+    EXPECT_NE(fine.err.find("cannot reach the API server"), std::string::npos) << fine.err;
+    std::filesystem::remove_all(dir);
 }
 
 TEST(Explain, HugeAndBinaryInputNeitherCrashesNorHangs) {

@@ -3,14 +3,21 @@
 kube-apiserver does: APIGroup discovery, objects and lists (labelSelector, fieldSelector,
 limit/continue pagination with 410 on a bad token), Status objects for 401/403/404/405, bearer
 token and client-certificate authentication, per-user RBAC denials, and container logs. It records
-every request (method, path, user, status) as JSON lines, and re-reads its fixture file when it
+every request (method, path, user, status, header names) as JSON lines, and re-reads its fixture file when it
 changes, so one server can play several clusters in a row.
 
 Fixture (JSON): {"served": {"tekton.dev": ["v1", "v1beta1"]},
                  "objects": [ full objects with apiVersion, kind, metadata ],
                  "logs": {"ns/pod/container": "text"},
                  "deny": {"user": ["list taskruns.tekton.dev", "get configmaps"]},
-                 "generate": {"taskruns": 10000, "failed": 500, "registries": 10, "namespaces": 20}}
+                 "generate": {"taskruns": 10000, "failed": 500, "registries": 10, "namespaces": 20},
+                 "continue": {"mode": "endless" | "repeat" | "cycle" | "expire", "bytes": 100000, "period": 3}}
+
+"continue" plays a broken or hostile server for TaskRun list requests: every page is the first page of the
+list (its first `limit` items) with a continue token that never ends. "endless": a new token on
+every page; "repeat": the same token every time; "cycle": `period` tokens in turn; "expire": 410
+Expired for any continue token, as when a list's snapshot is compacted away. Tokens are padded to
+`bytes` (default: short).
 
 Usage: fake_apiserver.py --cert C --key K --client-ca CA --tokens FILE --fixture F --log L --port-file P
 """
@@ -163,7 +170,9 @@ class Handler(BaseHTTPRequestHandler):
     def record(self, status, user):
         with self.server.log_lock:
             with open(self.server.args.log, "a") as f:
-                f.write(json.dumps({"method": self.command, "path": self.path, "user": user, "status": status}) + "\n")
+                # A path is cut at 1000 characters: a hostile continue token must not fill the disk.
+                f.write(json.dumps({"method": self.command, "path": self.path[:1000], "user": user, "status": status,
+                                    "headers": sorted(self.headers.keys())}) + "\n")
 
     def send(self, status, body, user, content_type="application/json"):
         data = body if isinstance(body, bytes) else body.encode()
@@ -271,6 +280,12 @@ class Handler(BaseHTTPRequestHandler):
                     ("labelSelector" not in query or match_labels(o, query["labelSelector"])) and
                     ("fieldSelector" not in query or match_fields(o, query["fieldSelector"])))
 
+        # Only TaskRun lists (what a sweep pages through) are broken: the installation's lists, read
+        # at the same time, must not shift the page count the tokens are made from.
+        broken = data.get("continue") if plural == "taskruns" else None
+        if broken:
+            return self.broken_continue(broken, items, wanted, query, kind, group, version, user)
+
         # Like kube-apiserver reading etcd by key range, a page costs what its items cost: the
         # continue token holds the position in the whole (sorted) list where the next page starts.
         start = 0
@@ -299,6 +314,26 @@ class Handler(BaseHTTPRequestHandler):
         api = "tekton.dev/" + version if group == "tekton.dev" else (group + "/" + version if group else "v1")
         body = '{"kind":"%sList","apiVersion":"%s","metadata":%s,"items":[%s]}' % (
             kind, api, json.dumps(meta), ",".join(page))
+        return self.send(200, body, user)
+
+    def broken_continue(self, broken, items, wanted, query, kind, group, version, user):
+        with self.server.log_lock:
+            self.server.pages += 1
+            page_number = self.server.pages
+        mode = broken.get("mode", "endless")
+        if mode == "expire" and query.get("continue"):
+            return self.status(410, "Expired", "The provided continue parameter is too old to display a consistent "
+                               "list result. You can start a new list without the continue parameter.", user)
+        serial = {"endless": page_number, "expire": page_number, "repeat": 0,
+                  "cycle": page_number % max(1, broken.get("period", 3))}[mode]
+        token = base64.b64encode(json.dumps({"start": 0, "page": serial}).encode()).decode()
+        token += "A" * max(0, broken.get("bytes", 0) - len(token))
+        limit = int(query.get("limit", "0") or 0)
+        page = [text for o, text in items if wanted(o)]
+        page = page[:limit] if limit > 0 else page
+        api = "tekton.dev/" + version if group == "tekton.dev" else (group + "/" + version if group else "v1")
+        body = '{"kind":"%sList","apiVersion":"%s","metadata":%s,"items":[%s]}' % (
+            kind, api, json.dumps({"resourceVersion": "99999", "continue": token}), ",".join(page))
         return self.send(200, body, user)
 
     def refuse(self):
@@ -332,6 +367,7 @@ def main():
     server.args = args
     server.store = Store(args.fixture)
     server.log_lock = threading.Lock()
+    server.pages = 0
     server.tokens = {}
     with open(args.tokens) as f:
         for line in f:

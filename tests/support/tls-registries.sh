@@ -10,7 +10,9 @@
 # intermediate; its caIssuers URL points at an HTTP server on 127.0.0.1 that serves the
 # intermediate), wrong-name, expired, not-yet-valid, no-ip-san, cn-only, plain-http,
 # token-realm (good TLS, but /v2/ demands a bearer token from the wrong-name registry's host),
-# basic-auth (good TLS, htpasswd user "certdoctor" with the password in $workdir/basic-auth.password).
+# basic-auth (good TLS, htpasswd user "certdoctor" with the password in $workdir/basic-auth.password),
+# realm-good, realm-untrusted and realm-silent (good TLS, and the token realm is the good
+# registry's host, the self-signed registry's host, or the silent server).
 # Also REGISTRY_PORT[closed] (nothing listens) and REGISTRY_PORT[silent] (accepts, never answers).
 # The trusted root for clients is "$workdir/trust/ca.crt" (a --cert-dir for skopeo).
 
@@ -93,6 +95,7 @@ _reg_make_certs() {
   cp "$d/aia.pem" "$d/serve-missing-intermediate.pem"; cp "$d/aia.key" "$d/serve-missing-intermediate.key"
   cp "$d/serve-good.pem" "$d/serve-token-realm.pem"; cp "$d/leaf.key" "$d/serve-token-realm.key"
   cp "$d/serve-good.pem" "$d/serve-basic-auth.pem"; cp "$d/leaf.key" "$d/serve-basic-auth.key"
+  for n in realm-good realm-untrusted realm-silent; do cp "$d/serve-good.pem" "$d/serve-$n.pem"; cp "$d/leaf.key" "$d/serve-$n.key"; done
   openssl rand -hex 12 > "$d/basic-auth.password"
   if command -v htpasswd >/dev/null 2>&1; then
     htpasswd -Bbn certdoctor "$(cat "$d/basic-auth.password")" > "$d/htpasswd" 2>/dev/null || return 1
@@ -113,12 +116,13 @@ _reg_make_certs() {
 }
 
 # _reg_free_port: a port on 127.0.0.1 nothing listens on, below the ephemeral range (32768 and
-# up), where the clients' own connections never take it.
+# up), where the clients' own connections never take it, and none given out before (some are
+# reserved before their server starts).
 _reg_free_port() {
   local p tries=0
   while [ $tries -lt 50 ]; do
     p=$(( 20000 + RANDOM % 12000 ))
-    if ! (exec 3<>/dev/tcp/127.0.0.1/$p) 2>/dev/null; then echo $p; return 0; fi
+    if [[ " ${REGISTRY_PORT[*]} " != *" $p "* ]] && ! (exec 3<>/dev/tcp/127.0.0.1/$p) 2>/dev/null; then echo $p; return 0; fi
     tries=$((tries + 1))
   done
   return 1
@@ -137,8 +141,15 @@ _reg_start_one() {
     if [ "$fault" = basic-auth ]; then
       printf 'auth:\n  htpasswd:\n    realm: certdoctor-test\n    path: %s\n' "$d/htpasswd"
     fi
-    if [ "$fault" = token-realm ]; then
-      printf 'auth:\n  token:\n    realm: https://localhost:%s/token\n    service: certdoctor-test\n' "${REGISTRY_PORT[wrong-name]}"
+    local realm_of=""
+    case $fault in
+      token-realm) realm_of=wrong-name ;;
+      realm-good) realm_of=good ;;
+      realm-untrusted) realm_of=self-signed ;;
+      realm-silent) realm_of=silent ;;
+    esac
+    if [ -n "$realm_of" ]; then
+      printf 'auth:\n  token:\n    realm: https://localhost:%s/token\n    service: certdoctor-test\n' "${REGISTRY_PORT[$realm_of]}"
       printf '    issuer: certdoctor-test\n    rootcertbundle: %s\n' "$d/root.pem"
     fi
   } > "$d/registry-$fault.yml"
@@ -160,15 +171,17 @@ registries_start() {
   local d=$1 fault tries
   mkdir -p "$d"
   _reg_make_certs "$d" || return 1
-  for fault in good unknown-ca self-signed missing-intermediate wrong-name expired not-yet-valid no-ip-san cn-only plain-http token-realm basic-auth; do
+  # A port nothing listens on, and one for a server that accepts and never answers (started below).
+  REGISTRY_PORT[closed]=$(_reg_free_port) || return 1
+  REGISTRY_PORT[silent]=$(_reg_free_port) || return 1
+  for fault in good unknown-ca self-signed missing-intermediate wrong-name expired not-yet-valid no-ip-san cn-only plain-http \
+               token-realm basic-auth realm-good realm-untrusted realm-silent; do
     _reg_start_one "$d" "$fault" || return 1
   done
   # caIssuers downloads for the missing intermediate.
   python3 -m http.server --bind 127.0.0.1 --directory "$d/aia-files" "${REGISTRY_PORT[aia]}" > "$d/aia.log" 2>&1 &
   REGISTRY_PIDS+=($!)
-  # A port nothing listens on, and a server that accepts and never answers (for 60 s at most).
-  REGISTRY_PORT[closed]=$(_reg_free_port) || return 1
-  REGISTRY_PORT[silent]=$(_reg_free_port) || return 1
+  # The server that accepts and never answers (for 60 s at most).
   python3 -c 'import socket, sys, time
 s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
 s.bind(("127.0.0.1", int(sys.argv[1]))); s.listen(16)

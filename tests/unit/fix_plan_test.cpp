@@ -114,10 +114,11 @@ TEST(FixPlan, NamesNoCallerOnlyWhenNoSitePlacedIt) {
     auto bare = ids(plan_fixes(finding("unknown", "unknown-authority"), catalog()));
     ASSERT_FALSE(bare.empty());
     EXPECT_EQ(bare.front(), "identify-the-caller");
-    for (auto stage : vocabulary::stages)
-        if (stage != "unknown")
-            for (const auto& id : ids(plan_fixes(finding(std::string(stage), "unknown-authority"), catalog())))
-                EXPECT_NE(id, "identify-the-caller") << stage;
+    for (auto stage : vocabulary::stages) {
+        if (stage == "unknown") continue;
+        for (const auto& id : ids(plan_fixes(finding(std::string(stage), "unknown-authority"), catalog())))
+            EXPECT_NE(id, "identify-the-caller") << stage;
+    }
 }
 
 TEST(FixPlan, SetStepCommandNamesOnlyStepsThatTriggerTheLookup) {

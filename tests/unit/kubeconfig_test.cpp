@@ -2,6 +2,7 @@
 // file to set a value wins), relative paths, overrides, namespaces, in-cluster, and the errors.
 #include <gtest/gtest.h>
 #include <stdlib.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <filesystem>
@@ -12,6 +13,7 @@
 #include "kube/kubeconfig.h"
 #include "kube/list_scan.h"
 #include "util/error.h"
+#include "util/regular_file.h"
 #include "util/text.h"
 #include "util/time.h"
 
@@ -172,6 +174,45 @@ TEST_F(KubeconfigTest, MalformedFilesNameFileAndLine) {
     EXPECT_THROW(load_rest_config(f), Error);
     f.kubeconfig = dir_ + "/nope";
     EXPECT_THROW(load_rest_config(f), Error);
+}
+
+TEST_F(KubeconfigTest, HeaderValuesWithLineBreaksAreRefusedNamingTheFieldNotTheValue) {
+    for (const char* field : {"token", "username", "password"}) {
+        for (const char* value : {"\"s3cr3t\\r\\nX-Injected: 1\"", "\"s3cr3t\\nx\"", "\"s3cr3t\\0x\""}) {
+            KubeFlags f;
+            f.kubeconfig = write("config", std::string("users:\n- name: u\n  user: {") + field + ": " + value + "}\n"
+                                           "clusters: [{name: c, cluster: {server: 'https://x'}}]\n"
+                                           "contexts: [{name: c, context: {cluster: c, user: u}}]\ncurrent-context: c\n");
+            try {
+                load_rest_config(f);
+                ADD_FAILURE() << field << " " << value << ": no error";
+            } catch (const Error& e) {
+                std::string m = e.what();
+                EXPECT_NE(m.find(": user u: field " + std::string(field) + " holds a CR, LF or NUL"), std::string::npos) << m;
+                EXPECT_EQ(m.find("s3cr3t"), std::string::npos) << m;
+                EXPECT_EQ(e.code(), ExitCode::tool_failed);
+            }
+        }
+    }
+}
+
+TEST_F(KubeconfigTest, FilesThatAreNoRegularFilesAreRefusedWithoutBlocking) {
+    std::string fifo = dir_ + "/kubeconfig.fifo";
+    ASSERT_EQ(mkfifo(fifo.c_str(), 0600), 0);
+    KubeFlags f;
+    f.kubeconfig = fifo;
+    f.request_timeout = std::chrono::milliseconds(100000);
+    try {
+        load_rest_config(f);  // would wait for a writer for ever if it opened the FIFO blocking
+        FAIL() << "no error";
+    } catch (const Error& e) {
+        EXPECT_EQ(std::string(e.what()), "kubeconfig " + fifo + ": is a FIFO, not a regular file; it is not read");
+    }
+    EXPECT_THROW(read_regular_file("/dev/zero", "x", 1u << 20, std::chrono::seconds(5)), Error);
+    EXPECT_THROW(read_regular_file(dir_, "x", 1u << 20, std::chrono::seconds(5)), Error);
+    std::string big = write("big", std::string(2000, 'a'));
+    EXPECT_THROW(read_regular_file(big, "x", 1000, std::chrono::seconds(5)), Error);
+    EXPECT_EQ(read_regular_file(big, "x", 2000, std::chrono::seconds(5)), std::string(2000, 'a'));
 }
 
 TEST_F(KubeconfigTest, InClusterWhenNoKubeconfig) {

@@ -1,0 +1,48 @@
+#include "flag_values.h"
+
+#include <re2/re2.h>
+
+#include <charconv>
+
+#include "util/error.h"
+
+namespace certdoctor {
+
+std::chrono::milliseconds parse_duration(const std::string& text, const std::string& flag,
+                                         double max_ms) {
+    static const RE2 re("(\\d+(?:\\.\\d+)?)(ms|s|m|h|d)?");
+    std::string number, unit;
+    if (!RE2::FullMatch(text, re, &number, &unit))
+        throw Error(flag + " " + text + ": not a duration (examples: 10s, 1500ms, 2m, 1h)",
+                    ExitCode::usage);
+    double value = std::stod(number);
+    double ms = unit == "ms"  ? value
+                : unit == "m" ? value * 60000
+                : unit == "h" ? value * 3600000
+                : unit == "d" ? value * 86400000
+                              : value * 1000;
+    if (ms < 1 || ms > max_ms)
+        throw Error(flag + " " + text + ": must be between 1ms and " +
+                        std::to_string(static_cast<long>(max_ms / 1000)) + "s",
+                    ExitCode::usage);
+    return std::chrono::milliseconds(static_cast<long>(ms));
+}
+
+long long parse_count(const std::string& text, const std::string& flag, long long min,
+                      long long max) {
+    auto range = [&] {
+        return Error(flag + " " + text + ": must be a whole number from " + std::to_string(min) +
+                         " to " + std::to_string(max),
+                     ExitCode::usage);
+    };
+    long long value = 0;
+    const char* end = text.data() + text.size();
+    auto [stop, ec] = std::from_chars(text.data(), end, value);
+    // from_chars takes no '+', spaces or hex; a number too large for long long is out of range too.
+    if (text.empty() || stop != end || (ec != std::errc() && ec != std::errc::result_out_of_range))
+        throw range();
+    if (ec == std::errc::result_out_of_range || value < min || value > max) throw range();
+    return value;
+}
+
+}  // namespace certdoctor

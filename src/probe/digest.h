@@ -1,0 +1,17 @@
+// Content digests as the OCI image spec defines them ("algorithm:encoded"), checked before a
+// digest from a registry's JSON goes into a request path: a digest such as "../../x?y=1" would
+// otherwise name another resource than the one the index lists.
+#pragma once
+
+#include <string_view>
+
+namespace certdoctor {
+
+// The OCI grammar:
+//   digest    ::= algorithm ":" encoded
+//   algorithm ::= component (separator component)*,  component ::= [a-z0-9]+,  separator ::= [+._-]
+//   encoded   ::= [a-zA-Z0-9=_-]+
+// and for the registered algorithms the exact form: sha256 is 64, sha512 128 lowercase hex digits.
+bool is_valid_digest(std::string_view digest);
+
+}  // namespace certdoctor

@@ -100,12 +100,16 @@ def report(name, results, misses_shown):
     both = sum(r["problem_ok"] and r["component_ok"] for r in results)
     wrong_component = sum(not r["component_ok"] and r["got"]["component"] not in ("unknown", "none") for r in results)
     wrong_fix = sum(r["wrong_fix"] for r in results)
+    lookalike_missed = sum(r["lookalike_missed"] for r in results)
+    fixed_elsewhere = sum(r["fixed_elsewhere"] for r in results)
     print("\n== %s: %d entries" % (name, n))
     print("  right problem:              %s" % pct(problem, n))
     print("  right component:            %s" % pct(component, n))
     print("  both right:                 %s" % pct(both, n))
     print("  wrong component (not unknown): %s" % pct(wrong_component, n))
-    print("  registry fix for a look-alike, or a look-alike missed: %d" % wrong_fix)
+    print("  registry fix for a look-alike:  %d" % wrong_fix)
+    print("  fixes for a wrong component:    %d" % fixed_elsewhere)
+    print("  look-alike not flagged as one:  %d" % lookalike_missed)
     for key in ("component", "problem"):
         table = collections.defaultdict(lambda: [0, 0])
         for r in results:
@@ -166,7 +170,9 @@ def main():
         r = {"entry": e, "want": e, "got": got,
              "problem_ok": got["problem"] == e["problem"],
              "component_ok": got["component"] == e["component"],
-             "wrong_fix": (e["lookalike"] and (not got.get("lookalike") or bool(fixes & REGISTRY_FIXES)))}
+             "wrong_fix": e["lookalike"] and bool(fixes & REGISTRY_FIXES),
+             "lookalike_missed": e["lookalike"] and got["component"] != "none" and not got.get("lookalike"),
+             "fixed_elsewhere": got["component"] not in ("unknown", "none", e["component"]) and bool(fixes)}
         results[(split[e["id"]], e["kind"])].append(r)
     for part in ("working", "held-out"):
         for kind, label in (("message", "single messages"), ("whole", "whole inputs")):

@@ -94,6 +94,7 @@ MatchKey match_key(const MessageMatch& match) {
     MatchKey k;
     const Rule* site = match.site ? match.site->rule : nullptr;
     const Rule* cause = match.cause ? match.cause->rule : nullptr;
+    k.site = site ? site->id : "";
     k.pattern = site && cause ? site->id + "/" + cause->id : site ? site->id : cause ? cause->id : "";
     k.component = site ? site->component : "unknown";
     k.problem = cause ? cause->problem : "other";

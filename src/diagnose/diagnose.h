@@ -36,6 +36,7 @@ Finding make_finding(const FailureRecord& record, const MessageMatch& match, con
 // What names a match's root cause, without building the finding (no templates are rendered):
 // the key by which logs group their lines. make_finding fills the same fields the same way.
 struct MatchKey {
+    std::string site;  // the site rule's id, "" when none placed it
     std::string pattern;
     std::string component;
     std::string problem;

@@ -191,6 +191,11 @@ size_t content_indent(std::string_view line) {
 // Reads a zap/logr JSON line. Returns false when `line` is not a JSON object.
 bool read_json_log_line(std::string_view line, TextMessage& out) {
     std::string_view t = trim(line);
+    // `kubectl logs --prefix` puts "[pod/NAME/CONTAINER] " before the line.
+    if (!t.empty() && t.front() == '[') {
+        size_t close = t.find("] {");
+        if (close != std::string_view::npos && close < 512) t = trim(t.substr(close + 1));
+    }
     if (t.size() < 2 || t.front() != '{' || t.back() != '}') return false;
     // Only the fields read below are built: a pasted line may hold a whole API object.
     static const JsonShape& leaf = JsonShape::scalar();

@@ -54,7 +54,7 @@ int open_log(const std::string& path) {
 // a region where every line fails the same way holds little more than its run names.
 struct LogAnalyzer::Hit {
     uint64_t newlines_before = 0;  // from the start of the region it was found in
-    std::string group;             // "component|problem|registry"
+    std::string group;             // "site|component|problem|registry": one site, so one fix plan
     ObjectRef object;              // the run it is about
     std::string time;
     // For the first line of its group in the region: what a group is made from.
@@ -94,7 +94,7 @@ std::vector<LogAnalyzer::Hit> LogAnalyzer::examine_region(const char* begin, con
         Hit h;
         h.newlines_before = c.newlines_before;
         MatchKey key = match_key(m);
-        h.group = key.component + "|" + key.problem + "|" + key.registry;
+        h.group = key.site + "|" + key.component + "|" + key.problem + "|" + key.registry;
         h.object = run_of(line.object, m);
         h.time = std::move(line.time);
         // Once the groups are full, no new group is made: a worker that sees it keeps no message.

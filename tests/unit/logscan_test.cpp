@@ -1,4 +1,6 @@
 #include <gtest/gtest.h>
+
+#include <set>
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
@@ -216,6 +218,30 @@ TEST(LogAnalyzer, ReadsTextFromTheApiAsAFile) {
     EXPECT_EQ(r.groups[0].first_line, "pod/tekton-pipelines/controller-x/controller:2");
     ASSERT_FALSE(r.groups[0].fixes.empty());
     EXPECT_EQ(r.groups[0].fixes[0].id, "add-ca-to-config-registry-cert");
+}
+
+// A group is one site: kaniko and buildah failing on the same registry are two groups, each with
+// its own tool's fix.
+TEST(LogAnalyzer, AGroupIsOneSiteNotOnlyOneComponent) {
+    LogAnalyzer a(test::shipped_engine().catalog(), test::shipped_engine().matcher());
+    std::string text =
+        "error checking push permissions -- make sure you entered the correct tag name, and that you are authenticated "
+        "correctly, and try again: checking push permission for \"registry.private/app:1\": creating push check transport "
+        "for registry.private failed: Get \"https://registry.private/v2/\": x509: certificate signed by unknown authority\n"
+        "Error: creating build container: initializing source docker://registry.private/base:1: pinging container "
+        "registry registry.private: Get \"https://registry.private/v2/\": x509: certificate signed by unknown authority\n";
+    a.read_text(text, "steps.log");
+    Report r = analysis_report(a, test::shipped_engine());
+    ASSERT_EQ(r.groups.size(), 2u);
+    std::set<std::string> tools;
+    for (const auto& g : r.groups) {
+        EXPECT_EQ(g.component, "step-tool");
+        EXPECT_EQ(g.registry, "registry.private");
+        tools.insert(r.findings.at(g.finding).tool);
+        ASSERT_FALSE(g.fixes.empty());
+        EXPECT_EQ(g.fixes[0].id, "configure-step-tool-ca");
+    }
+    EXPECT_EQ(tools, (std::set<std::string>{"kaniko", "buildah"}));
 }
 
 // A hostile log cannot make the groups grow without bound: thousands of registries, each on a

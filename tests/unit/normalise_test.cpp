@@ -108,3 +108,22 @@ TEST(RegistryOf, FollowsDockerReferenceRules) {
 
 }  // namespace
 }  // namespace certdoctor
+
+namespace certdoctor {
+namespace {
+
+// `kubectl logs --prefix` puts the pod and container before each line; a zap line behind it is
+// still read by field, with its time stamp and its run.
+TEST(ReadLogLine, KeepsTheZapFieldsBehindAKubectlPrefix) {
+    LogLine l = read_log_line(
+        "[pod/tekton-pipelines-controller-5d7b9c/tekton-pipelines-controller] {\"level\":\"error\",\"ts\":"
+        "\"2026-11-25T14:14:10.123Z\",\"msg\":\"Returned an error\",\"knative.dev/key\":\"ci/build-1\",\"error\":"
+        "\"x509: certificate signed by unknown authority\"}");
+    EXPECT_EQ(l.time, "2026-11-25T14:14:10.123Z");
+    EXPECT_EQ(l.object.namespace_, "ci");
+    EXPECT_EQ(l.object.name, "build-1");
+    EXPECT_NE(l.text.find("x509: certificate signed by unknown authority"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace certdoctor

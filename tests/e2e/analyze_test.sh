@@ -99,7 +99,9 @@ import json, sys
 d = json.load(open(sys.argv[1]))
 assert d["lines_scanned"] == int(sys.argv[2]), (d["lines_scanned"], sys.argv[2])
 assert d["matched_lines"] == 10, d["matched_lines"]
-groups = {(g["component"], g["problem"], g["registry"]): g for g in d["groups"]}
+by_key = {}
+for g in d["groups"]:
+    by_key.setdefault((g["component"], g["problem"], g["registry"]), []).append(g)
 reg = "registry.corp.example:8443"
 want = {("tekton-controller", "unknown-authority", reg): 4,
         ("tekton-controller", "hostname-mismatch", "10.20.0.7:5000"): 1,
@@ -107,7 +109,12 @@ want = {("tekton-controller", "unknown-authority", reg): 4,
         ("step-tool", "unknown-authority", reg): 2,   # kaniko and buildah
         ("unknown", "unknown-authority", reg): 1,     # the bare Go error at the start of the long line
         ("kubelet", "unknown-authority", reg): 1}
-assert {k: g["count"] for k, g in groups.items()} == want, {k: g["count"] for k, g in groups.items()}
+assert {k: sum(g["count"] for g in gs) for k, gs in by_key.items()} == want, by_key
+# A group is one site: kaniko and buildah are a group each, with their own tool's fix.
+tools = by_key[("step-tool", "unknown-authority", reg)]
+assert sorted(g["pattern"].split("/")[0] for g in tools) == ["containers-image", "kaniko"], [g["pattern"] for g in tools]
+assert all(g["count"] == 1 and g["fixes"][0]["id"] == "configure-step-tool-ca" for g in tools), tools
+groups = {k: gs[0] for k, gs in by_key.items()}
 lookup = groups[("tekton-controller", "unknown-authority", reg)]
 assert [o["name"] for o in lookup["objects"]] == ["build-1", "build-2", "build-3"], lookup["objects"]
 assert all(o["kind"] == "TaskRun" and o["namespace"] == "ci" for o in lookup["objects"])
@@ -154,7 +161,7 @@ PY
 
 # --- text and Markdown ------------------------------------------------------------------------
 "$binary" analyze "$work/mixed.log" --no-color > "$work/out.txt"
-check "text: the summary line counts lines and groups" grep -q "registry or TLS failure lines in 6 groups" "$work/out.txt"
+check "text: the summary line counts lines and groups" grep -q "registry or TLS failure lines in 7 groups" "$work/out.txt"
 check "text: the largest group first, with its runs" grep -q "4 x tekton-controller/unknown-authority at registry.corp.example:8443" "$work/out.txt"
 check "text: a diagnosis stands for its lines" grep -q "stands for 4 log lines" "$work/out.txt"
 "$binary" analyze "$work/mixed.log" -o markdown > "$work/out.md"

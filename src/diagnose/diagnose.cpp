@@ -129,6 +129,7 @@ Finding identify(const FailureRecord& record, const MessageMatch& match) {
 
     f.site_rule = site ? site->id : "";
     f.cause_rule = cause ? cause->id : "";
+    f.confidence = site ? "high" : "low";
     f.pattern = root.pattern;
     f.component = root.component;
     f.stage = site ? site->stage : "unknown";
@@ -224,9 +225,25 @@ Report diagnose(const InputBatch& batch, const Matcher& matcher, const Catalog& 
     std::unordered_map<std::string, size_t> by_key;
     std::vector<std::unordered_set<std::string>> places;
     auto& all = report.findings;
-    auto take = [&](const FailureRecord& record, const MessageMatch& m) {
-        if (m.empty()) return;
+    // The site the surrounding text names, when the context agrees on one (else the candidates).
+    std::vector<const Rule*> named;
+    for (const auto& c : options.context)
+        if (std::find(named.begin(), named.end(), c.site) == named.end()) named.push_back(c.site);
+    auto take = [&](const FailureRecord& record, const MessageMatch& matched) {
+        if (matched.empty()) return;
+        MessageMatch m = matched;
+        const bool from_context = !m.site && m.cause && !m.cause->rule->lookalike && named.size() == 1;
+        if (from_context) m.site = RuleMatch{named.front(), 0, 0, {}};
         Finding f = identify(record, m);
+        if (from_context) {
+            f.confidence = "medium";
+            for (const auto& c : options.context)
+                if (c.site == named.front()) f.context = c.matched;
+        } else if (m.site) {
+            f.confidence = "high";
+        } else {
+            for (const Rule* site : named) f.candidates.push_back(site->id);
+        }
         std::string key = object_key(f.object) + "|" + f.pattern + "|" + f.registry + "|" + f.step;
         auto [it, inserted] = by_key.emplace(key, all.size());
         if (inserted) {

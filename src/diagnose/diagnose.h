@@ -28,6 +28,9 @@ struct DiagnoseOptions {
     // The installed Tekton version, when known (cluster mode): it picks the chain variant where
     // the message and its condition reason leave the choice open.
     std::string tekton_version;
+    // The callers the text around the messages names (Matcher::context_sites): a finding whose
+    // message names none takes the site they agree on, with confidence medium.
+    std::vector<ContextMatch> context;
 };
 
 Finding make_finding(const FailureRecord& record, const MessageMatch& match, const Catalog& catalog,

@@ -55,6 +55,9 @@ struct Rule {
     bool lookalike = false;
     int priority = 0;
     std::string regex;         // as written, with {{fragments}}
+    // site: a regex over the whole pasted text (a command line, a tool's own output) that names
+    // this caller when the failing message itself names none; "" for none.
+    std::string context;
     std::string expanded;      // fragments expanded: what RE2 compiles
     int regex_line = 0;
     std::string explanation;   // Mustache template over the captures

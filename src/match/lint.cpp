@@ -48,6 +48,10 @@ struct Linter {
     void rule(const Rule& r) {
         file_name_is_id(r.file, r.line, r.id);
         if (r.kind == RuleKind::site) {
+            if (!r.context.empty() && !RE2(r.context, rule_regex_options()).ok())
+                issue(r.file, r.line, "rule '" + r.id + "': context regex does not compile");
+            if (!r.context.empty() && r.lookalike)
+                issue(r.file, r.line, "rule '" + r.id + "': a look-alike site cannot be named by context alone");
             vocabulary_word(r.file, r.line, "component", r.component, vocabulary::components);
             vocabulary_word(r.file, r.line, "stage", r.stage, vocabulary::stages);
             const ChainRule* chain = c.chain(r.chain);

@@ -28,6 +28,26 @@ Matcher::Matcher(const Catalog& catalog) {
         }
     }
     if (!set_->Compile()) throw Error("the pattern catalog is too large to compile into one set");
+    for (const auto& site : catalog.sites) {
+        if (site.context.empty()) continue;
+        auto re = std::make_unique<RE2>(site.context, rule_regex_options());
+        if (!re->ok())
+            throw Error(site.file + ":" + std::to_string(site.line) + ": rule '" + site.id +
+                            "': context regex does not compile: " + re->error(),
+                        ExitCode::not_understood);
+        contexts_.push_back({&site, std::move(re)});
+    }
+}
+
+std::vector<ContextMatch> Matcher::context_sites(std::string_view text) const {
+    std::vector<ContextMatch> out;
+    re2::StringPiece input(text.data(), text.size());
+    for (const auto& c : contexts_) {
+        re2::StringPiece whole;
+        if (c.re->Match(input, 0, input.size(), RE2::UNANCHORED, &whole, 1))
+            out.push_back({c.rule, std::string(whole.substr(0, 120))});
+    }
+    return out;
 }
 
 std::optional<RuleMatch> Matcher::run(const Compiled& c, std::string_view message, bool captures) const {

@@ -28,6 +28,11 @@ struct RuleMatch {
     std::map<std::string, std::string> captures;  // named groups that took part
 };
 
+struct ContextMatch {
+    const Rule* site = nullptr;
+    std::string matched;  // what the context regex matched, cut to a readable length
+};
+
 struct MessageMatch {
     std::optional<RuleMatch> site;   // where: the best site, by precedence
     std::optional<RuleMatch> cause;  // what: the best cause, by precedence
@@ -50,6 +55,10 @@ public:
     // A cheap test with the set alone: does any rule match?
     bool any(std::string_view message) const;
 
+    // The sites whose `context` regex matches somewhere in a whole pasted text, each with the
+    // text it matched: the callers the surroundings name.
+    std::vector<ContextMatch> context_sites(std::string_view text) const;
+
 private:
     struct Compiled {
         const Rule* rule;
@@ -57,6 +66,7 @@ private:
     };
     std::vector<Compiled> rules_;
     std::unique_ptr<RE2::Set> set_;
+    std::vector<Compiled> contexts_;  // sites with a context regex
 
     // The rule's match in `message`; with `captures`, its named groups too (slower: not the DFA alone).
     std::optional<RuleMatch> run(const Compiled& c, std::string_view message, bool captures) const;

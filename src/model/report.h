@@ -81,6 +81,11 @@ struct Finding {
     std::string tekton_namespace;
     std::string wrong_config_key;
     std::string failed_at;     // RFC 3339: when the run failed, when known
+    // How sure the component is: high when the message names its caller, medium when the text
+    // around it does (`context` says what named it), low when nothing does.
+    std::string confidence = "low";
+    std::string context;
+    std::vector<std::string> candidates;  // sites the context named, when they disagree
 };
 
 // One check of the installation (cluster mode), e.g. "config-registry-cert-key".

@@ -104,7 +104,9 @@ std::string render_markdown(const Report& report) {
         if (!f.registry.empty()) o << "| Registry | " << cell_code(f.registry) << " |\n";
         if (!f.step.empty()) o << "| Step | " << cell_code(f.step) << " |\n";
         if (!f.image.empty()) o << "| Image | " << cell_code(f.image) << " |\n";
-        o << "| Pattern | " << cell_code(f.pattern) << " |\n\n";
+        o << "| Pattern | " << cell_code(f.pattern) << " |\n";
+        o << "| Confidence | " << cell(f.confidence) << (f.context.empty() ? "" : " (from the text around it: " + cell_code(f.context) + ")")
+          << " |\n\n";
         if (f.lookalike) o << "> **Not a registry certificate problem.** No registry fix applies.\n\n";
         if (!f.chain.frames.empty()) {
             o << "**Call chain** (" << text(f.chain.title) << ", Tekton " << text(f.chain.versions) << "):\n\n";

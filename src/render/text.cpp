@@ -60,6 +60,10 @@ void render_finding(std::ostringstream& o, const Finding& f, const Style& s) {
       << s.dim(" · problem ") << v(f.problem);
     if (!f.registry.empty()) o << s.dim(" · registry ") << v(f.registry);
     o << "\n";
+    if (f.confidence == "medium")
+        o << "  " << s.dim("component from the text around the message (medium confidence): ") << v(f.context) << "\n";
+    else if (!f.candidates.empty())
+        o << "  " << s.dim("the text around it names several callers: ") << v(join(f.candidates, ", ")) << "\n";
     if (f.lookalike)
         o << "  " << s.yellow("Not a registry certificate problem") << ": no registry fix applies.\n";
 

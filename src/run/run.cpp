@@ -23,8 +23,10 @@ Engine::Engine(Catalog catalog)
 Report explain_text(const Engine& engine, std::string text, const std::string& source,
                     const ProbeOptions* probe) {
     InputBatch batch = read_text(text, source);
+    DiagnoseOptions options;
+    options.context = engine.matcher().context_sites(text);  // who the text around the messages names
     std::string().swap(text);  // the records hold what is needed: the text goes before the diagnosis
-    Report report = diagnose(batch, engine.matcher(), engine.catalog());
+    Report report = diagnose(batch, engine.matcher(), engine.catalog(), options);
     if (probe) probe_findings(report, engine, *probe);
     return report;
 }

@@ -1,0 +1,70 @@
+// The component from context: a message that names no caller takes the one the text around it
+// names (a command line, the tool's own output), with confidence medium and what named it; when
+// the text names several, the finding stays unknown and lists them.
+#include <gtest/gtest.h>
+
+#include "test_engine.h"
+
+namespace certdoctor {
+namespace {
+
+// otland/forgottenserver#645, as pasted.
+const char* kGitClone =
+    "git clone https://github.com/otland/forgottenserver.git\n\nCloning into 'forgottenserver'...\nerror: server "
+    "certificate verification failed. CAfile: /etc/ssl/certs/ca-certificates.crt CRLfile: none while accessing "
+    "https://github.com/otland/forgottenserver.git/info/refs\nfatal: HTTP request failed";
+
+// kwk/docker-registry-setup#4, as pasted.
+const char* kDockerPush =
+    "docker push 0.0.0.0:5000/anyuser/busybox\nThe push refers to a repository [0.0.0.0:5000/anyuser/busybox]\n"
+    "Get https://0.0.0.0:5000/v1/_ping: x509: cannot validate certificate for 0.0.0.0 because it doesn't contain any "
+    "IP SANs";
+
+TEST(ComponentFromContext, ACommandLineNamesTheCaller) {
+    Report r = explain_text(test::shipped_engine(), kDockerPush, "stdin");
+    ASSERT_FALSE(r.findings.empty());
+    const Finding& f = r.findings[0];
+    EXPECT_EQ(f.component, "step-tool");
+    EXPECT_EQ(f.tool, "docker");
+    EXPECT_EQ(f.problem, "no-ip-sans");
+    EXPECT_EQ(f.confidence, "medium");
+    EXPECT_NE(f.context.find("docker push"), std::string::npos) << f.context;
+}
+
+TEST(ComponentFromContext, GitsOwnOutputNamesGit) {
+    Report r = explain_text(test::shipped_engine(), kGitClone, "stdin");
+    ASSERT_FALSE(r.findings.empty());
+    EXPECT_EQ(r.findings[0].component, "git");
+    EXPECT_EQ(r.findings[0].problem, "unknown-authority");
+}
+
+TEST(ComponentFromContext, TheMessageItselfOutranksTheContextAndIsHigh) {
+    std::string text = std::string("docker push r.example/app:1\n") +
+                       "error checking push permissions -- make sure you entered the correct tag name, and that you "
+                       "are authenticated correctly, and try again: checking push permission for \"r.example/app:1\": "
+                       "Get \"https://r.example/v2/\": x509: certificate signed by unknown authority";
+    Report r = explain_text(test::shipped_engine(), text, "stdin");
+    ASSERT_FALSE(r.findings.empty());
+    EXPECT_EQ(r.findings[0].tool, "kaniko");
+    EXPECT_EQ(r.findings[0].confidence, "high");
+}
+
+TEST(ComponentFromContext, SeveralCallersLeaveItUnknownWithTheCandidates) {
+    std::string text = "docker push r.example/app:1\ngit clone https://r.example/repo.git\n"
+                       "x509: certificate signed by unknown authority";
+    Report r = explain_text(test::shipped_engine(), text, "stdin");
+    ASSERT_FALSE(r.findings.empty());
+    EXPECT_EQ(r.findings[0].component, "unknown");
+    EXPECT_EQ(r.findings[0].confidence, "low");
+    EXPECT_EQ(r.findings[0].candidates.size(), 2u);
+}
+
+TEST(ComponentFromContext, ABareMessageIsLow) {
+    Report r = explain_text(test::shipped_engine(), "x509: certificate signed by unknown authority", "stdin");
+    ASSERT_FALSE(r.findings.empty());
+    EXPECT_EQ(r.findings[0].confidence, "low");
+    EXPECT_TRUE(r.findings[0].candidates.empty());
+}
+
+}  // namespace
+}  // namespace certdoctor

@@ -167,7 +167,10 @@ void complete(Finding& f, const FailureRecord& record, const MessageMatch& match
     if (site) f.chain = chain_view(*site, record.reason, options.tekton_version, catalog);
 
     std::vector<std::pair<std::string, std::string>> values(captures.begin(), captures.end());
-    values.emplace_back("registry", f.registry.empty() ? "the registry" : f.registry);
+    // A look-alike's peer is a server (a webhook, the API server), not a registry: the prose says so.
+    std::string peer = f.lookalike ? "server" : "registry";
+    values.emplace_back("peer", peer);
+    values.emplace_back("registry", f.registry.empty() ? "the " + peer : f.registry);
     values.emplace_back("step", f.step);
     values.emplace_back("image", f.image);
     std::vector<std::string> parts;

@@ -72,6 +72,7 @@ nlohmann::json finding_json(const Finding& f) {
         {"lookalike", f.lookalike},
         {"title", f.title},
         {"registry", f.registry},
+        {"server", f.registry},
         {"url", f.url},
         {"image", f.image},
         {"step", f.step},

@@ -58,7 +58,7 @@ void render_finding(std::ostringstream& o, const Finding& f, const Style& s) {
     if (!where.empty()) o << "  " << v(where) << "\n";
     o << "  " << s.dim("component ") << v(f.component) << s.dim(" · stage ") << v(f.stage)
       << s.dim(" · problem ") << v(f.problem);
-    if (!f.registry.empty()) o << s.dim(" · registry ") << v(f.registry);
+    if (!f.registry.empty()) o << s.dim(f.lookalike ? " · host " : " · registry ") << v(f.registry);
     o << "\n";
     if (f.confidence == "medium")
         o << "  " << s.dim("component from the text around the message (medium confidence): ") << v(f.context) << "\n";

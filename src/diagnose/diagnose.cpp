@@ -24,7 +24,7 @@ std::string capture(const std::map<std::string, std::string>& c, const char* nam
 // identifies another (the same message text had reason CouldntGetTask before v0.47). Without a
 // reason, the installed version (when known) picks it.
 CallChainView chain_view(const Rule& site, const std::string& reason, const std::string& version,
-                         const Catalog& catalog) {
+                         const std::string& problem, const Catalog& catalog) {
     CallChainView view;
     const ChainRule* chain = catalog.chain(site.chain);
     if (!chain) return view;
@@ -54,6 +54,15 @@ CallChainView chain_view(const Rule& site, const std::string& reason, const std:
     }
     view.versions = variant->versions;
     view.frames = variant->frames;
+    // A frame that names the problem is where it failed; else the one marked `fails`.
+    auto named = std::find_if(view.frames.begin(), view.frames.end(), [&](const ChainFrame& fr) {
+        return std::find(fr.fails_for.begin(), fr.fails_for.end(), problem) != fr.fails_for.end();
+    });
+    if (named != view.frames.end())
+        for (auto& fr : view.frames) fr.failed = &fr == &*named;
+    // Frames past the failing one were never reached.
+    auto failed = std::find_if(view.frames.begin(), view.frames.end(), [](const ChainFrame& fr) { return fr.failed; });
+    if (failed != view.frames.end()) view.frames.erase(failed + 1, view.frames.end());
     return view;
 }
 
@@ -164,7 +173,7 @@ void complete(Finding& f, const FailureRecord& record, const MessageMatch& match
     for (const auto& s : record.steps)
         if (s.needs_entrypoint_lookup()) f.lookup_steps.push_back(s);
 
-    if (site) f.chain = chain_view(*site, record.reason, options.tekton_version, catalog);
+    if (site) f.chain = chain_view(*site, record.reason, options.tekton_version, f.problem, catalog);
 
     std::vector<std::pair<std::string, std::string>> values(captures.begin(), captures.end());
     // A look-alike's peer is a server (a webhook, the API server), not a registry: the prose says so.

@@ -235,11 +235,12 @@ ChainRule read_chain(const YAML::Node& doc) {
         if (!frames || !frames.IsSequence() || frames.size() == 0)
             throw DocumentError{line_of(v), "a chain variant needs a non-empty 'frames' list"};
         for (const auto& fr : frames) {
-            check_known_fields(fr, {"function", "file", "fails"});
+            check_known_fields(fr, {"function", "file", "fails", "fails_for"});
             ChainFrame frame;
             frame.function = get_string(fr, "function", true, line_of(fr));
             frame.file = get_string(fr, "file", false, line_of(fr));
             frame.failed = get_bool(fr, "fails", false);
+            frame.fails_for = get_list(fr, "fails_for");
             cv.frames.push_back(std::move(frame));
         }
         c.variants.push_back(std::move(cv));

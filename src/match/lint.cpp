@@ -130,7 +130,10 @@ struct Linter {
         file_name_is_id(ch.file, ch.line, ch.id);
         for (const auto& v : ch.variants) {
             int failing = 0;
-            for (const auto& fr : v.frames) failing += fr.failed ? 1 : 0;
+            for (const auto& fr : v.frames) {
+                failing += fr.failed ? 1 : 0;
+                for (const auto& p : fr.fails_for) vocabulary_word(ch.file, ch.line, "problem", p, vocabulary::problems);
+            }
             if (failing != 1)
                 issue(ch.file, ch.line, "chain '" + ch.id + "' variant '" + v.versions +
                                             "' must mark exactly one frame with 'fails: true'");

@@ -14,6 +14,9 @@ struct ChainFrame {
     std::string function;
     std::string file;
     bool failed = false;  // the frame where the failure happened
+    // Catalog only: the problems that fail here instead of at the frame marked `fails` (a 401
+    // comes from the manifest request after the ping and the token).
+    std::vector<std::string> fails_for;
 };
 
 struct CallChainView {

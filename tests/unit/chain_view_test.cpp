@@ -1,0 +1,38 @@
+// The call chain marks the frame where the problem happened: a TLS or network failure at the
+// registry ping, a refused login or a missing image at the manifest request after it.
+#include <gtest/gtest.h>
+
+#include "test_engine.h"
+
+namespace certdoctor {
+namespace {
+
+std::string failed_frame(const std::string& message, size_t* frames = nullptr) {
+    Report r = explain_text(test::shipped_engine(), message, "stdin");
+    if (r.findings.empty()) return "no finding";
+    if (frames) *frames = r.findings[0].chain.frames.size();
+    for (const auto& fr : r.findings[0].chain.frames)
+        if (fr.failed) return fr.function;
+    return "none";
+}
+
+TEST(ChainView, ATlsFailureFailsAtThePingAndStopsThere) {
+    size_t frames = 0;
+    std::string f = failed_frame(
+        "failed to create task run pod \"t\": translating TaskSpec to Pod: Get \"https://registry.private/v2/\": tls: "
+        "failed to verify certificate: x509: certificate signed by unknown authority. Maybe missing or invalid Task ns/t",
+        &frames);
+    EXPECT_EQ(f, "pingSingle -> http.Client.Do (GET /v2/)");
+    EXPECT_EQ(frames, 9u);  // the manifest request was never made
+}
+
+TEST(ChainView, ARefusedLoginFailsAtTheManifestRequest) {
+    std::string f = failed_frame(
+        "failed to create task run pod \"t\": translating TaskSpec to Pod: GET "
+        "https://registry.private/v2/team/app/manifests/v1: UNAUTHORIZED: authentication required; [map[Action:pull "
+        "Class: Name:team/app Type:repository]]. Maybe missing or invalid Task ns/t");
+    EXPECT_NE(f.find("fetchManifest"), std::string::npos) << f;
+}
+
+}  // namespace
+}  // namespace certdoctor

@@ -66,6 +66,15 @@ CallChainView chain_view(const Rule& site, const std::string& reason, const std:
     return view;
 }
 
+// A problem found in the certificate (the peer answered TLS, the client judged its chain), as
+// opposed to credentials, the network or the wrong protocol.
+bool is_certificate_problem(const std::string& problem) {
+    static const std::vector<std::string_view> certificate = {
+        "unknown-authority", "incomplete-chain", "hostname-mismatch", "no-ip-sans", "legacy-common-name", "expired",
+        "not-yet-valid", "not-a-ca", "insecure-signature", "client-certificate-rejected", "other"};
+    return vocabulary::contains(certificate, problem);
+}
+
 int stage_rank(const std::string& stage) {
     const auto& stages = vocabulary::stages;
     for (size_t i = 0; i < stages.size(); ++i)
@@ -185,7 +194,7 @@ void complete(Finding& f, const FailureRecord& record, const MessageMatch& match
     std::vector<std::string> parts;
     for (const Rule* r : {site, cause}) {
         if (!r) continue;
-        add_unique(parts, render_explanation(r->explanation, values));
+        add_unique(parts, render_explanation(r->explanation, values, {{"certificate", is_certificate_problem(f.problem)}}));
         for (const auto& ref : r->references) add_unique(f.references, ref);
     }
     f.explanation = parts.empty() ? "" : parts.front();

@@ -215,12 +215,14 @@ std::string check_fix_templates(const FixRule& fix) {
 }
 
 std::string render_explanation(const std::string& tmpl,
-                               const std::vector<std::pair<std::string, std::string>>& values) {
+                               const std::vector<std::pair<std::string, std::string>>& values,
+                               const std::vector<std::pair<std::string, bool>>& flags) {
     mustache::mustache& m = compiled(tmpl);
     if (!m.is_valid()) return "broken template: " + m.error_message();
     m.set_custom_escape(prose_value);
     mustache::data d;
     for (const auto& [k, v] : values) d.set(k, v);
+    for (const auto& [k, on] : flags) d.set(k, on ? mustache::data::type::bool_true : mustache::data::type::bool_false);
     std::string text = m.render(d);
     return std::string(trim(text));
 }

@@ -33,7 +33,9 @@ std::string check_fix_templates(const FixRule& fix);
 std::string raw_tag_error(const std::string& tmpl, const char* field, bool manifest);
 
 // Renders a rule's explanation template over `values`; returns the template's error as text.
+// `flags` are the sections a template may test ({{#certificate}}...{{/certificate}}).
 std::string render_explanation(const std::string& tmpl,
-                               const std::vector<std::pair<std::string, std::string>>& values);
+                               const std::vector<std::pair<std::string, std::string>>& values,
+                               const std::vector<std::pair<std::string, bool>>& flags = {});
 
 }  // namespace certdoctor

@@ -4,6 +4,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 
@@ -326,6 +327,27 @@ TEST(Cli, VersionThroughKubectlsPluginLookup) {
     EXPECT_EQ(r.out.rfind("tekton-certdoctor ", 0), 0u) << r.out;
     ProcessResult plugins = run_process({"kubectl", "plugin", "list"}, path);
     EXPECT_NE(plugins.out.find("kubectl-tekton_certdoctor"), std::string::npos) << plugins.out << plugins.err;
+}
+
+}  // namespace
+}  // namespace certdoctor
+
+namespace certdoctor {
+namespace {
+
+// Every cause regex has a form for rg (RE2) and one for grep -E (POSIX ERE), so that the
+// analyze benchmark and users' own greps see the whole catalog.
+TEST(PatternsRegexes, EveryCauseExportsInBothSyntaxes) {
+    std::vector<std::string> argv = {CERTDOCTOR_BINARY, "patterns", "list", "-o", "json"};
+    auto list = nlohmann::json::parse(test::run_process(argv).out);
+    size_t causes = 0;
+    for (const auto& r : list["rules"]) causes += r["kind"] == "cause";
+    ASSERT_GT(causes, 10u);
+    for (const char* syntax : {"re2", "ere"}) {
+        auto r = test::run_process({CERTDOCTOR_BINARY, "patterns", "regexes", "--syntax", syntax});
+        EXPECT_EQ(r.exit_code, 0) << syntax << ": " << r.err;
+        EXPECT_EQ(static_cast<size_t>(std::count(r.out.begin(), r.out.end(), '\n')), causes) << syntax;
+    }
 }
 
 }  // namespace

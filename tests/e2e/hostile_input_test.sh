@@ -7,15 +7,14 @@
 # usage: hostile_input_test.sh PATH-TO-kubectl-tekton_certdoctor
 set -u
 binary=${1:?usage: hostile_input_test.sh BINARY}
+support=$(cd "$(dirname "$0")/../support" && pwd)
+# shellcheck source=../support/e2e-lib.sh
+source "$support/e2e-lib.sh"
+e2e_require python3
 source_dir=$(cd "$(dirname "$0")/../.." && pwd)
 python=/usr/bin/python3
-[ -x "$python" ] || { echo "SKIP: /usr/bin/python3 is not installed"; exit 77; }
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-passed=0
-failed=0
-ok() { passed=$((passed + 1)); printf 'ok    %s\n' "$*"; }
-bad() { failed=$((failed + 1)); printf 'FAIL  %s\n' "$*"; }
 
 # run NAME STDIN ARGS...: the binary under 256 MiB of address space and a 60 s bound;
 # sets $code, and leaves its output in $work/out and $work/err.
@@ -91,5 +90,4 @@ expect "a dump cut inside a quoted message is not understood, naming file and ru
 run "a succeeded run" "$work/empty" diagnose -f "$source_dir/tests/samples/taskrun-succeeded.yaml"
 expect "a whole succeeded run still has no problems" 0
 
-printf '%d passed, %d failed\n' "$passed" "$failed"
-[ "$failed" -eq 0 ]
+e2e_summary "hostile input"

@@ -10,16 +10,14 @@ set -u
 binary=${1:?usage: hostile_output_test.sh BINARY}
 here=$(cd "$(dirname "$0")" && pwd)
 support="$here/../support"
+# shellcheck source=../support/e2e-lib.sh
+source "$support/e2e-lib.sh"
+e2e_require python3
 python=/usr/bin/python3
-[ -x "$python" ] || { echo "SKIP: /usr/bin/python3 is not installed"; exit 77; }
 work=$(mktemp -d)
 api_pid=
 trap '[ -n "$api_pid" ] && kill $api_pid 2>/dev/null; rm -rf "$work"' EXIT
 
-passed=0
-failed=0
-ok() { passed=$((passed + 1)); printf 'ok    %s\n' "$*"; }
-bad() { failed=$((failed + 1)); printf 'FAIL  %s\n' "$*"; }
 expect() { if eval "$2"; then ok "$1"; else bad "$1"; fi; }
 
 # Stub tools: each records its name and arguments (as JSON) and does nothing else.
@@ -179,5 +177,4 @@ rc=$?
 expect "160,000 identical lines: one finding, 20 places listed, 160,000 counted (rc=$rc)" \
   "\"$python\" -c 'import json,sys; d=json.load(open(sys.argv[1])); e=d[\"findings\"][0][\"evidence\"]; sys.exit(not (d[\"count\"] == 1 and len(e[\"seen_in\"]) == 20 and e[\"seen_in_total\"] == 160000))' \"$work/same.json\""
 
-echo "hostile output: $passed passed, $failed failed"
-[ "$failed" = 0 ]
+e2e_summary "hostile output"

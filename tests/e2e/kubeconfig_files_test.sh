@@ -9,18 +9,15 @@ set -u
 binary=${1:?usage: kubeconfig_files_test.sh BINARY}
 here=$(cd "$(dirname "$0")" && pwd)
 support="$here/../support"
+# shellcheck source=../support/e2e-lib.sh
+source "$support/e2e-lib.sh"
+e2e_require python3 openssl
 python=/usr/bin/python3
-[ -x "$python" ] || { echo "SKIP: /usr/bin/python3 is not installed"; exit 77; }
-command -v openssl >/dev/null 2>&1 || { echo "SKIP: openssl is not installed"; exit 77; }
 # shellcheck source=../support/fake-apiserver.sh
 source "$support/fake-apiserver.sh"
 
 k=$(mktemp -d)
 trap 'kill $APISERVER_PID 2>/dev/null; [ -s "$k/child.pid" ] && kill "$(cat "$k/child.pid")" 2>/dev/null; rm -rf "$k"' EXIT
-passed=0
-failed=0
-ok() { passed=$((passed + 1)); printf 'ok    %s\n' "$*"; }
-bad() { failed=$((failed + 1)); printf 'FAIL  %s\n' "$*"; }
 
 secret="tok-files-8c2e4b"
 echo "$secret admin" > "$k/tokens"
@@ -149,5 +146,4 @@ for _ in $(seq 1 20); do
 done
 [ "$child_alive" = no ] && ok "the plugin's child process was stopped with it" || bad "the plugin's child process outlived it"
 
-echo "kubeconfig files: $passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+e2e_summary "kubeconfig files"

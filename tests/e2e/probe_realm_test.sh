@@ -7,16 +7,15 @@
 # usage: probe_realm_test.sh PATH-TO-kubectl-tekton_certdoctor
 set -u
 binary=${1:?usage: probe_realm_test.sh BINARY}
+support=$(cd "$(dirname "$0")/../support" && pwd)
+# shellcheck source=../support/e2e-lib.sh
+source "$support/e2e-lib.sh"
 here=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source=../support/tls-registries.sh
 source "$here/../support/tls-registries.sh"
 registries_setup
 root_ca="$work/r/trust/ca.crt"
 
-passed=0
-failed=0
-ok() { passed=$((passed + 1)); printf 'ok    %s\n' "$*"; }
-bad() { failed=$((failed + 1)); printf 'FAIL  %s\n' "$*"; }
 
 # probe NAME FAULT ARGS...: probes localhost:PORT[FAULT] with the test root trusted; keeps the
 # JSON, the exit code and the time taken.
@@ -88,5 +87,4 @@ echo $? > "$work/explain.rc"; echo $(( ($(date +%s%N) - start) / 1000000 )) > "$
 check explain "explain --probe: the explanation names the failing token endpoint" \
   'rc == 1 and d["findings"][0]["probe"]["failing_host"] == "'"$untrusted"'" and "token endpoint '"$untrusted"' fails" in d["findings"][0]["explanation"]'
 
-echo "probe realm: $passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+e2e_summary "probe realm"

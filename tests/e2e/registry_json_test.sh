@@ -7,18 +7,16 @@
 # usage: registry_json_test.sh PATH-TO-kubectl-tekton_certdoctor
 set -u
 binary=${1:?usage: registry_json_test.sh BINARY}
+support=$(cd "$(dirname "$0")/../support" && pwd)
+# shellcheck source=../support/e2e-lib.sh
+source "$support/e2e-lib.sh"
+e2e_require python3 openssl
 here=$(cd "$(dirname "$0")" && pwd)
 python=/usr/bin/python3
-[ -x "$python" ] || { echo "SKIP: /usr/bin/python3 is not installed"; exit 77; }
-command -v openssl >/dev/null 2>&1 || { echo "SKIP: openssl is not installed"; exit 77; }
 
 work=$(mktemp -d)
 server_pid=
 trap '[ -n "$server_pid" ] && kill $server_pid 2>/dev/null; rm -rf "$work"' EXIT
-passed=0
-failed=0
-ok() { passed=$((passed + 1)); printf 'ok    %s\n' "$*"; }
-bad() { failed=$((failed + 1)); printf 'FAIL  %s\n' "$*"; }
 
 openssl req -x509 -newkey rsa:2048 -nodes -keyout "$work/reg.key" -out "$work/reg.pem" -days 2 -subj "/CN=localhost" \
   -addext "subjectAltName=DNS:localhost,IP:127.0.0.1" >/dev/null 2>&1 || { echo "FAIL: openssl"; exit 1; }
@@ -89,5 +87,4 @@ timeout 60 "$binary" probe "$reg/many-platforms:v1" --entrypoint --ca-file "$wor
 grep -q "note: the index lists 10000 platforms; only the first 32 were read" "$work/many.txt" && ok "the note is in the text output too" ||
   bad "no note in the text output"
 
-echo "registry json: $passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+e2e_summary "registry json"

@@ -8,18 +8,15 @@ set -u
 binary=${1:?usage: sweep_bounds_test.sh BINARY}
 here=$(cd "$(dirname "$0")" && pwd)
 support="$here/../support"
+# shellcheck source=../support/e2e-lib.sh
+source "$support/e2e-lib.sh"
+e2e_require python3 openssl
 python=/usr/bin/python3
-[ -x "$python" ] || { echo "SKIP: /usr/bin/python3 is not installed"; exit 77; }
-command -v openssl >/dev/null 2>&1 || { echo "SKIP: openssl is not installed"; exit 77; }
 # shellcheck source=../support/fake-apiserver.sh
 source "$support/fake-apiserver.sh"
 
 k=$(mktemp -d)
 trap 'kill $APISERVER_PID 2>/dev/null; rm -rf "$k"' EXIT
-passed=0
-failed=0
-ok() { passed=$((passed + 1)); printf 'ok    %s\n' "$*"; }
-bad() { failed=$((failed + 1)); printf 'FAIL  %s\n' "$*"; }
 
 echo "tok-sweep-5d1e admin" > "$k/tokens"
 "$python" "$support/cluster_fixture.py" sweep "$k/base.json" --registry 127.0.0.1:1 --registry2 127.0.0.1:2 --ca "$k/tokens" ||
@@ -121,5 +118,4 @@ mode ""
 sweep healthy --chunk-size 2 -l tekton.dev/task=nothing
 check healthy "a list that ends with nothing failed is still exit 0" 'rc == 0'
 
-echo "sweep bounds: $passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+e2e_summary "sweep bounds"

@@ -17,6 +17,7 @@
 
 #include "util/read_input.h"
 #include "util/text.h"
+#include "util/time.h"
 
 namespace certdoctor {
 
@@ -62,14 +63,6 @@ bool valid_hostname(const std::string& s) {
     return true;
 }
 
-std::string now_rfc3339() {
-    std::time_t t = std::time(nullptr);
-    std::tm tm{};
-    gmtime_r(&t, &tm);
-    char buf[32];
-    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-    return buf;
-}
 
 bool weak_signature(X509* cert) {
     int nid = X509_get_signature_nid(cert);
@@ -108,6 +101,16 @@ std::string go_hostname_error(X509* leaf, const std::string& host, bool host_is_
     problem = "hostname-mismatch";
     if (v.dns_names.empty()) return "x509: certificate is not valid for any names, but wanted to match " + host;
     return "x509: certificate is valid for " + join(v.dns_names, ", ") + ", not " + host;
+}
+
+std::string first_not_after(const std::vector<X509*>& path) {
+    const ASN1_TIME* first = nullptr;
+    for (X509* c : path)
+        if (!first || ASN1_TIME_compare(X509_get0_notAfter(c), first) < 0) first = X509_get0_notAfter(c);
+    if (!first) return {};
+    std::tm tm{};
+    if (ASN1_TIME_to_tm(first, &tm) != 1) return {};
+    return format_rfc3339(timegm(&tm));
 }
 
 }  // namespace
@@ -307,17 +310,19 @@ void add_ca_file(TrustPool& pool, const std::string& path) {
 }
 
 GoVerdict go_verify(const std::vector<X509Ptr>& served, const std::string& host, bool host_is_ip,
-                    const TrustPool& pool) {
+                    const TrustPool& pool, std::time_t at) {
     GoVerdict v;
+    if (at == 0) at = std::time(nullptr);
+    auto now_rfc3339 = [at] { return format_rfc3339(at); };
     X509* leaf = served.front().get();
     // 1. The leaf's validity period.
-    if (X509_cmp_current_time(X509_get0_notBefore(leaf)) > 0) {
+    if (X509_cmp_time(X509_get0_notBefore(leaf), &at) > 0) {
         v.problem = "not-yet-valid";
         v.detail = "x509: certificate has expired or is not yet valid: current time " + now_rfc3339() + " is before " +
                    describe_certificate(leaf).not_before;
         return v;
     }
-    if (X509_cmp_current_time(X509_get0_notAfter(leaf)) < 0) {
+    if (X509_cmp_time(X509_get0_notAfter(leaf), &at) < 0) {
         v.problem = "expired";
         v.detail = "x509: certificate has expired or is not yet valid: current time " + now_rfc3339() + " is after " +
                    describe_certificate(leaf).not_after;
@@ -325,7 +330,7 @@ GoVerdict go_verify(const std::vector<X509Ptr>& served, const std::string& host,
     }
     // 2. The host name.
     std::string problem;
-    std::string name_error = go_hostname_error(leaf, host, host_is_ip, problem);
+    std::string name_error = host.empty() ? std::string() : go_hostname_error(leaf, host, host_is_ip, problem);
     if (!name_error.empty()) {
         v.problem = problem;
         v.detail = name_error;
@@ -343,6 +348,7 @@ GoVerdict go_verify(const std::vector<X509Ptr>& served, const std::string& host,
     X509_VERIFY_PARAM* param = X509_STORE_CTX_get0_param(ctx.get());
     X509_VERIFY_PARAM_set_flags(param, X509_V_FLAG_PARTIAL_CHAIN);  // Go: any pool certificate anchors
     X509_VERIFY_PARAM_set_purpose(param, X509_PURPOSE_SSL_SERVER);
+    X509_VERIFY_PARAM_set_time(param, at);
     X509_VERIFY_PARAM_set_auth_level(param, -1);                    // weak algorithms are judged below, as Go does
     int ok = X509_verify_cert(ctx.get());
     int err = X509_STORE_CTX_get_error(ctx.get());
@@ -370,6 +376,7 @@ GoVerdict go_verify(const std::vector<X509Ptr>& served, const std::string& host,
             }
         }
         v.problem = "ok";
+        v.valid_until = first_not_after(v.path);
         return v;
     }
     switch (err) {

@@ -5,6 +5,7 @@
 // Go refuses (SHA-1, MD5). Reports the problem in the report's vocabulary and Go's own wording.
 #pragma once
 
+#include <ctime>
 #include <string>
 #include <vector>
 
@@ -37,9 +38,11 @@ struct GoVerdict {
     std::string detail;   // as Go prints it
     std::vector<X509*> path;  // leaf to anchor, when a path was built (owned by chain or pool)
     bool issuer_missing = false;  // no path because an issuer is neither served nor trusted
+    std::string valid_until;  // the first notAfter on `path`, RFC 3339; "" without a path
 };
 
+// `host` "" checks no name (as Go with an empty DNSName); `at` 0 is now.
 GoVerdict go_verify(const std::vector<X509Ptr>& served, const std::string& host, bool host_is_ip,
-                    const TrustPool& pool);
+                    const TrustPool& pool, std::time_t at = 0);
 
 }  // namespace certdoctor

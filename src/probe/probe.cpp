@@ -8,6 +8,7 @@
 #include "probe/http_fetch.h"
 #include "probe/image_config.h"
 #include "probe/tls_handshake.h"
+#include "util/time.h"
 
 namespace certdoctor {
 
@@ -132,6 +133,7 @@ ProbeResult probe_registry(const ProbeTarget& target, const ProbeOptions& option
     result.target = target.input;
     result.host = target.host;
     result.port = target.port;
+    result.verified_at = format_rfc3339(std::time(nullptr));
     std::string name = options.server_name.empty() ? target.host : options.server_name;
     bool name_is_ip = is_ip_literal(name);
     result.server_name = name_is_ip ? "" : name;
@@ -163,6 +165,7 @@ ProbeResult probe_registry(const ProbeTarget& target, const ProbeOptions& option
     GoVerdict verdict = go_verify(h.chain, name, name_is_ip, pool);
     result.problem = verdict.problem;
     result.detail = verdict.detail;
+    result.valid_until = verdict.valid_until;
 
     X509* top = h.chain.back().get();
     if (verdict.problem == "ok") {

@@ -94,6 +94,11 @@ struct ProbeResult {
     // When the chain stops verifying: the first notAfter on the path Go would choose; "" when no
     // path verifies.
     std::string valid_until;
+    // The kind of Go's result (ok, expired, unknown-authority, name-constraints, ...: see
+    // probe/go_verify.h), finer than `problem`; "" when no chain was judged.
+    std::string go_error;
+    // Where older Go releases that controllers were built with judge otherwise, what they say.
+    std::string older_go;
 };
 
 }  // namespace certdoctor

@@ -36,10 +36,12 @@ ProbeResult probe_chain_file(const ChainFileOptions& options) {
     result.verified_at = format_rfc3339(at);
 
     for (const auto& c : chain) result.chain.push_back(describe_certificate(c.get()));
-    GoVerdict verdict = go_verify(chain, name, name_is_ip, pool, at);
+    GoVerdict verdict = go_verify(chain, name, pool, at);
     result.problem = verdict.problem;
     result.detail = verdict.detail;
     result.valid_until = verdict.valid_until;
+    result.go_error = verdict.go_error;
+    result.older_go = verdict.older_go;
 
     X509* anchor = verdict.problem == "ok" ? verdict.path.back() : chain.back().get();
     CertificateView a = describe_certificate(anchor);

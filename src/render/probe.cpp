@@ -69,6 +69,7 @@ std::string render_probe_text(const ProbeResult& r, Color color) {
     if (!r.detail.empty()) o << "  " << v(r.detail) << "\n";
     if (offline && !r.names_checked)
         o << "  names not checked: no --server-name given (Go with an empty DNSName checks none)\n";
+    if (!r.older_go.empty()) o << "  older controllers: " << v(r.older_go) << "\n";
     if (!r.valid_until.empty()) o << "  the chain verifies until " << v(r.valid_until) << " (the first notAfter on its path)\n";
     if (realm_fails)
         o << "  token endpoint " << v(r.failing_host) << ": " << v(r.registry.realm_problem)
@@ -168,6 +169,8 @@ nlohmann::json probe_json(const ProbeResult& r) {
         {"verified_at", r.verified_at},
         {"names_checked", r.names_checked},
         {"valid_until", r.valid_until},
+        {"go_error", r.go_error},
+        {"older_go", r.older_go},
         {"image", nullptr},
         {"elapsed_ms", static_cast<int64_t>(r.elapsed_ms)},
     };
@@ -209,6 +212,7 @@ std::string render_probe_markdown(const ProbeResult& r) {
         o << "Verified offline at " << text(r.verified_at) << ", "
           << (r.names_checked ? "for the name " + code(r.host) : std::string("names not checked (no `--server-name`)"))
           << ".\n\n";
+    if (!r.older_go.empty()) o << "Older controllers: " << text(r.older_go) << ".\n\n";
     if (!r.valid_until.empty()) o << "The chain verifies until " << text(r.valid_until) << " (the first notAfter on its path).\n\n";
     if (realm_fails)
         o << "> The registry's own chain passes, but its token endpoint " << code(r.failing_host) << " fails ("

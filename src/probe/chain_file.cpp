@@ -35,8 +35,10 @@ std::vector<X509Ptr> read_pem_blocks(std::string_view text, const std::string& w
         if (PEM_read_bio(bio.get(), &name, &headers, &data, &len) != 1) {
             unsigned long err = ERR_peek_last_error();
             ERR_clear_error();
-            if (ERR_GET_LIB(err) == ERR_LIB_PEM && ERR_GET_REASON(err) == PEM_R_NO_START_LINE) return out;
-            throw input_error(where + ": malformed PEM block after " + std::to_string(out.size()) + " certificates");
+            if (ERR_GET_LIB(err) == ERR_LIB_PEM && ERR_GET_REASON(err) == PEM_R_NO_START_LINE)
+                return out;
+            throw input_error(where + ": malformed PEM block after " + std::to_string(out.size()) +
+                              " certificates");
         }
         std::string block_name = name;
         std::string der(reinterpret_cast<char*>(data), static_cast<size_t>(len));
@@ -48,7 +50,8 @@ std::vector<X509Ptr> read_pem_blocks(std::string_view text, const std::string& w
         X509Ptr cert(d2i_X509(nullptr, &p, static_cast<long>(der.size())));
         ERR_clear_error();
         if (!cert || p != reinterpret_cast<const unsigned char*>(der.data()) + der.size())
-            throw input_error(where + ": certificate " + std::to_string(out.size() + 1) + " does not decode");
+            throw input_error(where + ": certificate " + std::to_string(out.size() + 1) +
+                              " does not decode");
         add_unique(out, std::move(cert), where);
     }
     throw input_error(where + ": too many PEM blocks");
@@ -64,8 +67,8 @@ std::vector<X509Ptr> read_der(std::string_view bytes, const std::string& where) 
         ERR_clear_error();
         if (!cert) {
             if (out.empty()) return out;
-            throw input_error(where + ": bytes after DER certificate " + std::to_string(out.size()) +
-                              " are not a certificate");
+            throw input_error(where + ": bytes after DER certificate " +
+                              std::to_string(out.size()) + " are not a certificate");
         }
         add_unique(out, std::move(cert), where);
     }
@@ -76,16 +79,19 @@ std::vector<X509Ptr> read_der(std::string_view bytes, const std::string& where) 
 
 std::vector<X509Ptr> parse_chain_text(std::string_view text, const std::string& where) {
     if (holds_private_key(text))
-        throw input_error(where + ": holds a private key; pass only the certificates (and keep the key private)");
+        throw input_error(
+            where + ": holds a private key; pass only the certificates (and keep the key private)");
     std::vector<X509Ptr> out;
     if (text.find("-----BEGIN") != std::string_view::npos) {
         out = read_pem_blocks(text, where);
     } else {
         out = read_der(text, where);
         if (out.empty())
-            throw input_error(where + ": neither PEM (-----BEGIN CERTIFICATE-----) nor DER certificates");
+            throw input_error(where +
+                              ": neither PEM (-----BEGIN CERTIFICATE-----) nor DER certificates");
     }
-    if (out.empty()) throw input_error(where + ": no certificate (-----BEGIN CERTIFICATE-----) found");
+    if (out.empty())
+        throw input_error(where + ": no certificate (-----BEGIN CERTIFICATE-----) found");
     return out;
 }
 

@@ -34,7 +34,8 @@ std::string der_of(X509_NAME* name) {
 
 std::string bytes_of(const ASN1_STRING* s) {
     if (!s) return {};
-    return std::string(reinterpret_cast<const char*>(ASN1_STRING_get0_data(s)), static_cast<size_t>(ASN1_STRING_length(s)));
+    return std::string(reinterpret_cast<const char*>(ASN1_STRING_get0_data(s)),
+                       static_cast<size_t>(ASN1_STRING_length(s)));
 }
 
 std::time_t time_of(const ASN1_TIME* t) {
@@ -45,7 +46,8 @@ std::time_t time_of(const ASN1_TIME* t) {
 
 std::string text_entry(X509_NAME* name, int nid, bool last) {
     int found = -1;
-    for (int i = X509_NAME_get_index_by_NID(name, nid, -1); i >= 0; i = X509_NAME_get_index_by_NID(name, nid, i)) {
+    for (int i = X509_NAME_get_index_by_NID(name, nid, -1); i >= 0;
+         i = X509_NAME_get_index_by_NID(name, nid, i)) {
         found = i;
         if (!last) break;
     }
@@ -61,11 +63,20 @@ std::string text_entry(X509_NAME* name, int nid, bool last) {
 // A GENERAL_NAME of a kind Go handles; false for the others (directory names, otherName...).
 bool go_general_name(const GENERAL_NAME* g, GoGeneralName& out) {
     switch (g->type) {
-        case GEN_DNS: out = {GoGeneralName::Kind::dns, bytes_of(g->d.dNSName)}; return true;
-        case GEN_EMAIL: out = {GoGeneralName::Kind::email, bytes_of(g->d.rfc822Name)}; return true;
-        case GEN_URI: out = {GoGeneralName::Kind::uri, bytes_of(g->d.uniformResourceIdentifier)}; return true;
-        case GEN_IPADD: out = {GoGeneralName::Kind::ip, bytes_of(g->d.iPAddress)}; return true;
-        default: return false;
+        case GEN_DNS:
+            out = {GoGeneralName::Kind::dns, bytes_of(g->d.dNSName)};
+            return true;
+        case GEN_EMAIL:
+            out = {GoGeneralName::Kind::email, bytes_of(g->d.rfc822Name)};
+            return true;
+        case GEN_URI:
+            out = {GoGeneralName::Kind::uri, bytes_of(g->d.uniformResourceIdentifier)};
+            return true;
+        case GEN_IPADD:
+            out = {GoGeneralName::Kind::ip, bytes_of(g->d.iPAddress)};
+            return true;
+        default:
+            return false;
     }
 }
 
@@ -81,26 +92,39 @@ void read_signature_algorithm(X509* cert, GoCertificate& c) {
     using H = GoSignatureHash;
     using K = GoKeyAlgorithm;
     if (nid == NID_ED25519) return set("Ed25519", H::ed25519, K::ed25519);
-    if (nid == NID_rsassaPss) return set("SHA256-RSAPSS", H::sha2, K::rsa);  // Go takes SHA-256/384/512 PSS
+    if (nid == NID_rsassaPss)
+        return set("SHA256-RSAPSS", H::sha2, K::rsa);  // Go takes SHA-256/384/512 PSS
     if (pk == NID_rsaEncryption) {
         switch (md) {
-            case NID_md2: return set("MD2-RSA", H::unsupported, K::rsa);
-            case NID_md5: return set("MD5-RSA", H::md5, K::rsa);
-            case NID_sha1: return set("SHA1-RSA", H::sha1, K::rsa);
-            case NID_sha256: return set("SHA256-RSA", H::sha2, K::rsa);
-            case NID_sha384: return set("SHA384-RSA", H::sha2, K::rsa);
-            case NID_sha512: return set("SHA512-RSA", H::sha2, K::rsa);
+            case NID_md2:
+                return set("MD2-RSA", H::unsupported, K::rsa);
+            case NID_md5:
+                return set("MD5-RSA", H::md5, K::rsa);
+            case NID_sha1:
+                return set("SHA1-RSA", H::sha1, K::rsa);
+            case NID_sha256:
+                return set("SHA256-RSA", H::sha2, K::rsa);
+            case NID_sha384:
+                return set("SHA384-RSA", H::sha2, K::rsa);
+            case NID_sha512:
+                return set("SHA512-RSA", H::sha2, K::rsa);
         }
     }
     if (pk == NID_X9_62_id_ecPublicKey) {
         switch (md) {
-            case NID_sha1: return set("ECDSA-SHA1", H::sha1, K::ecdsa);
-            case NID_sha256: return set("ECDSA-SHA256", H::sha2, K::ecdsa);
-            case NID_sha384: return set("ECDSA-SHA384", H::sha2, K::ecdsa);
-            case NID_sha512: return set("ECDSA-SHA512", H::sha2, K::ecdsa);
+            case NID_sha1:
+                return set("ECDSA-SHA1", H::sha1, K::ecdsa);
+            case NID_sha256:
+                return set("ECDSA-SHA256", H::sha2, K::ecdsa);
+            case NID_sha384:
+                return set("ECDSA-SHA384", H::sha2, K::ecdsa);
+            case NID_sha512:
+                return set("ECDSA-SHA512", H::sha2, K::ecdsa);
         }
     }
-    if (pk == NID_dsa) return set(md == NID_sha1 ? "DSA-SHA1" : "DSA-SHA256", md == NID_sha1 ? H::sha1 : H::unsupported, K::dsa);
+    if (pk == NID_dsa)
+        return set(md == NID_sha1 ? "DSA-SHA1" : "DSA-SHA256",
+                   md == NID_sha1 ? H::sha1 : H::unsupported, K::dsa);
     set(OBJ_nid2sn(nid), H::unsupported, K::unknown);
 }
 
@@ -119,16 +143,22 @@ void read_key(X509* cert, GoCertificate& c) {
             size_t len = 0;
             EVP_PKEY_get_group_name(key, curve, sizeof curve, &len);
             std::string name = curve;
-            if (name == "prime256v1" || name == "secp384r1" || name == "secp521r1" || name == "secp224r1" ||
-                name == "P-256" || name == "P-384" || name == "P-521" || name == "P-224")
+            if (name == "prime256v1" || name == "secp384r1" || name == "secp521r1" ||
+                name == "secp224r1" || name == "P-256" || name == "P-384" || name == "P-521" ||
+                name == "P-224")
                 c.key_algorithm = GoKeyAlgorithm::ecdsa;
             else
                 c.parse_error = "x509: unsupported elliptic curve";
             break;
         }
-        case EVP_PKEY_ED25519: c.key_algorithm = GoKeyAlgorithm::ed25519; break;
-        case EVP_PKEY_DSA: c.key_algorithm = GoKeyAlgorithm::dsa; break;
-        default: break;
+        case EVP_PKEY_ED25519:
+            c.key_algorithm = GoKeyAlgorithm::ed25519;
+            break;
+        case EVP_PKEY_DSA:
+            c.key_algorithm = GoKeyAlgorithm::dsa;
+            break;
+        default:
+            break;
     }
 }
 
@@ -137,11 +167,12 @@ void read_key(X509* cert, GoCertificate& c) {
 bool read_name_constraints(X509* cert, GoCertificate& c) {
     int crit = 0;
     std::unique_ptr<NAME_CONSTRAINTS, decltype(&NAME_CONSTRAINTS_free)> nc(
-        static_cast<NAME_CONSTRAINTS*>(X509_get_ext_d2i(cert, NID_name_constraints, &crit, nullptr)),
+        static_cast<NAME_CONSTRAINTS*>(
+            X509_get_ext_d2i(cert, NID_name_constraints, &crit, nullptr)),
         &NAME_CONSTRAINTS_free);
     if (!nc) return false;
     bool unhandled = false;
-    auto read = [&](STACK_OF(GENERAL_SUBTREE)* trees, std::vector<GoGeneralName>& out) {
+    auto read = [&](STACK_OF(GENERAL_SUBTREE) * trees, std::vector<GoGeneralName> & out) {
         for (int i = 0; i < sk_GENERAL_SUBTREE_num(trees); ++i) {
             GoGeneralName n;
             if (!go_general_name(sk_GENERAL_SUBTREE_value(trees, i)->base, n)) {
@@ -150,11 +181,15 @@ bool read_name_constraints(X509* cert, GoCertificate& c) {
             }
             if (n.kind == GoGeneralName::Kind::ip) {
                 if (n.value.size() != 8 && n.value.size() != 32)
-                    c.parse_error = "x509: IP constraint contained value of length " + std::to_string(n.value.size());
+                    c.parse_error = "x509: IP constraint contained value of length " +
+                                    std::to_string(n.value.size());
                 else if (!valid_ip_mask(n.value.substr(n.value.size() / 2)))
                     c.parse_error = "x509: IP constraint contained invalid mask";
-            } else if (n.kind == GoGeneralName::Kind::dns || (n.kind != GoGeneralName::Kind::ip && n.value.find('@') == std::string::npos)) {
-                std::string trimmed = !n.value.empty() && n.value[0] == '.' ? n.value.substr(1) : n.value;
+            } else if (n.kind == GoGeneralName::Kind::dns ||
+                       (n.kind != GoGeneralName::Kind::ip &&
+                        n.value.find('@') == std::string::npos)) {
+                std::string trimmed =
+                    !n.value.empty() && n.value[0] == '.' ? n.value.substr(1) : n.value;
                 if (!trimmed.empty() || n.kind != GoGeneralName::Kind::dns)
                     if (!domain_to_reverse_labels(trimmed))
                         c.parse_error = "x509: failed to parse constraint " + n.value;
@@ -164,7 +199,8 @@ bool read_name_constraints(X509* cert, GoCertificate& c) {
     };
     read(nc->permittedSubtrees, c.name_constraints.permitted);
     read(nc->excludedSubtrees, c.name_constraints.excluded);
-    if (sk_GENERAL_SUBTREE_num(nc->permittedSubtrees) <= 0 && sk_GENERAL_SUBTREE_num(nc->excludedSubtrees) <= 0)
+    if (sk_GENERAL_SUBTREE_num(nc->permittedSubtrees) <= 0 &&
+        sk_GENERAL_SUBTREE_num(nc->excludedSubtrees) <= 0)
         c.parse_error = "x509: empty name constraints extension";
     return unhandled;
 }
@@ -203,7 +239,8 @@ void read_extensions(X509* cert, GoCertificate& c) {
 
 void read_sans(X509* cert, GoCertificate& c) {
     int crit = 0;
-    GENERAL_NAMES* names = static_cast<GENERAL_NAMES*>(X509_get_ext_d2i(cert, NID_subject_alt_name, &crit, nullptr));
+    GENERAL_NAMES* names =
+        static_cast<GENERAL_NAMES*>(X509_get_ext_d2i(cert, NID_subject_alt_name, &crit, nullptr));
     if (!names) return;
     for (int i = 0; i < sk_GENERAL_NAME_num(names); ++i) {
         GoGeneralName n;
@@ -211,7 +248,8 @@ void read_sans(X509* cert, GoCertificate& c) {
         if (n.kind == GoGeneralName::Kind::dns) c.dns_names.push_back(n.value);
         if (n.kind == GoGeneralName::Kind::ip) {
             if (n.value.size() != 4 && n.value.size() != 16)
-                c.parse_error = "x509: cannot parse IP address of length " + std::to_string(n.value.size());
+                c.parse_error =
+                    "x509: cannot parse IP address of length " + std::to_string(n.value.size());
             c.ip_addresses.push_back(n.value);
         }
         c.sans.push_back(std::move(n));
@@ -220,13 +258,15 @@ void read_sans(X509* cert, GoCertificate& c) {
     // A SAN extension Go found nothing in counts as unhandled (then critical matters).
     if (c.sans.empty()) {
         int index = X509_get_ext_by_NID(cert, NID_subject_alt_name, -1);
-        if (index >= 0 && X509_EXTENSION_get_critical(X509_get_ext(cert, index))) c.unhandled_critical_extension = true;
+        if (index >= 0 && X509_EXTENSION_get_critical(X509_get_ext(cert, index)))
+            c.unhandled_critical_extension = true;
     }
 }
 
 void read_usages(X509* cert, GoCertificate& c) {
     int crit = 0;
-    auto* bc = static_cast<BASIC_CONSTRAINTS*>(X509_get_ext_d2i(cert, NID_basic_constraints, &crit, nullptr));
+    auto* bc = static_cast<BASIC_CONSTRAINTS*>(
+        X509_get_ext_d2i(cert, NID_basic_constraints, &crit, nullptr));
     if (bc) {
         c.basic_constraints_valid = true;
         c.is_ca = bc->ca != 0;
@@ -236,13 +276,15 @@ void read_usages(X509* cert, GoCertificate& c) {
     uint32_t ku = X509_get_key_usage(cert);
     c.key_usage_present = ku != UINT32_MAX && ku != 0;
     c.key_usage_cert_sign = c.key_usage_present && (ku & KU_KEY_CERT_SIGN);
-    auto* eku = static_cast<EXTENDED_KEY_USAGE*>(X509_get_ext_d2i(cert, NID_ext_key_usage, &crit, nullptr));
+    auto* eku =
+        static_cast<EXTENDED_KEY_USAGE*>(X509_get_ext_d2i(cert, NID_ext_key_usage, &crit, nullptr));
     if (eku) {
         c.has_ext_key_usage = sk_ASN1_OBJECT_num(eku) > 0;
         for (int i = 0; i < sk_ASN1_OBJECT_num(eku); ++i) {
             int nid = OBJ_obj2nid(sk_ASN1_OBJECT_value(eku, i));
             if (nid == NID_anyExtendedKeyUsage) c.ext_key_usage_any = true;
-            if (nid == NID_server_auth) c.ext_key_usage_server_auth = true;  // Go 1.19 no longer counts SGC
+            if (nid == NID_server_auth)
+                c.ext_key_usage_server_auth = true;  // Go 1.19 no longer counts SGC
         }
         sk_ASN1_OBJECT_pop_free(eku, ASN1_OBJECT_free);
     }
@@ -284,21 +326,31 @@ GoCertificate go_certificate(X509* cert) {
 
 const char* go_key_type_name(GoKeyAlgorithm key) {
     switch (key) {
-        case GoKeyAlgorithm::rsa: return "*rsa.PublicKey";
-        case GoKeyAlgorithm::ecdsa: return "*ecdsa.PublicKey";
-        case GoKeyAlgorithm::ed25519: return "ed25519.PublicKey";
-        case GoKeyAlgorithm::dsa: return "*dsa.PublicKey";
-        default: return "<nil>";
+        case GoKeyAlgorithm::rsa:
+            return "*rsa.PublicKey";
+        case GoKeyAlgorithm::ecdsa:
+            return "*ecdsa.PublicKey";
+        case GoKeyAlgorithm::ed25519:
+            return "ed25519.PublicKey";
+        case GoKeyAlgorithm::dsa:
+            return "*dsa.PublicKey";
+        default:
+            return "<nil>";
     }
 }
 
 const char* go_key_algorithm_name(GoKeyAlgorithm key) {
     switch (key) {
-        case GoKeyAlgorithm::rsa: return "RSA";
-        case GoKeyAlgorithm::ecdsa: return "ECDSA";
-        case GoKeyAlgorithm::ed25519: return "Ed25519";
-        case GoKeyAlgorithm::dsa: return "DSA";
-        default: return "unknown";
+        case GoKeyAlgorithm::rsa:
+            return "RSA";
+        case GoKeyAlgorithm::ecdsa:
+            return "ECDSA";
+        case GoKeyAlgorithm::ed25519:
+            return "Ed25519";
+        case GoKeyAlgorithm::dsa:
+            return "DSA";
+        default:
+            return "unknown";
     }
 }
 

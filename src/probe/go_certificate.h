@@ -34,12 +34,13 @@ struct GoCertificate {
     std::string subject_key_id, authority_key_id;
     bool basic_constraints_valid = false;
     bool is_ca = false;
-    long max_path_len = -1;  // -1: no pathLenConstraint
+    long max_path_len = -1;          // -1: no pathLenConstraint
     bool key_usage_present = false;  // with at least one bit (Go's KeyUsage != 0)
     bool key_usage_cert_sign = false;
     bool has_ext_key_usage = false;  // known or unknown purposes listed
     bool ext_key_usage_any = false;
-    bool ext_key_usage_server_auth = false;  // serverAuth itself (Go 1.19 no longer takes the SGC purposes)
+    bool ext_key_usage_server_auth =
+        false;  // serverAuth itself (Go 1.19 no longer takes the SGC purposes)
     bool has_san_extension = false;
     std::string san_extension_value;  // the extension's DER, for Go's alreadyInChain
     std::vector<GoGeneralName> sans;  // in order

@@ -16,7 +16,9 @@ std::string lower_ascii(std::string s) {
     return s;
 }
 
-bool equal_fold(const std::string& a, const std::string& b) { return lower_ascii(a) == lower_ascii(b); }
+bool equal_fold(const std::string& a, const std::string& b) {
+    return lower_ascii(a) == lower_ascii(b);
+}
 
 std::vector<std::string> split(const std::string& s, char sep) {
     std::vector<std::string> out;
@@ -56,7 +58,8 @@ std::optional<std::string> parse_ip16(const std::string& s) {
         out.append(reinterpret_cast<char*>(buf), 4);
         return out;
     }
-    if (inet_pton(AF_INET6, s.c_str(), buf) == 1) return std::string(reinterpret_cast<char*>(buf), 16);
+    if (inet_pton(AF_INET6, s.c_str(), buf) == 1)
+        return std::string(reinterpret_cast<char*>(buf), 16);
     return std::nullopt;
 }
 
@@ -139,13 +142,12 @@ std::string uri_host(const std::string& uri) {
     if (scheme == std::string::npos) return {};
     size_t start = scheme + 3;
     size_t end = uri.find_first_of("/?#", start);
-    std::string authority = uri.substr(start, end == std::string::npos ? std::string::npos : end - start);
+    std::string authority =
+        uri.substr(start, end == std::string::npos ? std::string::npos : end - start);
     size_t at = authority.rfind('@');
     if (at != std::string::npos) authority = authority.substr(at + 1);
     return authority;
 }
-
-using Match = std::optional<std::string>;  // an error message, when matching failed to parse
 
 struct Outcome {
     bool matched = false;
@@ -157,29 +159,37 @@ Outcome match_constraint(const GoGeneralName& name, const std::string& constrain
     switch (name.kind) {
         case K::dns: {
             auto m = match_domain_constraint(name.value, constraint);
-            if (!m) return {false, "x509: internal error: cannot parse domain " + quoted(constraint)};
+            if (!m)
+                return {false, "x509: internal error: cannot parse domain " + quoted(constraint)};
             return {*m, ""};
         }
         case K::email: {
             auto mailbox = parse_mailbox(name.value);
             if (constraint.find('@') != std::string::npos) {
                 auto c = parse_mailbox(constraint);
-                if (!c) return {false, "x509: internal error: cannot parse constraint " + quoted(constraint)};
+                if (!c)
+                    return {false,
+                            "x509: internal error: cannot parse constraint " + quoted(constraint)};
                 return {mailbox->local == c->local && equal_fold(mailbox->domain, c->domain), ""};
             }
             auto m = match_domain_constraint(mailbox->domain, constraint);
-            if (!m) return {false, "x509: internal error: cannot parse domain " + quoted(constraint)};
+            if (!m)
+                return {false, "x509: internal error: cannot parse domain " + quoted(constraint)};
             return {*m, ""};
         }
         case K::uri: {
             std::string host = uri_host(name.value);
             if (host.empty())
-                return {false, "URI with empty host (" + quoted(name.value) + ") cannot be matched against constraints"};
-            if (host.find(':') != std::string::npos && host.back() != ']') host = host.substr(0, host.rfind(':'));
+                return {false, "URI with empty host (" + quoted(name.value) +
+                                   ") cannot be matched against constraints"};
+            if (host.find(':') != std::string::npos && host.back() != ']')
+                host = host.substr(0, host.rfind(':'));
             if ((host.front() == '[' && host.back() == ']') || parse_ip16(host))
-                return {false, "URI with IP (" + quoted(name.value) + ") cannot be matched against constraints"};
+                return {false, "URI with IP (" + quoted(name.value) +
+                                   ") cannot be matched against constraints"};
             auto m = match_domain_constraint(host, constraint);
-            if (!m) return {false, "x509: internal error: cannot parse domain " + quoted(constraint)};
+            if (!m)
+                return {false, "x509: internal error: cannot parse domain " + quoted(constraint)};
             return {*m, ""};
         }
         case K::ip: {
@@ -187,7 +197,8 @@ Outcome match_constraint(const GoGeneralName& name, const std::string& constrain
             if (name.value.size() != n) return {false, ""};
             for (size_t i = 0; i < n; ++i) {
                 auto mask = static_cast<unsigned char>(constraint[n + i]);
-                if ((static_cast<unsigned char>(name.value[i]) & mask) != (static_cast<unsigned char>(constraint[i]) & mask))
+                if ((static_cast<unsigned char>(name.value[i]) & mask) !=
+                    (static_cast<unsigned char>(constraint[i]) & mask))
                     return {false, ""};
             }
             return {true, ""};
@@ -208,33 +219,41 @@ std::string constraint_text(const GoGeneralName& c) {
 
 const char* kind_text(GoGeneralName::Kind k) {
     switch (k) {
-        case GoGeneralName::Kind::dns: return "DNS name";
-        case GoGeneralName::Kind::email: return "email address";
-        case GoGeneralName::Kind::uri: return "URI";
-        case GoGeneralName::Kind::ip: return "IP address";
+        case GoGeneralName::Kind::dns:
+            return "DNS name";
+        case GoGeneralName::Kind::email:
+            return "email address";
+        case GoGeneralName::Kind::uri:
+            return "URI";
+        case GoGeneralName::Kind::ip:
+            return "IP address";
     }
     return "";
 }
 
-const std::string kNotAuthorized = "x509: a root or intermediate certificate is not authorized to sign for this name: ";
+const std::string kNotAuthorized =
+    "x509: a root or intermediate certificate is not authorized to sign for this name: ";
 
 // checkNameConstraints for one name: excluded first, then permitted (an empty permitted list
 // permits everything).
-std::optional<GoNameFailure> check_one(const GoCertificate& ca, const GoGeneralName& name, int& count) {
+std::optional<GoNameFailure> check_one(const GoCertificate& ca, const GoGeneralName& name,
+                                       int& count) {
     std::vector<const GoGeneralName*> excluded, permitted;
     for (const auto& c : ca.name_constraints.excluded)
         if (c.kind == name.kind) excluded.push_back(&c);
     for (const auto& c : ca.name_constraints.permitted)
         if (c.kind == name.kind) permitted.push_back(&c);
-    std::string shown = name.kind == GoGeneralName::Kind::ip ? go_ip_string(name.value) : name.value;
+    std::string shown =
+        name.kind == GoGeneralName::Kind::ip ? go_ip_string(name.value) : name.value;
     count += static_cast<int>(excluded.size());
     if (count > 250000) return GoNameFailure{"name-constraints", "x509: unknown error"};
     for (const auto* c : excluded) {
         Outcome o = match_constraint(name, c->value);
         if (!o.error.empty()) return GoNameFailure{"name-constraints", kNotAuthorized + o.error};
         if (o.matched)
-            return GoNameFailure{"name-constraints", kNotAuthorized + kind_text(name.kind) + " " + quoted(shown) +
-                                                         " is excluded by constraint " + quoted(constraint_text(*c))};
+            return GoNameFailure{"name-constraints",
+                                 kNotAuthorized + kind_text(name.kind) + " " + quoted(shown) +
+                                     " is excluded by constraint " + quoted(constraint_text(*c))};
     }
     count += static_cast<int>(permitted.size());
     if (count > 250000) return GoNameFailure{"name-constraints", "x509: unknown error"};
@@ -246,7 +265,8 @@ std::optional<GoNameFailure> check_one(const GoCertificate& ca, const GoGeneralN
         if (ok) break;
     }
     if (!ok)
-        return GoNameFailure{"name-constraints", kNotAuthorized + kind_text(name.kind) + " " + quoted(shown) +
+        return GoNameFailure{"name-constraints", kNotAuthorized + kind_text(name.kind) + " " +
+                                                     quoted(shown) +
                                                      " is not permitted by any constraint"};
     return std::nullopt;
 }
@@ -283,11 +303,20 @@ bool valid_ip_mask(const std::string& mask) {
             continue;
         }
         switch (b) {
-            case 0x00: case 0x80: case 0xc0: case 0xe0: case 0xf0: case 0xf8: case 0xfc: case 0xfe:
+            case 0x00:
+            case 0x80:
+            case 0xc0:
+            case 0xe0:
+            case 0xf0:
+            case 0xf8:
+            case 0xfc:
+            case 0xfe:
                 seen_zero = true;
                 break;
-            case 0xff: break;
-            default: return false;
+            case 0xff:
+                break;
+            default:
+                return false;
         }
     }
     return true;
@@ -296,7 +325,9 @@ bool valid_ip_mask(const std::string& mask) {
 std::string go_ip_string(const std::string& raw) {
     char buf[64];
     const auto* p = reinterpret_cast<const unsigned char*>(raw.data());
-    bool mapped = raw.size() == 16 && std::all_of(p, p + 10, [](unsigned char c) { return c == 0; }) && p[10] == 0xff && p[11] == 0xff;
+    bool mapped = raw.size() == 16 &&
+                  std::all_of(p, p + 10, [](unsigned char c) { return c == 0; }) && p[10] == 0xff &&
+                  p[11] == 0xff;
     if (raw.size() == 4 || mapped) {
         const unsigned char* v4 = mapped ? p + 12 : p;
         std::snprintf(buf, sizeof buf, "%u.%u.%u.%u", v4[0], v4[1], v4[2], v4[3]);
@@ -313,7 +344,8 @@ std::string go_ip_string(const std::string& raw) {
 
 std::optional<GoNameFailure> go_verify_hostname(const GoCertificate& leaf, const std::string& h) {
     std::string candidate_ip = h;
-    if (h.size() >= 3 && h.front() == '[' && h.back() == ']') candidate_ip = h.substr(1, h.size() - 2);
+    if (h.size() >= 3 && h.front() == '[' && h.back() == ']')
+        candidate_ip = h.substr(1, h.size() - 2);
     std::string host = h;
     auto ip = parse_ip16(candidate_ip);
     if (ip) {
@@ -324,28 +356,36 @@ std::optional<GoNameFailure> go_verify_hostname(const GoCertificate& leaf, const
         std::string name = lower_ascii(h);
         bool valid_name = valid_hostname(name, false);
         for (const auto& match : leaf.dns_names) {
-            if (valid_name && valid_hostname(match, true) ? match_hostnames(match, name) : match_exactly(match, name))
+            if (valid_name && valid_hostname(match, true) ? match_hostnames(match, name)
+                                                          : match_exactly(match, name))
                 return std::nullopt;
         }
     }
     // HostnameError.Error()
     if (!leaf.has_san_extension && match_hostnames(leaf.common_name, host))
-        return GoNameFailure{"legacy-common-name", "x509: certificate relies on legacy Common Name field, use SANs instead"};
+        return GoNameFailure{
+            "legacy-common-name",
+            "x509: certificate relies on legacy Common Name field, use SANs instead"};
     std::string valid;
     if (parse_ip16(host)) {
         if (leaf.ip_addresses.empty())
             return GoNameFailure{"no-ip-sans", "x509: cannot validate certificate for " + host +
                                                    " because it doesn't contain any IP SANs"};
-        for (const auto& san : leaf.ip_addresses) valid += (valid.empty() ? "" : ", ") + go_ip_string(san);
+        for (const auto& san : leaf.ip_addresses)
+            valid += (valid.empty() ? "" : ", ") + go_ip_string(san);
     } else {
         for (const auto& name : leaf.dns_names) valid += (valid.empty() ? "" : ", ") + name;
     }
     if (valid.empty())
-        return GoNameFailure{"hostname-mismatch", "x509: certificate is not valid for any names, but wanted to match " + host};
-    return GoNameFailure{"hostname-mismatch", "x509: certificate is valid for " + valid + ", not " + host};
+        return GoNameFailure{
+            "hostname-mismatch",
+            "x509: certificate is not valid for any names, but wanted to match " + host};
+    return GoNameFailure{"hostname-mismatch",
+                         "x509: certificate is valid for " + valid + ", not " + host};
 }
 
-std::optional<GoNameFailure> go_check_name_constraints(const GoCertificate& ca, const GoCertificate& leaf, int& count) {
+std::optional<GoNameFailure> go_check_name_constraints(const GoCertificate& ca,
+                                                       const GoCertificate& leaf, int& count) {
     std::vector<const GoCertificate*> to_check;
     if (leaf.has_san_extension) to_check.push_back(&leaf);
     if (ca.has_san_extension) to_check.push_back(&ca);
@@ -353,7 +393,8 @@ std::optional<GoNameFailure> go_check_name_constraints(const GoCertificate& ca, 
         for (const auto& name : cert->sans) {
             using K = GoGeneralName::Kind;
             if (name.kind == K::email && !parse_mailbox(name.value))
-                return GoNameFailure{"other", "x509: cannot parse rfc822Name " + quoted(name.value)};
+                return GoNameFailure{"other",
+                                     "x509: cannot parse rfc822Name " + quoted(name.value)};
             if (name.kind == K::dns && !domain_to_reverse_labels(name.value))
                 return GoNameFailure{"other", "x509: cannot parse dnsName " + quoted(name.value)};
             if (name.kind == K::ip && name.value.size() != 4 && name.value.size() != 16)

@@ -18,8 +18,8 @@
 namespace certdoctor {
 
 struct GoVerdict {
-    std::string problem;      // "ok", or the vocabulary's problem
-    std::string detail;       // as Go prints it
+    std::string problem;  // "ok", or the vocabulary's problem
+    std::string detail;   // as Go prints it
     // The kind of Go's result, finer than `problem`: ok, expired, not-yet-valid, hostname-mismatch,
     // no-ip-sans, legacy-common-name, unknown-authority, insecure-signature, rsa-key-too-small,
     // not-authorized-to-sign, too-many-intermediates, incompatible-usage, name-constraints,
@@ -28,14 +28,14 @@ struct GoVerdict {
     // Set when older Go releases that controllers were built with would judge otherwise
     // ("Go 1.19 to 1.23 accept RSA keys under 1024 bits").
     std::string older_go;
-    std::vector<X509*> path;  // leaf to anchor, when a path verifies (owned by chain or pool)
+    std::vector<X509*> path;      // leaf to anchor, when a path verifies (owned by chain or pool)
     bool issuer_missing = false;  // no path because an issuer is neither served nor trusted
-    std::string valid_until;  // the first notAfter on `path`, RFC 3339; "" without a path
+    std::string valid_until;      // the first notAfter on `path`, RFC 3339; "" without a path
 };
 
 // `host` "" checks no name (as Go with an empty DNSName); an IP literal (bracketed or not) is
 // matched against IP SANs. `at` 0 is now.
-GoVerdict go_verify(const std::vector<X509Ptr>& served, const std::string& host, const TrustPool& pool,
-                    std::time_t at = 0);
+GoVerdict go_verify(const std::vector<X509Ptr>& served, const std::string& host,
+                    const TrustPool& pool, std::time_t at = 0);
 
 }  // namespace certdoctor

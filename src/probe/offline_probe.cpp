@@ -27,7 +27,8 @@ ProbeResult probe_chain_file(const ChainFileOptions& options) {
     result.ca_files_given = !options.ca_files.empty();
 
     std::string name = options.server_name;
-    if (name.size() >= 3 && name.front() == '[' && name.back() == ']') name = name.substr(1, name.size() - 2);
+    if (name.size() >= 3 && name.front() == '[' && name.back() == ']')
+        name = name.substr(1, name.size() - 2);
     bool name_is_ip = !name.empty() && is_ip_literal(name);
     result.host = name;
     result.server_name = name_is_ip ? "" : name;
@@ -50,12 +51,15 @@ ProbeResult probe_chain_file(const ChainFileOptions& options) {
     result.has_anchor = true;
     result.trust_anchor = {a.subject, a.sha256, a.pem, served, ""};
     if (verdict.problem != "ok" && !is_self_signed(anchor))
-        result.trust_anchor.warning = "the chain ends below its root: its top certificate is issued by \"" +
-                                      name_text(X509_get_issuer_name(anchor)) +
-                                      "\". Go trusts any certificate placed in its pool, so adding this one works, "
-                                      "but it pins trust to it; prefer the root that issued it.";
+        result.trust_anchor.warning =
+            "the chain ends below its root: its top certificate is issued by \"" +
+            name_text(X509_get_issuer_name(anchor)) +
+            "\". Go trusts any certificate placed in its pool, so adding this one works, "
+            "but it pins trust to it; prefer the root that issued it.";
     if (result.problem != "ok") result.failing_host = result.target;
-    result.elapsed_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
+    result.elapsed_ms =
+        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started)
+            .count();
     return result;
 }
 

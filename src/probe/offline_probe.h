@@ -12,11 +12,11 @@
 namespace certdoctor {
 
 struct ChainFileOptions {
-    std::string path;               // "-" for standard input
+    std::string path;  // "-" for standard input
     std::vector<std::string> ca_files;
     bool system_roots = true;
-    std::string server_name;        // "": names are not checked (Go with an empty DNSName)
-    std::time_t at = 0;             // the verification time; 0 is now
+    std::string server_name;  // "": names are not checked (Go with an empty DNSName)
+    std::time_t at = 0;       // the verification time; 0 is now
 };
 
 // Throws Error (exit 3) for a chain file or --ca-file that holds no usable certificate.

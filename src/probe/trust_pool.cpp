@@ -40,7 +40,8 @@ std::optional<RawNames> raw_names(const std::string& der) {
     for (int field = 0; field < 6; ++field) {
         const unsigned char* start = p;
         if (!header()) return std::nullopt;
-        if (field == 0 && !(cls == V_ASN1_CONTEXT_SPECIFIC && tag == 0)) {  // no version: a v1 certificate
+        if (field == 0 &&
+            !(cls == V_ASN1_CONTEXT_SPECIFIC && tag == 0)) {  // no version: a v1 certificate
             p = start;
             continue;
         }
@@ -66,7 +67,7 @@ std::string raw_name(X509_NAME* name) {
 // certificate is decoded the first time a chain names it (decoding all of them costs tens of
 // milliseconds with OpenSSL 3). Parallel probes share it.
 class SystemRoots {
-public:
+  public:
     struct Root {
         std::string der;
         RawNames names;
@@ -78,9 +79,10 @@ public:
     SystemRoots() {
         std::vector<std::string> paths;
         if (const char* env = std::getenv("SSL_CERT_FILE"); env && *env) paths.push_back(env);
-        for (const char* p : {"/etc/ssl/certs/ca-certificates.crt", "/etc/pki/tls/certs/ca-bundle.crt",
-                              "/etc/ssl/ca-bundle.pem", "/etc/pki/tls/cacert.pem",
-                              "/etc/pki/ca-trust/extracted/pem/tls-ca-bundle.pem", "/etc/ssl/cert.pem"})
+        for (const char* p :
+             {"/etc/ssl/certs/ca-certificates.crt", "/etc/pki/tls/certs/ca-bundle.crt",
+              "/etc/ssl/ca-bundle.pem", "/etc/pki/tls/cacert.pem",
+              "/etc/pki/ca-trust/extracted/pem/tls-ca-bundle.pem", "/etc/ssl/cert.pem"})
             paths.push_back(p);
         for (const auto& path : paths) {
             std::error_code ec;
@@ -97,7 +99,8 @@ public:
 
     std::string source;  // empty when no bundle was found
 
-    // The roots whose subject is `subject`, decoded (those that fail to decode are skipped, as Go skips them).
+    // The roots whose subject is `subject`, decoded (those that fail to decode are skipped, as Go
+    // skips them).
     std::vector<std::pair<X509*, const std::string*>> named(const std::string& subject) const {
         std::vector<std::pair<X509*, const std::string*>> out;
         std::lock_guard<std::mutex> lock(mutex_);
@@ -116,7 +119,7 @@ public:
     }
     const std::vector<Root>& all() const { return roots_; }
 
-private:
+  private:
     // Reads a bundle; false when it holds no certificate.
     bool read(const std::string& text) {
         BioPtr bio(BIO_new_mem_buf(text.data(), static_cast<int>(text.size())));
@@ -130,11 +133,13 @@ private:
                 // The end, or a block that does not decode: Go skips that one and reads on.
                 unsigned long err = ERR_peek_last_error();
                 ERR_clear_error();
-                bool at_end = ERR_GET_LIB(err) == ERR_LIB_PEM && ERR_GET_REASON(err) == PEM_R_NO_START_LINE;
+                bool at_end =
+                    ERR_GET_LIB(err) == ERR_LIB_PEM && ERR_GET_REASON(err) == PEM_R_NO_START_LINE;
                 if (at_end || static_cast<size_t>(BIO_pending(bio.get())) >= left) break;
                 continue;
             }
-            bool certificate = std::string_view(name) == "CERTIFICATE" && *headers == 0;  // as Go's AppendCertsFromPEM
+            bool certificate = std::string_view(name) == "CERTIFICATE" &&
+                               *headers == 0;  // as Go's AppendCertsFromPEM
             std::string der(reinterpret_cast<char*>(data), static_cast<size_t>(len));
             OPENSSL_free(name);
             OPENSSL_free(headers);
@@ -159,7 +164,8 @@ std::string TrustPool::pem() const {
     if (system) {
         BioPtr bio(BIO_new(BIO_s_mem()));
         for (const auto& r : system->all())
-            PEM_write_bio(bio.get(), "CERTIFICATE", "", reinterpret_cast<const unsigned char*>(r.der.data()),
+            PEM_write_bio(bio.get(), "CERTIFICATE", "",
+                          reinterpret_cast<const unsigned char*>(r.der.data()),
                           static_cast<long>(r.der.size()));
         out = bio_text(bio.get());
     }

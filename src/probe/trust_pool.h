@@ -13,10 +13,11 @@ namespace certdoctor {
 class SystemRoots;
 
 struct TrustPool {
-    std::vector<X509Ptr> certificates;       // given (--ca-file, a ConfigMap's bundle)
-    const SystemRoots* system = nullptr;     // the system bundle, when trusted
-    std::vector<std::string> sources;        // "system (/etc/ssl/certs/ca-certificates.crt)", "--ca-file x.pem"
-    std::string pem() const;                 // every certificate, for clients that take a CA bundle
+    std::vector<X509Ptr> certificates;    // given (--ca-file, a ConfigMap's bundle)
+    const SystemRoots* system = nullptr;  // the system bundle, when trusted
+    std::vector<std::string>
+        sources;              // "system (/etc/ssl/certs/ca-certificates.crt)", "--ca-file x.pem"
+    std::string pem() const;  // every certificate, for clients that take a CA bundle
     // The pool's certificates a path for `chain` can use: every given one, and the system roots
     // named, directly or through other roots, as an issuer of the chain (as Go's pool finds
     // parents by their raw subject). System roots are parsed only when named.

@@ -4,6 +4,7 @@
 #include <openssl/err.h>
 #include <openssl/evp.h>
 #include <openssl/objects.h>
+#include <openssl/rsa.h>
 #include <openssl/x509v3.h>
 
 #include <memory>
@@ -80,6 +81,42 @@ bool go_general_name(const GENERAL_NAME* g, GoGeneralName& out) {
     }
 }
 
+// Go takes RSA-PSS only in three shapes (MGF1 with the message hash, a salt as long as the hash,
+// the default trailer): the name of the shape, or nullptr for any other (Go: algorithm
+// unimplemented).
+const char* go_pss_algorithm(X509* cert) {
+    const X509_ALGOR* alg = nullptr;
+    X509_get0_signature(nullptr, &alg, cert);
+    int type = 0;
+    const void* value = nullptr;
+    X509_ALGOR_get0(nullptr, &type, &value, alg);
+    if (type != V_ASN1_SEQUENCE || !value) return nullptr;
+    const auto* params = static_cast<const ASN1_STRING*>(value);
+    const unsigned char* der = ASN1_STRING_get0_data(params);
+    std::unique_ptr<RSA_PSS_PARAMS, decltype(&RSA_PSS_PARAMS_free)> pss(
+        d2i_RSA_PSS_PARAMS(nullptr, &der, ASN1_STRING_length(params)), &RSA_PSS_PARAMS_free);
+    if (!pss || !pss->hashAlgorithm || !pss->maskGenAlgorithm) return nullptr;
+    int hash = OBJ_obj2nid(pss->hashAlgorithm->algorithm);
+    if (OBJ_obj2nid(pss->maskGenAlgorithm->algorithm) != NID_mgf1) return nullptr;
+    // The MGF1 hash is the mask generation algorithm's parameter (decoding leaves maskHash empty).
+    int mgf_type = 0;
+    const void* mgf_value = nullptr;
+    X509_ALGOR_get0(nullptr, &mgf_type, &mgf_value, pss->maskGenAlgorithm);
+    if (mgf_type != V_ASN1_SEQUENCE || !mgf_value) return nullptr;
+    const auto* mgf_params = static_cast<const ASN1_STRING*>(mgf_value);
+    const unsigned char* mgf_der = ASN1_STRING_get0_data(mgf_params);
+    std::unique_ptr<X509_ALGOR, decltype(&X509_ALGOR_free)> mgf_hash(
+        d2i_X509_ALGOR(nullptr, &mgf_der, ASN1_STRING_length(mgf_params)), &X509_ALGOR_free);
+    if (!mgf_hash || OBJ_obj2nid(mgf_hash->algorithm) != hash) return nullptr;
+    long salt = pss->saltLength ? ASN1_INTEGER_get(pss->saltLength) : 20;
+    long trailer = pss->trailerField ? ASN1_INTEGER_get(pss->trailerField) : 1;
+    if (trailer != 1) return nullptr;
+    if (hash == NID_sha256 && salt == 32) return "SHA256-RSAPSS";
+    if (hash == NID_sha384 && salt == 48) return "SHA384-RSAPSS";
+    if (hash == NID_sha512 && salt == 64) return "SHA512-RSAPSS";
+    return nullptr;
+}
+
 void read_signature_algorithm(X509* cert, GoCertificate& c) {
     int md = NID_undef, pk = NID_undef;
     int nid = X509_get_signature_nid(cert);
@@ -92,8 +129,10 @@ void read_signature_algorithm(X509* cert, GoCertificate& c) {
     using H = GoSignatureHash;
     using K = GoKeyAlgorithm;
     if (nid == NID_ED25519) return set("Ed25519", H::ed25519, K::ed25519);
-    if (nid == NID_rsassaPss)
-        return set("SHA256-RSAPSS", H::sha2, K::rsa);  // Go takes SHA-256/384/512 PSS
+    if (nid == NID_rsassaPss) {
+        const char* name = go_pss_algorithm(cert);
+        return name ? set(name, H::sha2, K::rsa) : set("RSASSA-PSS", H::unsupported, K::rsa);
+    }
     if (pk == NID_rsaEncryption) {
         switch (md) {
             case NID_md2:

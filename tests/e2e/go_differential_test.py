@@ -6,8 +6,8 @@ machine's Go), with the same pool, name and time; the verdict classes, and Go's 
 The cases cover Go's rules a TLS client meets, each with a passing and a failing variant (validity,
 SAN/wildcard/IP/CN-only names, a missing intermediate, parents chosen by key identifier and by
 subject, several candidate parents, basic constraints and path length, key usage and extended key
-usage through the chain, name constraints, critical extensions, SHA-1/MD5, small RSA keys, X.509
-v1 issuers), then bounded random mutations of a three-certificate chain (seeded, so a failure
+usage through the chain, name constraints, critical extensions, SHA-1/MD5, RSA-PSS parameters, small
+RSA keys, X.509 v1 issuers, the limit of 100 signature checks), then bounded random mutations of a three-certificate chain (seeded, so a failure
 replays). Go's message must be the probe's detail word for word too. Cases tagged with a name in tests/support/go_oracle/known_differences.tsv are not
 compared; they must still differ as listed.
 
@@ -62,7 +62,7 @@ class Maker:
         self.keys[name] = path
         return path
 
-    def cert(self, name, cn, key, issuer=None, exts=(), days=30, digest="sha256", v1=False, subject=None):
+    def cert(self, name, cn, key, issuer=None, exts=(), days=30, digest="sha256", v1=False, subject=None, sigopts=()):
         """A certificate; issuer is (cert path, key name) or None (self-signed)."""
         self.serial += 1
         csr = os.path.join(self.work, f"{name}.csr")
@@ -71,6 +71,8 @@ class Maker:
         args = ["openssl", "x509", "-req", "-in", csr, "-days", str(days), "-set_serial", str(self.serial), "-out", pem]
         if digest != "default":
             args.append("-" + digest)
+        for opt in sigopts:
+            args += ["-sigopt", opt]
         if issuer is None:
             args += ["-signkey", self.key(key)]
         else:
@@ -254,6 +256,17 @@ def rule_cases(m):
     add(build(m, "rsa-chain-sha512", root=dict(key="rsa2048-r"), inter=dict(key="rsa2048-i", digest="sha512"),
               leaf=dict(digest="sha512")))
     add(build(m, "ed25519-root", root=dict(key="ed-root", digest="default"), inter=dict(digest="default")))
+    # RSA-PSS: Go takes only a salt as long as the hash.
+    pss = ["rsa_padding_mode:pss", "rsa_pss_saltlen:digest"]
+    add(build(m, "rsa-pss-salt-digest", root=dict(key="rsa2048-r"), inter=dict(key="rsa2048-i", sigopts=pss),
+              leaf=dict(sigopts=pss)))
+    add(build(m, "rsa-pss-salt-max", root=dict(key="rsa2048-r"), inter=dict(key="rsa2048-i"),
+              leaf=dict(sigopts=["rsa_padding_mode:pss", "rsa_pss_saltlen:max"])))
+    # The work limit: at most 100 signature checks, pool candidates first.
+    def decoys(count):
+        return [m.cert(f"decoy-{n}", "Diff Intermediate", f"decoy-{n}", None, exts=CA, days=60) for n in range(count)]
+    add(build(m, "work-limit-60-decoys", pool=("root",), extra_pool=decoys(60)))
+    add(build(m, "work-limit-101-decoys", pool=("root",), extra_pool=decoys(101)))
     # Small RSA keys: the issuer's key is what verification uses.
     add(build(m, "rsa-512-intermediate", inter=dict(key="rsa512-i"), tags=["rsa-key-under-1024"]))
     add(build(m, "rsa-1024-intermediate", inter=dict(key="rsa1024-i")))

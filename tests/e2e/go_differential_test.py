@@ -6,10 +6,11 @@ machine's Go), with the same pool, name and time; the verdict classes, and Go's 
 The cases cover Go's rules a TLS client meets, each with a passing and a failing variant (validity,
 SAN/wildcard/IP/CN-only names, a missing intermediate, parents chosen by key identifier and by
 subject, several candidate parents, basic constraints and path length, key usage and extended key
-usage through the chain, name constraints, critical extensions, SHA-1/MD5, RSA-PSS parameters, small
-RSA keys, X.509 v1 issuers, the limit of 100 signature checks), then bounded random mutations of a three-certificate chain (seeded, so a failure
-replays). Go's message must be the probe's detail word for word too. Cases tagged with a name in tests/support/go_oracle/known_differences.tsv are not
-compared; they must still differ as listed.
+usage through the chain, name constraints, critical extensions, SHA-1/MD5, RSA-PSS parameters,
+small RSA keys, X.509 v1 issuers, the limit of 100 signature checks), then bounded random
+mutations of a three-certificate chain (seeded, so a failure replays). Go's message must be the
+probe's detail word for word too. Cases tagged with a name in
+tests/support/go_oracle/known_differences.tsv are not compared; they must still differ as listed.
 
 usage: go_differential_test.py PATH-TO-kubectl-tekton_certdoctor
 Exit 77 (skipped) only when `go` is not installed.

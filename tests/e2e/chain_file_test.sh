@@ -74,6 +74,11 @@ done
 check s-client-paste 0 ok --chain-file pasted.txt --server-name reg.example "${trust[@]}"
 [ "$(field s-client-paste.json 'len(d["chain"])')" = 2 ] && ok "s_client paste: two certificates read" || bad "s_client paste: $(field s-client-paste.json 'len(d["chain"])') certificates"
 
+# explain on the pasted output offers the offline probe.
+timeout 20 "$binary" explain - -o json < pasted.txt > explain-paste.json 2>/dev/null
+[[ "$(field explain-paste.json '" ".join(d["notes"])')" == *"probe --chain-file FILE"* ]] && ok "explain of a pasted s_client output offers probe --chain-file" ||
+  bad "explain does not offer probe --chain-file: $(field explain-paste.json 'd["notes"]')"
+
 # Bad input: one line, exit 3.
 bad_input() {
   local name=$1 want=$2 err rc

@@ -5,6 +5,7 @@
 #include <charconv>
 
 #include "util/error.h"
+#include "util/time.h"
 
 namespace certdoctor {
 
@@ -26,6 +27,18 @@ std::chrono::milliseconds parse_duration(const std::string& text, const std::str
                         std::to_string(static_cast<long>(max_ms / 1000)) + "s",
                     ExitCode::usage);
     return std::chrono::milliseconds(static_cast<long>(ms));
+}
+
+std::time_t parse_verification_time(const std::string& text, std::time_t now) {
+    if (auto t = parse_rfc3339(text)) return *t;
+    static const RE2 re("([+-])(\\d{1,6})(s|m|h|d)");
+    std::string sign, unit;
+    long long amount = 0;
+    if (!RE2::FullMatch(text, re, &sign, &amount, &unit))
+        throw Error("--at " + text + ": not a time (RFC 3339 such as 2026-01-31T00:00:00Z, or +30d, +12h from now)",
+                    ExitCode::usage);
+    long long seconds = amount * (unit == "d" ? 86400 : unit == "h" ? 3600 : unit == "m" ? 60 : 1);
+    return now + static_cast<std::time_t>(sign == "-" ? -seconds : seconds);
 }
 
 long long parse_count(const std::string& text, const std::string& flag, long long min,

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <chrono>
+#include <ctime>
 #include <string>
 
 namespace certdoctor {
@@ -13,6 +14,9 @@ namespace certdoctor {
 std::chrono::milliseconds parse_duration(const std::string& text,
                                          const std::string& flag = "--timeout",
                                          double max_ms = 600000);
+
+// probe --at: an RFC 3339 time, or "+DURATION" from `now` (+30d, +12h, +90m; "-" goes back).
+std::time_t parse_verification_time(const std::string& text, std::time_t now);
 
 // A whole number from `min` to `max` (decimal digits, an optional '-'): never wrapped, never cut.
 long long parse_count(const std::string& text, const std::string& flag, long long min,

@@ -27,6 +27,7 @@
 #include "kube/kubeconfig.h"
 #include "match/lint.h"
 #include "match/regex_export.h"
+#include "probe/offline_probe.h"
 #include "probe/probe.h"
 #include "flag_values.h"
 #include "options.h"
@@ -349,8 +350,25 @@ int run_patterns_regexes(const Options& o) {
     return 0;
 }
 
+// --chain-file: the offline probe, with its own checks of which flags go together.
+ProbeResult probe_offline(const Options& o) {
+    if (!o.target.empty()) throw Error("give a TARGET or --chain-file, not both", ExitCode::usage);
+    if (o.entrypoint || !o.registry_config.empty())
+        throw Error("--entrypoint and --registry-config need a registry; drop --chain-file", ExitCode::usage);
+    ChainFileOptions c;
+    c.path = o.chain_file;
+    c.ca_files = o.ca_files;
+    c.system_roots = !o.no_system_roots;
+    c.server_name = o.server_name;
+    if (!o.at.empty()) c.at = parse_verification_time(o.at, std::time(nullptr));
+    return probe_chain_file(c);
+}
+
 int run_probe(const Options& o) {
-    ProbeResult r = probe_registry(parse_probe_target(o.target), probe_options(o));
+    if (o.chain_file.empty() && o.target.empty())
+        throw Error("probe needs a TARGET, or --chain-file FILE for a chain you were handed", ExitCode::usage);
+    if (o.chain_file.empty() && !o.at.empty()) throw Error("--at goes with --chain-file", ExitCode::usage);
+    ProbeResult r = o.chain_file.empty() ? probe_registry(parse_probe_target(o.target), probe_options(o)) : probe_offline(o);
     switch (o.output) {
         case OutputFormat::json: std::cout << render_probe_json(r); break;
         case OutputFormat::markdown: std::cout << render_probe_markdown(r); break;
@@ -520,11 +538,18 @@ int main_impl(int argc, char** argv) {
 
     auto* probe = app.add_subcommand("probe", "Check a registry's certificate chain the way the Tekton controller (Go) does");
     probe->add_option("target", o.target, "host, host:port, https://host[:port]/..., or an image reference")
-        ->required()
         ->option_text("TARGET");
     add_trust_flags(probe, "");
-    probe->add_option("--server-name", o.server_name, "The name to send (SNI) and check, instead of the target's host")
+    probe->add_option("--server-name", o.server_name,
+                      "The name to send (SNI) and check, instead of the target's host; with --chain-file, the name "
+                      "the client dialled (without it, names are not checked)")
         ->option_text("NAME");
+    probe->add_option("--chain-file", o.chain_file,
+                      "Judge a chain you were handed, offline: PEM, a pasted 'openssl s_client -showcerts' output, "
+                      "or DER ('-' reads standard input)")
+        ->option_text("FILE");
+    probe->add_option("--at", o.at, "With --chain-file: verify at this time (RFC 3339, or +30d, +12h from now)")
+        ->option_text("TIME");
     probe->add_flag("--entrypoint", o.entrypoint,
                     "Read the image's Entrypoint and Cmd per platform (what set-step-command needs)");
     probe->add_option("--registry-config", o.registry_config, "A docker config.json with credentials for the registry")
@@ -537,8 +562,11 @@ int main_impl(int argc, char** argv) {
         "  kubectl -n tekton-pipelines get configmap config-registry-cert -o jsonpath='{.data.cert}' > cert.pem\n"
         "  kubectl tekton-certdoctor probe registry.corp.example --ca-file cert.pem -o json\n"
         "  # The command to give a step so that the controller skips the lookup:\n"
-        "  kubectl tekton-certdoctor probe registry.corp.example/team/builder:2.4 --entrypoint --registry-config ~/.docker/config.json\n\n"
-        "Exit codes: 0 Go would accept the registry, 1 a problem was found, 2 usage, 3 a bad --ca-file, 4 the tool failed.");
+        "  kubectl tekton-certdoctor probe registry.corp.example/team/builder:2.4 --entrypoint --registry-config ~/.docker/config.json\n"
+        "  # Offline: a pasted 'openssl s_client -showcerts' output, judged for a name, as it will be in 30 days\n"
+        "  kubectl tekton-certdoctor probe --chain-file pasted.txt --server-name registry.corp.example --ca-file corp-root.pem --at +30d\n\n"
+        "Exit codes: 0 Go would accept the registry (or chain), 1 a problem was found, 2 usage, 3 a bad --ca-file or\n"
+        "chain file, 4 the tool failed.");
 
     auto* patterns = app.add_subcommand("patterns", "List, lint and test the pattern catalog");
     patterns->require_subcommand(1);

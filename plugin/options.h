@@ -21,6 +21,8 @@ struct Options {
     std::vector<std::string> ca_files;
     bool no_system_roots = false;
     std::string server_name;
+    std::string chain_file;          // probe --chain-file (offline)
+    std::string at;                  // probe --at: RFC 3339 or +DURATION from now
     std::string timeout = "10s";
     bool probe = false;              // explain / diagnose --probe
     bool entrypoint = false;         // probe --entrypoint

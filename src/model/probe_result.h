@@ -85,6 +85,20 @@ struct ProbeResult {
     std::string failing_host;
     ImageView image;          // with --entrypoint
     double elapsed_ms = 0;
+    // Where the chain came from: "network" (a handshake) or "file" (--chain-file, offline: no
+    // handshake, no /v2/ check); `chain_file` names the file ("-" for standard input).
+    std::string chain_source = "network";
+    std::string chain_file;
+    std::string verified_at;     // the verification time, RFC 3339 (now, or --at)
+    bool names_checked = true;   // false offline without --server-name: Go with an empty DNSName
+    // When the chain stops verifying: the first notAfter on the path Go would choose; "" when no
+    // path verifies.
+    std::string valid_until;
+    // The kind of Go's result (ok, expired, unknown-authority, name-constraints, ...: see
+    // probe/go_verify.h), finer than `problem`; "" when no chain was judged.
+    std::string go_error;
+    // Where older Go releases that controllers were built with judge otherwise, what they say.
+    std::string older_go;
 };
 
 }  // namespace certdoctor

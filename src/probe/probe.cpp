@@ -8,6 +8,7 @@
 #include "probe/http_fetch.h"
 #include "probe/image_config.h"
 #include "probe/tls_handshake.h"
+#include "util/time.h"
 
 namespace certdoctor {
 
@@ -76,7 +77,7 @@ void check_realm(RegistryCheck& reg, const ProbeTarget& target, const TrustPool&
         reg.realm_detail = h.detail;
         return;
     }
-    GoVerdict v = go_verify(h.chain, realm.host, realm.host_is_ip, pool);
+    GoVerdict v = go_verify(h.chain, realm.host, pool);
     reg.realm_problem = v.problem;
     reg.realm_detail = v.detail;
     if (v.problem != "ok") return;
@@ -132,6 +133,7 @@ ProbeResult probe_registry(const ProbeTarget& target, const ProbeOptions& option
     result.target = target.input;
     result.host = target.host;
     result.port = target.port;
+    result.verified_at = format_rfc3339(std::time(nullptr));
     std::string name = options.server_name.empty() ? target.host : options.server_name;
     bool name_is_ip = is_ip_literal(name);
     result.server_name = name_is_ip ? "" : name;
@@ -160,9 +162,12 @@ ProbeResult probe_registry(const ProbeTarget& target, const ProbeOptions& option
     }
     for (const auto& c : h.chain) result.chain.push_back(describe_certificate(c.get()));
 
-    GoVerdict verdict = go_verify(h.chain, name, name_is_ip, pool);
+    GoVerdict verdict = go_verify(h.chain, name, pool);
     result.problem = verdict.problem;
     result.detail = verdict.detail;
+    result.valid_until = verdict.valid_until;
+    result.go_error = verdict.go_error;
+    result.older_go = verdict.older_go;
 
     X509* top = h.chain.back().get();
     if (verdict.problem == "ok") {
@@ -179,7 +184,7 @@ ProbeResult probe_registry(const ProbeTarget& target, const ProbeOptions& option
                 extended.emplace_back(c.get());
             }
             for (auto& f : fetched) extended.push_back(std::move(f));
-            GoVerdict again = go_verify(extended, name, name_is_ip, pool);
+            GoVerdict again = go_verify(extended, name, pool);
             X509* fetched_top = extended.back().get();
             if (again.problem == "ok") {
                 result.problem = "incomplete-chain";
@@ -234,7 +239,7 @@ ReVerdict verify_with_bundle(const ProbeResult& probed, const std::string& ca_pe
         for (auto& x : read_pem_certificates(c.pem, "the served chain")) served.push_back(std::move(x));
     if (served.empty()) return {"skipped", "the probe captured no certificate"};
     std::string name = probed.server_name.empty() ? probed.host : probed.server_name;
-    GoVerdict v = go_verify(served, name, is_ip_literal(name), pool);
+    GoVerdict v = go_verify(served, name, pool);
     return {v.problem, v.detail};
 }
 

@@ -53,13 +53,24 @@ std::string render_probe_text(const ProbeResult& r, Color color) {
     std::ostringstream o;
     bool ok = r.problem == "ok";
     bool realm_fails = ok && !r.failing_host.empty();
+    bool offline = r.chain_source == "file";
     o << (realm_fails ? paint("1;31", "PROBLEM " + v(r.registry.realm_problem))
           : ok        ? paint("1;32", "OK")
                       : paint("1;31", "PROBLEM " + v(r.problem)))
-      << "  " << v(r.target) << " (" << v(r.host) << ":" << r.port
-      << (r.server_name.empty() ? ", no SNI" : ", SNI " + v(r.server_name)) << "): " << verdict_line(r)
-      << (realm_fails ? ", but not for its token endpoint " + v(r.failing_host) : "") << "\n";
+      << "  ";
+    if (offline)
+        o << "chain file " << v(r.target) << " ("
+          << (r.names_checked ? "name " + v(r.host) : std::string("names not checked")) << ", at " << v(r.verified_at)
+          << "): " << verdict_line(r) << "\n";
+    else
+        o << v(r.target) << " (" << v(r.host) << ":" << r.port
+          << (r.server_name.empty() ? ", no SNI" : ", SNI " + v(r.server_name)) << "): " << verdict_line(r)
+          << (realm_fails ? ", but not for its token endpoint " + v(r.failing_host) : "") << "\n";
     if (!r.detail.empty()) o << "  " << v(r.detail) << "\n";
+    if (offline && !r.names_checked)
+        o << "  names not checked: no --server-name given (Go with an empty DNSName checks none)\n";
+    if (!r.older_go.empty()) o << "  older controllers: " << v(r.older_go) << "\n";
+    if (!r.valid_until.empty()) o << "  the chain verifies until " << v(r.valid_until) << " (the first notAfter on its path)\n";
     if (realm_fails)
         o << "  token endpoint " << v(r.failing_host) << ": " << v(r.registry.realm_problem)
           << (r.registry.realm_detail.empty() ? "" : " (" + v(r.registry.realm_detail) + ")")
@@ -68,7 +79,7 @@ std::string render_probe_text(const ProbeResult& r, Color color) {
     else o << "  trusted pool: empty (--no-system-roots and no --ca-file)\n";
     if (r.ca_files_given)
         o << "  with " << (r.verified_with.size() > 1 ? "these roots" : "this bundle") << ", Go "
-          << (ok ? "accepts" : "still rejects") << " this registry\n";
+          << (ok ? "accepts" : "still rejects") << (offline ? " this chain\n" : " this registry\n");
     if (!r.chain.empty()) {
         o << "\n" << paint("1", "Chain as served") << " (" << count_of(r.chain.size(), "certificate") << ")\n";
         for (size_t i = 0; i < r.chain.size(); ++i) o << cert_lines(r.chain[i], i, "  ");
@@ -104,7 +115,7 @@ std::string render_probe_text(const ProbeResult& r, Color color) {
     }
     char ms[32];
     std::snprintf(ms, sizeof ms, "%.0f", r.elapsed_ms);
-    o << "\n" << paint("2", std::string("probed in ") + ms + " ms") << "\n";
+    o << "\n" << paint("2", std::string(offline ? "verified offline in " : "probed in ") + ms + " ms") << "\n";
     return o.str();
 }
 
@@ -153,6 +164,13 @@ nlohmann::json probe_json(const ProbeResult& r) {
                       {"realm_detail", r.registry.realm_detail},
                       {"detail", r.registry.detail}}},
         {"failing_host", r.failing_host},
+        {"chain_source", r.chain_source},
+        {"chain_file", r.chain_file},
+        {"verified_at", r.verified_at},
+        {"names_checked", r.names_checked},
+        {"valid_until", r.valid_until},
+        {"go_error", r.go_error},
+        {"older_go", r.older_go},
         {"image", nullptr},
         {"elapsed_ms", static_cast<int64_t>(r.elapsed_ms)},
     };
@@ -185,11 +203,17 @@ std::string render_probe_markdown(const ProbeResult& r) {
     auto cell_code = [](const std::string& s) { return markdown_code(s, InTable::yes); };
     std::ostringstream o;
     bool realm_fails = r.problem == "ok" && !r.failing_host.empty();
-    o << "## Registry probe: " << code(r.target) << ": "
+    o << (r.chain_source == "file" ? "## Chain file: " : "## Registry probe: ") << code(r.target) << ": "
       << (realm_fails ? code(r.registry.realm_problem) + " at its token endpoint " + code(r.failing_host)
           : r.problem == "ok" ? "ok" : code(r.problem))
       << "\n\n";
     if (!r.detail.empty()) o << "> " << text(r.detail) << "\n\n";
+    if (r.chain_source == "file")
+        o << "Verified offline at " << text(r.verified_at) << ", "
+          << (r.names_checked ? "for the name " + code(r.host) : std::string("names not checked (no `--server-name`)"))
+          << ".\n\n";
+    if (!r.older_go.empty()) o << "Older controllers: " << text(r.older_go) << ".\n\n";
+    if (!r.valid_until.empty()) o << "The chain verifies until " << text(r.valid_until) << " (the first notAfter on its path).\n\n";
     if (realm_fails)
         o << "> The registry's own chain passes, but its token endpoint " << code(r.failing_host) << " fails ("
           << text(r.registry.realm_problem) << (r.registry.realm_detail.empty() ? "" : ": " + text(r.registry.realm_detail))

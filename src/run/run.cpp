@@ -20,13 +20,29 @@ Engine::Engine(Catalog catalog)
     : catalog_(std::make_unique<Catalog>(std::move(catalog))),
       matcher_(std::make_unique<Matcher>(*catalog_)) {}
 
+namespace {
+
+// Certificates in what was pasted or dumped (an `openssl s_client -showcerts` output, a ConfigMap's
+// bundle) can be judged offline as Go would: the report offers the command.
+bool holds_certificates(const std::string& text) { return text.find("-----BEGIN CERTIFICATE-----") != std::string::npos; }
+
+void offer_offline_probe(Report& report) {
+    report.notes.push_back(
+        "the input holds certificates: save the chain (leaf first) to a file and run `kubectl tekton-certdoctor probe "
+        "--chain-file FILE --server-name REGISTRY-HOST` to judge it offline as the controller (Go) would");
+}
+
+}  // namespace
+
 Report explain_text(const Engine& engine, std::string text, const std::string& source,
                     const ProbeOptions* probe) {
     InputBatch batch = read_text(text, source);
     DiagnoseOptions options;
     options.context = engine.matcher().context_sites(text);  // who the text around the messages names
+    bool certificates = holds_certificates(text);
     std::string().swap(text);  // the records hold what is needed: the text goes before the diagnosis
     Report report = diagnose(batch, engine.matcher(), engine.catalog(), options);
+    if (certificates) offer_offline_probe(report);
     if (probe) probe_findings(report, engine, *probe);
     return report;
 }
@@ -34,6 +50,7 @@ Report explain_text(const Engine& engine, std::string text, const std::string& s
 Report diagnose_dump(const Engine& engine, const std::string& text, const std::string& source,
                      const ProbeOptions* probe) {
     Report report = diagnose(read_dump(text, source), engine.matcher(), engine.catalog());
+    if (holds_certificates(text)) offer_offline_probe(report);
     if (probe) probe_findings(report, engine, *probe);
     return report;
 }

@@ -178,6 +178,8 @@ int run_diagnose_cluster(const Options& o) {
     request.page_size = static_cast<size_t>(parse_count(o.chunk_size, "--chunk-size", 0, kMaxChunkSize));
     if (!o.since.empty())
         request.since = since_of(o);
+    request.expiry_warning = std::chrono::duration_cast<std::chrono::seconds>(
+        parse_duration(o.expiry_warning, "--expiry-warning", 3660.0 * 86400000));
     bool sweep = request.kind.empty();
     if (!sweep && (o.all_namespaces || !o.selector.empty() || !o.since.empty() || request.limit))
         throw Error("-A, -l, --since and --limit select runs for a sweep ('diagnose taskruns'); '" + o.resource +
@@ -491,6 +493,10 @@ int main_impl(int argc, char** argv) {
     diagnose->add_option("--since", o.since, "Sweep only runs that failed within this long (e.g. 2h, 30m, 7d)")
         ->option_text("DURATION")->group(kube);
     diagnose->add_option("--limit", o.limit, "Diagnose at most this many failed runs in a sweep")->option_text("N")->group(kube);
+    diagnose->add_option("--expiry-warning", o.expiry_warning,
+                         "Fail the check certificates-expire-soon for a registry chain or a CA in config-registry-cert "
+                         "that stops verifying within this long (default 30d)")
+        ->option_text("DURATION")->group(kube);
     diagnose->add_option("--chunk-size", o.chunk_size, "TaskRuns per list request in a sweep (default 500; 0 reads the list in one request)")
         ->option_text("N")->group(kube);
     diagnose->footer(

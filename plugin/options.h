@@ -37,6 +37,7 @@ struct Options {
     bool all_namespaces = false;
     std::string selector;
     std::string since;
+    std::string expiry_warning = "30d";
     // Counts as typed: checked by parse_count (plugin/flag_values.h), never wrapped by a cast.
     std::string limit = "0";
     std::string chunk_size = "500";

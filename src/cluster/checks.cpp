@@ -81,7 +81,54 @@ std::string state_word(ObjectState s) {
 
 }  // namespace
 
-void apply_cluster_checks(Report& report, const Installation& inst, const Catalog& catalog) {
+// A registry's chain (as probed: the first notAfter on the path Go chose) or a CA in
+// config-registry-cert that stops verifying before `now + warning`: one check per registry and
+// one for the bundle.
+void expiry_checks(std::vector<ClusterCheck>& checks, const Report& report, const Installation& inst,
+                   std::time_t now, std::chrono::seconds warning) {
+    std::time_t horizon = now + static_cast<std::time_t>(warning.count());
+    std::string within = "within " + std::to_string(warning.count() / 86400) + " days";
+    auto when = [&](std::time_t t) {
+        long days = static_cast<long>((t - now) / 86400);
+        return format_rfc3339(t) + (t <= now ? " (already)" : " (in " + std::to_string(days) + " day" + (days == 1 ? ")" : "s)"));
+    };
+    std::set<std::string> seen;
+    for (const auto& f : report.findings) {
+        if (!f.probed || !seen.insert(f.registry).second) continue;
+        // Where Go found no path, the earliest end among the certificates served.
+        std::optional<std::time_t> until = parse_rfc3339(f.probe.valid_until);
+        for (const auto& c : f.probe.chain)
+            if (auto end = parse_rfc3339(c.not_after); f.probe.valid_until.empty() && end && (!until || *end < *until))
+                until = end;
+        if (!until) continue;
+        checks.push_back(check("certificates-expire-soon", *until < horizon ? "fail" : "pass",
+                               "the chain " + f.registry + " serves stops verifying at " + when(*until) +
+                                   (*until < horizon ? ", " + within + ": renew it before then" : ""),
+                               f.registry));
+    }
+    auto cert = inst.configmap_data.find("cert");
+    if (cert == inst.configmap_data.end()) return;
+    std::vector<std::string> soon;
+    size_t read = 0;
+    try {
+        for (const auto& c : read_pem_certificates(cert->second, "config-registry-cert")) {
+            CertificateView v = describe_certificate(c.get());
+            auto until = parse_rfc3339(v.not_after);
+            ++read;
+            if (until && *until < horizon) soon.push_back(v.subject + " at " + when(*until));
+        }
+    } catch (const Error&) {
+        return;  // config-registry-cert-pem says what is wrong with the bundle
+    }
+    if (read == 0) return;
+    checks.push_back(check("certificates-expire-soon", soon.empty() ? "pass" : "fail",
+                           soon.empty() ? "no CA in config-registry-cert expires " + within
+                                        : "in config-registry-cert, " + join(soon, "; ") +
+                                              ": add its successor next to it before then (keep both until the registry has moved)"));
+}
+
+void apply_cluster_checks(Report& report, const Installation& inst, const Catalog& catalog, std::time_t now,
+                          std::chrono::seconds expiry_warning) {
     auto& checks = report.cluster_checks;
     double minor = tekton_minor(inst.version);
     std::string cm = inst.namespace_ + "/config-registry-cert";
@@ -220,6 +267,9 @@ void apply_cluster_checks(Report& report, const Installation& inst, const Catalo
                                "OpenShift Pipelines: CAs reach the controller, resolvers and TaskRun pods through the cluster "
                                "proxy's trustedCA and config-trusted-cabundle (" + state_word(inst.trusted_cabundle_state) +
                                "), not config-registry-cert"));
+
+    // 8. what will stop verifying soon
+    expiry_checks(checks, report, inst, now, expiry_warning);
 
     // The order of the fixes follows the checks.
     for (auto& f : report.findings) {

@@ -5,6 +5,9 @@
 // is added again. No I/O here: the installation was read and the registries probed before.
 #pragma once
 
+#include <chrono>
+#include <ctime>
+
 #include "cluster/installation.h"
 #include "match/catalog.h"
 #include "model/report.h"
@@ -12,6 +15,9 @@
 namespace certdoctor {
 
 // Fills report.cluster_checks and re-plans the fixes of the findings the checks concern.
-void apply_cluster_checks(Report& report, const Installation& installation, const Catalog& catalog);
+// `now` and `expiry_warning` decide the check certificates-expire-soon.
+void apply_cluster_checks(Report& report, const Installation& installation, const Catalog& catalog,
+                          std::time_t now = std::time(nullptr),
+                          std::chrono::seconds expiry_warning = std::chrono::hours(30 * 24));
 
 }  // namespace certdoctor

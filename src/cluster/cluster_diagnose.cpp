@@ -474,7 +474,8 @@ Report diagnose_cluster(const EngineSource& engine_source, KubeClient& client, c
                                ": its message has the shape of Tekton " + f.chain.versions + ", but the controller is " +
                                inst().version + ": it failed before an upgrade; re-run it to see what the current controller does");
     }
-    if (!report.findings.empty()) apply_cluster_checks(report, inst(), engine.catalog());
+    if (!report.findings.empty())
+        apply_cluster_checks(report, inst(), engine.catalog(), std::time(nullptr), request.expiry_warning);
     return report;
 }
 

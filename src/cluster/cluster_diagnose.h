@@ -25,6 +25,9 @@ struct ClusterRequest {
     size_t limit = 0;        // at most this many failed runs (0: all)
     size_t page_size = 500;  // items per list request; 0: one request for the whole list
     size_t max_pages = ListPages::kMaxPages;  // a list with more pages is an error (exit 4)
+    // A registry's chain or a CA in config-registry-cert that stops verifying within this time
+    // fails the check certificates-expire-soon.
+    std::chrono::seconds expiry_warning{30 * 24 * 3600};
 };
 
 // Called with a one-line status while a sweep lists runs ("" at the end, to clear it).

@@ -257,6 +257,10 @@ scenario stale-controller
 cd_run stale diagnose tr/build-1 "${kc[@]}" -o json
 check stale "CA present, controller older: trusts pass, restarted fail" 'check_of("config-registry-cert-trusts-registry") == "pass" and check_of("controller-restarted-after-config") == "fail" and check_of("config-registry-cert-pem") == "pass"'
 check stale "CA present, controller older: restart first, no CA added again" 'fixes()[0] == "restart-tekton-controller" and "add-ca-to-config-registry-cert" not in fixes()'
+# The test certificates live two to three days: within the default warning of 30 days, past one of 1 day.
+check stale "the registry's chain and the bundle's CA expire within 30 days" '[c["status"] for c in d["cluster_checks"] if c["id"] == "certificates-expire-soon"] == ["fail", "fail"] and any("'"$reg"'" in c["detail"] for c in d["cluster_checks"] if c["id"] == "certificates-expire-soon")'
+cd_run stale-1d diagnose tr/build-1 "${kc[@]}" -o json --expiry-warning 1d
+check stale-1d "--expiry-warning 1d: nothing expires that soon" '[c["status"] for c in d["cluster_checks"] if c["id"] == "certificates-expire-soon"] == ["pass", "pass"]'
 
 scenario restarted
 cd_run restarted diagnose taskrun/build-1 "${kc[@]}" -o json

@@ -1,0 +1,85 @@
+// The check certificates-expire-soon, on hand-built facts: a registry chain (as probed) or a CA
+// in config-registry-cert that stops verifying within the warning fails it; one that lives
+// longer passes. Certificates are made here with OpenSSL.
+#include <gtest/gtest.h>
+#include <openssl/evp.h>
+#include <openssl/x509.h>
+
+#include "cluster/checks.h"
+#include "probe/openssl_util.h"
+#include "test_engine.h"
+#include "util/time.h"
+
+namespace certdoctor {
+namespace {
+
+std::string ca_pem(const char* cn, long seconds_left) {
+    EVP_PKEY* key = EVP_EC_gen("P-256");
+    X509Ptr cert(X509_new());
+    X509_set_version(cert.get(), 2);
+    ASN1_INTEGER_set(X509_get_serialNumber(cert.get()), 9);
+    X509_gmtime_adj(X509_getm_notBefore(cert.get()), -3600);
+    X509_gmtime_adj(X509_getm_notAfter(cert.get()), seconds_left);
+    X509_NAME_add_entry_by_txt(X509_get_subject_name(cert.get()), "CN", MBSTRING_ASC,
+                               reinterpret_cast<const unsigned char*>(cn), -1, -1, 0);
+    X509_set_issuer_name(cert.get(), X509_get_subject_name(cert.get()));
+    X509_set_pubkey(cert.get(), key);
+    X509_sign(cert.get(), key, EVP_sha256());
+    EVP_PKEY_free(key);
+    return to_pem(cert.get());
+}
+
+const ClusterCheck* find(const Report& r, const std::string& registry) {
+    for (const auto& c : r.cluster_checks)
+        if (c.id == "certificates-expire-soon" && c.registry == registry) return &c;
+    return nullptr;
+}
+
+Report with_probed_registry(const std::string& registry, std::time_t valid_until) {
+    Report r;
+    Finding f;
+    f.stage = "entrypoint-lookup";
+    f.problem = "unknown-authority";
+    f.registry = registry;
+    f.probed = true;
+    f.probe.problem = "unknown-authority";
+    f.probe.valid_until = format_rfc3339(valid_until);
+    r.findings.push_back(f);
+    return r;
+}
+
+TEST(ExpiryCheck, ARegistryChainEndingWithinTheWarningFails) {
+    std::time_t now = std::time(nullptr);
+    Installation inst;
+    Report soon = with_probed_registry("r.example", now + 10 * 86400);
+    apply_cluster_checks(soon, inst, test::shipped_engine().catalog(), now, std::chrono::hours(30 * 24));
+    ASSERT_NE(find(soon, "r.example"), nullptr);
+    EXPECT_EQ(find(soon, "r.example")->status, "fail");
+    EXPECT_NE(find(soon, "r.example")->detail.find("in 10 days"), std::string::npos) << find(soon, "r.example")->detail;
+
+    Report later = with_probed_registry("r.example", now + 90 * 86400);
+    apply_cluster_checks(later, inst, test::shipped_engine().catalog(), now, std::chrono::hours(30 * 24));
+    ASSERT_NE(find(later, "r.example"), nullptr);
+    EXPECT_EQ(find(later, "r.example")->status, "pass");
+}
+
+TEST(ExpiryCheck, ACaInConfigRegistryCertEndingSoonFailsAndNamesIt) {
+    std::time_t now = std::time(nullptr);
+    Installation inst;
+    inst.configmap_state = ObjectState::present;
+    inst.configmap_data["cert"] = ca_pem("Lasting CA", 400 * 86400) + ca_pem("Ending CA", 5 * 86400);
+    Report r = with_probed_registry("r.example", now + 90 * 86400);
+    apply_cluster_checks(r, inst, test::shipped_engine().catalog(), now, std::chrono::hours(30 * 24));
+    const ClusterCheck* bundle = find(r, "");
+    ASSERT_NE(bundle, nullptr);
+    EXPECT_EQ(bundle->status, "fail");
+    EXPECT_NE(bundle->detail.find("Ending CA"), std::string::npos) << bundle->detail;
+    EXPECT_EQ(bundle->detail.find("Lasting CA"), std::string::npos) << bundle->detail;
+
+    Report shorter = with_probed_registry("r.example", now + 90 * 86400);
+    apply_cluster_checks(shorter, inst, test::shipped_engine().catalog(), now, std::chrono::hours(24));
+    EXPECT_EQ(find(shorter, "")->status, "pass");  // --expiry-warning 1d
+}
+
+}  // namespace
+}  // namespace certdoctor

@@ -10,28 +10,11 @@
 #include <memory>
 
 #include "probe/go_names.h"
+#include "probe/openssl_util.h"
 
 namespace certdoctor {
 
 namespace {
-
-std::string der_of(X509* cert) {
-    unsigned char* out = nullptr;
-    int n = i2d_X509(cert, &out);
-    if (n <= 0) return {};
-    std::string s(reinterpret_cast<char*>(out), static_cast<size_t>(n));
-    OPENSSL_free(out);
-    return s;
-}
-
-std::string der_of(X509_NAME* name) {
-    unsigned char* out = nullptr;
-    int n = i2d_X509_NAME(name, &out);
-    if (n <= 0) return {};
-    std::string s(reinterpret_cast<char*>(out), static_cast<size_t>(n));
-    OPENSSL_free(out);
-    return s;
-}
 
 std::string bytes_of(const ASN1_STRING* s) {
     if (!s) return {};

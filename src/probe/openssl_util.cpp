@@ -165,4 +165,19 @@ CertificateView describe_certificate(X509* cert) {
     return v;
 }
 
+namespace {
+template <typename T, int (*encode)(const T*, unsigned char**)>
+std::string der_with(const T* value) {
+    unsigned char* out = nullptr;
+    int n = encode(value, &out);
+    if (n <= 0) return {};
+    std::string s(reinterpret_cast<char*>(out), static_cast<size_t>(n));
+    OPENSSL_free(out);
+    return s;
+}
+}  // namespace
+
+std::string der_of(X509* cert) { return der_with<X509, i2d_X509>(cert); }
+std::string der_of(X509_NAME* name) { return der_with<X509_NAME, i2d_X509_NAME>(name); }
+
 }  // namespace certdoctor

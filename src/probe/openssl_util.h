@@ -30,6 +30,10 @@ std::vector<X509Ptr> read_pem_certificates(std::string_view pem, const std::stri
 
 CertificateView describe_certificate(X509* cert);
 std::string sha256_hex(X509* cert);
+// The DER encoding of a certificate or of a name ("" when it does not encode): what Go compares
+// as raw bytes (RawSubject, RawIssuer).
+std::string der_of(X509* cert);
+std::string der_of(X509_NAME* name);
 std::string to_pem(X509* cert);
 bool is_self_signed(X509* cert);
 bool is_ca(X509* cert);

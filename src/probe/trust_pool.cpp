@@ -52,15 +52,6 @@ std::optional<RawNames> raw_names(const std::string& der) {
     return names;
 }
 
-std::string raw_name(X509_NAME* name) {
-    unsigned char* out = nullptr;
-    int n = i2d_X509_NAME(name, &out);
-    if (n <= 0) return {};
-    std::string s(reinterpret_cast<char*>(out), static_cast<size_t>(n));
-    OPENSSL_free(out);
-    return s;
-}
-
 }  // namespace
 
 // The system bundle: every CERTIFICATE block's DER and raw names, read once per process; a
@@ -180,7 +171,7 @@ std::vector<X509*> TrustPool::candidates(const std::vector<X509Ptr>& chain) cons
     std::vector<std::string> wanted;
     std::set<std::string> seen;
     for (const auto& c : chain) {
-        std::string issuer = raw_name(X509_get_issuer_name(c.get()));
+        std::string issuer = der_of(X509_get_issuer_name(c.get()));
         if (seen.insert(issuer).second) wanted.push_back(issuer);
     }
     while (!wanted.empty()) {

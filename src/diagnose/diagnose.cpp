@@ -147,7 +147,7 @@ Finding identify(const FailureRecord& record, const MessageMatch& match) {
 
     f.site_rule = site ? site->id : "";
     f.cause_rule = cause ? cause->id : "";
-    f.confidence = site ? "high" : "low";
+    f.confidence = site ? site->confidence : "low";
     f.pattern = root.pattern;
     f.component = root.component;
     f.stage = site ? site->stage : "unknown";
@@ -260,9 +260,7 @@ Report diagnose(const InputBatch& batch, const Matcher& matcher, const Catalog& 
             f.confidence = "medium";
             for (const auto& c : options.context)
                 if (c.site == named.front()) f.context = c.matched;
-        } else if (m.site) {
-            f.confidence = "high";
-        } else {
+        } else if (!m.site) {
             for (const Rule* site : named) f.candidates.push_back(site->id);
         }
         std::string key = object_key(f.object) + "|" + f.pattern + "|" + f.registry + "|" + f.step;

@@ -50,6 +50,9 @@ struct Rule {
     std::string chain;       // site
     std::string versions;    // site: which variant of the chain
     std::string tool;        // site: the step tool, for tool-specific fixes
+    // site: how sure a match makes the component: "high" when the words name their caller,
+    // "medium" when they are only that caller's own wording (no name in them).
+    std::string confidence = "high";
     std::string problem;     // cause
     bool standalone = true;  // cause: may stand without a site
     bool lookalike = false;

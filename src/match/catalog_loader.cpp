@@ -147,14 +147,15 @@ Rule read_rule(const YAML::Node& doc, RuleKind kind) {
     r.line = line_of(doc);
     if (kind == RuleKind::site) {
         check_known_fields(doc, {"kind", "id", "title", "component", "stage", "chain", "versions",
-                                 "tool", "lookalike", "priority", "regex", "context", "explanation",
-                                 "references", "examples"});
+                                 "tool", "lookalike", "priority", "regex", "context", "confidence",
+                                 "explanation", "references", "examples"});
         r.component = get_string(doc, "component", true, r.line);
         r.stage = get_string(doc, "stage", true, r.line);
         r.chain = get_string(doc, "chain", true, r.line);
         r.versions = get_string(doc, "versions", false, r.line);
         r.tool = get_string(doc, "tool", false, r.line);
         r.context = get_string(doc, "context", false, r.line);
+        if (doc["confidence"]) r.confidence = get_string(doc, "confidence", true, r.line);
     } else {
         check_known_fields(doc, {"kind", "id", "title", "problem", "standalone", "lookalike",
                                  "priority", "regex", "explanation", "references", "examples"});

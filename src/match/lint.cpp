@@ -50,6 +50,8 @@ struct Linter {
         if (r.kind == RuleKind::site) {
             if (!r.context.empty() && !RE2(r.context, rule_regex_options()).ok())
                 issue(r.file, r.line, "rule '" + r.id + "': context regex does not compile");
+            if (r.confidence != "high" && r.confidence != "medium")
+                issue(r.file, r.line, "rule '" + r.id + "': confidence is high or medium, not '" + r.confidence + "'");
             if (!r.context.empty() && r.lookalike)
                 issue(r.file, r.line, "rule '" + r.id + "': a look-alike site cannot be named by context alone");
             vocabulary_word(r.file, r.line, "component", r.component, vocabulary::components);

@@ -8,34 +8,13 @@
 
 #include <string>
 
+#include "test_certificates.h"
 #include "util/error.h"
 
 namespace certdoctor {
 namespace {
 
-X509Ptr self_signed(const char* cn) {
-    EVP_PKEY* key = EVP_EC_gen("P-256");
-    X509Ptr cert(X509_new());
-    X509_set_version(cert.get(), 2);
-    ASN1_INTEGER_set(X509_get_serialNumber(cert.get()), 7);
-    X509_gmtime_adj(X509_getm_notBefore(cert.get()), 0);
-    X509_gmtime_adj(X509_getm_notAfter(cert.get()), 3600);
-    X509_NAME_add_entry_by_txt(X509_get_subject_name(cert.get()), "CN", MBSTRING_ASC,
-                               reinterpret_cast<const unsigned char*>(cn), -1, -1, 0);
-    X509_set_issuer_name(cert.get(), X509_get_subject_name(cert.get()));
-    X509_set_pubkey(cert.get(), key);
-    X509_sign(cert.get(), key, EVP_sha256());
-    EVP_PKEY_free(key);
-    return cert;
-}
-
-std::string der(X509* cert) {
-    unsigned char* out = nullptr;
-    int n = i2d_X509(cert, &out);
-    std::string s(reinterpret_cast<char*>(out), static_cast<size_t>(n));
-    OPENSSL_free(out);
-    return s;
-}
+using test::self_signed;
 
 ExitCode code_of(const std::string& text) {
     try {
@@ -60,7 +39,7 @@ TEST(ChainFile, ReadsAPastedSClientOutputInOrderWithoutDuplicates) {
 
 TEST(ChainFile, ReadsConcatenatedDer) {
     X509Ptr a = self_signed("a"), b = self_signed("b");
-    EXPECT_EQ(parse_chain_text(der(a.get()) + der(b.get()), "der").size(), 2u);
+    EXPECT_EQ(parse_chain_text(der_of(a.get()) + der_of(b.get()), "der").size(), 2u);
 }
 
 TEST(ChainFile, RefusesWhatHoldsNoCertificateAndPrivateKeys) {
@@ -71,7 +50,7 @@ TEST(ChainFile, RefusesWhatHoldsNoCertificateAndPrivateKeys) {
     EXPECT_EQ(code_of("-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n" +
                       to_pem(self_signed("x").get())),
               ExitCode::not_understood);
-    std::string good = der(self_signed("x").get());
+    std::string good = der_of(self_signed("x").get());
     EXPECT_EQ(code_of(good + "junk"), ExitCode::not_understood);
 }
 

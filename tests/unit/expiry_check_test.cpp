@@ -2,11 +2,10 @@
 // in config-registry-cert that stops verifying within the warning fails it; one that lives
 // longer passes. Certificates are made here with OpenSSL.
 #include <gtest/gtest.h>
-#include <openssl/evp.h>
-#include <openssl/x509.h>
 
 #include "cluster/checks.h"
 #include "probe/openssl_util.h"
+#include "test_certificates.h"
 #include "test_engine.h"
 #include "util/time.h"
 
@@ -14,19 +13,7 @@ namespace certdoctor {
 namespace {
 
 std::string ca_pem(const char* cn, long seconds_left) {
-    EVP_PKEY* key = EVP_EC_gen("P-256");
-    X509Ptr cert(X509_new());
-    X509_set_version(cert.get(), 2);
-    ASN1_INTEGER_set(X509_get_serialNumber(cert.get()), 9);
-    X509_gmtime_adj(X509_getm_notBefore(cert.get()), -3600);
-    X509_gmtime_adj(X509_getm_notAfter(cert.get()), seconds_left);
-    X509_NAME_add_entry_by_txt(X509_get_subject_name(cert.get()), "CN", MBSTRING_ASC,
-                               reinterpret_cast<const unsigned char*>(cn), -1, -1, 0);
-    X509_set_issuer_name(cert.get(), X509_get_subject_name(cert.get()));
-    X509_set_pubkey(cert.get(), key);
-    X509_sign(cert.get(), key, EVP_sha256());
-    EVP_PKEY_free(key);
-    return to_pem(cert.get());
+    return to_pem(test::self_signed(cn, -3600, seconds_left).get());
 }
 
 const ClusterCheck* find(const Report& r, const std::string& registry) {

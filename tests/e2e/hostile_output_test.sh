@@ -138,14 +138,7 @@ echo "tok-hostile-1 admin" > "$k/tokens"
   --ca /etc/ssl/certs/ca-certificates.crt || bad "fixture"
 if apiserver_start "$k"; then
   api_pid=$APISERVER_PID
-  cat > "$k/kubeconfig" <<KC
-apiVersion: v1
-kind: Config
-clusters: [{name: test, cluster: {server: "https://127.0.0.1:$APISERVER_PORT", certificate-authority: $k/ca.pem}}]
-users: [{name: u, user: {token: tok-hostile-1}}]
-contexts: [{name: test, context: {cluster: test, user: u, namespace: ci}}]
-current-context: test
-KC
+  apiserver_kubeconfig "$k/kubeconfig" tok-hostile-1
   for fmt in json text markdown; do
     timeout 60 env -u KUBECONFIG HOME="$k" "$binary" diagnose taskrun/pull-1 --kubeconfig "$k/kubeconfig" --no-probe \
       --no-color -o "$fmt" > "$k/out.$fmt" 2> "$k/err.$fmt"

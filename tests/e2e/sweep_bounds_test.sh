@@ -23,14 +23,7 @@ echo "tok-sweep-5d1e admin" > "$k/tokens"
   { echo "FAIL: no fixture"; exit 1; }
 cp "$k/base.json" "$k/fixture.json"
 apiserver_start "$k" || { echo "FAIL: the test API server did not start"; exit 1; }
-cat > "$k/kubeconfig" <<KC
-apiVersion: v1
-kind: Config
-clusters: [{name: t, cluster: {server: "https://127.0.0.1:$APISERVER_PORT", certificate-authority: "$k/ca.pem"}}]
-users: [{name: u, user: {token: tok-sweep-5d1e}}]
-contexts: [{name: t, context: {cluster: t, user: u, namespace: ci}}]
-current-context: t
-KC
+apiserver_kubeconfig "$k/kubeconfig" tok-sweep-5d1e
 
 # mode MODE [BYTES]: the server's continue tokens from now on ("" for a list that ends).
 mode() {

@@ -5,6 +5,7 @@
 #   source tests/support/fake-apiserver.sh
 #   echo "TOKEN USER" > "$dir/tokens"; write "$dir/fixture.json"
 #   apiserver_start "$dir" || exit 1     # sets APISERVER_PID and APISERVER_PORT
+#   apiserver_kubeconfig "$dir/kubeconfig" TOKEN
 #
 # $dir then holds ca.pem (the API server's CA), server.pem/.key (IP 127.0.0.1, DNS kube.test),
 # client.pem/.key (CN cert-user, signed by the same CA) and requests.log (one JSON line per request).
@@ -32,8 +33,22 @@ apiserver_start() {
     --client-ca "$dir/ca.pem" --tokens "$dir/tokens" --fixture "$dir/fixture.json" --log "$dir/requests.log" \
     --port-file "$dir/port" 2> "$dir/server.err" &
   APISERVER_PID=$!
+  APISERVER_DIR=$dir
   local _
   for _ in $(seq 1 100); do [ -s "$dir/port" ] && break; sleep 0.1; done
   [ -s "$dir/port" ] || { echo "fake-apiserver: did not start: $(cat "$dir/server.err")" >&2; return 1; }
   APISERVER_PORT=$(cat "$dir/port")
+}
+
+# apiserver_kubeconfig FILE TOKEN: a kubeconfig for the started server (its CA, bearer TOKEN,
+# namespace ci), for the scripts that need no other authentication.
+apiserver_kubeconfig() {
+  cat > "$1" <<KC
+apiVersion: v1
+kind: Config
+clusters: [{name: test, cluster: {server: "https://127.0.0.1:$APISERVER_PORT", certificate-authority: "$APISERVER_DIR/ca.pem"}}]
+users: [{name: u, user: {token: $2}}]
+contexts: [{name: test, context: {cluster: test, user: u, namespace: ci}}]
+current-context: test
+KC
 }

@@ -34,6 +34,14 @@ struct TrustAnchorView {
     std::string warning;      // set when the top certificate is offered although it is no root
 };
 
+// The certificate the served chain stops short of: the issuer of its top certificate, which is
+// neither served nor trusted. Empty subject when nothing is missing.
+struct MissingIssuerView {
+    std::string subject;
+    std::string key_id;       // the top certificate's authority key identifier, hex with colons
+    std::string aia_url;      // its caIssuers URL, when it names one
+};
+
 struct RegistryCheck {
     std::string status;       // "ok" (200), "auth-required" (401 + challenge), "tls-failed", "error", "skipped"
     int http_status = 0;
@@ -75,8 +83,11 @@ struct ProbeResult {
     std::string problem;      // "ok" or a problem from the vocabulary
     std::string detail;       // Go's wording where Go would report it
     std::vector<CertificateView> chain;  // as served, leaf first
+    // The CA to add, only where adding one can help (an unknown authority, a missing
+    // intermediate) and never a leaf certificate.
     bool has_anchor = false;
     TrustAnchorView trust_anchor;
+    MissingIssuerView missing_issuer;
     std::vector<std::string> verified_with;  // the pools the verdict used: "system", "--ca-file X"
     bool ca_files_given = false;
     RegistryCheck registry;

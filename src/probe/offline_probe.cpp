@@ -45,17 +45,33 @@ ProbeResult probe_chain_file(const ChainFileOptions& options) {
     result.older_go = verdict.older_go;
 
     X509* anchor = verdict.problem == "ok" ? verdict.path.back() : chain.back().get();
-    CertificateView a = describe_certificate(anchor);
-    bool served = false;
-    for (const auto& c : chain) served = served || X509_cmp(c.get(), anchor) == 0;
-    result.has_anchor = true;
-    result.trust_anchor = {a.subject, a.sha256, a.pem, served, ""};
-    if (verdict.problem != "ok" && !is_self_signed(anchor))
+    // A CA helps only an unknown authority or a missing intermediate, and a leaf is never offered.
+    bool ca_helps = verdict.problem == "unknown-authority" || verdict.problem == "incomplete-chain";
+    if (verdict.problem != "ok" && ca_helps && !is_self_signed(anchor)) result.missing_issuer = missing_issuer_of(anchor);
+    if (verdict.problem != "ok" && (!ca_helps || !(is_self_signed(anchor) || is_ca(anchor)))) anchor = nullptr;
+    if (anchor) {
+        CertificateView a = describe_certificate(anchor);
+        bool served = false;
+        for (const auto& c : chain) served = served || X509_cmp(c.get(), anchor) == 0;
+        result.has_anchor = true;
+        result.trust_anchor = {a.subject, a.sha256, a.pem, served, ""};
+    }
+    if (anchor && verdict.problem != "ok" && !is_self_signed(anchor))
         result.trust_anchor.warning =
             "the chain ends below its root: its top certificate is issued by \"" +
             name_text(X509_get_issuer_name(anchor)) +
             "\". Go trusts any certificate placed in its pool, so adding this one works, "
             "but it pins trust to it; prefer the root that issued it.";
+    if (!anchor && verdict.problem == "unknown-authority" && result.ca_files_given && !result.missing_issuer.subject.empty()) {
+        // The leaf alone, and the given CAs do not sign it: the intermediate between them is missing.
+        result.problem = "incomplete-chain";
+        result.detail = "the chain stops at a certificate issued by \"" + result.missing_issuer.subject + "\"" +
+                        (result.missing_issuer.key_id.empty() ? "" : " (key id " + result.missing_issuer.key_id + ")") +
+                        ", which is neither in the chain nor in the pool: the given CA does not sign it directly, so the "
+                        "intermediate is missing" +
+                        (result.missing_issuer.aia_url.empty() ? "" : " (its caIssuers URL: " + result.missing_issuer.aia_url + ")") +
+                        ". Go reports: " + verdict.detail;
+    }
     if (result.problem != "ok") result.failing_host = result.target;
     result.elapsed_ms =
         std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started)

@@ -180,4 +180,27 @@ std::string der_with(const T* value) {
 std::string der_of(X509* cert) { return der_with<X509, i2d_X509>(cert); }
 std::string der_of(X509_NAME* name) { return der_with<X509_NAME, i2d_X509_NAME>(name); }
 
+std::string authority_key_id(X509* cert) {
+    const ASN1_OCTET_STRING* id = X509_get0_authority_key_id(cert);
+    std::string out;
+    static const char* digits = "0123456789ABCDEF";
+    for (int i = 0; id && i < ASN1_STRING_length(id); ++i) {
+        unsigned char b = ASN1_STRING_get0_data(id)[i];
+        if (!out.empty()) out += ':';
+        out += digits[b >> 4];
+        out += digits[b & 15];
+    }
+    return out;
+}
+
+MissingIssuerView missing_issuer_of(X509* top) {
+    MissingIssuerView m;
+    m.subject = name_text(X509_get_issuer_name(top));
+    m.key_id = authority_key_id(top);
+    auto urls = ca_issuer_urls(top);
+    if (!urls.empty()) m.aia_url = urls.front();
+    return m;
+}
+
+
 }  // namespace certdoctor

@@ -42,5 +42,8 @@ std::string common_name(X509* cert);
 bool has_san_extension(X509* cert);
 // "http://..." caIssuers URLs from the Authority Information Access extension.
 std::vector<std::string> ca_issuer_urls(X509* cert);
+// The issuer `top` names (subject, authority key identifier, caIssuers URL): what a chain that
+// stops at `top` is missing.
+MissingIssuerView missing_issuer_of(X509* top);
 
 }  // namespace certdoctor

@@ -84,6 +84,11 @@ std::string render_probe_text(const ProbeResult& r, Color color) {
         o << "\n" << paint("1", "Chain as served") << " (" << count_of(r.chain.size(), "certificate") << ")\n";
         for (size_t i = 0; i < r.chain.size(); ++i) o << cert_lines(r.chain[i], i, "  ");
     }
+    if (!r.missing_issuer.subject.empty()) {
+        o << "\n" << paint("1", "Missing issuer") << " (neither served nor trusted)\n  " << v(r.missing_issuer.subject) << "\n";
+        if (!r.missing_issuer.key_id.empty()) o << "  key id " << v(r.missing_issuer.key_id) << "\n";
+        if (!r.missing_issuer.aia_url.empty()) o << "  caIssuers " << v(r.missing_issuer.aia_url) << "\n";
+    }
     if (r.has_anchor) {
         o << "\n" << paint("1", "Trust anchor") << (r.trust_anchor.served ? "" : " (not sent by the server)") << "\n";
         o << "  " << v(r.trust_anchor.subject) << "\n  sha256 " << v(r.trust_anchor.sha256) << "\n";
@@ -153,6 +158,11 @@ nlohmann::json probe_json(const ProbeResult& r) {
         {"detail", r.detail},
         {"chain", chain},
         {"trust_anchor", anchor},
+        {"missing_issuer", r.missing_issuer.subject.empty()
+                               ? nlohmann::json(nullptr)
+                               : nlohmann::json{{"subject", r.missing_issuer.subject},
+                                                {"key_id", r.missing_issuer.key_id},
+                                                {"aia_url", r.missing_issuer.aia_url}}},
         {"verified_with", r.verified_with},
         {"registry", {{"status", r.registry.status},
                       {"http_status", r.registry.http_status},
@@ -228,6 +238,10 @@ std::string render_probe_markdown(const ProbeResult& r) {
           << text(join(names, ", ")) << " | " << (c.is_ca ? "yes" : "no") << " | " << cell_code(c.sha256.substr(0, 16) + "…")
           << " |\n";
     }
+    if (!r.missing_issuer.subject.empty())
+        o << "\n**Missing issuer** (neither served nor trusted): " << text(r.missing_issuer.subject)
+          << (r.missing_issuer.key_id.empty() ? "" : ", key id " + code(r.missing_issuer.key_id))
+          << (r.missing_issuer.aia_url.empty() ? "" : ", caIssuers " + code(r.missing_issuer.aia_url)) << "\n";
     if (r.has_anchor) {
         o << "\n**Trust anchor**" << (r.trust_anchor.served ? "" : " (not sent by the server)") << ": "
           << text(r.trust_anchor.subject) << "\n";

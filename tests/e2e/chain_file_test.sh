@@ -58,6 +58,14 @@ check in-50-days 1 expired --chain-file chain.pem --server-name reg.example --at
 [[ "$(field in-50-days.json 'd["detail"]')" == *"is after $inter_not_after"* ]] && ok "in 50 days: Go's wording names the intermediate's notAfter" || bad "expired wording: $(field in-50-days.json 'd["detail"]')"
 check yesterday 1 not-yet-valid --chain-file chain.pem --server-name reg.example --at "$(date -u -d '-1 day' +%Y-%m-%dT%H:%M:%SZ)" "${trust[@]}"
 check from-stdin 0 ok --chain-file - --server-name reg.example "${trust[@]}" < chain.pem
+# The leaf alone, with the root given: the intermediate is missing, named, and the leaf is never
+# offered as the CA to add; a wrong name or date offers no CA at all.
+check leaf-only 1 incomplete-chain --chain-file leaf.pem --server-name reg.example "${trust[@]}"
+got=$(field leaf-only.json '(d["trust_anchor"], d["missing_issuer"]["subject"], len(d["missing_issuer"]["key_id"]) > 0)')
+[ "$got" = "(None, 'CN=Chain-Intermediate', True)" ] && ok "leaf only: the missing intermediate named with its key id, no anchor" || bad "leaf only: $got"
+for name in wrong-name in-50-days yesterday; do
+  [ "$(field "$name.json" 'd["trust_anchor"] is None')" = True ] && ok "$name: no CA offered" || bad "$name: offers $(field "$name.json" 'd["trust_anchor"]')"
+done
 openssl x509 -in leaf.pem -outform der > leaf.der; openssl x509 -in inter.pem -outform der > inter.der
 cat leaf.der inter.der > chain.der
 check der 0 ok --chain-file chain.der --server-name reg.example "${trust[@]}"

@@ -84,6 +84,13 @@ root_sha=$(openssl x509 -in "$work/r/root.pem" -outform DER | sha256sum | cut -d
 [ "$(field "$out" 'd["trust_anchor"]["sha256"]')" = "$root_sha" ] && ok "missing-intermediate: anchor is the root" ||
   bad "missing-intermediate: anchor $(field "$out" 'd["trust_anchor"]["sha256"]')"
 
+# Names and dates: no CA helps, so none is offered (never an intermediate as "the CA to add").
+for name in wrong-name-localhost-root wrong-name-127.0.0.1-root expired-localhost-root not-yet-valid-localhost-root \
+            cn-only-localhost-root cn-only-127.0.0.1-root no-ip-san-127.0.0.1-root; do
+  [ "$(field "$work/$name.json" 'd["trust_anchor"] is None and d["missing_issuer"] is None')" = True ] &&
+    ok "$name: no trust anchor offered" || bad "$name: offers $(field "$work/$name.json" 'd["trust_anchor"]')"
+done
+
 # The chain is shown as served, with the fields the JSON promises.
 out="$work/good-localhost-root.json"
 chain_ok=$(field "$out" 'len(d["chain"]) == 2 and d["chain"][0]["dns_names"] == ["localhost"] and d["chain"][0]["ip_addresses"] == ["127.0.0.1"] and d["chain"][1]["is_ca"] and d["chain"][0]["signature_algorithm"] == "sha256WithRSAEncryption" and len(d["chain"][0]["sha256"]) == 64')

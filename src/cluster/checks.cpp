@@ -132,7 +132,18 @@ void apply_cluster_checks(Report& report, const Installation& inst, const Catalo
     auto& checks = report.cluster_checks;
     double minor = tekton_minor(inst.version);
     std::string cm = inst.namespace_ + "/config-registry-cert";
-    for (auto& f : report.findings) f.tekton_namespace = inst.namespace_;
+    // The fixes are planned again with what the cluster holds (the ConfigMap's keys, labels and
+    // annotations, the operator, the workload kind), so that they are exact.
+    InstallationFacts facts = installation_facts(inst);
+    for (auto& f : report.findings) {
+        f.tekton_namespace = inst.namespace_;
+        f.installation = facts;
+        f.fixes = plan_fixes(f, catalog);
+    }
+    // config-registry-cert plays a part only in the controller's own requests: for kubelet,
+    // step-tool and resolver findings its checks are not made.
+    bool controller_findings = false;
+    for (const auto& f : report.findings) controller_findings = controller_findings || in_controller(f, minor);
 
     bool resolver_ca = false;  // a finding on the resolvers' side of remote resolution
     for (const auto& f : report.findings)
@@ -249,6 +260,15 @@ void apply_cluster_checks(Report& report, const Installation& inst, const Catalo
                                                    ": it still runs with the old roots"));
     }
 
+    if (!controller_findings) {
+        static const std::set<std::string> controller_checks = {"config-registry-cert-present", "config-registry-cert-key",
+                                                                "config-registry-cert-pem", "config-registry-cert-trusts-registry",
+                                                                "controller-restarted-after-config"};
+        checks.erase(std::remove_if(checks.begin(), checks.end(),
+                                    [](const ClusterCheck& c) { return controller_checks.count(c.id) > 0; }),
+                     checks.end());
+    }
+
     // 6. resolvers
     if (resolver_ca) {
         if (inst.resolvers_state == ObjectState::present)
@@ -301,10 +321,32 @@ void apply_cluster_checks(Report& report, const Installation& inst, const Catalo
             continue;
         }
         if (!has_cert && !wrong_key.empty()) {
+            // One fix: moving the CA when what sits under the wrong key makes Go accept the
+            // registry, else adding the registry's CA (moving the other would not help).
             f.wrong_config_key = wrong_key;
-            lead_with(f, catalog, "move-ca-to-cert-key",
-                      "config-registry-cert holds certificates under the key `" + wrong_key +
-                          "`, which the controller ignores; it reads only `cert`.");
+            std::string moved = "unknown";
+            if (f.probed && !f.probe.chain.empty()) {
+                try {
+                    moved = verify_with_bundle(f.probe, inst.configmap_data.at(wrong_key), "config-registry-cert") .problem;
+                } catch (const Error&) {
+                    moved = "unreadable";
+                }
+            }
+            if (moved == "ok" || moved == "unknown") {
+                remove_fix(f, "add-ca-to-config-registry-cert");
+                lead_with(f, catalog, "move-ca-to-cert-key",
+                          "config-registry-cert holds certificates under the key `" + wrong_key +
+                              "`, which the controller ignores; it reads only `cert`." +
+                              (moved == "ok" ? " With them, Go accepts " + f.registry + ": moving them is the whole fix."
+                                             : " Whether they make Go accept " + f.registry +
+                                                   " is unknown (not probed): check with probe --ca-file first."));
+            } else {
+                remove_fix(f, "move-ca-to-cert-key");
+                lead_with(f, catalog, "add-ca-to-config-registry-cert",
+                          "config-registry-cert holds certificates under the key `" + wrong_key +
+                              "`, which the controller ignores; but even with them Go rejects " + f.registry +
+                              " (" + moved + "): moving them would not help, the registry's CA goes under `cert`.");
+            }
             continue;
         }
         auto t = trusted.find(f.registry);

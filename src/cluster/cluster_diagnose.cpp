@@ -10,6 +10,7 @@
 #include "cluster/checks.h"
 #include "cluster/installation.h"
 #include "diagnose/diagnose.h"
+#include "fix/artefacts.h"
 #include "fix/fix_plan.h"
 #include "input/dump_source.h"
 #include "input/text_source.h"
@@ -188,14 +189,28 @@ private:
 // The objects and step logs of some runs, as the reader of `diagnose -f` reads them.
 InputBatch batch_of(RunCollector::Gathered gathered, const std::string& source) {
     InputBatch batch = read_dump_objects(gathered.items, source);
+    // A step log's lines belong to its TaskRun: they take what the run's own records know of it.
+    std::map<std::string, const FailureRecord*> of_run;
+    for (const auto& r : batch.records)
+        if (r.object.kind == "TaskRun") of_run.emplace(r.object.namespace_ + "/" + r.object.name, &r);
+    std::vector<FailureRecord> from_logs;
     for (const auto& log : gathered.logs) {
         InputBatch lines = read_text(log.text, log.origin);
+        auto run = of_run.find(log.namespace_ + "/" + log.run);
         for (auto& r : lines.records) {
+            if (run != of_run.end()) {
+                r.parent = run->second->parent;
+                r.steps = run->second->steps;
+                r.steps_source = run->second->steps_source;
+                r.service_account = run->second->service_account;
+                r.running = run->second->running;
+            }
             r.object = {"TaskRun", log.namespace_, log.run};
             if (r.step.empty()) r.step = log.step;
-            batch.records.push_back(std::move(r));
+            from_logs.push_back(std::move(r));  // appended after: `of_run` points into batch.records
         }
     }
+    for (auto& r : from_logs) batch.records.push_back(std::move(r));
     return batch;
 }
 
@@ -311,6 +326,16 @@ void group_findings(Report& report) {
         }
         FindingGroup& g = report.groups[it->second];
         const ObjectRef& run = f.object;
+        // The group's re-run re-creates every finished run it holds (a child through its PipelineRun).
+        Finding& rep = representatives[g.finding];
+        if (inserted) {
+            rep.rerun_runs.clear();
+            rep.running = true;
+        }
+        if (!f.running) {
+            rep.running = false;
+            rep.rerun_runs.push_back(f.parent.empty() ? f.object : f.parent);
+        }
         bool known = false;
         for (const auto& r : g.runs) known = known || (r.name == run.name && r.namespace_ == run.namespace_ && r.kind == run.kind);
         if (!known) {
@@ -476,6 +501,7 @@ Report diagnose_cluster(const EngineSource& engine_source, KubeClient& client, c
     }
     if (!report.findings.empty())
         apply_cluster_checks(report, inst(), engine.catalog(), std::time(nullptr), request.expiry_warning);
+    drop_repeated_reruns(report.findings);
     return report;
 }
 

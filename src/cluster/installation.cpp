@@ -87,6 +87,12 @@ Installation read_installation(KubeClient& client) {
     for (const char* ns : {"tekton-pipelines", "openshift-pipelines"}) {
         state = try_get(client, std::string("/apis/apps/v1/namespaces/") + ns + "/deployments/tekton-pipelines-controller",
                         deployment);
+        if (state == ObjectState::absent) {
+            // The operator's statefulset-ordinals runs the controller as a StatefulSet.
+            state = try_get(client, std::string("/apis/apps/v1/namespaces/") + ns + "/statefulsets/tekton-pipelines-controller",
+                            deployment);
+            inst.statefulsets = state == ObjectState::present;
+        }
         if (state == ObjectState::present) {
             inst.namespace_ = ns;
             break;
@@ -101,7 +107,12 @@ Installation read_installation(KubeClient& client) {
         return inst;
     }
     inst.openshift = inst.namespace_ == "openshift-pipelines";
+    const auto& owners = json_at(deployment, {"metadata", "ownerReferences"});
+    if (owners.is_array())
+        for (const auto& o : owners) inst.operator_managed = inst.operator_managed || text_at(o, {"kind"}) == "TektonInstallerSet";
     const auto& labels = json_at(deployment, {"metadata", "labels"});
+    for (const char* key : {"operator.tekton.dev/operand-name", "operator.tekton.dev/release"})
+        inst.operator_managed = inst.operator_managed || !text_at(labels, {key}).empty();
     for (const char* key : {"app.kubernetes.io/version", "pipeline.tekton.dev/release", "version"}) {
         std::string v = text_at(labels, {key});
         if (!v.empty() && tekton_minor(v) >= 0) {
@@ -155,7 +166,18 @@ Installation read_installation(KubeClient& client) {
     if (inst.configmap_state == ObjectState::present) {
         if (json_at(cm, {"data"}).is_object())
             for (auto it = json_at(cm, {"data"}).begin(); it != json_at(cm, {"data"}).end(); ++it)
-                if (it.value().is_string()) inst.configmap_data[it.key()] = it.value().get<std::string>();
+                if (it.value().is_string()) {
+                    inst.configmap_data[it.key()] = it.value().get<std::string>();
+                    inst.configmap_data_ordered.emplace_back(it.key(), it.value().get<std::string>());
+                }
+        for (const char* part : {"labels", "annotations"}) {
+            const auto& m = json_at(cm, {"metadata", part});
+            if (!m.is_object()) continue;
+            for (auto it = m.begin(); it != m.end(); ++it)
+                if (it.value().is_string())
+                    (std::string(part) == "labels" ? inst.configmap_labels : inst.configmap_annotations)
+                        .emplace_back(it.key(), it.value().get<std::string>());
+        }
         if (json_at(cm, {"binaryData"}).is_object())
             for (auto it = json_at(cm, {"binaryData"}).begin(); it != json_at(cm, {"binaryData"}).end(); ++it)
                 inst.configmap_binary_keys.push_back(it.key());
@@ -197,6 +219,19 @@ Installation read_installation(KubeClient& client) {
             try_get(client, "/api/v1/namespaces/openshift-pipelines/configmaps/config-trusted-cabundle", bundle);
     }
     return inst;
+}
+
+InstallationFacts installation_facts(const Installation& inst) {
+    InstallationFacts f;
+    f.read = inst.controller_found;
+    f.configmap_present = inst.configmap_state == ObjectState::present;
+    f.configmap_data = inst.configmap_data_ordered;
+    f.configmap_labels = inst.configmap_labels;
+    f.configmap_annotations = inst.configmap_annotations;
+    f.operator_managed = inst.operator_managed;
+    f.statefulsets = inst.statefulsets;
+    f.openshift = inst.openshift;
+    return f;
 }
 
 }  // namespace certdoctor

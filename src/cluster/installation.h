@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "kube/client.h"
+#include "model/report.h"
 
 namespace certdoctor {
 
@@ -38,6 +39,11 @@ struct Installation {
     ObjectState configmap_state = ObjectState::unknown;
     std::map<std::string, std::string> configmap_data;  // key -> value
     std::vector<std::string> configmap_binary_keys;
+    std::vector<std::pair<std::string, std::string>> configmap_labels;
+    std::vector<std::pair<std::string, std::string>> configmap_annotations;
+    std::vector<std::pair<std::string, std::string>> configmap_data_ordered;  // as the API gave it
+    bool statefulsets = false;      // the controller is a StatefulSet (the operator's statefulset-ordinals)
+    bool operator_managed = false;  // owned by the Tekton Operator (a TektonInstallerSet)
     std::time_t configmap_changed = 0;
     std::string configmap_changed_text;
     std::string configmap_changed_source;  // "managedFields", "creationTimestamp"
@@ -49,5 +55,9 @@ struct Installation {
 };
 
 Installation read_installation(KubeClient& client);
+
+// What of the installation a fix needs to be exact (the ConfigMap's keys, labels and
+// annotations, the operator, the workload kind).
+InstallationFacts installation_facts(const Installation& installation);
 
 }  // namespace certdoctor

@@ -170,6 +170,8 @@ Finding identify(const FailureRecord& record, const MessageMatch& match) {
 
     f.object = run_of(record.object, match);
     f.parent = record.parent;
+    f.service_account = record.service_account;
+    f.running = record.running;
     return f;
 }
 
@@ -181,6 +183,8 @@ void complete(Finding& f, const FailureRecord& record, const MessageMatch& match
     std::map<std::string, std::string> captures = merged_captures(match);
     for (const auto& s : record.steps)
         if (s.needs_entrypoint_lookup()) f.lookup_steps.push_back(s);
+    f.steps = record.steps;
+    f.steps_source = record.steps_source;
 
     if (site) f.chain = chain_view(*site, record.reason, options.tekton_version, f.problem, catalog);
 

@@ -8,6 +8,8 @@
 #include <set>
 #include <unordered_map>
 
+#include "fix/artefacts.h"
+#include "probe/target.h"
 #include "util/error.h"
 #include "util/escape.h"
 #include "util/text.h"
@@ -54,21 +56,51 @@ mustache::data template_data(const Finding& f) {
     d.set("registry_host", host);
     d.set("registry_port", port);
     d.set("registry_address", host + ":" + port);
+    std::string host_bare = host.size() > 2 && host.front() == '[' ? host.substr(1, host.size() - 2) : host;
+    d.set("registry_is_ip", is_ip_literal(host_bare));
     d.set("url", or_placeholder(f.url, ("https://" + registry + "/v2/").c_str()));
     d.set("image", or_placeholder(f.image, "IMAGE"));
-    d.set("checked_name", or_placeholder(f.host, host.c_str()));
+    std::string checked = or_placeholder(f.host, host.c_str());
+    d.set("checked_name", checked);
+    // A name that is an IP address needs an IP SAN, and a client sends no SNI for it (as Go does).
+    std::string bare = checked.size() > 2 && checked.front() == '[' && checked.back() == ']' ? checked.substr(1, checked.size() - 2) : checked;
+    bool ip = is_ip_literal(bare);
+    d.set("checked_is_ip", ip);
+    d.set("checked_san", (ip ? "IP:" : "DNS:") + bare);
+    d.set("service_account", f.service_account.empty() ? std::string("default") : f.service_account);
+    d.set("service_account_named", !f.service_account.empty());
     d.set("tekton_namespace", f.tekton_namespace.empty() ? std::string(kTektonNamespace) : f.tekton_namespace);
     std::string wrong_key = is_config_key(f.wrong_config_key) ? f.wrong_config_key : "KEY";
     d.set("wrong_key", wrong_key);
     // A ConfigMap key holds no quote, so it is safe inside the template's quotes.
     d.set("wrong_key_template", "{{index .data \"" + wrong_key + "\"}}");
     d.set("namespace", or_placeholder(f.object.namespace_, "NAMESPACE"));
+    // Under the operator's statefulset-ordinals the controller is a StatefulSet.
+    d.set("controller_statefulset", f.installation.statefulsets);
     // A child TaskRun is re-run through its PipelineRun.
     const ObjectRef& run = f.parent.empty() ? f.object : f.parent;
     std::string kind = run.kind == "PipelineRun" ? "PipelineRun" : "TaskRun";
     d.set("run_kind", kind);
     d.set("run_resource", kind == "PipelineRun" ? "pipelinerun" : "taskrun");
     d.set("run_name", or_placeholder(run.name, "RUN-NAME"));
+    // Every run a re-run re-creates: a sweep's group names them all.
+    mustache::data reruns{mustache::data::type::list};
+    for (const ObjectRef& r : runs_to_rerun(f)) {
+        mustache::data one;
+        one.set("namespace", or_placeholder(r.namespace_, "NAMESPACE"));
+        one.set("resource", r.kind == "PipelineRun" ? "pipelinerun" : "taskrun");
+        one.set("name", or_placeholder(r.name, "RUN-NAME"));
+        reruns.push_back(one);
+    }
+    d.set("reruns", reruns);
+    // The step a tool ran in, and its place in the steps (a JSON patch's path).
+    std::string step_name = or_placeholder(f.step, "STEP");
+    int step_index = -1;
+    for (const auto& s : f.steps)
+        if (!f.step.empty() && s.name == f.step) step_index = s.index;
+    d.set("step_name", step_name);
+    d.set("step_index", step_index >= 0 ? std::to_string(step_index) : std::string("N"));
+    d.set("has_step_index", step_index >= 0);
     d.set("tool", f.tool);
     d.set("problem", f.problem);
     d.set("offline", !f.probed);
@@ -83,14 +115,15 @@ mustache::data template_data(const Finding& f) {
     d.set("ca_subject", has_ca ? f.probe.trust_anchor.subject : std::string());
     d.set("ca_warning", has_ca ? f.probe.trust_anchor.warning : std::string());
     mustache::data steps{mustache::data::type::list};
-    auto add_step = [&](const std::string& name, const std::string& image) {
+    auto add_step = [&](const std::string& name, const std::string& image, bool has_args) {
         mustache::data step;
         step.set("name", name.empty() ? std::string("STEP") : name);
         step.set("image", image.empty() ? or_placeholder(f.image, "IMAGE") : image);
+        step.set("has_args", has_args);
         steps.push_back(step);
     };
-    for (const auto& s : f.lookup_steps) add_step(s.name, s.image);
-    if (f.lookup_steps.empty() && !f.step.empty()) add_step(f.step, f.image);
+    for (const auto& s : f.lookup_steps) add_step(s.name, s.image, s.has_args);
+    if (f.lookup_steps.empty() && !f.step.empty()) add_step(f.step, f.image, false);
     d.set("steps", steps);
     d.set("has_steps", !f.lookup_steps.empty() || !f.step.empty());
     return d;
@@ -182,13 +215,18 @@ FixView render_fix(const FixRule& fix, const Finding& finding) {
     std::string manifest = render(content->manifest, data, yaml_scalar, where);
     for (auto line : split_lines(manifest))
         if (!trim(line).empty()) view.manifest += std::string(line) + "\n";
+    build_artefacts(view, finding);  // where the evidence holds the data, the exact change
     return view;
 }
 
 std::vector<FixView> plan_fixes(const Finding& finding, const Catalog& catalog) {
     std::vector<const FixRule*> chosen;
-    for (const auto& fix : catalog.fixes)
+    for (const auto& fix : catalog.fixes) {
+        // A run that has not finished (Succeeded Unknown: the kubelet still retrying, a retry
+        // pending) may still pass once the cause is fixed: no re-run yet.
+        if (fix.id == "rerun" && finding.running) continue;
         if (fix_applies(fix, finding)) chosen.push_back(&fix);
+    }
     std::stable_sort(chosen.begin(), chosen.end(),
                      [](const FixRule* a, const FixRule* b) { return a->order < b->order; });
     std::vector<FixView> out;

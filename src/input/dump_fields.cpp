@@ -19,8 +19,9 @@ const JsonShape pod_containers = JsonShape::array(pod_container);
 const JsonShape condition = JsonShape::object({{"type", &leaf}, {"status", &leaf}, {"reason", &leaf}, {"message", &leaf}});
 const JsonShape conditions = JsonShape::array(condition);
 
+const JsonShape step_ref = JsonShape::object({{"name", &leaf}});
 const JsonShape step = JsonShape::object({{"name", &leaf}, {"image", &leaf}, {"command", &presence},
-                                {"script", &presence}, {"args", &presence}});
+                                {"script", &presence}, {"args", &presence}, {"ref", &step_ref}});
 const JsonShape steps = JsonShape::array(step);
 const JsonShape task_spec = JsonShape::object({{"steps", &steps}});
 
@@ -46,7 +47,12 @@ const JsonShape status = JsonShape::object({{"conditions", &conditions},
 
 const JsonShape labels = JsonShape::object({{"tekton.dev/pipelineRun", &leaf}});
 const JsonShape metadata = JsonShape::object({{"name", &leaf}, {"namespace", &leaf}, {"labels", &labels}});
-const JsonShape spec = JsonShape::object({{"taskSpec", &task_spec}});
+const JsonShape task_ref = JsonShape::object({{"name", &leaf}, {"kind", &leaf}});
+const JsonShape task_run_template = JsonShape::object({{"serviceAccountName", &leaf}});
+const JsonShape spec = JsonShape::object({{"taskSpec", &task_spec},
+                                {"taskRef", &task_ref},
+                                {"serviceAccountName", &leaf},
+                                {"taskRunTemplate", &task_run_template}});
 const JsonShape involved_object = JsonShape::object({{"kind", &leaf}, {"namespace", &leaf}, {"name", &leaf}, {"fieldPath", &leaf}});
 
 extern const JsonShape document;

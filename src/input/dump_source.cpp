@@ -85,6 +85,9 @@ public:
             r.object = it->second.object;
             r.parent = it->second.parent;
             r.steps = it->second.steps;
+            r.steps_source = it->second.steps_source;
+            r.service_account = it->second.service_account;
+            r.running = it->second.running;
         }
         for (const auto& [name, pr] : missing_children_) {
             if (seen_taskruns_.count(name)) continue;
@@ -111,6 +114,13 @@ private:
     std::map<std::string, std::string> missing_children_;  // child TaskRun -> PipelineRun
     size_t pods_and_events_ = 0;
     std::map<std::string, FailureRecord> pods_;  // "ns/pod" -> the TaskRun that owns the pod
+    std::map<std::string, std::string> parent_service_account_;  // PipelineRun -> its ServiceAccount
+    bool running_ = false;         // the run being read has its Succeeded condition Unknown
+    std::map<std::string, bool> parent_running_;  // PipelineRun -> its Succeeded condition is Unknown
+
+    void mark_running(size_t first, bool running) {
+        for (size_t i = first; i < batch_.records.size(); ++i) batch_.records[i].running = running;
+    }
 
     static ObjectRef ref_of(const Json& doc, const char* kind) {
         const Json& meta = field(doc, "metadata");
@@ -134,6 +144,8 @@ private:
         if (!list.is_array()) return steps;
         for (const auto& s : list) {
             StepSpec step;
+            step.index = static_cast<int>(steps.size());
+            step.ref = str(field(s, "ref"), "name");
             step.name = str(s, "name");
             step.image = str(s, "image");
             step.has_command = non_empty(s, "command");
@@ -168,6 +180,7 @@ private:
             if (type != "Succeeded") continue;
             bool failing = failing_condition(state, reason);
             failed = failed || failing;
+            if (state == "Unknown") running_ = true;
             if (failing || state == "Unknown")
                 add(base, str(c, "message"), prefix + "conditions[Succeeded]", reason);
         }
@@ -217,12 +230,24 @@ private:
         seen_taskruns_.insert(base.object.name);
         const Json& status = field(doc, "status");
         if (prefix.empty()) require_condition(status, base.object);  // embedded children follow their parent's
+        const Json& spec = field(doc, "spec");
         base.steps = read_steps(field(status, "taskSpec"));
-        if (base.steps.empty()) base.steps = read_steps(field(field(doc, "spec"), "taskSpec"));
+        if (base.steps.empty()) base.steps = read_steps(field(spec, "taskSpec"));
+        std::string task = str(field(spec, "taskRef"), "name"), task_kind = str(field(spec, "taskRef"), "kind");
+        if (!task.empty() && (task_kind.empty() || task_kind == "Task")) base.steps_source = {"Task", task, ""};
+        else if (field(spec, "taskSpec").is_object()) base.steps_source = {"TaskRun", base.object.name, ""};
+        base.service_account = str(spec, "serviceAccountName");
+        if (base.service_account.empty()) base.service_account = parent_service_account_[base.parent.name];
+        ++batch_.runs;
+        running_ = false;
+        size_t first = batch_.records.size();
+        if (read_taskrun_status(status, base, prefix + "status.")) ++batch_.failed_runs;
+        // A child is re-run through its PipelineRun: what counts is whether that one still runs.
+        auto parent_state = parent_running_.find(base.parent.name);
+        base.running = base.parent.empty() || parent_state == parent_running_.end() ? running_ : parent_state->second;
+        mark_running(first, base.running);
         std::string pod = str(status, "podName");
         if (!pod.empty()) pods_[base.object.namespace_ + "/" + pod] = base;
-        ++batch_.runs;
-        if (read_taskrun_status(status, base, prefix + "status.")) ++batch_.failed_runs;
         note_failed_step(status, base.object);
     }
 
@@ -249,9 +274,17 @@ private:
         FailureRecord base;
         base.object = ref_of(doc, "PipelineRun");
         const Json& status = field(doc, "status");
+        const Json& spec = field(doc, "spec");
         require_condition(status, base.object);
+        base.service_account = str(field(spec, "taskRunTemplate"), "serviceAccountName");
+        if (base.service_account.empty()) base.service_account = str(spec, "serviceAccountName");  // v1beta1
+        parent_service_account_[base.object.name] = base.service_account;
         ++batch_.runs;
+        running_ = false;
+        size_t first = batch_.records.size();
         if (read_conditions(status, base, "status.")) ++batch_.failed_runs;
+        mark_running(first, running_);
+        parent_running_[base.object.name] = running_;
         // v1beta1 embeds the child runs' status.
         const Json& children = field(status, "taskRuns");
         if (children.is_object()) {

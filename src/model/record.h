@@ -23,7 +23,16 @@ struct StepSpec {
     bool has_command = false;
     bool has_script = false;
     bool has_args = false;
+    int index = -1;           // its place in the spec's steps (a JSON patch's path), -1 when unknown
+    std::string ref;          // a StepAction (`ref: {name: ...}`); such a step cannot take `command`
     bool needs_entrypoint_lookup() const { return !has_command && !has_script; }
+};
+
+// Where a run's steps are declared, so that a patch can name the object to change.
+struct StepsSource {
+    std::string kind;         // "Task" (a taskRef), "TaskRun" or "PipelineRun" (inline taskSpec), "" unknown
+    std::string name;         // the Task's, or the run's
+    std::string pipeline_task;  // a PipelineRun's inline pipelineSpec task that holds the taskSpec
 };
 
 struct FailureRecord {
@@ -34,6 +43,11 @@ struct FailureRecord {
     std::string reason;   // the condition or container reason, when known
     std::string step;     // the step it belongs to, when known
     std::vector<StepSpec> steps;  // the run's steps, when known
+    StepsSource steps_source;
+    // The ServiceAccount the run names (spec.serviceAccountName, or a PipelineRun's
+    // taskRunTemplate.serviceAccountName); "" when it names none (Tekton then uses `default`).
+    std::string service_account;
+    bool running = false;  // the run's Succeeded condition is still Unknown: it may yet recover
     std::vector<std::string> repeated_at;  // where the same message about the same object was read again
     // Pasted text: the lines of a short paragraph share a number (0: none), and one more record
     // holds them joined, in case they are one message wrapped; the diagnosis keeps one reading.

@@ -52,6 +52,19 @@ struct Evidence {
 // How many places a finding lists where it was read; past it they are only counted.
 inline constexpr size_t kMaxSeenIn = 20;
 
+// What the cluster mode read of the installation that a fix needs to be exact (cluster mode
+// only; `read` false offline).
+struct InstallationFacts {
+    bool read = false;
+    bool configmap_present = false;  // config-registry-cert exists
+    std::vector<std::pair<std::string, std::string>> configmap_data;  // in the API's order
+    std::vector<std::pair<std::string, std::string>> configmap_labels;
+    std::vector<std::pair<std::string, std::string>> configmap_annotations;
+    bool operator_managed = false;   // the Tekton Operator owns the installation (TektonConfig)
+    bool statefulsets = false;       // the operator's statefulset-ordinals: the controller is a StatefulSet
+    bool openshift = false;
+};
+
 struct Finding {
     std::string pattern;       // "<site-id>/<cause-id>", or just one of them
     std::string site_rule;     // the rule that placed it on a call chain ("" when none did)
@@ -75,6 +88,17 @@ struct Finding {
     std::vector<std::string> seen_in;  // where the same failure was read: the first kMaxSeenIn places
     size_t seen_in_total = 0;          // how many places in all
     std::vector<StepSpec> lookup_steps;  // steps that trigger the entrypoint lookup
+    std::vector<StepSpec> steps;         // all the run's steps, when known
+    StepsSource steps_source;            // where they are declared
+    std::string service_account;         // the ServiceAccount the run names ("" none: `default`)
+    bool running = false;                // the run has not finished: it may still recover
+    // The runs a re-run re-creates: the finding's own (or its PipelineRun), or every run of a
+    // sweep's group; empty means the finding's own.
+    std::vector<ObjectRef> rerun_runs;
+    InstallationFacts installation;
+    // The images of `lookup_steps` as the probe read them (--probe with a verdict of ok): their
+    // Entrypoint and Cmd per platform, by image reference.
+    std::vector<std::pair<std::string, ImageView>> step_images;
     std::vector<FixView> fixes;
     std::vector<std::string> references;
     bool probed = false;       // --probe: the registry's real chain was checked

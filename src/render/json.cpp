@@ -37,7 +37,9 @@ nlohmann::json log_group_json(const FindingGroup& g) {
             {"count", g.count},
             {"first_seen", g.first_seen.empty() ? nlohmann::json(nullptr) : nlohmann::json(g.first_seen)},
             {"last_seen", g.last_seen.empty() ? nlohmann::json(nullptr) : nlohmann::json(g.last_seen)},
-            {"objects", objects},
+            {"runs", objects},
+            {"runs_total", g.runs_total},
+            {"objects", objects},  // the same as runs, kept for readers of the first schema
             {"objects_total", g.runs_total},
             {"finding", g.finding},
             {"first_line", g.first_line},

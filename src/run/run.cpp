@@ -7,6 +7,7 @@
 
 #include "diagnose/diagnose.h"
 #include "diagnose/probe_evidence.h"
+#include "fix/artefacts.h"
 #include "input/dump_source.h"
 #include "input/text_source.h"
 #include "probe/http_fetch.h"
@@ -44,6 +45,7 @@ Report explain_text(const Engine& engine, std::string text, const std::string& s
     Report report = diagnose(batch, engine.matcher(), engine.catalog(), options);
     if (certificates) offer_offline_probe(report);
     if (probe) probe_findings(report, engine, *probe);
+    drop_repeated_reruns(report.findings);
     return report;
 }
 
@@ -52,6 +54,7 @@ Report diagnose_dump(const Engine& engine, const std::string& text, const std::s
     Report report = diagnose(read_dump(text, source), engine.matcher(), engine.catalog());
     if (holds_certificates(text)) offer_offline_probe(report);
     if (probe) probe_findings(report, engine, *probe);
+    drop_repeated_reruns(report.findings);
     return report;
 }
 

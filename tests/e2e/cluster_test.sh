@@ -37,7 +37,7 @@ tok-exec-v1-5b1e09 exec-user
 tok-sa-c0ffee11 system:serviceaccount:ci:certdoctor
 TOK
 fixture="$k/fixture.json"
-scenario() { "$python" "$support/cluster_fixture.py" "$1" "$fixture" --registry "$reg" --registry2 "$reg2" --ca "$root_ca"; }
+scenario() { "$python" "$support/cluster_fixture.py" "$1" "$fixture" --registry "$reg" --registry2 "$reg2" --ca "$root_ca" --other-ca "$work/r/self.pem"; }
 scenario ca-missing
 apiserver_start "$k" || { echo "FAIL: the test API server did not start"; exit 1; }
 api_pid=$APISERVER_PID
@@ -169,6 +169,10 @@ except ValueError:
 rc = int(open(rc).read())
 err = open(err).read()
 def fixes(i=0): return [f["id"] for f in d["findings"][i]["fixes"]]
+def commands(): return [c for f in d["findings"] for x in f["fixes"] for c in x["commands"]]
+def parses(c):
+    import subprocess
+    return subprocess.run(["bash", "-n", "-c", c]).returncode == 0
 def check_of(id, registry=None): return next((c["status"] for c in d["cluster_checks"] if c["id"] == id and (registry is None or c.get("registry") == registry)), None)
 sys.exit(0 if eval(expr) else 1)
 PY
@@ -270,6 +274,13 @@ scenario wrong-key
 cd_run wrong-key diagnose taskrun/build-1 "${kc[@]}" -o json
 check wrong-key "CA under the wrong key: key check fails, move it first" 'check_of("config-registry-cert-key") == "fail" and "ca.crt" in [c["detail"] for c in d["cluster_checks"] if c["id"] == "config-registry-cert-key"][0] and fixes()[0] == "move-ca-to-cert-key" and "'"'"'{{index .data \"ca.crt\"}}'"'"'" in " ".join(d["findings"][0]["fixes"][0]["commands"])'
 
+scenario other-team
+cd_run other-team diagnose taskrun/build-1 "${kc[@]}" -o json
+check other-team "another team's CA in cert: the complete ConfigMap holds it, then the registry's CA, once each" '
+fixes()[0] == "add-ca-to-config-registry-cert" and (lambda m: m.count("BEGIN CERTIFICATE") == 2 and m.index(open("'"$work/r/self.pem"'").read().splitlines()[1]) < m.rindex("BEGIN CERTIFICATE") and "README" in m and "team.example/owner: platform" in m and "app.kubernetes.io/part-of: tekton-pipelines" in m)(d["findings"][0]["fixes"][0]["manifest"])'
+check other-team "the patch carries the complete bundle, every command parses, none is a comment" '
+(lambda p: json.loads(p[p.index("-p ") + 4:-1])["data"]["cert"].count("BEGIN CERTIFICATE") == 2)(next(c for c in d["findings"][0]["fixes"][0]["commands"] if "patch configmap" in c)) and all(parses(c) and not c.startswith("#") for c in commands())'
+
 scenario cm-absent
 cd_run cm-absent diagnose taskrun/build-1 "${kc[@]}" -o json
 check cm-absent "ConfigMap absent: present fails, create it first" 'check_of("config-registry-cert-present") == "fail" and fixes()[0] == "create-config-registry-cert" and "kind: ConfigMap" in d["findings"][0]["fixes"][0]["manifest"]'
@@ -282,6 +293,8 @@ check kubelet "kubelet pull failure: no config-registry-cert fix" '"add-ca-to-co
 scenario kaniko
 cd_run kaniko diagnose taskrun/kaniko-1 "${kc[@]}" -o json
 check kaniko "kaniko inside a step, read from the step log" 'rc == 1 and d["findings"][0]["component"] == "step-tool" and d["findings"][0]["tool"] == "kaniko" and "configure-step-tool-ca" in fixes() and "add-ca-to-config-registry-cert" not in fixes()'
+check kaniko "kaniko: the real step, its args appended to (a JSON patch of the Task), a rerun, no config-registry-cert checks" '
+(lambda x: "build-and-push" not in x["manifest"] and any("patch task '"'build'"'" in c and "/spec/steps/0/args/-" in c for c in x["commands"]))(next(f for f in d["findings"][0]["fixes"] if f["id"] == "configure-step-tool-ca")) and "rerun" in fixes() and check_of("config-registry-cert-key") is None and all(parses(c) for c in commands())'
 
 scenario bundles
 cd_run bundles diagnose taskrun/bundle-1 "${kc[@]}" -o json

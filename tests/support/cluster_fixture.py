@@ -9,6 +9,7 @@ import argparse
 import datetime
 import json
 
+OTHER_CA = ""  # another team's CA, for the scenario other-team
 NOW = datetime.datetime.now(datetime.timezone.utc).replace(microsecond=0)
 
 
@@ -130,6 +131,11 @@ def base(reg, ca, scenario):
         objs += [controller_pod(started), registry_cert({"cert": ca}, ago(minutes=10))]
     elif scenario == "restarted":
         objs += [controller_pod(started), registry_cert({"cert": ca}, ago(hours=2))]
+    elif scenario == "other-team":
+        # Another team's CA is already in `cert`, with a key and an annotation of its own.
+        cm = registry_cert({"cert": OTHER_CA, "README": "owned by the platform team"}, ago(days=30))
+        cm["metadata"]["annotations"] = {"team.example/owner": "platform"}
+        objs += [controller_pod(started), cm]
     elif scenario == "wrong-key":
         objs += [controller_pod(started), registry_cert({"ca.crt": ca}, ago(minutes=10))]
     elif scenario == "cm-absent":
@@ -143,7 +149,7 @@ def build(scenario, reg, reg2, ca):
     served = {"tekton.dev": ["v1", "v1beta1"]}
     logs = {}
     objs = base(reg, ca, scenario)
-    if scenario in ("ca-missing", "stale-controller", "wrong-key", "cm-absent", "restarted", "openshift"):
+    if scenario in ("ca-missing", "stale-controller", "wrong-key", "cm-absent", "restarted", "openshift", "other-team"):
         failed_at = ago(hours=3) if scenario == "restarted" else ago(minutes=2)
         objs.append(taskrun("build-1", "ci", "PodCreationFailed", lookup_message("build-1", reg, "ci"), failed_at))
     elif scenario == "upgraded":
@@ -247,7 +253,12 @@ def main():
     p.add_argument("--registry", required=True)
     p.add_argument("--registry2", default="")
     p.add_argument("--ca", required=True)
+    p.add_argument("--other-ca", default="")
     a = p.parse_args()
+    global OTHER_CA
+    if a.other_ca:
+        with open(a.other_ca) as f:
+            OTHER_CA = f.read()
     with open(a.ca) as f:
         ca = f.read()
     fixture = build(a.scenario, a.registry, a.registry2 or a.registry, ca)

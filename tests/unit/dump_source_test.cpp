@@ -239,5 +239,61 @@ TEST(DumpSource, FieldsTheReaderNeverReadsAreNotBuilt) {
     EXPECT_EQ(dump_error(text), "");
 }
 
+
+TEST(DumpSource, ReadsTheServiceAccountTheStepsPlacesAndWhetherTheRunStillRuns) {
+    std::string yaml = R"(apiVersion: tekton.dev/v1
+kind: TaskRun
+metadata: {name: build-1, namespace: ci}
+spec:
+  serviceAccountName: deployer
+  taskRef: {name: build-task}
+status:
+  conditions:
+  - {type: Succeeded, status: Unknown, reason: PullImageFailed, message: 'build step "step-build" is pending with reason "Back-off pulling image"'}
+  taskSpec:
+    steps:
+    - {name: clone, image: alpine/git, script: 'git clone'}
+    - {name: build, ref: {name: builder-action}}
+)";
+    InputBatch b = read_dump(yaml, "tr.yaml");
+    ASSERT_FALSE(b.records.empty());
+    const FailureRecord& r = b.records[0];
+    EXPECT_EQ(r.service_account, "deployer");
+    EXPECT_TRUE(r.running);
+    EXPECT_EQ(r.steps_source.kind, "Task");
+    EXPECT_EQ(r.steps_source.name, "build-task");
+    ASSERT_EQ(r.steps.size(), 2u);
+    EXPECT_EQ(r.steps[1].index, 1);
+    EXPECT_EQ(r.steps[1].ref, "builder-action");
+}
+
+TEST(DumpSource, AChildTakesThePipelineRunsServiceAccount) {
+    std::string yaml = R"(apiVersion: tekton.dev/v1
+kind: PipelineRun
+metadata: {name: nightly-7, namespace: ci}
+spec:
+  taskRunTemplate: {serviceAccountName: pipeline-sa}
+status:
+  conditions:
+  - {type: Succeeded, status: "False", reason: Failed, message: 'Tasks Completed: 1 (Failed: 1)'}
+---
+apiVersion: tekton.dev/v1
+kind: TaskRun
+metadata: {name: nightly-7-build, namespace: ci, labels: {tekton.dev/pipelineRun: nightly-7}}
+status:
+  conditions:
+  - {type: Succeeded, status: "False", reason: PodCreationFailed, message: 'failed'}
+)";
+    InputBatch b = read_dump(yaml, "pr.yaml");
+    bool seen = false;
+    for (const auto& r : b.records)
+        if (r.object.name == "nightly-7-build") {
+            seen = true;
+            EXPECT_EQ(r.service_account, "pipeline-sa");
+            EXPECT_FALSE(r.running);
+        }
+    EXPECT_TRUE(seen);
+}
+
 }  // namespace
 }  // namespace certdoctor

@@ -1,0 +1,412 @@
+#include "fix/artefacts.h"
+
+#include <algorithm>
+#include <nlohmann/json.hpp>
+#include <set>
+
+#include "probe/openssl_util.h"
+#include "util/error.h"
+#include "util/escape.h"
+#include "util/text.h"
+
+namespace certdoctor {
+
+namespace {
+
+using Json = nlohmann::json;
+
+bool same_run(const ObjectRef& a, const ObjectRef& b) {
+    return a.kind == b.kind && a.namespace_ == b.namespace_ && a.name == b.name;
+}
+
+// The PEM blocks of a text, each as written (line ends normalised), in order.
+std::vector<std::string> pem_blocks(const std::string& text) {
+    static const std::string begin = "-----BEGIN CERTIFICATE-----",
+                             end = "-----END CERTIFICATE-----";
+    std::vector<std::string> blocks;
+    for (size_t at = text.find(begin); at != std::string::npos; at = text.find(begin, at)) {
+        size_t stop = text.find(end, at);
+        if (stop == std::string::npos) break;
+        std::string block;
+        const std::string whole = text.substr(at, stop + end.size() - at);
+        for (auto line : split_lines(whole)) {
+            auto t = trim(line);
+            if (!t.empty()) block += std::string(t) + "\n";
+        }
+        blocks.push_back(block);
+        at = stop + end.size();
+    }
+    return blocks;
+}
+
+// The SHA-256 of a PEM block's DER, or "" when it does not parse (it is then kept as written).
+std::string der_sha256(const std::string& block) {
+    try {
+        auto certs = read_pem_certificates(block, "a PEM block");
+        return certs.empty() ? std::string() : sha256_hex(certs.front().get());
+    } catch (const Error&) {
+        return {};
+    }
+}
+
+std::string json_text(const Json& j) {
+    return j.dump();
+}
+
+// A YAML mapping entry `key: value` at `indent`: multi-line text as a literal block.
+std::string yaml_entry(const std::string& key, const std::string& value, size_t indent) {
+    std::string pad(indent, ' ');
+    bool block = value.find('\n') != std::string::npos &&
+                 needs_escaping(value, Newlines::keep) == false &&
+                 value.find('\r') == std::string::npos && !value.empty() && value.front() != ' ';
+    if (!block) return pad + yaml_scalar(key) + ": " + yaml_scalar(value) + "\n";
+    std::string out = pad + yaml_scalar(key) + ": |" + (value.back() == '\n' ? "" : "-") + "\n";
+    for (auto line : split_lines(value))
+        out += line.empty() ? "\n" : pad + "  " + std::string(line) + "\n";
+    return out;
+}
+
+std::string kubectl_ns(const std::string& ns) {
+    return "kubectl -n " + shell_quote(ns) + " ";
+}
+
+// The workload the controller runs as: a StatefulSet under the operator's statefulset-ordinals.
+std::string controller_workload(const Finding& f) {
+    return f.installation.statefulsets ? "statefulset" : "deployment";
+}
+
+void insert_command(FixView& view, size_t at, const std::string& command) {
+    view.commands.insert(view.commands.begin() + static_cast<long>(at), command);
+    for (auto& c : view.comments)
+        if (c.before > at) ++c.before;
+}
+
+// add-ca-to-config-registry-cert: the CA the probe found, written to a file by a command (offline),
+// or the complete ConfigMap and its patch (cluster mode).
+void add_ca_to_config_registry_cert(FixView& view, const Finding& f) {
+    if (!f.probed || !f.probe.has_anchor || f.probe.trust_anchor.pem.empty()) return;
+    const std::string ns =
+        f.tekton_namespace.empty() ? std::string("tekton-pipelines") : f.tekton_namespace;
+    const std::string& ca = f.probe.trust_anchor.pem;
+    if (!f.installation.read || !f.installation.configmap_present) {
+        // Offline: the PEM reaches registry-ca.pem by a command, not by hand.
+        std::string printf_command = "printf '%s\\n'";
+        for (auto line : split_lines(ca))
+            if (!trim(line).empty()) printf_command += " " + shell_quote(trim(line));
+        printf_command += " > registry-ca.pem";
+        insert_command(view, 0, printf_command);
+        return;
+    }
+    std::string existing;
+    for (const auto& [k, v] : f.installation.configmap_data)
+        if (k == "cert") existing = v;
+    CaBundle bundle = merge_ca_bundle(existing, {ca});
+    view.manifest = "# config-registry-cert.yaml: the complete ConfigMap (" +
+                    std::to_string(bundle.kept) + " certificate" + (bundle.kept == 1 ? "" : "s") +
+                    " already there, in order, then the registry's CA)\n" +
+                    config_registry_cert_manifest(f.installation, ns, bundle.pem);
+    view.commands.clear();
+    view.comments.clear();
+    auto comment = [&](const std::string& text) {
+        view.comments.push_back({view.commands.size(), text});
+    };
+    comment("1. Keep a copy of the ConfigMap as it is now:");
+    view.commands.push_back(
+        kubectl_ns(ns) +
+        "get configmap config-registry-cert -o yaml > config-registry-cert.backup.yaml");
+    Json cert_patch = {{"data", {{"cert", bundle.pem}}}};
+    if (f.installation.operator_managed) {
+        view.description +=
+            " The Tekton Operator owns this installation: a direct edit of config-registry-cert is "
+            "undone at the "
+            "operator's next re-apply (an upgrade, a TektonConfig change), so the bundle goes into "
+            "TektonConfig "
+            "spec.pipeline.options.configMaps. Whether the operator adds `data` to the shipped "
+            "ConfigMap (which has "
+            "none) is unverified: check the value after it reconciles, as the commands do.";
+        comment(
+            "2. Set the complete bundle through the TektonConfig (the operator writes it to the "
+            "ConfigMap):");
+        Json op = {{"spec",
+                    {{"pipeline",
+                      {{"options",
+                        {{"configMaps",
+                          {{"config-registry-cert", {{"data", {{"cert", bundle.pem}}}}}}}}}}}}}};
+        view.commands.push_back("kubectl patch tektonconfig config --type merge -p " +
+                                shell_quote(json_text(op)));
+        view.commands.push_back(kubectl_ns(ns) +
+                                "get configmap config-registry-cert -o jsonpath='{.data.cert}' | "
+                                "grep -c 'BEGIN CERTIFICATE'");
+    } else {
+        comment(
+            "2. Write the complete bundle under `cert` (the manifest above, as a merge patch; "
+            "other keys, labels and "
+            "annotations stay):");
+        view.commands.push_back(kubectl_ns(ns) +
+                                "patch configmap config-registry-cert --type merge -p " +
+                                shell_quote(json_text(cert_patch)));
+    }
+    std::string workload = controller_workload(f);
+    comment("3. Restart the controller (a " +
+            std::string(workload == "statefulset" ? "StatefulSet" : "Deployment") +
+            ") so that it loads the new roots, then re-run the failed runs:");
+    view.commands.push_back(kubectl_ns(ns) + "rollout restart " + workload +
+                            " tekton-pipelines-controller");
+    view.commands.push_back(kubectl_ns(ns) + "rollout status " + workload +
+                            " tekton-pipelines-controller --timeout=180s");
+}
+
+const ImageView* image_of(const Finding& f, const std::string& image) {
+    for (const auto& [ref, view] : f.step_images)
+        if (ref == image && view.read && !view.platforms.empty()) return &view;
+    return nullptr;
+}
+
+std::string platform_name(const ImagePlatform& p) {
+    return p.os + "/" + p.architecture + (p.variant.empty() ? "" : "/" + p.variant);
+}
+
+// The platform whose Entrypoint and Cmd the fix uses: linux/amd64 when the image has it, else the
+// first listed.
+const ImagePlatform& chosen_platform(const ImageView& image) {
+    for (const auto& p : image.platforms)
+        if (p.os == "linux" && p.architecture == "amd64") return p;
+    return image.platforms.front();
+}
+
+// set-step-command: the probed Entrypoint (and Cmd when the step has no args) as a JSON patch
+// with `test` operations on each step's index and name.
+void set_step_command(FixView& view, const Finding& f) {
+    const std::string ns =
+        f.object.namespace_.empty() ? std::string("NAMESPACE") : f.object.namespace_;
+    Json task_ops = Json::array(), action_ops;
+    std::vector<std::string> manifest_steps, notes;
+    std::vector<std::pair<std::string, Json>> step_actions;
+    for (const auto& step : f.lookup_steps) {
+        const ImageView* image = image_of(f, step.image);
+        if (!image || step.index < 0) return;  // the template's placeholders stand
+        const ImagePlatform& p = chosen_platform(*image);
+        if (p.entrypoint.empty() && p.cmd.empty()) return;
+        // Tekton runs Cmd as the command when the image has no Entrypoint.
+        Json command = p.entrypoint.empty() ? Json(p.cmd) : Json(p.entrypoint);
+        Json args = p.entrypoint.empty() ? Json::array() : Json(p.cmd);
+        bool differ = false;
+        for (const auto& q : image->platforms)
+            differ = differ || q.entrypoint != p.entrypoint || q.cmd != p.cmd;
+        if (differ) {
+            std::vector<std::string> each;
+            for (const auto& q : image->platforms)
+                each.push_back(platform_name(q) + " " + Json(q.entrypoint).dump() + " " +
+                               Json(q.cmd).dump());
+            notes.push_back("The platforms of " + step.image + " differ (" + join(each, "; ") +
+                            "). The controller would pick each node's own; an explicit command "
+                            "applies on every "
+                            "platform, and this one is " +
+                            platform_name(p) + "'s.");
+        }
+        std::string base = "/spec/steps/" + std::to_string(step.index);
+        if (!step.ref.empty()) {
+            Json ops =
+                Json::array({{{"op", "add"}, {"path", "/spec/command"}, {"value", command}}});
+            if (!step.has_args && !args.empty())
+                ops.push_back({{"op", "add"}, {"path", "/spec/args"}, {"value", args}});
+            step_actions.emplace_back(step.ref, ops);
+            notes.push_back("Step " + step.name + " uses the StepAction " + step.ref +
+                            ", and a step with `ref` cannot take `command` (\"command cannot be "
+                            "used with Ref\"): the "
+                            "patch goes to the StepAction, which every Task using it shares.");
+            continue;
+        }
+        task_ops.push_back({{"op", "test"}, {"path", base + "/name"}, {"value", step.name}});
+        task_ops.push_back({{"op", "add"}, {"path", base + "/command"}, {"value", command}});
+        std::string shown = "  - name: " + yaml_scalar(step.name) +
+                            "\n    image: " + yaml_scalar(step.image) +
+                            "\n    command: " + command.dump() + "\n";
+        if (!step.has_args && !args.empty()) {
+            task_ops.push_back({{"op", "add"}, {"path", base + "/args"}, {"value", args}});
+            shown += "    args: " + args.dump() + "\n";
+        } else if (step.has_args) {
+            shown += "    # args: the step's own, unchanged\n";
+        }
+        manifest_steps.push_back(shown);
+    }
+    if (f.lookup_steps.empty()) return;
+    view.commands.clear();
+    view.comments.clear();
+    view.manifest.clear();
+    if (!manifest_steps.empty()) {
+        view.manifest =
+            "# The steps with the image's Entrypoint and Cmd, as the probe read them:\nsteps:\n";
+        for (const auto& s : manifest_steps) view.manifest += s;
+    }
+    for (const auto& n : notes) view.description += " " + n;
+    auto comment = [&](const std::string& text) {
+        view.comments.push_back({view.commands.size(), text});
+    };
+    for (const auto& [action, ops] : step_actions) {
+        comment("The StepAction " + action + " (a JSON patch):");
+        view.commands.push_back(kubectl_ns(ns) + "patch stepaction " + shell_quote(action) +
+                                " --type json -p " + shell_quote(ops.dump()));
+    }
+    if (task_ops.empty()) return;
+    const StepsSource& src = f.steps_source;
+    if (src.kind == "Task" && !src.name.empty()) {
+        comment("The Task " + src.name +
+                " (a JSON patch; its `test` operations refuse it if the steps moved):");
+        view.commands.push_back(kubectl_ns(ns) + "get task " + shell_quote(src.name) +
+                                " -o yaml > " + shell_quote("task-" + src.name + ".backup.yaml"));
+        view.commands.push_back(kubectl_ns(ns) + "patch task " + shell_quote(src.name) +
+                                " --type json -p " + shell_quote(task_ops.dump()));
+        return;
+    }
+    if (src.kind == "TaskRun" && !src.name.empty()) {
+        // An inline taskSpec: a finished run is not changed; it is created again with the patch.
+        Json ops = Json::array();
+        for (auto op : task_ops) {
+            op["path"] = "/spec/taskSpec" + op["path"].get<std::string>().substr(5);
+            ops.push_back(op);
+        }
+        comment(
+            "The run's inline taskSpec: create the run again with the patch (its `test` operations "
+            "refuse it if the "
+            "steps moved); change the same in the run's source:");
+        view.commands.push_back(
+            kubectl_ns(ns) + "get taskrun " + shell_quote(src.name) +
+            " -o json | jq 'del(.status) | .metadata |= {generateName: (.name + \"-\"), namespace, "
+            "labels, annotations}' | kubectl patch --local -f - --type json -p " +
+            shell_quote(ops.dump()) + " -o json | kubectl create -f -");
+        return;
+    }
+    comment("The JSON patch for the Task that declares the steps (paths under /spec/steps):");
+    view.commands.push_back("printf '%s\\n' " + shell_quote(task_ops.dump()) +
+                            " > set-step-command.patch.json");
+}
+
+// configure-step-tool-ca for kaniko: the flag appended to the step's own args (a JSON patch
+// `add` to .../args/-), in the step that ran kaniko.
+void kaniko_ca(FixView& view, const Finding& f) {
+    if (f.tool != "kaniko") return;
+    int index = -1;
+    for (const auto& s : f.steps)
+        if (!f.step.empty() && s.name == f.step) index = s.index;
+    if (index < 0 || f.steps_source.kind != "Task" || f.steps_source.name.empty() ||
+        f.registry.empty())
+        return;
+    const std::string ns =
+        f.object.namespace_.empty() ? std::string("NAMESPACE") : f.object.namespace_;
+    std::string base = "/spec/steps/" + std::to_string(index);
+    Json ops = Json::array(
+        {{{"op", "test"}, {"path", base + "/name"}, {"value", f.step}},
+         {{"op", "add"},
+          {"path", base + "/args/-"},
+          {"value", "--registry-certificate=" + f.registry + "=/kaniko/registry-ca/ca.crt"}}});
+    view.comments.push_back(
+        {view.commands.size(), "Append the flag to the step's own args in the Task " +
+                                   f.steps_source.name +
+                                   " (a JSON patch; then add the volume and "
+                                   "mount shown above):"});
+    view.commands.push_back(kubectl_ns(ns) + "patch task " + shell_quote(f.steps_source.name) +
+                            " --type json -p " + shell_quote(ops.dump()));
+}
+
+}  // namespace
+
+std::vector<ObjectRef> runs_to_rerun(const Finding& f) {
+    std::vector<ObjectRef> out;
+    auto add = [&](const ObjectRef& r) {
+        for (const auto& o : out)
+            if (same_run(o, r)) return;
+        out.push_back(r);
+    };
+    if (!f.rerun_runs.empty())
+        for (const auto& r : f.rerun_runs) add(r);
+    else
+        add(f.parent.empty() ? f.object : f.parent);
+    return out;
+}
+
+void drop_repeated_reruns(std::vector<Finding>& findings) {
+    std::vector<ObjectRef> covered;
+    for (auto& f : findings) {
+        auto it = std::find_if(f.fixes.begin(), f.fixes.end(),
+                               [](const FixView& v) { return v.id == "rerun"; });
+        if (it == f.fixes.end()) continue;
+        auto runs = runs_to_rerun(f);
+        bool all_covered =
+            !runs.empty() && std::all_of(runs.begin(), runs.end(), [&](const ObjectRef& r) {
+                return std::any_of(covered.begin(), covered.end(),
+                                   [&](const ObjectRef& c) { return same_run(c, r); });
+            });
+        if (all_covered && !runs.front().name.empty()) {
+            f.fixes.erase(it);
+            continue;
+        }
+        for (const auto& r : runs) covered.push_back(r);
+    }
+}
+
+CaBundle merge_ca_bundle(const std::string& existing, const std::vector<std::string>& added_pems) {
+    CaBundle out;
+    std::set<std::string> seen;
+    for (const auto& block : pem_blocks(existing)) {
+        std::string digest = der_sha256(block);
+        if (!digest.empty() && !seen.insert(digest).second)
+            continue;  // a duplicate already there goes too
+        out.pem += block;
+        ++out.kept;
+    }
+    for (const auto& pem : added_pems)
+        for (const auto& block : pem_blocks(pem)) {
+            std::string digest = der_sha256(block);
+            if (digest.empty()) continue;  // only certificates are added
+            if (!seen.insert(digest).second) {
+                ++out.already;
+                continue;
+            }
+            out.pem += block;
+            ++out.added;
+        }
+    return out;
+}
+
+std::string config_registry_cert_manifest(const InstallationFacts& facts, const std::string& ns,
+                                          const std::string& cert) {
+    std::string out =
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: config-registry-cert\n  namespace: " +
+        yaml_scalar(ns) + "\n";
+    if (!facts.configmap_labels.empty()) {
+        out += "  labels:\n";
+        for (const auto& [k, v] : facts.configmap_labels) out += yaml_entry(k, v, 4);
+    }
+    // kubectl's own bookkeeping is not part of the object's meaning.
+    std::vector<std::pair<std::string, std::string>> annotations;
+    for (const auto& a : facts.configmap_annotations)
+        if (a.first != "kubectl.kubernetes.io/last-applied-configuration") annotations.push_back(a);
+    if (!annotations.empty()) {
+        out += "  annotations:\n";
+        for (const auto& [k, v] : annotations) out += yaml_entry(k, v, 4);
+    }
+    out += "data:\n";
+    bool wrote_cert = false;
+    for (const auto& [k, v] : facts.configmap_data) {
+        if (k == "cert") {
+            out += yaml_entry("cert", cert, 2);
+            wrote_cert = true;
+        } else {
+            out += yaml_entry(k, v, 2);
+        }
+    }
+    if (!wrote_cert) out += yaml_entry("cert", cert, 2);
+    return out;
+}
+
+void build_artefacts(FixView& view, const Finding& f) {
+    if (view.id == "add-ca-to-config-registry-cert")
+        add_ca_to_config_registry_cert(view, f);
+    else if (view.id == "set-step-command")
+        set_step_command(view, f);
+    else if (view.id == "configure-step-tool-ca")
+        kaniko_ca(view, f);
+}
+
+}  // namespace certdoctor

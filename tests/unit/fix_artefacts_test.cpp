@@ -1,0 +1,339 @@
+// The fixes built from evidence, one decision per test, on hand-built findings: which
+// ServiceAccount is patched and how, the SANs of a re-issue, the steps' commands, the kaniko
+// flag, the re-runs, the complete CA bundle and ConfigMap.
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+#include "fix/artefacts.h"
+#include "fix/fix_plan.h"
+#include "test_certificates.h"
+#include "test_engine.h"
+
+namespace certdoctor {
+namespace {
+
+const Catalog& catalog() {
+    return test::shipped_engine().catalog();
+}
+
+Finding finding(const std::string& stage, const std::string& problem) {
+    Finding f;
+    f.site_rule = "a-site-at-" + stage;
+    f.cause_rule = "a-cause";
+    f.stage = stage;
+    f.problem = problem;
+    f.registry = "registry.private:5000";
+    f.object = {"TaskRun", "ci", "build-1"};
+    return f;
+}
+
+const FixView* fix(const std::vector<FixView>& plan, const std::string& id) {
+    for (const auto& f : plan)
+        if (f.id == id) return &f;
+    return nullptr;
+}
+
+// The fix `id` of the plan for `f`, kept alive until the next call.
+const FixView* planned(const Finding& f, const std::string& id) {
+    static std::vector<FixView> plan;
+    plan = plan_fixes(f, catalog());
+    return fix(plan, id);
+}
+
+std::string all_commands(const FixView& v) {
+    std::string out;
+    for (const auto& c : v.commands) out += c + "\n";
+    return out;
+}
+
+StepSpec step(const std::string& name, const std::string& image, int index, bool has_args = false) {
+    StepSpec s;
+    s.name = name;
+    s.image = image;
+    s.index = index;
+    s.has_args = has_args;
+    return s;
+}
+
+TEST(PullCredentials, PatchesTheServiceAccountTheRunNamesAndKeepsItsSecrets) {
+    Finding f = finding("entrypoint-lookup", "unauthorized");
+    f.service_account = "deployer";
+    const FixView* creds = planned(f, "configure-pull-credentials");
+    ASSERT_NE(creds, nullptr);
+    std::string commands = all_commands(*creds);
+    EXPECT_NE(commands.find("patch serviceaccount 'deployer' --type json"), std::string::npos)
+        << commands;
+    EXPECT_NE(commands.find(R"("op":"add","path":"/imagePullSecrets/-")"), std::string::npos)
+        << commands;
+    EXPECT_EQ(commands.find("serviceaccount 'default'"), std::string::npos) << commands;
+    EXPECT_EQ(commands.find("--type merge"), std::string::npos) << commands;
+    EXPECT_EQ(commands.find("--type strategic"), std::string::npos) << commands;
+}
+
+TEST(PullCredentials, UsesDefaultOnlyWhenTheRunNamesNone) {
+    const FixView* creds =
+        planned(finding("image-pull", "unauthorized"), "configure-pull-credentials");
+    ASSERT_NE(creds, nullptr);
+    EXPECT_NE(all_commands(*creds).find("patch serviceaccount 'default'"), std::string::npos);
+    EXPECT_NE(creds->description.find("the run names none"), std::string::npos)
+        << creds->description;
+}
+
+TEST(Reissue, AnIpRegistryGetsAnIpSanAndNoServerName) {
+    Finding f = finding("entrypoint-lookup", "no-ip-sans");
+    f.registry = "10.20.30.40:5000";
+    f.host = "10.20.30.40";
+    const FixView* re = planned(f, "reissue-registry-certificate");
+    ASSERT_NE(re, nullptr);
+    std::string commands = all_commands(*re);
+    EXPECT_NE(commands.find("subjectAltName='IP:10.20.30.40'"), std::string::npos) << commands;
+    EXPECT_EQ(commands.find("DNS:10.20.30.40"), std::string::npos) << commands;
+    EXPECT_NE(commands.find("-noservername"), std::string::npos) << commands;
+    EXPECT_EQ(commands.find("-servername"), std::string::npos) << commands;
+}
+
+TEST(Reissue, AHostNameGetsADnsSan) {
+    Finding f = finding("image-pull", "hostname-mismatch");
+    f.host = "registry.private";
+    const FixView* re = planned(f, "reissue-registry-certificate");
+    ASSERT_NE(re, nullptr);
+    EXPECT_NE(all_commands(*re).find("subjectAltName='DNS:registry.private'"), std::string::npos)
+        << all_commands(*re);
+    EXPECT_NE(all_commands(*re).find("-servername 'registry.private'"), std::string::npos);
+}
+
+TEST(SetStepCommand, AddsNoArgsToAStepThatHasThem) {
+    Finding f = finding("entrypoint-lookup", "unknown-authority");
+    f.lookup_steps = {step("build", "registry.private:5000/builder:2", 0, true)};
+    const FixView* set = planned(f, "set-step-command");
+    ASSERT_NE(set, nullptr);
+    EXPECT_EQ(set->manifest.find("args: ["), std::string::npos) << set->manifest;
+    f.lookup_steps[0].has_args = false;
+    set = planned(f, "set-step-command");
+    EXPECT_NE(set->manifest.find("args: ["), std::string::npos) << set->manifest;
+}
+
+ImageView probed_image(std::vector<std::string> entrypoint, std::vector<std::string> cmd) {
+    ImageView image;
+    image.read = true;
+    ImagePlatform p;
+    p.os = "linux";
+    p.architecture = "amd64";
+    p.entrypoint = std::move(entrypoint);
+    p.cmd = std::move(cmd);
+    image.platforms.push_back(p);
+    return image;
+}
+
+TEST(SetStepCommand, TakesTheProbedEntrypointAndCmdAsATaskPatchWithTests) {
+    Finding f = finding("entrypoint-lookup", "unknown-authority");
+    f.steps = {step("clone", "alpine/git", 0), step("build", "registry.private:5000/builder:2", 1)};
+    f.lookup_steps = {f.steps[1]};
+    f.steps_source = {"Task", "build-task", ""};
+    f.step_images = {
+        {"registry.private:5000/builder:2", probed_image({"/usr/bin/builder"}, {"--serve", "x"})}};
+    const FixView* set = planned(f, "set-step-command");
+    ASSERT_NE(set, nullptr);
+    EXPECT_EQ(set->manifest.find("<ENTRYPOINT"), std::string::npos) << set->manifest;
+    EXPECT_NE(set->manifest.find(R"(command: ["/usr/bin/builder"])"), std::string::npos)
+        << set->manifest;
+    EXPECT_NE(set->manifest.find(R"(args: ["--serve","x"])"), std::string::npos) << set->manifest;
+    std::string commands = all_commands(*set);
+    EXPECT_NE(commands.find("patch task 'build-task' --type json -p"), std::string::npos)
+        << commands;
+    EXPECT_NE(commands.find(R"({"op":"test","path":"/spec/steps/1/name","value":"build"})"),
+              std::string::npos)
+        << commands;
+    EXPECT_NE(commands.find(
+                  R"({"op":"add","path":"/spec/steps/1/command","value":["/usr/bin/builder"]})"),
+              std::string::npos);
+    // A step with its own args keeps them.
+    f.lookup_steps[0].has_args = true;
+    set = planned(f, "set-step-command");
+    EXPECT_EQ(all_commands(*set).find("/args"), std::string::npos) << all_commands(*set);
+}
+
+TEST(SetStepCommand, AStepActionIsPatchedInsteadOfTheStep) {
+    Finding f = finding("entrypoint-lookup", "unknown-authority");
+    StepSpec s = step("build", "registry.private:5000/builder:2", 0);
+    s.ref = "builder-action";
+    f.steps = {s};
+    f.lookup_steps = {s};
+    f.steps_source = {"Task", "build-task", ""};
+    f.step_images = {{"registry.private:5000/builder:2", probed_image({"/builder"}, {})}};
+    const FixView* set = planned(f, "set-step-command");
+    ASSERT_NE(set, nullptr);
+    std::string commands = all_commands(*set);
+    EXPECT_NE(commands.find("patch stepaction 'builder-action'"), std::string::npos) << commands;
+    EXPECT_EQ(commands.find("patch task"), std::string::npos) << commands;
+    EXPECT_NE(set->description.find("command cannot be used with Ref"), std::string::npos);
+}
+
+TEST(KanikoCa, UsesTheRealStepAndAppendsToItsArgs) {
+    Finding f = finding("step-run", "unknown-authority");
+    f.tool = "kaniko";
+    f.step = "image-build";
+    f.steps = {step("prepare", "alpine", 0),
+               step("image-build", "gcr.io/kaniko-project/executor", 1, true)};
+    f.steps_source = {"Task", "kaniko", ""};
+    const FixView* ca = planned(f, "configure-step-tool-ca");
+    ASSERT_NE(ca, nullptr);
+    EXPECT_EQ(ca->manifest.find("build-and-push"), std::string::npos) << ca->manifest;
+    EXPECT_NE(ca->manifest.find("- name: image-build"), std::string::npos) << ca->manifest;
+    std::string commands = all_commands(*ca);
+    EXPECT_NE(
+        commands.find(
+            R"({"op":"add","path":"/spec/steps/1/args/-","value":"--registry-certificate=registry.private:5000=/kaniko/registry-ca/ca.crt"})"),
+        std::string::npos)
+        << commands;
+    EXPECT_NE(commands.find(R"({"op":"test","path":"/spec/steps/1/name","value":"image-build"})"),
+              std::string::npos);
+}
+
+TEST(Rerun, NotWhileTheRunIsStillRunning) {
+    Finding f = finding("image-pull", "unknown-authority");
+    f.running = true;
+    EXPECT_EQ(planned(f, "rerun"), nullptr);
+    f.running = false;
+    EXPECT_NE(planned(f, "rerun"), nullptr);
+}
+
+TEST(Rerun, AdvisedForStepToolFindings) {
+    Finding f = finding("step-run", "unknown-authority");
+    f.tool = "kaniko";
+    EXPECT_NE(planned(f, "rerun"), nullptr);
+}
+
+TEST(Rerun, AGroupReRunsEveryRun) {
+    Finding f = finding("entrypoint-lookup", "unknown-authority");
+    f.rerun_runs = {{"TaskRun", "ci", "build-1"},
+                    {"TaskRun", "ci", "build-2"},
+                    {"PipelineRun", "cd", "deploy-9"}};
+    const FixView* rerun = planned(f, "rerun");
+    ASSERT_NE(rerun, nullptr);
+    ASSERT_EQ(rerun->commands.size(), 3u);
+    EXPECT_NE(rerun->commands[1].find("get 'taskrun' 'build-2'"), std::string::npos)
+        << rerun->commands[1];
+    EXPECT_NE(rerun->commands[2].find("-n 'cd' get 'pipelinerun' 'deploy-9'"), std::string::npos)
+        << rerun->commands[2];
+}
+
+TEST(Rerun, APipelineRunGetsOneRerun) {
+    Finding parent = finding("entrypoint-lookup", "unknown-authority");
+    parent.object = {"PipelineRun", "ci", "nightly-7"};
+    Finding child = finding("image-pull", "hostname-mismatch");
+    child.object = {"TaskRun", "ci", "nightly-7-build"};
+    child.parent = {"PipelineRun", "ci", "nightly-7"};
+    std::vector<Finding> findings = {parent, child};
+    for (auto& f : findings) f.fixes = plan_fixes(f, catalog());
+    ASSERT_NE(fix(findings[1].fixes, "rerun"), nullptr);
+    drop_repeated_reruns(findings);
+    EXPECT_NE(fix(findings[0].fixes, "rerun"), nullptr);
+    EXPECT_EQ(fix(findings[1].fixes, "rerun"), nullptr);
+}
+
+std::string pem_of(const char* cn) {
+    auto cert = test::self_signed(cn);
+    return to_pem(cert.get());
+}
+
+TEST(CaBundle, KeepsTheOldCertificatesInOrderAndAddsTheNewOneOnce) {
+    std::string a = pem_of("Team A Root"), b = pem_of("Team B Root"), reg = pem_of("Registry Root");
+    CaBundle once = merge_ca_bundle(a + "\n" + b, {reg});
+    EXPECT_EQ(once.kept, 2u);
+    EXPECT_EQ(once.added, 1u);
+    EXPECT_EQ(once.pem, a + b + reg);
+    CaBundle again = merge_ca_bundle(once.pem, {reg});
+    EXPECT_EQ(again.added, 0u);
+    EXPECT_EQ(again.already, 1u);
+    EXPECT_EQ(again.pem, once.pem);
+}
+
+TEST(CaBundle, TheManifestKeepsEveryOtherKeyLabelAndAnnotation) {
+    InstallationFacts facts;
+    facts.read = facts.configmap_present = true;
+    facts.configmap_data = {{"README", "kept as it is"}, {"cert", pem_of("Old")}};
+    facts.configmap_labels = {{"app.kubernetes.io/part-of", "tekton-pipelines"}};
+    facts.configmap_annotations = {{"team", "platform: core"}};
+    std::string manifest = config_registry_cert_manifest(facts, "tekton-pipelines", "PEM\n");
+    EXPECT_NE(manifest.find("  README: \"kept as it is\"\n"), std::string::npos) << manifest;
+    EXPECT_NE(manifest.find("    app.kubernetes.io/part-of: tekton-pipelines\n"), std::string::npos)
+        << manifest;
+    EXPECT_NE(manifest.find("    team: \"platform: core\"\n"), std::string::npos) << manifest;
+    EXPECT_NE(manifest.find("  cert: |\n    PEM\n"), std::string::npos) << manifest;
+}
+
+Finding probed_lookup(const std::string& ca_pem) {
+    Finding f = finding("entrypoint-lookup", "unknown-authority");
+    f.probed = true;
+    f.probe.problem = "unknown-authority";
+    f.probe.has_anchor = true;
+    f.probe.trust_anchor.pem = ca_pem;
+    f.probe.trust_anchor.subject = "CN=Registry Root";
+    return f;
+}
+
+TEST(AddCa, OfflineTheProbedCaIsWrittenByACommand) {
+    std::string reg = pem_of("Registry Root");
+    const FixView* add = planned(probed_lookup(reg), "add-ca-to-config-registry-cert");
+    ASSERT_NE(add, nullptr);
+    ASSERT_FALSE(add->commands.empty());
+    EXPECT_EQ(add->commands[0].rfind("printf '%s\\n' '-----BEGIN CERTIFICATE-----'", 0), 0u)
+        << add->commands[0];
+    EXPECT_NE(add->commands[0].find("> registry-ca.pem"), std::string::npos);
+    for (const auto& c : add->comments)
+        EXPECT_EQ(c.text.find("save the PEM"), std::string::npos) << c.text;
+}
+
+TEST(AddCa, InTheClusterTheCompleteConfigMapAndItsPatch) {
+    std::string old = pem_of("Team A Root"), reg = pem_of("Registry Root");
+    Finding f = probed_lookup(reg);
+    f.tekton_namespace = "tekton-pipelines";
+    f.installation.read = f.installation.configmap_present = true;
+    f.installation.configmap_data = {{"cert", old}, {"other", "x"}};
+    const FixView* add = planned(f, "add-ca-to-config-registry-cert");
+    ASSERT_NE(add, nullptr);
+    EXPECT_EQ(add->manifest.find("<every PEM"), std::string::npos) << add->manifest;
+    EXPECT_NE(add->manifest.find("kind: ConfigMap"), std::string::npos);
+    EXPECT_NE(add->manifest.find("  other: x\n"), std::string::npos);
+    std::string commands = all_commands(*add);
+    EXPECT_NE(commands.find(
+                  "get configmap config-registry-cert -o yaml > config-registry-cert.backup.yaml"),
+              std::string::npos);
+    EXPECT_NE(commands.find("patch configmap config-registry-cert --type merge -p"),
+              std::string::npos)
+        << commands;
+    EXPECT_NE(commands.find("rollout restart deployment tekton-pipelines-controller"),
+              std::string::npos);
+    // The patch holds the whole bundle: the old CA, then the registry's, once each.
+    auto at = add->commands[1].find("-p '");
+    ASSERT_NE(at, std::string::npos);
+    std::string json = add->commands[1].substr(at + 4, add->commands[1].size() - at - 5);
+    auto patch = nlohmann::json::parse(json);
+    EXPECT_EQ(patch["data"]["cert"].get<std::string>(), old + reg);
+}
+
+TEST(AddCa, UnderTheOperatorTheTektonConfigAndAStatefulSet) {
+    Finding f = probed_lookup(pem_of("Registry Root"));
+    f.installation.read = f.installation.configmap_present = true;
+    f.installation.operator_managed = true;
+    f.installation.statefulsets = true;
+    const FixView* add = planned(f, "add-ca-to-config-registry-cert");
+    ASSERT_NE(add, nullptr);
+    std::string commands = all_commands(*add);
+    EXPECT_NE(commands.find("kubectl patch tektonconfig config --type merge -p"), std::string::npos)
+        << commands;
+    EXPECT_NE(
+        commands.find(
+            R"({"spec":{"pipeline":{"options":{"configMaps":{"config-registry-cert":{"data":{"cert":)"),
+        std::string::npos);
+    EXPECT_EQ(commands.find("patch configmap"), std::string::npos) << commands;
+    EXPECT_NE(commands.find("rollout restart statefulset tekton-pipelines-controller"),
+              std::string::npos)
+        << commands;
+    EXPECT_NE(add->description.find("Tekton Operator owns this installation"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace certdoctor

@@ -128,6 +128,39 @@ check_inert "dump markdown" "$work/dump.md" markdown
 expect "dump JSON keeps the name exactly" \
   "\"$python\" -c 'import json,sys; d=json.load(open(sys.argv[1])); sys.exit(d[\"findings\"][0][\"object\"][\"name\"] != \"build-1\\nrm -rf ~ #\\x1b]0;pwned\\x07\")' \"$work/dump.out.json\""
 
+# --- 2b. the names a fix patches: a ServiceAccount, a Task, an IP registry ----------------
+"$python" - "$here/../samples/taskrun-unknown-authority.yaml" > "$work/sa.json" <<'PY'
+import json, sys, yaml
+tr = yaml.safe_load(open(sys.argv[1]))
+tr["spec"]["serviceAccountName"] = "sa';touch pwned;'$(touch pwned)"
+tr["spec"]["taskRef"]["name"] = "task $(touch pwned)\n#"
+tr["status"]["taskSpec"]["steps"][1]["name"] = "build\"$(touch pwned)"
+tr["status"]["conditions"][0]["message"] = (
+    'failed to create task run pod "build-and-push-r4x8q": translating TaskSpec to Pod: GET '
+    'https://registry.corp.example:8443/v2/platform/builder/manifests/2.4: UNAUTHORIZED: authentication required. '
+    'Maybe missing or invalid Task ci/build-and-push')
+print(json.dumps(tr))
+PY
+"$binary" diagnose -f "$work/sa.json" -o json > "$work/sa.out.json"
+"$binary" diagnose -f "$work/sa.json" --no-color > "$work/sa.txt"
+check_commands service-account "$work/sa.out.json" "$work/sa.txt" "sa';touch pwned;'\$(touch pwned)"
+expect "service-account: the run's own ServiceAccount is patched, by a JSON patch add" \
+  "grep -q 'patch serviceaccount .*sa.*--type json -p .*\"op\":\"add\",\"path\":\"/imagePullSecrets/-\"' \"$work/sa.txt\""
+"$python" - "$here/../samples/taskrun-unknown-authority.yaml" > "$work/ip.json" <<'PY'
+import json, sys, yaml
+tr = yaml.safe_load(open(sys.argv[1]))
+tr["status"]["conditions"][0]["message"] = (
+    'failed to create task run pod "build-and-push-r4x8q": translating TaskSpec to Pod: Get "https://10.20.30.40:5000/v2/": '
+    'tls: failed to verify certificate: x509: cannot validate certificate for 10.20.30.40 because it doesn\'t contain any IP SANs. '
+    'Maybe missing or invalid Task ci/build-and-push')
+print(json.dumps(tr))
+PY
+"$binary" diagnose -f "$work/ip.json" -o json > "$work/ip.out.json"
+"$binary" diagnose -f "$work/ip.json" --no-color > "$work/ip.txt"
+check_commands ip-registry "$work/ip.out.json" "$work/ip.txt" "subjectAltName=IP:10.20.30.40"
+expect "ip-registry: an IP SAN and no SNI, never DNS:10.20.30.40" \
+  "grep -q -- '-noservername' \"$work/ip.txt\" && ! grep -q 'DNS:10.20.30.40' \"$work/ip.txt\" && ! grep -q -- '-servername' \"$work/ip.txt\""
+
 # --- 3. cluster mode: a step image a tenant wrote, read through the API ----------------------
 # shellcheck source=../support/fake-apiserver.sh
 source "$support/fake-apiserver.sh"

@@ -7,6 +7,7 @@
 
 #include "fix/artefacts.h"
 #include "fix/fix_plan.h"
+#include "match/vocabulary.h"
 #include "test_certificates.h"
 #include "test_engine.h"
 
@@ -333,6 +334,18 @@ TEST(AddCa, UnderTheOperatorTheTektonConfigAndAStatefulSet) {
               std::string::npos)
         << commands;
     EXPECT_NE(add->description.find("Tekton Operator owns this installation"), std::string::npos);
+}
+
+
+TEST(FixCommands, HoldOnlyCommandsNeverComments) {
+    for (auto stage : vocabulary::stages)
+        for (auto problem : vocabulary::problems)
+            for (std::string tool : {"", "kaniko", "buildah", "crane"}) {
+                Finding f = finding(std::string(stage), std::string(problem));
+                f.tool = tool;
+                for (const auto& fix : plan_fixes(f, catalog()))
+                    for (const auto& c : fix.commands) EXPECT_NE(c.front(), '#') << fix.id << ": " << c;
+            }
 }
 
 }  // namespace

@@ -9,6 +9,7 @@
 #include "diagnose/probe_evidence.h"
 #include "fix/artefacts.h"
 #include "input/dump_source.h"
+#include "input/normalise.h"
 #include "input/text_source.h"
 #include "probe/http_fetch.h"
 #include "util/error.h"
@@ -126,11 +127,32 @@ void RegistryProber::fold_into(Report& report, const Engine& engine) {
     for (auto& n : notes_) report.notes.push_back(n);
     std::map<std::string, const ProbeResult*> probed;
     for (size_t i = 0; i < registries_.size(); ++i) probed[registries_[i]] = &results_[i];
+    // The Entrypoint and Cmd of the images whose lookup failed, where the registry passes with the
+    // pool given (--ca-file): set-step-command then carries them. Each image read once.
+    std::map<std::string, ImageView> images;
+    ProbeOptions image_options = options_;
+    image_options.entrypoint = true;
     bool any = false;
     for (auto& f : report.findings) {
         if (!worth_probing(f)) continue;
         auto it = probed.find(f.registry);
         if (it == probed.end()) continue;
+        if (f.stage == "entrypoint-lookup" && it->second->problem == "ok" && it->second->failing_host.empty()) {
+            for (const auto& step : f.lookup_steps) {
+                if (step.image.empty() || registry_of_image(step.image) != f.registry) continue;
+                auto [image, fresh] = images.try_emplace(step.image);
+                if (fresh) {
+                    try {
+                        image->second = probe_registry(parse_probe_target(step.image), image_options).image;
+                    } catch (const Error& e) {
+                        image->second.error = e.what();
+                    }
+                    if (!image->second.read)
+                        report.notes.push_back("the Entrypoint of " + step.image + " could not be read: " + image->second.error);
+                }
+                f.step_images.emplace_back(step.image, image->second);
+            }
+        }
         apply_probe(f, *it->second, engine.catalog());
         any = true;
     }

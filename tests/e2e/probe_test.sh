@@ -188,6 +188,33 @@ timeout 30 "$binary" probe "localhost:$good/team/app:multi" --ca-file "$root_ca"
 got=$(field "$work/ep2.json" '[(p["architecture"], p["variant"], p["entrypoint"], p["cmd"]) for p in d["image"]["platforms"]]')
 [ "$got" = "[('amd64', '', ['/bin/app', 'serve'], ['--port', '8080']), ('arm64', 'v8', ['/bin/app-arm'], [])]" ] &&
   ok "--entrypoint: an index gives one entry per platform" || bad "--entrypoint multi: $got"
+# diagnose with --ca-file: the failed lookup's fix carries the image's Entrypoint and Cmd, per
+# platform, as a JSON patch of the Task whose test operations name each step's index and name.
+cat > "$work/lookup.yaml" <<YAML
+apiVersion: tekton.dev/v1
+kind: TaskRun
+metadata: {name: build-1, namespace: ci}
+spec: {taskRef: {name: build}}
+status:
+  conditions:
+  - type: Succeeded
+    status: "False"
+    reason: PodCreationFailed
+    message: 'failed to create task run pod "build-1": translating TaskSpec to Pod: Get "https://localhost:$good/v2/": tls: failed to verify certificate: x509: certificate signed by unknown authority. Maybe missing or invalid Task ci/build'
+  taskSpec:
+    steps:
+    - {name: prepare, image: alpine, script: 'true'}
+    - {name: app, image: 'localhost:$good/team/app:v1'}
+    - {name: multi, image: 'localhost:$good/team/app:multi', args: [--keep]}
+YAML
+timeout 60 "$binary" diagnose -f "$work/lookup.yaml" --probe --ca-file "$root_ca" -o json > "$work/lookup.json" 2> "$work/lookup.err"
+got=$(field "$work/lookup.json" '(lambda s: (s["manifest"], [c for c in s["commands"] if "patch task" in c], s["description"]))(next(x for x in d["findings"][0]["fixes"] if x["id"] == "set-step-command"))')
+for want in 'command: ["/bin/app","serve"]' 'args: ["--port","8080"]' '{"op":"test","path":"/spec/steps/1/name","value":"app"}' \
+            '{"op":"add","path":"/spec/steps/2/command","value":["/bin/app","serve"]}' 'linux/arm64/v8' 'patch task'; do
+  [[ "$got" == *"$want"* ]] && ok "diagnose --ca-file: set-step-command has $want" || bad "diagnose --ca-file: no $want in $got"
+done
+[[ "$got" != *"<ENTRYPOINT"* && "$got" != *'/spec/steps/2/args'* ]] && ok "diagnose --ca-file: no placeholder, and the step with args keeps them" ||
+  bad "diagnose --ca-file: a placeholder or args replaced: $got"
 "$binary" probe "localhost:$basic/private/app:v1" --ca-file "$root_ca" --entrypoint -o json > "$work/ep3.json"; rc=$?
 [ $rc -eq 1 ] && [[ "$(field "$work/ep3.json" 'd["image"]["error"]')" == *"--registry-config"* ]] &&
   ok "--entrypoint without credentials: exit 1, says to pass --registry-config" || bad "--entrypoint without credentials: rc=$rc"

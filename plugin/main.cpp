@@ -22,6 +22,7 @@
 
 #include "cluster/cluster_diagnose.h"
 #include "cluster/cluster_logs.h"
+#include "fix/export.h"
 #include "run/analyze.h"
 #include "kube/client.h"
 #include "kube/kubeconfig.h"
@@ -380,6 +381,17 @@ int run_probe(const Options& o) {
     return static_cast<int>(fine ? ExitCode::no_problem : ExitCode::problem_found);
 }
 
+// export DIR: the fixes of a report (`-o json` of diagnose or explain) as files for a change process.
+int run_export(const Options& o) {
+    std::string from = o.filename.empty() ? "-" : o.filename;
+    if (from == "-" && isatty(STDIN_FILENO))
+        throw Error("export reads a report: pipe `diagnose ... -o json` into it, or give -f FILE", ExitCode::usage);
+    Report report = report_from_json(read_input(from), from == "-" ? "standard input" : from);
+    auto names = export_fixes(report, {o.export_dir, o.force ? Overwrite::yes : Overwrite::no});
+    std::cout << "wrote " << names.size() << " files to " << visible(o.export_dir) << ": " << visible(join(names, ", ")) << "\n";
+    return 0;
+}
+
 int run_version(const Options& o) {
     if (o.output == OutputFormat::json) {
         std::cout << nlohmann::json{{"version", CERTDOCTOR_VERSION}}.dump() << "\n";
@@ -407,6 +419,7 @@ int dispatch(const Options& o) {
     if (o.command == "version") return run_version(o);
     if (o.command == "probe") return run_probe(o);
     if (o.command == "analyze") return run_analyze(o);
+    if (o.command == "export") return run_export(o);
     throw Error("unknown command", ExitCode::usage);
 }
 
@@ -585,6 +598,17 @@ int main_impl(int argc, char** argv) {
     regexes->add_option("--syntax", o.syntax, "re2 (also what rg reads) or ere (grep -E); default re2")->option_text("SYNTAX");
     regexes->footer("Examples:\n  kubectl tekton-certdoctor patterns regexes > failures.re && rg -c -f failures.re controller.log\n"
                     "  kubectl tekton-certdoctor patterns regexes --syntax ere > failures.ere && grep -E -c -f failures.ere controller.log");
+    auto* exporter = app.add_subcommand("export", "Write a report's fixes to a folder: manifests, scripts, runbook.md, backup.sh");
+    exporter->add_option("dir", o.export_dir, "The folder to write (created; must be empty unless --force)")
+        ->required()
+        ->option_text("DIR");
+    exporter->add_option("-f,--filename", o.filename, "The report (`-o json` of diagnose or explain); '-' or a pipe for stdin")
+        ->option_text("FILE");
+    exporter->add_flag("--force", o.force, "Replace what DIR holds");
+    exporter->footer(
+        "Examples:\n"
+        "  kubectl tekton-certdoctor diagnose taskrun/build-1 -n ci -o json | kubectl tekton-certdoctor export change-1234\n"
+        "  kubectl tekton-certdoctor export change-1234 -f report.json --force\n");
     app.add_subcommand("version", "Print the version")->footer("Example:\n  kubectl tekton-certdoctor version -o json");
 
     try {

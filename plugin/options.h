@@ -49,6 +49,8 @@ struct Options {
     std::string tail;  // "" when not given
     bool previous = false;
     std::string syntax = "re2";  // patterns regexes
+    std::string export_dir;      // export DIR
+    bool force = false;          // export --force: replace what DIR holds
 };
 
 }  // namespace certdoctor

@@ -245,6 +245,8 @@ void set_step_command(FixView& view, const Finding& f) {
     };
     for (const auto& [action, ops] : step_actions) {
         comment("The StepAction " + action + " (a JSON patch):");
+        view.commands.push_back(kubectl_ns(ns) + "get stepaction " + shell_quote(action) +
+                                " -o yaml > stepaction.backup.yaml");
         view.commands.push_back(kubectl_ns(ns) + "patch stepaction " + shell_quote(action) +
                                 " --type json -p " + shell_quote(ops.dump()));
     }
@@ -254,7 +256,7 @@ void set_step_command(FixView& view, const Finding& f) {
         comment("The Task " + src.name +
                 " (a JSON patch; its `test` operations refuse it if the steps moved):");
         view.commands.push_back(kubectl_ns(ns) + "get task " + shell_quote(src.name) +
-                                " -o yaml > " + shell_quote("task-" + src.name + ".backup.yaml"));
+                                " -o yaml > task.backup.yaml");
         view.commands.push_back(kubectl_ns(ns) + "patch task " + shell_quote(src.name) +
                                 " --type json -p " + shell_quote(task_ops.dump()));
         return;
@@ -305,6 +307,8 @@ void kaniko_ca(FixView& view, const Finding& f) {
                                    f.steps_source.name +
                                    " (a JSON patch; then add the volume and "
                                    "mount shown above):"});
+    view.commands.push_back(kubectl_ns(ns) + "get task " + shell_quote(f.steps_source.name) +
+                            " -o yaml > task.backup.yaml");
     view.commands.push_back(kubectl_ns(ns) + "patch task " + shell_quote(f.steps_source.name) +
                             " --type json -p " + shell_quote(ops.dump()));
 }

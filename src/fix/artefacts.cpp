@@ -81,6 +81,29 @@ void insert_command(FixView& view, size_t at, const std::string& command) {
         if (c.before > at) ++c.before;
 }
 
+// One command that writes `pem` to `file`: each line a quoted word of printf.
+std::string write_pem_command(const std::string& pem, const std::string& file) {
+    std::string command = "printf '%s\\n'";
+    for (auto line : split_lines(pem))
+        if (!trim(line).empty()) command += " " + shell_quote(trim(line));
+    return command + " > " + file;
+}
+
+// A fix whose commands read registry-ca.pem gets the CA the probe found written there first.
+void write_probed_ca(FixView& view, const Finding& f) {
+    if (!f.probed || !f.probe.has_anchor || f.probe.trust_anchor.pem.empty()) return;
+    bool reads = false;
+    for (const auto& c : view.commands) {
+        if (c.find("> registry-ca.pem") != std::string::npos) return;  // written already
+        reads = reads || c.find("registry-ca.pem") != std::string::npos;
+    }
+    if (!reads) return;
+    view.commands.insert(view.commands.begin(), write_pem_command(f.probe.trust_anchor.pem, "registry-ca.pem"));
+    for (auto& c : view.comments) ++c.before;  // every comment stood before a command that moved down
+    view.comments.insert(view.comments.begin(),
+                         {0, "The CA the probe found (" + visible(f.probe.trust_anchor.subject) + "), as registry-ca.pem:"});
+}
+
 // add-ca-to-config-registry-cert: the CA the probe found, written to a file by a command (offline),
 // or the complete ConfigMap and its patch (cluster mode).
 void add_ca_to_config_registry_cert(FixView& view, const Finding& f) {
@@ -90,11 +113,7 @@ void add_ca_to_config_registry_cert(FixView& view, const Finding& f) {
     const std::string& ca = f.probe.trust_anchor.pem;
     if (!f.installation.read || !f.installation.configmap_present) {
         // Offline: the PEM reaches registry-ca.pem by a command, not by hand.
-        std::string printf_command = "printf '%s\\n'";
-        for (auto line : split_lines(ca))
-            if (!trim(line).empty()) printf_command += " " + shell_quote(trim(line));
-        printf_command += " > registry-ca.pem";
-        insert_command(view, 0, printf_command);
+        insert_command(view, 0, write_pem_command(ca, "registry-ca.pem"));
         return;
     }
     std::string existing;
@@ -411,6 +430,7 @@ void build_artefacts(FixView& view, const Finding& f) {
         set_step_command(view, f);
     else if (view.id == "configure-step-tool-ca")
         kaniko_ca(view, f);
+    write_probed_ca(view, f);
 }
 
 }  // namespace certdoctor

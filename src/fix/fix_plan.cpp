@@ -113,6 +113,15 @@ mustache::data template_data(const Finding& f) {
             if (!line.empty()) block += "    " + std::string(line) + "\n";
     d.set("ca_pem_block", block);
     d.set("ca_subject", has_ca ? f.probe.trust_anchor.subject : std::string());
+    // The intermediate the served chain stops short of, as the probe named it.
+    const MissingIssuerView& missing = f.probe.missing_issuer;
+    d.set("has_missing_issuer", f.probed && !missing.subject.empty());
+    d.set("missing_issuer_subject", missing.subject);
+    d.set("missing_issuer_key_id", missing.key_id);
+    d.set("missing_issuer_aia", missing.aia_url);
+    // Sections test booleans: an empty string would count as true.
+    d.set("has_missing_issuer_key_id", f.probed && !missing.key_id.empty());
+    d.set("has_missing_issuer_aia", f.probed && !missing.aia_url.empty());
     d.set("ca_warning", has_ca ? f.probe.trust_anchor.warning : std::string());
     mustache::data steps{mustache::data::type::list};
     auto add_step = [&](const std::string& name, const std::string& image, bool has_args) {

@@ -348,5 +348,52 @@ TEST(FixCommands, HoldOnlyCommandsNeverComments) {
             }
 }
 
+
+TEST(ServeFullChain, NamesTheMissingIntermediateAndFetchesItFromItsUrl) {
+    Finding f = finding("entrypoint-lookup", "incomplete-chain");
+    f.probed = true;
+    f.probe.problem = "incomplete-chain";
+    f.probe.missing_issuer = {"CN=Corp Issuing CA 2", "AB:CD", "http://pki.corp.example/issuing2.der"};
+    auto plan = plan_fixes(f, catalog());
+    ASSERT_FALSE(plan.empty());
+    EXPECT_EQ(plan.front().id, "serve-full-chain");
+    EXPECT_NE(plan.front().description.find("(CN=Corp Issuing CA 2, key id AB:CD, published at http://pki.corp.example/issuing2.der)"),
+              std::string::npos)
+        << plan.front().description;
+    EXPECT_NE(all_commands(plan.front()).find("curl -fsS --max-time 10 -o intermediate.der 'http://pki.corp.example/issuing2.der'"),
+              std::string::npos);
+    EXPECT_NE(plan.front().description.find("Harbor"), std::string::npos);
+    f.probe.missing_issuer.aia_url.clear();
+    plan = plan_fixes(f, catalog());
+    EXPECT_EQ(all_commands(plan.front()).find("curl"), std::string::npos);
+    EXPECT_EQ(plan.front().description.find("published at"), std::string::npos);
+    // No CA to add is the leaf: without an anchor the CA fix has no PEM of its own.
+    const FixView* add = fix(plan, "add-ca-to-config-registry-cert");
+    ASSERT_NE(add, nullptr);
+    EXPECT_EQ(add->manifest.find("BEGIN CERTIFICATE-----\n    MII"), std::string::npos);
+}
+
+
+TEST(ProbedCa, EveryFixThatReadsRegistryCaPemGetsItWrittenFirst) {
+    std::string reg = pem_of("Registry Root");
+    for (std::string stage : {"image-pull", "step-run", "bundle-resolution"}) {
+        Finding f = probed_lookup(reg);
+        f.stage = stage;
+        f.tool = stage == "step-run" ? "kaniko" : "";
+        auto plan = plan_fixes(f, catalog());
+        bool seen = false;
+        for (const auto& fix : plan) {
+            if (all_commands(fix).find("registry-ca.pem") == std::string::npos) continue;
+            seen = true;
+            EXPECT_EQ(fix.commands.front().rfind("printf '%s\\n' '-----BEGIN CERTIFICATE-----'", 0), 0u) << fix.id;
+            EXPECT_NE(fix.commands.front().find("> registry-ca.pem"), std::string::npos) << fix.id;
+            ASSERT_FALSE(fix.comments.empty());
+            EXPECT_EQ(fix.comments.front().before, 0u);
+            EXPECT_NE(fix.comments.front().text.find("CN=Registry Root"), std::string::npos);
+        }
+        EXPECT_TRUE(seen) << stage;
+    }
+}
+
 }  // namespace
 }  // namespace certdoctor

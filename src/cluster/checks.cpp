@@ -47,7 +47,7 @@ void put_first(Finding& f, const Catalog& c, const std::string& id) {
 // Puts `fix` first and says in the finding's explanation what in this cluster made it first.
 void lead_with(Finding& f, const Catalog& c, const std::string& fix, const std::string& why) {
     put_first(f, c, fix);
-    f.explanation += "\n\nIn this cluster: " + visible(why);  // names from the cluster, on one line
+    f.in_this_cluster.push_back(why);
 }
 
 ClusterCheck check(const std::string& id, const std::string& status, const std::string& detail,

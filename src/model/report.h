@@ -84,6 +84,9 @@ struct Finding {
     CallChainView chain;
     std::string title;         // one line: what failed, where
     std::string explanation;
+    // What in the cluster decided the order of the fixes ("config-registry-cert already holds a
+    // CA with which Go accepts ..."), one sentence each; the renderers show it after the explanation.
+    std::vector<std::string> in_this_cluster;
     Evidence evidence;
     std::vector<std::string> seen_in;  // where the same failure was read: the first kMaxSeenIn places
     size_t seen_in_total = 0;          // how many places in all

@@ -88,6 +88,7 @@ nlohmann::json finding_json(const Finding& f) {
                                                       {"versions", f.chain.versions},
                                                       {"frames", frames}}},
         {"explanation", f.explanation},
+        {"in_this_cluster", f.in_this_cluster},
         {"confidence", f.confidence},
         {"context", f.context},
         {"candidates", f.candidates},

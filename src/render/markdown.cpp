@@ -116,6 +116,7 @@ std::string render_markdown(const Report& report) {
             o << "\n";
         }
         o << "**Why.** " << paragraphs(f.explanation) << "\n\n";
+        for (const auto& c : f.in_this_cluster) o << "**In this cluster.** " << markdown_text(c) << "\n\n";
         if (f.probed)
             o << "**Probe of " << code(f.registry) << ":** " << code(f.probe.problem)
               << (f.probe.detail.empty() ? "" : " (" + text(f.probe.detail) + ")") << "; trust anchor "

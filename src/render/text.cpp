@@ -82,6 +82,7 @@ void render_finding(std::ostringstream& o, const Finding& f, const Style& s) {
     }
 
     o << "\n" << s.bold("Why") << "\n" << wrap_text(f.explanation, 2);
+    for (const auto& c : f.in_this_cluster) o << "\n" << wrap_text("In this cluster: " + v(c), 2);
 
     if (f.probed) {
         const ProbeResult& p = f.probe;

@@ -10,6 +10,7 @@
 #include <sstream>
 
 #include "diagnose/probe_evidence.h"
+#include "fix/export.h"
 #include "fix/fix_plan.h"
 #include "test_engine.h"
 #include "util/escape.h"
@@ -41,6 +42,80 @@ TEST(Render, TextMatchesGolden) { expect_golden("explain-developers-message.txt"
 TEST(Render, JsonMatchesGolden) { expect_golden("explain-developers-message.json", render_json(developers_report())); }
 
 TEST(Render, MarkdownMatchesGolden) { expect_golden("explain-developers-message.md", render_markdown(developers_report())); }
+
+TEST(Render, ExportRunbookMatchesGolden) {
+    std::string all;
+    for (const auto& file : export_files(developers_report())) all += "==> " + file.name + " <==\n" + file.text;
+    expect_golden("export-developers-message.txt", all);
+}
+
+// The artefacts built from evidence, for hand-built findings (no certificate: those are made at
+// test time and differ on every run).
+std::string fix_text(const FixView& fix) {
+    std::string out = "== " + fix.id + ": " + fix.title + "\n" + fix.description + "\n";
+    if (!fix.manifest.empty()) out += "-- manifest\n" + fix.manifest;
+    size_t next = 0;
+    out += "-- commands\n";
+    for (size_t k = 0; k <= fix.commands.size(); ++k) {
+        for (; next < fix.comments.size() && fix.comments[next].before <= k; ++next) out += "# " + fix.comments[next].text + "\n";
+        if (k < fix.commands.size()) out += "$ " + fix.commands[k] + "\n";
+    }
+    return out + "\n";
+}
+
+TEST(Render, FixArtefactsMatchGolden) {
+    const Catalog& catalog = test::shipped_engine().catalog();
+    auto base = [](const std::string& stage, const std::string& problem) {
+        Finding f;
+        f.site_rule = "site";
+        f.cause_rule = "cause";
+        f.stage = stage;
+        f.problem = problem;
+        f.registry = "registry.corp.example:8443";
+        f.object = {"TaskRun", "ci", "build-7"};
+        return f;
+    };
+    std::string all;
+    auto add = [&](const Finding& f, const std::string& id) {
+        for (const auto& fix : plan_fixes(f, catalog))
+            if (fix.id == id) all += fix_text(fix);
+    };
+    Finding creds = base("entrypoint-lookup", "unauthorized");
+    creds.service_account = "deployer";
+    add(creds, "configure-pull-credentials");
+    Finding ip = base("image-pull", "no-ip-sans");
+    ip.registry = "10.20.30.40:5000";
+    ip.host = "10.20.30.40";
+    add(ip, "reissue-registry-certificate");
+    Finding lookup = base("entrypoint-lookup", "unknown-authority");
+    StepSpec build;
+    build.name = "build";
+    build.image = "registry.corp.example:8443/platform/builder:2.4";
+    build.index = 1;
+    lookup.steps = {StepSpec{"unit-tests", "golang", false, true, false, 0, ""}, build};
+    lookup.lookup_steps = {build};
+    lookup.steps_source = {"Task", "build-and-push", ""};
+    ImageView image;
+    image.read = true;
+    image.platforms.push_back({"linux", "amd64", "", "", {"/usr/bin/builder"}, {"--serve"}});
+    image.platforms.push_back({"linux", "arm64", "v8", "", {"/usr/bin/builder-arm"}, {}});
+    lookup.step_images = {{build.image, image}};
+    add(lookup, "set-step-command");
+    Finding kaniko = base("step-run", "unknown-authority");
+    kaniko.tool = "kaniko";
+    kaniko.step = "image-build";
+    kaniko.steps = {StepSpec{"image-build", "gcr.io/kaniko-project/executor", false, false, true, 0, ""}};
+    kaniko.steps_source = {"Task", "kaniko", ""};
+    add(kaniko, "configure-step-tool-ca");
+    Finding group = base("entrypoint-lookup", "unknown-authority");
+    group.rerun_runs = {{"TaskRun", "ci", "build-7"}, {"PipelineRun", "ci", "release-3"}};
+    add(group, "rerun");
+    Finding chain = base("entrypoint-lookup", "incomplete-chain");
+    chain.probed = true;
+    chain.probe.missing_issuer = {"CN=Corp Issuing CA 2", "0A:1B", "http://pki.corp.example/issuing2.der"};
+    add(chain, "serve-full-chain");
+    expect_golden("fix-artefacts.txt", all);
+}
 
 TEST(Render, TextMarksTheFailingFrameAndTheKeyPart) {
     std::string text = render_text(developers_report(), Color::off);

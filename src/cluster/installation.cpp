@@ -14,7 +14,7 @@ namespace certdoctor {
 namespace {
 
 // GET that turns 404 and 403 into states instead of errors.
-ObjectState try_get(KubeClient& client, const std::string& path, nlohmann::json& out) {
+ObjectState try_get(KubeApi& client, const std::string& path, nlohmann::json& out) {
     try {
         auto j = client.get_if_found(path);
         if (!j) return ObjectState::absent;
@@ -80,7 +80,7 @@ std::string discover_tekton_api(KubeClient& client) {
     throw Error("the cluster serves tekton.dev without v1 or v1beta1; this tool reads Tekton Pipelines v0.11 and later");
 }
 
-Installation read_installation(KubeClient& client) {
+Installation read_installation(KubeApi& client) {
     Installation inst;
     nlohmann::json deployment;
     ObjectState state = ObjectState::absent;

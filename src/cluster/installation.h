@@ -54,7 +54,7 @@ struct Installation {
     std::vector<std::string> notes;
 };
 
-Installation read_installation(KubeClient& client);
+Installation read_installation(KubeApi& api);
 
 // What of the installation a fix needs to be exact (the ConfigMap's keys, labels and
 // annotations, the operator, the workload kind).

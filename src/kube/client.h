@@ -18,6 +18,7 @@
 #include <optional>
 #include <string>
 
+#include "kube/kube_api.h"
 #include "kube/kubeconfig.h"
 #include "util/error.h"
 
@@ -36,13 +37,13 @@ private:
     std::string reason_;
 };
 
-class KubeClient {
+class KubeClient : public KubeApi {
 public:
     using Logger = std::function<void(const std::string&)>;
 
     // Throws Error when a file the configuration names cannot be read.
     explicit KubeClient(RestConfig config, Logger log = nullptr);
-    ~KubeClient();
+    ~KubeClient() override;
     KubeClient(const KubeClient&) = delete;
     KubeClient& operator=(const KubeClient&) = delete;
 
@@ -54,7 +55,7 @@ public:
     std::string get_raw(const std::string& path);
 
     // As get(), but nullopt for 404 Not Found.
-    std::optional<nlohmann::json> get_if_found(const std::string& path);
+    std::optional<nlohmann::json> get_if_found(const std::string& path) override;
 
     // GET of a text resource (a container's log); nullopt for 404. Bounded by `max_bytes`: a
     // longer answer is cut, not an error.

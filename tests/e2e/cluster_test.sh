@@ -281,6 +281,11 @@ fixes()[0] == "add-ca-to-config-registry-cert" and (lambda m: m.count("BEGIN CER
 check other-team "the patch carries the complete bundle, every command parses, none is a comment" '
 (lambda p: json.loads(p[p.index("-p ") + 4:-1])["data"]["cert"].count("BEGIN CERTIFICATE") == 2)(next(c for c in d["findings"][0]["fixes"][0]["commands"] if "patch configmap" in c)) and all(parses(c) and not c.startswith("#") for c in commands())'
 
+scenario operator-statefulset
+cd_run operator diagnose taskrun/build-1 "${kc[@]}" -o json
+check operator "operator with statefulset-ordinals: the CA through TektonConfig, the StatefulSet restarted" '
+fixes()[0] == "add-ca-to-config-registry-cert" and (lambda c: any(x.startswith("kubectl patch tektonconfig config --type merge -p") for x in c) and not any("patch configmap" in x for x in c) and any("rollout restart statefulset tekton-pipelines-controller" in x for x in c))(d["findings"][0]["fixes"][0]["commands"]) and "Tekton Operator owns this installation" in d["findings"][0]["fixes"][0]["description"]'
+
 scenario cm-absent
 cd_run cm-absent diagnose taskrun/build-1 "${kc[@]}" -o json
 check cm-absent "ConfigMap absent: present fails, create it first" 'check_of("config-registry-cert-present") == "fail" and fixes()[0] == "create-config-registry-cert" and "kind: ConfigMap" in d["findings"][0]["fixes"][0]["manifest"]'

@@ -131,6 +131,13 @@ def base(reg, ca, scenario):
         objs += [controller_pod(started), registry_cert({"cert": ca}, ago(minutes=10))]
     elif scenario == "restarted":
         objs += [controller_pod(started), registry_cert({"cert": ca}, ago(hours=2))]
+    elif scenario == "operator-statefulset":
+        # The operator's statefulset-ordinals: the controller is a StatefulSet its InstallerSet owns.
+        ss = objs[0]
+        ss["kind"] = "StatefulSet"
+        ss["metadata"]["ownerReferences"] = [{"apiVersion": "operator.tekton.dev/v1alpha1", "kind": "TektonInstallerSet",
+                                              "name": "pipeline-main-static-abcde", "uid": "uid-is", "controller": True}]
+        objs += [controller_pod(started), registry_cert({}, ago(days=30))]
     elif scenario == "other-team":
         # Another team's CA is already in `cert`, with a key and an annotation of its own.
         cm = registry_cert({"cert": OTHER_CA, "README": "owned by the platform team"}, ago(days=30))
@@ -149,7 +156,8 @@ def build(scenario, reg, reg2, ca):
     served = {"tekton.dev": ["v1", "v1beta1"]}
     logs = {}
     objs = base(reg, ca, scenario)
-    if scenario in ("ca-missing", "stale-controller", "wrong-key", "cm-absent", "restarted", "openshift", "other-team"):
+    if scenario in ("ca-missing", "stale-controller", "wrong-key", "cm-absent", "restarted", "openshift", "other-team",
+                    "operator-statefulset"):
         failed_at = ago(hours=3) if scenario == "restarted" else ago(minutes=2)
         objs.append(taskrun("build-1", "ci", "PodCreationFailed", lookup_message("build-1", reg, "ci"), failed_at))
     elif scenario == "upgraded":

@@ -35,7 +35,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 PLURALS = {
     ("", "pods"): "Pod", ("", "events"): "Event", ("", "configmaps"): "ConfigMap", ("", "namespaces"): "Namespace",
-    ("apps", "deployments"): "Deployment",
+    ("apps", "deployments"): "Deployment", ("apps", "statefulsets"): "StatefulSet",
     ("tekton.dev", "taskruns"): "TaskRun", ("tekton.dev", "pipelineruns"): "PipelineRun", ("tekton.dev", "tasks"): "Task",
 }
 

@@ -23,9 +23,14 @@ namespace certdoctor {
 // In a fix's applies_to.sites: a finding that no site rule placed.
 inline constexpr const char* kNoSite = "none";
 
+// Where a catalog file comes from: built into the binary, or a user's --patterns-dir. A user's
+// rule with a built-in id replaces it; two files of the same origin with one id are a mistake.
+enum class RuleOrigin { builtin, user };
+
 struct SourceFile {
     std::string path;
     std::string text;
+    RuleOrigin origin = RuleOrigin::builtin;
 };
 
 struct Example {

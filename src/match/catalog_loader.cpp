@@ -323,7 +323,12 @@ void expand_fragments(LoadResult& out) {
 
 LoadResult load_catalog(const std::vector<SourceFile>& files) {
     LoadResult out;
-    std::map<std::string, std::pair<std::string, int>> seen;  // kind/id -> file, line
+    struct Seen {
+        std::string file;
+        int line;
+        RuleOrigin origin;
+    };
+    std::map<std::string, Seen> seen;  // kind/id -> where it was defined last
     for (const auto& file : files) {
         try {
             YAML::Node doc = YAML::Load(file.text);
@@ -331,17 +336,15 @@ LoadResult load_catalog(const std::vector<SourceFile>& files) {
             load_document(doc, file.path, out);
             if (doc["id"] && doc["kind"]) {
                 std::string key = doc["kind"].as<std::string>() + "/" + doc["id"].as<std::string>();
-                auto [it, inserted] = seen.emplace(key, std::make_pair(file.path, line_of(doc)));
+                auto [it, inserted] = seen.emplace(key, Seen{file.path, line_of(doc), file.origin});
                 // Overriding a built-in rule from --patterns-dir is intended; two files of one
-                // catalog with the same id are a mistake.
-                bool same_catalog = (it->second.first.rfind("patterns/", 0) == 0) ==
-                                    (file.path.rfind("patterns/", 0) == 0);
-                if (!inserted && same_catalog)
+                // origin with the same id are a mistake. The origin is stated, not read from the path.
+                if (!inserted && it->second.origin == file.origin)
                     out.issues.push_back({file.path, line_of(doc["id"]),
                                           "duplicate id '" + doc["id"].as<std::string>() +
-                                              "', first defined at " + it->second.first + ":" +
-                                              std::to_string(it->second.second)});
-                it->second = {file.path, line_of(doc)};
+                                              "', first defined at " + it->second.file + ":" +
+                                              std::to_string(it->second.line)});
+                it->second = {file.path, line_of(doc), file.origin};
             }
         } catch (const DocumentError& e) {
             out.issues.push_back({file.path, e.line, e.message});
@@ -355,7 +358,8 @@ LoadResult load_catalog(const std::vector<SourceFile>& files) {
 
 std::vector<SourceFile> catalog_sources(const std::string& patterns_dir) {
     std::vector<SourceFile> files;
-    for (const auto& f : embedded_catalog()) files.push_back({std::string(f.path), std::string(f.text)});
+    for (const auto& f : embedded_catalog())
+        files.push_back({std::string(f.path), std::string(f.text), RuleOrigin::builtin});
     if (patterns_dir.empty()) return files;
     namespace fs = std::filesystem;
     std::error_code ec;
@@ -369,7 +373,7 @@ std::vector<SourceFile> catalog_sources(const std::string& patterns_dir) {
     }
     if (ec) throw Error("--patterns-dir " + patterns_dir + ": " + ec.message());
     std::sort(paths.begin(), paths.end());
-    for (const auto& p : paths) files.push_back({p, read_input(p, 1u << 20)});
+    for (const auto& p : paths) files.push_back({p, read_input(p, 1u << 20), RuleOrigin::user});
     return files;
 }
 

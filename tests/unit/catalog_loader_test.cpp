@@ -60,7 +60,8 @@ TEST(CatalogLoader, RequiresAReasonForNoMatchExamples) {
 TEST(CatalogLoader, ALaterFileOverridesARuleById) {
     std::string replaced = kGoodCause;
     replaced.replace(replaced.find("A cause"), 7, "Replaced");
-    LoadResult r = load_catalog({{"patterns/causes/my-cause.yaml", kGoodCause}, {"/tmp/extra/my-cause.yaml", replaced}});
+    LoadResult r = load_catalog({{"patterns/causes/my-cause.yaml", kGoodCause, RuleOrigin::builtin},
+                                 {"/tmp/extra/my-cause.yaml", replaced, RuleOrigin::user}});
     EXPECT_TRUE(r.issues.empty());
     ASSERT_EQ(r.catalog.causes.size(), 1u);
     EXPECT_EQ(r.catalog.causes[0].title, "Replaced");
@@ -79,6 +80,19 @@ TEST(CatalogLoader, ReportsUnknownFragments) {
     LoadResult r = load_catalog({{"my-cause.yaml", text}});
     ASSERT_EQ(r.issues.size(), 1u);
     EXPECT_NE(r.issues[0].message.find("unknown fragment {{nope}}"), std::string::npos);
+}
+
+
+// A user's folder named `patterns` (relative, as --patterns-dir patterns gives it) overrides the
+// built-in rule: the origin is stated, not guessed from the path.
+TEST(CatalogLoader, AUserRuleInAFolderNamedPatternsOverridesTheBuiltIn) {
+    SourceFile builtin{"patterns/causes/my-cause.yaml", kGoodCause, RuleOrigin::builtin};
+    SourceFile user{"patterns/my-cause.yaml", kGoodCause, RuleOrigin::user};
+    EXPECT_TRUE(load_catalog({builtin, user}).issues.empty());
+    SourceFile again{"patterns/sub/my-cause.yaml", kGoodCause, RuleOrigin::user};
+    LoadResult twice = load_catalog({builtin, user, again});
+    ASSERT_EQ(twice.issues.size(), 1u);
+    EXPECT_NE(twice.issues[0].message.find("duplicate id 'my-cause'"), std::string::npos);
 }
 
 }  // namespace

@@ -6,6 +6,7 @@
 #include <set>
 
 #include "fix/fix_plan.h"
+#include "fix/fix_policy.h"
 #include "match/versions.h"
 #include "probe/openssl_util.h"
 #include "probe/probe.h"
@@ -17,37 +18,11 @@ namespace certdoctor {
 
 namespace {
 
-bool adds_ca_problem(const std::string& problem) {
-    return problem == "unknown-authority" || problem == "incomplete-chain";
-}
-
 // The failure happened in the controller's own process, which config-registry-cert feeds.
 bool in_controller(const Finding& f, double minor) {
     if (f.stage == "entrypoint-lookup") return true;
     // v0.48 and earlier resolved `taskRef.bundle` in the controller.
     return f.stage == "bundle-resolution" && minor >= 0 && minor < 49;
-}
-
-const FixRule* find_fix(const Catalog& c, const std::string& id) {
-    for (const auto& f : c.fixes)
-        if (f.id == id) return &f;
-    return nullptr;
-}
-
-void remove_fix(Finding& f, const std::string& id) {
-    f.fixes.erase(std::remove_if(f.fixes.begin(), f.fixes.end(), [&](const FixView& v) { return v.id == id; }),
-                  f.fixes.end());
-}
-
-void put_first(Finding& f, const Catalog& c, const std::string& id) {
-    remove_fix(f, id);
-    if (const FixRule* rule = find_fix(c, id)) f.fixes.insert(f.fixes.begin(), render_fix(*rule, f));
-}
-
-// Puts `fix` first and says in the finding's explanation what in this cluster made it first.
-void lead_with(Finding& f, const Catalog& c, const std::string& fix, const std::string& why) {
-    put_first(f, c, fix);
-    f.in_this_cluster.push_back(why);
 }
 
 ClusterCheck check(const std::string& id, const std::string& status, const std::string& detail,
@@ -291,87 +266,45 @@ void apply_cluster_checks(Report& report, const Installation& inst, const Catalo
     // 8. what will stop verifying soon
     expiry_checks(checks, report, inst, now, expiry_warning);
 
-    // The order of the fixes follows the checks.
+    // The order of the fixes follows the checks: their facts, per finding, through the fix policy.
     for (auto& f : report.findings) {
-        if (!adds_ca_problem(f.problem)) continue;
-        bool controller = in_controller(f, minor);
-        if (inst.openshift && (controller || resolver_ca)) {
-            remove_fix(f, "add-ca-to-config-registry-cert");
-            remove_fix(f, "add-ca-to-resolvers");
-            lead_with(f, catalog, "add-ca-to-openshift-trusted-ca",
-                      "this is OpenShift Pipelines, where CAs reach the controller, the resolvers and the TaskRun pods "
-                      "through the cluster proxy's trustedCA, not config-registry-cert.");
-            continue;
-        }
-        if (!controller) {
-            if ((f.stage == "bundle-resolution" || f.stage == "remote-resolution") && !inst.resolvers_have_ca)
-                lead_with(f, catalog, "add-ca-to-resolvers",
-                          "the deployment tekton-pipelines-remote-resolvers made this request, and it mounts no CA.");
-            continue;
-        }
-        if (f.stage == "bundle-resolution") {
-            remove_fix(f, "add-ca-to-resolvers");
-            lead_with(f, catalog, "add-ca-to-config-registry-cert",
-                      "the controller is " + inst.version + ", which fetched bundles itself (v0.48 and earlier), so "
-                      "config-registry-cert is the CA it reads.");
-        }
-        if (inst.configmap_state == ObjectState::absent) {
-            remove_fix(f, "add-ca-to-config-registry-cert");
-            lead_with(f, catalog, "create-config-registry-cert", "the ConfigMap " + cm + " does not exist.");
-            continue;
-        }
+        ClusterFacts facts;
+        facts.openshift = inst.openshift;
+        facts.controller = in_controller(f, minor);
+        facts.resolvers_request = resolver_ca;
+        facts.resolvers_have_ca = inst.resolvers_have_ca;
+        facts.version = inst.version;
+        facts.configmap = cm;
+        facts.configmap_absent = inst.configmap_state == ObjectState::absent;
+        facts.has_cert = has_cert;
+        facts.wrong_key = wrong_key;
         if (!has_cert && !wrong_key.empty()) {
-            // One fix: moving the CA when what sits under the wrong key makes Go accept the
-            // registry, else adding the registry's CA (moving the other would not help).
             f.wrong_config_key = wrong_key;
-            std::string moved = "unknown";
             if (f.probed && !f.probe.chain.empty()) {
                 try {
-                    moved = verify_with_bundle(f.probe, inst.configmap_data.at(wrong_key), "config-registry-cert") .problem;
+                    facts.moved_verdict =
+                        verify_with_bundle(f.probe, inst.configmap_data.at(wrong_key), "config-registry-cert").problem;
                 } catch (const Error&) {
-                    moved = "unreadable";
+                    facts.moved_verdict = "unreadable";
                 }
             }
-            if (moved == "ok" || moved == "unknown") {
-                remove_fix(f, "add-ca-to-config-registry-cert");
-                lead_with(f, catalog, "move-ca-to-cert-key",
-                          "config-registry-cert holds certificates under the key `" + wrong_key +
-                              "`, which the controller ignores; it reads only `cert`." +
-                              (moved == "ok" ? " With them, Go accepts " + f.registry + ": moving them is the whole fix."
-                                             : " Whether they make Go accept " + f.registry +
-                                                   " is unknown (not probed): check with probe --ca-file first."));
-            } else {
-                remove_fix(f, "move-ca-to-cert-key");
-                lead_with(f, catalog, "add-ca-to-config-registry-cert",
-                          "config-registry-cert holds certificates under the key `" + wrong_key +
-                              "`, which the controller ignores; but even with them Go rejects " + f.registry +
-                              " (" + moved + "): moving them would not help, the registry's CA goes under `cert`.");
-            }
-            continue;
         }
         auto t = trusted.find(f.registry);
-        if (t == trusted.end() || t->second != "pass") continue;  // the CA is missing: adding it stays first
-        remove_fix(f, "add-ca-to-config-registry-cert");
-        if (restarted == "fail") {
-            lead_with(f, catalog, "restart-tekton-controller",
-                      "config-registry-cert already holds a CA with which Go accepts " + f.registry +
-                          ", but the controller started before the ConfigMap last changed (" + inst.configmap_changed_text +
-                          "): it still runs with the old roots. Restart it; do not add the CA again.");
-            continue;
-        }
+        facts.trusted = t != trusted.end() && t->second == "pass";
+        facts.restarted = restarted;
+        facts.changed_text = inst.configmap_changed_text;
         auto failed = parse_rfc3339(f.failed_at);
-        if (restarted == "pass" && failed && oldest_start && *failed < oldest_start) {
-            lead_with(f, catalog, "rerun",
-                      "config-registry-cert already trusts " + f.registry + ", and the controller restarted with it after "
-                      "this run failed (at " + f.failed_at + "). The cause is fixed; the run has to be created again.");
+        facts.failed_before_restart = failed && oldest_start && *failed < oldest_start;
+        const PolicyRule* rule = apply_fix_policy(f, facts, catalog);
+        std::string decided = rule ? rule->name : "";
+        if (decided == "fixed-since")
             report.notes.push_back(f.object.kind + " " + f.object.name + " failed at " + f.failed_at +
                                    ", before the controller restarted with the CA: re-running it should pass");
-        } else if (restarted == "pass") {
+        else if (decided == "trusted-yet-failed" && restarted == "pass")
             report.notes.push_back("config-registry-cert trusts " + f.registry +
                                    " and the controller restarted after it changed, yet " + f.object.kind + " " + f.object.name +
                                    " failed afterwards: check that an operator (TektonConfig) is not reverting the ConfigMap, and "
                                    "that the controller's SSL_CERT_FILE still points at /etc/config-registry-cert/cert");
-        }
     }
 }
 

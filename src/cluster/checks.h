@@ -1,8 +1,9 @@
 // The cluster checks: is the CA where the controller reads it, under the right key, as PEM, does
 // exactly that bundle make Go accept the failing registry, has the controller restarted since,
-// do the resolvers trust anything, is this OpenShift. Their outcome reorders each finding's
-// fixes: with the CA already trusted but a stale controller, the restart comes first and no CA
-// is added again. No I/O here: the installation was read and the registries probed before.
+// do the resolvers trust anything, is this OpenShift. Their outcome, as facts per finding, goes
+// through the fix policy (fix/fix_policy.h): with the CA already trusted but a stale controller,
+// the restart comes first and no CA is added again. No I/O here: the installation was read and
+// the registries probed before.
 #pragma once
 
 #include <chrono>

@@ -10,8 +10,8 @@
 
 #include "util/bounded_json.h"
 #include "util/error.h"
-#include "util/json_access.h"
 #include "util/escape.h"
+#include "util/json_access.h"
 #include "util/text.h"
 
 namespace certdoctor {
@@ -20,7 +20,9 @@ namespace fs = std::filesystem;
 
 namespace {
 
-std::string two_digits(size_t n) { return (n < 10 ? "0" : "") + std::to_string(n); }
+std::string two_digits(size_t n) {
+    return (n < 10 ? "0" : "") + std::to_string(n);
+}
 
 // A fix's commands with their comments, in order, as shell lines.
 std::string script_lines(const FixView& fix) {
@@ -38,7 +40,9 @@ std::string script_lines(const FixView& fix) {
     return out;
 }
 
-bool is_backup(const std::string& command) { return command.find(".backup.yaml") != std::string::npos; }
+bool is_backup(const std::string& command) {
+    return command.find(".backup.yaml") != std::string::npos;
+}
 
 std::string describe(const ObjectRef& o) {
     if (o.empty()) return "";
@@ -65,7 +69,9 @@ Report report_from_json(const std::string& text, const std::string& source) {
     const nlohmann::json& d = parsed.value;
     if (!parsed.ok() || !d.is_object() || text_at(d, {"schema"}) != "tekton-certdoctor/report/v1" ||
         !json_at(d, {"findings"}).is_array())
-        throw Error(source + ": not a report of `diagnose -o json` or `explain -o json` (schema tekton-certdoctor/report/v1)",
+        throw Error(source +
+                        ": not a report of `diagnose -o json` or `explain -o json` (schema "
+                        "tekton-certdoctor/report/v1)",
                     ExitCode::not_understood);
     Report r;
     r.source = text_at(d, {"source"});
@@ -90,13 +96,17 @@ Report report_from_json(const std::string& text, const std::string& source) {
                 if (comments.is_array())
                     for (const auto& c : comments) {
                         const auto& before = json_at(c, {"before"});
-                        v.comments.push_back({before.is_number_unsigned() ? before.get<size_t>() : v.commands.size(),
-                                              text_at(c, {"text"})});
+                        v.comments.push_back(
+                            {before.is_number_unsigned() ? before.get<size_t>() : v.commands.size(),
+                             text_at(c, {"text"})});
                     }
                 // A fix id names files: only the catalog's lower-case words.
                 bool id_ok = !v.id.empty() && v.id.size() <= 64;
-                for (char c : v.id) id_ok = id_ok && ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-');
-                if (!id_ok) throw Error(source + ": a fix id that is not a catalog id", ExitCode::not_understood);
+                for (char c : v.id)
+                    id_ok = id_ok && ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-');
+                if (!id_ok)
+                    throw Error(source + ": a fix id that is not a catalog id",
+                                ExitCode::not_understood);
                 f.fixes.push_back(std::move(v));
             }
         r.findings.push_back(std::move(f));
@@ -107,10 +117,12 @@ Report report_from_json(const std::string& text, const std::string& source) {
 
 std::vector<ExportFile> export_files(const Report& report) {
     std::vector<ExportFile> files;
-    std::string runbook = "# Runbook\n\nWhat `kubectl tekton-certdoctor` found in " + markdown_text(report.source) +
-                          ", and the changes that fix it, in order. Run `backup.sh` first: it saves every object the "
-                          "changes touch. Each step's commands are also in a script of its own, and each manifest in a "
-                          "file, named below.\n";
+    std::string runbook =
+        "# Runbook\n\nWhat `kubectl tekton-certdoctor` found in " + markdown_text(report.source) +
+        ", and the changes that fix it, in order. Run `backup.sh` first: it saves every object the "
+        "changes touch. Each step's commands are also in a script of its own, and each manifest in "
+        "a "
+        "file, named below.\n";
     std::string backup;
     std::set<std::string> backups_seen;
     size_t step = 0;
@@ -121,13 +133,14 @@ std::vector<ExportFile> export_files(const Report& report) {
         std::string where = describe(f.object);
         if (!f.parent.empty()) where += " (in " + describe(f.parent) + ")";
         if (!where.empty()) runbook += markdown_text(where) + "; ";
-        runbook += "component " + markdown_code(f.component) + ", problem " + markdown_code(f.problem) +
+        runbook += "component " + markdown_code(f.component) + ", problem " +
+                   markdown_code(f.problem) +
                    (f.registry.empty() ? "" : ", registry " + markdown_code(f.registry)) + ".\n";
         for (const auto& fix : f.fixes) {
             ++step;
             std::string base = two_digits(step) + "-" + fix.id;
-            runbook += "\n### Step " + std::to_string(step) + ": " + markdown_text(fix.title) + " (" +
-                       markdown_code(fix.id) + ")\n\n";
+            runbook += "\n### Step " + std::to_string(step) + ": " + markdown_text(fix.title) +
+                       " (" + markdown_code(fix.id) + ")\n\n";
             if (!fix.description.empty()) runbook += markdown_text(fix.description) + "\n\n";
             if (!fix.manifest.empty()) {
                 files.push_back({base + ".yaml", fix.manifest});
@@ -135,16 +148,20 @@ std::vector<ExportFile> export_files(const Report& report) {
             }
             if (!fix.commands.empty()) {
                 std::string lines = script_lines(fix);
-                files.push_back({base + ".sh", "#!/usr/bin/env bash\n# " + visible(fix.title) + " [" + fix.id + "]\n" + lines});
-                runbook += "Commands (" + markdown_code(base + ".sh") + "):\n\n" + markdown_block(lines, "sh") + "\n";
+                files.push_back({base + ".sh", "#!/usr/bin/env bash\n# " + visible(fix.title) +
+                                                   " [" + fix.id + "]\n" + lines});
+                runbook += "Commands (" + markdown_code(base + ".sh") + "):\n\n" +
+                           markdown_block(lines, "sh") + "\n";
                 for (const auto& c : fix.commands)
                     if (is_backup(c) && backups_seen.insert(c).second) backup += c + "\n";
             }
         }
     }
     if (step == 0) runbook += "\nNo fix to make: nothing was found that a change fixes.\n";
-    files.insert(files.begin(), {"backup.sh", "#!/usr/bin/env bash\n# Saves every object the runbook's steps change.\n" +
-                                                  (backup.empty() ? "# (no step changes an object)\n" : backup)});
+    files.insert(
+        files.begin(),
+        {"backup.sh", "#!/usr/bin/env bash\n# Saves every object the runbook's steps change.\n" +
+                          (backup.empty() ? "# (no step changes an object)\n" : backup)});
     files.insert(files.begin(), {"runbook.md", runbook});
     return files;
 }
@@ -158,12 +175,14 @@ std::vector<std::string> export_fixes(const Report& report, const ExportOptions&
         throw Error("export: " + options.dir + " exists and is not a folder", ExitCode::usage);
     bool empty = !exists || fs::is_empty(dir, ec);
     if (!empty && options.overwrite == Overwrite::no)
-        throw Error("export: " + options.dir + " is not empty; --force replaces it", ExitCode::usage);
+        throw Error("export: " + options.dir + " is not empty; --force replaces it",
+                    ExitCode::usage);
     std::vector<ExportFile> files = export_files(report);
 
     // Written beside the target, then renamed into place: a failure leaves the target as it was.
     fs::path parent = dir.has_parent_path() ? dir.parent_path() : fs::path(".");
-    std::string suffix = ".certdoctor-" + std::to_string(getpid()) + "-" + std::to_string(std::random_device{}());
+    std::string suffix =
+        ".certdoctor-" + std::to_string(getpid()) + "-" + std::to_string(std::random_device{}());
     fs::path scratch = parent / (dir.filename().string() + suffix + ".new");
     fs::path old = parent / (dir.filename().string() + suffix + ".old");
     auto fail = [&](const std::string& what) {
@@ -171,7 +190,8 @@ std::vector<std::string> export_fixes(const Report& report, const ExportOptions&
         fs::remove_all(scratch, ignore);
         throw Error("export: " + what, ExitCode::tool_failed);
     };
-    if (!fs::create_directory(scratch, ec)) fail("cannot create a folder beside " + options.dir + ": " + ec.message());
+    if (!fs::create_directory(scratch, ec))
+        fail("cannot create a folder beside " + options.dir + ": " + ec.message());
     std::vector<std::string> names;
     for (const auto& file : files) {
         fs::path p = scratch / file.name;
@@ -180,7 +200,8 @@ std::vector<std::string> export_fixes(const Report& report, const ExportOptions&
         out.close();
         if (!out) fail("cannot write " + (dir / file.name).string());
         if (file.name.size() > 3 && file.name.compare(file.name.size() - 3, 3, ".sh") == 0)
-            fs::permissions(p, fs::perms::owner_exec | fs::perms::group_exec, fs::perm_options::add, ec);
+            fs::permissions(p, fs::perms::owner_exec | fs::perms::group_exec, fs::perm_options::add,
+                            ec);
         names.push_back(file.name);
     }
     if (exists) {

@@ -13,7 +13,7 @@
 namespace certdoctor {
 
 class KubeApi {
-public:
+  public:
     virtual ~KubeApi() = default;
     // GET `path`: the object, or nullopt for 404 Not Found. Throws ApiError (kube/client.h) for
     // any other answer (403 included), Error when the server cannot be reached.

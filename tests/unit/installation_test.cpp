@@ -12,7 +12,7 @@ namespace certdoctor {
 namespace {
 
 class FakeApi : public KubeApi {
-public:
+  public:
     std::map<std::string, nlohmann::json> objects;
     std::set<std::string> forbidden;
     std::vector<std::string> asked;
@@ -26,24 +26,30 @@ public:
     }
 };
 
-const std::string kController = "/apis/apps/v1/namespaces/tekton-pipelines/deployments/tekton-pipelines-controller";
-const std::string kStatefulSet = "/apis/apps/v1/namespaces/tekton-pipelines/statefulsets/tekton-pipelines-controller";
-const std::string kConfigMap = "/api/v1/namespaces/tekton-pipelines/configmaps/config-registry-cert";
+const std::string kController =
+    "/apis/apps/v1/namespaces/tekton-pipelines/deployments/tekton-pipelines-controller";
+const std::string kStatefulSet =
+    "/apis/apps/v1/namespaces/tekton-pipelines/statefulsets/tekton-pipelines-controller";
+const std::string kConfigMap =
+    "/api/v1/namespaces/tekton-pipelines/configmaps/config-registry-cert";
 
 nlohmann::json controller(bool operator_owned) {
-    nlohmann::json c = {{"metadata", {{"name", "tekton-pipelines-controller"},
-                                      {"labels", {{"app.kubernetes.io/version", "v1.3.0"}}}}},
+    nlohmann::json c = {{"metadata",
+                         {{"name", "tekton-pipelines-controller"},
+                          {"labels", {{"app.kubernetes.io/version", "v1.3.0"}}}}},
                         {"spec", {{"selector", {{"matchLabels", {{"app", "controller"}}}}}}}};
     if (operator_owned)
-        c["metadata"]["ownerReferences"] = {{{"kind", "TektonInstallerSet"}, {"name", "pipeline-main-static-x"}}};
+        c["metadata"]["ownerReferences"] = {
+            {{"kind", "TektonInstallerSet"}, {"name", "pipeline-main-static-x"}}};
     return c;
 }
 
 TEST(Installation, ADeploymentWithoutTheOperator) {
     FakeApi api;
     api.objects[kController] = controller(false);
-    api.objects[kConfigMap] = {{"metadata", {{"labels", {{"app.kubernetes.io/part-of", "tekton-pipelines"}}},
-                                             {"annotations", {{"team", "platform"}}}}},
+    api.objects[kConfigMap] = {{"metadata",
+                                {{"labels", {{"app.kubernetes.io/part-of", "tekton-pipelines"}}},
+                                 {"annotations", {{"team", "platform"}}}}},
                                {"data", {{"cert", "PEM"}, {"README", "x"}}}};
     Installation inst = read_installation(api);
     EXPECT_TRUE(inst.controller_found);
@@ -74,7 +80,8 @@ TEST(Installation, AForbiddenConfigMapIsAStateNotAnError) {
     Installation inst = read_installation(api);
     EXPECT_EQ(inst.configmap_state, ObjectState::forbidden);
     bool noted = false;
-    for (const auto& n : inst.notes) noted = noted || n.find("config-registry-cert") != std::string::npos;
+    for (const auto& n : inst.notes)
+        noted = noted || n.find("config-registry-cert") != std::string::npos;
     EXPECT_TRUE(noted);
 }
 

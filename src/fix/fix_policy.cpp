@@ -1,0 +1,129 @@
+#include "fix/fix_policy.h"
+
+#include <algorithm>
+
+#include "fix/fix_plan.h"
+
+namespace certdoctor {
+
+namespace {
+
+using F = const Finding&;
+using C = const ClusterFacts&;
+
+bool moved_helps(C c) {
+    return c.moved_verdict == "ok" || c.moved_verdict == "unknown";
+}
+bool wrong_key_case(C c) {
+    return c.controller && !c.configmap_absent && !c.has_cert && !c.wrong_key.empty();
+}
+bool trusted_case(C c) {
+    return c.controller && !c.configmap_absent && c.has_cert && c.trusted;
+}
+
+const std::vector<PolicyRule> kPolicy = {
+    {"openshift",
+     [](F, C c) { return c.openshift && (c.controller || c.resolvers_request); },
+     "add-ca-to-openshift-trusted-ca",
+     {"add-ca-to-config-registry-cert", "add-ca-to-resolvers"},
+     [](F, C) -> std::string {
+         return "this is OpenShift Pipelines, where CAs reach the controller, the resolvers and "
+                "the TaskRun pods "
+                "through the cluster proxy's trustedCA, not config-registry-cert.";
+     }},
+    {"resolvers-without-ca",
+     [](F, C c) { return !c.controller && c.resolvers_request && !c.resolvers_have_ca; },
+     "add-ca-to-resolvers",
+     {},
+     [](F, C) -> std::string {
+         return "the deployment tekton-pipelines-remote-resolvers made this request, and it mounts "
+                "no CA.";
+     }},
+    {"configmap-absent",
+     [](F, C c) { return c.controller && c.configmap_absent; },
+     "create-config-registry-cert",
+     {"add-ca-to-config-registry-cert", "add-ca-to-resolvers"},
+     [](F, C c) -> std::string { return "the ConfigMap " + c.configmap + " does not exist."; }},
+    {"wrong-key-moved-helps",
+     [](F, C c) { return wrong_key_case(c) && moved_helps(c); },
+     "move-ca-to-cert-key",
+     {"add-ca-to-config-registry-cert", "add-ca-to-resolvers"},
+     [](F f, C c) -> std::string {
+         return "config-registry-cert holds certificates under the key `" + c.wrong_key +
+                "`, which the controller ignores; it reads only `cert`." +
+                (c.moved_verdict == "ok"
+                     ? " With them, Go accepts " + f.registry + ": moving them is the whole fix."
+                     : " Whether they make Go accept " + f.registry +
+                           " is unknown (not probed): check with probe --ca-file first.");
+     }},
+    {"wrong-key-moved-fails",
+     [](F, C c) { return wrong_key_case(c) && !moved_helps(c); },
+     "add-ca-to-config-registry-cert",
+     {"move-ca-to-cert-key", "add-ca-to-resolvers"},
+     [](F f, C c) -> std::string {
+         return "config-registry-cert holds certificates under the key `" + c.wrong_key +
+                "`, which the controller ignores; but even with them Go rejects " + f.registry +
+                " (" + c.moved_verdict +
+                "): moving them would not help, the registry's CA goes under `cert`.";
+     }},
+    {"stale-controller",
+     [](F, C c) { return trusted_case(c) && c.restarted == "fail"; },
+     "restart-tekton-controller",
+     {"add-ca-to-config-registry-cert"},
+     [](F f, C c) -> std::string {
+         return "config-registry-cert already holds a CA with which Go accepts " + f.registry +
+                ", but the controller started before the ConfigMap last changed (" +
+                c.changed_text +
+                "): it still runs with the old roots. Restart it; do not add the CA again.";
+     }},
+    {"fixed-since",
+     [](F, C c) { return trusted_case(c) && c.restarted == "pass" && c.failed_before_restart; },
+     "rerun",
+     {"add-ca-to-config-registry-cert"},
+     [](F f, C) -> std::string {
+         return "config-registry-cert already trusts " + f.registry +
+                ", and the controller restarted with it after this run failed (at " + f.failed_at +
+                "). The cause is fixed; the run has to be created again.";
+     }},
+    {"trusted-yet-failed",
+     [](F, C c) { return trusted_case(c); },
+     "",
+     {"add-ca-to-config-registry-cert"},
+     nullptr},
+    {"bundles-in-controller",
+     [](F f, C c) { return c.controller && f.stage == "bundle-resolution"; },
+     "add-ca-to-config-registry-cert",
+     {"add-ca-to-resolvers"},
+     [](F, C c) -> std::string {
+         return "the controller is " + c.version +
+                ", which fetched bundles itself (v0.48 and earlier), so "
+                "config-registry-cert is the CA it reads.";
+     }},
+};
+
+}  // namespace
+
+const std::vector<PolicyRule>& fix_policy() {
+    return kPolicy;
+}
+
+const PolicyRule* apply_fix_policy(Finding& f, const ClusterFacts& facts, const Catalog& catalog) {
+    if (f.problem != "unknown-authority" && f.problem != "incomplete-chain") return nullptr;
+    for (const auto& rule : kPolicy) {
+        if (!rule.holds(f, facts)) continue;
+        auto dropped = [&](const FixView& v) {
+            if (v.id == rule.lead) return true;  // rendered again, first
+            return std::any_of(rule.drop.begin(), rule.drop.end(),
+                               [&](const char* id) { return v.id == id; });
+        };
+        f.fixes.erase(std::remove_if(f.fixes.begin(), f.fixes.end(), dropped), f.fixes.end());
+        if (*rule.lead)
+            if (const FixRule* lead = catalog.fix(rule.lead))
+                f.fixes.insert(f.fixes.begin(), render_fix(*lead, f));
+        if (rule.reason) f.in_this_cluster.push_back(rule.reason(f, facts));
+        return &rule;
+    }
+    return nullptr;
+}
+
+}  // namespace certdoctor

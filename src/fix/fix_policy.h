@@ -1,0 +1,57 @@
+// The fix policy: which fix leads a finding's plan, decided once from the finding and what the
+// cluster checks established about its installation, by an ordered table of rules (predicate,
+// fix to lead with, fixes it makes wrong, the reason shown as "In this cluster: ..."). The
+// first rule that holds decides; none holding leaves the catalog's order. No I/O here.
+//
+//   ClusterFacts facts = ...;                 // from cluster/checks.cpp
+//   const PolicyRule* rule = apply_fix_policy(finding, facts, catalog);
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "match/catalog.h"
+#include "model/report.h"
+
+namespace certdoctor {
+
+// What the cluster checks established, for one finding.
+struct ClusterFacts {
+    bool openshift = false;
+    bool controller =
+        false;  // the request was the controller's own (config-registry-cert feeds it)
+    bool resolvers_request = false;  // the remote resolvers Deployment made it
+    bool resolvers_have_ca = false;
+    std::string version;    // the controller's Tekton version
+    std::string configmap;  // "namespace/config-registry-cert"
+    bool configmap_absent = false;
+    bool has_cert = false;  // a non-empty value under `cert`
+    std::string wrong_key;  // a key other than `cert` that holds certificates
+    // With exactly the certificates under `wrong_key`, Go's verdict on the registry: "ok", a
+    // problem, or "unknown" (not probed).
+    std::string moved_verdict = "unknown";
+    bool trusted = false;      // with exactly the bundle under `cert`, Go accepts the registry
+    std::string restarted;     // controller-restarted-after-config: pass, fail, skip
+    std::string changed_text;  // when the ConfigMap last changed
+    bool failed_before_restart =
+        false;  // the run failed before the controller restarted with the CA
+};
+
+struct PolicyRule {
+    const char* name;
+    bool (*holds)(const Finding&, const ClusterFacts&);
+    const char* lead;               // the fix to lead with ("" none)
+    std::vector<const char*> drop;  // fixes this situation makes wrong
+    std::string (*reason)(const Finding&, const ClusterFacts&);
+};
+
+// The table, in order.
+const std::vector<PolicyRule>& fix_policy();
+
+// Applies the first rule of fix_policy() that holds for `finding`: drops its fixes, renders and
+// puts its lead first, and adds its reason to finding.in_this_cluster. Returns the rule, or
+// nullptr when none holds (only findings a CA could fix are considered).
+const PolicyRule* apply_fix_policy(Finding& finding, const ClusterFacts& facts,
+                                   const Catalog& catalog);
+
+}  // namespace certdoctor

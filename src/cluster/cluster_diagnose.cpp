@@ -400,7 +400,6 @@ Report diagnose_cluster(const EngineSource& engine_source, KubeClient& client, c
     std::optional<RegistryProber> prober;
     if (probe) prober.emplace(*probe);
     DiagnoseOptions options;
-    options.with_fixes = !request.kind.empty();  // a sweep plans them once per root cause, after grouping
     Report report;
     report.source = source;
     size_t runs = 0, failed = 0;
@@ -476,10 +475,11 @@ Report diagnose_cluster(const EngineSource& engine_source, KubeClient& client, c
         report.runs_scanned = counts.scanned;
         report.failed_runs = counts.failed;
         group_findings(report);
-        for (auto& f : report.findings) f.fixes = plan_fixes(f, engine.catalog());
         if (report.findings.empty() && report.failed_runs > 0) report.status = ReportStatus::unrecognized;
     }
     if (prober) prober->fold_into(report, engine);
+    // The fixes, once the evidence is in (a sweep's once per root cause, after grouping).
+    plan_report_fixes(report, engine.catalog());
 
     report.cluster.read = true;
     report.cluster.context = rc.in_cluster ? "in-cluster" : rc.context;

@@ -5,7 +5,7 @@
 #include <unordered_map>
 #include <unordered_set>
 
-#include "fix/fix_plan.h"
+#include "match/templates.h"
 #include "match/versions.h"
 #include "input/normalise.h"
 #include "match/vocabulary.h"
@@ -212,7 +212,6 @@ void complete(Finding& f, const FailureRecord& record, const MessageMatch& match
     f.evidence.origin = record.origin;
     f.seen_in = {record.origin};
     f.seen_in_total = 1;
-    if (options.with_fixes) f.fixes = plan_fixes(f, catalog);
 }
 
 std::string object_key(const ObjectRef& o) { return o.kind + "/" + o.namespace_ + "/" + o.name; }

@@ -1,5 +1,5 @@
-// Diagnosis: failure records and their matches -> findings with chain, explanation, evidence and
-// fixes; duplicates merged; the most significant first. Probes (later) feed in here too.
+// Diagnosis: failure records and their matches -> findings with chain, explanation and evidence
+// (the fix plan comes after, in fix/); duplicates merged; the most significant first. Probes (later) feed in here too.
 #pragma once
 
 #include <vector>
@@ -11,20 +11,8 @@
 
 namespace certdoctor {
 
-// What an input source read: its records, and how many runs it saw and how many had failed, so
-// that "nothing recognised" can be told from "nothing wrong".
-struct InputBatch {
-    std::string source;
-    std::vector<FailureRecord> records;
-    size_t runs = 0;         // TaskRuns/PipelineRuns read (0 for plain text)
-    size_t failed_runs = 0;  // of those, how many had failed or were failing
-    std::vector<std::string> notes;
-};
-
 // One finding for one record's match. Exposed for the catalog's example runner.
 struct DiagnoseOptions {
-    // false: fixes are left for later (sweeps plan them once per group of findings).
-    bool with_fixes = true;
     // The installed Tekton version, when known (cluster mode): it picks the chain variant where
     // the message and its condition reason leave the choice open.
     std::string tekton_version;

@@ -1,6 +1,5 @@
 #include "diagnose/probe_evidence.h"
 
-#include "fix/fix_plan.h"
 #include "util/escape.h"
 #include "util/text.h"
 
@@ -18,7 +17,7 @@ bool worth_probing(const Finding& f) {
     return false;
 }
 
-void apply_probe(Finding& f, const ProbeResult& probe, const Catalog& catalog) {
+void apply_probe(Finding& f, const ProbeResult& probe) {
     // The explanation is prose on its own lines: a value from the registry or the message is shown
     // on one line, its controls visible.
     std::string registry = visible(f.registry), detail = visible(probe.detail);
@@ -48,7 +47,6 @@ void apply_probe(Finding& f, const ProbeResult& probe, const Catalog& catalog) {
         f.explanation += "\n\nThe probe of " + registry + " passes Go's verification with the given --ca-file: that "
                          "bundle is the CA to install.";
     }
-    f.fixes = plan_fixes(f, catalog);
 }
 
 }  // namespace certdoctor

@@ -9,6 +9,7 @@
 #include <unordered_map>
 
 #include "fix/artefacts.h"
+#include "match/templates.h"
 #include "probe/target.h"
 #include "util/error.h"
 #include "util/escape.h"
@@ -138,47 +139,15 @@ mustache::data template_data(const Finding& f) {
     return d;
 }
 
-// Templates parsed once per thread: a sweep renders the same few templates for hundreds of runs.
-mustache::mustache& compiled(const std::string& tmpl) {
-    static thread_local std::unordered_map<std::string, std::unique_ptr<mustache::mustache>> cache;
-    auto it = cache.find(tmpl);
-    if (it == cache.end()) it = cache.emplace(tmpl, std::make_unique<mustache::mustache>(tmpl)).first;
-    return *it->second;
-}
-
 std::string render(const std::string& tmpl, const mustache::data& data,
                    const std::function<std::string(const std::string&)>& escape,
                    const std::string& where) {
     if (tmpl.empty()) return {};
-    mustache::mustache& m = compiled(tmpl);
+    mustache::mustache& m = compiled_template(tmpl);
     if (!m.is_valid()) throw Error(where + ": broken template: " + m.error_message());
     m.set_custom_escape(escape);
     return m.render(data);
 }
-
-// Prose (titles, descriptions, explanations) shows a value on one line, its controls visible.
-std::string prose_value(const std::string& s) { return visible(s); }
-
-// Tags that bypass the escape ({{{x}}}, {{&x}}) may only stand in manifests, and only for values
-// that are checked or made here (a registry name, a PEM block): anything else could add a line.
-const std::set<std::string> kRawManifestValues = {"registry", "registry_host", "registry_port", "registry_address",
-                                                  "ca_pem_block"};
-
-}  // namespace
-
-std::string raw_tag_error(const std::string& tmpl, const char* field, bool manifest) {
-    static const RE2 raw_tag(R"(\{\{(?:\{\s*([^}\s]+)\s*\}|&\s*([^}\s]+)\s*)\}\})");
-    re2::StringPiece input(tmpl);
-    std::string triple, ampersand;
-    while (RE2::FindAndConsume(&input, raw_tag, &triple, &ampersand)) {
-        std::string name = triple.empty() ? ampersand : triple;
-        if (!manifest || !kRawManifestValues.count(name))
-            return std::string("{{{") + name + "}}} in " + field + " is not escaped; use {{" + name + "}}";
-    }
-    return {};
-}
-
-namespace {
 
 }  // namespace
 
@@ -202,12 +171,12 @@ FixView render_fix(const FixRule& fix, const Finding& finding) {
     std::string where = fix.file + ": fix '" + fix.id + "'";
     FixView view;
     view.id = fix.id;
-    view.title = render(fix.title, data, prose_value, where);
-    view.description = trim(render(content->description, data, prose_value, where));
+    view.title = render(fix.title, data, template_prose, where);
+    view.description = trim(render(content->description, data, template_prose, where));
     // Commands quote every value for the shell; comments show it as prose. Neither escape lets a
     // value add a line, so both renderings have the template's lines, one for one.
     std::string quoted = render(content->commands, data, shell_quote, where);
-    std::string shown = render(content->commands, data, prose_value, where);
+    std::string shown = render(content->commands, data, template_prose, where);
     auto command_lines = split_lines(quoted), comment_lines = split_lines(shown);
     if (command_lines.size() != comment_lines.size()) throw Error(where + ": a value added a line to the commands");
     for (size_t i = 0; i < command_lines.size(); ++i) {
@@ -243,35 +212,9 @@ std::vector<FixView> plan_fixes(const Finding& finding, const Catalog& catalog) 
     return out;
 }
 
-std::string check_fix_templates(const FixRule& fix) {
-    std::vector<const FixContent*> contents = {&fix.content};
-    for (const auto& [_, c] : fix.variants) contents.push_back(&c);
-    mustache::mustache title{fix.title};
-    if (!title.is_valid()) return title.error_message();
-    if (std::string e = raw_tag_error(fix.title, "the title", false); !e.empty()) return e;
-    for (const FixContent* c : contents) {
-        for (const std::string* t : {&c->description, &c->commands, &c->manifest}) {
-            mustache::mustache m{*t};
-            if (!m.is_valid()) return m.error_message();
-        }
-        for (auto [t, field] : {std::pair{&c->description, "the description"}, std::pair{&c->commands, "the commands"}})
-            if (std::string e = raw_tag_error(*t, field, false); !e.empty()) return e;
-        if (std::string e = raw_tag_error(c->manifest, "the manifest", true); !e.empty()) return e;
-    }
-    return {};
-}
-
-std::string render_explanation(const std::string& tmpl,
-                               const std::vector<std::pair<std::string, std::string>>& values,
-                               const std::vector<std::pair<std::string, bool>>& flags) {
-    mustache::mustache& m = compiled(tmpl);
-    if (!m.is_valid()) return "broken template: " + m.error_message();
-    m.set_custom_escape(prose_value);
-    mustache::data d;
-    for (const auto& [k, v] : values) d.set(k, v);
-    for (const auto& [k, on] : flags) d.set(k, on ? mustache::data::type::bool_true : mustache::data::type::bool_false);
-    std::string text = m.render(d);
-    return std::string(trim(text));
+void plan_report_fixes(Report& report, const Catalog& catalog) {
+    for (auto& f : report.findings) f.fixes = plan_fixes(f, catalog);
+    drop_repeated_reruns(report.findings);
 }
 
 }  // namespace certdoctor

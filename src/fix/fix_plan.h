@@ -22,20 +22,11 @@ bool fix_applies(const FixRule& fix, const Finding& finding);
 // The fixes for `finding`, ordered by their `order`, rendered.
 std::vector<FixView> plan_fixes(const Finding& finding, const Catalog& catalog);
 
+// Plans every finding's fixes (once, after the diagnosis and the probes), then keeps one re-run
+// per run over the report.
+void plan_report_fixes(Report& report, const Catalog& catalog);
+
 // Renders one fix for `finding`. Throws Error when a template is broken.
 FixView render_fix(const FixRule& fix, const Finding& finding);
-
-// Checks that the templates of `fix` parse; returns an error text or "".
-std::string check_fix_templates(const FixRule& fix);
-
-// "" when `tmpl` escapes every value; else what is wrong. Tags that bypass the escape ({{{x}}},
-// {{&x}}) are allowed only in a manifest (`manifest` true) and only for values checked here.
-std::string raw_tag_error(const std::string& tmpl, const char* field, bool manifest);
-
-// Renders a rule's explanation template over `values`; returns the template's error as text.
-// `flags` are the sections a template may test ({{#certificate}}...{{/certificate}}).
-std::string render_explanation(const std::string& tmpl,
-                               const std::vector<std::pair<std::string, std::string>>& values,
-                               const std::vector<std::pair<std::string, bool>>& flags = {});
 
 }  // namespace certdoctor

@@ -10,7 +10,7 @@
 
 #include <nlohmann/json_fwd.hpp>
 
-#include "diagnose/diagnose.h"
+#include "model/record.h"
 
 namespace certdoctor {
 

@@ -4,7 +4,7 @@
 #include <string>
 #include <string_view>
 
-#include "diagnose/diagnose.h"
+#include "model/record.h"
 
 namespace certdoctor {
 

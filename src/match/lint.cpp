@@ -5,7 +5,7 @@
 #include <algorithm>
 #include <set>
 
-#include "fix/fix_plan.h"
+#include "match/templates.h"
 #include "match/matcher.h"
 #include "match/vocabulary.h"
 

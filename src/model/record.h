@@ -55,4 +55,14 @@ struct FailureRecord {
     bool joined = false;
 };
 
+// What an input source read: its records, and how many runs it saw and how many had failed, so
+// that "nothing recognised" can be told from "nothing wrong".
+struct InputBatch {
+    std::string source;
+    std::vector<FailureRecord> records;
+    size_t runs = 0;         // TaskRuns/PipelineRuns read (0 for plain text)
+    size_t failed_runs = 0;  // of those, how many had failed or were failing
+    std::vector<std::string> notes;
+};
+
 }  // namespace certdoctor

@@ -47,7 +47,10 @@ ProbeResult probe_chain_file(const ChainFileOptions& options) {
     X509* anchor = verdict.problem == "ok" ? verdict.path.back() : chain.back().get();
     // A CA helps only an unknown authority or a missing intermediate, and a leaf is never offered.
     bool ca_helps = verdict.problem == "unknown-authority" || verdict.problem == "incomplete-chain";
-    if (verdict.problem != "ok" && ca_helps && !is_self_signed(anchor)) result.missing_issuer = missing_issuer_of(anchor);
+    // The issuer is missing only when neither the chain nor the pool has it (an intermediate that
+    // is no CA, say, has its issuer in the pool: nothing is missing then).
+    if (verdict.problem != "ok" && ca_helps && !is_self_signed(anchor) && !pool.has_subject(X509_get_issuer_name(anchor), chain))
+        result.missing_issuer = missing_issuer_of(anchor);
     if (verdict.problem != "ok" && (!ca_helps || !(is_self_signed(anchor) || is_ca(anchor)))) anchor = nullptr;
     if (anchor) {
         CertificateView a = describe_certificate(anchor);
@@ -63,14 +66,9 @@ ProbeResult probe_chain_file(const ChainFileOptions& options) {
             "\". Go trusts any certificate placed in its pool, so adding this one works, "
             "but it pins trust to it; prefer the root that issued it.";
     if (!anchor && verdict.problem == "unknown-authority" && result.ca_files_given && !result.missing_issuer.subject.empty()) {
-        // The leaf alone, and the given CAs do not sign it: the intermediate between them is missing.
+        // The leaf alone, and the given CAs do not sign it: the intermediate between them is
+        // missing (named in missing_issuer). `detail` stays Go's own wording.
         result.problem = "incomplete-chain";
-        result.detail = "the chain stops at a certificate issued by \"" + result.missing_issuer.subject + "\"" +
-                        (result.missing_issuer.key_id.empty() ? "" : " (key id " + result.missing_issuer.key_id + ")") +
-                        ", which is neither in the chain nor in the pool: the given CA does not sign it directly, so the "
-                        "intermediate is missing" +
-                        (result.missing_issuer.aia_url.empty() ? "" : " (its caIssuers URL: " + result.missing_issuer.aia_url + ")") +
-                        ". Go reports: " + verdict.detail;
     }
     if (result.problem != "ok") result.failing_host = result.target;
     result.elapsed_ms =

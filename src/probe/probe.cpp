@@ -204,7 +204,8 @@ ProbeResult probe_registry(const ProbeTarget& target, const ProbeOptions& option
     // A CA helps only an unknown authority or a missing intermediate: for a name, a date or a
     // signature no certificate is offered. A leaf is never offered as "the CA to add".
     bool ca_helps = result.problem == "unknown-authority" || result.problem == "incomplete-chain";
-    if (!result.has_anchor && ca_helps && !is_self_signed(top)) result.missing_issuer = missing_issuer_of(top);
+    if (!result.has_anchor && ca_helps && !is_self_signed(top) && !pool.has_subject(X509_get_issuer_name(top), h.chain))
+        result.missing_issuer = missing_issuer_of(top);
     if (!result.has_anchor && ca_helps && (is_self_signed(top) || is_ca(top))) {
         result.has_anchor = true;
         result.trust_anchor = anchor_of(top, true);
@@ -215,7 +216,8 @@ ProbeResult probe_registry(const ProbeTarget& target, const ProbeOptions& option
                 "\". Go trusts any certificate placed in its pool, so adding this one works, but it pins trust to "
                 "it; prefer the root that issued it, and check it first with --ca-file.";
         }
-    } else if (!result.has_anchor && ca_helps && result.problem == "unknown-authority" && result.ca_files_given) {
+    } else if (!result.has_anchor && ca_helps && result.problem == "unknown-authority" && result.ca_files_given &&
+               !result.missing_issuer.subject.empty()) {
         // The leaf alone, and the given CAs do not sign it: the intermediate between them is missing.
         result.problem = "incomplete-chain";
         result.detail = "the server sends only its certificate, issued by \"" + result.missing_issuer.subject + "\"" +

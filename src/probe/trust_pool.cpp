@@ -207,4 +207,10 @@ void add_ca_file(TrustPool& pool, const std::string& path) {
     pool.sources.push_back("--ca-file " + path);
 }
 
+bool TrustPool::has_subject(X509_NAME* name, const std::vector<X509Ptr>& chain) const {
+    for (X509* c : candidates(chain))
+        if (X509_NAME_cmp(X509_get_subject_name(c), name) == 0) return true;
+    return false;
+}
+
 }  // namespace certdoctor

@@ -22,6 +22,8 @@ struct TrustPool {
     // named, directly or through other roots, as an issuer of the chain (as Go's pool finds
     // parents by their raw subject). System roots are parsed only when named.
     std::vector<X509*> candidates(const std::vector<X509Ptr>& chain) const;
+    // True when the pool holds a certificate whose subject is `name` (the issuer a chain names).
+    bool has_subject(X509_NAME* name, const std::vector<X509Ptr>& chain) const;
 };
 
 // The roots Go would load on Linux: $SSL_CERT_FILE, else the first bundle that exists of the usual

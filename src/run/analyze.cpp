@@ -28,7 +28,7 @@ void fill_view(FindingGroup& view, const LogGroup& g) {
 // The group's diagnosis and its fixes, for its own registry.
 Finding diagnose_group(const LogGroup& g, const std::vector<ObjectRef>& runs, const Engine& engine,
                        std::vector<FixView>& fixes) {
-    Finding f = make_finding(g.sample, g.match, engine.catalog(), {false, {}});
+    Finding f = make_finding(g.sample, g.match, engine.catalog(), {});
     // The group's re-run re-creates every run its lines named.
     for (const auto& r : runs)
         if ((r.kind == "TaskRun" || r.kind == "PipelineRun") && !r.name.empty()) f.rerun_runs.push_back(r);

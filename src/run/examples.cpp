@@ -4,6 +4,7 @@
 #include <re2/re2.h>
 
 #include "diagnose/diagnose.h"
+#include "fix/fix_plan.h"
 #include "input/normalise.h"
 #include "run/run.h"
 #include "util/text.h"
@@ -44,6 +45,7 @@ std::string check_match(const Engine& engine, const Rule& rule, const Example& e
     if (slot->rule != &rule && slot->rule->id != rule.id)
         return "decided by rule '" + slot->rule->id + "' instead";
     Finding f = make_finding(record, m, engine.catalog());
+    f.fixes = plan_fixes(f, engine.catalog());
     std::string failures;
     for (const auto& [key, want] : ex.expect) {
         bool known = false;

@@ -8,6 +8,7 @@
 #include "diagnose/diagnose.h"
 #include "diagnose/probe_evidence.h"
 #include "fix/artefacts.h"
+#include "fix/fix_plan.h"
 #include "input/dump_source.h"
 #include "input/normalise.h"
 #include "input/text_source.h"
@@ -46,7 +47,7 @@ Report explain_text(const Engine& engine, std::string text, const std::string& s
     Report report = diagnose(batch, engine.matcher(), engine.catalog(), options);
     if (certificates) offer_offline_probe(report);
     if (probe) probe_findings(report, engine, *probe);
-    drop_repeated_reruns(report.findings);
+    plan_report_fixes(report, engine.catalog());
     return report;
 }
 
@@ -55,7 +56,7 @@ Report diagnose_dump(const Engine& engine, const std::string& text, const std::s
     Report report = diagnose(read_dump(text, source), engine.matcher(), engine.catalog());
     if (holds_certificates(text)) offer_offline_probe(report);
     if (probe) probe_findings(report, engine, *probe);
-    drop_repeated_reruns(report.findings);
+    plan_report_fixes(report, engine.catalog());
     return report;
 }
 
@@ -153,7 +154,7 @@ void RegistryProber::fold_into(Report& report, const Engine& engine) {
                 f.step_images.emplace_back(step.image, image->second);
             }
         }
-        apply_probe(f, *it->second, engine.catalog());
+        apply_probe(f, *it->second);
         any = true;
     }
     if (!any && !report.findings.empty())

@@ -1,5 +1,7 @@
 #include "input/dump_source.h"
 
+#include "diagnose/diagnose.h"
+
 #include <gtest/gtest.h>
 
 #include <fstream>

@@ -12,6 +12,7 @@
 #include "diagnose/probe_evidence.h"
 #include "fix/export.h"
 #include "fix/fix_plan.h"
+#include "match/templates.h"
 #include "test_engine.h"
 #include "util/escape.h"
 
@@ -276,7 +277,7 @@ TEST(Composition, ValuesInProseStayOnOneLine) {
     ProbeResult probe;
     probe.problem = "incomplete-chain";
     probe.detail = kPayload;
-    apply_probe(f, probe, test::shipped_engine().catalog());
+    apply_probe(f, probe);
     EXPECT_EQ(f.explanation.find("\n", 2), std::string::npos) << f.explanation;  // only the paragraph break
     EXPECT_EQ(f.explanation.find('\x1b'), std::string::npos) << f.explanation;
 }

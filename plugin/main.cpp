@@ -20,7 +20,7 @@
 #include <csignal>
 #include <future>
 
-#include "cluster/cluster_diagnose.h"
+#include "cluster/runs_reader.h"
 #include "cluster/cluster_logs.h"
 #include "fix/export.h"
 #include "run/analyze.h"
@@ -33,6 +33,7 @@
 #include "flag_values.h"
 #include "options.h"
 #include "render/render.h"
+#include "run/cluster_run.h"
 #include "run/run.h"
 #include "util/error.h"
 #include "util/read_input.h"

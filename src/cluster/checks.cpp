@@ -5,8 +5,6 @@
 #include <algorithm>
 #include <set>
 
-#include "fix/fix_plan.h"
-#include "fix/fix_policy.h"
 #include "match/versions.h"
 #include "probe/openssl_util.h"
 #include "probe/probe.h"
@@ -102,18 +100,16 @@ void expiry_checks(std::vector<ClusterCheck>& checks, const Report& report, cons
                                               ": add its successor next to it before then (keep both until the registry has moved)"));
 }
 
-void apply_cluster_checks(Report& report, const Installation& inst, const Catalog& catalog, std::time_t now,
-                          std::chrono::seconds expiry_warning) {
+void apply_cluster_checks(Report& report, const Installation& inst, std::time_t now, std::chrono::seconds expiry_warning) {
     auto& checks = report.cluster_checks;
     double minor = tekton_minor(inst.version);
     std::string cm = inst.namespace_ + "/config-registry-cert";
-    // The fixes are planned again with what the cluster holds (the ConfigMap's keys, labels and
-    // annotations, the operator, the workload kind), so that they are exact.
+    // What the fixes need of the cluster to be exact: the ConfigMap's keys, labels and
+    // annotations, the operator, the workload kind.
     InstallationFacts facts = installation_facts(inst);
     for (auto& f : report.findings) {
         f.tekton_namespace = inst.namespace_;
         f.installation = facts;
-        f.fixes = plan_fixes(f, catalog);
     }
     // config-registry-cert plays a part only in the controller's own requests: for kubelet,
     // step-tool and resolver findings its checks are not made.
@@ -266,7 +262,7 @@ void apply_cluster_checks(Report& report, const Installation& inst, const Catalo
     // 8. what will stop verifying soon
     expiry_checks(checks, report, inst, now, expiry_warning);
 
-    // The order of the fixes follows the checks: their facts, per finding, through the fix policy.
+    // What the checks established, per finding: the fix policy (fix/fix_policy.h) decides on it.
     for (auto& f : report.findings) {
         ClusterFacts facts;
         facts.openshift = inst.openshift;
@@ -295,12 +291,13 @@ void apply_cluster_checks(Report& report, const Installation& inst, const Catalo
         facts.changed_text = inst.configmap_changed_text;
         auto failed = parse_rfc3339(f.failed_at);
         facts.failed_before_restart = failed && oldest_start && *failed < oldest_start;
-        const PolicyRule* rule = apply_fix_policy(f, facts, catalog);
-        std::string decided = rule ? rule->name : "";
-        if (decided == "fixed-since")
+        f.cluster_checked = true;
+        f.cluster_facts = facts;
+        bool trusted_case = facts.controller && !facts.configmap_absent && facts.has_cert && facts.trusted;
+        if (trusted_case && restarted == "pass" && facts.failed_before_restart)
             report.notes.push_back(f.object.kind + " " + f.object.name + " failed at " + f.failed_at +
                                    ", before the controller restarted with the CA: re-running it should pass");
-        else if (decided == "trusted-yet-failed" && restarted == "pass")
+        else if (trusted_case && restarted == "pass")
             report.notes.push_back("config-registry-cert trusts " + f.registry +
                                    " and the controller restarted after it changed, yet " + f.object.kind + " " + f.object.name +
                                    " failed afterwards: check that an operator (TektonConfig) is not reverting the ConfigMap, and "

@@ -10,15 +10,13 @@
 #include <ctime>
 
 #include "cluster/installation.h"
-#include "match/catalog.h"
 #include "model/report.h"
 
 namespace certdoctor {
 
-// Fills report.cluster_checks and re-plans the fixes of the findings the checks concern.
-// `now` and `expiry_warning` decide the check certificates-expire-soon.
-void apply_cluster_checks(Report& report, const Installation& installation, const Catalog& catalog,
-                          std::time_t now = std::time(nullptr),
+// Fills report.cluster_checks, and each finding's installation facts and cluster_facts (what
+// the fix policy decides on). `now` and `expiry_warning` decide the check certificates-expire-soon.
+void apply_cluster_checks(Report& report, const Installation& installation, std::time_t now = std::time(nullptr),
                           std::chrono::seconds expiry_warning = std::chrono::hours(30 * 24));
 
 }  // namespace certdoctor

@@ -9,6 +9,7 @@
 #include <unordered_map>
 
 #include "fix/artefacts.h"
+#include "fix/fix_policy.h"
 #include "match/templates.h"
 #include "probe/target.h"
 #include "util/error.h"
@@ -213,7 +214,10 @@ std::vector<FixView> plan_fixes(const Finding& finding, const Catalog& catalog) 
 }
 
 void plan_report_fixes(Report& report, const Catalog& catalog) {
-    for (auto& f : report.findings) f.fixes = plan_fixes(f, catalog);
+    for (auto& f : report.findings) {
+        f.fixes = plan_fixes(f, catalog);
+        if (f.cluster_checked) apply_fix_policy(f, f.cluster_facts, catalog);
+    }
     drop_repeated_reruns(report.findings);
 }
 

@@ -22,8 +22,8 @@ bool fix_applies(const FixRule& fix, const Finding& finding);
 // The fixes for `finding`, ordered by their `order`, rendered.
 std::vector<FixView> plan_fixes(const Finding& finding, const Catalog& catalog);
 
-// Plans every finding's fixes (once, after the diagnosis and the probes), then keeps one re-run
-// per run over the report.
+// Plans every finding's fixes (once, after the diagnosis, the probes and the cluster checks:
+// a checked finding's plan goes through the fix policy), then keeps one re-run per run.
 void plan_report_fixes(Report& report, const Catalog& catalog);
 
 // Renders one fix for `finding`. Throws Error when a template is broken.

@@ -15,28 +15,6 @@
 
 namespace certdoctor {
 
-// What the cluster checks established, for one finding.
-struct ClusterFacts {
-    bool openshift = false;
-    bool controller =
-        false;  // the request was the controller's own (config-registry-cert feeds it)
-    bool resolvers_request = false;  // the remote resolvers Deployment made it
-    bool resolvers_have_ca = false;
-    std::string version;    // the controller's Tekton version
-    std::string configmap;  // "namespace/config-registry-cert"
-    bool configmap_absent = false;
-    bool has_cert = false;  // a non-empty value under `cert`
-    std::string wrong_key;  // a key other than `cert` that holds certificates
-    // With exactly the certificates under `wrong_key`, Go's verdict on the registry: "ok", a
-    // problem, or "unknown" (not probed).
-    std::string moved_verdict = "unknown";
-    bool trusted = false;      // with exactly the bundle under `cert`, Go accepts the registry
-    std::string restarted;     // controller-restarted-after-config: pass, fail, skip
-    std::string changed_text;  // when the ConfigMap last changed
-    bool failed_before_restart =
-        false;  // the run failed before the controller restarted with the CA
-};
-
 struct PolicyRule {
     const char* name;
     bool (*holds)(const Finding&, const ClusterFacts&);

@@ -65,6 +65,28 @@ struct InstallationFacts {
     bool openshift = false;
 };
 
+// What the cluster checks established, for one finding.
+struct ClusterFacts {
+    bool openshift = false;
+    bool controller =
+        false;  // the request was the controller's own (config-registry-cert feeds it)
+    bool resolvers_request = false;  // the remote resolvers Deployment made it
+    bool resolvers_have_ca = false;
+    std::string version;    // the controller's Tekton version
+    std::string configmap;  // "namespace/config-registry-cert"
+    bool configmap_absent = false;
+    bool has_cert = false;  // a non-empty value under `cert`
+    std::string wrong_key;  // a key other than `cert` that holds certificates
+    // With exactly the certificates under `wrong_key`, Go's verdict on the registry: "ok", a
+    // problem, or "unknown" (not probed).
+    std::string moved_verdict = "unknown";
+    bool trusted = false;      // with exactly the bundle under `cert`, Go accepts the registry
+    std::string restarted;     // controller-restarted-after-config: pass, fail, skip
+    std::string changed_text;  // when the ConfigMap last changed
+    bool failed_before_restart =
+        false;  // the run failed before the controller restarted with the CA
+};
+
 struct Finding {
     std::string pattern;       // "<site-id>/<cause-id>", or just one of them
     std::string site_rule;     // the rule that placed it on a call chain ("" when none did)
@@ -99,6 +121,9 @@ struct Finding {
     // sweep's group; empty means the finding's own.
     std::vector<ObjectRef> rerun_runs;
     InstallationFacts installation;
+    // Cluster mode: what the checks established for this finding; the fix policy decides on it.
+    bool cluster_checked = false;
+    ClusterFacts cluster_facts;
     // The images of `lookup_steps` as the probe read them (--probe with a verdict of ok): their
     // Entrypoint and Cmd per platform, by image reference.
     std::vector<std::pair<std::string, ImageView>> step_images;

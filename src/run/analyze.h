@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "cluster/cluster_diagnose.h"
+#include "cluster/runs_reader.h"
 #include "cluster/cluster_logs.h"
 #include "kube/client.h"
 #include "logscan/log_analyzer.h"

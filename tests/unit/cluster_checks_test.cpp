@@ -1,4 +1,4 @@
-// The cluster checks on hand-built facts, one scenario each: config-registry-cert is checked only
+// The cluster checks, then the fix plan, on hand-built facts, one scenario each: config-registry-cert is checked only
 // for the controller's own requests; the wrong-key case gives one fix, chosen by whether the
 // misplaced CA makes Go accept the registry; a stale controller is restarted, not given the CA
 // again. Certificates are made here with OpenSSL.
@@ -6,6 +6,7 @@
 #include <openssl/x509v3.h>
 
 #include "cluster/checks.h"
+#include "fix/fix_plan.h"
 #include "probe/openssl_util.h"
 #include "test_certificates.h"
 #include "test_engine.h"
@@ -78,12 +79,18 @@ const Catalog& catalog() {
     return test::shipped_engine().catalog();
 }
 
+// The checks, then the plan (as run/ does): the fix policy decides on what the checks found.
+void check_and_plan(Report& r, const Installation& inst) {
+    apply_cluster_checks(r, inst);
+    plan_report_fixes(r, catalog());
+}
+
 TEST(ClusterChecks, NoConfigRegistryCertChecksForKubeletStepToolOrResolverFindings) {
     std::string pem = to_pem(self_signed_for("registry.private").get());
     for (std::string stage : {"image-pull", "step-run", "remote-resolution"}) {
         Report r;
         r.findings.push_back(lookup_finding(stage, pem));
-        apply_cluster_checks(r, installation_with({}), catalog());
+        check_and_plan(r, installation_with({}));
         for (const char* id : {"config-registry-cert-present", "config-registry-cert-key",
                                "config-registry-cert-pem", "config-registry-cert-trusts-registry",
                                "controller-restarted-after-config"})
@@ -95,7 +102,7 @@ TEST(ClusterChecks, TheControllersLookupGetsThem) {
     Report r;
     r.findings.push_back(
         lookup_finding("entrypoint-lookup", to_pem(self_signed_for("registry.private").get())));
-    apply_cluster_checks(r, installation_with({}), catalog());
+    check_and_plan(r, installation_with({}));
     EXPECT_TRUE(has_check(r, "config-registry-cert-key"));
     EXPECT_TRUE(has_check(r, "config-registry-cert-trusts-registry"));
 }
@@ -104,7 +111,7 @@ TEST(ClusterChecks, WrongKeyWithTheRegistrysCaMovesIt) {
     std::string pem = to_pem(self_signed_for("registry.private").get());
     Report r;
     r.findings.push_back(lookup_finding("entrypoint-lookup", pem));
-    apply_cluster_checks(r, installation_with({{"ca.crt", pem}}), catalog());
+    check_and_plan(r, installation_with({{"ca.crt", pem}}));
     auto ids = fix_ids(r.findings[0]);
     ASSERT_FALSE(ids.empty());
     EXPECT_EQ(ids.front(), "move-ca-to-cert-key");
@@ -116,7 +123,7 @@ TEST(ClusterChecks, WrongKeyWithAnotherCaAddsTheRegistrysInstead) {
     std::string other = to_pem(self_signed_for("elsewhere.example").get());
     Report r;
     r.findings.push_back(lookup_finding("entrypoint-lookup", served));
-    apply_cluster_checks(r, installation_with({{"ca.crt", other}}), catalog());
+    check_and_plan(r, installation_with({{"ca.crt", other}}));
     auto ids = fix_ids(r.findings[0]);
     ASSERT_FALSE(ids.empty());
     EXPECT_EQ(ids.front(), "add-ca-to-config-registry-cert");
@@ -132,7 +139,7 @@ TEST(ClusterChecks, AStaleControllerIsRestartedNotGivenTheCaAgain) {
     inst.pods.push_back({"tekton-pipelines-controller-x", "Running", 1000, "earlier"});
     Report r;
     r.findings.push_back(lookup_finding("entrypoint-lookup", pem));
-    apply_cluster_checks(r, inst, catalog());
+    check_and_plan(r, inst);
     auto ids = fix_ids(r.findings[0]);
     ASSERT_FALSE(ids.empty());
     EXPECT_EQ(ids.front(), "restart-tekton-controller");
@@ -149,7 +156,7 @@ TEST(ClusterChecks, TheFixesAreBuiltWithWhatTheClusterHolds) {
     f.probe.has_anchor = true;
     f.probe.trust_anchor.pem = pem;
     r.findings.push_back(f);
-    apply_cluster_checks(r, inst, catalog());
+    check_and_plan(r, inst);
     ASSERT_FALSE(r.findings[0].fixes.empty());
     const FixView& add = r.findings[0].fixes.front();
     ASSERT_EQ(add.id, "add-ca-to-config-registry-cert");

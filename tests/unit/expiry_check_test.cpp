@@ -39,13 +39,13 @@ TEST(ExpiryCheck, ARegistryChainEndingWithinTheWarningFails) {
     std::time_t now = std::time(nullptr);
     Installation inst;
     Report soon = with_probed_registry("r.example", now + 10 * 86400);
-    apply_cluster_checks(soon, inst, test::shipped_engine().catalog(), now, std::chrono::hours(30 * 24));
+    apply_cluster_checks(soon, inst, now, std::chrono::hours(30 * 24));
     ASSERT_NE(find(soon, "r.example"), nullptr);
     EXPECT_EQ(find(soon, "r.example")->status, "fail");
     EXPECT_NE(find(soon, "r.example")->detail.find("in 10 days"), std::string::npos) << find(soon, "r.example")->detail;
 
     Report later = with_probed_registry("r.example", now + 90 * 86400);
-    apply_cluster_checks(later, inst, test::shipped_engine().catalog(), now, std::chrono::hours(30 * 24));
+    apply_cluster_checks(later, inst, now, std::chrono::hours(30 * 24));
     ASSERT_NE(find(later, "r.example"), nullptr);
     EXPECT_EQ(find(later, "r.example")->status, "pass");
 }
@@ -56,7 +56,7 @@ TEST(ExpiryCheck, ACaInConfigRegistryCertEndingSoonFailsAndNamesIt) {
     inst.configmap_state = ObjectState::present;
     inst.configmap_data["cert"] = ca_pem("Lasting CA", 400 * 86400) + ca_pem("Ending CA", 5 * 86400);
     Report r = with_probed_registry("r.example", now + 90 * 86400);
-    apply_cluster_checks(r, inst, test::shipped_engine().catalog(), now, std::chrono::hours(30 * 24));
+    apply_cluster_checks(r, inst, now, std::chrono::hours(30 * 24));
     const ClusterCheck* bundle = find(r, "");
     ASSERT_NE(bundle, nullptr);
     EXPECT_EQ(bundle->status, "fail");
@@ -64,7 +64,7 @@ TEST(ExpiryCheck, ACaInConfigRegistryCertEndingSoonFailsAndNamesIt) {
     EXPECT_EQ(bundle->detail.find("Lasting CA"), std::string::npos) << bundle->detail;
 
     Report shorter = with_probed_registry("r.example", now + 90 * 86400);
-    apply_cluster_checks(shorter, inst, test::shipped_engine().catalog(), now, std::chrono::hours(24));
+    apply_cluster_checks(shorter, inst, now, std::chrono::hours(24));
     EXPECT_EQ(find(shorter, "")->status, "pass");  // --expiry-warning 1d
 }
 

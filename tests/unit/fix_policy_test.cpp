@@ -153,7 +153,9 @@ TEST(FixPolicy, NamesAndDatesAreNeverReordered) {
 
 TEST(FixPolicy, EveryRuleLeadsWithAFixOfTheCatalog) {
     for (const auto& rule : fix_policy()) {
-        if (*rule.lead) EXPECT_NE(catalog().fix(rule.lead), nullptr) << rule.name;
+        if (*rule.lead) {
+            EXPECT_NE(catalog().fix(rule.lead), nullptr) << rule.name;
+        }
         for (const char* id : rule.drop)
             EXPECT_NE(catalog().fix(id), nullptr) << rule.name << " drops " << id;
     }

@@ -1,4 +1,4 @@
-#include "cluster/cluster_diagnose.h"
+#include "cluster/runs_reader.h"
 
 #include <deque>
 #include <functional>
@@ -7,17 +7,10 @@
 #include <optional>
 #include <set>
 
-#include "cluster/checks.h"
-#include "cluster/installation.h"
-#include "diagnose/diagnose.h"
-#include "fix/artefacts.h"
-#include "fix/fix_plan.h"
 #include "input/dump_source.h"
 #include "input/text_source.h"
 #include "kube/list_pages.h"
 #include "kube/list_scan.h"
-#include "match/versions.h"
-#include "run/run.h"
 #include "util/bounded_json.h"
 #include "util/error.h"
 #include "util/text.h"
@@ -28,7 +21,6 @@ namespace certdoctor {
 
 namespace {
 
-constexpr size_t kPagesAhead = 4;      // pages diagnosed or waiting to be, while the next loads
 
 // The Succeeded condition says the run failed (or is failing), by the same rule as `diagnose -f`;
 // `when` is the condition's last transition.
@@ -149,10 +141,6 @@ public:
         }
     }
 
-    struct StepLog {
-        std::string text, origin, namespace_, run, step;
-    };
-
     // One TaskRun with its Task, pod and events.
     void add_taskrun_with_related(nlohmann::json tr, bool pod) {
         attach_task(tr);
@@ -162,12 +150,8 @@ public:
 
     // What was gathered since the last call; the collector then starts afresh (it keeps the
     // failure times and notes). batch_of reads it as `diagnose -f` would.
-    struct Gathered {
-        nlohmann::json items = nlohmann::json::array();
-        std::vector<StepLog> logs;
-    };
-    Gathered take() {
-        Gathered g{std::move(items_), std::move(logs_)};
+    RunsPage take(const std::string& source) {
+        RunsPage g{std::move(items_), std::move(logs_), source};
         items_ = nlohmann::json::array();
         logs_.clear();
         return g;
@@ -182,12 +166,15 @@ private:
     nlohmann::json items_ = nlohmann::json::array();
     std::map<std::string, std::string> failed_at_;
     std::vector<std::string> notes_;
-    std::vector<StepLog> logs_;
+    std::vector<RunsPage::StepLog> logs_;
     std::map<std::string, nlohmann::json> tasks_;  // ns/name -> spec (null when unreadable)
 };
 
 // The objects and step logs of some runs, as the reader of `diagnose -f` reads them.
-InputBatch batch_of(RunCollector::Gathered gathered, const std::string& source) {
+}  // namespace
+
+InputBatch RunsPage::read() && {
+    const RunsPage& gathered = *this;
     InputBatch batch = read_dump_objects(gathered.items, source);
     // A step log's lines belong to its TaskRun: they take what the run's own records know of it.
     std::map<std::string, const FailureRecord*> of_run;
@@ -213,6 +200,8 @@ InputBatch batch_of(RunCollector::Gathered gathered, const std::string& source) 
     for (auto& r : from_logs) batch.records.push_back(std::move(r));
     return batch;
 }
+
+namespace {
 
 std::string lower(std::string s) {
     for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
@@ -307,45 +296,6 @@ SweepCounts sweep(KubeClient& client, const std::string& api, const std::string&
     return counts;
 }
 
-// Sweeps: one representative finding per root cause, with the count and the runs.
-void group_findings(Report& report) {
-    std::map<std::string, size_t> by_key;
-    std::vector<Finding> representatives;
-    for (auto& f : report.findings) {
-        std::string key = f.pattern + "|" + f.registry;
-        auto [it, inserted] = by_key.emplace(key, report.groups.size());
-        if (inserted) {
-            FindingGroup g;
-            g.pattern = f.pattern;
-            g.component = f.component;
-            g.problem = f.problem;
-            g.registry = f.registry;
-            g.finding = representatives.size();
-            report.groups.push_back(g);
-            representatives.push_back(f);
-        }
-        FindingGroup& g = report.groups[it->second];
-        const ObjectRef& run = f.object;
-        // The group's re-run re-creates every finished run it holds (a child through its PipelineRun).
-        Finding& rep = representatives[g.finding];
-        if (inserted) {
-            rep.rerun_runs.clear();
-            rep.running = true;
-        }
-        if (!f.running) {
-            rep.running = false;
-            rep.rerun_runs.push_back(f.parent.empty() ? f.object : f.parent);
-        }
-        bool known = false;
-        for (const auto& r : g.runs) known = known || (r.name == run.name && r.namespace_ == run.namespace_ && r.kind == run.kind);
-        if (!known) {
-            g.runs.push_back(run);
-            ++g.count;
-        }
-    }
-    report.findings = std::move(representatives);
-}
-
 }  // namespace
 
 ClusterRequest parse_resource_argument(const std::string& argument) {
@@ -379,60 +329,14 @@ ClusterRequest parse_resource_argument(const std::string& argument) {
     return r;
 }
 
-Report diagnose_cluster(const EngineSource& engine_source, KubeClient& client, const ClusterRequest& request,
-                        const ProbeOptions* probe, const ProgressFn& progress) {
-    const RestConfig& rc = client.config();
-    std::string api = discover_tekton_api(client);
-    std::string ns = rc.namespace_;
-    // The installation is read while the runs load; its version picks the call chains, so the
-    // first diagnosis waits for it.
-    std::shared_future<Installation> installation =
-        std::async(std::launch::async, [&client] { return read_installation(client); }).share();
-    auto inst = [&installation]() -> const Installation& { return installation.get(); };
+RunsRead read_cluster_runs(KubeClient& client, const std::string& api, const std::string& ns,
+                           const ClusterRequest& request, const std::string& source,
+                           const std::function<void(RunsPage)>& take, const ProgressFn& progress) {
     RunCollector collector(client, api);
     SweepCounts counts;
-    std::string source = request.kind.empty() ? (request.all_namespaces ? "TaskRuns in all namespaces"
-                                                                         : "TaskRuns in namespace " + ns)
-                                              : lower(request.kind) + "/" + request.name + " in namespace " + ns;
-
-    // What has been read is diagnosed as it comes (a sweep's page at a time), and the registries
-    // it names are probed in the background while the next pages load.
-    std::optional<RegistryProber> prober;
-    if (probe) prober.emplace(*probe);
-    DiagnoseOptions options;
-    Report report;
-    report.source = source;
-    size_t runs = 0, failed = 0;
-    auto diagnose_gathered = [&](RunCollector::Gathered gathered) {
-        options.tekton_version = inst().version;
-        const Engine& engine = engine_source();
-        InputBatch batch = batch_of(std::move(gathered), source);
-        runs += batch.runs;
-        failed += batch.failed_runs;
-        Report part = diagnose(batch, engine.matcher(), engine.catalog(), options);
-        if (prober) prober->add(part.findings);
-        report.messages_read += part.messages_read;
-        for (auto& n : part.notes) add_unique(report.notes, n);
-        for (auto& f : part.findings) report.findings.push_back(std::move(f));
+    auto hand_over = [&] {
+        if (collector.size() > 0) take(collector.take(source));
     };
-    // A sweep's pages are diagnosed one after the other on workers, in the order read, while the
-    // next pages load: each job first waits for the one before. At most kPagesAhead jobs are
-    // under way, so that a fast server does not start a thread per page. Everything the jobs
-    // touch is declared above, so that it outlives them.
-    std::deque<std::shared_future<void>> diagnosing;  // oldest first
-    auto diagnose_collected = [&] {
-        if (collector.size() == 0) return;
-        std::shared_future<void> before = diagnosing.empty() ? std::shared_future<void>() : diagnosing.back();
-        diagnosing.push_back(std::async(std::launch::async, [&diagnose_gathered, before, gathered = collector.take()]() mutable {
-                                 if (before.valid()) before.get();
-                                 diagnose_gathered(std::move(gathered));
-                             }).share());
-        for (; diagnosing.size() > kPagesAhead; diagnosing.pop_front()) diagnosing.front().get();
-    };
-    auto wait_diagnosed = [&diagnosing] {
-        for (; !diagnosing.empty(); diagnosing.pop_front()) diagnosing.front().get();
-    };
-
     if (request.kind == "TaskRun") {
         auto tr = client.get_if_found(collector.base(ns) + "/taskruns/" + request.name);
         if (!tr) throw Error("taskrun \"" + request.name + "\" not found in namespace " + ns, ExitCode::not_understood);
@@ -451,58 +355,15 @@ Report diagnose_cluster(const EngineSource& engine_source, KubeClient& client, c
                 collector.add_taskrun_with_related(std::move(tr), failed_child);
             }
     } else {
-        counts = sweep(client, api, ns, request, collector, diagnose_collected, progress);
+        counts = sweep(client, api, ns, request, collector, hand_over, progress);
     }
-    diagnose_collected();
-    wait_diagnosed();
-
-    const Engine& engine = engine_source();
-    order_findings(report.findings);  // across pages, as one diagnosis would order them
-    if (!report.findings.empty()) report.status = ReportStatus::problems_found;
-    else if (runs > 0 && failed == 0) report.status = ReportStatus::no_problems;
-    if (runs == 0 && report.findings.empty()) {
-        report.status = ReportStatus::no_problems;
-        report.notes.push_back(counts.scanned ? "no failed TaskRun among " + std::to_string(counts.scanned)
-                                              : "no TaskRun matched");
-    }
-    for (auto& n : collector.notes()) report.notes.push_back(std::move(n));
-    for (auto& f : report.findings) {
-        auto it = collector.failed_at().find(f.object.kind + "/" + f.object.namespace_ + "/" + f.object.name);
-        if (it != collector.failed_at().end()) f.failed_at = it->second;
-    }
-    report.sweep = request.kind.empty();
-    if (report.sweep) {
-        report.runs_scanned = counts.scanned;
-        report.failed_runs = counts.failed;
-        group_findings(report);
-        if (report.findings.empty() && report.failed_runs > 0) report.status = ReportStatus::unrecognized;
-    }
-    if (prober) prober->fold_into(report, engine);
-    // The fixes, once the evidence is in (a sweep's once per root cause, after grouping).
-    plan_report_fixes(report, engine.catalog());
-
-    report.cluster.read = true;
-    report.cluster.context = rc.in_cluster ? "in-cluster" : rc.context;
-    report.cluster.server = rc.cluster.server;
-    report.cluster.namespace_ = request.all_namespaces ? "" : ns;
-    report.cluster.tekton_api = "tekton.dev/" + api;
-    report.cluster.tekton_version = inst().version;
-    report.cluster.tekton_namespace = inst().namespace_;
-    report.cluster.openshift = inst().openshift;
-    for (const auto& n : inst().notes) report.notes.push_back(n);
-    // A message shaped by another release than the one installed failed before an upgrade.
-    for (const auto& f : report.findings) {
-        if (inst().version.empty() || f.chain.versions.empty() || f.chain.versions == "any" ||
-            version_in_range(inst().version, f.chain.versions))
-            continue;
-        report.notes.push_back(f.object.kind + " " + f.object.namespace_ + "/" + f.object.name +
-                               ": its message has the shape of Tekton " + f.chain.versions + ", but the controller is " +
-                               inst().version + ": it failed before an upgrade; re-run it to see what the current controller does");
-    }
-    if (!report.findings.empty())
-        apply_cluster_checks(report, inst(), engine.catalog(), std::time(nullptr), request.expiry_warning);
-    drop_repeated_reruns(report.findings);
-    return report;
+    hand_over();
+    RunsRead read;
+    read.scanned = counts.scanned;
+    read.failed = counts.failed;
+    read.failed_at = collector.failed_at();
+    read.notes = std::move(collector.notes());
+    return read;
 }
 
 }  // namespace certdoctor

@@ -1,0 +1,24 @@
+// Cluster mode's flow, in order: the runs read a page at a time (cluster/runs_reader), each page
+// diagnosed on a worker while the next loads, the registries probed in the background, a sweep's
+// findings grouped by root cause, the installation checked, then the fixes planned once.
+#pragma once
+
+#include <functional>
+
+#include "cluster/runs_reader.h"
+#include "kube/client.h"
+#include "model/report.h"
+#include "probe/probe.h"
+#include "run/run.h"
+
+namespace certdoctor {
+
+// `engine` is asked for only once the runs are read, so that the caller can build it while the
+// API answers (it may throw the catalog's error then).
+using EngineSource = std::function<const Engine&()>;
+
+Report diagnose_cluster(const EngineSource& engine, KubeClient& client,
+                        const ClusterRequest& request, const ProbeOptions* probe,
+                        const ProgressFn& progress = nullptr);
+
+}  // namespace certdoctor

@@ -307,29 +307,25 @@ void set_step_command(FixView& view, const Finding& f) {
 // `add` to .../args/-), in the step that ran kaniko.
 void kaniko_ca(FixView& view, const Finding& f) {
     if (f.tool != "kaniko") return;
-    int index = -1;
+    const StepSpec* step = nullptr;
     for (const auto& s : f.steps)
-        if (!f.step.empty() && s.name == f.step) index = s.index;
-    if (index < 0 || f.steps_source.kind != "Task" || f.steps_source.name.empty() ||
-        f.registry.empty())
+        if (!f.step.empty() && s.name == f.step) step = &s;
+    if (!step || step->index < 0 || f.steps_source.kind != "Task" || f.steps_source.name.empty() || f.registry.empty())
         return;
-    const std::string ns =
-        f.object.namespace_.empty() ? std::string("NAMESPACE") : f.object.namespace_;
-    std::string base = "/spec/steps/" + std::to_string(index);
-    Json ops = Json::array(
-        {{{"op", "test"}, {"path", base + "/name"}, {"value", f.step}},
-         {{"op", "add"},
-          {"path", base + "/args/-"},
-          {"value", "--registry-certificate=" + f.registry + "=/kaniko/registry-ca/ca.crt"}}});
-    view.comments.push_back(
-        {view.commands.size(), "Append the flag to the step's own args in the Task " +
-                                   f.steps_source.name +
-                                   " (a JSON patch; then add the volume and "
-                                   "mount shown above):"});
-    view.commands.push_back(kubectl_ns(ns) + "get task " + shell_quote(f.steps_source.name) +
-                            " -o yaml > task.backup.yaml");
-    view.commands.push_back(kubectl_ns(ns) + "patch task " + shell_quote(f.steps_source.name) +
-                            " --type json -p " + shell_quote(ops.dump()));
+    const std::string ns = f.object.namespace_.empty() ? std::string("NAMESPACE") : f.object.namespace_;
+    std::string base = "/spec/steps/" + std::to_string(step->index);
+    std::string flag = "--registry-certificate=" + f.registry + "=/kaniko/registry-ca/ca.crt";
+    // Appended to the step's own args; a step without args gets the list (an add to .../args/-
+    // fails where there is no list).
+    Json add = step->has_args ? Json{{"op", "add"}, {"path", base + "/args/-"}, {"value", flag}}
+                              : Json{{"op", "add"}, {"path", base + "/args"}, {"value", Json::array({flag})}};
+    Json ops = Json::array({{{"op", "test"}, {"path", base + "/name"}, {"value", f.step}}, add});
+    view.comments.push_back({view.commands.size(), "Append the flag to the step's own args in the Task " +
+                                                       f.steps_source.name +
+                                                       " (a JSON patch; then add the volume and mount shown above):"});
+    view.commands.push_back(kubectl_ns(ns) + "get task " + shell_quote(f.steps_source.name) + " -o yaml > task.backup.yaml");
+    view.commands.push_back(kubectl_ns(ns) + "patch task " + shell_quote(f.steps_source.name) + " --type json -p " +
+                            shell_quote(ops.dump()));
 }
 
 }  // namespace

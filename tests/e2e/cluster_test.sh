@@ -299,7 +299,29 @@ scenario kaniko
 cd_run kaniko diagnose taskrun/kaniko-1 "${kc[@]}" -o json
 check kaniko "kaniko inside a step, read from the step log" 'rc == 1 and d["findings"][0]["component"] == "step-tool" and d["findings"][0]["tool"] == "kaniko" and "configure-step-tool-ca" in fixes() and "add-ca-to-config-registry-cert" not in fixes()'
 check kaniko "kaniko: the real step, its args appended to (a JSON patch of the Task), a rerun, no config-registry-cert checks" '
-(lambda x: "build-and-push" not in x["manifest"] and any("patch task '"'build'"'" in c and "/spec/steps/0/args/-" in c for c in x["commands"]))(next(f for f in d["findings"][0]["fixes"] if f["id"] == "configure-step-tool-ca")) and "rerun" in fixes() and check_of("config-registry-cert-key") is None and all(parses(c) for c in commands())'
+(lambda x: "build-and-push" not in x["manifest"] and any("patch task '"'build'"'" in c and "/spec/steps/0/args" in c for c in x["commands"]))(next(f for f in d["findings"][0]["fixes"] if f["id"] == "configure-step-tool-ca")) and "rerun" in fixes() and check_of("config-registry-cert-key") is None and all(parses(c) for c in commands())'
+# The printed patch, applied by kubectl to the Task as the API serves it: the flag joins the
+# step's args; with the steps in another order its test operation refuses it.
+if command -v kubectl > /dev/null; then
+  "$python" - "$fixture" "$k/kaniko.out" "$k" <<'PY' && ok "kaniko: kubectl applies the printed patch to the Task; reordered steps refuse it" || bad "kaniko: the printed patch and kubectl"
+import json, subprocess, sys
+fixture, out, k = sys.argv[1:]
+task = next(o for o in json.load(open(fixture))["objects"] if o["kind"] == "Task")
+d = json.load(open(out))
+cmd = next(c for x in d["findings"][0]["fixes"] if x["id"] == "configure-step-tool-ca" for c in x["commands"] if "patch task" in c)
+patch = cmd[cmd.index("-p '") + 4:-1]
+def apply(t):
+    open(k + "/task.json", "w").write(json.dumps(t))
+    return subprocess.run(["kubectl", "patch", "--local", "-f", k + "/task.json", "--type", "json", "-p", patch, "-o", "json"],
+                          capture_output=True, text=True, timeout=30, env={"KUBECONFIG": "/dev/null", "PATH": "/usr/bin:/bin"})
+r = apply(task)
+assert r.returncode == 0, r.stderr
+args = json.loads(r.stdout)["spec"]["steps"][0]["args"]
+assert any(a.startswith("--registry-certificate=") for a in args), args
+task["spec"]["steps"].reverse()
+assert apply(task).returncode != 0
+PY
+fi
 
 scenario bundles
 cd_run bundles diagnose taskrun/bundle-1 "${kc[@]}" -o json

@@ -215,6 +215,32 @@ for want in 'command: ["/bin/app","serve"]' 'args: ["--port","8080"]' '{"op":"te
 done
 [[ "$got" != *"<ENTRYPOINT"* && "$got" != *'/spec/steps/2/args'* ]] && ok "diagnose --ca-file: no placeholder, and the step with args keeps them" ||
   bad "diagnose --ca-file: a placeholder or args replaced: $got"
+# The printed Task patch, applied by kubectl (no cluster): the commands set, the step's own args
+# kept; with the steps in another order its test operations refuse it.
+if command -v kubectl > /dev/null; then
+  python3 - "$work/lookup.json" "$work" "$good" <<'PY' && ok "diagnose --ca-file: kubectl applies the Task patch; moved steps refuse it" || bad "diagnose --ca-file: the Task patch and kubectl"
+import json, subprocess, sys
+out, work, port = sys.argv[1:]
+d = json.load(open(out))
+cmd = next(c for x in d["findings"][0]["fixes"] if x["id"] == "set-step-command" for c in x["commands"] if "patch task" in c)
+patch = cmd[cmd.index("-p '") + 4:-1]
+task = {"apiVersion": "tekton.dev/v1", "kind": "Task", "metadata": {"name": "build", "namespace": "ci"},
+        "spec": {"steps": [{"name": "prepare", "image": "alpine", "script": "true"},
+                           {"name": "app", "image": "localhost:%s/team/app:v1" % port},
+                           {"name": "multi", "image": "localhost:%s/team/app:multi" % port, "args": ["--keep"]}]}}
+def apply(t):
+    open(work + "/task.json", "w").write(json.dumps(t))
+    return subprocess.run(["kubectl", "patch", "--local", "-f", work + "/task.json", "--type", "json", "-p", patch, "-o", "json"],
+                          capture_output=True, text=True, timeout=30, env={"KUBECONFIG": "/dev/null", "PATH": "/usr/bin:/bin"})
+r = apply(task)
+assert r.returncode == 0, r.stderr
+steps = json.loads(r.stdout)["spec"]["steps"]
+assert steps[1]["command"] == ["/bin/app", "serve"] and steps[1]["args"] == ["--port", "8080"], steps[1]
+assert steps[2]["command"] == ["/bin/app", "serve"] and steps[2]["args"] == ["--keep"], steps[2]
+task["spec"]["steps"][1], task["spec"]["steps"][2] = task["spec"]["steps"][2], task["spec"]["steps"][1]
+assert apply(task).returncode != 0
+PY
+fi
 "$binary" probe "localhost:$basic/private/app:v1" --ca-file "$root_ca" --entrypoint -o json > "$work/ep3.json"; rc=$?
 [ $rc -eq 1 ] && [[ "$(field "$work/ep3.json" 'd["image"]["error"]')" == *"--registry-config"* ]] &&
   ok "--entrypoint without credentials: exit 1, says to pass --registry-config" || bad "--entrypoint without credentials: rc=$rc"

@@ -10,7 +10,10 @@
 #include <sstream>
 
 #include "diagnose/probe_evidence.h"
+#include "cluster/checks.h"
 #include "fix/export.h"
+#include "logscan/log_analyzer.h"
+#include "run/analyze.h"
 #include "fix/fix_plan.h"
 #include "match/templates.h"
 #include "test_engine.h"
@@ -116,6 +119,47 @@ TEST(Render, FixArtefactsMatchGolden) {
     chain.probe.missing_issuer = {"CN=Corp Issuing CA 2", "0A:1B", "http://pki.corp.example/issuing2.der"};
     add(chain, "serve-full-chain");
     expect_golden("fix-artefacts.txt", all);
+}
+
+// analyze of the sample controller log, in the three renderers.
+Report analyzed_sample() {
+    LogAnalyzer a(test::shipped_engine().catalog(), test::shipped_engine().matcher(), 1);
+    a.read_file(std::string(CERTDOCTOR_SOURCE_DIR) + "/tests/samples/controller.log");
+    Report r = analysis_report(a, test::shipped_engine());
+    r.source = "controller.log";
+    for (auto& s : r.log.sources) s.name = "controller.log";
+    return r;
+}
+
+TEST(Render, AnalyzeMatchesGolden) {
+    Report r = analyzed_sample();
+    expect_golden("analyze-controller-log.txt", render_text(r, Color::off));
+    expect_golden("analyze-controller-log.md", render_markdown(r));
+    expect_golden("analyze-controller-log.json", render_json(r));
+}
+
+// A cluster diagnosis on hand-built facts (no certificate, so that it is the same on every run):
+// the checks, the sentence that ordered the fixes, the fixes for an absent config-registry-cert.
+TEST(Render, ClusterDiagnosisMatchesGolden) {
+    Report r = developers_report();
+    r.source = "taskrun/task-run in namespace default";
+    r.cluster.read = true;
+    r.cluster.context = "prod-eu";
+    r.cluster.server = "https://10.0.0.1:6443";
+    r.cluster.namespace_ = "default";
+    r.cluster.tekton_api = "tekton.dev/v1";
+    r.cluster.tekton_version = "v0.56.0";
+    r.cluster.tekton_namespace = "tekton-pipelines";
+    Installation inst;
+    inst.controller_found = true;
+    inst.version = "v0.56.0";
+    inst.configmap_state = ObjectState::absent;  // the fix policy leads with creating it, and says why
+    inst.pods_state = ObjectState::present;
+    inst.pods.push_back({"tekton-pipelines-controller-7d9f8b6c5-x2k4q", "Running", 1000, "2026-11-25T13:24:10Z"});
+    apply_cluster_checks(r, inst, 2000000000, std::chrono::hours(30 * 24));
+    plan_report_fixes(r, test::shipped_engine().catalog());
+    expect_golden("cluster-diagnosis.txt", render_text(r, Color::off));
+    expect_golden("cluster-diagnosis.md", render_markdown(r));
 }
 
 TEST(Render, TextMarksTheFailingFrameAndTheKeyPart) {

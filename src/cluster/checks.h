@@ -8,11 +8,16 @@
 
 #include <chrono>
 #include <ctime>
+#include <string>
+#include <vector>
 
 #include "cluster/installation.h"
 #include "model/report.h"
 
 namespace certdoctor {
+
+// The ids of the checks, in the order they run and are shown.
+std::vector<std::string> cluster_check_ids();
 
 // Fills report.cluster_checks, and each finding's installation facts and cluster_facts (what
 // the fix policy decides on). `now` and `expiry_warning` decide the check certificates-expire-soon.

@@ -1,7 +1,7 @@
-// The cluster checks, then the fix plan, on hand-built facts, one scenario each: config-registry-cert is checked only
-// for the controller's own requests; the wrong-key case gives one fix, chosen by whether the
-// misplaced CA makes Go accept the registry; a stale controller is restarted, not given the CA
-// again. Certificates are made here with OpenSSL.
+// The cluster checks, then the fix plan, on hand-built facts, one scenario each:
+// config-registry-cert is checked only for the controller's own requests; the wrong-key case gives
+// one fix, chosen by whether the misplaced CA makes Go accept the registry; a stale controller is
+// restarted, not given the CA again. Certificates are made here with OpenSSL.
 #include <gtest/gtest.h>
 #include <openssl/x509v3.h>
 
@@ -165,6 +165,93 @@ TEST(ClusterChecks, TheFixesAreBuiltWithWhatTheClusterHolds) {
     for (const auto& c : add.commands)
         statefulset = statefulset || c.find("rollout restart statefulset") != std::string::npos;
     EXPECT_TRUE(statefulset);
+}
+
+const ClusterCheck* find_check(const Report& r, const std::string& id) {
+    for (const auto& c : r.cluster_checks)
+        if (c.id == id) return &c;
+    return nullptr;
+}
+
+// One report with one controller lookup finding, checked against `inst`.
+Report checked(const Installation& inst, const std::string& stage = "entrypoint-lookup") {
+    Report r;
+    Finding f = lookup_finding(stage, "");
+    f.probed = false;
+    r.findings.push_back(f);
+    apply_cluster_checks(r, inst);
+    return r;
+}
+
+TEST(ClusterChecks, PresentFailsWhenTheConfigMapIsAbsent) {
+    Installation inst = installation_with({});
+    inst.configmap_state = ObjectState::absent;
+    Report r = checked(inst);
+    ASSERT_NE(find_check(r, "config-registry-cert-present"), nullptr);
+    EXPECT_EQ(find_check(r, "config-registry-cert-present")->status, "fail");
+    EXPECT_EQ(find_check(r, "config-registry-cert-key")->status, "skip");
+}
+
+TEST(ClusterChecks, KeyNamesTheKeysThatAreIgnored) {
+    Report r = checked(installation_with({{"ca.pem", "text, no certificate"}}));
+    const ClusterCheck* key = find_check(r, "config-registry-cert-key");
+    ASSERT_NE(key, nullptr);
+    EXPECT_EQ(key->status, "fail");
+    EXPECT_NE(key->detail.find("(ca.pem)"), std::string::npos) << key->detail;
+}
+
+TEST(ClusterChecks, PemFailsForAValueThatIsNoCertificate) {
+    Report r = checked(installation_with(
+        {{"cert", "-----BEGIN CERTIFICATE-----\nnot base64\n-----END CERTIFICATE-----\n"}}));
+    ASSERT_NE(find_check(r, "config-registry-cert-pem"), nullptr);
+    EXPECT_EQ(find_check(r, "config-registry-cert-pem")->status, "fail");
+    EXPECT_EQ(find_check(r, "config-registry-cert-trusts-registry")->status, "skip");  // not probed
+}
+
+TEST(ClusterChecks, RestartedFailsForAPodOlderThanTheChange) {
+    Installation inst = installation_with({{"cert", to_pem(test::self_signed("Root").get())}});
+    inst.configmap_changed = 2000;
+    inst.configmap_changed_text = "later";
+    inst.configmap_changed_source = "managedFields";
+    inst.pods_state = ObjectState::present;
+    inst.pods.push_back({"controller-a", "Running", 1000, "earlier"});
+    Report r = checked(inst);
+    EXPECT_EQ(find_check(r, "controller-restarted-after-config")->status, "fail");
+    inst.pods[0].started = 3000;
+    r = checked(inst);
+    EXPECT_EQ(find_check(r, "controller-restarted-after-config")->status, "pass");
+}
+
+TEST(ClusterChecks, ResolverTrustFailsWithoutACa) {
+    Installation inst = installation_with({});
+    inst.resolvers_state = ObjectState::present;
+    Report r = checked(inst, "remote-resolution");
+    ASSERT_NE(find_check(r, "resolver-trust"), nullptr);
+    EXPECT_EQ(find_check(r, "resolver-trust")->status, "fail");
+    inst.resolvers_have_ca = true;
+    r = checked(inst, "remote-resolution");
+    EXPECT_EQ(find_check(r, "resolver-trust")->status, "pass");
+}
+
+TEST(ClusterChecks, OpenShiftChecksTheTrustedBundle) {
+    Installation inst = installation_with({});
+    inst.openshift = true;
+    inst.trusted_cabundle_state = ObjectState::absent;
+    Report r = checked(inst);
+    ASSERT_NE(find_check(r, "openshift-trusted-cabundle"), nullptr);
+    EXPECT_EQ(find_check(r, "openshift-trusted-cabundle")->status, "fail");
+}
+
+TEST(ClusterChecks, RunInTheTablesOrder) {
+    Installation inst = installation_with({});
+    inst.openshift = true;
+    Report r = checked(inst);
+    auto ids = cluster_check_ids();
+    size_t at = 0;
+    for (const auto& c : r.cluster_checks) {
+        while (at < ids.size() && ids[at] != c.id) ++at;
+        EXPECT_LT(at, ids.size()) << c.id << " out of order";
+    }
 }
 
 }  // namespace

@@ -31,15 +31,12 @@ void read_tekton_pod_logs(KubeClient& client, const PodLogRequest& request,
     size_t pods_found = 0;
     for (const auto& set : sets) {
         std::string path = "/api/v1/namespaces/" + set.namespace_ + "/pods?labelSelector=" + percent_encode(set.selector);
-        nlohmann::json pods;
-        try {
-            auto got = client.get_if_found(path);
-            if (got) pods = std::move(*got);
-        } catch (const ApiError& e) {
-            if (e.status() != 403) throw;
+        ObjectRead read = read_object(client, path);
+        if (read.state == ObjectState::forbidden) {
             notes.push_back(std::string("no permission to list the ") + set.what + " pods in namespace " + set.namespace_);
             continue;
         }
+        nlohmann::json pods = std::move(read.object);
         const auto& items = json_at(pods, {"items"});
         if (!items.is_array() || items.empty()) {
             notes.push_back(std::string("no ") + set.what + " pod in namespace " + set.namespace_);

@@ -13,17 +13,11 @@ namespace certdoctor {
 
 namespace {
 
-// GET that turns 404 and 403 into states instead of errors.
+// GET with 404 and 403 as states (kube/kube_api.h).
 ObjectState try_get(KubeApi& client, const std::string& path, nlohmann::json& out) {
-    try {
-        auto j = client.get_if_found(path);
-        if (!j) return ObjectState::absent;
-        out = std::move(*j);
-        return ObjectState::present;
-    } catch (const ApiError& e) {
-        if (e.status() == 403) return ObjectState::forbidden;
-        throw;
-    }
+    ObjectRead r = read_object(client, path);
+    if (r.state == ObjectState::present) out = std::move(r.object);
+    return r.state;
 }
 
 std::string version_from_image(const std::string& image) {

@@ -25,8 +25,6 @@ struct ControllerPod {
     std::string started_text;
 };
 
-enum class ObjectState { unknown, present, absent, forbidden };
-
 struct Installation {
     bool controller_found = false;
     std::string namespace_ = "tekton-pipelines";

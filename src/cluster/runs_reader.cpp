@@ -76,14 +76,13 @@ public:
         // One GET per distinct Task: a sweep meets the same Task in many runs.
         auto [it, fresh] = tasks_.try_emplace(ns + "/" + name);
         if (fresh) {
-            try {
-                auto task = client_.get_if_found(base(ns) + "/tasks/" + name);
-                if (task && json_at(*task, {"spec"}).is_object()) it->second = json_at(*task, {"spec"});
-                else notes_.push_back("Task " + ns + "/" + name + " is gone; which steps trigger the lookup is unknown");
-            } catch (const ApiError& e) {
-                if (e.status() != 403) throw;
+            ObjectRead task = read_object(client_, base(ns) + "/tasks/" + name);
+            if (task.state == ObjectState::present && json_at(task.object, {"spec"}).is_object())
+                it->second = json_at(task.object, {"spec"});
+            else if (task.state == ObjectState::forbidden)
                 notes_.push_back("no permission to get Task " + ns + "/" + name + "; which steps trigger the lookup is unknown");
-            }
+            else
+                notes_.push_back("Task " + ns + "/" + name + " is gone; which steps trigger the lookup is unknown");
         }
         if (it->second.is_object()) tr["status"]["taskSpec"] = it->second;
     }
@@ -93,28 +92,29 @@ public:
         std::string pod = text_at(tr, {"status", "podName"});
         std::string ns = text_at(tr, {"metadata", "namespace"});
         if (pod.empty()) return;
-        try {
-            auto p = client_.get_if_found("/api/v1/namespaces/" + ns + "/pods/" + pod);
-            if (p) {
-                add_failed_step_logs(*p, ns, pod);
-                (*p)["kind"] = "Pod";
-                (*p)["apiVersion"] = "v1";
-                slim(*p);
-                items_.push_back(std::move(*p));
-            }
-            auto events = client_.get("/api/v1/namespaces/" + ns + "/events?fieldSelector=" +
-                                      percent_encode("involvedObject.name=" + pod));
-            if (json_at(events, {"items"}).is_array())
-                for (auto& e : events["items"]) {
-                    e["kind"] = "Event";
-                    e["apiVersion"] = "v1";
-                    slim(e);
-                    items_.push_back(std::move(e));
-                }
-        } catch (const ApiError& e) {
-            if (e.status() != 403) throw;
-            notes_.push_back("no permission to read pod " + ns + "/" + pod + " or its events: " + e.what());
+        ObjectRead p = read_object(client_, "/api/v1/namespaces/" + ns + "/pods/" + pod);
+        if (p.state == ObjectState::forbidden) {
+            notes_.push_back("no permission to read pod " + ns + "/" + pod + " or its events: " + p.denied);
+            return;
         }
+        if (p.state == ObjectState::present) {
+            add_failed_step_logs(p.object, ns, pod);
+            p.object["kind"] = "Pod";
+            p.object["apiVersion"] = "v1";
+            slim(p.object);
+            items_.push_back(std::move(p.object));
+        }
+        ObjectRead events = read_object(client_, "/api/v1/namespaces/" + ns + "/events?fieldSelector=" +
+                                                     percent_encode("involvedObject.name=" + pod));
+        if (events.state == ObjectState::forbidden)
+            notes_.push_back("no permission to read pod " + ns + "/" + pod + " or its events: " + events.denied);
+        if (events.state == ObjectState::present && json_at(events.object, {"items"}).is_array())
+            for (auto& e : events.object["items"]) {
+                e["kind"] = "Event";
+                e["apiVersion"] = "v1";
+                slim(e);
+                items_.push_back(std::move(e));
+            }
     }
 
     // The last lines of each step that exited non-zero: kaniko, buildah or git say there why.

@@ -24,19 +24,6 @@
 
 namespace certdoctor {
 
-// A response from the API server other than 2xx (and other than 404 for get_if_found).
-class ApiError : public Error {
-public:
-    ApiError(const std::string& message, int status, std::string reason)
-        : Error(message, ExitCode::tool_failed), status_(status), reason_(std::move(reason)) {}
-    int status() const { return status_; }
-    const std::string& reason() const { return reason_; }  // the Status object's reason
-
-private:
-    int status_;
-    std::string reason_;
-};
-
 class KubeClient : public KubeApi {
 public:
     using Logger = std::function<void(const std::string&)>;

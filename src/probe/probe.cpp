@@ -141,6 +141,10 @@ ProbeResult probe_registry(const ProbeTarget& target, const ProbeOptions& option
     TrustPool pool;
     if (options.system_roots) add_system_roots(pool);
     for (const auto& file : options.ca_files) add_ca_file(pool, file);  // may throw: before any traffic
+    for (const auto& [name, pem] : options.ca_pems) {
+        for (auto& c : read_pem_certificates(pem, name)) pool.certificates.push_back(std::move(c));
+        pool.sources.push_back(name);
+    }
     result.verified_with = pool.sources;
     RegistryCredential credential;  // read before any traffic, so that a bad file fails fast
     if (options.entrypoint && !options.registry_config.empty())

@@ -18,6 +18,8 @@ namespace certdoctor {
 
 struct ProbeOptions {
     std::vector<std::string> ca_files;
+    // Bundles already read (config-registry-cert's `cert`), trusted as well: {name, PEM}.
+    std::vector<std::pair<std::string, std::string>> ca_pems;
     bool system_roots = true;
     std::string server_name;  // overrides the name sent (SNI) and checked
     std::chrono::milliseconds timeout{10000};  // the whole probe

@@ -162,7 +162,7 @@ Report diagnose_cluster(const EngineSource& engine_source, KubeClient& client,
         if (report.findings.empty() && report.failed_runs > 0)
             report.status = ReportStatus::unrecognized;
     }
-    if (prober) prober->fold_into(report, engine);
+    if (prober) prober->fold_into(report);
 
     report.cluster.read = true;
     report.cluster.context = rc.in_cluster ? "in-cluster" : rc.context;
@@ -186,6 +186,17 @@ Report diagnose_cluster(const EngineSource& engine_source, KubeClient& client,
     }
     if (!report.findings.empty())
         apply_cluster_checks(report, inst(), std::time(nullptr), request.expiry_warning);
+    // Where config-registry-cert makes Go accept the registry, the images of the failed lookups
+    // are read with that bundle, so that set-step-command carries their Entrypoint and Cmd.
+    auto cert = inst().configmap_data.find("cert");
+    if (probe && cert != inst().configmap_data.end()) {
+        ProbeOptions with_bundle = *probe;
+        with_bundle.ca_pems.emplace_back("config-registry-cert", cert->second);
+        std::map<std::string, ImageView> images;
+        for (auto& f : report.findings)
+            if (f.stage == "entrypoint-lookup" && f.cluster_facts.trusted && f.step_images.empty())
+                read_step_images(f, with_bundle, images, report.notes);
+    }
     // The fixes, once all the evidence is in (a sweep's once per root cause, after grouping).
     plan_report_fixes(report, engine.catalog());
     return report;

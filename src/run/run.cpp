@@ -46,7 +46,7 @@ Report explain_text(const Engine& engine, std::string text, const std::string& s
     std::string().swap(text);  // the records hold what is needed: the text goes before the diagnosis
     Report report = diagnose(batch, engine.matcher(), engine.catalog(), options);
     if (certificates) offer_offline_probe(report);
-    if (probe) probe_findings(report, engine, *probe);
+    if (probe) probe_findings(report, *probe);
     plan_report_fixes(report, engine.catalog());
     return report;
 }
@@ -55,15 +55,35 @@ Report diagnose_dump(const Engine& engine, const std::string& text, const std::s
                      const ProbeOptions* probe) {
     Report report = diagnose(read_dump(text, source), engine.matcher(), engine.catalog());
     if (holds_certificates(text)) offer_offline_probe(report);
-    if (probe) probe_findings(report, engine, *probe);
+    if (probe) probe_findings(report, *probe);
     plan_report_fixes(report, engine.catalog());
     return report;
 }
 
-void probe_findings(Report& report, const Engine& engine, const ProbeOptions& options) {
+void read_step_images(Finding& f, const ProbeOptions& options, std::map<std::string, ImageView>& cache,
+                      std::vector<std::string>& notes) {
+    ProbeOptions image_options = options;
+    image_options.entrypoint = true;
+    for (const auto& step : f.lookup_steps) {
+        if (step.image.empty() || registry_of_image(step.image) != f.registry) continue;
+        auto [image, fresh] = cache.try_emplace(step.image);
+        if (fresh) {
+            try {
+                image->second = probe_registry(parse_probe_target(step.image), image_options).image;
+            } catch (const Error& e) {
+                image->second.error = e.what();
+            }
+            if (!image->second.read)
+                notes.push_back("the Entrypoint of " + step.image + " could not be read: " + image->second.error);
+        }
+        f.step_images.emplace_back(step.image, image->second);
+    }
+}
+
+void probe_findings(Report& report, const ProbeOptions& options) {
     RegistryProber prober(options);
     prober.add(report.findings);
-    prober.fold_into(report, engine);
+    prober.fold_into(report);
 }
 
 namespace {
@@ -121,7 +141,7 @@ void RegistryProber::wait() {
         if (t.joinable()) t.join();
 }
 
-void RegistryProber::fold_into(Report& report, const Engine& engine) {
+void RegistryProber::fold_into(Report& report) {
     wait();
     for (auto& e : errors_)
         if (e) std::rethrow_exception(e);
@@ -131,29 +151,13 @@ void RegistryProber::fold_into(Report& report, const Engine& engine) {
     // The Entrypoint and Cmd of the images whose lookup failed, where the registry passes with the
     // pool given (--ca-file): set-step-command then carries them. Each image read once.
     std::map<std::string, ImageView> images;
-    ProbeOptions image_options = options_;
-    image_options.entrypoint = true;
     bool any = false;
     for (auto& f : report.findings) {
         if (!worth_probing(f)) continue;
         auto it = probed.find(f.registry);
         if (it == probed.end()) continue;
-        if (f.stage == "entrypoint-lookup" && it->second->problem == "ok" && it->second->failing_host.empty()) {
-            for (const auto& step : f.lookup_steps) {
-                if (step.image.empty() || registry_of_image(step.image) != f.registry) continue;
-                auto [image, fresh] = images.try_emplace(step.image);
-                if (fresh) {
-                    try {
-                        image->second = probe_registry(parse_probe_target(step.image), image_options).image;
-                    } catch (const Error& e) {
-                        image->second.error = e.what();
-                    }
-                    if (!image->second.read)
-                        report.notes.push_back("the Entrypoint of " + step.image + " could not be read: " + image->second.error);
-                }
-                f.step_images.emplace_back(step.image, image->second);
-            }
-        }
+        if (f.stage == "entrypoint-lookup" && it->second->problem == "ok" && it->second->failing_host.empty())
+            read_step_images(f, options_, images, report.notes);
         apply_probe(f, *it->second);
         any = true;
     }

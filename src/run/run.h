@@ -44,8 +44,14 @@ Report explain_text(const Engine& engine, std::string text, const std::string& s
 Report diagnose_dump(const Engine& engine, const std::string& text, const std::string& source,
                      const ProbeOptions* probe = nullptr);
 
+// Reads the image of each of `finding`'s lookup steps on its registry (its Entrypoint and Cmd per
+// platform, for set-step-command), trusting what `options` trusts; each image once over `cache`.
+// An image that cannot be read adds a note.
+void read_step_images(Finding& finding, const ProbeOptions& options, std::map<std::string, ImageView>& cache,
+                      std::vector<std::string>& notes);
+
 // Probes each distinct registry of `report` once and folds the results in (`--probe`).
-void probe_findings(Report& report, const Engine& engine, const ProbeOptions& options);
+void probe_findings(Report& report, const ProbeOptions& options);
 
 // Probes registries in the background as findings name them, each once and a few at a time, so
 // that a sweep's probes run while its later pages load. probe_findings is add() then fold_into().
@@ -60,7 +66,7 @@ public:
     void add(const std::vector<Finding>& findings);
     // Waits for every probe and folds the results into the report's findings. Rethrows a probe's
     // error (a bad --ca-file fails every probe alike).
-    void fold_into(Report& report, const Engine& engine);
+    void fold_into(Report& report);
 
 private:
     void work();

@@ -258,7 +258,20 @@ cd_run ca-missing-md diagnose taskrun/build-1 "${kc[@]}" -o markdown
 check ca-missing-md "markdown output has the checks table" '"| `config-registry-cert-key` | **fail** |" in text'
 
 scenario stale-controller
+# The Task's step image, pushed to the registry, so that its Entrypoint can be read with the
+# bundle config-registry-cert holds.
+pushed=0
+if command -v skopeo > /dev/null; then
+  "$python" "$support/write_oci_layout.py" "$k/oci" &&
+    timeout 60 skopeo copy -q --dest-cert-dir "$work/r/trust" "oci:$k/oci:single" "docker://$reg/team/app:v1" && pushed=1
+fi
 cd_run stale diagnose tr/build-1 "${kc[@]}" -o json
+if [ $pushed = 1 ]; then
+  check stale "CA trusted by config-registry-cert: the step's command read from the image with that bundle, as a Task patch" '
+(lambda x: "<ENTRYPOINT" not in x["manifest"] and "command: [\"/bin/app\",\"serve\"]" in x["manifest"] and any("patch task '"'build'"'" in c and "\"op\":\"test\",\"path\":\"/spec/steps/0/name\"" in c for c in x["commands"]))(next(f for f in d["findings"][0]["fixes"] if f["id"] == "set-step-command"))'
+else
+  bad "pushing the step image with skopeo"
+fi
 check stale "CA present, controller older: trusts pass, restarted fail" 'check_of("config-registry-cert-trusts-registry") == "pass" and check_of("controller-restarted-after-config") == "fail" and check_of("config-registry-cert-pem") == "pass"'
 check stale "CA present, controller older: restart first, no CA added again" 'fixes()[0] == "restart-tekton-controller" and "add-ca-to-config-registry-cert" not in fixes()'
 # The test certificates live two to three days: within the default warning of 30 days, past one of 1 day.

@@ -7,6 +7,7 @@
 #include <cstdlib>
 #include <map>
 
+#include "util/base64.h"
 #include "util/error.h"
 #include "util/header_value.h"
 #include "util/regular_file.h"
@@ -206,23 +207,9 @@ std::string service_account_dir() {
 }
 
 std::string decode_base64(const std::string& text, const std::string& what) {
-    std::string clean;
-    for (char c : text) {
-        if (c == ' ' || c == '\n' || c == '\r' || c == '\t') continue;
-        bool ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '+' || c == '/' || c == '=';
-        if (!ok) throw Error(what + ": not base64");
-        clean += c;
-    }
-    while (clean.size() % 4) clean += '=';
-    size_t pad = 0;
-    for (size_t i = clean.size(); i > 0 && clean[i - 1] == '='; --i) ++pad;
-    if (pad > 2) throw Error(what + ": not base64");
-    std::string out(clean.size() / 4 * 3, '\0');
-    int n = EVP_DecodeBlock(reinterpret_cast<unsigned char*>(out.data()),
-                            reinterpret_cast<const unsigned char*>(clean.data()), static_cast<int>(clean.size()));
-    if (n < 0) throw Error(what + ": not base64");
-    out.resize(static_cast<size_t>(n) - pad);
-    return out;
+    auto bytes = base64_decode(text);
+    if (!bytes) throw Error(what + ": not base64");
+    return std::move(*bytes);
 }
 
 RestConfig load_rest_config(const KubeFlags& flags) {

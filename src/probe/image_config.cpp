@@ -7,6 +7,7 @@
 
 #include "probe/digest.h"
 #include "probe/http_fetch.h"
+#include "util/base64.h"
 #include "util/error.h"
 #include "util/bounded_json.h"
 #include "util/header_value.h"
@@ -30,25 +31,6 @@ constexpr size_t kMaxPlatforms = 32;
 const char* kManifestAccept =
     "Accept: application/vnd.oci.image.index.v1+json, application/vnd.docker.distribution.manifest.list.v2+json, "
     "application/vnd.oci.image.manifest.v1+json, application/vnd.docker.distribution.manifest.v2+json";
-
-std::string base64(const std::string& in) {
-    std::string out(4 * ((in.size() + 2) / 3) + 1, '\0');
-    int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
-                            reinterpret_cast<const unsigned char*>(in.data()), static_cast<int>(in.size()));
-    out.resize(static_cast<size_t>(n));
-    return out;
-}
-
-std::string unbase64(const std::string& in) {
-    std::string out(3 * in.size() / 4 + 3, '\0');
-    int n = EVP_DecodeBlock(reinterpret_cast<unsigned char*>(out.data()),
-                            reinterpret_cast<const unsigned char*>(in.data()), static_cast<int>(in.size()));
-    if (n < 0) return {};
-    size_t pad = 0;
-    for (auto it = in.rbegin(); it != in.rend() && *it == '='; ++it) ++pad;
-    out.resize(static_cast<size_t>(n) - std::min<size_t>(pad, static_cast<size_t>(n)));
-    return out;
-}
 
 std::string url_encode(const std::string& s) { return percent_encode(s, "/"); }
 
@@ -85,7 +67,7 @@ struct Session {
                 error = "the registry wants Basic credentials; pass a docker config.json with --registry-config";
                 return false;
             }
-            authorization = "Basic " + base64(credential.username + ":" + credential.password);
+            authorization = "Basic " + base64_encode(credential.username + ":" + credential.password);
             return true;
         }
         if (scheme != "Bearer" || realm.empty()) {
@@ -96,7 +78,7 @@ struct Session {
                           "service=" + url_encode(service) + "&scope=" + url_encode("repository:" + repository + ":pull");
         std::vector<std::string> headers;
         if (!credential.username.empty())
-            headers.push_back("Authorization: Basic " + base64(credential.username + ":" + credential.password));
+            headers.push_back("Authorization: Basic " + base64_encode(credential.username + ":" + credential.password));
         HttpResponse token = http_get({url, ca_pem, true, 64 * 1024, headers, false}, *deadline);
         if (!token.ok || token.status != 200) {
             error = "token request to " + realm + " failed: " +
@@ -209,7 +191,7 @@ RegistryCredential credential_from_docker_config(const std::string& path, const 
         if (entry.contains("username") && entry["username"].is_string()) c.username = entry["username"];
         if (entry.contains("password") && entry["password"].is_string()) c.password = entry["password"];
         if (c.username.empty() && entry.contains("auth") && entry["auth"].is_string()) {
-            std::string pair = unbase64(entry["auth"].get<std::string>());
+            std::string pair = base64_decode(entry["auth"].get<std::string>()).value_or("");
             size_t colon = pair.find(':');
             if (colon != std::string::npos) {
                 c.username = pair.substr(0, colon);

@@ -117,6 +117,7 @@ assert all(g["count"] == 1 and g["fixes"][0]["id"] == "configure-step-tool-ca" f
 groups = {k: gs[0] for k, gs in by_key.items()}
 lookup = groups[("tekton-controller", "unknown-authority", reg)]
 assert [o["name"] for o in lookup["objects"]] == ["build-1", "build-2", "build-3"], lookup["objects"]
+assert lookup["runs"] == lookup["objects"] and lookup["runs_total"] == lookup["objects_total"], lookup
 assert all(o["kind"] == "TaskRun" and o["namespace"] == "ci" for o in lookup["objects"])
 assert lookup["first_seen"] == "2026-11-20T09:10:00.000Z" and lookup["last_seen"] == "2026-11-20T09:13:00.000Z", lookup
 assert [f["id"] for f in lookup["fixes"]][:2] == ["add-ca-to-config-registry-cert", "set-step-command"], lookup["fixes"]

@@ -369,6 +369,8 @@ cd_run sweep diagnose taskruns -A "${kc[@]}" -o json --chunk-size 3
 task_gets=$(tail -n +"$((before + 1))" "$k/requests.log" | grep -c '/tasks/build')
 [ "$task_gets" = 2 ] && ok "sweep reads each namespace's Task once for 7 runs" || bad "sweep read the Task $task_gets times"
 check sweep "sweep -A: 9 runs scanned in pages of 3, 8 failed, 2 root causes" 'd["runs_scanned"] == 9 and d["failed_runs"] == 8 and len(d["groups"]) == 2 and sorted(g["count"] for g in d["groups"]) == [2, 6]'
+check sweep "sweep -A: each group's rerun re-creates every run of the group, once" '
+all(len([c for x in d["findings"][g["finding"]]["fixes"] if x["id"] == "rerun" for c in x["commands"]]) == g["count"] for g in d["groups"])'
 probes=$("$python" -c 'import json,sys; d=json.load(open(sys.argv[1])); print(sum(1 for f in d["findings"] if f["probe"]))' "$k/sweep.out")
 [ "$probes" = 2 ] && ok "sweep probes each of the 2 registries once" || bad "sweep probed $probes registries"
 # A page at a time (8 of the 9 pages with a failed run, more than are diagnosed side by side):

@@ -52,4 +52,8 @@ assert got == ["regcred"], got
 PY
 then ok "pull credentials: the run's ServiceAccount gets regcred beside its own secrets (kubectl applies the printed patch); a strategic merge would have replaced them"
 else bad "pull credentials: the printed patch and kubectl"; fi
+# A step that failed on its own: the next step (its log, through explain) is in the report itself.
+"$binary" diagnose -f "$here/../samples/taskrun-step-failed.yaml" > "$work/step.out" 2> "$work/step.err"
+grep -q "logs 'image-build-5-pod' -c 'step-build-and-push' | kubectl tekton-certdoctor explain -" "$work/step.out" &&
+  ok "a step failure: the kubectl logs ... | explain - step is on standard output" || bad "step failure: $(cat "$work/step.out" "$work/step.err")"
 e2e_summary "fix patches"

@@ -215,6 +215,8 @@ for want in 'command: ["/bin/app","serve"]' 'args: ["--port","8080"]' '{"op":"te
 done
 [[ "$got" != *"<ENTRYPOINT"* && "$got" != *'/spec/steps/2/args'* ]] && ok "diagnose --ca-file: no placeholder, and the step with args keeps them" ||
   bad "diagnose --ca-file: a placeholder or args replaced: $got"
+got=$(field "$work/lookup.json" '(lambda a: a["commands"][0].startswith("printf") and "-----BEGIN CERTIFICATE-----" in a["commands"][0] and a["commands"][0].endswith("> registry-ca.pem") and not any("save the PEM" in c["text"] for c in a["comments"]))(next(x for x in d["findings"][0]["fixes"] if x["id"] == "add-ca-to-config-registry-cert"))')
+[ "$got" = True ] && ok "diagnose --ca-file: the CA fix writes the probed PEM by its first command" || bad "diagnose --ca-file: the CA fix: $got"
 # The printed Task patch, applied by kubectl (no cluster): the commands set, the step's own args
 # kept; with the steps in another order its test operations refuse it.
 if command -v kubectl > /dev/null; then

@@ -69,10 +69,8 @@ CallChainView chain_view(const Rule& site, const std::string& reason, const std:
 // A problem found in the certificate (the peer answered TLS, the client judged its chain), as
 // opposed to credentials, the network or the wrong protocol.
 bool is_certificate_problem(const std::string& problem) {
-    static const std::vector<std::string_view> certificate = {
-        "unknown-authority", "incomplete-chain", "hostname-mismatch", "no-ip-sans", "legacy-common-name", "expired",
-        "not-yet-valid", "not-a-ca", "insecure-signature", "client-certificate-rejected", "other"};
-    return vocabulary::contains(certificate, problem);
+    return vocabulary::contains(vocabulary::chain_problems, problem) || problem == "client-certificate-rejected" ||
+           problem == "other";
 }
 
 int stage_rank(const std::string& stage) {

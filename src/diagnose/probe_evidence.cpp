@@ -1,20 +1,17 @@
 #include "diagnose/probe_evidence.h"
 
+#include "match/vocabulary.h"
 #include "util/escape.h"
 #include "util/text.h"
 
 namespace certdoctor {
 
 bool worth_probing(const Finding& f) {
-    static const std::vector<std::string> tls_problems = {
-        "unknown-authority", "incomplete-chain", "hostname-mismatch", "no-ip-sans", "legacy-common-name",
-        "expired", "not-yet-valid", "not-a-ca", "insecure-signature", "http-response-to-https", "other"};
     // A bare Go error with a registry URL (stage unknown) is worth it too; git servers and
     // look-alikes are not registries.
     if (f.lookalike || f.registry.empty() || f.stage == "git-fetch") return false;
-    for (const auto& p : tls_problems)
-        if (f.problem == p) return true;
-    return false;
+    return vocabulary::contains(vocabulary::chain_problems, f.problem) || f.problem == "http-response-to-https" ||
+           f.problem == "other";
 }
 
 void apply_probe(Finding& f, const ProbeResult& probe) {

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "fix/fix_plan.h"
+#include "match/vocabulary.h"
 
 namespace certdoctor {
 
@@ -108,7 +109,7 @@ const std::vector<PolicyRule>& fix_policy() {
 }
 
 const PolicyRule* apply_fix_policy(Finding& f, const ClusterFacts& facts, const Catalog& catalog) {
-    if (f.problem != "unknown-authority" && f.problem != "incomplete-chain") return nullptr;
+    if (!vocabulary::contains(vocabulary::ca_problems, f.problem)) return nullptr;
     for (const auto& rule : kPolicy) {
         if (!rule.holds(f, facts)) continue;
         auto dropped = [&](const FixView& v) {

@@ -27,6 +27,12 @@ inline const std::vector<std::string_view> problems = {
 inline const std::vector<std::string_view> ca_problems = {"unknown-authority",
                                                           "incomplete-chain"};
 
+// Problems a client finds in the chain it was served (its issuer, names, dates, signatures): what
+// a probe of the registry's chain can confirm or correct.
+inline const std::vector<std::string_view> chain_problems = {
+    "unknown-authority", "incomplete-chain", "hostname-mismatch", "no-ip-sans", "legacy-common-name",
+    "expired",           "not-yet-valid",    "not-a-ca",          "insecure-signature"};
+
 // Stages where the Tekton controller itself talks to the registry (the entrypoint lookup, and
 // before v0.49 the in-controller bundle fetch): the only ones config-registry-cert can fix.
 inline const std::vector<std::string_view> controller_registry_stages = {"entrypoint-lookup",

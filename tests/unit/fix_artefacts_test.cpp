@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
+#include <yaml-cpp/yaml.h>
 
 #include "fix/artefacts.h"
 #include "fix/fix_plan.h"
@@ -393,6 +394,27 @@ TEST(ProbedCa, EveryFixThatReadsRegistryCaPemGetsItWrittenFirst) {
         }
         EXPECT_TRUE(seen) << stage;
     }
+}
+
+
+// Keys, labels and annotations read from the cluster come back exactly when the manifest is read
+// as YAML, whatever they hold: no value adds a key or a line of its own.
+TEST(CaBundle, TheManifestKeepsHostileValuesExactly) {
+    InstallationFacts facts;
+    facts.read = facts.configmap_present = true;
+    std::string evil = "x\n  evil: true\n\"'$(touch pwned)\x1b]0;t\x07";
+    facts.configmap_data = {{"notes", evil}, {"cert", "old"}};
+    facts.configmap_labels = {{"team", "a: b"}};
+    facts.configmap_annotations = {{"note", evil}, {"kubectl.kubernetes.io/last-applied-configuration", "{}"}};
+    std::string pem = pem_of("Registry Root");
+    YAML::Node doc = YAML::Load(config_registry_cert_manifest(facts, "tekton-pipelines", pem));
+    EXPECT_EQ(doc["data"]["notes"].as<std::string>(), evil);
+    EXPECT_EQ(doc["data"]["cert"].as<std::string>(), pem);
+    EXPECT_EQ(doc["metadata"]["labels"]["team"].as<std::string>(), "a: b");
+    EXPECT_EQ(doc["metadata"]["annotations"]["note"].as<std::string>(), evil);
+    EXPECT_FALSE(doc["metadata"]["annotations"]["kubectl.kubernetes.io/last-applied-configuration"]);
+    EXPECT_FALSE(doc["evil"]);
+    EXPECT_EQ(doc["data"].size(), 2u);
 }
 
 }  // namespace

@@ -98,10 +98,13 @@ void write_probed_ca(FixView& view, const Finding& f) {
         reads = reads || c.find("registry-ca.pem") != std::string::npos;
     }
     if (!reads) return;
-    view.commands.insert(view.commands.begin(), write_pem_command(f.probe.trust_anchor.pem, "registry-ca.pem"));
-    for (auto& c : view.comments) ++c.before;  // every comment stood before a command that moved down
+    view.commands.insert(view.commands.begin(),
+                         write_pem_command(f.probe.trust_anchor.pem, "registry-ca.pem"));
+    for (auto& c : view.comments)
+        ++c.before;  // every comment stood before a command that moved down
     view.comments.insert(view.comments.begin(),
-                         {0, "The CA the probe found (" + visible(f.probe.trust_anchor.subject) + "), as registry-ca.pem:"});
+                         {0, "The CA the probe found (" + visible(f.probe.trust_anchor.subject) +
+                                 "), as registry-ca.pem:"});
 }
 
 // add-ca-to-config-registry-cert: the CA the probe found, written to a file by a command (offline),
@@ -280,7 +283,9 @@ void set_step_command(FixView& view, const Finding& f) {
                                 " --type json -p " + shell_quote(task_ops.dump()));
         return;
     }
-    if (src.kind == "TaskRun" && !src.name.empty()) {
+    // A child of a PipelineRun is re-run through its PipelineRun, whose pipelineSpec holds the
+    // steps.
+    if (src.kind == "TaskRun" && !src.name.empty() && f.parent.empty()) {
         // An inline taskSpec: a finished run is not changed; it is created again with the patch.
         Json ops = Json::array();
         for (auto op : task_ops) {
@@ -298,7 +303,11 @@ void set_step_command(FixView& view, const Finding& f) {
             shell_quote(ops.dump()) + " -o json | kubectl create -f -");
         return;
     }
-    comment("The JSON patch for the Task that declares the steps (paths under /spec/steps):");
+    comment(f.parent.empty()
+                ? "The JSON patch for the Task that declares the steps (paths under /spec/steps):"
+                : "The JSON patch for the steps (paths as in a Task's /spec/steps; in the "
+                  "PipelineRun " +
+                      f.parent.name + " they sit under the pipeline task's taskSpec):");
     view.commands.push_back("printf '%s\\n' " + shell_quote(task_ops.dump()) +
                             " > set-step-command.patch.json");
 }
@@ -310,22 +319,27 @@ void kaniko_ca(FixView& view, const Finding& f) {
     const StepSpec* step = nullptr;
     for (const auto& s : f.steps)
         if (!f.step.empty() && s.name == f.step) step = &s;
-    if (!step || step->index < 0 || f.steps_source.kind != "Task" || f.steps_source.name.empty() || f.registry.empty())
+    if (!step || step->index < 0 || f.steps_source.kind != "Task" || f.steps_source.name.empty() ||
+        f.registry.empty())
         return;
-    const std::string ns = f.object.namespace_.empty() ? std::string("NAMESPACE") : f.object.namespace_;
+    const std::string ns =
+        f.object.namespace_.empty() ? std::string("NAMESPACE") : f.object.namespace_;
     std::string base = "/spec/steps/" + std::to_string(step->index);
     std::string flag = "--registry-certificate=" + f.registry + "=/kaniko/registry-ca/ca.crt";
     // Appended to the step's own args; a step without args gets the list (an add to .../args/-
     // fails where there is no list).
-    Json add = step->has_args ? Json{{"op", "add"}, {"path", base + "/args/-"}, {"value", flag}}
-                              : Json{{"op", "add"}, {"path", base + "/args"}, {"value", Json::array({flag})}};
+    Json add = step->has_args
+                   ? Json{{"op", "add"}, {"path", base + "/args/-"}, {"value", flag}}
+                   : Json{{"op", "add"}, {"path", base + "/args"}, {"value", Json::array({flag})}};
     Json ops = Json::array({{{"op", "test"}, {"path", base + "/name"}, {"value", f.step}}, add});
-    view.comments.push_back({view.commands.size(), "Append the flag to the step's own args in the Task " +
-                                                       f.steps_source.name +
-                                                       " (a JSON patch; then add the volume and mount shown above):"});
-    view.commands.push_back(kubectl_ns(ns) + "get task " + shell_quote(f.steps_source.name) + " -o yaml > task.backup.yaml");
-    view.commands.push_back(kubectl_ns(ns) + "patch task " + shell_quote(f.steps_source.name) + " --type json -p " +
-                            shell_quote(ops.dump()));
+    view.comments.push_back(
+        {view.commands.size(), "Append the flag to the step's own args in the Task " +
+                                   f.steps_source.name +
+                                   " (a JSON patch; then add the volume and mount shown above):"});
+    view.commands.push_back(kubectl_ns(ns) + "get task " + shell_quote(f.steps_source.name) +
+                            " -o yaml > task.backup.yaml");
+    view.commands.push_back(kubectl_ns(ns) + "patch task " + shell_quote(f.steps_source.name) +
+                            " --type json -p " + shell_quote(ops.dump()));
 }
 
 }  // namespace

@@ -417,5 +417,22 @@ TEST(CaBundle, TheManifestKeepsHostileValuesExactly) {
     EXPECT_EQ(doc["data"].size(), 2u);
 }
 
+
+TEST(SetStepCommand, AnInlineTaskSpecIsReCreatedWithThePatchButAChildGoesThroughItsPipelineRun) {
+    Finding f = finding("entrypoint-lookup", "unknown-authority");
+    f.steps = {step("build", "registry.private:5000/builder:2", 0)};
+    f.lookup_steps = f.steps;
+    f.steps_source = {"TaskRun", "build-1", ""};
+    f.step_images = {{"registry.private:5000/builder:2", probed_image({"/builder"}, {})}};
+    const FixView* set = planned(f, "set-step-command");
+    ASSERT_NE(set, nullptr);
+    EXPECT_NE(all_commands(*set).find("kubectl patch --local -f - --type json -p"), std::string::npos) << all_commands(*set);
+    EXPECT_NE(all_commands(*set).find("/spec/taskSpec/steps/0/command"), std::string::npos);
+    f.parent = {"PipelineRun", "ci", "nightly-7"};
+    set = planned(f, "set-step-command");
+    EXPECT_EQ(all_commands(*set).find("kubectl create"), std::string::npos) << all_commands(*set);
+    EXPECT_NE(set->comments.back().text.find("nightly-7"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace certdoctor

@@ -67,40 +67,9 @@ void render_finding(std::ostringstream& o, const Finding& f, const Style& s) {
     if (f.lookalike)
         o << "  " << s.yellow("Not a registry certificate problem") << ": no registry fix applies.\n";
 
-    if (!f.chain.frames.empty()) {
-        o << "\n" << s.bold("Call chain") << " " << s.dim("(" + v(f.chain.title) + ", Tekton " + v(f.chain.versions) + ")") << "\n";
-        size_t width = 0;
-        for (const auto& fr : f.chain.frames) width = std::max(width, v(fr.function).size());
-        for (const auto& fr : f.chain.frames) {
-            std::string function = v(fr.function);
-            std::string fn = function + std::string(width - function.size(), ' ');
-            if (fr.failed)
-                o << "  " << s.red("x " + fn) << "  " << s.dim(v(fr.file)) << "  " << s.red("<- failed here") << "\n";
-            else
-                o << "    " << fn << "  " << s.dim(v(fr.file)) << "\n";
-        }
-    }
-
-    o << "\n" << s.bold("Why") << "\n" << wrap_text(f.explanation, 2);
+    // The fixes first, after what in the cluster ordered them; then why, the evidence, and the
+    // call chain for who wants it.
     for (const auto& c : f.in_this_cluster) o << "\n" << wrap_text("In this cluster: " + v(c), 2);
-
-    if (f.probed) {
-        const ProbeResult& p = f.probe;
-        o << "\n" << s.bold("Probe of " + v(f.registry)) << " (" << v(join(p.verified_with, ", ")) << ")\n";
-        o << "  " << (p.problem == "ok" ? s.green("ok") : s.red(v(p.problem))) << (p.detail.empty() ? "" : ": " + v(p.detail)) << "\n";
-        for (size_t i = 0; i < p.chain.size(); ++i)
-            o << "  [" << i << "] " << v(p.chain[i].subject) << s.dim("  issued by " + v(p.chain[i].issuer)) << "\n";
-        if (p.has_anchor)
-            o << "  trust anchor " << v(p.trust_anchor.subject) << s.dim("  sha256 " + v(p.trust_anchor.sha256)) << "\n";
-        if (!p.registry.status.empty() && p.registry.status != "skipped")
-            o << "  GET /v2/: " << v(p.registry.status) << "\n";
-    }
-
-    EvidenceWindow w = evidence_window(f.evidence);
-    o << "\n" << s.bold("Evidence") << " " << s.dim("(" + v(seen_in_list(f)) + ")") << "\n";
-    // Marked after escaping: the colour codes are the renderer's own.
-    o << wrap_text(v(w.before) + (s.on ? s.red(v(w.key)) : ">>" + v(w.key) + "<<") + v(w.after), 2);
-
     if (!f.fixes.empty()) {
         o << "\n" << s.bold("Fixes, in order") << "\n";
         for (size_t i = 0; i < f.fixes.size(); ++i) {
@@ -127,6 +96,39 @@ void render_finding(std::ostringstream& o, const Finding& f, const Style& s) {
             o << "\n";
         }
     }
+    o << "\n" << s.bold("Why") << "\n" << wrap_text(f.explanation, 2);
+
+    if (f.probed) {
+        const ProbeResult& p = f.probe;
+        o << "\n" << s.bold("Probe of " + v(f.registry)) << " (" << v(join(p.verified_with, ", ")) << ")\n";
+        o << "  " << (p.problem == "ok" ? s.green("ok") : s.red(v(p.problem))) << (p.detail.empty() ? "" : ": " + v(p.detail)) << "\n";
+        for (size_t i = 0; i < p.chain.size(); ++i)
+            o << "  [" << i << "] " << v(p.chain[i].subject) << s.dim("  issued by " + v(p.chain[i].issuer)) << "\n";
+        if (p.has_anchor)
+            o << "  trust anchor " << v(p.trust_anchor.subject) << s.dim("  sha256 " + v(p.trust_anchor.sha256)) << "\n";
+        if (!p.registry.status.empty() && p.registry.status != "skipped")
+            o << "  GET /v2/: " << v(p.registry.status) << "\n";
+    }
+
+    EvidenceWindow w = evidence_window(f.evidence);
+    o << "\n" << s.bold("Evidence") << " " << s.dim("(" + v(seen_in_list(f)) + ")") << "\n";
+    // Marked after escaping: the colour codes are the renderer's own.
+    o << wrap_text(v(w.before) + (s.on ? s.red(v(w.key)) : ">>" + v(w.key) + "<<") + v(w.after), 2);
+
+    if (!f.chain.frames.empty()) {
+        o << "\n" << s.bold("Call chain") << " " << s.dim("(" + v(f.chain.title) + ", Tekton " + v(f.chain.versions) + ")") << "\n";
+        size_t width = 0;
+        for (const auto& fr : f.chain.frames) width = std::max(width, v(fr.function).size());
+        for (const auto& fr : f.chain.frames) {
+            std::string function = v(fr.function);
+            std::string fn = function + std::string(width - function.size(), ' ');
+            if (fr.failed)
+                o << "  " << s.red("x " + fn) << "  " << s.dim(v(fr.file)) << "  " << s.red("<- failed here") << "\n";
+            else
+                o << "    " << fn << "  " << s.dim(v(fr.file)) << "\n";
+        }
+    }
+
     if (!f.references.empty()) {
         o << s.bold("References") << "\n";
         for (const auto& r : f.references) o << "  - " << v(r) << "\n";

@@ -108,23 +108,7 @@ std::string render_markdown(const Report& report) {
         o << "| Confidence | " << cell(f.confidence) << (f.context.empty() ? "" : " (from the text around it: " + cell_code(f.context) + ")")
           << " |\n\n";
         if (f.lookalike) o << "> **Not a registry certificate problem.** No registry fix applies.\n\n";
-        if (!f.chain.frames.empty()) {
-            o << "**Call chain** (" << text(f.chain.title) << ", Tekton " << text(f.chain.versions) << "):\n\n";
-            for (const auto& fr : f.chain.frames)
-                o << "1. " << (fr.failed ? "**" : "") << code(fr.function) << " " << text(fr.file)
-                  << (fr.failed ? " ← failed here**" : "") << "\n";
-            o << "\n";
-        }
-        o << "**Why.** " << paragraphs(f.explanation) << "\n\n";
         for (const auto& c : f.in_this_cluster) o << "**In this cluster.** " << markdown_text(c) << "\n\n";
-        if (f.probed)
-            o << "**Probe of " << code(f.registry) << ":** " << code(f.probe.problem)
-              << (f.probe.detail.empty() ? "" : " (" + text(f.probe.detail) + ")") << "; trust anchor "
-              << (f.probe.has_anchor ? text(f.probe.trust_anchor.subject) + " (" + code(f.probe.trust_anchor.sha256.substr(0, 16) + "…") + ")" : "none")
-              << ".\n\n";
-        EvidenceWindow w = evidence_window(f.evidence);
-        o << "**Evidence** (" << text(seen_in_list(f)) << "):\n\n" << markdown_block(w.before + w.key + w.after, "text")
-          << "\nKey part: " << code(w.key) << "\n\n";
         if (!f.fixes.empty()) {
             o << "**Fixes, in order:**\n\n";
             for (size_t k = 0; k < f.fixes.size(); ++k) {
@@ -136,6 +120,23 @@ std::string render_markdown(const Report& report) {
                 if (!fix.commands.empty() || !fix.comments.empty()) o << "\n" << commands_block(fix);
                 o << "\n";
             }
+        }
+        o << "**Why.** " << paragraphs(f.explanation) << "\n\n";
+        if (f.probed)
+            o << "**Probe of " << code(f.registry) << ":** " << code(f.probe.problem)
+              << (f.probe.detail.empty() ? "" : " (" + text(f.probe.detail) + ")") << "; trust anchor "
+              << (f.probe.has_anchor ? text(f.probe.trust_anchor.subject) + " (" + code(f.probe.trust_anchor.sha256.substr(0, 16) + "…") + ")" : "none")
+              << (f.probe.missing_issuer.subject.empty() ? "" : "; missing issuer " + text(f.probe.missing_issuer.subject))
+              << ".\n\n";
+        EvidenceWindow w = evidence_window(f.evidence);
+        o << "**Evidence** (" << text(seen_in_list(f)) << "):\n\n" << markdown_block(w.before + w.key + w.after, "text")
+          << "\nKey part: " << code(w.key) << "\n\n";
+        if (!f.chain.frames.empty()) {
+            o << "**Call chain** (" << text(f.chain.title) << ", Tekton " << text(f.chain.versions) << "):\n\n";
+            for (const auto& fr : f.chain.frames)
+                o << "1. " << (fr.failed ? "**" : "") << code(fr.function) << " " << text(fr.file)
+                  << (fr.failed ? " ← failed here**" : "") << "\n";
+            o << "\n";
         }
         if (!f.references.empty()) {
             o << "**References:**\n\n";

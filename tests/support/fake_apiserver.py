@@ -172,7 +172,9 @@ class Handler(BaseHTTPRequestHandler):
             with open(self.server.args.log, "a") as f:
                 # A path is cut at 1000 characters: a hostile continue token must not fill the disk.
                 f.write(json.dumps({"method": self.command, "path": self.path[:1000], "user": user, "status": status,
-                                    "headers": sorted(self.headers.keys())}) + "\n")
+                                    "headers": sorted(self.headers.keys()),
+                                    "impersonate_user": self.headers.get("Impersonate-User"),
+                                    "impersonate_groups": self.headers.get_all("Impersonate-Group") or []}) + "\n")
 
     def send(self, status, body, user, content_type="application/json"):
         data = body if isinstance(body, bytes) else body.encode()
@@ -206,6 +208,13 @@ class Handler(BaseHTTPRequestHandler):
         user = self.authenticate()
         if user is None:
             return self.status(401, "Unauthorized", "Unauthorized", None)
+        # Impersonation, as kube-apiserver: only "admin" may; the request then runs as that user.
+        impersonated = self.headers.get("Impersonate-User")
+        if impersonated is not None:
+            if user != "admin":
+                return self.status(403, "Forbidden", 'users "%s" is forbidden: User "%s" cannot impersonate resource "users" '
+                                   'in API group "" at the cluster scope' % (impersonated, user), user)
+            user = impersonated
         data, index = self.server.store.current()
         url = urllib.parse.urlsplit(self.path)
         query = dict(urllib.parse.parse_qsl(url.query))

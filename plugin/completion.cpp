@@ -40,12 +40,20 @@ CLI::App* subcommand_named(CLI::App& cmd, const std::string& word) {
     return nullptr;
 }
 
-// The option a flag word names (--name, --name=value, -n, -nVALUE), on `cmd` or a parent.
+const CLI::Option* option_below(const CLI::App& cmd, const std::string& name) {
+    if (const CLI::Option* opt = cmd.get_option_no_throw(name)) return opt;
+    for (const CLI::App* sub : cmd.get_subcommands([](const CLI::App*) { return true; }))
+        if (const CLI::Option* opt = option_below(*sub, name)) return opt;
+    return nullptr;
+}
+
+// The option a flag word names (--name, --name=value, -n, -nVALUE): on `cmd` or a parent, else
+// on a command below it (`-n ci diagnose ...` names diagnose's -n before the command).
 const CLI::Option* option_of(const CLI::App& cmd, const std::string& word) {
     std::string name = starts_with(word, "--") ? word.substr(0, word.find('=')) : word.substr(0, 2);
     for (const CLI::App* c = &cmd; c != nullptr; c = c->get_parent())
         if (const CLI::Option* opt = c->get_option_no_throw(name)) return opt;
-    return nullptr;
+    return option_below(cmd, name);
 }
 
 bool takes_value(const CLI::Option* opt) { return opt->get_type_size_max() > 0; }
@@ -214,24 +222,32 @@ int run_complete(std::vector<std::string> words) {
     CLI::App* cmd = &app;
     const CLI::Option* pending = nullptr;
     bool only_positionals = false;
-    std::vector<std::string> positionals;  // of the innermost command
+    std::vector<std::string> path, flags, positionals;  // positionals: of the innermost command
     for (const auto& w : words) {
         if (pending != nullptr) {
             pending = nullptr;
+            flags.push_back(w);
         } else if (w == "--") {
             only_positionals = true;
         } else if (!only_positionals && w.size() > 1 && w[0] == '-') {
             const CLI::Option* opt = option_of(*cmd, w);
             if (opt != nullptr && takes_value(opt) && !value_inline(w)) pending = opt;
+            flags.push_back(w);
         } else if (CLI::App* sub = only_positionals || cmd->get_name() == "help" ? nullptr : subcommand_named(*cmd, w)) {
             cmd = sub;
+            path.push_back(w);
             positionals.clear();
         } else {
             positionals.push_back(w);
         }
     }
-    // The flags given so far (--namespace, --context, --kubeconfig, ...) fill `o`.
-    std::vector<std::string> given(words.begin(), words.end() - (pending != nullptr ? 1 : 0));
+    // The flags given so far (--namespace, --context, --kubeconfig, ...) fill `o`, wherever they
+    // stood: after the command, where it takes them.
+    if (pending != nullptr) flags.pop_back();
+    std::vector<std::string> given = path;
+    given.insert(given.end(), flags.begin(), flags.end());
+    if (!positionals.empty()) given.push_back("--");
+    given.insert(given.end(), positionals.begin(), positionals.end());
     std::reverse(given.begin(), given.end());
     try {
         app.parse(given);

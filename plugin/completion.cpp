@@ -12,11 +12,13 @@
 #include "kube/client.h"
 #include "kube_flags.h"
 #include "util/error.h"
+#include "util/text.h"
 
 namespace certdoctor {
 namespace {
 
 constexpr std::chrono::milliseconds kClusterBound{2000};
+constexpr int kMaxPages = 10;
 
 struct Candidate {
     std::string value;
@@ -101,18 +103,33 @@ bool is_dns_name(const std::string& s) {
            std::all_of(s.begin(), s.end(), [](char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '.'; });
 }
 
-std::vector<std::string> names_in(const nlohmann::json& list) {
-    std::vector<std::string> names;
-    if (!list.contains("items") || !list["items"].is_array()) return names;
+void add_names_in(const nlohmann::json& list, std::vector<std::string>& names) {
+    if (!list.contains("items") || !list["items"].is_array()) return;
     for (const auto& item : list["items"])
         if (item.contains("metadata") && item["metadata"].is_object() && item["metadata"].contains("name") &&
             item["metadata"]["name"].is_string())
             names.push_back(item["metadata"]["name"].get<std::string>());
+}
+
+// The names of a list, page after page (at most kMaxPages of 500, as kubectl's chunks).
+std::vector<std::string> list_names(KubeClient& client, const std::string& path) {
+    std::vector<std::string> names;
+    std::string token;
+    auto start = std::chrono::steady_clock::now();
+    // A further page only while the lookup is within its bound: a slow server gives the names so far.
+    for (int page = 0; page < kMaxPages && std::chrono::steady_clock::now() - start < kClusterBound / 2; ++page) {
+        nlohmann::json list = client.get(path + "?limit=500" + (token.empty() ? "" : "&continue=" + percent_encode(token)));
+        add_names_in(list, names);
+        const auto& meta = list.value("metadata", nlohmann::json::object());
+        token = meta.is_object() && meta.contains("continue") && meta["continue"].is_string() ? meta["continue"].get<std::string>() : "";
+        if (token.empty() || token.size() > 65536) break;
+    }
     return names;
 }
 
 // Names from the cluster: "namespaces", or "taskruns" / "pipelineruns" of the namespace the
-// words chose. Each request is bounded by 2 s; any failure means no candidates.
+// words chose. Each request is bounded by 2 s (and at most kMaxPages are read); any failure
+// means no candidates.
 std::vector<std::string> cluster_names(const Options& o, const std::string& plural) {
     try {
         KubeFlags flags = kube_flags(o);
@@ -120,12 +137,11 @@ std::vector<std::string> cluster_names(const Options& o, const std::string& plur
         RestConfig rc = load_rest_config(flags);
         std::string ns = rc.namespace_;
         KubeClient client(std::move(rc));
-        if (plural == "namespaces") return names_in(client.get("/api/v1/namespaces?limit=500"));
+        if (plural == "namespaces") return list_names(client, "/api/v1/namespaces");
         if (!is_dns_name(ns)) return {};
         for (const char* version : {"v1", "v1beta1"}) {
             try {
-                return names_in(client.get(std::string("/apis/tekton.dev/") + version + "/namespaces/" + ns + "/" + plural +
-                                           "?limit=500"));
+                return list_names(client, std::string("/apis/tekton.dev/") + version + "/namespaces/" + ns + "/" + plural);
             } catch (const ApiError& e) {
                 if (e.status() != 404) return {};
             }

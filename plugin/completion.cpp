@@ -31,10 +31,13 @@ struct Answer {
 };
 
 bool printable(const std::string& s) {
-    return std::none_of(s.begin(), s.end(), [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7f; });
+    return std::none_of(s.begin(), s.end(),
+                        [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7f; });
 }
 
-bool starts_with(const std::string& s, const std::string& prefix) { return s.rfind(prefix, 0) == 0; }
+bool starts_with(const std::string& s, const std::string& prefix) {
+    return s.rfind(prefix, 0) == 0;
+}
 
 CLI::App* subcommand_named(CLI::App& cmd, const std::string& word) {
     for (CLI::App* sub : cmd.get_subcommands([](CLI::App*) { return true; }))
@@ -58,7 +61,9 @@ const CLI::Option* option_of(const CLI::App& cmd, const std::string& word) {
     return option_below(cmd, name);
 }
 
-bool takes_value(const CLI::Option* opt) { return opt->get_type_size_max() > 0; }
+bool takes_value(const CLI::Option* opt) {
+    return opt->get_type_size_max() > 0;
+}
 
 bool value_inline(const std::string& word) {
     return starts_with(word, "--") ? word.find('=') != std::string::npos : word.size() > 2;
@@ -86,12 +91,14 @@ std::vector<std::string> kubeconfig_names(const Options& o, const std::string& l
     std::vector<std::string> names;
     for (const auto& path : paths) {
         struct stat st {};
-        if (stat(path.c_str(), &st) != 0 || !S_ISREG(st.st_mode) || st.st_size > (16 << 20)) continue;
+        if (stat(path.c_str(), &st) != 0 || !S_ISREG(st.st_mode) || st.st_size > (16 << 20))
+            continue;
         try {
             YAML::Node items = YAML::LoadFile(path)[list];
             if (!items || !items.IsSequence()) continue;
             for (const auto& item : items)
-                if (item.IsMap() && item["name"] && item["name"].IsScalar()) names.push_back(item["name"].as<std::string>());
+                if (item.IsMap() && item["name"] && item["name"].IsScalar())
+                    names.push_back(item["name"].as<std::string>());
         } catch (const std::exception&) {
         }
     }
@@ -99,15 +106,16 @@ std::vector<std::string> kubeconfig_names(const Options& o, const std::string& l
 }
 
 bool is_dns_name(const std::string& s) {
-    return !s.empty() && s.size() <= 253 &&
-           std::all_of(s.begin(), s.end(), [](char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '.'; });
+    return !s.empty() && s.size() <= 253 && std::all_of(s.begin(), s.end(), [](char c) {
+        return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '.';
+    });
 }
 
 void add_names_in(const nlohmann::json& list, std::vector<std::string>& names) {
     if (!list.contains("items") || !list["items"].is_array()) return;
     for (const auto& item : list["items"])
-        if (item.contains("metadata") && item["metadata"].is_object() && item["metadata"].contains("name") &&
-            item["metadata"]["name"].is_string())
+        if (item.contains("metadata") && item["metadata"].is_object() &&
+            item["metadata"].contains("name") && item["metadata"]["name"].is_string())
             names.push_back(item["metadata"]["name"].get<std::string>());
 }
 
@@ -116,12 +124,17 @@ std::vector<std::string> list_names(KubeClient& client, const std::string& path)
     std::vector<std::string> names;
     std::string token;
     auto start = std::chrono::steady_clock::now();
-    // A further page only while the lookup is within its bound: a slow server gives the names so far.
-    for (int page = 0; page < kMaxPages && std::chrono::steady_clock::now() - start < kClusterBound / 2; ++page) {
-        nlohmann::json list = client.get(path + "?limit=500" + (token.empty() ? "" : "&continue=" + percent_encode(token)));
+    // A further page only while the lookup is within its bound: a slow server gives the names so
+    // far.
+    for (int page = 0;
+         page < kMaxPages && std::chrono::steady_clock::now() - start < kClusterBound / 2; ++page) {
+        nlohmann::json list = client.get(
+            path + "?limit=500" + (token.empty() ? "" : "&continue=" + percent_encode(token)));
         add_names_in(list, names);
         const auto& meta = list.value("metadata", nlohmann::json::object());
-        token = meta.is_object() && meta.contains("continue") && meta["continue"].is_string() ? meta["continue"].get<std::string>() : "";
+        token = meta.is_object() && meta.contains("continue") && meta["continue"].is_string()
+                    ? meta["continue"].get<std::string>()
+                    : "";
         if (token.empty() || token.size() > 65536) break;
     }
     return names;
@@ -141,7 +154,8 @@ std::vector<std::string> cluster_names(const Options& o, const std::string& plur
         if (!is_dns_name(ns)) return {};
         for (const char* version : {"v1", "v1beta1"}) {
             try {
-                return list_names(client, std::string("/apis/tekton.dev/") + version + "/namespaces/" + ns + "/" + plural);
+                return list_names(client, std::string("/apis/tekton.dev/") + version +
+                                              "/namespaces/" + ns + "/" + plural);
             } catch (const ApiError& e) {
                 if (e.status() != 404) return {};
             }
@@ -151,9 +165,11 @@ std::vector<std::string> cluster_names(const Options& o, const std::string& plur
     return {};
 }
 
-const std::set<std::string> kTaskRunTypes = {"taskrun", "taskruns", "tr", "trs", "taskrun.tekton.dev", "taskruns.tekton.dev"};
-const std::set<std::string> kPipelineRunTypes = {"pipelinerun", "pipelineruns", "pr", "prs", "pipelinerun.tekton.dev",
-                                                 "pipelineruns.tekton.dev"};
+const std::set<std::string> kTaskRunTypes = {
+    "taskrun", "taskruns", "tr", "trs", "taskrun.tekton.dev", "taskruns.tekton.dev"};
+const std::set<std::string> kPipelineRunTypes = {
+    "pipelinerun", "pipelineruns",           "pr",
+    "prs",         "pipelinerun.tekton.dev", "pipelineruns.tekton.dev"};
 
 void add_names(Answer& a, const std::vector<std::string>& names, const std::string& prefix) {
     for (const auto& n : names) a.candidates.push_back({prefix + n, ""});
@@ -165,20 +181,25 @@ Answer flag_values(const std::string& name, const Options& o) {
     if (name == "output")
         for (const char* f : kOutputFormats) a.candidates.push_back({f, ""});
     else if (name == "context" || name == "cluster" || name == "user")
-        add_names(a, kubeconfig_names(o, name == "context" ? "contexts" : name == "cluster" ? "clusters" : "users"), "");
+        add_names(a,
+                  kubeconfig_names(o, name == "context"   ? "contexts"
+                                      : name == "cluster" ? "clusters"
+                                                          : "users"),
+                  "");
     else if (name == "namespace")
         add_names(a, cluster_names(o, "namespaces"), "");
     else if (name == "syntax")
         a.candidates = {{"re2", "RE2, as rg -f reads it"}, {"ere", "POSIX ERE, for grep -E -f"}};
-    else if (name == "kubeconfig" || name == "filename" || name == "ca-file" || name == "certificate-authority" ||
-             name == "chain-file" || name == "registry-config" || name == "patterns-dir")
+    else if (name == "kubeconfig" || name == "filename" || name == "ca-file" ||
+             name == "certificate-authority" || name == "chain-file" || name == "registry-config" ||
+             name == "patterns-dir")
         a.directive = kDirectiveDefault;
     return a;
 }
 
 // The positional argument of `cmd` after `given` of them.
-Answer positional_values(const CLI::App& app, const CLI::App& cmd, const Options& o, const std::vector<std::string>& positionals,
-                         const std::string& partial) {
+Answer positional_values(const CLI::App& app, const CLI::App& cmd, const Options& o,
+                         const std::vector<std::string>& positionals, const std::string& partial) {
     Answer a;
     std::string name = cmd.get_name();
     if (name == "diagnose") {
@@ -187,8 +208,10 @@ Answer positional_values(const CLI::App& app, const CLI::App& cmd, const Options
             size_t slash = partial.find('/');
             if (slash != std::string::npos) {
                 std::string type = partial.substr(0, slash);
-                if (kTaskRunTypes.count(type)) add_names(a, cluster_names(o, "taskruns"), type + "/");
-                else if (kPipelineRunTypes.count(type)) add_names(a, cluster_names(o, "pipelineruns"), type + "/");
+                if (kTaskRunTypes.count(type))
+                    add_names(a, cluster_names(o, "taskruns"), type + "/");
+                else if (kPipelineRunTypes.count(type))
+                    add_names(a, cluster_names(o, "pipelineruns"), type + "/");
                 return a;
             }
             a.candidates = {{"taskrun", "a TaskRun: taskrun NAME or taskrun/NAME"},
@@ -198,9 +221,12 @@ Answer positional_values(const CLI::App& app, const CLI::App& cmd, const Options
                             {"pr", "short for pipelinerun"}};
             return a;
         }
-        if (given.size() == 1 && given[0].find('/') == std::string::npos && given[0] != "taskruns") {
-            if (kTaskRunTypes.count(given[0])) add_names(a, cluster_names(o, "taskruns"), "");
-            else if (kPipelineRunTypes.count(given[0])) add_names(a, cluster_names(o, "pipelineruns"), "");
+        if (given.size() == 1 && given[0].find('/') == std::string::npos &&
+            given[0] != "taskruns") {
+            if (kTaskRunTypes.count(given[0]))
+                add_names(a, cluster_names(o, "taskruns"), "");
+            else if (kPipelineRunTypes.count(given[0]))
+                add_names(a, cluster_names(o, "pipelineruns"), "");
         }
         return a;
     }
@@ -217,7 +243,8 @@ Answer positional_values(const CLI::App& app, const CLI::App& cmd, const Options
             if (next == nullptr) return a;
             at = next;
         }
-        for (const CLI::App* sub : at->get_subcommands([](const CLI::App* c) { return !c->get_group().empty(); }))
+        for (const CLI::App* sub :
+             at->get_subcommands([](const CLI::App* c) { return !c->get_group().empty(); }))
             a.candidates.push_back({sub->get_name(), sub->get_description()});
         return a;
     }
@@ -249,7 +276,9 @@ int run_complete(std::vector<std::string> words) {
             const CLI::Option* opt = option_of(*cmd, w);
             if (opt != nullptr && takes_value(opt) && !value_inline(w)) pending = opt;
             flags.push_back(w);
-        } else if (CLI::App* sub = only_positionals || cmd->get_name() == "help" ? nullptr : subcommand_named(*cmd, w)) {
+        } else if (CLI::App* sub = only_positionals || cmd->get_name() == "help"
+                                       ? nullptr
+                                       : subcommand_named(*cmd, w)) {
             cmd = sub;
             path.push_back(w);
             positionals.clear();
@@ -282,14 +311,17 @@ int run_complete(std::vector<std::string> words) {
     } else if (starts_with(partial, "-") && !only_positionals) {
         for (const CLI::Option* opt : cmd->get_options()) {
             if (opt->get_positional()) continue;
-            for (const auto& l : opt->get_lnames()) a.candidates.push_back({"--" + l, opt->get_description()});
+            for (const auto& l : opt->get_lnames())
+                a.candidates.push_back({"--" + l, opt->get_description()});
             if (partial.size() <= 2)
-                for (const auto& s : opt->get_snames()) a.candidates.push_back({"-" + s, opt->get_description()});
+                for (const auto& s : opt->get_snames())
+                    a.candidates.push_back({"-" + s, opt->get_description()});
         }
     } else {
         auto subs = cmd->get_subcommands([](CLI::App* c) { return !c->get_group().empty(); });
         if (!subs.empty() && !only_positionals)
-            for (const CLI::App* sub : subs) a.candidates.push_back({sub->get_name(), sub->get_description()});
+            for (const CLI::App* sub : subs)
+                a.candidates.push_back({sub->get_name(), sub->get_description()});
         else
             a = positional_values(app, *cmd, o, positionals, partial);
     }
@@ -297,7 +329,9 @@ int run_complete(std::vector<std::string> words) {
     for (const auto& c : a.candidates) {
         if (!starts_with(c.value, partial) || !printable(c.value)) continue;
         std::string description = c.description.substr(0, c.description.find('\n'));
-        std::cout << c.value << (description.empty() || !printable(description) ? "" : "\t" + description) << "\n";
+        std::cout << c.value
+                  << (description.empty() || !printable(description) ? "" : "\t" + description)
+                  << "\n";
     }
     std::cout << ":" << a.directive << "\n";
     return 0;

@@ -16,7 +16,7 @@ namespace certdoctor {
 
 // cobra's ShellCompDirective bits.
 enum CompletionDirective : int {
-    kDirectiveDefault = 0,    // the shell may complete file names
+    kDirectiveDefault = 0,  // the shell may complete file names
     kDirectiveError = 1,
     kDirectiveNoSpace = 2,    // no space after the candidate (taskrun/)
     kDirectiveNoFileComp = 4  // no file names

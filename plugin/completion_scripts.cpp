@@ -3,7 +3,6 @@
 // form: candidates up to the tab (bash) or with their descriptions (zsh, fish), no trailing space
 // for directive 2, file names only when the directive allows them.
 #include "completion.h"
-
 #include "util/error.h"
 
 namespace certdoctor {

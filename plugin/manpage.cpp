@@ -15,9 +15,12 @@ std::string roff(const std::string& text) {
     bool line_start = true;
     for (char c : text) {
         if (line_start && (c == '.' || c == '\'')) out += "\\&";
-        if (c == '\\') out += "\\e";
-        else if (c == '-') out += "\\-";
-        else out += c;
+        if (c == '\\')
+            out += "\\e";
+        else if (c == '-')
+            out += "\\-";
+        else
+            out += c;
         line_start = c == '\n';
     }
     return out;
@@ -25,15 +28,19 @@ std::string roff(const std::string& text) {
 
 std::string flag_spec(const CLI::Option* opt) {
     std::string spec;
-    for (const auto& s : opt->get_snames()) spec += (spec.empty() ? "" : ", ") + std::string("\\fB\\-") + roff(s) + "\\fR";
-    for (const auto& l : opt->get_lnames()) spec += (spec.empty() ? "" : ", ") + std::string("\\fB\\-\\-") + roff(l) + "\\fR";
-    if (opt->get_type_size_max() > 0 && !opt->get_option_text().empty()) spec += " \\fI" + roff(opt->get_option_text()) + "\\fR";
+    for (const auto& s : opt->get_snames())
+        spec += (spec.empty() ? "" : ", ") + std::string("\\fB\\-") + roff(s) + "\\fR";
+    for (const auto& l : opt->get_lnames())
+        spec += (spec.empty() ? "" : ", ") + std::string("\\fB\\-\\-") + roff(l) + "\\fR";
+    if (opt->get_type_size_max() > 0 && !opt->get_option_text().empty())
+        spec += " \\fI" + roff(opt->get_option_text()) + "\\fR";
     return spec;
 }
 
 void flags(std::ostringstream& o, const CLI::App& cmd, bool global) {
     for (const CLI::Option* opt : cmd.get_options()) {
-        if (opt->get_positional() || opt->get_lnames() == std::vector<std::string>{"help"}) continue;
+        if (opt->get_positional() || opt->get_lnames() == std::vector<std::string>{"help"})
+            continue;
         if ((opt->get_group() == kGlobalGroup) != global && cmd.get_parent() != nullptr) continue;
         o << ".TP\n" << flag_spec(opt) << "\n" << roff(opt->get_description()) << "\n";
     }
@@ -51,9 +58,12 @@ void command(std::ostringstream& o, const CLI::App& cmd) {
         if (opt->get_positional()) usage += " [" + opt->get_option_text() + "]";
     auto subs = cmd.get_subcommands([](const CLI::App* c) { return !c->get_group().empty(); });
     if (!subs.empty()) usage += " COMMAND";
-    o << ".SS \"" << roff(usage.substr(std::string(kName).size() + 1)) << "\"\n" << roff(cmd.get_description()) << "\n";
+    o << ".SS \"" << roff(usage.substr(std::string(kName).size() + 1)) << "\"\n"
+      << roff(cmd.get_description()) << "\n";
     for (const CLI::Option* opt : cmd.get_options())
-        if (opt->get_positional()) o << ".TP\n\\fI" << roff(opt->get_option_text()) << "\\fR\n" << roff(opt->get_description()) << "\n";
+        if (opt->get_positional())
+            o << ".TP\n\\fI" << roff(opt->get_option_text()) << "\\fR\n"
+              << roff(opt->get_description()) << "\n";
     flags(o, cmd, false);
     footer(o, cmd.get_footer());
     for (const CLI::App* sub : subs) command(o, *sub);
@@ -64,15 +74,20 @@ void command(std::ostringstream& o, const CLI::App& cmd) {
 std::string render_manpage(const CLI::App& app, const std::string& date) {
     std::ostringstream o;
     o << ".\\\" Generated from the command tree by `kubectl-tekton_certdoctor __manpage`.\n"
-      << ".TH KUBECTL\\-TEKTON_CERTDOCTOR 1 \"" << date.substr(0, 10) << "\" \"tekton-certdoctor " << CERTDOCTOR_VERSION
-      << "\" \"User Commands\"\n"
-      << ".SH NAME\nkubectl\\-tekton_certdoctor \\- diagnose Tekton runs that fail on registry certificates\n"
+      << ".TH KUBECTL\\-TEKTON_CERTDOCTOR 1 \"" << date.substr(0, 10) << "\" \"tekton-certdoctor "
+      << CERTDOCTOR_VERSION << "\" \"User Commands\"\n"
+      << ".SH NAME\nkubectl\\-tekton_certdoctor \\- diagnose Tekton runs that fail on registry "
+         "certificates\n"
       << ".SH SYNOPSIS\n.B kubectl tekton\\-certdoctor\n\\fICOMMAND\\fR [\\fIFLAGS\\fR]\n"
       << ".br\n.B kubectl\\-tekton_certdoctor\n\\fICOMMAND\\fR [\\fIFLAGS\\fR]\n"
-      << ".SH DESCRIPTION\n" << roff(app.get_description()) << "\n"
-      << ".PP\nkubectl finds the binary on PATH and runs it as \\fBkubectl tekton\\-certdoctor\\fR.\n"
+      << ".SH DESCRIPTION\n"
+      << roff(app.get_description()) << "\n"
+      << ".PP\nkubectl finds the binary on PATH and runs it as \\fBkubectl "
+         "tekton\\-certdoctor\\fR.\n"
       << ".SH COMMANDS\n";
-    for (const CLI::App* sub : app.get_subcommands([](const CLI::App* c) { return !c->get_group().empty(); })) command(o, *sub);
+    for (const CLI::App* sub :
+         app.get_subcommands([](const CLI::App* c) { return !c->get_group().empty(); }))
+        command(o, *sub);
     o << ".SH \"GLOBAL FLAGS\"\nEvery command takes these.\n";
     flags(o, app, true);
     o << ".SH \"EXIT STATUS\"\n";

@@ -28,8 +28,8 @@ bool plain_key(const std::string& key) {
     if (key.empty() || !(key[0] >= 'a' && key[0] <= 'z')) return false;
     for (char c : key)
         if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_')) return false;
-    return key != "y" && key != "n" && key != "yes" && key != "no" && key != "on" && key != "off" && key != "true" &&
-           key != "false" && key != "null";
+    return key != "y" && key != "n" && key != "yes" && key != "no" && key != "on" && key != "off" &&
+           key != "true" && key != "false" && key != "null";
 }
 
 void emit(YAML::Emitter& out, const nlohmann::json& value) {
@@ -37,8 +37,10 @@ void emit(YAML::Emitter& out, const nlohmann::json& value) {
         case nlohmann::json::value_t::object:
             out << YAML::BeginMap;
             for (const auto& [key, item] : value.items()) {
-                if (plain_key(key)) out << YAML::Key << key << YAML::Value;
-                else out << YAML::Key << YAML::DoubleQuoted << key << YAML::Value;
+                if (plain_key(key))
+                    out << YAML::Key << key << YAML::Value;
+                else
+                    out << YAML::Key << YAML::DoubleQuoted << key << YAML::Value;
                 emit(out, item);
             }
             out << YAML::EndMap;

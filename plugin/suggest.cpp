@@ -13,7 +13,8 @@ size_t edit_distance(const std::string& a, const std::string& b) {
         row[0] = i;
         for (size_t j = 1; j <= b.size(); ++j) {
             size_t above = row[j];
-            row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
+            row[j] =
+                std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
             diagonal = above;
         }
     }
@@ -27,13 +28,15 @@ std::string lowered(std::string s) {
 
 }  // namespace
 
-std::vector<std::string> suggestions(const std::string& typed, const std::vector<std::string>& names) {
+std::vector<std::string> suggestions(const std::string& typed,
+                                     const std::vector<std::string>& names) {
     std::vector<std::string> out;
     std::string t = lowered(typed);
     if (t.empty() || t.size() > 64) return out;
     for (const auto& name : names) {
         std::string n = lowered(name);
-        if (edit_distance(t, n) <= 2 || (n.rfind(t, 0) == 0 && t.find_first_not_of('-') != std::string::npos))
+        if (edit_distance(t, n) <= 2 ||
+            (n.rfind(t, 0) == 0 && t.find_first_not_of('-') != std::string::npos))
             out.push_back(name);
     }
     return out;

@@ -7,7 +7,8 @@
 
 namespace certdoctor {
 
-std::vector<std::string> suggestions(const std::string& typed, const std::vector<std::string>& names);
+std::vector<std::string> suggestions(const std::string& typed,
+                                     const std::vector<std::string>& names);
 
 // The lines kubectl prints after the error: "\nDid you mean this?\n\tNAME\n" ("" for none).
 std::string did_you_mean(const std::vector<std::string>& names);

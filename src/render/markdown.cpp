@@ -37,10 +37,11 @@ std::string commands_block(const FixView& fix) {
 constexpr size_t kGroupsListed = 50;
 
 
-// The verdict in words: the status slug (problems-found) is for scripts, in the JSON.
-const char* status_heading(ReportStatus status) {
-    switch (status) {
-        case ReportStatus::problems_found: return "problems found";
+// The verdict in words ("1 problem found"): the status slug (problems-found) is for scripts, in
+// the JSON.
+std::string status_heading(const Report& report) {
+    switch (report.status) {
+        case ReportStatus::problems_found: return count_of(report.findings.size(), "problem") + " found";
         case ReportStatus::no_problems: return "no problem found";
         case ReportStatus::unrecognized: return "failure not recognised";
     }
@@ -51,7 +52,7 @@ const char* status_heading(ReportStatus status) {
 
 std::string render_markdown(const Report& report) {
     std::ostringstream o;
-    o << "## tekton-certdoctor: " << status_heading(report.status) << "\n\n";
+    o << "## tekton-certdoctor: " << status_heading(report) << "\n\n";
     if (!report.log.read) o << "Read " << count_of(report.messages_read, "message") << " from " << code(report.source) << ".\n\n";
     if (report.status == ReportStatus::unrecognized)
         o << "No message matches a known registry or TLS failure.\n\n";

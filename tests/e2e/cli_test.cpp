@@ -115,7 +115,7 @@ TEST(Explain, LookalikesGetNoRegistryFix) {
 TEST(Output, MarkdownAndTextSayTheSame) {
     ProcessResult md = cli({"explain", kDevelopersMessage, "-o", "markdown"});
     EXPECT_EQ(md.exit_code, 1);
-    EXPECT_NE(md.out.find("## tekton-certdoctor: problems found"), std::string::npos);
+    EXPECT_NE(md.out.find("## tekton-certdoctor: 1 problem found"), std::string::npos);
     EXPECT_NE(md.out.find("| Field | Value |"), std::string::npos);
     EXPECT_EQ(md.out.find("| | |"), std::string::npos);
     EXPECT_NE(md.out.find("```yaml"), std::string::npos);

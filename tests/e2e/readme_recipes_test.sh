@@ -71,7 +71,7 @@ for script in "$work"/recipes/*.sh; do
   case $name in
     explain-pasted)
       expect "$name" "exit 1, a problem" test "$status" -eq 1
-      expect "$name" "answer.md is the Markdown diagnosis" contains "$dir/answer.md" "## tekton-certdoctor: problems found"
+      expect "$name" "answer.md is the Markdown diagnosis" contains "$dir/answer.md" "## tekton-certdoctor: 1 problem found"
       expect "$name" "with the controller's fix" contains "$dir/answer.md" "add-ca-to-config-registry-cert" ;;
     markdown-ticket)
       expect "$name" "exit 1, a problem" test "$status" -eq 1

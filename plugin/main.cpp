@@ -18,6 +18,7 @@
 #include <atomic>
 #include <chrono>
 #include <csignal>
+#include <algorithm>
 #include <future>
 #include <optional>
 #include <sstream>
@@ -598,6 +599,51 @@ std::optional<std::vector<std::string>> help_request(const std::vector<std::stri
     return std::nullopt;
 }
 
+// The option a flag word (--name, --name=value, -n, -nVALUE) names on `cmd`; null when none.
+const CLI::Option* option_named(const CLI::App& cmd, const std::string& word) {
+    std::string name = word.rfind("--", 0) == 0 ? word.substr(0, word.find('=')) : word.substr(0, 2);
+    return cmd.get_option_no_throw(name);
+}
+
+// kubectl takes its flags before the command too (`kubectl -n ci get pods`): a flag before the
+// command that only the command knows (`-n ci diagnose tr/x`) is moved after the command's name.
+std::vector<std::string> command_flags_after_command(CLI::App& app, const std::vector<std::string>& args) {
+    // Where the command's name is: after the leading flags and their values (a flag unknown at
+    // the top takes a value when the option of that name on any command does).
+    auto takes_value = [&app](const std::string& w) {
+        const CLI::Option* opt = option_named(app, w);
+        for (CLI::App* sub : app.get_subcommands([](CLI::App*) { return true; }))
+            if (opt == nullptr) opt = option_named(*sub, w);
+        return opt != nullptr && opt->get_type_size_max() > 0 && w.find('=') == std::string::npos &&
+               (w[1] == '-' || w.size() == 2);
+    };
+    bool any_moved = false;
+    size_t i = 0;
+    for (; i < args.size() && args[i].size() > 1 && args[i][0] == '-' && args[i] != "--"; ++i) {
+        if (option_named(app, args[i]) == nullptr) any_moved = true;
+        if (takes_value(args[i])) ++i;
+    }
+    if (!any_moved || i >= args.size()) return args;
+    CLI::App* cmd = subcommand_named(app, args[i]);
+    if (cmd == nullptr) return args;
+    // Move only when every flag is the command's and its values come along.
+    std::vector<std::string> before, flags;
+    for (size_t j = 0; j < i; ++j) {
+        const std::string& w = args[j];
+        const CLI::Option* at_root = option_named(app, w);
+        const CLI::Option* own = at_root == nullptr ? option_named(*cmd, w) : nullptr;
+        std::vector<std::string>& to = own != nullptr ? flags : before;
+        if (at_root == nullptr && own == nullptr) return args;  // unknown: the parser says so
+        to.push_back(w);
+        if (takes_value(w) && j + 1 < i) to.push_back(args[++j]);
+    }
+    std::vector<std::string> out = before;
+    out.push_back(args[i]);
+    out.insert(out.end(), flags.begin(), flags.end());
+    out.insert(out.end(), args.begin() + static_cast<long>(i) + 1, args.end());
+    return out;
+}
+
 int main_impl(int argc, char** argv) {
     Options o;
     CLI::App app;
@@ -614,7 +660,9 @@ int main_impl(int argc, char** argv) {
         return run_help(app, o);
     }
     try {
-        app.parse(argc, argv);
+        std::vector<std::string> reversed = command_flags_after_command(app, args);
+        std::reverse(reversed.begin(), reversed.end());
+        app.parse(reversed);
     } catch (const CLI::CallForHelp& e) {
         return app.exit(e);
     } catch (const CLI::CallForAllHelp& e) {

@@ -372,6 +372,17 @@ TEST(Cli, UnknownFlagsNameTheFlagAndPointToTheCommandsHelp) {
     EXPECT_NE(value.err.find("See 'kubectl tekton-certdoctor explain --help'"), std::string::npos) << value.err;
 }
 
+TEST(Cli, TheCommandsFlagsBeforeItsNameAsKubectlTakesThem) {
+    // `kubectl -n ci get pods`: -n and --kubeconfig belong to diagnose, given before its name.
+    ProcessResult r = cli({"-n", "ci", "--kubeconfig", "/nonexistent/kubeconfig", "-o", "json", "diagnose", "tr/x"});
+    EXPECT_EQ(r.exit_code, 4) << r.err;
+    EXPECT_NE(r.err.find("--kubeconfig /nonexistent/kubeconfig: no such file"), std::string::npos) << r.err;
+    // A flag the command does not take is still unknown.
+    ProcessResult explain = cli({"-n", "ci", "explain", "x"});
+    EXPECT_EQ(explain.exit_code, 2);
+    EXPECT_NE(explain.err.find("unknown shorthand flag: 'n' in -n"), std::string::npos) << explain.err;
+}
+
 TEST(Cli, HelpCommandAndVersionFlag) {
     ProcessResult help = cli({"help"});
     EXPECT_EQ(help.exit_code, 0);

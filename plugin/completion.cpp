@@ -12,6 +12,7 @@
 #include "kube/client.h"
 #include "kube_flags.h"
 #include "util/error.h"
+#include "util/escape.h"
 #include "util/text.h"
 
 namespace certdoctor {
@@ -30,10 +31,9 @@ struct Answer {
     int directive = kDirectiveNoFileComp;
 };
 
-bool printable(const std::string& s) {
-    return std::none_of(s.begin(), s.end(),
-                        [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7f; });
-}
+// A candidate goes to the shell only when it holds no control character, C1 or bidi control
+// (what visible() would escape): a kubeconfig's or a cluster's names cannot act on the terminal.
+bool printable(const std::string& s) { return visible(s) == s && s.find('\t') == std::string::npos; }
 
 bool starts_with(const std::string& s, const std::string& prefix) {
     return s.rfind(prefix, 0) == 0;

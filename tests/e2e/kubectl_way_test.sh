@@ -56,6 +56,10 @@ out=$(complete_words diagnose -n "")
 if has_line "$out" ci && has_line "$out" default; then ok "-n: namespaces from the cluster"; else bad "-n: $out"; fi
 out=$(complete_words diagnose --context "")
 if has_line "$out" test; then ok "--context: contexts from the kubeconfig"; else bad "--context: $out"; fi
+# A kubeconfig's names reach the terminal only when they hold no control or bidi character.
+printf 'apiVersion: v1\nkind: Config\ncontexts:\n- name: plain\n- name: "evil\\e[31m"\n- name: "rtl\\u202eexe"\n' > "$k/names.yaml"
+out=$("$binary" __complete diagnose --kubeconfig "$k/names.yaml" --context "")
+if [ "$out" = "$(printf 'plain\n:4')" ]; then ok "--context: names with escapes are not offered"; else bad "--context escapes: $(printf '%s' "$out" | od -c | head -3)"; fi
 out=$(complete_words explain -o "")
 if has_line "$out" json && has_line "$out" yaml && has_line "$out" markdown && has_line "$out" text; then ok "-o: the formats"; else bad "-o: $out"; fi
 out=$(complete_words diagnose --output=y)

@@ -119,6 +119,27 @@ out=$(bash_complete explain -o "")
 if [ "$(printf '%s\n' "$out" | sort | tr '\n' ' ')" = "json markdown text yaml " ]; then ok "bash: -o <TAB>"; else bad "bash -o: $out"; fi
 out=$(bash_complete completion "")
 if [ "$(printf '%s\n' "$out" | tr '\n' ' ')" = "bash zsh fish " ]; then ok "bash: completion <TAB>"; else bad "bash completion: $out"; fi
+# zsh: the completion function run by zsh itself, with compsys's _describe and _files standing in
+# (they print what they were given).
+if command -v zsh >/dev/null 2>&1; then
+  "$binary" completion zsh > "$work/completion.zsh"
+  cat > "$work/zsh-run.zsh" <<'ZSH'
+compdef() { :; }
+_describe() { print -l -- "${(@P)4}"; [[ $5 == -S ]] && print -- "(no space)"; }
+_files() { print -- "(files)"; }
+source "$1"
+shift
+words=("$@"); CURRENT=$#words
+_kubectl-tekton_certdoctor
+ZSH
+  zsh_complete() { KUBECONFIG=$kc zsh -f "$work/zsh-run.zsh" "$work/completion.zsh" "$binary" "$@" 2>&1; }
+  out=$(zsh_complete diag)
+  if [ "$out" = "diagnose:Diagnose TaskRuns and PipelineRuns: in the cluster, or dumped to a file" ]; then ok "zsh: diag -> diagnose, with its description"; else bad "zsh diag: $out"; fi
+  out=$(zsh_complete diagnose taskrun/)
+  if printf '%s\n' "$out" | grep -qx 'taskrun/build-1'; then ok "zsh: taskrun/ -> the TaskRuns"; else bad "zsh taskrun/: $out"; fi
+  out=$(zsh_complete diagnose -f "")
+  if [ "$out" = "(files)" ]; then ok "zsh: -f completes file names"; else bad "zsh -f: $out"; fi
+fi
 for shell in zsh fish; do
   "$binary" completion "$shell" > "$work/completion.$shell" || bad "completion $shell"
   if command -v "$shell" >/dev/null 2>&1; then

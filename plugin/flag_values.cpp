@@ -11,17 +11,30 @@ namespace certdoctor {
 
 std::chrono::milliseconds parse_duration(const std::string& text, const std::string& flag,
                                          double max_ms) {
-    static const RE2 re("(\\d+(?:\\.\\d+)?)(ms|s|m|h|d)?");
-    std::string number, unit;
-    if (!RE2::FullMatch(text, re, &number, &unit))
-        throw Error(flag + " " + text + ": not a duration (examples: 10s, 1500ms, 2m, 1h)",
-                    ExitCode::usage);
-    double value = std::stod(number);
-    double ms = unit == "ms"  ? value
-                : unit == "m" ? value * 60000
-                : unit == "h" ? value * 3600000
-                : unit == "d" ? value * 86400000
-                              : value * 1000;
+    // Go's time.ParseDuration units, and "d" for days; a bare number is seconds.
+    static const RE2 bare("(\\d+(?:\\.\\d+)?)");
+    static const RE2 whole("(?:\\d+(?:\\.\\d+)?(?:ns|us|\xc2\xb5s|ms|s|m|h|d))+");
+    static const RE2 part("(\\d+(?:\\.\\d+)?)(ns|us|\xc2\xb5s|ms|s|m|h|d)");
+    double ms = 0;
+    std::string number;
+    if (RE2::FullMatch(text, bare, &number)) {
+        ms = std::stod(number) * 1000;
+    } else if (RE2::FullMatch(text, whole)) {
+        re2::StringPiece rest(text);
+        std::string unit;
+        while (RE2::Consume(&rest, part, &number, &unit)) {
+            double value = std::stod(number);
+            ms += unit == "ns"                  ? value / 1e6
+                  : unit == "us" || unit == "\xc2\xb5s" ? value / 1e3
+                  : unit == "ms"                ? value
+                  : unit == "s"                 ? value * 1000
+                  : unit == "m"                 ? value * 60000
+                  : unit == "h"                 ? value * 3600000
+                                                : value * 86400000;
+        }
+    } else {
+        throw Error(flag + " " + text + ": not a duration (examples: 90s, 1500ms, 2m, 1h30m, 7d)", ExitCode::usage);
+    }
     if (ms < 1 || ms > max_ms)
         throw Error(flag + " " + text + ": must be between 1ms and " +
                         std::to_string(static_cast<long>(max_ms / 1000)) + "s",

@@ -10,7 +10,8 @@
 
 namespace certdoctor {
 
-// "10s", "1500ms", "2m", "1h", "1d", or a bare number of seconds; from 1 ms to `max_ms`.
+// Go's durations ("90s", "1500ms", "1h30m", "2h45m10s"), "d" for days ("7d"), or a bare
+// number of seconds; from 1 ms to `max_ms`.
 std::chrono::milliseconds parse_duration(const std::string& text,
                                          const std::string& flag = "--timeout",
                                          double max_ms = 600000);

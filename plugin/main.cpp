@@ -18,7 +18,10 @@
 #include <atomic>
 #include <chrono>
 #include <csignal>
+#include <algorithm>
 #include <future>
+#include <optional>
+#include <sstream>
 
 #include "cluster/runs_reader.h"
 #include "cluster/cluster_logs.h"
@@ -30,8 +33,15 @@
 #include "match/regex_export.h"
 #include "probe/offline_probe.h"
 #include "probe/probe.h"
+#include "build_info.h"
+#include "command_tree.h"
+#include "completion.h"
 #include "flag_values.h"
+#include "kube_flags.h"
+#include "manpage.h"
 #include "options.h"
+#include "output_format.h"
+#include "suggest.h"
 #include "render/render.h"
 #include "run/cluster_run.h"
 #include "run/run.h"
@@ -44,19 +54,14 @@
 namespace certdoctor {
 namespace {
 
-constexpr const char* kName = "kubectl tekton-certdoctor";
+void write_error_line(const char* what);  // below: the one line of an error, control characters escaped
+
+std::string quoted(const std::string& word) { return "\"" + word + "\""; }
 
 // Bounds of the count flags. --chunk-size is sent as the list's limit: kube-apiserver answers
 // pages of any size, but a page over 100,000 runs cannot fit the 64 MiB response bound.
 constexpr long long kMaxChunkSize = 100000;
 constexpr long long kMaxCount = 1000000000;  // --limit, --tail: a billion is "all" in practice
-
-const char* kExitCodes = R"(Exit codes:
-  0  no problem found
-  1  a problem was diagnosed
-  2  usage error
-  3  input not understood, the failure not recognised, or the run does not exist
-  4  the tool failed (I/O, network, API, a broken catalog))";
 
 bool use_color(const Options& o) {
     if (o.no_color || o.output != OutputFormat::text) return false;
@@ -71,10 +76,22 @@ bool use_color(const Options& o) {
 void print(const Report& report, const Options& o) {
     switch (o.output) {
         case OutputFormat::json: write_json(report, std::cout); return;
+        case OutputFormat::yaml: {
+            std::ostringstream json;
+            write_json(report, json);
+            std::cout << json_to_yaml(nlohmann::json::parse(json.str()));
+            return;
+        }
         case OutputFormat::markdown: std::cout << render_markdown(report); return;
         case OutputFormat::text: break;
     }
     std::cout << render_text(report, use_color(o) ? Color::on : Color::off);
+}
+
+// A plain document (patterns list, version) as JSON or YAML.
+void print_document(const nlohmann::json& doc, const Options& o) {
+    if (o.output == OutputFormat::yaml) std::cout << json_to_yaml(doc);
+    else std::cout << doc.dump(2) << "\n";
 }
 
 ExitCode exit_code_for(const Report& report) {
@@ -92,8 +109,8 @@ void log_verbose(const Options& o, const Engine& engine, const Report& report) {
     std::cerr << "tekton-certdoctor: catalog: " << c.sites.size() << " sites, " << c.causes.size()
               << " causes, " << c.fixes.size() << " fixes, " << c.chains.size() << " chains"
               << (o.patterns_dir.empty() ? "" : " (with " + o.patterns_dir + ")") << "\n";
-    std::cerr << "tekton-certdoctor: read " << report.messages_read << " messages from " << visible(report.source)
-              << "; " << report.findings.size() << " findings\n";
+    std::cerr << "tekton-certdoctor: read " << count_of(report.messages_read, "message") << " from " << visible(report.source)
+              << "; " << count_of(report.findings.size(), "finding") << "\n";
     for (const auto& f : report.findings)
         std::cerr << "tekton-certdoctor:   " << visible(f.pattern) << " at " << visible(seen_in_list(f)) << "\n";
 }
@@ -153,17 +170,6 @@ std::chrono::seconds since_of(const Options& o) {
     return std::chrono::duration_cast<std::chrono::seconds>(parse_duration(o.since, "--since", 366.0 * 86400000));
 }
 
-KubeFlags kube_flags(const Options& o) {
-    KubeFlags flags;
-    flags.kubeconfig = o.kubeconfig;
-    flags.context = o.context;
-    flags.cluster = o.cluster;
-    flags.user = o.user;
-    flags.namespace_ = o.namespace_;
-    flags.request_timeout = parse_duration(o.request_timeout, "--request-timeout");
-    return flags;
-}
-
 KubeClient::Logger kube_logger(const Options& o) {
     if (o.verbose <= 0) return nullptr;
     return [](const std::string& line) { std::cerr << "tekton-certdoctor: " << visible(line) << "\n"; };
@@ -212,12 +218,39 @@ int run_diagnose_cluster(const Options& o) {
     return static_cast<int>(exit_code_for(report));
 }
 
-int run_diagnose(const Options& o) {
+// kubectl's two spellings of a run: TYPE/NAME, or TYPE NAME (taskrun build-1, tr build-1).
+std::string resource_of(const std::vector<std::string>& words) {
+    if (words.empty()) return {};
+    if (words.size() > 2 || (words.size() == 2 && words[0].find('/') != std::string::npos))
+        throw Error("diagnose takes one run, as TYPE/NAME or TYPE NAME (e.g. taskrun/build-1 or tr build-1); got " +
+                        std::to_string(words.size()) + " arguments",
+                    ExitCode::usage);
+    return words.size() == 2 ? words[0] + "/" + words[1] : words[0];
+}
+
+// What `kubectl describe` prints ("Name:  build-1", "API Version:  tekton.dev/v1") is no dump:
+// `explain` reads it.
+bool looks_like_describe_output(const std::string& text) {
+    static const RE2 field(R"((?m)^(?:API Version|Kind|Name|Namespace):[ \t]+\S)");
+    static const RE2 api_version(R"((?m)^API Version:[ \t]+\S)");
+    static const RE2 name(R"((?m)^Name:[ \t]+\S)");
+    std::string_view head(text.data(), std::min<size_t>(text.size(), 64 * 1024));
+    return RE2::PartialMatch(head, field) && (RE2::PartialMatch(head, api_version) || RE2::PartialMatch(head, name)) &&
+           head.find("apiVersion:") == std::string_view::npos && head.find("\"apiVersion\"") == std::string_view::npos;
+}
+
+int run_diagnose(Options o) {
+    o.resource = resource_of(o.resource_args);
     if (!o.resource.empty() || o.all_namespaces) return run_diagnose_cluster(o);
     if (o.filename.empty())
         throw Error("diagnose needs -f FILE (or -f - for standard input) with a dumped TaskRun or "
                     "PipelineRun (see --help)", ExitCode::usage);
     std::string text = read_input(o.filename);
+    if (looks_like_describe_output(text))
+        throw Error((o.filename == "-" ? std::string("standard input") : o.filename) +
+                        ": this is 'kubectl describe' output, not a dump; pipe it to 'kubectl tekton-certdoctor explain -', "
+                        "or dump the run with 'kubectl get taskrun NAME -o yaml'",
+                    ExitCode::usage);
     Engine engine(o.patterns_dir);
     auto probe = probe_if_asked(o);
     Report report = diagnose_dump(engine, text, o.filename == "-" ? "stdin" : o.filename, probe.get());
@@ -243,6 +276,8 @@ int run_analyze(const Options& o) {
         files.push_back("-");
     }
     if (o.follow && files.size() != 1) throw Error("--follow reads one file (or '-')", ExitCode::usage);
+    if (o.follow && (o.output == OutputFormat::yaml || o.output == OutputFormat::markdown))
+        throw Error("--follow prints text or JSON lines (-o json); -o yaml and -o markdown need the whole log", ExitCode::usage);
     Engine engine(o.patterns_dir);
     LogAnalyzer analyzer(engine.catalog(), engine.matcher());
     std::vector<std::string> notes;
@@ -286,7 +321,7 @@ int run_analyze(const Options& o) {
 int run_patterns_list(const Options& o) {
     Engine engine(o.patterns_dir);
     const Catalog& c = engine.catalog();
-    if (o.output == OutputFormat::json) {
+    if (o.output == OutputFormat::json || o.output == OutputFormat::yaml) {
         nlohmann::json rules = nlohmann::json::array();
         for (const auto* list : {&c.sites, &c.causes})
             for (const auto& r : *list)
@@ -300,7 +335,7 @@ int run_patterns_list(const Options& o) {
                                  {"file", r.file}});
         nlohmann::json fixes = nlohmann::json::array();
         for (const auto& f : c.fixes) fixes.push_back({{"id", f.id}, {"title", f.title}});
-        std::cout << nlohmann::json{{"rules", rules}, {"fixes", fixes}}.dump(2) << "\n";
+        print_document(nlohmann::json{{"rules", rules}, {"fixes", fixes}}, o);
         return 0;
     }
     std::printf("%-5s  %-40s  %-17s  %-17s  %s\n", "KIND", "ID", "COMPONENT", "STAGE", "PROBLEM / TITLE");
@@ -321,7 +356,7 @@ int run_patterns_lint(const Options& o) {
     for (const auto& i : issues) std::cout << i.to_string() << "\n";
     const Catalog& c = loaded.catalog;
     std::cerr << "tekton-certdoctor: " << (c.sites.size() + c.causes.size()) << " rules, " << c.fixes.size()
-              << " fixes, " << c.chains.size() << " chains: " << issues.size() << " problems\n";
+              << " fixes, " << c.chains.size() << " chains: " << count_of(issues.size(), "problem") << "\n";
     return issues.empty() ? 0 : static_cast<int>(ExitCode::problem_found);
 }
 
@@ -375,6 +410,7 @@ int run_probe(const Options& o) {
     ProbeResult r = o.chain_file.empty() ? probe_registry(parse_probe_target(o.target), probe_options(o)) : probe_offline(o);
     switch (o.output) {
         case OutputFormat::json: std::cout << render_probe_json(r); break;
+        case OutputFormat::yaml: std::cout << json_to_yaml(nlohmann::json::parse(render_probe_json(r))); break;
         case OutputFormat::markdown: std::cout << render_probe_markdown(r); break;
         case OutputFormat::text: std::cout << render_probe_text(r, use_color(o) ? Color::on : Color::off); break;
     }
@@ -393,12 +429,54 @@ int run_export(const Options& o) {
     return 0;
 }
 
+// The Tekton releases the catalog's call chains cover: from the oldest variant's first release,
+// "and later" when a variant is open-ended ("v0.5 and later").
+std::string tekton_range(const Catalog& c) {
+    static const RE2 version_re(R"(v(\d+)\.(\d+))");
+    int oldest_major = -1, oldest_minor = -1;
+    bool open_ended = false;
+    std::string newest;
+    for (const auto& chain : c.chains)
+        for (const auto& variant : chain.variants) {
+            int major = 0, minor = 0;
+            if (RE2::PartialMatch(variant.versions, version_re, &major, &minor) &&
+                (oldest_major < 0 || major < oldest_major || (major == oldest_major && minor < oldest_minor))) {
+                oldest_major = major;
+                oldest_minor = minor;
+            }
+            if (variant.versions.find("and later") != std::string::npos || variant.versions == "any") open_ended = true;
+        }
+    if (oldest_major < 0) return "any";
+    return "v" + std::to_string(oldest_major) + "." + std::to_string(oldest_minor) + (open_ended ? " and later" : "");
+}
+
 int run_version(const Options& o) {
-    if (o.output == OutputFormat::json) {
-        std::cout << nlohmann::json{{"version", CERTDOCTOR_VERSION}}.dump() << "\n";
-    } else {
-        std::cout << "tekton-certdoctor " << CERTDOCTOR_VERSION << "\n";
+    Engine engine(o.patterns_dir);
+    const Catalog& c = engine.catalog();
+    size_t rules = c.sites.size() + c.causes.size();
+    std::string range = tekton_range(c);
+    if (o.output == OutputFormat::json || o.output == OutputFormat::yaml) {
+        print_document({{"version", CERTDOCTOR_VERSION},
+                        {"commit", kBuildCommit},
+                        {"build_date", kBuildDate},
+                        {"catalog", {{"rules", rules}, {"sites", c.sites.size()}, {"causes", c.causes.size()},
+                                     {"fixes", c.fixes.size()}, {"chains", c.chains.size()}}},
+                        {"tekton", {{"versions", range}, {"apis", {"tekton.dev/v1", "tekton.dev/v1beta1"}}}}},
+                       o);
+        return 0;
     }
+    std::cout << "tekton-certdoctor " << CERTDOCTOR_VERSION << "\n"
+              << "  commit:      " << kBuildCommit << "\n"
+              << "  built:       " << kBuildDate << "\n"
+              << "  catalog:     " << count_of(rules, "rule") << " (" << c.sites.size() << " sites, " << c.causes.size()
+              << " causes), " << c.fixes.size() << " fixes, " << count_of(c.chains.size(), "call chain") << "\n"
+              << "  Tekton:      " << range << " (tekton.dev/v1 and v1beta1)\n";
+    return 0;
+}
+
+int run_completion(const Options& o) {
+    if (o.shell.empty()) throw Error("completion needs a shell: bash, zsh or fish", ExitCode::usage);
+    std::cout << completion_script(o.shell);
     return 0;
 }
 
@@ -421,215 +499,204 @@ int dispatch(const Options& o) {
     if (o.command == "probe") return run_probe(o);
     if (o.command == "analyze") return run_analyze(o);
     if (o.command == "export") return run_export(o);
+    if (o.command == "completion") return run_completion(o);
     throw Error("unknown command", ExitCode::usage);
+}
+
+// The command a word names under `cmd` (aliases too); null when none.
+CLI::App* subcommand_named(CLI::App& cmd, const std::string& word) {
+    for (CLI::App* sub : cmd.get_subcommands([](CLI::App*) { return true; }))
+        if (sub->check_name(word)) return sub;
+    return nullptr;
+}
+
+std::vector<std::string> visible_subcommand_names(CLI::App& cmd) {
+    std::vector<std::string> names;
+    for (CLI::App* sub : cmd.get_subcommands([](CLI::App* c) { return !c->get_group().empty(); }))
+        names.push_back(sub->get_name());
+    return names;
+}
+
+// The innermost command the parse selected.
+CLI::App* selected_command(CLI::App& app) {
+    CLI::App* cmd = &app;
+    for (bool deeper = true; deeper;) {
+        deeper = false;
+        for (CLI::App* sub : cmd->get_subcommands())
+            if (sub->parsed()) {
+                cmd = sub;
+                deeper = true;
+                break;
+            }
+    }
+    return cmd;
+}
+
+// A mistake on the command line, answered as kubectl does: the error on one line, suggestions
+// when a name was mistyped, and where the command's help is. Exit 2.
+int usage_error(const CLI::App& cmd, const std::string& what, const std::string& suggestion = "") {
+    write_error_line(what.c_str());
+    std::cerr << suggestion << (suggestion.empty() ? "" : "\n") << "See '" << command_path(cmd) << " --help' for usage.\n";
+    return static_cast<int>(ExitCode::usage);
+}
+
+// The flag names a command takes, its own and the global ones.
+std::vector<std::string> flag_names(const CLI::App& cmd) {
+    std::vector<std::string> names;
+    for (const CLI::Option* opt : cmd.get_options()) {
+        if (opt->get_positional()) continue;
+        for (const auto& l : opt->get_lnames()) names.push_back("--" + l);
+        for (const auto& s : opt->get_snames()) names.push_back("-" + s);
+    }
+    return names;
+}
+
+// Words the parse left over: an unknown flag, an unknown command, or one argument too many.
+int unexpected_words(CLI::App& cmd, const std::vector<std::string>& extras) {
+    const std::string& first = extras.front();
+    std::string path = kBinaryName;
+    if (cmd.get_parent() != nullptr) path = std::string(kBinaryName) + command_path(cmd).substr(std::string(kName).size());
+    if (first.size() > 1 && first[0] == '-') {
+        std::string name = first.substr(0, first.find('='));
+        bool is_short = name.size() >= 2 && name[1] != '-';
+        std::string what = is_short ? "unknown shorthand flag: '" + name.substr(1, 1) + "' in " + name : "unknown flag: " + name;
+        return usage_error(cmd, what, is_short ? "" : did_you_mean(suggestions(name, flag_names(cmd))));
+    }
+    std::vector<std::string> names = visible_subcommand_names(cmd);
+    if (!names.empty() || cmd.get_parent() == nullptr)
+        return usage_error(cmd, "unknown command " + quoted(first) + " for \"" + path + "\"",
+                           did_you_mean(suggestions(first, names)));
+    return usage_error(cmd, "unexpected argument " + quoted(first) + " for \"" + path + "\"");
+}
+
+// CLI11's own words for what it found wrong, in kubectl's.
+std::string parse_error_words(const CLI::ParseError& e) {
+    std::string what = e.what(), flag;
+    static const RE2 missing(R"((\S+): \d+ required \S+ missing)");
+    if (RE2::FullMatch(what, missing, &flag)) return "flag needs an argument: " + flag;
+    return what;
+}
+
+// The help of one command (CLI::App::help() would show the selected subcommand's instead).
+std::string help_of(CLI::App& cmd) {
+    return cmd.get_formatter()->make_help(&cmd, command_path(cmd), CLI::AppFormatMode::Normal);
+}
+
+int run_help(CLI::App& app, const Options& o) {
+    CLI::App* cmd = &app;
+    for (const auto& word : o.help_words) {
+        CLI::App* sub = subcommand_named(*cmd, word);
+        if (sub == nullptr || sub->get_group().empty())
+            return usage_error(*cmd, "unknown help topic " + quoted(word) + " for \"" + std::string(kBinaryName) +
+                                         "\"", did_you_mean(suggestions(word, visible_subcommand_names(*cmd))));
+        cmd = sub;
+    }
+    std::cout << help_of(*cmd);
+    return 0;
+}
+
+// `help [COMMAND...]`: the words after it name a command and are never parsed as one (CLI11
+// would switch to a command they name). Null when the first word is not `help`.
+std::optional<std::vector<std::string>> help_request(const std::vector<std::string>& args) {
+    for (size_t i = 0; i < args.size(); ++i) {
+        const std::string& a = args[i];
+        if (a == "-o" || a == "--output" || a == "--patterns-dir") {
+            ++i;
+        } else if (a.size() < 2 || a[0] != '-') {
+            if (a != "help") return std::nullopt;
+            std::vector<std::string> words;
+            for (size_t j = i + 1; j < args.size(); ++j)
+                if (args[j].empty() || args[j][0] != '-') words.push_back(args[j]);
+            return words;
+        }
+    }
+    return std::nullopt;
+}
+
+// The option a flag word (--name, --name=value, -n, -nVALUE) names on `cmd`; null when none.
+const CLI::Option* option_named(const CLI::App& cmd, const std::string& word) {
+    std::string name = word.rfind("--", 0) == 0 ? word.substr(0, word.find('=')) : word.substr(0, 2);
+    return cmd.get_option_no_throw(name);
+}
+
+// kubectl takes its flags before the command too (`kubectl -n ci get pods`): a flag before the
+// command that only the command knows (`-n ci diagnose tr/x`) is moved after the command's name.
+std::vector<std::string> command_flags_after_command(CLI::App& app, const std::vector<std::string>& args) {
+    // Where the command's name is: after the leading flags and their values (a flag unknown at
+    // the top takes a value when the option of that name on any command does).
+    auto takes_value = [&app](const std::string& w) {
+        const CLI::Option* opt = option_named(app, w);
+        for (CLI::App* sub : app.get_subcommands([](CLI::App*) { return true; }))
+            if (opt == nullptr) opt = option_named(*sub, w);
+        return opt != nullptr && opt->get_type_size_max() > 0 && w.find('=') == std::string::npos &&
+               (w[1] == '-' || w.size() == 2);
+    };
+    bool any_moved = false;
+    size_t i = 0;
+    for (; i < args.size() && args[i].size() > 1 && args[i][0] == '-' && args[i] != "--"; ++i) {
+        if (option_named(app, args[i]) == nullptr) any_moved = true;
+        if (takes_value(args[i])) ++i;
+    }
+    if (!any_moved || i >= args.size()) return args;
+    CLI::App* cmd = subcommand_named(app, args[i]);
+    if (cmd == nullptr) return args;
+    // Move only when every flag is the command's and its values come along.
+    std::vector<std::string> before, flags;
+    for (size_t j = 0; j < i; ++j) {
+        const std::string& w = args[j];
+        const CLI::Option* at_root = option_named(app, w);
+        const CLI::Option* own = at_root == nullptr ? option_named(*cmd, w) : nullptr;
+        std::vector<std::string>& to = own != nullptr ? flags : before;
+        if (at_root == nullptr && own == nullptr) return args;  // unknown: the parser says so
+        to.push_back(w);
+        if (takes_value(w) && j + 1 < i) to.push_back(args[++j]);
+    }
+    std::vector<std::string> out = before;
+    out.push_back(args[i]);
+    out.insert(out.end(), flags.begin(), flags.end());
+    out.insert(out.end(), args.begin() + static_cast<long>(i) + 1, args.end());
+    return out;
 }
 
 int main_impl(int argc, char** argv) {
     Options o;
-    CLI::App app{"Diagnoses Tekton runs that fail on registry certificates: finds where on Tekton's\n"
-                 "call chains the failure sits, explains the root cause, and gives the fix.",
-                 kName};
-    app.fallthrough();
-    app.require_subcommand(1);
-    app.footer(std::string("Examples:\n"
-               "  # Diagnose a failed TaskRun in the cluster: messages, events, installation checks, the registry's chain\n"
-               "  kubectl tekton-certdoctor diagnose taskrun/build-1 -n ci\n\n"
-               "  # Every failed TaskRun of the last hour, grouped by root cause\n"
-               "  kubectl tekton-certdoctor diagnose taskruns -A --since 1h\n\n"
-               "  # Explain a pasted error message\n"
-               "  kubectl tekton-certdoctor explain 'failed to create task run pod \"x\": ... x509: certificate signed by unknown authority'\n\n"
-               "  # Diagnose a dumped TaskRun, as JSON for scripts\n"
-               "  kubectl get taskrun build-1 -o yaml | kubectl tekton-certdoctor diagnose -f - -o json\n\n") +
-               kExitCodes);
-    std::map<std::string, OutputFormat> formats = {
-        {"text", OutputFormat::text}, {"json", OutputFormat::json}, {"markdown", OutputFormat::markdown}};
-    app.add_option("-o,--output", o.output, "Output format: text, json or markdown")
-        ->transform(CLI::CheckedTransformer(formats, CLI::ignore_case))
-        ->option_text("FORMAT");
-    app.add_option("--patterns-dir", o.patterns_dir,
-                   "Extra catalog rules (*.yaml); a rule with a built-in id replaces it")
-        ->option_text("DIR");
-    app.add_flag("--no-color", o.no_color, "Never colour the output (NO_COLOR does the same)");
-    app.add_flag("-v,--verbose", o.verbose, "Log what was read and matched (and each API request) to standard error");
-
-    auto* explain = app.add_subcommand("explain", "Explain an error message, a pasted block, or a log");
-    explain->add_option("text", o.text, "The text; '-' or a pipe reads standard input")->option_text("TEXT...");
-    // The trust flags of `probe`, also taken by explain and diagnose for --probe (`lead` says so).
-    auto add_trust_flags = [&o](CLI::App* cmd, const std::string& lead) {
-        cmd->add_option("--ca-file", o.ca_files, lead + "A PEM bundle to trust as well (repeatable): does it make Go's check pass?")
-            ->allow_extra_args(false)  // one file per flag: never swallow the positional text
-            ->option_text("FILE");
-        cmd->add_flag("--no-system-roots", o.no_system_roots, lead + "Trust only the --ca-file bundles");
-        cmd->add_option("--timeout", o.timeout, lead + "Bound for each registry's probe (default 10s)")->option_text("DURATION");
-    };
-    auto add_probe_flags = [&](CLI::App* cmd) {
-        cmd->add_flag("--probe", o.probe, "Probe each registry named in the findings: its real chain, judged as Go does");
-        add_trust_flags(cmd, "With --probe: ");
-    };
-    add_probe_flags(explain);
-    explain->footer(
-        "Examples:\n"
-        "  kubectl tekton-certdoctor explain 'failed to create task run pod \"task-run\": translating TaskSpec to Pod: "
-        "error getting image manifest: Get https://registry.private/v2/: x509: certificate signed by unknown "
-        "authority. Maybe missing or invalid Task default/task'\n"
-        "  kubectl describe taskrun build-1 | kubectl tekton-certdoctor explain -\n"
-        "  kubectl -n tekton-pipelines logs deploy/tekton-pipelines-controller | kubectl tekton-certdoctor explain -o markdown\n"
-        "  # Also check the registry's real chain, and put its CA into the fix:\n"
-        "  kubectl tekton-certdoctor explain --probe 'Get \"https://registry.corp.example/v2/\": x509: certificate signed by unknown authority'\n\n" +
-        std::string(kExitCodes));
-
-    auto* diagnose = app.add_subcommand("diagnose", "Diagnose TaskRuns and PipelineRuns: in the cluster, or dumped to a file");
-    diagnose->add_option("-f,--filename", o.filename,
-                         "A TaskRun/PipelineRun (or a List, or several documents) as YAML or JSON; '-' for stdin")
-        ->option_text("FILE");
-    diagnose->add_option("resource", o.resource,
-                         "A run in the cluster: taskrun/NAME (tr/NAME) or pipelinerun/NAME (pr/NAME); or 'taskruns' for "
-                         "every failed TaskRun in the namespace")
-        ->option_text("TYPE/NAME");
-    add_probe_flags(diagnose);
-    diagnose->add_flag("--no-probe", o.no_probe, "Cluster mode: do not probe the registries (probing is on by default there)");
-    const std::string kube = "Cluster";
-    auto add_kube_flags = [&](CLI::App* cmd) {
-        cmd->add_option("--kubeconfig", o.kubeconfig, "Path to the kubeconfig file (else KUBECONFIG, else ~/.kube/config)")
-            ->option_text("FILE")->group(kube);
-        cmd->add_option("--context", o.context, "The kubeconfig context to use")->option_text("NAME")->group(kube);
-        cmd->add_option("--cluster", o.cluster, "The kubeconfig cluster to use")->option_text("NAME")->group(kube);
-        cmd->add_option("--user", o.user, "The kubeconfig user to use")->option_text("NAME")->group(kube);
-        cmd->add_option("--request-timeout", o.request_timeout, "Bound for each API request and exec credential plugin (default 30s)")
-            ->option_text("DURATION")->group(kube);
-    };
-    add_kube_flags(diagnose);
-    diagnose->add_option("-n,--namespace", o.namespace_, "The namespace (else the context's, else default)")
-        ->option_text("NAMESPACE")->group(kube);
-    diagnose->add_flag("-A,--all-namespaces", o.all_namespaces, "Sweep the failed TaskRuns of every namespace")->group(kube);
-    diagnose->add_option("-l,--selector", o.selector, "Sweep only TaskRuns with these labels (e.g. app=web,tier!=test)")
-        ->option_text("SELECTOR")->group(kube);
-    diagnose->add_option("--since", o.since, "Sweep only runs that failed within this long (e.g. 2h, 30m, 7d)")
-        ->option_text("DURATION")->group(kube);
-    diagnose->add_option("--limit", o.limit, "Diagnose at most this many failed runs in a sweep")->option_text("N")->group(kube);
-    diagnose->add_option("--expiry-warning", o.expiry_warning,
-                         "Fail the check certificates-expire-soon for a registry chain or a CA in config-registry-cert "
-                         "that stops verifying within this long (default 30d)")
-        ->option_text("DURATION")->group(kube);
-    diagnose->add_option("--chunk-size", o.chunk_size, "TaskRuns per list request in a sweep (default 500; 0 reads the list in one request)")
-        ->option_text("N")->group(kube);
-    diagnose->footer(
-        "Examples:\n"
-        "  # One run in the cluster: its messages, pod events, Task, the installation's checks, a probe of the registry\n"
-        "  kubectl tekton-certdoctor diagnose taskrun/build-1 -n ci\n"
-        "  kubectl tekton-certdoctor diagnose pr/release-7 -n ci -o markdown > ticket.md\n"
-        "  # Every failed TaskRun of the last 2 hours in all namespaces, grouped by root cause:\n"
-        "  kubectl tekton-certdoctor diagnose taskruns -A --since 2h\n"
-        "  kubectl tekton-certdoctor diagnose taskruns -n ci -l tekton.dev/pipeline=release --limit 50 -o json\n"
-        "  # Offline, from a dump:\n"
-        "  kubectl get taskrun build-1 -o yaml > tr.yaml && kubectl tekton-certdoctor diagnose -f tr.yaml\n"
-        "  kubectl get pipelinerun release-7 -o json | kubectl tekton-certdoctor diagnose -f - -o json\n"
-        "  # A PipelineRun with its child TaskRuns, their pods and the events, in one file:\n"
-        "  { kubectl get pipelinerun release-7 -o yaml; echo ---; kubectl get taskruns -l tekton.dev/pipelineRun=release-7 -o yaml;\n"
-        "    echo ---; kubectl get pods -l tekton.dev/pipelineRun=release-7 -o yaml; echo ---; kubectl get events -o yaml; } |\n"
-        "    kubectl tekton-certdoctor diagnose -f -\n\n" +
-        std::string(kExitCodes));
-
-    auto* analyze = app.add_subcommand("analyze", "Find and group the registry and TLS failures in logs: controller, resolvers, steps, nodes");
-    analyze->add_option("files", o.files, "Log files, plain or gzip; '-' (or a pipe) reads standard input")->option_text("FILE...");
-    analyze->add_flag("-f,--follow", o.follow, "Read one file (or standard input) as it grows and print each new group as it appears");
-    analyze->add_flag("--from-cluster", o.from_cluster, "Read the logs of the Tekton controller and remote resolvers pods through the API")
-        ->group(kube);
-    analyze->add_option("--since", o.since, "With --from-cluster: only log lines newer than this (e.g. 1h, 30m)")
-        ->option_text("DURATION")->group(kube);
-    analyze->add_option("--tail", o.tail, "With --from-cluster: only the last N lines of each container's log")
-        ->option_text("N")->group(kube);
-    analyze->add_flag("-p,--previous", o.previous, "With --from-cluster: the previous instance of each container (after a restart)")
-        ->group(kube);
-    add_kube_flags(analyze);
-    analyze->footer(
-        "Examples:\n"
-        "  # The controller's log, grouped by component, problem and registry, with the runs hit and the fixes\n"
-        "  kubectl -n tekton-pipelines logs deploy/tekton-pipelines-controller | kubectl tekton-certdoctor analyze\n"
-        "  kubectl tekton-certdoctor analyze controller.log resolvers.log.gz -o json\n"
-        "  # The controller's and resolvers' pods of the current context, the last two hours:\n"
-        "  kubectl tekton-certdoctor analyze --from-cluster --since 2h -o markdown > incident.md\n"
-        "  # Watch a live log; each new kind of failure is printed as soon as it shows:\n"
-        "  kubectl -n tekton-pipelines logs -f deploy/tekton-pipelines-controller | kubectl tekton-certdoctor analyze -f -\n"
-        "  # Step and node logs too:\n"
-        "  kubectl logs build-1-pod -c step-build | kubectl tekton-certdoctor analyze -\n"
-        "  journalctl -u kubelet -u containerd --since today | kubectl tekton-certdoctor analyze\n\n"
-        "Exit codes: 0 no failure line found, 1 failure lines found, 2 usage, 3 input not understood, 4 the tool failed.");
-
-    auto* probe = app.add_subcommand("probe", "Check a registry's certificate chain the way the Tekton controller (Go) does");
-    probe->add_option("target", o.target, "host, host:port, https://host[:port]/..., or an image reference")
-        ->option_text("TARGET");
-    add_trust_flags(probe, "");
-    probe->add_option("--server-name", o.server_name,
-                      "The name to send (SNI) and check, instead of the target's host; with --chain-file, the name "
-                      "the client dialled (without it, names are not checked)")
-        ->option_text("NAME");
-    probe->add_option("--chain-file", o.chain_file,
-                      "Judge a chain you were handed, offline: PEM, a pasted 'openssl s_client -showcerts' output, "
-                      "or DER ('-' reads standard input)")
-        ->option_text("FILE");
-    probe->add_option("--at", o.at, "With --chain-file: verify at this time (RFC 3339, or +30d, +12h from now)")
-        ->option_text("TIME");
-    probe->add_flag("--entrypoint", o.entrypoint,
-                    "Read the image's Entrypoint and Cmd per platform (what set-step-command needs)");
-    probe->add_option("--registry-config", o.registry_config, "A docker config.json with credentials for the registry")
-        ->option_text("FILE");
-    probe->footer(
-        "Examples:\n"
-        "  kubectl tekton-certdoctor probe registry.corp.example:8443\n"
-        "  kubectl tekton-certdoctor probe registry.corp.example:8443/team/app:v1 --ca-file corp-root.pem\n"
-        "  # Would exactly what is in config-registry-cert work for the controller?\n"
-        "  kubectl -n tekton-pipelines get configmap config-registry-cert -o jsonpath='{.data.cert}' > cert.pem\n"
-        "  kubectl tekton-certdoctor probe registry.corp.example --ca-file cert.pem -o json\n"
-        "  # The command to give a step so that the controller skips the lookup:\n"
-        "  kubectl tekton-certdoctor probe registry.corp.example/team/builder:2.4 --entrypoint --registry-config ~/.docker/config.json\n"
-        "  # Offline: a pasted 'openssl s_client -showcerts' output, judged for a name, as it will be in 30 days\n"
-        "  kubectl tekton-certdoctor probe --chain-file pasted.txt --server-name registry.corp.example --ca-file corp-root.pem --at +30d\n\n"
-        "Exit codes: 0 Go would accept the registry (or chain), 1 a problem was found, 2 usage, 3 a bad --ca-file or\n"
-        "chain file, 4 the tool failed.");
-
-    auto* patterns = app.add_subcommand("patterns", "List, lint and test the pattern catalog");
-    patterns->require_subcommand(1);
-    patterns->add_subcommand("list", "List every rule and fix")->footer("Example:\n  kubectl tekton-certdoctor patterns list -o json");
-    patterns->add_subcommand("lint", "Check the catalog: ids, vocabulary, fields, regexes, fix rules")
-        ->footer("Example:\n  kubectl tekton-certdoctor patterns lint --patterns-dir ./my-rules");
-    patterns->add_subcommand("test", "Run every rule's examples through the engine")
-        ->footer("Example:\n  kubectl tekton-certdoctor patterns test --patterns-dir ./my-rules -v");
-    auto* regexes = patterns->add_subcommand("regexes", "Print the failure (cause) regexes, one a line, for rg -f or grep -E -f");
-    regexes->add_option("--syntax", o.syntax, "re2 (also what rg reads) or ere (grep -E); default re2")->option_text("SYNTAX");
-    regexes->footer("Examples:\n  kubectl tekton-certdoctor patterns regexes > failures.re && rg -c -f failures.re controller.log\n"
-                    "  kubectl tekton-certdoctor patterns regexes --syntax ere > failures.ere && grep -E -c -f failures.ere controller.log");
-    auto* exporter = app.add_subcommand("export", "Write a report's fixes to a folder: manifests, scripts, runbook.md, backup.sh");
-    exporter->add_option("dir", o.export_dir, "The folder to write (created; must be empty unless --force)")
-        ->required()
-        ->option_text("DIR");
-    exporter->add_option("-f,--filename", o.filename, "The report (`-o json` of diagnose or explain); '-' or a pipe for stdin")
-        ->option_text("FILE");
-    exporter->add_flag("--force", o.force, "Replace what DIR holds");
-    exporter->footer(
-        "Examples:\n"
-        "  kubectl tekton-certdoctor diagnose taskrun/build-1 -n ci -o json | kubectl tekton-certdoctor export change-1234\n"
-        "  kubectl tekton-certdoctor export change-1234 -f report.json --force\n");
-    app.add_subcommand("version", "Print the version")->footer("Example:\n  kubectl tekton-certdoctor version -o json");
-
+    CLI::App app;
+    build_command_tree(app, o);
+    std::vector<std::string> args(argv + 1, argv + argc);
+    // Hidden entry points: cobra's completion protocol, and the man page build step.
+    if (!args.empty() && args[0] == "__complete") return run_complete({args.begin() + 1, args.end()});
+    if (!args.empty() && args[0] == "__manpage") {
+        std::cout << render_manpage(app, kBuildDate);
+        return 0;
+    }
+    if (auto words = help_request(args)) {
+        o.help_words = *words;
+        return run_help(app, o);
+    }
     try {
-        app.parse(argc, argv);
+        std::vector<std::string> reversed = command_flags_after_command(app, args);
+        std::reverse(reversed.begin(), reversed.end());
+        app.parse(reversed);
     } catch (const CLI::CallForHelp& e) {
         return app.exit(e);
     } catch (const CLI::CallForAllHelp& e) {
         return app.exit(e);
     } catch (const CLI::ParseError& e) {
-        std::cerr << "tekton-certdoctor: error: " << visible(e.what()) << "\n"
-                  << "Run '" << kName << " --help' for usage.\n";
-        return static_cast<int>(ExitCode::usage);
+        return usage_error(*selected_command(app), parse_error_words(e));
     }
-    for (auto* sub : app.get_subcommands()) {
-        o.command = sub->get_name();
-        for (auto* inner : sub->get_subcommands()) o.command += " " + inner->get_name();
+    CLI::App* cmd = selected_command(app);
+    if (std::vector<std::string> extras = app.remaining(true); !extras.empty()) return unexpected_words(*cmd, extras);
+    o.output = parse_output_format(o.output_text);
+    if (o.show_version) return run_version(o);
+    for (CLI::App* c = cmd; c != nullptr && c->get_parent() != nullptr; c = c->get_parent())
+        o.command = c->get_name() + (o.command.empty() ? "" : " " + o.command);
+    if (o.command.empty() || o.command == "patterns") {
+        // As kubectl: a command that only groups others prints its help.
+        std::cout << help_of(*cmd);
+        return 0;
     }
     return dispatch(o);
 }
-
 }  // namespace
 
 // Standard streams that were closed when the program started get /dev/null opened read-only in

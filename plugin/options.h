@@ -6,17 +6,22 @@
 
 namespace certdoctor {
 
-enum class OutputFormat { text, json, markdown };
+enum class OutputFormat { text, json, yaml, markdown };
 
 struct Options {
-    std::string command;     // explain | diagnose | patterns list|lint|test | version
+    std::string command;     // explain | diagnose | analyze | probe | patterns list|lint|test|regexes | version | completion | help
+    std::string output_text = "text";  // -o as typed; parse_output_format() reads it into `output`
     OutputFormat output = OutputFormat::text;
+    bool show_version = false;       // --version
+    std::string shell;               // completion SHELL
+    std::vector<std::string> help_words;  // help COMMAND...
     std::string patterns_dir;
     bool no_color = false;
     int verbose = 0;
     std::vector<std::string> text;   // explain: the words given
     std::string filename;            // diagnose -f
-    std::string resource;            // diagnose TYPE/NAME
+    std::vector<std::string> resource_args;  // diagnose TYPE/NAME, or TYPE NAME
+    std::string resource;            // diagnose: TYPE/NAME from resource_args
     std::string target;              // probe
     std::vector<std::string> ca_files;
     bool no_system_roots = false;
@@ -33,6 +38,12 @@ struct Options {
     std::string cluster;
     std::string user;
     std::string namespace_;
+    std::string server;              // -s, --server
+    std::string token;               // --token (never printed)
+    std::string certificate_authority;
+    bool insecure_skip_tls_verify = false;
+    std::string as;                  // --as
+    std::vector<std::string> as_groups;  // --as-group
     std::string request_timeout = "30s";
     bool all_namespaces = false;
     std::string selector;

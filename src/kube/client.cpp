@@ -266,6 +266,10 @@ KubeClient::Raw KubeClient::send(const std::string& path, size_t max_bytes, bool
     curl_slist* headers = curl_slist_append(nullptr, "Accept: application/json");
     std::string& token = cred.token;
     if (!token.empty()) headers = curl_slist_append(headers, ("Authorization: Bearer " + token).c_str());
+    if (!config_.impersonate_user.empty())
+        headers = curl_slist_append(headers, ("Impersonate-User: " + config_.impersonate_user).c_str());
+    for (const auto& group : config_.impersonate_groups)
+        headers = curl_slist_append(headers, ("Impersonate-Group: " + group).c_str());
     curl_easy_setopt(h, CURLOPT_HTTPHEADER, headers);
     if (token.empty() && !u.username.empty()) {
         curl_easy_setopt(h, CURLOPT_HTTPAUTH, static_cast<long>(CURLAUTH_BASIC));

@@ -199,6 +199,62 @@ RestConfig in_cluster_config(const KubeFlags& flags) {
     return rc;
 }
 
+// --server alone, without a kubeconfig: kubectl then talks to that server with no credentials
+// but what the other flags give.
+RestConfig flags_only_config(const KubeFlags& flags) {
+    RestConfig rc;
+    rc.cluster.name = "flags";
+    rc.user.name = "flags";
+    rc.namespace_ = flags.namespace_.empty() ? "default" : flags.namespace_;
+    rc.namespace_from_flag = !flags.namespace_.empty();
+    rc.request_timeout = flags.request_timeout;
+    return rc;
+}
+
+// kubectl's connection flags over what the kubeconfig (or the pod) gave.
+RestConfig with_flag_overrides(RestConfig rc, const KubeFlags& flags) {
+    if (!flags.server.empty()) {
+        if (flags.server.rfind("https://", 0) != 0 && flags.server.rfind("http://", 0) != 0)
+            throw Error("--server " + flags.server + ": expected an https:// URL such as https://10.0.0.1:6443", ExitCode::usage);
+        rc.cluster.server = flags.server;
+    }
+    if (rc.cluster.server.empty()) throw Error("cluster " + rc.cluster.name + ": no server; give one with --server");
+    if (!flags.certificate_authority.empty() && flags.insecure_skip_tls_verify)
+        throw Error("--certificate-authority and --insecure-skip-tls-verify contradict each other (kubectl refuses them together)",
+                    ExitCode::usage);
+    if (!flags.certificate_authority.empty()) {
+        struct stat st {};
+        if (stat(flags.certificate_authority.c_str(), &st) != 0)
+            throw Error("--certificate-authority " + flags.certificate_authority + ": no such file");
+        rc.cluster.ca_file = flags.certificate_authority;
+        rc.cluster.ca_pem.clear();
+        rc.cluster.insecure = false;
+    }
+    if (flags.insecure_skip_tls_verify) {
+        rc.cluster.insecure = true;
+        rc.cluster.ca_file.clear();
+        rc.cluster.ca_pem.clear();
+    }
+    for (auto [flag, value] : {std::pair<const char*, const std::string*>{"--token", &flags.token}, {"--as", &flags.impersonate_user}})
+        if (!is_header_safe(*value))
+            throw Error(std::string(flag) + " holds a CR, LF or NUL character, which would end the request header", ExitCode::usage);
+    for (const auto& g : flags.impersonate_groups)
+        if (!is_header_safe(g))
+            throw Error("--as-group holds a CR, LF or NUL character, which would end the request header", ExitCode::usage);
+    if (!flags.token.empty()) {
+        // As kubectl: the flag's token is the credential; the kubeconfig user's others are dropped.
+        UserConfig u;
+        u.name = rc.user.name.empty() ? "flags" : rc.user.name;
+        u.token = flags.token;
+        rc.user = std::move(u);
+    }
+    if (!flags.impersonate_groups.empty() && flags.impersonate_user.empty())
+        throw Error("--as-group needs --as: a group is impersonated together with a user", ExitCode::usage);
+    rc.impersonate_user = flags.impersonate_user;
+    rc.impersonate_groups = flags.impersonate_groups;
+    return rc;
+}
+
 }  // namespace
 
 std::string service_account_dir() {
@@ -219,7 +275,7 @@ RestConfig load_rest_config(const KubeFlags& flags) {
         // A path that exists but is no regular file (a FIFO) is refused by the read, not called missing.
         struct stat st {};
         if (stat(flags.kubeconfig.c_str(), &st) != 0)
-            throw Error("--kubeconfig " + flags.kubeconfig + ": no such file", ExitCode::usage);
+            throw Error("--kubeconfig " + flags.kubeconfig + ": no such file");
         paths.push_back(flags.kubeconfig);
     } else if (const char* env = std::getenv("KUBECONFIG"); env && *env) {
         std::string list = env;
@@ -242,13 +298,13 @@ RestConfig load_rest_config(const KubeFlags& flags) {
     bool overrides = !flags.context.empty() || !flags.cluster.empty() || !flags.user.empty();
     const char* service_host = std::getenv("KUBERNETES_SERVICE_HOST");
     if (m.contexts.empty() && m.clusters.empty() && !overrides && service_host && *service_host)
-        return in_cluster_config(flags);
+        return with_flag_overrides(in_cluster_config(flags), flags);
+    if (m.files.empty() && !flags.server.empty()) return with_flag_overrides(flags_only_config(flags), flags);
     if (m.files.empty()) {
         const char* env = std::getenv("KUBECONFIG");
         throw Error(std::string("no cluster to talk to: no kubeconfig found (") +
                     (env && *env ? "none of the files in KUBECONFIG exists" : "looked for ~/.kube/config") +
-                    ") and not running in a pod; use --kubeconfig, KUBECONFIG, or diagnose -f with a dump",
-                    ExitCode::usage);
+                    ") and not running in a pod; use --kubeconfig, KUBECONFIG, --server, or diagnose -f with a dump");
     }
     std::string files = join(m.files, ", ");
 
@@ -290,7 +346,7 @@ RestConfig load_rest_config(const KubeFlags& flags) {
         rc.namespace_ = context ? scalar(context->node, "namespace", where) : "";
         if (rc.namespace_.empty()) rc.namespace_ = "default";
     }
-    return rc;
+    return with_flag_overrides(std::move(rc), flags);
 }
 
 }  // namespace certdoctor

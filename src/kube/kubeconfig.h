@@ -26,6 +26,13 @@ struct KubeFlags {
     std::string user;
     std::string namespace_;
     std::chrono::milliseconds request_timeout{30000};
+    // Overrides of the kubeconfig's values, as kubectl's flags of the same names.
+    std::string server;                  // -s, --server (enough on its own, without a kubeconfig)
+    std::string token;                   // --token: replaces the user's credentials
+    std::string certificate_authority;   // --certificate-authority FILE
+    bool insecure_skip_tls_verify = false;
+    std::string impersonate_user;        // --as
+    std::vector<std::string> impersonate_groups;  // --as-group (repeatable; needs --as)
 };
 
 struct ExecConfig {
@@ -71,10 +78,12 @@ struct RestConfig {
     bool in_cluster = false;
     std::vector<std::string> files;  // the kubeconfig files read
     std::chrono::milliseconds request_timeout{30000};
+    std::string impersonate_user;    // sent as Impersonate-User
+    std::vector<std::string> impersonate_groups;  // sent as Impersonate-Group, one header each
 };
 
-// Throws Error (exit 4 for unreadable or malformed files, exit 2 for a context, cluster or user
-// that does not exist, listing those that do).
+// Throws Error (exit 4 for missing, unreadable or malformed files, exit 2 for a context, cluster
+// or user that does not exist, listing those that do, and for flags that contradict each other).
 RestConfig load_rest_config(const KubeFlags& flags);
 
 // The directory of the service account files in a pod. TEKTON_CERTDOCTOR_SERVICEACCOUNT_DIR

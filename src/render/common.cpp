@@ -30,6 +30,11 @@ std::string count_of(size_t n, const char* noun) {
     return std::to_string(n) + " " + word;
 }
 
+std::string heading_case(std::string title) {
+    if (!title.empty() && title[0] >= 'a' && title[0] <= 'z') title[0] = static_cast<char>(title[0] - 'a' + 'A');
+    return title;
+}
+
 std::string describe_object(const ObjectRef& ref) {
     if (ref.name.empty()) return {};
     std::string out = ref.kind.empty() ? std::string("object") : ref.kind;

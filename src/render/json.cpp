@@ -72,7 +72,7 @@ nlohmann::json finding_json(const Finding& f) {
         {"stage", f.stage},
         {"problem", f.problem},
         {"lookalike", f.lookalike},
-        {"title", f.title},
+        {"title", heading_case(f.title)},
         {"registry", f.registry},
         {"server", f.registry},
         {"url", f.url},

@@ -18,7 +18,7 @@ std::string render_new_group_text(const Report& report) {
     const Finding& f = report.findings.at(g.finding);
     auto v = [](const std::string& s) { return visible(s); };
     std::string out = "new: " + v(g.component) + "/" + v(g.problem) + (g.registry.empty() ? "" : " at " + v(g.registry)) +
-                      " (" + v(g.first_line) + (g.first_seen.empty() ? "" : ", " + v(g.first_seen)) + ")\n     " + v(f.title) +
+                      " (" + v(g.first_line) + (g.first_seen.empty() ? "" : ", " + v(g.first_seen)) + ")\n     " + v(heading_case(f.title)) +
                       "\n";
     if (!g.fixes.empty()) out += "     fix: " + v(g.fixes.front().title) + " [" + v(g.fixes.front().id) + "]\n";
     return out;

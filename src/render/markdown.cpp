@@ -37,11 +37,22 @@ std::string commands_block(const FixView& fix) {
 constexpr size_t kGroupsListed = 50;
 
 
+// The verdict in words ("1 problem found"): the status slug (problems-found) is for scripts, in
+// the JSON.
+std::string status_heading(const Report& report) {
+    switch (report.status) {
+        case ReportStatus::problems_found: return count_of(report.findings.size(), "problem") + " found";
+        case ReportStatus::no_problems: return "no problem found";
+        case ReportStatus::unrecognized: return "failure not recognised";
+    }
+    return "";
+}
+
 }  // namespace
 
 std::string render_markdown(const Report& report) {
     std::ostringstream o;
-    o << "## tekton-certdoctor: " << to_string(report.status) << "\n\n";
+    o << "## tekton-certdoctor: " << status_heading(report) << "\n\n";
     if (!report.log.read) o << "Read " << count_of(report.messages_read, "message") << " from " << code(report.source) << ".\n\n";
     if (report.status == ReportStatus::unrecognized)
         o << "No message matches a known registry or TLS failure.\n\n";
@@ -94,8 +105,8 @@ std::string render_markdown(const Report& report) {
     }
     for (size_t i = 0; i < report.findings.size(); ++i) {
         const auto& f = report.findings[i];
-        o << "### " << (i + 1) << ". " << text(f.title) << (i == 0 && report.findings.size() > 1 ? " (primary)" : "") << "\n\n";
-        o << "| | |\n|---|---|\n";
+        o << "### " << (i + 1) << ". " << text(heading_case(f.title)) << (i == 0 && report.findings.size() > 1 ? " (primary)" : "") << "\n\n";
+        o << "| Field | Value |\n|---|---|\n";
         if (!f.object.empty()) o << "| Object | " << cell(describe_object(f.object)) << " |\n";
         if (std::string n = stands_for(report, i); !n.empty()) o << "| Stands for | " << cell(n) << " |\n";
         if (!f.parent.empty()) o << "| Parent | " << cell(describe_object(f.parent)) << " |\n";

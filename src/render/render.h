@@ -37,6 +37,10 @@ EvidenceWindow evidence_window(const Evidence& e, size_t context = 240);
 // "1 message", "3 messages".
 std::string count_of(size_t n, const char* noun);
 
+// A title as a heading shows it: its first letter capitalised (site titles start in lower case,
+// as they follow a cause's title after a dash).
+std::string heading_case(std::string title);
+
 // "512 B", "3.2 MiB", "1.0 GiB".
 std::string human_bytes(uint64_t bytes);
 

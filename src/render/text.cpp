@@ -222,7 +222,7 @@ std::string render_text(const Report& report, Color color) {
                                         : "PROBLEM " + std::to_string(i + 1) + " of " +
                                               std::to_string(findings.size());
                 if (i == 0 && findings.size() > 1) label += " (primary)";
-                o << (f.lookalike ? s.yellow(label) : s.red(label)) << "  " << s.bold(v(f.title)) << "\n";
+                o << (f.lookalike ? s.yellow(label) : s.red(label)) << "  " << s.bold(v(heading_case(f.title))) << "\n";
                 if (std::string n = stands_for(report, i); !n.empty())
                     o << "  " << s.bold("stands for " + n) << " with this root cause\n";
                 render_finding(o, f, s);

@@ -115,7 +115,9 @@ TEST(Explain, LookalikesGetNoRegistryFix) {
 TEST(Output, MarkdownAndTextSayTheSame) {
     ProcessResult md = cli({"explain", kDevelopersMessage, "-o", "markdown"});
     EXPECT_EQ(md.exit_code, 1);
-    EXPECT_NE(md.out.find("## tekton-certdoctor: problems-found"), std::string::npos);
+    EXPECT_NE(md.out.find("## tekton-certdoctor: 1 problem found"), std::string::npos);
+    EXPECT_NE(md.out.find("| Field | Value |"), std::string::npos);
+    EXPECT_EQ(md.out.find("| | |"), std::string::npos);
     EXPECT_NE(md.out.find("```yaml"), std::string::npos);
     ProcessResult text = cli({"explain", kDevelopersMessage});
     EXPECT_NE(text.out.find("add-ca-to-config-registry-cert"), std::string::npos);
@@ -193,7 +195,7 @@ TEST(Diagnose, ClusterModeWithoutAnyKubeconfigSaysWhatToDo) {
     options.env["KUBECONFIG"] = "/nonexistent/kubeconfig";
     options.unset_env = {"KUBERNETES_SERVICE_HOST"};
     ProcessResult r = cli({"diagnose", "taskrun/build-1"}, options);
-    EXPECT_EQ(r.exit_code, 2) << r.err;
+    EXPECT_EQ(r.exit_code, 4) << r.err;  // the environment, not the command line
     EXPECT_NE(r.err.find("none of the files in KUBECONFIG exists"), std::string::npos) << r.err;
     EXPECT_NE(r.err.find("diagnose -f"), std::string::npos) << r.err;
 }
@@ -312,8 +314,7 @@ TEST(Cli, HelpShowsExamplesAndExitCodes) {
 }
 
 TEST(Cli, UsageErrorsExitTwo) {
-    EXPECT_EQ(cli({}).exit_code, 2);
-    EXPECT_EQ(cli({"explain", "-o", "yaml", "x"}).exit_code, 2);
+    EXPECT_EQ(cli({"explain", "-o", "xml", "x"}).exit_code, 2);
     EXPECT_EQ(cli({"diagnose"}).exit_code, 2);
     EXPECT_EQ(cli({"--patterns-dir", "/nonexistent", "explain", "x"}).exit_code, 2);
 }
@@ -327,6 +328,263 @@ TEST(Cli, VersionThroughKubectlsPluginLookup) {
     EXPECT_EQ(r.out.rfind("tekton-certdoctor ", 0), 0u) << r.out;
     ProcessResult plugins = run_process({"kubectl", "plugin", "list"}, path);
     EXPECT_NE(plugins.out.find("kubectl-tekton_certdoctor"), std::string::npos) << plugins.out << plugins.err;
+}
+
+
+size_t lines_in(const std::string& text) { return static_cast<size_t>(std::count(text.begin(), text.end(), '\n')); }
+
+TEST(Cli, NoCommandPrintsTheHelpAsKubectlDoes) {
+    ProcessResult r = cli({});
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_NE(r.out.find("Subcommands:"), std::string::npos) << r.out;
+    EXPECT_EQ(r.out.find("A subcommand is required"), std::string::npos);
+}
+
+TEST(Cli, UnknownCommandsAreAnsweredAsKubectlWithSuggestions) {
+    ProcessResult r = cli({"explian", "foo"});
+    EXPECT_EQ(r.exit_code, 2);
+    EXPECT_NE(r.err.find("error: unknown command \"explian\" for \"kubectl-tekton_certdoctor\"\n"), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("Did you mean this?\n\texplain\n"), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("See 'kubectl tekton-certdoctor --help' for usage."), std::string::npos) << r.err;
+    EXPECT_EQ(r.err.find("A subcommand is required"), std::string::npos) << r.err;
+    EXPECT_EQ(r.out, "");
+
+    ProcessResult sub = cli({"patterns", "lsit"});
+    EXPECT_EQ(sub.exit_code, 2);
+    EXPECT_NE(sub.err.find("error: unknown command \"lsit\" for \"kubectl-tekton_certdoctor patterns\""), std::string::npos) << sub.err;
+    EXPECT_NE(sub.err.find("\tlist\n"), std::string::npos) << sub.err;
+    EXPECT_NE(sub.err.find("See 'kubectl tekton-certdoctor patterns --help' for usage."), std::string::npos) << sub.err;
+
+    ProcessResult none = cli({"frobnicate"});
+    EXPECT_EQ(none.exit_code, 2);
+    EXPECT_EQ(none.err.find("Did you mean"), std::string::npos) << none.err;
+}
+
+TEST(Cli, UnknownFlagsNameTheFlagAndPointToTheCommandsHelp) {
+    ProcessResult r = cli({"diagnose", "taskruns", "--limt", "3"});
+    EXPECT_EQ(r.exit_code, 2);
+    EXPECT_NE(r.err.find("error: unknown flag: --limt\n"), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("Did you mean this?\n\t--limit\n"), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("See 'kubectl tekton-certdoctor diagnose --help' for usage."), std::string::npos) << r.err;
+    ProcessResult value = cli({"explain", "x", "--output"});
+    EXPECT_EQ(value.exit_code, 2);
+    EXPECT_NE(value.err.find("flag needs an argument: --output"), std::string::npos) << value.err;
+    EXPECT_NE(value.err.find("See 'kubectl tekton-certdoctor explain --help'"), std::string::npos) << value.err;
+}
+
+TEST(Cli, TheCommandsFlagsBeforeItsNameAsKubectlTakesThem) {
+    // `kubectl -n ci get pods`: -n and --kubeconfig belong to diagnose, given before its name.
+    ProcessResult r = cli({"-n", "ci", "--kubeconfig", "/nonexistent/kubeconfig", "-o", "json", "diagnose", "tr/x"});
+    EXPECT_EQ(r.exit_code, 4) << r.err;
+    EXPECT_NE(r.err.find("--kubeconfig /nonexistent/kubeconfig: no such file"), std::string::npos) << r.err;
+    // A flag the command does not take is still unknown.
+    ProcessResult explain = cli({"-n", "ci", "explain", "x"});
+    EXPECT_EQ(explain.exit_code, 2);
+    EXPECT_NE(explain.err.find("unknown shorthand flag: 'n' in -n"), std::string::npos) << explain.err;
+}
+
+TEST(Cli, HelpCommandAndVersionFlag) {
+    ProcessResult help = cli({"help"});
+    EXPECT_EQ(help.exit_code, 0);
+    EXPECT_EQ(help.out, cli({"--help"}).out);
+    ProcessResult diagnose = cli({"help", "diagnose"});
+    EXPECT_EQ(diagnose.exit_code, 0);
+    EXPECT_EQ(diagnose.out, cli({"diagnose", "--help"}).out);
+    EXPECT_EQ(cli({"help", "version"}).out, cli({"version", "--help"}).out);
+    EXPECT_EQ(cli({"help", "patterns", "regexes"}).out, cli({"patterns", "regexes", "--help"}).out);
+    ProcessResult unknown = cli({"help", "diagnoze"});
+    EXPECT_EQ(unknown.exit_code, 2);
+    EXPECT_NE(unknown.err.find("\tdiagnose\n"), std::string::npos) << unknown.err;
+    ProcessResult version = cli({"--version"});
+    EXPECT_EQ(version.exit_code, 0) << version.err;
+    EXPECT_EQ(version.out, cli({"version"}).out);
+}
+
+TEST(Cli, EveryCommandsHelpShowsItsFlagsAndOnlyItsExamples) {
+    for (std::vector<std::string> args : {std::vector<std::string>{"explain"}, {"diagnose"}, {"analyze"}, {"probe"}, {"patterns"},
+                                          {"patterns", "list"}, {"patterns", "regexes"}, {"version"}, {"completion"}}) {
+        args.push_back("--help");
+        ProcessResult r = cli(args);
+        EXPECT_EQ(r.exit_code, 0);
+        for (const char* flag : {"-o,--output FORMAT", "--no-color", "-v,--verbose", "--patterns-dir"})
+            EXPECT_NE(r.out.find(flag), std::string::npos) << args[0] << " lacks " << flag;
+        EXPECT_NE(r.out.find("Example"), std::string::npos) << args[0];
+        // Examples of other commands stay in their own help.
+        if (args[0] != "diagnose") {
+            EXPECT_EQ(r.out.find("tekton-certdoctor diagnose taskrun/build-1"), std::string::npos) << args[0];
+        }
+        if (args[0] != "explain") {
+            EXPECT_EQ(r.out.find("tekton-certdoctor explain '"), std::string::npos) << args[0];
+        }
+    }
+    for (const char* cmd : {"diagnose", "analyze"}) {
+        ProcessResult r = cli({cmd, "--help"});
+        for (const char* flag : {"--kubeconfig", "-s,--server", "--token", "--insecure-skip-tls-verify", "--as ", "--as-group",
+                                 "--certificate-authority", "--context"})
+            EXPECT_NE(r.out.find(flag), std::string::npos) << cmd << " lacks " << flag;
+    }
+    EXPECT_EQ(cli({"explain", "--help"}).out.find("--kubeconfig"), std::string::npos);
+}
+
+TEST(Output, EveryKubectlSpellingOfTheFormat) {
+    std::string expected = cli({"explain", kDevelopersMessage, "-o", "json"}).out;
+    ASSERT_FALSE(expected.empty());
+    for (std::vector<std::string> spelling : {std::vector<std::string>{"-o=json"}, {"-ojson"}, {"--output=json"}, {"--output", "json"},
+                                              {"-o", "JSON"}}) {
+        std::vector<std::string> args = {"explain", kDevelopersMessage};
+        args.insert(args.end(), spelling.begin(), spelling.end());
+        EXPECT_EQ(cli(args).out, expected) << spelling[0];
+    }
+    // Before the command, too, as kubectl's global flags.
+    EXPECT_EQ(cli({"-o", "json", "explain", kDevelopersMessage}).out, expected);
+}
+
+TEST(Output, YamlIsTheJsonReportWithTheSameSchema) {
+    if (run_process({"python3", "-c", "import yaml"}).exit_code != 0) GTEST_SKIP() << "python3-yaml is not installed";
+    auto dir = std::filesystem::temp_directory_path() / ("certdoctor-yaml-" + std::to_string(getpid()));
+    std::filesystem::create_directories(dir);
+    struct Case {
+        std::vector<std::string> args;
+    };
+    for (const Case& c : {Case{{"explain", kDevelopersMessage}}, Case{{"diagnose", "-f", kSource + "/tests/samples/taskrun-unknown-authority.yaml"}},
+                          Case{{"version"}}, Case{{"patterns", "list"}}}) {
+        std::vector<std::string> json_args = c.args, yaml_args = c.args;
+        json_args.insert(json_args.end(), {"-o", "json"});
+        yaml_args.insert(yaml_args.end(), {"-o", "yaml"});
+        ProcessResult json = cli(json_args), yaml = cli(yaml_args);
+        EXPECT_EQ(json.exit_code, yaml.exit_code) << c.args[0];
+        std::ofstream(dir / "report.yaml") << yaml.out;
+        ProcessResult read = run_process({"python3", "-c",
+                                          "import json, sys, yaml; print(json.dumps(yaml.safe_load(open(sys.argv[1]))))",
+                                          (dir / "report.yaml").string()});
+        ASSERT_EQ(read.exit_code, 0) << read.err << yaml.out.substr(0, 2000);
+        EXPECT_EQ(nlohmann::json::parse(read.out), nlohmann::json::parse(json.out)) << c.args[0];
+    }
+    std::filesystem::remove_all(dir);
+}
+
+TEST(Output, AnUnknownFormatIsOneLineListingTheFormats) {
+    ProcessResult r = cli({"explain", "x", "-o", "xml"});
+    EXPECT_EQ(r.exit_code, 2);
+    EXPECT_EQ(lines_in(r.err), 1u) << r.err;
+    EXPECT_NE(r.err.find("allowed formats are: text, json, yaml, markdown"), std::string::npos) << r.err;
+    EXPECT_EQ(r.err.find("Check"), std::string::npos) << r.err;
+    EXPECT_EQ(r.err.find("FAILED"), std::string::npos) << r.err;
+    EXPECT_EQ(cli({"explain", "x", "-o=yml"}).exit_code, 2);
+}
+
+TEST(Diagnose, TypeNameIsTypeSlashName) {
+    // Without a cluster both spellings end at the same point: the kubeconfig (exit 4).
+    ProcessOptions options;
+    options.env["KUBECONFIG"] = "/nonexistent/kubeconfig";
+    options.unset_env = {"KUBERNETES_SERVICE_HOST"};
+    for (std::vector<std::string> args : {std::vector<std::string>{"tr", "build-1"}, {"taskrun", "build-1"}, {"pr", "release-7"},
+                                          {"taskrun/build-1"}}) {
+        args.insert(args.begin(), "diagnose");
+        ProcessResult r = cli(args, options);
+        EXPECT_EQ(r.exit_code, 4) << args[1] << ": " << r.err;
+        EXPECT_NE(r.err.find("no kubeconfig found"), std::string::npos) << r.err;
+    }
+    EXPECT_EQ(cli({"diagnose", "tr", "a", "b"}, options).exit_code, 2);
+    EXPECT_EQ(cli({"diagnose", "tr/a", "b"}, options).exit_code, 2);
+    EXPECT_EQ(cli({"diagnose", "pods", "x"}, options).exit_code, 2);
+}
+
+TEST(Cli, GoDurationsForSinceAndTimeouts) {
+    ProcessOptions options;
+    options.env["KUBECONFIG"] = "/nonexistent/kubeconfig";
+    options.unset_env = {"KUBERNETES_SERVICE_HOST"};
+    // Accepted: the run gets as far as looking for a kubeconfig (exit 4).
+    for (const char* since : {"1h30m", "90s", "2h45m10s", "1.5h", "7d", "45m"})
+        EXPECT_EQ(cli({"diagnose", "taskruns", "--since", since}, options).exit_code, 4) << since;
+    EXPECT_EQ(cli({"diagnose", "taskruns", "--request-timeout", "1m30s"}, options).exit_code, 4);
+    for (const char* bad : {"1h30", "h", "1x", "-5m", "1h 30m", "1.h"}) {
+        ProcessResult r = cli({"diagnose", "taskruns", "--since", bad}, options);
+        EXPECT_EQ(r.exit_code, 2) << bad;
+        EXPECT_EQ(lines_in(r.err), 1u) << r.err;
+    }
+    ProcessResult range = cli({"diagnose", "taskruns", "--request-timeout", "2h45m10s"}, options);
+    EXPECT_EQ(range.exit_code, 2);
+    EXPECT_NE(range.err.find("must be between 1ms and 600s"), std::string::npos) << range.err;
+}
+
+TEST(Cli, NegativeLimitIsRefused) {
+    ProcessResult r = cli({"diagnose", "taskruns", "--limit", "-1"});
+    EXPECT_EQ(r.exit_code, 2);
+    EXPECT_EQ(lines_in(r.err), 1u) << r.err;
+    EXPECT_NE(r.err.find("--limit -1: must be a whole number from 0"), std::string::npos) << r.err;
+}
+
+TEST(Diagnose, DescribeOutputPointsToExplain) {
+    ProcessOptions in;
+    in.stdin_text =
+        "Name:         build-1\nNamespace:    ci\nLabels:       app=web\nAnnotations:  <none>\nAPI Version:  tekton.dev/v1\n"
+        "Kind:         TaskRun\nStatus:\n  Conditions:\n    Message:  failed to create task run pod \"build-1\": x509: "
+        "certificate signed by unknown authority\n    Reason:   CouldntGetTask\nEvents:  <none>\n";
+    ProcessResult r = cli({"diagnose", "-f", "-"}, in);
+    EXPECT_EQ(r.exit_code, 2);
+    EXPECT_EQ(lines_in(r.err), 1u) << r.err;
+    EXPECT_NE(r.err.find("'kubectl describe' output"), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("explain -"), std::string::npos) << r.err;
+    // The same text is what explain reads.
+    EXPECT_EQ(cli({"explain", "-"}, in).exit_code, 1);
+}
+
+TEST(Cli, ExitCodesOfTheEnvironmentAndOneLineErrors) {
+    ProcessResult missing = cli({"diagnose", "taskruns", "--kubeconfig", "/nonexistent/kubeconfig"});
+    EXPECT_EQ(missing.exit_code, 4) << missing.err;
+    EXPECT_EQ(lines_in(missing.err), 1u) << missing.err;
+    EXPECT_NE(missing.err.find("--kubeconfig /nonexistent/kubeconfig: no such file"), std::string::npos) << missing.err;
+    ProcessResult file = cli({"diagnose", "-f", "/nonexistent/tr.yaml"});
+    EXPECT_EQ(file.exit_code, 4);
+    EXPECT_EQ(lines_in(file.err), 1u) << file.err;
+    ProcessResult usage = cli({"diagnose"});
+    EXPECT_EQ(usage.exit_code, 2);
+    EXPECT_EQ(lines_in(usage.err), 1u) << usage.err;
+}
+
+TEST(Cli, ConnectionFlagsThatContradictAndTokensNeverShown) {
+    std::string secret = "tok-never-printed-5e1f";
+    ProcessResult r = cli({"diagnose", "taskrun/x", "-s", "https://127.0.0.1:1", "--token", secret, "--insecure-skip-tls-verify",
+                           "--request-timeout", "2s", "-v", "-o", "json"});
+    EXPECT_EQ(r.exit_code, 4) << r.err;
+    EXPECT_NE(r.err.find("127.0.0.1:1"), std::string::npos) << r.err;
+    EXPECT_EQ((r.out + r.err).find(secret), std::string::npos);
+    EXPECT_EQ(cli({"diagnose", "taskrun/x", "-s", "https://127.0.0.1:1", "--certificate-authority", "/etc/hostname",
+                   "--insecure-skip-tls-verify"}).exit_code, 2);
+    EXPECT_EQ(cli({"diagnose", "taskrun/x", "-s", "https://127.0.0.1:1", "--as-group", "support"}).exit_code, 2);
+    EXPECT_EQ(cli({"diagnose", "taskrun/x", "-s", "ftp://127.0.0.1:1"}).exit_code, 2);
+    ProcessResult ca = cli({"diagnose", "taskrun/x", "-s", "https://127.0.0.1:1", "--certificate-authority", "/nonexistent/ca.pem"});
+    EXPECT_EQ(ca.exit_code, 4);
+    EXPECT_NE(ca.err.find("--certificate-authority /nonexistent/ca.pem: no such file"), std::string::npos) << ca.err;
+}
+
+TEST(Cli, VersionSaysCommitDateCatalogAndTektonRange) {
+    ProcessResult text = cli({"version"});
+    EXPECT_EQ(text.exit_code, 0);
+    for (const char* line : {"commit:", "built:", "catalog:", "Tekton:"}) EXPECT_NE(text.out.find(line), std::string::npos) << line;
+    auto j = json_of(cli({"version", "-o", "json"}));
+    EXPECT_TRUE(j["version"].is_string());
+    EXPECT_TRUE(j["commit"].is_string());
+    EXPECT_TRUE(j["build_date"].is_string());
+    auto rules = json_of(cli({"patterns", "list", "-o", "json"}))["rules"];
+    EXPECT_EQ(j["catalog"]["rules"], rules.size());
+    EXPECT_EQ(j["tekton"]["versions"], "v0.5 and later");
+    EXPECT_NE(text.out.find(std::to_string(rules.size()) + " rules"), std::string::npos) << text.out;
+}
+
+TEST(Output, PluralsAndCapitalisedTitles) {
+    ProcessResult verbose = cli({"explain", kDevelopersMessage, "-v"});
+    EXPECT_NE(verbose.err.find("read 1 message from argument; 1 finding\n"), std::string::npos) << verbose.err;
+    // A finding named by its site only (problem `other`) starts with a capital, as a heading.
+    const char* backoff = "the step \"smoke\" in TaskRun \"deploy-19-smoke\" failed to pull the image \"\". The pod errored with "
+                          "the message: \"Back-off pulling image \"registry.shop.example/qa/smoke:7\".\"";
+    auto j = json_of(cli({"explain", backoff, "-o", "json"}));
+    ASSERT_FALSE(j["findings"].empty()) << j.dump();
+    EXPECT_EQ(j["findings"][0]["problem"], "other");
+    std::string title = j["findings"][0]["title"];
+    EXPECT_TRUE(title[0] >= 'A' && title[0] <= 'Z') << title;
+    EXPECT_NE(cli({"explain", backoff, "-o", "markdown"}).out.find("### 1. " + title), std::string::npos);
 }
 
 }  // namespace

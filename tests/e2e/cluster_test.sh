@@ -232,7 +232,7 @@ printf 'apiVersion: v1\nclusters: [\n  - name: x\n' > "$k/broken.yaml"
 cd_run err-yaml diagnose taskrun/build-1 --kubeconfig "$k/broken.yaml"
 check err-yaml "a malformed kubeconfig names the file and line" 'rc == 4 and "broken.yaml: line" in err and err.count("\n") == 1'
 cd_run err-none diagnose taskrun/build-1
-check err-none "no kubeconfig and not in a pod: says so (exit 2)" 'rc == 2 and "no kubeconfig found" in err'
+check err-none "no kubeconfig and not in a pod: says so (exit 4, the environment)" 'rc == 4 and "no kubeconfig found" in err and err.count("\n") == 1'
 cd_run err-resource diagnose deployment/x --kubeconfig "$k/token.yaml"
 check err-resource "a resource type that is not a run (exit 2)" 'rc == 2 and "taskrun/NAME" in err'
 timeout 20 "$python" -c 'import socket,time; s=socket.socket(); s.bind(("127.0.0.1",0)); s.listen(); print(s.getsockname()[1], flush=True); time.sleep(15)' > "$k/silent.port" &

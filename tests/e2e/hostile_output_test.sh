@@ -125,6 +125,12 @@ PY
 check_commands dump "$work/dump.out.json" "$work/dump.txt" $'build-1\nrm -rf ~ #\x1b]0;pwned\x07'
 check_inert "dump text" "$work/dump.txt"
 check_inert "dump markdown" "$work/dump.md" markdown
+# -o yaml: every string double-quoted with escapes, so the values stay on their line; bidi
+# controls and other non-ASCII characters are escaped too, and PyYAML reads back the JSON document.
+"$binary" diagnose -f "$work/dump.json" -o yaml > "$work/dump.yaml"
+check_inert "dump yaml" "$work/dump.yaml"
+expect "dump YAML is ASCII and reads back as the JSON document" \
+  "\"$python\" -c 'import json,sys,yaml; y=open(sys.argv[1],\"rb\").read(); sys.exit(max(y) >= 0x80 or yaml.safe_load(y) != json.load(open(sys.argv[2])))' \"$work/dump.yaml\" \"$work/dump.out.json\""
 expect "dump JSON keeps the name exactly" \
   "\"$python\" -c 'import json,sys; d=json.load(open(sys.argv[1])); sys.exit(d[\"findings\"][0][\"object\"][\"name\"] != \"build-1\\nrm -rf ~ #\\x1b]0;pwned\\x07\")' \"$work/dump.out.json\""
 

@@ -2,7 +2,8 @@
 """A loopback HTTPS server that answers the Kubernetes API paths tekton-certdoctor reads, the way
 kube-apiserver does: APIGroup discovery, objects and lists (labelSelector, fieldSelector,
 limit/continue pagination with 410 on a bad token), Status objects for 401/403/404/405, bearer
-token and client-certificate authentication, per-user RBAC denials, and container logs. It records
+token and client-certificate authentication, impersonation (Impersonate-User, -Group), per-user
+RBAC denials and ClusterRole rules bound to users and groups, and container logs. It records
 every request (method, path, user, status, header names) as JSON lines, and re-reads its fixture file when it
 changes, so one server can play several clusters in a row.
 
@@ -10,6 +11,7 @@ Fixture (JSON): {"served": {"tekton.dev": ["v1", "v1beta1"]},
                  "objects": [ full objects with apiVersion, kind, metadata ],
                  "logs": {"ns/pod/container": "text"},
                  "deny": {"user": ["list taskruns.tekton.dev", "get configmaps"]},
+                 "bindings": {"group:support": [ClusterRole rules], "user:jane": [...]},
                  "generate": {"taskruns": 10000, "failed": 500, "registries": 10, "namespaces": 20},
                  "continue": {"mode": "endless" | "repeat" | "cycle" | "expire", "bytes": 100000, "period": 3}}
 
@@ -38,6 +40,12 @@ PLURALS = {
     ("apps", "deployments"): "Deployment", ("apps", "statefulsets"): "StatefulSet",
     ("tekton.dev", "taskruns"): "TaskRun", ("tekton.dev", "pipelineruns"): "PipelineRun", ("tekton.dev", "tasks"): "Task",
 }
+
+
+def rbac_allows(rule, verb, group, resource, name):
+    return (verb in rule.get("verbs", []) or "*" in rule.get("verbs", [])) and group in rule.get("apiGroups", []) and \
+        (resource in rule.get("resources", []) or "*" in rule.get("resources", [])) and \
+        (not rule.get("resourceNames") or (name is not None and name in rule["resourceNames"]))
 
 
 class Store:
@@ -172,7 +180,10 @@ class Handler(BaseHTTPRequestHandler):
             with open(self.server.args.log, "a") as f:
                 # A path is cut at 1000 characters: a hostile continue token must not fill the disk.
                 f.write(json.dumps({"method": self.command, "path": self.path[:1000], "user": user, "status": status,
-                                    "headers": sorted(self.headers.keys())}) + "\n")
+                                    "headers": sorted(self.headers.keys()),
+                                    "agent": self.headers.get("User-Agent", "")[:200],
+                                    "impersonate_user": self.headers.get("Impersonate-User"),
+                                    "impersonate_groups": self.headers.get_all("Impersonate-Group") or []}) + "\n")
 
     def send(self, status, body, user, content_type="application/json"):
         data = body if isinstance(body, bytes) else body.encode()
@@ -206,6 +217,14 @@ class Handler(BaseHTTPRequestHandler):
         user = self.authenticate()
         if user is None:
             return self.status(401, "Unauthorized", "Unauthorized", None)
+        # Impersonation, as kube-apiserver: only "admin" may; the request then runs as that user.
+        self.groups = self.headers.get_all("Impersonate-Group") or []
+        impersonated = self.headers.get("Impersonate-User")
+        if impersonated is not None:
+            if user != "admin":
+                return self.status(403, "Forbidden", 'users "%s" is forbidden: User "%s" cannot impersonate resource "users" '
+                                   'in API group "" at the cluster scope' % (impersonated, user), user)
+            user = impersonated
         data, index = self.server.store.current()
         url = urllib.parse.urlsplit(self.path)
         query = dict(urllib.parse.parse_qsl(url.query))
@@ -245,6 +264,19 @@ class Handler(BaseHTTPRequestHandler):
                 where = ' in the namespace "%s"' % ns if ns else " at the cluster scope"
                 msg = '%s%s is forbidden: User "%s" cannot %s resource "%s" in API group "%s"%s' % (
                     resource, ' "%s"' % name if name else "", user, verb, plural + ("/" + sub if sub else ""), group, where)
+                return self.status(403, "Forbidden", msg, user, {"name": name or "", "group": group, "kind": plural})
+
+        # ClusterRoles bound to a user or group ({"user:jane": rules, "group:support": rules}): a
+        # subject named there gets only what its rules allow, as kube-apiserver's RBAC.
+        bindings = data.get("bindings", {})
+        subjects = ["user:" + user] + ["group:" + g for g in self.groups]
+        if any(sbj in bindings for sbj in subjects):
+            rules = [r for sbj in subjects for r in bindings.get(sbj, [])]
+            full = plural + ("/" + sub if sub else "")
+            if not any(rbac_allows(r, verb, group, full, name) for r in rules):
+                where = ' in the namespace "%s"' % ns if ns else " at the cluster scope"
+                msg = '%s%s is forbidden: User "%s" cannot %s resource "%s" in API group "%s"%s' % (
+                    resource, ' "%s"' % name if name else "", user, verb, full, group, where)
                 return self.status(403, "Forbidden", msg, user, {"name": name or "", "group": group, "kind": plural})
 
         items = index.get((group, plural), [])

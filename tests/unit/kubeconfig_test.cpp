@@ -135,6 +135,82 @@ TEST_F(KubeconfigTest, ContextClusterUserAndNamespaceOverrides) {
     EXPECT_EQ(rc.namespace_, "default");  // the context names none
 }
 
+// kubectl's connection flags over the kubeconfig: -s, --token, --certificate-authority,
+// --insecure-skip-tls-verify, --as, --as-group.
+TEST_F(KubeconfigTest, ConnectionFlagsOverrideTheKubeconfig) {
+    KubeFlags f;
+    f.kubeconfig = write("config", kFirst);
+    f.server = "https://flag:6443";
+    f.token = "t-flag";
+    f.certificate_authority = write("flag-ca.pem", "x");
+    f.impersonate_user = "jane";
+    f.impersonate_groups = {"support", "ops"};
+    RestConfig rc = load_rest_config(f);
+    EXPECT_EQ(rc.cluster.server, "https://flag:6443");
+    EXPECT_EQ(rc.cluster.ca_file, f.certificate_authority);
+    EXPECT_EQ(rc.user.token, "t-flag");
+    EXPECT_EQ(rc.user.client_certificate_file, "");  // the flag's token is the credential
+    EXPECT_EQ(rc.impersonate_user, "jane");
+    EXPECT_EQ(rc.impersonate_groups, (std::vector<std::string>{"support", "ops"}));
+    EXPECT_EQ(rc.namespace_, "ci");  // still the context's
+
+    KubeFlags insecure;
+    insecure.kubeconfig = f.kubeconfig;
+    insecure.insecure_skip_tls_verify = true;
+    rc = load_rest_config(insecure);
+    EXPECT_TRUE(rc.cluster.insecure);
+    EXPECT_EQ(rc.cluster.ca_file, "");
+}
+
+TEST_F(KubeconfigTest, ServerFlagAloneNeedsNoKubeconfig) {
+    KubeFlags f;
+    f.server = "https://10.0.0.1:6443";
+    f.token = "t";
+    RestConfig rc = load_rest_config(f);
+    EXPECT_EQ(rc.cluster.server, "https://10.0.0.1:6443");
+    EXPECT_EQ(rc.user.token, "t");
+    EXPECT_EQ(rc.namespace_, "default");
+    EXPECT_TRUE(rc.files.empty());
+    f.namespace_ = "ci";
+    EXPECT_EQ(load_rest_config(f).namespace_, "ci");
+}
+
+TEST_F(KubeconfigTest, ConnectionFlagsThatCannotWork) {
+    auto code_of = [](const KubeFlags& f) {
+        try {
+            load_rest_config(f);
+        } catch (const Error& e) {
+            EXPECT_EQ(std::string(e.what()).find("t-secret"), std::string::npos) << e.what();
+            return e.code();
+        }
+        return ExitCode::no_problem;
+    };
+    KubeFlags both;
+    both.server = "https://x:6443";
+    both.certificate_authority = write("ca.pem", "x");
+    both.insecure_skip_tls_verify = true;
+    EXPECT_EQ(code_of(both), ExitCode::usage);
+    KubeFlags group_alone;
+    group_alone.server = "https://x:6443";
+    group_alone.impersonate_groups = {"support"};
+    EXPECT_EQ(code_of(group_alone), ExitCode::usage);
+    KubeFlags scheme;
+    scheme.server = "x:6443";
+    EXPECT_EQ(code_of(scheme), ExitCode::usage);
+    KubeFlags header;
+    header.server = "https://x:6443";
+    header.token = "t-secret\r\nX-Injected: 1";
+    EXPECT_EQ(code_of(header), ExitCode::usage);
+    KubeFlags missing_ca;
+    missing_ca.server = "https://x:6443";
+    missing_ca.certificate_authority = dir_ + "/none.pem";
+    EXPECT_EQ(code_of(missing_ca), ExitCode::tool_failed);
+    KubeFlags missing_file;
+    missing_file.kubeconfig = dir_ + "/none.yaml";
+    EXPECT_EQ(code_of(missing_file), ExitCode::tool_failed);  // the environment, not the command line
+    EXPECT_EQ(code_of(KubeFlags{}), ExitCode::tool_failed);    // no kubeconfig at all
+}
+
 TEST_F(KubeconfigTest, MissingNamesListWhatExists) {
     KubeFlags f;
     f.kubeconfig = write("config", kSecond);

@@ -12,6 +12,9 @@ action=${2:?usage: debian_packages.sh DIR source|download PACKAGE...}
 shift 2
 mkdir -p "$dir"
 dir=$(cd "$dir" && pwd)
+# One at a time per DIR: the build may ask for sources and binaries at once.
+exec 9> "$dir/.lock"
+flock 9
 apt_dir=$dir/apt
 mkdir -p "$apt_dir/lists/partial" "$apt_dir/archives/partial" "$apt_dir/sources.list.d"
 

@@ -40,6 +40,7 @@ if(CERTDOCTOR_RELEASE_ARM64)
     BUILD_COMMAND ${CMAKE_COMMAND} --build ${arm64_dir} --target kubectl-tekton_certdoctor -j2
     INSTALL_COMMAND ""
     BUILD_ALWAYS ON
+    EXCLUDE_FROM_ALL TRUE
     BUILD_BYPRODUCTS ${arm64_dir}/kubectl-tekton_certdoctor
     LOG_CONFIGURE ON LOG_OUTPUT_ON_FAILURE ON)
   find_program(CERTDOCTOR_ARM64_STRIP aarch64-linux-gnu-strip REQUIRED)

@@ -49,6 +49,10 @@ SystemCa find_system_ca() {
 
 }  // namespace
 
+std::span<const char* const> system_ca_bundle_paths() {
+    return kBundles;
+}
+
 const SystemCa& system_ca() {
     static const SystemCa ca = find_system_ca();
     return ca;

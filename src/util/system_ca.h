@@ -4,6 +4,7 @@
 // trust pass these to libcurl.
 #pragma once
 
+#include <span>
 #include <string>
 
 namespace certdoctor {
@@ -16,5 +17,8 @@ struct SystemCa {
 
 // Looked up once per process; a field is empty when nothing was found.
 const SystemCa& system_ca();
+
+// The bundle paths of the distributions, in Go's order (crypto/x509 root_linux.go).
+std::span<const char* const> system_ca_bundle_paths();
 
 }  // namespace certdoctor

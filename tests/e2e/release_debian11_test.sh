@@ -198,6 +198,25 @@ timeout 60 chroot "$R" /usr/bin/env -i PATH=/usr/bin:/bin HOME=/work /work/bin/k
   diagnose taskrun/build-1 --kubeconfig /work/k/system-trust.yaml -o json --no-probe \
   > "$work/cluster-system-trust.root.out" 2> "$work/cluster-system-trust.root.err"
 want cluster-system-trust 'len(d["findings"]) > 0'
+# SSL_CERT_FILE replaces that bundle (here with one that lacks the API server's CA: refused), and
+# SSL_CERT_DIR adds a hashed directory (openssl rehash) that has it.
+mkdir -p "$work/certdir"
+cp "$k/ca.pem" "$work/certdir/kube-ca.pem"
+openssl rehash "$work/certdir" >/dev/null 2>&1 || c_rehash "$work/certdir" >/dev/null 2>&1
+chroot_run() {
+  local name=$1
+  shift
+  timeout 60 chroot "$R" /usr/bin/env -i PATH=/usr/bin:/bin HOME=/work "$@" > "$work/$name.root.out" 2> "$work/$name.root.err"
+  echo $?
+}
+rc=$(chroot_run cluster-ssl-cert-file SSL_CERT_FILE=/work/r/trust/ca.crt /work/bin/kubectl-tekton_certdoctor \
+  diagnose taskrun/build-1 --kubeconfig /work/k/system-trust.yaml -o json --no-probe)
+[ "$rc" = 4 ] && ok "cluster-ssl-cert-file: a bundle without the API server's CA is refused (exit 4)" ||
+  bad "cluster-ssl-cert-file: exit $rc; $(head -c 300 "$work/cluster-ssl-cert-file.root.err")"
+rc=$(chroot_run cluster-ssl-cert-dir SSL_CERT_FILE=/work/r/trust/ca.crt SSL_CERT_DIR=/work/certdir \
+  /work/bin/kubectl-tekton_certdoctor diagnose taskrun/build-1 --kubeconfig /work/k/system-trust.yaml -o json --no-probe)
+[ "$rc" = 1 ] && ok "cluster-ssl-cert-dir: the API server's CA found in SSL_CERT_DIR (exit 1, a diagnosis)" ||
+  bad "cluster-ssl-cert-dir: exit $rc; $(head -c 300 "$work/cluster-ssl-cert-dir.root.err")"
 
 # Search domains: the root's resolv.conf names a loopback DNS server and the domain
 # certdoctor.test; the short names "registry" (the probe's own lookup) and "kube" (libcurl's)

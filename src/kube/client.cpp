@@ -15,6 +15,7 @@
 #include "util/read_input.h"
 #include "util/regular_file.h"
 #include "util/subprocess.h"
+#include "util/system_ca.h"
 #include "util/escape.h"
 #include "util/text.h"
 #include "util/time.h"
@@ -282,6 +283,11 @@ KubeClient::Raw KubeClient::send(const std::string& path, size_t max_bytes, bool
     } else if (!ca_pem_.empty()) {
         curl_blob blob{const_cast<char*>(ca_pem_.data()), ca_pem_.size(), CURL_BLOB_COPY};
         curl_easy_setopt(h, CURLOPT_CAINFO_BLOB, &blob);
+    } else {
+        // No CA in the kubeconfig: the host's trust, as kubectl's.
+        const SystemCa& ca = system_ca();
+        curl_easy_setopt(h, CURLOPT_CAINFO, ca.file.empty() ? nullptr : ca.file.c_str());
+        curl_easy_setopt(h, CURLOPT_CAPATH, ca.dir.empty() ? nullptr : ca.dir.c_str());
     }
     const std::string& cert = cred.cert_pem;
     const std::string& key = cred.key_pem;

@@ -1,6 +1,8 @@
 #include "logscan/literal_scan.h"
 
+#if defined(__x86_64__)
 #include <immintrin.h>
+#endif
 
 #include <algorithm>
 #include <cstring>
@@ -32,6 +34,7 @@ int byte_commonness(unsigned char c) {
     return 1;
 }
 
+#if defined(__x86_64__)
 __attribute__((target("avx2,popcnt"))) size_t count_newlines_avx2(const char* p, const char* end) {
     size_t n = 0;
     const __m256i nl = _mm256_set1_epi8('\n');
@@ -46,11 +49,15 @@ bool cpu_has_avx2() {
     static const bool has = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("popcnt");
     return has;
 }
+#endif
 
 }  // namespace
 
+// On other processors (arm64) the compiler vectorises std::count itself.
 size_t count_newlines(const char* begin, const char* end) {
+#if defined(__x86_64__)
     if (cpu_has_avx2()) return count_newlines_avx2(begin, end);
+#endif
     return static_cast<size_t>(std::count(begin, end, '\n'));
 }
 

@@ -6,6 +6,8 @@
 #include <cctype>
 #include <memory>
 
+#include "util/system_ca.h"
+
 namespace certdoctor {
 
 namespace {
@@ -78,7 +80,12 @@ HttpResponse http_get(const HttpRequest& request, const Deadline& deadline) {
     curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, request.verify ? 1L : 0L);
     curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, request.verify ? 2L : 0L);
     curl_blob blob{const_cast<char*>(request.ca_pem.data()), request.ca_pem.size(), CURL_BLOB_COPY};
-    if (!request.ca_pem.empty()) curl_easy_setopt(c, CURLOPT_CAINFO_BLOB, &blob);
+    if (!request.ca_pem.empty()) {
+        curl_easy_setopt(c, CURLOPT_CAINFO_BLOB, &blob);
+    } else {
+        curl_easy_setopt(c, CURLOPT_CAINFO, system_ca().file.empty() ? nullptr : system_ca().file.c_str());
+        curl_easy_setopt(c, CURLOPT_CAPATH, system_ca().dir.empty() ? nullptr : system_ca().dir.c_str());
+    }
     CURLcode rc = curl_easy_perform(c);
     if (rc != CURLE_OK) {
         r.error = error[0] ? error : curl_easy_strerror(rc);

@@ -13,6 +13,7 @@
 #include <string_view>
 
 #include "util/read_input.h"
+#include "util/system_ca.h"
 
 namespace certdoctor {
 
@@ -70,11 +71,7 @@ class SystemRoots {
     SystemRoots() {
         std::vector<std::string> paths;
         if (const char* env = std::getenv("SSL_CERT_FILE"); env && *env) paths.push_back(env);
-        for (const char* p :
-             {"/etc/ssl/certs/ca-certificates.crt", "/etc/pki/tls/certs/ca-bundle.crt",
-              "/etc/ssl/ca-bundle.pem", "/etc/pki/tls/cacert.pem",
-              "/etc/pki/ca-trust/extracted/pem/tls-ca-bundle.pem", "/etc/ssl/cert.pem"})
-            paths.push_back(p);
+        for (const char* p : system_ca_bundle_paths()) paths.push_back(p);
         for (const auto& path : paths) {
             std::error_code ec;
             if (!std::filesystem::is_regular_file(path, ec)) continue;

@@ -16,7 +16,7 @@ set(CERTDOCTOR_ARCHIVE_FILES
 
 # os/arch=binary=strip tool: the archives hold the binaries without their debug information.
 set(release_binaries linux/amd64=$<TARGET_FILE:kubectl-tekton_certdoctor>=${CMAKE_STRIP})
-set(release_depends kubectl-tekton_certdoctor)
+set(release_depends kubectl-tekton_certdoctor manpage)
 if(CERTDOCTOR_RELEASE_ARM64)
   set(arm64_root ${CERTDOCTOR_DEBIAN_DIR}/root-arm64)
   add_custom_command(

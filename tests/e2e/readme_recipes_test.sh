@@ -99,10 +99,11 @@ import json, sys
 lines = [json.loads(l) for l in open(sys.argv[1]) if l.strip()]
 lines = [l for l in lines if l["agent"].startswith("kubectl-tekton_certdoctor/")]
 jane = [l for l in lines if l["user"] == "jane" and l["impersonate_groups"] == ["support"]]
-print(len(jane), len(lines), sum(1 for l in jane if l["status"] == 403), sum(1 for l in lines if l["method"] != "GET"))' "$k/requests.log")
-      read -r as_jane total forbidden writes <<< "$requests"
+print(len(jane), len(lines), sum(1 for l in jane if l["status"] == 403), sum(1 for l in lines if l["method"] != "GET"),
+      ",".join(sorted({l["path"] for l in jane if l["status"] == 403})) or "-")' "$k/requests.log")
+      read -r as_jane total forbidden writes refused <<< "$requests"
       expect "$name" "every request ran as jane in support ($as_jane of $total)" test "$as_jane" -gt 0 -a "$as_jane" -eq "$total"
-      expect "$name" "the ClusterRole allowed every read ($forbidden refused)" test "$forbidden" -eq 0
+      expect "$name" "the ClusterRole allowed every read ($forbidden refused: $refused)" test "$forbidden" -eq 0
       expect "$name" "GET requests only" test "$writes" -eq 0 ;;
     *)
       bad "$name: a recipe this test has no check for"; checked=$((checked - 1)) ;;

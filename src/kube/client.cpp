@@ -9,7 +9,7 @@
 #include <functional>
 #include <memory>
 
-#include "probe/http_fetch.h"
+#include "net/curl_global.h"
 #include "util/bounded_json.h"
 #include "util/header_value.h"
 #include "util/read_input.h"
@@ -73,7 +73,7 @@ std::optional<ServerParts> split_server(const std::string& server) {
 }  // namespace
 
 
-Access describe_access(const std::string& path) {
+Access describe_access(const std::string& path, const std::string& method) {
     static const RE2 core(R"(^/api/v1/(?:namespaces/([^/?]+)/)?([^/?]+)(?:/([^/?]+))?(?:/([^/?]+))?)");
     static const RE2 group(R"(^/apis/([^/?]+)/[^/?]+/(?:namespaces/([^/?]+)/)?([^/?]+)(?:/([^/?]+))?(?:/([^/?]+))?)");
     Access a;
@@ -88,6 +88,9 @@ Access describe_access(const std::string& path) {
     // "/api/v1/namespaces/x" itself reads a namespace.
     if (a.resource.empty()) a.resource = path;
     a.verb = a.name.empty() ? "list" : "get";
+    if (method == "POST") a.verb = "create";
+    else if (method == "PUT") a.verb = "update";
+    else if (method == "PATCH") a.verb = "patch";
     return a;
 }
 
@@ -237,7 +240,10 @@ std::string KubeClient::bearer_token() {
     return token;
 }
 
-KubeClient::Raw KubeClient::send(const std::string& path, size_t max_bytes, bool cut) {
+KubeClient::Raw KubeClient::send(const Request& request) {
+    const std::string& path = request.path;
+    const size_t max_bytes = request.max_bytes;
+    const bool cut = request.cut;
     const ClusterConfig& c = config_.cluster;
     const UserConfig& u = config_.user;
     Credential cred = credential();
@@ -265,6 +271,12 @@ KubeClient::Raw KubeClient::send(const std::string& path, size_t max_bytes, bool
     curl_easy_setopt(h, CURLOPT_USERAGENT, "kubectl-tekton_certdoctor/" CERTDOCTOR_VERSION);
     curl_easy_setopt(h, CURLOPT_ACCEPT_ENCODING, "");  // gzip, as kubectl asks for it
     curl_slist* headers = curl_slist_append(nullptr, "Accept: application/json");
+    if (request.method != "GET") {
+        curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, request.method.c_str());
+        curl_easy_setopt(h, CURLOPT_POSTFIELDS, request.body.c_str());
+        curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(request.body.size()));
+        headers = curl_slist_append(headers, ("Content-Type: " + request.content_type).c_str());
+    }
     std::string& token = cred.token;
     if (!token.empty()) headers = curl_slist_append(headers, ("Authorization: Bearer " + token).c_str());
     if (!config_.impersonate_user.empty())
@@ -317,11 +329,11 @@ KubeClient::Raw KubeClient::send(const std::string& path, size_t max_bytes, bool
     // The token lives in curl's copy of the header list only for the call; clear ours.
     std::fill(token.begin(), token.end(), '\0');
     auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start).count();
-    log("GET " + server + path + " -> " + (rc == CURLE_OK ? std::to_string(status) : std::string("error")) + " in " +
+    log(request.method + " " + server + path + " -> " + (rc == CURLE_OK ? std::to_string(status) : std::string("error")) + " in " +
              std::to_string(ms) + " ms, " + std::to_string(body.data.size()) + " bytes");
     if (body.too_large && cut) return {static_cast<int>(status), std::move(body.data)};
     if (body.too_large)
-        throw Error("the API server's answer to GET " + path + " is larger than " +
+        throw Error("the API server's answer to " + request.method + " " + path + " is larger than " +
                     std::to_string(kMaxResponseBytes >> 20) + " MiB; narrow it with -n, -l or --limit");
     if (rc != CURLE_OK) {
         std::string detail = errbuf[0] ? errbuf : curl_easy_strerror(rc);
@@ -355,16 +367,69 @@ nlohmann::json KubeClient::get(const std::string& path) {
 }
 
 KubeClient::Raw KubeClient::send_with_retry(const std::string& path, size_t max_bytes, bool cut) {
-    Raw r = send(path, max_bytes, cut);
+    Request request;
+    request.path = path;
+    request.max_bytes = max_bytes;
+    request.cut = cut;
+    return send_with_retry(request);
+}
+
+KubeClient::Raw KubeClient::send_with_retry(const Request& request) {
+    Raw r = send(request);
     if (r.status == 401 && config_.user.exec) {
         // The plugin's credential may have been revoked early: ask once more, as client-go does.
         {
             std::lock_guard<std::mutex> lock(mutex_);
             refresh_exec_credential();
         }
-        r = send(path, max_bytes, cut);
+        r = send(request);
     }
     return r;
+}
+
+nlohmann::json KubeClient::write(const std::string& method, const std::string& path, const nlohmann::json& body,
+                                 const std::string& content_type, DryRun dry_run) {
+    Request request;
+    request.method = method;
+    request.path = path + (dry_run == DryRun::server ? (path.find('?') == std::string::npos ? "?" : "&") +
+                                                            std::string("dryRun=All")
+                                                      : std::string());
+    request.body = body.dump();
+    request.content_type = content_type;
+    request.max_bytes = 8u << 20;  // one object
+    Raw r = send_with_retry(request);
+    if (r.status < 200 || r.status >= 300) fail(path, r, method);
+    BoundedJson j = parse_json_bounded(r.body);
+    if (!j.ok()) throw Error("the API server's answer to " + method + " " + path + " is not JSON we read: " + j.problem);
+    return std::move(j.value);
+}
+
+nlohmann::json KubeClient::create(const std::string& collection, const nlohmann::json& object, DryRun dry_run) {
+    return write("POST", collection, object, "application/json", dry_run);
+}
+
+nlohmann::json KubeClient::update(const std::string& path, const nlohmann::json& object, DryRun dry_run) {
+    return write("PUT", path, object, "application/json", dry_run);
+}
+
+nlohmann::json KubeClient::patch(const std::string& path, PatchType type, const nlohmann::json& patch,
+                                 DryRun dry_run) {
+    return write("PATCH", path, patch,
+                 type == PatchType::merge ? "application/merge-patch+json" : "application/json-patch+json", dry_run);
+}
+
+bool KubeClient::allowed(const ResourceAccess& access) {
+    nlohmann::json attributes = {{"verb", access.verb}, {"group", access.group}, {"resource", access.resource}};
+    if (!access.namespace_.empty()) attributes["namespace"] = access.namespace_;
+    if (!access.name.empty()) attributes["name"] = access.name;
+    nlohmann::json review = {{"apiVersion", "authorization.k8s.io/v1"},
+                             {"kind", "SelfSubjectAccessReview"},
+                             {"spec", {{"resourceAttributes", attributes}}}};
+    nlohmann::json answer =
+        write("POST", "/apis/authorization.k8s.io/v1/selfsubjectaccessreviews", review, "application/json", DryRun::no);
+    const auto& status = answer.contains("status") ? answer["status"] : nlohmann::json();
+    return status.is_object() && status.contains("allowed") && status["allowed"].is_boolean() &&
+           status["allowed"].get<bool>();
 }
 
 std::optional<nlohmann::json> KubeClient::get_if_found(const std::string& path) {
@@ -385,9 +450,9 @@ std::optional<std::string> KubeClient::get_text(const std::string& path, size_t 
     fail(path, r);
 }
 
-void KubeClient::fail(const std::string& path, const Raw& r) {
+void KubeClient::fail(const std::string& path, const Raw& r, const std::string& method) {
     auto [message, reason] = status_of(r.body);
-    Access a = describe_access(path);
+    Access a = describe_access(path, method);
     const UserConfig& u = config_.user;
     std::string user = u.name.empty() ? "anonymous" : "user \"" + u.name + "\"";
     std::string ctx = config_.in_cluster ? "the in-cluster service account" : "context \"" + config_.context + "\"";
@@ -404,11 +469,17 @@ void KubeClient::fail(const std::string& path, const Raw& r) {
     if (r.status == 403) {
         throw ApiError("403 Forbidden: " + user + " may not " + a.verb + " " + a.resource +
                            (a.namespace_.empty() ? " at cluster scope" : " in namespace " + a.namespace_) +
-                           " (RBAC); the read-only ClusterRole in the README grants what this tool needs" +
+                           (method == "GET" ? " (RBAC); the read-only ClusterRole in the README grants what this tool needs"
+                                            : " (RBAC); plugin/rbac/ holds the ClusterRole for --apply") +
                            (message.empty() ? "" : "; the server said: " + message),
                        403, reason);
     }
-    throw ApiError("the API server answered " + std::to_string(r.status) + " to GET " + path +
+    if (r.status == 409)
+        throw ApiError("409 Conflict: " + a.resource + " \"" + a.name + "\"" +
+                           (a.namespace_.empty() ? "" : " in namespace " + a.namespace_) +
+                           " changed since it was read" + (message.empty() ? "" : "; the server said: " + message),
+                       409, reason.empty() ? "Conflict" : reason);
+    throw ApiError("the API server answered " + std::to_string(r.status) + " to " + method + " " + path +
                        (message.empty() ? "" : ": " + message),
                    r.status, reason);
 }

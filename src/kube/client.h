@@ -48,6 +48,13 @@ public:
     // longer answer is cut, not an error.
     std::optional<std::string> get_text(const std::string& path, size_t max_bytes);
 
+    // The writes (kube_api.h): JSON bodies, `?dryRun=All` for DryRun::server.
+    nlohmann::json create(const std::string& collection, const nlohmann::json& object, DryRun dry_run) override;
+    nlohmann::json update(const std::string& path, const nlohmann::json& object, DryRun dry_run) override;
+    nlohmann::json patch(const std::string& path, PatchType type, const nlohmann::json& patch,
+                         DryRun dry_run) override;
+    bool allowed(const ResourceAccess& access) override;
+
     const RestConfig& config() const { return config_; }
     size_t requests() const { return requests_.load(); }
 
@@ -59,9 +66,21 @@ private:
         int status = 0;
         std::string body;
     };
-    Raw send(const std::string& path, size_t max_bytes = kMaxResponseBytes, bool cut = false);
+    // A request: GET unless `method` says otherwise; a body goes with its content type.
+    struct Request {
+        std::string method = "GET";
+        std::string path;
+        std::string body;
+        std::string content_type;
+        size_t max_bytes = kMaxResponseBytes;
+        bool cut = false;  // a longer answer is cut, not an error
+    };
+    Raw send(const Request& request);
+    Raw send_with_retry(const Request& request);
     Raw send_with_retry(const std::string& path, size_t max_bytes = kMaxResponseBytes, bool cut = false);
-    [[noreturn]] void fail(const std::string& path, const Raw& r);
+    nlohmann::json write(const std::string& method, const std::string& path, const nlohmann::json& body,
+                         const std::string& content_type, DryRun dry_run);
+    [[noreturn]] void fail(const std::string& path, const Raw& r, const std::string& method = "GET");
     // The credential a request sends, read under the lock (an exec plugin may replace it).
     struct Credential {
         std::string token, cert_pem, key_pem;
@@ -86,13 +105,14 @@ private:
 };
 
 // "/apis/tekton.dev/v1/namespaces/ci/taskruns/x" -> verb "get", resource "taskruns.tekton.dev",
-// namespace "ci". Used in error messages and logs.
+// namespace "ci"; with `method` POST, PUT or PATCH the verb is create, update or patch. Used in
+// error messages and logs.
 struct Access {
     std::string verb;
     std::string resource;
     std::string namespace_;
     std::string name;
 };
-Access describe_access(const std::string& path);
+Access describe_access(const std::string& path, const std::string& method = "GET");
 
 }  // namespace certdoctor

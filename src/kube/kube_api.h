@@ -1,9 +1,12 @@
-// The API server as the cluster readers see it: a small interface, so that unit tests give them
-// an in-memory fake instead of a server (ninja's DiskInterface). KubeClient is the real one. The
-// writes an applier needs (create, update, patch, each with a dry run) join it with the applier.
+// The API server as the cluster readers and the applier see it: a small interface, so that unit
+// tests give them an in-memory fake instead of a server (ninja's DiskInterface). KubeClient is
+// the real one. Reads: GET. Writes (the applier's only): create, update with the resourceVersion
+// read, patch (merge or JSON patch), each with the server's dry run; and SelfSubjectAccessReview,
+// to learn before the first write whether every write is allowed.
 //
 //   class FakeApi : public KubeApi { ... };   // a map of paths to objects
 //   Installation inst = read_installation(fake);
+//   api.patch(path, PatchType::merge, {{"data", {{"cert", pem}}}}, DryRun::server);
 #pragma once
 
 #include <nlohmann/json.hpp>
@@ -28,13 +31,66 @@ private:
 };
 
 
+// A write sent with dryRun=All: the server checks and admits it, and stores nothing.
+enum class DryRun { no, server };
+
+enum class PatchType {
+    merge,  // application/merge-patch+json (RFC 7386)
+    json,   // application/json-patch+json (RFC 6902; its `test` operations refuse a moved object)
+};
+
+// One permission, as SelfSubjectAccessReview's resourceAttributes and as an error names it.
+struct ResourceAccess {
+    std::string verb;       // get, create, update, patch
+    std::string group;      // "" for the core group
+    std::string resource;   // plural: configmaps, deployments, tasks
+    std::string namespace_;
+    std::string name;
+    // "patch configmaps in namespace tekton-pipelines", for messages.
+    std::string describe() const {
+        return verb + " " + resource + (group.empty() ? "" : "." + group) +
+               (namespace_.empty() ? " at cluster scope" : " in namespace " + namespace_);
+    }
+};
+
 class KubeApi {
   public:
     virtual ~KubeApi() = default;
     // GET `path`: the object, or nullopt for 404 Not Found. Throws ApiError (kube/client.h) for
     // any other answer (403 included), Error when the server cannot be reached.
     virtual std::optional<nlohmann::json> get_if_found(const std::string& path) = 0;
+
+    // The writes. Each returns the object as the server stored it (or, with DryRun::server,
+    // would store it), and throws ApiError for any non-2xx answer: 409 Conflict (a stale
+    // resourceVersion, an object that exists), 422 Invalid (a failed JSON patch `test`), 403.
+    // A reader that never writes need not implement them: the defaults refuse.
+    //
+    // POST `collection` (".../configmaps"): creates `object`.
+    virtual nlohmann::json create(const std::string& collection, const nlohmann::json& object, DryRun dry_run);
+    // PUT `path`: replaces the object; `object` carries metadata.resourceVersion as read, so that
+    // a change made since is a 409, not lost.
+    virtual nlohmann::json update(const std::string& path, const nlohmann::json& object, DryRun dry_run);
+    // PATCH `path`. A merge patch holding metadata.resourceVersion is refused with 409 when the
+    // object changed since; a JSON patch carries `test` operations for the same purpose.
+    virtual nlohmann::json patch(const std::string& path, PatchType type, const nlohmann::json& patch,
+                                 DryRun dry_run);
+    // SelfSubjectAccessReview: may the current user do `access`? Throws ApiError when the review
+    // itself fails.
+    virtual bool allowed(const ResourceAccess& access);
 };
+
+inline nlohmann::json KubeApi::create(const std::string& collection, const nlohmann::json&, DryRun) {
+    throw ApiError("this API is read-only: cannot create in " + collection, 405, "MethodNotAllowed");
+}
+inline nlohmann::json KubeApi::update(const std::string& path, const nlohmann::json&, DryRun) {
+    throw ApiError("this API is read-only: cannot update " + path, 405, "MethodNotAllowed");
+}
+inline nlohmann::json KubeApi::patch(const std::string& path, PatchType, const nlohmann::json&, DryRun) {
+    throw ApiError("this API is read-only: cannot patch " + path, 405, "MethodNotAllowed");
+}
+inline bool KubeApi::allowed(const ResourceAccess&) {
+    return false;
+}
 
 // What a read the tool can live without found: the object, or why there is none. A 403 is an
 // expected outcome (the read-only role may not grant it), a status like 404, not an exception.

@@ -44,11 +44,6 @@ size_t on_header(char* data, size_t size, size_t n, void* user) {
 
 }  // namespace
 
-bool ensure_http_ready() {
-    static const bool initialised = curl_global_init(CURL_GLOBAL_DEFAULT) == CURLE_OK;
-    return initialised;
-}
-
 HttpResponse http_get(const HttpRequest& request, const Deadline& deadline) {
     const bool initialised = ensure_http_ready();
     HttpResponse r;

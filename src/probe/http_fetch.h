@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "net/curl_global.h"
 #include "probe/deadline.h"
 
 namespace certdoctor {
@@ -31,9 +32,5 @@ struct HttpRequest {
 };
 
 HttpResponse http_get(const HttpRequest& request, const Deadline& deadline);
-
-// libcurl's process-wide set-up, once; call it before starting threads that use libcurl.
-// False when libcurl could not be initialised.
-bool ensure_http_ready();
 
 }  // namespace certdoctor

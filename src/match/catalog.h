@@ -80,6 +80,15 @@ struct FixContent {
     std::string manifest;
 };
 
+// One typed change a fix makes to the cluster, carried out by `diagnose --apply` (fix/applier).
+// `op` names it (vocabulary::fix_operations lists them with their fields); `fields` are its
+// arguments as written.
+struct FixOperation {
+    std::string op;
+    std::map<std::string, std::string> fields;
+    int line = 0;
+};
+
 struct FixRule {
     std::string id;
     std::string file;
@@ -99,6 +108,7 @@ struct FixRule {
     FixContent content;
     std::map<std::string, FixContent> variants;  // by step tool
     std::vector<std::string> references;
+    std::vector<FixOperation> operations;  // what --apply changes, in order; empty: nothing
 };
 
 struct ChainVariant {

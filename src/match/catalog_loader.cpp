@@ -192,7 +192,7 @@ FixRule read_fix(const YAML::Node& doc) {
     f.line = line_of(doc);
     check_known_fields(doc, {"kind", "id", "title", "order", "applies_to", "registry_fix",
                              "adds_ca", "description", "commands", "manifest", "variants",
-                             "references"});
+                             "references", "operations"});
     f.id = get_string(doc, "id", true, f.line);
     f.title = get_string(doc, "title", true, f.line);
     f.order = get_int(doc, "order", 100);
@@ -215,6 +215,23 @@ FixRule read_fix(const YAML::Node& doc) {
         }
     }
     f.references = get_list(doc, "references");
+    if (YAML::Node ops = doc["operations"]) {
+        if (!ops.IsSequence()) throw DocumentError{line_of(ops), "operations must be a list"};
+        for (const auto& op : ops) {
+            if (!op.IsMap()) throw DocumentError{line_of(op), "an operation is a map with `op` and its fields"};
+            FixOperation o;
+            o.line = line_of(op);
+            for (const auto& kv : op) {
+                if (!kv.second.IsScalar())
+                    throw DocumentError{line_of(kv.second), "operation field '" + kv.first.as<std::string>() +
+                                                                "' must be a single value"};
+                if (kv.first.as<std::string>() == "op") o.op = kv.second.as<std::string>();
+                else o.fields[kv.first.as<std::string>()] = kv.second.as<std::string>();
+            }
+            if (o.op.empty()) throw DocumentError{o.line, "an operation needs `op`"};
+            f.operations.push_back(std::move(o));
+        }
+    }
     return f;
 }
 

@@ -121,11 +121,37 @@ struct Linter {
                     issue(f.file, f.line, "registry fix '" + f.id + "' applies to stage '" + site.stage +
                                               "' of look-alike site '" + site.id + "'");
         }
+        for (const auto& op : f.operations) operation(f, op);
         std::string error = check_fix_templates(f);
         if (!error.empty()) issue(f.file, f.line, "fix '" + f.id + "': broken template: " + error);
         if (f.content.commands.empty() && f.content.manifest.empty() && f.content.description.empty() &&
             f.variants.empty())
             issue(f.file, f.line, "fix '" + f.id + "' must say what to do (description, commands or manifest)");
+    }
+
+    void operation(const FixRule& f, const FixOperation& op) {
+        const vocabulary::OperationSpec* spec = vocabulary::fix_operation(op.op);
+        if (!spec) {
+            std::vector<std::string_view> known;
+            for (const auto& s : vocabulary::fix_operations) known.push_back(s.op);
+            issue(f.file, op.line, "fix '" + f.id + "': unknown operation '" + op.op + "' (known: " + list_of(known) + ")");
+            return;
+        }
+        for (size_t i = 0; i < spec->fields.size(); ++i) {
+            std::string field(spec->fields[i]);
+            auto it = op.fields.find(field);
+            if (it == op.fields.end()) {
+                issue(f.file, op.line, "fix '" + f.id + "': operation '" + op.op + "' needs '" + field + "'");
+                continue;
+            }
+            if (!vocabulary::contains(spec->values[i], it->second))
+                issue(f.file, op.line, "fix '" + f.id + "': operation '" + op.op + "': " + field + " is '" +
+                                           it->second + "' (known: " + list_of(spec->values[i]) + ")");
+        }
+        for (const auto& [field, _] : op.fields)
+            if (!vocabulary::contains(spec->fields, field))
+                issue(f.file, op.line, "fix '" + f.id + "': operation '" + op.op + "' has no field '" + field +
+                                           "' (it takes: " + list_of(spec->fields) + ")");
     }
 
     void chain(const ChainRule& ch) {

@@ -3,6 +3,7 @@
 // these lists; changing one is a change of the JSON contract.
 #pragma once
 
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -37,6 +38,36 @@ inline const std::vector<std::string_view> chain_problems = {
 // before v0.49 the in-controller bundle fetch): the only ones config-registry-cert can fix.
 inline const std::vector<std::string_view> controller_registry_stages = {"entrypoint-lookup",
                                                                          "bundle-resolution"};
+
+// The typed operations a fix's `operations:` may list (what --apply can carry out), each with
+// its required fields and the words each field takes ("" in `values`: any text).
+struct OperationSpec {
+    std::string_view op;
+    std::vector<std::string_view> fields;  // all required
+    std::vector<std::vector<std::string_view>> values;  // per field: the words it takes
+    std::string_view what;
+};
+
+inline const std::vector<OperationSpec> fix_operations = {
+    {"merge-pems", {"configmap", "key"}, {{"config-registry-cert"}, {"cert"}},
+     "append the registry's CA to the PEMs under `key`, each certificate once, every other key kept"},
+    {"move-key", {"configmap", "to"}, {{"config-registry-cert"}, {"cert"}},
+     "copy the PEMs under the key the cluster checks found into `to` (merged, the old key kept)"},
+    {"create-configmap", {"configmap", "key", "labels"}, {{"config-registry-cert"}, {"cert"}, {"tekton"}},
+     "create the ConfigMap with Tekton's labels and the registry's CA under `key`, when it is missing"},
+    {"restart-workload", {"workload"}, {{"controller"}},
+     "restart as kubectl rollout restart does (the restartedAt pod-template annotation) and wait"},
+    {"patch-steps", {"target"}, {{"task"}},
+     "a JSON patch of the Task or StepAction, with test operations (only with --apply=task)"},
+    {"proxy-trusted-ca", {"key"}, {{"ca-bundle.crt"}},
+     "OpenShift: append the CA to the ConfigMap the cluster proxy's trustedCA names"},
+};
+
+inline const OperationSpec* fix_operation(std::string_view op) {
+    for (const auto& spec : fix_operations)
+        if (spec.op == op) return &spec;
+    return nullptr;
+}
 
 inline bool contains(const std::vector<std::string_view>& list, std::string_view value) {
     for (auto v : list)

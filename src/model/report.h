@@ -207,6 +207,33 @@ struct LogView {
     std::vector<LogProblem> by_problem;  // most lines first
 };
 
+// What `diagnose --apply` did to one object (or would have, with --dry-run=server).
+struct AppliedChange {
+    std::string fix;        // the fix id it carries out
+    std::string operation;  // its typed operation (merge-pems, restart-workload, ...)
+    std::string kind;
+    std::string namespace_;
+    std::string name;
+    std::string action;     // created, updated, patched, unchanged
+    std::string before_resource_version;  // "" when the object did not exist
+    std::string after_resource_version;
+    bool dry_run = false;   // sent with dryRun=All: nothing was stored
+    int conflicts = 0;      // 409s answered by re-reading and merging again
+};
+
+// What --apply did and --verify found.
+struct ApplyView {
+    bool requested = false;
+    bool dry_run = false;
+    std::string outcome;  // applied, nothing-to-change, declined, refused, dry-run
+    std::vector<AppliedChange> changes;
+    std::vector<std::string> refused;  // what was left undone, each with the change to make by hand
+    bool verified = false;             // --verify ran
+    std::string verify_verdict;        // Go's verdict with the bundle now in the cluster ("ok" or a problem)
+    std::string verify_detail;
+    std::string pods_newer;            // pass, fail, skip: the controller pods started after the ConfigMap changed
+};
+
 enum class ReportStatus { problems_found, no_problems, unrecognized };
 
 struct Report {
@@ -222,6 +249,7 @@ struct Report {
     size_t failed_runs = 0;
     std::vector<FindingGroup> groups;
     LogView log;                     // analyze only
+    ApplyView apply;                 // diagnose --apply only
 };
 
 const char* to_string(ReportStatus status);

@@ -1,0 +1,502 @@
+#include "fix/applier.h"
+
+#include <algorithm>
+#include <thread>
+
+#include "fix/artefacts.h"
+#include "util/error.h"
+#include "util/escape.h"
+#include "util/text.h"
+
+namespace certdoctor {
+
+namespace {
+
+using Json = nlohmann::json;
+
+const char* kConfigMap = "config-registry-cert";
+const char* kRestartedAt = "kubectl.kubernetes.io/restartedAt";
+const char* kTektonConfig = "/apis/operator.tekton.dev/v1alpha1/tektonconfigs/config";
+
+std::string configmap_path(const std::string& ns, const std::string& name) {
+    return "/api/v1/namespaces/" + ns + "/configmaps/" + name;
+}
+
+std::string text_at(const Json& j, std::initializer_list<const char*> keys) {
+    const Json* at = &j;
+    for (const char* k : keys) {
+        if (!at->is_object() || !at->contains(k)) return {};
+        at = &(*at)[k];
+    }
+    return at->is_string() ? at->get<std::string>() : std::string();
+}
+
+std::string rfc3339(std::time_t t) {
+    char buf[32];
+    std::tm tm{};
+    gmtime_r(&t, &tm);
+    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    return buf;
+}
+
+std::string tekton_namespace(const Finding& f) {
+    return f.tekton_namespace.empty() ? std::string("tekton-pipelines") : f.tekton_namespace;
+}
+
+// The CA to add: the trust anchor the probe found (never a leaf: the probe names a CA only).
+std::vector<std::string> probed_ca(const Finding& f) {
+    if (f.probed && f.probe.has_anchor && !f.probe.trust_anchor.pem.empty()) return {f.probe.trust_anchor.pem};
+    return {};
+}
+
+struct Planner {
+    KubeApi& api;
+    const Finding& f;
+    const ApplyOptions& options;
+    ApplyPlan& plan;
+    std::string fix;
+
+    void add(ObjectChange c) {
+        c.fix = fix;
+        c.after = c.desired(c.before);
+        if (c.after.is_null()) c.after = c.before;
+        plan.changes.push_back(std::move(c));
+    }
+
+    Json read(const std::string& path) {
+        auto found = api.get_if_found(path);
+        return found ? std::move(*found) : Json();
+    }
+
+    // A ConfigMap change: `pems` merged into `key`.
+    void configmap_change(const std::string& op, const std::string& ns, const std::string& name, const std::string& key,
+                          std::function<std::vector<std::string>(const Json&)> pems_of) {
+        ObjectChange c;
+        c.operation = op;
+        c.kind = "ConfigMap";
+        c.namespace_ = ns;
+        c.name = name;
+        c.path = configmap_path(ns, name);
+        c.collection = "/api/v1/namespaces/" + ns + "/configmaps";
+        c.before = read(c.path);
+        c.access = {c.before.is_null() ? "create" : "update", "", "configmaps", ns, c.before.is_null() ? "" : name};
+        c.desired = [ns, name, key, pems_of](const Json& current) {
+            Json next = configmap_with_pems(current, ns, name, key, pems_of(current));
+            return next == current ? Json() : next;
+        };
+        add(std::move(c));
+    }
+
+    void merge_pems(const FixOperation& op) {
+        auto ca = probed_ca(f);
+        if (ca.empty()) {
+            plan.refused.push_back("no CA to add: the probe named no CA that issued " + f.registry +
+                                   "'s certificate (probe it with --ca-file CA.pem, or see the probe's verdict)");
+            return;
+        }
+        if (f.installation.operator_managed) return tektonconfig_change(op.fields.at("key"), ca);
+        configmap_change(op.op, tekton_namespace(f), kConfigMap, op.fields.at("key"),
+                         [ca](const Json&) { return ca; });
+    }
+
+    void create_configmap(const FixOperation& op) {
+        auto ca = probed_ca(f);
+        if (ca.empty()) return merge_pems(op);  // says why
+        if (f.installation.operator_managed) return tektonconfig_change(op.fields.at("key"), ca);
+        configmap_change(op.op, tekton_namespace(f), kConfigMap, op.fields.at("key"),
+                         [ca](const Json&) { return ca; });
+    }
+
+    void move_key(const FixOperation& op) {
+        std::string from = f.cluster_facts.wrong_key.empty() ? f.wrong_config_key : f.cluster_facts.wrong_key;
+        if (from.empty()) {
+            plan.refused.push_back("move-key: the cluster checks found no other key of config-registry-cert holding certificates");
+            return;
+        }
+        const std::string to = op.fields.at("to");
+        auto pems_of = [from](const Json& current) {
+            std::string pems = text_at(current, {"data", from.c_str()});
+            return std::vector<std::string>{pems};
+        };
+        if (f.installation.operator_managed) {
+            Json cm = read(configmap_path(tekton_namespace(f), kConfigMap));
+            return tektonconfig_change(to, pems_of(cm));
+        }
+        configmap_change(op.op, tekton_namespace(f), kConfigMap, to, pems_of);
+        plan.notes.push_back("The key '" + from + "' stays as it is (nothing reads it); only its certificates are copied to '" +
+                             to + "'.");
+    }
+
+    // Under the Tekton Operator: TektonConfig spec.pipeline.options.configMaps, which the operator
+    // writes to config-registry-cert; a direct edit of the ConfigMap would be reverted.
+    void tektonconfig_change(const std::string& key, const std::vector<std::string>& pems) {
+        const std::string ns = tekton_namespace(f);
+        Json cm = read(configmap_path(ns, kConfigMap));
+        std::string in_cluster = text_at(cm, {"data", key.c_str()});
+        ObjectChange c;
+        c.operation = "patch-tektonconfig-options";
+        c.kind = "TektonConfig";
+        c.name = "config";
+        c.path = kTektonConfig;
+        c.access = {"patch", "operator.tekton.dev", "tektonconfigs", "", "config"};
+        c.write = ObjectChange::Write::merge_patch;
+        auto found = api.get_if_found(kTektonConfig);
+        if (!found) {
+            CaBundle bundle = merge_ca_bundle(in_cluster, pems);
+            Json patch = {{"spec", {{"pipeline", {{"options", {{"configMaps", {{kConfigMap, {{"data", {{key, bundle.pem}}}}}}}}}}}}}};
+            plan.refused.push_back("The Tekton Operator owns config-registry-cert, and the TektonConfig 'config' cannot be "
+                                   "read, so nothing is changed (an edit of the ConfigMap would be reverted). The change to "
+                                   "make: kubectl patch tektonconfig config --type merge -p " +
+                                   shell_quote(patch.dump()));
+            return;
+        }
+        c.before = std::move(*found);
+        c.note = "The Tekton Operator owns config-registry-cert: the bundle goes into TektonConfig "
+                 "spec.pipeline.options.configMaps, which the operator writes to the ConfigMap (a direct edit would be "
+                 "reverted at its next reconcile).";
+        c.desired = [key, pems, in_cluster](const Json& current) {
+            std::string now = text_at(current, {"spec", "pipeline", "options", "configMaps", kConfigMap, "data", key.c_str()});
+            // Whatever the option holds, then what the ConfigMap holds, then the CA: each once.
+            CaBundle bundle = merge_ca_bundle(now, {in_cluster});
+            bundle = merge_ca_bundle(bundle.pem, pems);
+            if (bundle.pem == now) return Json();
+            Json next = current;
+            next["spec"]["pipeline"]["options"]["configMaps"][kConfigMap]["data"][key] = bundle.pem;
+            return next;
+        };
+        add(std::move(c));
+    }
+
+    void restart(const FixOperation&) {
+        // Only when something it loads changed now, or the checks found pods older than the ConfigMap.
+        bool changed = false;
+        for (const auto& c : plan.changes) changed = changed || c.changes();
+        bool stale = f.cluster_facts.restarted == "fail";
+        if (!changed && !stale) return;
+        const std::string ns = tekton_namespace(f);
+        const bool statefulset = f.installation.statefulsets;
+        ObjectChange c;
+        c.operation = "restart-workload";
+        c.kind = statefulset ? "StatefulSet" : "Deployment";
+        c.namespace_ = ns;
+        c.name = "tekton-pipelines-controller";
+        std::string plural = statefulset ? "statefulsets" : "deployments";
+        c.path = "/apis/apps/v1/namespaces/" + ns + "/" + plural + "/" + c.name;
+        c.access = {"patch", "apps", plural, ns, c.name};
+        c.write = ObjectChange::Write::merge_patch;
+        c.restart = true;
+        c.before = read(c.path);
+        if (c.before.is_null()) {
+            plan.refused.push_back("restart: the " + c.kind + " " + ns + "/" + c.name +
+                                   " was not found; restart the controller by hand");
+            return;
+        }
+        if (f.installation.operator_managed)
+            c.note = "The Tekton Operator owns this " + c.kind +
+                     ": it may remove the restartedAt annotation at its next reconcile; the pods have restarted by then.";
+        std::string stamp = rfc3339(options.now());
+        c.desired = [stamp](const Json& current) {
+            Json next = current;
+            next["spec"]["template"]["metadata"]["annotations"][kRestartedAt] = stamp;
+            return next;
+        };
+        add(std::move(c));
+    }
+
+    void proxy_trusted_ca(const FixOperation& op) {
+        auto ca = probed_ca(f);
+        if (ca.empty()) return merge_pems(op);
+        Json proxy = read("/apis/config.openshift.io/v1/proxies/cluster");
+        std::string name = text_at(proxy, {"spec", "trustedCA", "name"});
+        if (name.empty()) {
+            plan.refused.push_back(
+                "The cluster proxy names no trustedCA ConfigMap, and --apply does not change the cluster-wide proxy. The "
+                "change to make: create ConfigMap openshift-config/user-ca-bundle with the CA under ca-bundle.crt, then "
+                "kubectl patch proxy cluster --type merge -p '{\"spec\":{\"trustedCA\":{\"name\":\"user-ca-bundle\"}}}'");
+            return;
+        }
+        configmap_change(op.op, "openshift-config", name, op.fields.at("key"), [ca](const Json&) { return ca; });
+        plan.notes.push_back("OpenShift: the CA goes into openshift-config/" + name +
+                             " (the proxy's trustedCA), which the cluster copies into config-trusted-cabundle.");
+    }
+
+    // set-step-command: `command` (and `args` when the step has none) from the probed image, as a
+    // JSON patch with `test` operations on the step's name and the resourceVersion read.
+    void patch_steps(const FixOperation& op) {
+        if (f.steps_source.kind != "Task" || f.steps_source.name.empty()) {
+            plan.refused.push_back("set-step-command: the steps are not declared in a Task of the cluster (" +
+                                   (f.steps_source.kind.empty() ? std::string("unknown") : f.steps_source.kind) +
+                                   "); --apply=task patches Tasks only; use the printed patch");
+            return;
+        }
+        const std::string ns = f.object.namespace_;
+        ObjectChange c;
+        c.operation = op.op;
+        c.kind = "Task";
+        c.namespace_ = ns;
+        c.name = f.steps_source.name;
+        c.path = "/apis/tekton.dev/" + options.tekton_api + "/namespaces/" + ns + "/tasks/" + c.name;
+        c.access = {"patch", "tekton.dev", "tasks", ns, c.name};
+        c.write = ObjectChange::Write::json_patch;
+        c.before = read(c.path);
+        if (c.before.is_null()) {
+            plan.refused.push_back("set-step-command: the Task " + ns + "/" + c.name + " was not found");
+            return;
+        }
+        Json ops = Json::array();
+        for (const auto& step : f.lookup_steps) {
+            const ImageView* image = nullptr;
+            for (const auto& [ref, view] : f.step_images)
+                if (ref == step.image && view.read && !view.platforms.empty()) image = &view;
+            if (!image || step.index < 0 || !step.ref.empty()) {
+                plan.refused.push_back("set-step-command: the image of step " + step.name +
+                                       " was not read (or the step uses a StepAction); nothing is patched");
+                return;
+            }
+            const ImagePlatform* p = &image->platforms.front();
+            for (const auto& q : image->platforms)
+                if (q.os == "linux" && q.architecture == "amd64") p = &q;
+            Json command = p->entrypoint.empty() ? Json(p->cmd) : Json(p->entrypoint);
+            Json args = p->entrypoint.empty() ? Json::array() : Json(p->cmd);
+            std::string base = "/spec/steps/" + std::to_string(step.index);
+            ops.push_back({{"op", "test"}, {"path", base + "/name"}, {"value", step.name}});
+            ops.push_back({{"op", "add"}, {"path", base + "/command"}, {"value", command}});
+            if (!step.has_args && !args.empty()) ops.push_back({{"op", "add"}, {"path", base + "/args"}, {"value", args}});
+        }
+        if (ops.empty()) return;
+        try {
+            (void)c.before.patch(ops);
+        } catch (const Json::exception&) {
+            plan.refused.push_back("set-step-command: the Task " + ns + "/" + c.name +
+                                   " no longer has the steps the run used at those places (its `test` operations "
+                                   "fail: it changed since the run); nothing is patched. The patch was: " + ops.dump());
+            return;
+        }
+        std::string what = "Task " + ns + "/" + c.name;
+        c.desired = [ops, what](const Json& current) {
+            try {
+                Json next = current.patch(ops);
+                return next == current ? Json() : next;
+            } catch (const Json::exception&) {
+                // Read again after a refused write: the steps moved since the run.
+                throw Error("the " + what + " changed since it was read: its steps are no longer where the run had "
+                            "them (the patch's `test` operations fail); nothing was patched. The patch was: " +
+                            ops.dump());
+            }
+        };
+        add(std::move(c));
+    }
+};
+
+// A JSON patch from `current` to `desired` with a `test` of the resourceVersion read first.
+Json json_patch_of(const Json& current, const Json& desired) {
+    Json ops = Json::diff(current, desired);
+    ops.insert(ops.begin(), Json{{"op", "test"},
+                                 {"path", "/metadata/resourceVersion"},
+                                 {"value", text_at(current, {"metadata", "resourceVersion"})}});
+    return ops;
+}
+
+// A merge patch from `current` to `desired`, carrying the resourceVersion read (the server then
+// refuses it with 409 when the object changed since).
+Json merge_patch_of(const Json& current, const Json& desired) {
+    Json patch = Json::object();
+    for (const auto& op : Json::diff(current, desired)) {
+        // Set each changed leaf (the applier's changes only add or replace values).
+        Json::json_pointer at(op["path"].get<std::string>());
+        if (op["op"] == "remove") continue;
+        patch[at] = op["value"];
+    }
+    patch["metadata"]["resourceVersion"] = text_at(current, {"metadata", "resourceVersion"});
+    return patch;
+}
+
+void default_sleep(std::chrono::milliseconds d) {
+    std::this_thread::sleep_for(d);
+}
+
+}  // namespace
+
+Json configmap_with_pems(const Json& current, const std::string& ns, const std::string& name, const std::string& key,
+                         const std::vector<std::string>& pems) {
+    Json next = current;
+    if (next.is_null()) {
+        next = {{"apiVersion", "v1"},
+                {"kind", "ConfigMap"},
+                {"metadata",
+                 {{"name", name},
+                  {"namespace", ns},
+                  {"labels", {{"app.kubernetes.io/instance", "default"}, {"app.kubernetes.io/part-of", "tekton-pipelines"}}}}}};
+    }
+    std::string existing = text_at(next, {"data", key.c_str()});
+    CaBundle bundle = merge_ca_bundle(existing, pems);
+    if (bundle.added == 0 && !current.is_null()) return current;
+    next["data"][key] = bundle.pem;
+    return next;
+}
+
+bool rollout_complete(const Json& w, std::string* progress) {
+    auto num = [&](std::initializer_list<const char*> keys) -> long {
+        const Json* at = &w;
+        for (const char* k : keys) {
+            if (!at->is_object() || !at->contains(k)) return -1;
+            at = &(*at)[k];
+        }
+        return at->is_number_integer() ? at->get<long>() : -1;
+    };
+    long generation = num({"metadata", "generation"}), observed = num({"status", "observedGeneration"});
+    long replicas = num({"spec", "replicas"});
+    if (replicas < 0) replicas = 1;
+    long updated = std::max(0L, num({"status", "updatedReplicas"}));
+    long ready = w.value("kind", "") == "StatefulSet" ? std::max(0L, num({"status", "readyReplicas"}))
+                                                      : std::max(0L, num({"status", "availableReplicas"}));
+    long total = std::max(0L, num({"status", "replicas"}));
+    if (progress)
+        *progress = std::to_string(updated) + " of " + std::to_string(replicas) + " replicas updated, " +
+                    std::to_string(ready) + " ready";
+    if (generation > 0 && observed < generation) {
+        if (progress) *progress = "waiting for the controller to see the new template";
+        return false;
+    }
+    if (w.value("kind", "") == "StatefulSet") {
+        std::string current = text_at(w, {"status", "currentRevision"}), update = text_at(w, {"status", "updateRevision"});
+        if (!update.empty() && current != update) return false;
+    }
+    return updated >= replicas && ready >= replicas && total <= updated;
+}
+
+ApplyPlan plan_apply(KubeApi& api, const Finding& finding, const Catalog& catalog, const ApplyOptions& options) {
+    ApplyPlan plan;
+    Planner p{api, finding, options, plan, ""};
+    for (const auto& view : finding.fixes) {
+        const FixRule* rule = catalog.fix(view.id);
+        if (!rule || rule->operations.empty()) continue;
+        bool in_scope = false;
+        for (const auto& op : rule->operations)
+            in_scope = in_scope || ((op.op == "patch-steps") == (options.scope == ApplyScope::task));
+        if (!in_scope) continue;
+        plan.fix = p.fix = rule->id;
+        for (const auto& op : rule->operations) {
+            if ((op.op == "patch-steps") != (options.scope == ApplyScope::task)) continue;
+            if (op.op == "merge-pems") p.merge_pems(op);
+            else if (op.op == "create-configmap") p.create_configmap(op);
+            else if (op.op == "move-key") p.move_key(op);
+            else if (op.op == "restart-workload") p.restart(op);
+            else if (op.op == "proxy-trusted-ca") p.proxy_trusted_ca(op);
+            else if (op.op == "patch-steps") p.patch_steps(op);
+        }
+        break;  // the plan's first fix that --apply can carry out
+    }
+    if (plan.fix.empty()) {
+        std::vector<std::string> ids;
+        for (const auto& v : finding.fixes) ids.push_back(v.id);
+        plan.notes.push_back(std::string(options.scope == ApplyScope::task
+                                             ? "No fix of this finding patches a Task or StepAction"
+                                             : "No fix of this finding changes a cluster object --apply manages") +
+                             " (its fixes: " + (ids.empty() ? std::string("none") : join(ids, ", ")) + ").");
+    }
+    // Objects with nothing to change are left out (a second run writes nothing).
+    std::vector<ObjectChange> kept;
+    for (auto& c : plan.changes)
+        if (c.changes()) kept.push_back(std::move(c));
+    plan.changes = std::move(kept);
+    return plan;
+}
+
+std::vector<std::string> missing_permissions(KubeApi& api, const ApplyPlan& plan) {
+    std::vector<std::string> missing;
+    for (const auto& c : plan.changes) {
+        ResourceAccess a = c.access;
+        if (!api.allowed(a)) missing.push_back(a.describe());
+        if (c.restart) {
+            // The wait reads the workload and the pods.
+            ResourceAccess get = {"get", a.group, a.resource, a.namespace_, a.name};
+            if (!api.allowed(get)) missing.push_back(get.describe());
+        }
+    }
+    return missing;
+}
+
+void carry_out(KubeApi& api, ApplyPlan& plan, const ApplyOptions& options, std::vector<AppliedChange>& done) {
+    auto sleep = options.sleep ? options.sleep : default_sleep;
+    for (auto& c : plan.changes) {
+        AppliedChange a;
+        a.fix = c.fix;
+        a.operation = c.operation;
+        a.kind = c.kind;
+        a.namespace_ = c.namespace_;
+        a.name = c.name;
+        a.dry_run = options.dry_run == DryRun::server;
+        Json current = c.before;
+        for (int attempt = 0;; ++attempt) {
+            Json desired = c.desired(current);
+            a.before_resource_version = text_at(current, {"metadata", "resourceVersion"});
+            if (desired.is_null()) {
+                a.action = "unchanged";
+                a.after_resource_version = a.before_resource_version;
+                break;
+            }
+            try {
+                Json stored;
+                if (current.is_null()) {
+                    stored = api.create(c.collection, desired, options.dry_run);
+                    a.action = "created";
+                } else if (c.write == ObjectChange::Write::replace) {
+                    stored = api.update(c.path, desired, options.dry_run);
+                    a.action = "updated";
+                } else if (c.write == ObjectChange::Write::merge_patch) {
+                    stored = api.patch(c.path, PatchType::merge, merge_patch_of(current, desired), options.dry_run);
+                    a.action = "patched";
+                } else {
+                    stored = api.patch(c.path, PatchType::json, json_patch_of(current, desired), options.dry_run);
+                    a.action = "patched";
+                }
+                a.after_resource_version = text_at(stored, {"metadata", "resourceVersion"});
+                c.after = stored;
+                break;
+            } catch (const ApiError& e) {
+                bool conflict = e.status() == 409 || (e.status() == 422 && c.write == ObjectChange::Write::json_patch);
+                if (!conflict || attempt >= options.conflict_retries) {
+                    if (conflict)
+                        throw Error(c.kind + " " + c.namespace_ + "/" + c.name + " kept changing while it was written (" +
+                                    std::to_string(attempt + 1) + " conflicts); nothing more was written: " + e.what());
+                    throw;
+                }
+                ++a.conflicts;
+                if (options.progress)
+                    options.progress(c.kind + " " + c.namespace_ + "/" + c.name + " changed since it was read (" +
+                                     std::to_string(e.status()) + "): reading it again and merging once more");
+                auto found = api.get_if_found(c.path);
+                current = found ? std::move(*found) : Json();
+            }
+        }
+        done.push_back(a);
+    }
+    if (options.dry_run == DryRun::server) return;
+    for (const auto& c : plan.changes) {
+        if (!c.restart) continue;
+        auto start = std::chrono::steady_clock::now();
+        std::string last;
+        for (;;) {
+            Json w = api.get_if_found(c.path).value_or(Json());
+            std::string progress;
+            if (!w.is_null() && rollout_complete(w, &progress)) {
+                if (options.progress) options.progress(c.kind + " " + c.namespace_ + "/" + c.name + " rolled out");
+                break;
+            }
+            if (options.progress && progress != last)
+                options.progress("waiting for the rollout of " + c.kind + " " + c.namespace_ + "/" + c.name + ": " + progress);
+            last = progress;
+            auto waited = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start);
+            if (waited >= options.rollout_timeout)
+                throw Error("the rollout of " + c.kind + " " + c.namespace_ + "/" + c.name + " did not finish within " +
+                            std::to_string(options.rollout_timeout.count() / 1000) + "s (--timeout): " + progress +
+                            "; the change itself is made. Follow it with: kubectl -n " + shell_quote(c.namespace_) +
+                            " rollout status " + (c.kind == "StatefulSet" ? "statefulset " : "deployment ") +
+                            shell_quote(c.name));
+            sleep(std::min(std::chrono::milliseconds(1000), options.rollout_timeout - waited));
+        }
+    }
+}
+
+}  // namespace certdoctor

@@ -1,0 +1,261 @@
+// The applier on an in-memory API server (tests/support/memory_kube_api.h): what --apply plans
+// and writes for each situation, the 409 path, the dry run, the permissions it asks about, the
+// operator's TektonConfig, the Task patch's tests, and the bounded rollout wait.
+#include "fix/applier.h"
+
+#include <gtest/gtest.h>
+
+#include <thread>
+
+#include "fix/artefacts.h"
+#include "fix/object_diff.h"
+#include "support/memory_kube_api.h"
+#include "test_certificates.h"
+#include "test_engine.h"
+
+namespace certdoctor {
+namespace {
+
+using testing::MemoryKubeApi;
+using Json = nlohmann::json;
+
+const std::string kCm = "/api/v1/namespaces/tekton-pipelines/configmaps/config-registry-cert";
+const std::string kDeploy = "/apis/apps/v1/namespaces/tekton-pipelines/deployments/tekton-pipelines-controller";
+const std::string kTektonConfig = "/apis/operator.tekton.dev/v1alpha1/tektonconfigs/config";
+
+std::string pem(const char* cn) {
+    return to_pem(test::self_signed(cn).get());
+}
+
+size_t count(const std::string& text, const std::string& what) {
+    size_t n = 0;
+    for (size_t at = text.find(what); at != std::string::npos; at = text.find(what, at + 1)) ++n;
+    return n;
+}
+
+Json configmap(const Json& data) {
+    return {{"apiVersion", "v1"},
+            {"kind", "ConfigMap"},
+            {"metadata",
+             {{"name", "config-registry-cert"},
+              {"namespace", "tekton-pipelines"},
+              {"resourceVersion", "10"},
+              {"labels", {{"app.kubernetes.io/part-of", "tekton-pipelines"}}},
+              {"annotations", {{"team.example/owner", "platform"}}}}},
+            {"data", data}};
+}
+
+Json deployment(bool rolled_out) {
+    Json d = {{"apiVersion", "apps/v1"},
+              {"kind", "Deployment"},
+              {"metadata", {{"name", "tekton-pipelines-controller"}, {"namespace", "tekton-pipelines"},
+                            {"resourceVersion", "20"}, {"generation", 3}}},
+              {"spec", {{"replicas", 1}, {"template", {{"metadata", {{"labels", {{"app", "controller"}}}}}}}}}};
+    d["status"] = {{"observedGeneration", rolled_out ? 3 : 2}, {"replicas", 1}, {"updatedReplicas", 1},
+                   {"availableReplicas", rolled_out ? 1 : 0}};
+    return d;
+}
+
+struct Situation {
+    MemoryKubeApi api;
+    Finding finding;
+    std::string ca = pem("registry-ca");
+    ApplyOptions options;
+
+    explicit Situation(const std::string& fix) {
+        finding.registry = "127.0.0.1:5000";
+        finding.tekton_namespace = "tekton-pipelines";
+        finding.object = {"TaskRun", "ci", "build-1"};
+        finding.probed = true;
+        finding.probe.has_anchor = true;
+        finding.probe.trust_anchor.pem = ca;
+        finding.installation.read = true;
+        finding.fixes.push_back(FixView{fix, "", "", {}, {}, ""});
+        finding.fixes.push_back(FixView{"rerun", "", "", {}, {}, ""});
+        api.objects[kDeploy] = deployment(true);
+        options.sleep = [](std::chrono::milliseconds) {};
+    }
+
+    ApplyPlan plan() { return plan_apply(api, finding, test::shipped_engine().catalog(), options); }
+    std::vector<AppliedChange> apply() {
+        ApplyPlan p = plan();
+        std::vector<AppliedChange> done;
+        carry_out(api, p, options, done);
+        return done;
+    }
+};
+
+TEST(Applier, AddsTheCaOnceKeepingEveryOtherCaKeyLabelAndAnnotation) {
+    Situation s("add-ca-to-config-registry-cert");
+    std::string other = pem("other-team-ca");
+    s.api.objects[kCm] = configmap({{"cert", other}, {"README", "owned by the platform team"}});
+    auto done = s.apply();
+    ASSERT_EQ(done.size(), 2u);
+    EXPECT_EQ(done[0].kind, "ConfigMap");
+    EXPECT_EQ(done[0].action, "updated");
+    EXPECT_EQ(done[0].before_resource_version, "10");
+    EXPECT_EQ(done[1].kind, "Deployment");
+    const Json& cm = s.api.objects[kCm];
+    std::string cert = cm["data"]["cert"];
+    EXPECT_EQ(cert.find(other.substr(0, 80)), 0u) << "the CA already there comes first";
+    EXPECT_EQ(count(cert, "BEGIN CERTIFICATE"), 2u);
+    EXPECT_NE(cert.find(s.ca.substr(28, 60)), std::string::npos);
+    EXPECT_EQ(cm["data"]["README"], "owned by the platform team");
+    EXPECT_EQ(cm["metadata"]["annotations"]["team.example/owner"], "platform");
+    EXPECT_EQ(cm["metadata"]["labels"]["app.kubernetes.io/part-of"], "tekton-pipelines");
+    EXPECT_TRUE(s.api.objects[kDeploy]["spec"]["template"]["metadata"]["annotations"].contains(
+        "kubectl.kubernetes.io/restartedAt"));
+    // The second run finds nothing to change.
+    s.api.requests.clear();
+    ApplyPlan again = s.plan();
+    EXPECT_TRUE(again.changes.empty());
+    for (const auto& r : s.api.requests) EXPECT_EQ(r.rfind("GET ", 0), 0u) << r;
+}
+
+TEST(Applier, CreatesTheMissingConfigMapWithTektonsLabels) {
+    Situation s("create-config-registry-cert");
+    auto done = s.apply();
+    ASSERT_FALSE(done.empty());
+    EXPECT_EQ(done[0].action, "created");
+    const Json& cm = s.api.objects.at(kCm);
+    EXPECT_EQ(cm["metadata"]["labels"]["app.kubernetes.io/part-of"], "tekton-pipelines");
+    EXPECT_EQ(cm["metadata"]["labels"]["app.kubernetes.io/instance"], "default");
+    EXPECT_EQ(count(cm["data"]["cert"].get<std::string>(), "BEGIN CERTIFICATE"), 1u);
+}
+
+TEST(Applier, MovesTheCaFromTheWrongKeyAndKeepsThatKey) {
+    Situation s("move-ca-to-cert-key");
+    s.finding.cluster_facts.wrong_key = "ca.crt";
+    s.api.objects[kCm] = configmap({{"ca.crt", s.ca}});
+    s.apply();
+    const Json& cm = s.api.objects.at(kCm);
+    EXPECT_EQ(cm["data"]["cert"].get<std::string>().substr(0, 27), "-----BEGIN CERTIFICATE-----");
+    EXPECT_EQ(cm["data"]["ca.crt"], s.ca);
+}
+
+TEST(Applier, AConflictIsReadAgainAndMergedSoTheOtherWritersCaStays) {
+    Situation s("add-ca-to-config-registry-cert");
+    std::string other = pem("other-team-ca"), concurrent = pem("added-meanwhile");
+    s.api.objects[kCm] = configmap({{"cert", other}});
+    s.api.before_write = [&](MemoryKubeApi& api) {
+        api.objects[kCm]["data"]["cert"] = other + concurrent;
+        api.objects[kCm]["metadata"]["resourceVersion"] = "11";
+    };
+    auto done = s.apply();
+    EXPECT_EQ(done[0].conflicts, 1);
+    std::string cert = s.api.objects[kCm]["data"]["cert"];
+    EXPECT_EQ(count(cert, "BEGIN CERTIFICATE"), 3u);
+    EXPECT_NE(cert.find(concurrent.substr(28, 60)), std::string::npos);
+}
+
+TEST(Applier, AServerDryRunStoresNothing) {
+    Situation s("add-ca-to-config-registry-cert");
+    s.api.objects[kCm] = configmap({{"cert", pem("other")}});
+    Json before = s.api.objects[kCm];
+    s.options.dry_run = DryRun::server;
+    auto done = s.apply();
+    EXPECT_EQ(s.api.objects[kCm], before);
+    for (const auto& a : done) EXPECT_TRUE(a.dry_run);
+    for (const auto& r : s.api.requests)
+        if (r.rfind("GET ", 0) != 0) EXPECT_NE(r.find("dry-run"), std::string::npos) << r;
+}
+
+TEST(Applier, NamesEachMissingPermissionBeforeWriting) {
+    Situation s("add-ca-to-config-registry-cert");
+    s.api.objects[kCm] = configmap({{"cert", pem("other")}});
+    s.api.denied = {"update configmaps"};
+    ApplyPlan p = s.plan();
+    auto missing = missing_permissions(s.api, p);
+    ASSERT_EQ(missing.size(), 1u);
+    EXPECT_EQ(missing[0], "update configmaps in namespace tekton-pipelines");
+}
+
+TEST(Applier, UnderTheOperatorChangesTheTektonConfigAndNotTheConfigMap) {
+    Situation s("add-ca-to-config-registry-cert");
+    s.finding.installation.operator_managed = true;
+    std::string other = pem("other");
+    s.api.objects[kCm] = configmap({{"cert", other}});
+    s.api.objects[kTektonConfig] = {{"apiVersion", "operator.tekton.dev/v1alpha1"}, {"kind", "TektonConfig"},
+                                    {"metadata", {{"name", "config"}, {"resourceVersion", "30"}}},
+                                    {"spec", {{"targetNamespace", "tekton-pipelines"}}}};
+    Json cm = s.api.objects[kCm];
+    auto done = s.apply();
+    ASSERT_FALSE(done.empty());
+    EXPECT_EQ(done[0].kind, "TektonConfig");
+    EXPECT_EQ(s.api.objects[kCm], cm);
+    std::string bundle =
+        s.api.objects[kTektonConfig]["spec"]["pipeline"]["options"]["configMaps"]["config-registry-cert"]["data"]["cert"];
+    EXPECT_EQ(count(bundle, "BEGIN CERTIFICATE"), 2u) << "the CA already in the ConfigMap is kept";
+}
+
+TEST(Applier, UnderTheOperatorWithoutTektonConfigRefusesWithTheExactChange) {
+    Situation s("add-ca-to-config-registry-cert");
+    s.finding.installation.operator_managed = true;
+    s.api.objects[kCm] = configmap({{"cert", pem("other")}});
+    ApplyPlan p = s.plan();
+    ASSERT_FALSE(p.refused.empty());
+    EXPECT_NE(p.refused[0].find("kubectl patch tektonconfig config --type merge -p"), std::string::npos);
+    for (const auto& c : p.changes) EXPECT_NE(c.kind, "ConfigMap");
+}
+
+TEST(Applier, ATaskWhoseStepMovedIsNotPatched) {
+    Situation s("set-step-command");
+    s.options.scope = ApplyScope::task;
+    s.finding.steps_source = {"Task", "build"};
+    StepSpec step;
+    step.name = "build";
+    step.image = "127.0.0.1:5000/team/app:v1";
+    step.index = 0;
+    s.finding.lookup_steps = {step};
+    ImageView image;
+    image.read = true;
+    ImagePlatform platform;
+    platform.os = "linux";
+    platform.architecture = "amd64";
+    platform.entrypoint = {"/app"};
+    image.platforms = {platform};
+    s.finding.step_images = {{step.image, image}};
+    const std::string task = "/apis/tekton.dev/v1/namespaces/ci/tasks/build";
+    s.api.objects[task] = {{"metadata", {{"name", "build"}, {"namespace", "ci"}, {"resourceVersion", "40"}}},
+                           {"spec", {{"steps", {{{"name", "prepare"}, {"image", "alpine"}}}}}}};
+    Json before = s.api.objects[task];
+    ApplyPlan p = s.plan();
+    EXPECT_TRUE(p.changes.empty());
+    ASSERT_FALSE(p.refused.empty());
+    EXPECT_NE(p.refused[0].find("nothing is patched"), std::string::npos);
+    // With the step where the run saw it, the patch goes through with its tests.
+    s.api.objects[task]["spec"]["steps"][0]["name"] = "build";
+    auto done = s.apply();
+    ASSERT_EQ(done.size(), 1u);
+    EXPECT_EQ(s.api.objects[task]["spec"]["steps"][0]["command"], Json::array({"/app"}));
+}
+
+TEST(Applier, TheRolloutWaitIsBounded) {
+    Situation s("restart-tekton-controller");
+    s.finding.cluster_facts.restarted = "fail";
+    s.api.objects[kCm] = configmap({{"cert", s.ca}});
+    s.options.rollout_timeout = std::chrono::milliseconds(50);
+    int polls = 0;
+    s.options.sleep = [&](std::chrono::milliseconds d) {
+        ++polls;
+        std::this_thread::sleep_for(d);
+    };
+    s.api.before_write = [](MemoryKubeApi& api) { api.objects[kDeploy] = deployment(false); };
+    EXPECT_THROW(s.apply(), Error);
+    EXPECT_GE(polls, 1);
+}
+
+TEST(ObjectDiff, ShowsOnlyTheChangedLinesWithContextAndRedactsKeys) {
+    Json before = configmap({{"cert", "a\nb\n"}, {"tls.key", "-----BEGIN PRIVATE KEY-----\nsecret\n"}});
+    Json after = before;
+    after["data"]["cert"] = "a\nb\nc\n";
+    std::string diff = unified_diff(object_yaml(before), object_yaml(after), "configmap x");
+    EXPECT_NE(diff.find("--- configmap x (now)\n+++ configmap x (after)\n@@ "), std::string::npos) << diff;
+    EXPECT_NE(diff.find("\n+    c\n"), std::string::npos) << diff;
+    EXPECT_EQ(diff.find("secret"), std::string::npos) << diff;
+    EXPECT_EQ(object_yaml(after).find("secret"), std::string::npos);
+    EXPECT_EQ(unified_diff("a\n", "a\n", "x"), "");
+}
+
+}  // namespace
+}  // namespace certdoctor

@@ -12,7 +12,8 @@ const char* const kExitCodes = R"(Exit codes:
   1  a problem was diagnosed
   2  usage error
   3  input not understood, the failure not recognised, or the run does not exist
-  4  the tool failed (I/O, network, API, a broken kubeconfig or catalog))";
+  4  the tool failed (I/O, network, API, a broken kubeconfig or catalog)
+  5  --apply changed nothing: no terminal to ask on and no --yes, or the answer was no)";
 
 void for_each_command(CLI::App& app, const std::function<void(CLI::App&)>& visit) {
     visit(app);
@@ -202,6 +203,27 @@ void build_command_tree(CLI::App& app, Options& o) {
             "TaskRuns per list request in a sweep (default 500; 0 reads the list in one request)")
         ->option_text("N")
         ->group(kube);
+    const std::string fix_group = "Fix it (cluster mode)";
+    diagnose
+        ->add_flag("--apply{cluster}", o.apply,
+                   "Make the primary finding's fix in the cluster: add the CA to config-registry-cert (or "
+                   "TektonConfig under the operator), move it to `cert`, create the ConfigMap, restart the "
+                   "controller. Shows each object's diff first and asks; --apply=task patches a Task or "
+                   "StepAction instead")
+        ->option_text("[=task]")
+        ->group(fix_group);
+    diagnose->add_flag("-y,--yes", o.yes, "With --apply: do not ask (needed without a terminal)")->group(fix_group);
+    diagnose
+        ->add_option("--dry-run", o.dry_run,
+                     "With --apply: 'server' sends every write with dryRun=All and shows what the server "
+                     "would store; 'none' (default) writes")
+        ->option_text("none|server")
+        ->group(fix_group);
+    diagnose
+        ->add_flag("--verify", o.verify,
+                   "With --apply: probe the registry again with exactly the bundle now in the cluster, "
+                   "and check that the controller pods started after the change")
+        ->group(fix_group);
     diagnose->footer(
         "Examples:\n"
         "  # One run in the cluster: its messages, pod events, Task, the installation's checks, a "
@@ -210,6 +232,9 @@ void build_command_tree(CLI::App& app, Options& o) {
         "  kubectl tekton-certdoctor diagnose pr/release-7 -n ci -o markdown > ticket.md\n"
         "  # Every failed TaskRun of the last 2 hours in all namespaces, grouped by root cause:\n"
         "  kubectl tekton-certdoctor diagnose taskruns -A --since 2h\n"
+        "  # Make the fix: diff, confirm, write (keeping every CA and key), restart, verify:\n"
+        "  kubectl tekton-certdoctor diagnose taskrun/build-1 -n ci --apply --verify\n"
+        "  kubectl tekton-certdoctor diagnose taskrun/build-1 -n ci --apply --dry-run=server\n"
         "  kubectl tekton-certdoctor diagnose taskruns -n ci -l tekton.dev/pipeline=release "
         "--limit 50 -o json\n"
         "  # Offline, from a dump:\n"

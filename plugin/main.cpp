@@ -26,6 +26,7 @@
 #include "cluster/runs_reader.h"
 #include "cluster/cluster_logs.h"
 #include "fix/export.h"
+#include "run/apply_run.h"
 #include "run/analyze.h"
 #include "kube/client.h"
 #include "kube/kubeconfig.h"
@@ -175,7 +176,60 @@ KubeClient::Logger kube_logger(const Options& o) {
     return [](const std::string& line) { std::cerr << "tekton-certdoctor: " << visible(line) << "\n"; };
 }
 
+// --apply's flags, checked before anything is read.
+void check_apply_flags(const Options& o) {
+    if (o.apply.empty()) {
+        if (o.yes || o.verify || o.dry_run != "none")
+            throw Error("--yes, --verify and --dry-run go with --apply", ExitCode::usage);
+        return;
+    }
+    if (o.apply != "cluster" && o.apply != "task")
+        throw Error("--apply takes no value, or =task (got '" + o.apply + "')", ExitCode::usage);
+    if (o.dry_run != "none" && o.dry_run != "server")
+        throw Error("--dry-run takes none or server (got '" + o.dry_run +
+                        "'); a client-side dry run is what --apply shows before it asks",
+                    ExitCode::usage);
+    if (o.verify && o.apply == "task") throw Error("--verify goes with --apply, not --apply=task", ExitCode::usage);
+    if (o.verify && o.no_probe) throw Error("--verify probes the registry; drop --no-probe", ExitCode::usage);
+}
+
+// --apply after the diagnosis: the report first (text), the plan and its diffs, the question,
+// the writes; the JSON report then records what was applied.
+int run_apply(const Options& o, KubeApi& api, Report& report, const Catalog& catalog, const ProbeOptions* probe) {
+    const bool text = o.output == OutputFormat::text;
+    std::ostream& out = text ? std::cout : std::cerr;
+    if (text) print(report, o);
+    ApplyRequest request;
+    request.scope = o.apply == "task" ? ApplyScope::task : ApplyScope::cluster;
+    request.dry_run = o.dry_run == "server" ? DryRun::server : DryRun::no;
+    request.yes = o.yes;
+    request.verify = o.verify;
+    request.probe = probe;
+    if (o.timeout_given)
+        request.rollout_timeout = std::chrono::duration_cast<std::chrono::milliseconds>(parse_duration(o.timeout));
+    ApplyIo io;
+    io.show = [&out](const std::string& lines) { out << lines << std::flush; };
+    if (isatty(STDIN_FILENO) == 1 && isatty(STDERR_FILENO) == 1)
+        io.confirm = [](const std::string& question) {
+            std::cerr << question << " [y/N] " << std::flush;
+            std::string answer;
+            if (!std::getline(std::cin, answer)) return false;
+            return answer == "y" || answer == "Y" || answer == "yes";
+        };
+    if (isatty(STDERR_FILENO) == 1)
+        io.progress = [](const std::string& line) { std::cerr << "tekton-certdoctor: " << visible(line) << "\n"; };
+    int code = 0;
+    apply_report_fix(api, report, catalog, request, io);  // an error: what was written is on `out`
+    if (!text) print(report, o);
+    const ApplyView& a = report.apply;
+    if (a.outcome == "declined") code = static_cast<int>(ExitCode::not_applied);
+    else if (a.outcome == "applied") code = a.verified && a.verify_verdict != "ok" ? static_cast<int>(ExitCode::problem_found) : 0;
+    else code = static_cast<int>(exit_code_for(report));
+    return code;
+}
+
 int run_diagnose_cluster(const Options& o) {
+    check_apply_flags(o);
     if (!o.filename.empty()) throw Error("give either -f FILE or a run in the cluster, not both", ExitCode::usage);
     if (o.probe && o.no_probe) throw Error("--probe and --no-probe contradict each other", ExitCode::usage);
     ClusterRequest request;
@@ -212,6 +266,7 @@ int run_diagnose_cluster(const Options& o) {
             rc.cluster.server + ", namespace " + rc.namespace_ + (rc.files.empty() ? "" : ", from " + join(rc.files, ":")));
     KubeClient client(std::move(rc), log);
     Report report = diagnose_cluster(engine_source, client, request, probe.get(), sweep ? progress_line() : nullptr);
+    if (!o.apply.empty()) return run_apply(o, client, report, engine_source().catalog(), probe.get());
     if (log) log(std::to_string(client.requests()) + " API requests");
     log_verbose(o, engine_source(), report);
     print(report, o);
@@ -242,6 +297,8 @@ bool looks_like_describe_output(const std::string& text) {
 int run_diagnose(Options o) {
     o.resource = resource_of(o.resource_args);
     if (!o.resource.empty() || o.all_namespaces) return run_diagnose_cluster(o);
+    if (!o.apply.empty()) throw Error("--apply changes a cluster: name a run in it (diagnose taskrun/NAME --apply)", ExitCode::usage);
+    check_apply_flags(o);
     if (o.filename.empty())
         throw Error("diagnose needs -f FILE (or -f - for standard input) with a dumped TaskRun or "
                     "PipelineRun (see --help)", ExitCode::usage);
@@ -685,6 +742,8 @@ int main_impl(int argc, char** argv) {
         return usage_error(*selected_command(app), parse_error_words(e));
     }
     CLI::App* cmd = selected_command(app);
+    if (const CLI::Option* timeout = cmd->get_option_no_throw("--timeout"); timeout && timeout->count() > 0)
+        o.timeout_given = true;
     if (std::vector<std::string> extras = app.remaining(true); !extras.empty()) return unexpected_words(*cmd, extras);
     o.output = parse_output_format(o.output_text);
     if (o.show_version) return run_version(o);

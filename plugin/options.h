@@ -62,6 +62,12 @@ struct Options {
     std::string syntax = "re2";  // patterns regexes
     std::string export_dir;      // export DIR
     bool force = false;          // export --force: replace what DIR holds
+    // diagnose --apply[=task]: "" when not asked, "cluster" for --apply, "task" for --apply=task.
+    std::string apply;
+    bool yes = false;            // --yes: apply without asking
+    std::string dry_run = "none";  // --dry-run=none|server
+    bool verify = false;         // --verify
+    bool timeout_given = false;  // --timeout was typed (it bounds the rollout wait of --apply too)
 };
 
 }  // namespace certdoctor

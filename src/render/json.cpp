@@ -140,6 +140,24 @@ void write_json(const Report& report, std::ostream& out) {
         }
         doc["cluster_checks"] = checks;
     }
+    if (report.apply.requested) {
+        const ApplyView& a = report.apply;
+        nlohmann::json changes = nlohmann::json::array();
+        for (const auto& c : a.changes)
+            changes.push_back({{"fix", c.fix},
+                               {"operation", c.operation},
+                               {"kind", c.kind},
+                               {"namespace", c.namespace_},
+                               {"name", c.name},
+                               {"action", c.action},
+                               {"before_resource_version", c.before_resource_version},
+                               {"after_resource_version", c.after_resource_version},
+                               {"dry_run", c.dry_run},
+                               {"conflicts", c.conflicts}});
+        doc["applied"] = {{"outcome", a.outcome}, {"dry_run", a.dry_run}, {"changes", changes}, {"refused", a.refused}};
+        if (a.verified)
+            doc["applied"]["verify"] = {{"verdict", a.verify_verdict}, {"detail", a.verify_detail}, {"pods_newer", a.pods_newer}};
+    }
     if (report.log.read) {
         const LogView& l = report.log;
         nlohmann::json sources = nlohmann::json::array();

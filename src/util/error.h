@@ -15,6 +15,7 @@ enum class ExitCode : int {
     usage = 2,             // the command line is wrong
     not_understood = 3,    // the input was not understood, or the failure not recognised
     tool_failed = 4,       // I/O, network or API failure, a broken catalog
+    not_applied = 5,       // --apply changed nothing: not confirmed (no terminal and no --yes, or "no")
 };
 
 class Error : public std::runtime_error {

@@ -137,7 +137,12 @@ def base(reg, ca, scenario):
         ss["kind"] = "StatefulSet"
         ss["metadata"]["ownerReferences"] = [{"apiVersion": "operator.tekton.dev/v1alpha1", "kind": "TektonInstallerSet",
                                               "name": "pipeline-main-static-abcde", "uid": "uid-is", "controller": True}]
-        objs += [controller_pod(started), registry_cert({}, ago(days=30))]
+        objs += [controller_pod(started), registry_cert({}, ago(days=30)),
+                 {"apiVersion": "operator.tekton.dev/v1alpha1", "kind": "TektonConfig",
+                  "metadata": {"name": "config", "uid": "uid-tektonconfig", "resourceVersion": "4711",
+                               "creationTimestamp": ago(days=30)},
+                  "spec": {"profile": "all", "targetNamespace": "tekton-pipelines",
+                           "pipeline": {"options": {"statefulSets": {"tekton-pipelines-controller": {}}}}}}]
     elif scenario == "other-team":
         # Another team's CA is already in `cert`, with a key and an annotation of its own.
         cm = registry_cert({"cert": OTHER_CA, "README": "owned by the platform team"}, ago(days=30))

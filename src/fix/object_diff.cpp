@@ -97,7 +97,8 @@ std::string object_yaml(const Json& object) {
     return shown;
 }
 
-std::string unified_diff(const std::string& before, const std::string& after, const std::string& label) {
+std::string unified_diff(const std::string& before, const std::string& after, const std::string& label,
+                         const std::string& after_name) {
     if (before == after) return {};
     std::vector<std::string> a, b;
     for (auto l : split_lines(before)) a.emplace_back(l);
@@ -118,17 +119,17 @@ std::string unified_diff(const std::string& before, const std::string& after, co
         while (i < n || j < m) {
             if (i < n && j < m && a[i] == b[j]) {
                 ops.push_back(' '), ai.push_back(i++), bi.push_back(j++);
-            } else if (j < m && (i == n || lcs[i][j + 1] >= lcs[i + 1][j])) {
-                ops.push_back('+'), ai.push_back(i), bi.push_back(j++);
+            } else if (i < n && (j == m || lcs[i + 1][j] >= lcs[i][j + 1])) {
+                ops.push_back('-'), ai.push_back(i++), bi.push_back(j);  // removals first, as diff -u
             } else {
-                ops.push_back('-'), ai.push_back(i++), bi.push_back(j);
+                ops.push_back('+'), ai.push_back(i), bi.push_back(j++);
             }
         }
     } else {
         for (size_t i = 0; i < n; ++i) ops.push_back('-'), ai.push_back(i), bi.push_back(0);
         for (size_t j = 0; j < m; ++j) ops.push_back('+'), ai.push_back(n), bi.push_back(j);
     }
-    std::string out = "--- " + label + " (now)\n+++ " + label + " (after)\n";
+    std::string out = "--- " + label + " (now)\n+++ " + label + " (" + after_name + ")\n";
     const size_t context = 3;
     std::vector<size_t> changed;
     for (size_t x = 0; x < ops.size(); ++x)

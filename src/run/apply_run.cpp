@@ -172,7 +172,8 @@ void apply_report_fix(KubeApi& api, Report& report, const Catalog& catalog, cons
                   "\n";
     if (view.dry_run)
         for (const auto& c : plan.changes)
-            result += unified_diff(object_yaml(c.before), object_yaml(c.after), object_label(c) + " as stored");
+            result += unified_diff(object_yaml(c.before), object_yaml(c.after), object_label(c),
+                                   "as the server would store it");
     io.show(result);
     if (request.verify && !view.dry_run && request.scope == ApplyScope::cluster) verify(api, report, f, request, io);
 }

@@ -224,6 +224,28 @@ else
   bad "pushing the step image with skopeo"
 fi
 
+# Every -o json of --apply validates against the report's schema (with the `applied` object).
+if "$python" -c 'import jsonschema' 2>/dev/null; then
+  if "$python" - "$here/../../plugin/report.schema.json" "$k" <<'PY'
+import glob, json, sys, jsonschema
+schema = json.load(open(sys.argv[1]))
+bad = []
+for out in sorted(glob.glob(sys.argv[2] + "/*.out")):
+    try:
+        d = json.load(open(out))
+    except ValueError:
+        continue  # text output, or none after an error
+    try:
+        jsonschema.Draft202012Validator(schema).validate(d)
+        assert "applied" in d
+    except Exception as e:
+        bad.append("%s: %s" % (out, str(e).splitlines()[0]))
+print("\n".join(bad))
+sys.exit(1 if bad else 0)
+PY
+  then ok "every JSON report of --apply validates against plugin/report.schema.json"; else bad "a JSON report of --apply does not validate"; fi
+fi
+
 # Nothing secret anywhere: not the token, not the planted password or key.
 if grep -rl -e "$secret_token" -e "$planted_password" -e "$planted_key" "$k"/*.err "$k"/requests.log > /dev/null 2>&1; then
   bad "a token, password or key appears in an output or the request log: $(grep -rl -e "$secret_token" -e "$planted_password" -e "$planted_key" "$k"/*.err "$k"/requests.log)"

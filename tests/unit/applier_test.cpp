@@ -156,8 +156,11 @@ TEST(Applier, AServerDryRunStoresNothing) {
     auto done = s.apply();
     EXPECT_EQ(s.api.objects[kCm], before);
     for (const auto& a : done) EXPECT_TRUE(a.dry_run);
-    for (const auto& r : s.api.requests)
-        if (r.rfind("GET ", 0) != 0) EXPECT_NE(r.find("dry-run"), std::string::npos) << r;
+    for (const auto& r : s.api.requests) {
+        if (r.rfind("GET ", 0) != 0) {
+            EXPECT_NE(r.find("dry-run"), std::string::npos) << r;
+        }
+    }
 }
 
 TEST(Applier, NamesEachMissingPermissionBeforeWriting) {

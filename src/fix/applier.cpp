@@ -222,57 +222,45 @@ struct Planner {
 
     // set-step-command: `command` (and `args` when the step has none) from the probed image, as a
     // JSON patch with `test` operations on the step's name and the resourceVersion read.
-    void patch_steps(const FixOperation& op) {
-        if (f.steps_source.kind != "Task" || f.steps_source.name.empty()) {
-            plan.refused.push_back("set-step-command: the steps are not declared in a Task of the cluster (" +
-                                   (f.steps_source.kind.empty() ? std::string("unknown") : f.steps_source.kind) +
-                                   "); --apply=task patches Tasks only; use the printed patch");
-            return;
-        }
+    // The command (and args) of a step from its image as the probe read it: linux/amd64 when the
+    // image has it. False when the image was not read.
+    bool command_of(const StepSpec& step, Json& command, Json& args) {
+        const ImageView* image = nullptr;
+        for (const auto& [ref, view] : f.step_images)
+            if (ref == step.image && view.read && !view.platforms.empty()) image = &view;
+        if (!image) return false;
+        const ImagePlatform* p = &image->platforms.front();
+        for (const auto& q : image->platforms)
+            if (q.os == "linux" && q.architecture == "amd64") p = &q;
+        // Tekton runs Cmd as the command when the image has no Entrypoint.
+        command = p->entrypoint.empty() ? Json(p->cmd) : Json(p->entrypoint);
+        args = p->entrypoint.empty() ? Json::array() : Json(p->cmd);
+        return !command.empty();
+    }
+
+    // A JSON patch change of `kind` at `path`, refused when its `test` operations fail on the
+    // object as read (it changed since the run), and again after a refused write.
+    void json_patch_change(const FixOperation& op, const std::string& kind, const std::string& resource,
+                           const std::string& path, const std::string& name, const Json& before, const Json& ops) {
         const std::string ns = f.object.namespace_;
-        ObjectChange c;
-        c.operation = op.op;
-        c.kind = "Task";
-        c.namespace_ = ns;
-        c.name = f.steps_source.name;
-        c.path = "/apis/tekton.dev/" + options.tekton_api + "/namespaces/" + ns + "/tasks/" + c.name;
-        c.access = {"patch", "tekton.dev", "tasks", ns, c.name};
-        c.write = ObjectChange::Write::json_patch;
-        c.before = read(c.path);
-        if (c.before.is_null()) {
-            plan.refused.push_back("set-step-command: the Task " + ns + "/" + c.name + " was not found");
-            return;
-        }
-        Json ops = Json::array();
-        for (const auto& step : f.lookup_steps) {
-            const ImageView* image = nullptr;
-            for (const auto& [ref, view] : f.step_images)
-                if (ref == step.image && view.read && !view.platforms.empty()) image = &view;
-            if (!image || step.index < 0 || !step.ref.empty()) {
-                plan.refused.push_back("set-step-command: the image of step " + step.name +
-                                       " was not read (or the step uses a StepAction); nothing is patched");
-                return;
-            }
-            const ImagePlatform* p = &image->platforms.front();
-            for (const auto& q : image->platforms)
-                if (q.os == "linux" && q.architecture == "amd64") p = &q;
-            Json command = p->entrypoint.empty() ? Json(p->cmd) : Json(p->entrypoint);
-            Json args = p->entrypoint.empty() ? Json::array() : Json(p->cmd);
-            std::string base = "/spec/steps/" + std::to_string(step.index);
-            ops.push_back({{"op", "test"}, {"path", base + "/name"}, {"value", step.name}});
-            ops.push_back({{"op", "add"}, {"path", base + "/command"}, {"value", command}});
-            if (!step.has_args && !args.empty()) ops.push_back({{"op", "add"}, {"path", base + "/args"}, {"value", args}});
-        }
-        if (ops.empty()) return;
+        const std::string what = kind + " " + ns + "/" + name;
         try {
-            (void)c.before.patch(ops);
+            (void)before.patch(ops);
         } catch (const Json::exception&) {
-            plan.refused.push_back("set-step-command: the Task " + ns + "/" + c.name +
+            plan.refused.push_back("set-step-command: the " + what +
                                    " no longer has the steps the run used at those places (its `test` operations "
                                    "fail: it changed since the run); nothing is patched. The patch was: " + ops.dump());
             return;
         }
-        std::string what = "Task " + ns + "/" + c.name;
+        ObjectChange c;
+        c.operation = op.op;
+        c.kind = kind;
+        c.namespace_ = ns;
+        c.name = name;
+        c.path = path;
+        c.access = {"patch", "tekton.dev", resource, ns, name};
+        c.write = ObjectChange::Write::json_patch;
+        c.before = before;
         c.desired = [ops, what](const Json& current) {
             try {
                 Json next = current.patch(ops);
@@ -285,6 +273,71 @@ struct Planner {
             }
         };
         add(std::move(c));
+    }
+
+    // set-step-command: `command` (and `args` when the step has none) from the probed image, as a
+    // JSON patch with `test` operations on the step's name (the resourceVersion read is tested
+    // when it is sent): in the Task, or for a step with `ref:` in its StepAction, which a step
+    // with `ref` cannot override ("command cannot be used with Ref").
+    void patch_steps(const FixOperation& op) {
+        const std::string ns = f.object.namespace_;
+        Json task_ops = Json::array();
+        for (const auto& step : f.lookup_steps) {
+            Json command, args;
+            if (!command_of(step, command, args)) {
+                plan.refused.push_back("set-step-command: the image of step " + step.name +
+                                       " was not read (probe it: its registry must be trusted); nothing is patched");
+                return;
+            }
+            if (!step.ref.empty()) {
+                // The StepAction: v1beta1 since Tekton v0.59, v1alpha1 before.
+                Json action;
+                std::string path;
+                for (const char* version : {"v1beta1", "v1alpha1"}) {
+                    path = std::string("/apis/tekton.dev/") + version + "/namespaces/" + ns + "/stepactions/" + step.ref;
+                    action = read(path);
+                    if (!action.is_null()) break;
+                }
+                if (action.is_null()) {
+                    plan.refused.push_back("set-step-command: the StepAction " + ns + "/" + step.ref +
+                                           " of step " + step.name + " was not found (a remote one is changed at its source)");
+                    return;
+                }
+                Json ops = Json::array();
+                ops.push_back({{"op", "test"}, {"path", "/metadata/name"}, {"value", step.ref}});
+                ops.push_back({{"op", "add"}, {"path", "/spec/command"}, {"value", command}});
+                bool has_args = action.contains("spec") && action["spec"].contains("args");
+                if (!has_args && !args.empty()) ops.push_back({{"op", "add"}, {"path", "/spec/args"}, {"value", args}});
+                plan.notes.push_back("Step " + step.name + " uses the StepAction " + step.ref +
+                                     ": the command goes there, and every Task that uses it gets it.");
+                json_patch_change(op, "StepAction", "stepactions", path, step.ref, action, ops);
+                continue;
+            }
+            if (step.index < 0) {
+                plan.refused.push_back("set-step-command: the place of step " + step.name + " is not known; nothing is patched");
+                return;
+            }
+            std::string base = "/spec/steps/" + std::to_string(step.index);
+            task_ops.push_back({{"op", "test"}, {"path", base + "/name"}, {"value", step.name}});
+            task_ops.push_back({{"op", "add"}, {"path", base + "/command"}, {"value", command}});
+            if (!step.has_args && !args.empty())
+                task_ops.push_back({{"op", "add"}, {"path", base + "/args"}, {"value", args}});
+        }
+        if (task_ops.empty()) return;
+        if (f.steps_source.kind != "Task" || f.steps_source.name.empty()) {
+            plan.refused.push_back("set-step-command: the steps are not declared in a Task of the cluster (" +
+                                   (f.steps_source.kind.empty() ? std::string("unknown") : f.steps_source.kind) +
+                                   "); --apply=task patches Tasks and StepActions only; use the printed patch");
+            return;
+        }
+        const std::string name = f.steps_source.name;
+        const std::string path = "/apis/tekton.dev/" + options.tekton_api + "/namespaces/" + ns + "/tasks/" + name;
+        Json task = read(path);
+        if (task.is_null()) {
+            plan.refused.push_back("set-step-command: the Task " + ns + "/" + name + " was not found");
+            return;
+        }
+        json_patch_change(op, "Task", "tasks", path, name, task, task_ops);
     }
 };
 
@@ -395,6 +448,8 @@ ApplyPlan plan_apply(KubeApi& api, const Finding& finding, const Catalog& catalo
                                              : "No fix of this finding changes a cluster object --apply manages") +
                              " (its fixes: " + (ids.empty() ? std::string("none") : join(ids, ", ")) + ").");
     }
+    // A user's pipeline is patched whole or not at all.
+    if (options.scope == ApplyScope::task && !plan.refused.empty()) plan.changes.clear();
     // Objects with nothing to change are left out (a second run writes nothing).
     std::vector<ObjectChange> kept;
     for (auto& c : plan.changes)

@@ -233,6 +233,60 @@ TEST(Applier, ATaskWhoseStepMovedIsNotPatched) {
     EXPECT_EQ(s.api.objects[task]["spec"]["steps"][0]["command"], Json::array({"/app"}));
 }
 
+TEST(Applier, AStepWithRefGetsItsCommandInTheStepAction) {
+    Situation s("set-step-command");
+    s.options.scope = ApplyScope::task;
+    StepSpec step;
+    step.name = "build";
+    step.image = "127.0.0.1:5000/team/app:v1";
+    step.index = 0;
+    step.ref = "build-action";
+    s.finding.lookup_steps = {step};
+    ImageView image;
+    image.read = true;
+    ImagePlatform platform;
+    platform.os = "linux";
+    platform.architecture = "amd64";
+    platform.entrypoint = {"/app"};
+    platform.cmd = {"serve"};
+    image.platforms = {platform};
+    s.finding.step_images = {{step.image, image}};
+    const std::string action = "/apis/tekton.dev/v1beta1/namespaces/ci/stepactions/build-action";
+    s.api.objects[action] = {{"metadata", {{"name", "build-action"}, {"namespace", "ci"}, {"resourceVersion", "50"}}},
+                             {"spec", {{"image", step.image}}}};
+    auto done = s.apply();
+    ASSERT_EQ(done.size(), 1u);
+    EXPECT_EQ(done[0].kind, "StepAction");
+    EXPECT_EQ(s.api.objects[action]["spec"]["command"], Json::array({"/app"}));
+    EXPECT_EQ(s.api.objects[action]["spec"]["args"], Json::array({"serve"}));
+}
+
+TEST(Applier, OnOpenShiftTheCaGoesIntoTheProxysTrustedCaConfigMap) {
+    Situation s("add-ca-to-openshift-trusted-ca");
+    s.finding.installation.openshift = true;
+    const std::string bundle = "/api/v1/namespaces/openshift-config/configmaps/user-ca-bundle";
+    std::string corporate = pem("corporate-proxy-ca");
+    s.api.objects["/apis/config.openshift.io/v1/proxies/cluster"] = {
+        {"metadata", {{"name", "cluster"}, {"resourceVersion", "60"}}},
+        {"spec", {{"trustedCA", {{"name", "user-ca-bundle"}}}}}};
+    s.api.objects[bundle] = {{"metadata", {{"name", "user-ca-bundle"}, {"namespace", "openshift-config"},
+                                           {"resourceVersion", "61"}}},
+                             {"data", {{"ca-bundle.crt", corporate}}}};
+    s.apply();
+    std::string now = s.api.objects[bundle]["data"]["ca-bundle.crt"];
+    EXPECT_EQ(count(now, "BEGIN CERTIFICATE"), 2u);
+    EXPECT_EQ(now.find(corporate.substr(0, 60)), 0u);
+}
+
+TEST(Applier, OnOpenShiftWithoutATrustedCaNothingIsWrittenAndTheChangeIsNamed) {
+    Situation s("add-ca-to-openshift-trusted-ca");
+    s.api.objects["/apis/config.openshift.io/v1/proxies/cluster"] = {{"metadata", {{"name", "cluster"}}}, {"spec", Json::object()}};
+    ApplyPlan p = s.plan();
+    EXPECT_TRUE(p.changes.empty());
+    ASSERT_FALSE(p.refused.empty());
+    EXPECT_NE(p.refused[0].find("kubectl patch proxy cluster --type merge"), std::string::npos);
+}
+
 TEST(Applier, TheRolloutWaitIsBounded) {
     Situation s("restart-tekton-controller");
     s.finding.cluster_facts.restarted = "fail";

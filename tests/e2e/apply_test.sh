@@ -188,6 +188,51 @@ scenario other-team
 run no-yes diagnose tr/build-1 "${kc[@]}" --apply
 check no-yes "exit 5, the diff shown, no review and no write" 'rc == 5 and writes == [] and reviews == [] and "+++ configmap" in out and "--yes was not given; nothing was written" in out and len(pems(cert())) == 1'
 
+# 7b. On a terminal: the question is asked; "n" writes nothing (exit 5), "y" applies and shows the
+# rollout's progress. A pseudo-terminal stands in for the user, within a bounded wait.
+tty_run() {
+  local name=$1 answer=$2; shift 2
+  local before; before=$(wc -l < "$k/requests.log")
+  "$python" - "$answer" "$k/$name.out" "$binary" "$@" <<'PY' > "$k/$name.rc.tmp"
+import os, pty, select, sys, time
+answer, out, argv = sys.argv[1], sys.argv[2], sys.argv[3:]
+pid, fd = pty.fork()
+if pid == 0:
+    os.environ.pop("KUBECONFIG", None)
+    os.execv(argv[0], argv)
+text, asked, deadline = b"", False, time.time() + 90
+while time.time() < deadline:
+    r, _, _ = select.select([fd], [], [], 0.5)
+    if r:
+        try:
+            chunk = os.read(fd, 65536)
+        except OSError:
+            break
+        if not chunk:
+            break
+        text += chunk
+    if not asked and b"[y/N]" in text:
+        os.write(fd, (answer + "\n").encode())
+        asked = True
+    done, status = os.waitpid(pid, os.WNOHANG)
+    if done and not r:
+        break
+else:
+    os.kill(pid, 9)
+_, status = os.waitpid(pid, 0) if not done else (done, status)
+open(out, "wb").write(text)
+print(os.waitstatus_to_exitcode(status))
+PY
+  cp "$k/$name.rc.tmp" "$k/$name.rc"; : > "$k/$name.err"
+  tail -n +"$((before + 1))" "$k/requests.log" > "$k/$name.requests"
+  echo "---- $name (terminal, answered $answer): exit $(cat "$k/$name.rc"); writes: $(grep -vc '"method": "GET"' "$k/$name.requests")"
+}
+tty_run tty-no n diagnose tr/build-1 "${kc[@]}" --apply --no-color
+check tty-no "on a terminal the question is asked; no: exit 5, no review, no write" 'rc == 5 and "Apply these changes (2 objects)? [y/N]" in out and writes == [] and reviews == [] and "nothing was written" in out'
+tty_run tty-yes y diagnose tr/build-1 "${kc[@]}" --apply --no-color
+check tty-yes "yes: applied, with the rollout's progress on the terminal" 'rc == 0 and [w["method"] for w in writes] == ["PUT", "PATCH"] and "waiting for the rollout of Deployment tekton-pipelines/tekton-pipelines-controller" in out and "rolled out" in out and len(pems(cert())) == 2'
+scenario other-team
+
 # 8. --dry-run=server: every write with dryRun=All, nothing stored, the stored form shown.
 run dry-run diagnose tr/build-1 "${kc[@]}" --apply --yes --dry-run=server -o json
 check dry-run "only dryRun=All writes; the ConfigMap and the Deployment unchanged" 'rc == 1 and writes and all(w["path"].endswith("?dryRun=All") for w in writes) and len(pems(cert())) == 1 and "restartedAt" not in json.dumps(get(DEPLOY)) and all(c["dry_run"] for c in d["applied"]["changes"]) and "The server would store" in err'

@@ -45,7 +45,8 @@ std::string tekton_namespace(const Finding& f) {
 
 // The CA to add: the trust anchor the probe found (never a leaf: the probe names a CA only).
 std::vector<std::string> probed_ca(const Finding& f) {
-    if (f.probed && f.probe.has_anchor && !f.probe.trust_anchor.pem.empty()) return {f.probe.trust_anchor.pem};
+    if (f.probed && f.probe.has_anchor && !f.probe.trust_anchor.pem.empty())
+        return {f.probe.trust_anchor.pem};
     return {};
 }
 
@@ -69,7 +70,8 @@ struct Planner {
     }
 
     // A ConfigMap change: `pems` merged into `key`.
-    void configmap_change(const std::string& op, const std::string& ns, const std::string& name, const std::string& key,
+    void configmap_change(const std::string& op, const std::string& ns, const std::string& name,
+                          const std::string& key,
                           std::function<std::vector<std::string>(const Json&)> pems_of) {
         ObjectChange c;
         c.operation = op;
@@ -79,7 +81,8 @@ struct Planner {
         c.path = configmap_path(ns, name);
         c.collection = "/api/v1/namespaces/" + ns + "/configmaps";
         c.before = read(c.path);
-        c.access = {c.before.is_null() ? "create" : "update", "", "configmaps", ns, c.before.is_null() ? "" : name};
+        c.access = {c.before.is_null() ? "create" : "update", "", "configmaps", ns,
+                    c.before.is_null() ? "" : name};
         c.desired = [ns, name, key, pems_of](const Json& current) {
             Json next = configmap_with_pems(current, ns, name, key, pems_of(current));
             return next == current ? Json() : next;
@@ -90,8 +93,9 @@ struct Planner {
     void merge_pems(const FixOperation& op) {
         auto ca = probed_ca(f);
         if (ca.empty()) {
-            plan.refused.push_back("no CA to add: the probe named no CA that issued " + f.registry +
-                                   "'s certificate (probe it with --ca-file CA.pem, or see the probe's verdict)");
+            plan.refused.push_back(
+                "no CA to add: the probe named no CA that issued " + f.registry +
+                "'s certificate (probe it with --ca-file CA.pem, or see the probe's verdict)");
             return;
         }
         if (f.installation.operator_managed) return tektonconfig_change(op.fields.at("key"), ca);
@@ -108,9 +112,12 @@ struct Planner {
     }
 
     void move_key(const FixOperation& op) {
-        std::string from = f.cluster_facts.wrong_key.empty() ? f.wrong_config_key : f.cluster_facts.wrong_key;
+        std::string from =
+            f.cluster_facts.wrong_key.empty() ? f.wrong_config_key : f.cluster_facts.wrong_key;
         if (from.empty()) {
-            plan.refused.push_back("move-key: the cluster checks found no other key of config-registry-cert holding certificates");
+            plan.refused.push_back(
+                "move-key: the cluster checks found no other key of config-registry-cert holding "
+                "certificates");
             return;
         }
         const std::string to = op.fields.at("to");
@@ -123,8 +130,10 @@ struct Planner {
             return tektonconfig_change(to, pems_of(cm));
         }
         configmap_change(op.op, tekton_namespace(f), kConfigMap, to, pems_of);
-        plan.notes.push_back("The key '" + from + "' stays as it is (nothing reads it); only its certificates are copied to '" +
-                             to + "'.");
+        plan.notes.push_back(
+            "The key '" + from +
+            "' stays as it is (nothing reads it); only its certificates are copied to '" + to +
+            "'.");
     }
 
     // Under the Tekton Operator: TektonConfig spec.pipeline.options.configMaps, which the operator
@@ -143,19 +152,29 @@ struct Planner {
         auto found = api.get_if_found(kTektonConfig);
         if (!found) {
             CaBundle bundle = merge_ca_bundle(in_cluster, pems);
-            Json patch = {{"spec", {{"pipeline", {{"options", {{"configMaps", {{kConfigMap, {{"data", {{key, bundle.pem}}}}}}}}}}}}}};
-            plan.refused.push_back("The Tekton Operator owns config-registry-cert, and the TektonConfig 'config' cannot be "
-                                   "read, so nothing is changed (an edit of the ConfigMap would be reverted). The change to "
-                                   "make: kubectl patch tektonconfig config --type merge -p " +
-                                   shell_quote(patch.dump()));
+            Json patch = {
+                {"spec",
+                 {{"pipeline",
+                   {{"options",
+                     {{"configMaps", {{kConfigMap, {{"data", {{key, bundle.pem}}}}}}}}}}}}}};
+            plan.refused.push_back(
+                "The Tekton Operator owns config-registry-cert, and the TektonConfig 'config' "
+                "cannot be "
+                "read, so nothing is changed (an edit of the ConfigMap would be reverted). The "
+                "change to "
+                "make: kubectl patch tektonconfig config --type merge -p " +
+                shell_quote(patch.dump()));
             return;
         }
         c.before = std::move(*found);
-        c.note = "The Tekton Operator owns config-registry-cert: the bundle goes into TektonConfig "
-                 "spec.pipeline.options.configMaps, which the operator writes to the ConfigMap (a direct edit would be "
-                 "reverted at its next reconcile).";
+        c.note =
+            "The Tekton Operator owns config-registry-cert: the bundle goes into TektonConfig "
+            "spec.pipeline.options.configMaps, which the operator writes to the ConfigMap (a "
+            "direct edit would be "
+            "reverted at its next reconcile).";
         c.desired = [key, pems, in_cluster](const Json& current) {
-            std::string now = text_at(current, {"spec", "pipeline", "options", "configMaps", kConfigMap, "data", key.c_str()});
+            std::string now = text_at(current, {"spec", "pipeline", "options", "configMaps",
+                                                kConfigMap, "data", key.c_str()});
             // Whatever the option holds, then what the ConfigMap holds, then the CA: each once.
             CaBundle bundle = merge_ca_bundle(now, {in_cluster});
             bundle = merge_ca_bundle(bundle.pem, pems);
@@ -168,7 +187,8 @@ struct Planner {
     }
 
     void restart(const FixOperation&) {
-        // Only when something it loads changed now, or the checks found pods older than the ConfigMap.
+        // Only when something it loads changed now, or the checks found pods older than the
+        // ConfigMap.
         bool changed = false;
         for (const auto& c : plan.changes) changed = changed || c.changes();
         bool stale = f.cluster_facts.restarted == "fail";
@@ -193,7 +213,8 @@ struct Planner {
         }
         if (f.installation.operator_managed)
             c.note = "The Tekton Operator owns this " + c.kind +
-                     ": it may remove the restartedAt annotation at its next reconcile; the pods have restarted by then.";
+                     ": it may remove the restartedAt annotation at its next reconcile; the pods "
+                     "have restarted by then.";
         std::string stamp = rfc3339(options.now());
         c.desired = [stamp](const Json& current) {
             Json next = current;
@@ -210,14 +231,19 @@ struct Planner {
         std::string name = text_at(proxy, {"spec", "trustedCA", "name"});
         if (name.empty()) {
             plan.refused.push_back(
-                "The cluster proxy names no trustedCA ConfigMap, and --apply does not change the cluster-wide proxy. The "
-                "change to make: create ConfigMap openshift-config/user-ca-bundle with the CA under ca-bundle.crt, then "
-                "kubectl patch proxy cluster --type merge -p '{\"spec\":{\"trustedCA\":{\"name\":\"user-ca-bundle\"}}}'");
+                "The cluster proxy names no trustedCA ConfigMap, and --apply does not change the "
+                "cluster-wide proxy. The "
+                "change to make: create ConfigMap openshift-config/user-ca-bundle with the CA "
+                "under ca-bundle.crt, then "
+                "kubectl patch proxy cluster --type merge -p "
+                "'{\"spec\":{\"trustedCA\":{\"name\":\"user-ca-bundle\"}}}'");
             return;
         }
-        configmap_change(op.op, "openshift-config", name, op.fields.at("key"), [ca](const Json&) { return ca; });
-        plan.notes.push_back("OpenShift: the CA goes into openshift-config/" + name +
-                             " (the proxy's trustedCA), which the cluster copies into config-trusted-cabundle.");
+        configmap_change(op.op, "openshift-config", name, op.fields.at("key"),
+                         [ca](const Json&) { return ca; });
+        plan.notes.push_back(
+            "OpenShift: the CA goes into openshift-config/" + name +
+            " (the proxy's trustedCA), which the cluster copies into config-trusted-cabundle.");
     }
 
     // set-step-command: `command` (and `args` when the step has none) from the probed image, as a
@@ -240,16 +266,19 @@ struct Planner {
 
     // A JSON patch change of `kind` at `path`, refused when its `test` operations fail on the
     // object as read (it changed since the run), and again after a refused write.
-    void json_patch_change(const FixOperation& op, const std::string& kind, const std::string& resource,
-                           const std::string& path, const std::string& name, const Json& before, const Json& ops) {
+    void json_patch_change(const FixOperation& op, const std::string& kind,
+                           const std::string& resource, const std::string& path,
+                           const std::string& name, const Json& before, const Json& ops) {
         const std::string ns = f.object.namespace_;
         const std::string what = kind + " " + ns + "/" + name;
         try {
             (void)before.patch(ops);
         } catch (const Json::exception&) {
-            plan.refused.push_back("set-step-command: the " + what +
-                                   " no longer has the steps the run used at those places (its `test` operations "
-                                   "fail: it changed since the run); nothing is patched. The patch was: " + ops.dump());
+            plan.refused.push_back(
+                "set-step-command: the " + what +
+                " no longer has the steps the run used at those places (its `test` operations "
+                "fail: it changed since the run); nothing is patched. The patch was: " +
+                ops.dump());
             return;
         }
         ObjectChange c;
@@ -267,8 +296,10 @@ struct Planner {
                 return next == current ? Json() : next;
             } catch (const Json::exception&) {
                 // Read again after a refused write: the steps moved since the run.
-                throw Error("the " + what + " changed since it was read: its steps are no longer where the run had "
-                            "them (the patch's `test` operations fail); nothing was patched. The patch was: " +
+                throw Error("the " + what +
+                            " changed since it was read: its steps are no longer where the run had "
+                            "them (the patch's `test` operations fail); nothing was patched. The "
+                            "patch was: " +
                             ops.dump());
             }
         };
@@ -285,8 +316,9 @@ struct Planner {
         for (const auto& step : f.lookup_steps) {
             Json command, args;
             if (!command_of(step, command, args)) {
-                plan.refused.push_back("set-step-command: the image of step " + step.name +
-                                       " was not read (probe it: its registry must be trusted); nothing is patched");
+                plan.refused.push_back(
+                    "set-step-command: the image of step " + step.name +
+                    " was not read (probe it: its registry must be trusted); nothing is patched");
                 return;
             }
             if (!step.ref.empty()) {
@@ -294,27 +326,32 @@ struct Planner {
                 Json action;
                 std::string path;
                 for (const char* version : {"v1beta1", "v1alpha1"}) {
-                    path = std::string("/apis/tekton.dev/") + version + "/namespaces/" + ns + "/stepactions/" + step.ref;
+                    path = std::string("/apis/tekton.dev/") + version + "/namespaces/" + ns +
+                           "/stepactions/" + step.ref;
                     action = read(path);
                     if (!action.is_null()) break;
                 }
                 if (action.is_null()) {
-                    plan.refused.push_back("set-step-command: the StepAction " + ns + "/" + step.ref +
-                                           " of step " + step.name + " was not found (a remote one is changed at its source)");
+                    plan.refused.push_back(
+                        "set-step-command: the StepAction " + ns + "/" + step.ref + " of step " +
+                        step.name + " was not found (a remote one is changed at its source)");
                     return;
                 }
                 Json ops = Json::array();
                 ops.push_back({{"op", "test"}, {"path", "/metadata/name"}, {"value", step.ref}});
                 ops.push_back({{"op", "add"}, {"path", "/spec/command"}, {"value", command}});
                 bool has_args = action.contains("spec") && action["spec"].contains("args");
-                if (!has_args && !args.empty()) ops.push_back({{"op", "add"}, {"path", "/spec/args"}, {"value", args}});
-                plan.notes.push_back("Step " + step.name + " uses the StepAction " + step.ref +
-                                     ": the command goes there, and every Task that uses it gets it.");
+                if (!has_args && !args.empty())
+                    ops.push_back({{"op", "add"}, {"path", "/spec/args"}, {"value", args}});
+                plan.notes.push_back(
+                    "Step " + step.name + " uses the StepAction " + step.ref +
+                    ": the command goes there, and every Task that uses it gets it.");
                 json_patch_change(op, "StepAction", "stepactions", path, step.ref, action, ops);
                 continue;
             }
             if (step.index < 0) {
-                plan.refused.push_back("set-step-command: the place of step " + step.name + " is not known; nothing is patched");
+                plan.refused.push_back("set-step-command: the place of step " + step.name +
+                                       " is not known; nothing is patched");
                 return;
             }
             std::string base = "/spec/steps/" + std::to_string(step.index);
@@ -325,16 +362,19 @@ struct Planner {
         }
         if (task_ops.empty()) return;
         if (f.steps_source.kind != "Task" || f.steps_source.name.empty()) {
-            plan.refused.push_back("set-step-command: the steps are not declared in a Task of the cluster (" +
-                                   (f.steps_source.kind.empty() ? std::string("unknown") : f.steps_source.kind) +
-                                   "); --apply=task patches Tasks and StepActions only; use the printed patch");
+            plan.refused.push_back(
+                "set-step-command: the steps are not declared in a Task of the cluster (" +
+                (f.steps_source.kind.empty() ? std::string("unknown") : f.steps_source.kind) +
+                "); --apply=task patches Tasks and StepActions only; use the printed patch");
             return;
         }
         const std::string name = f.steps_source.name;
-        const std::string path = "/apis/tekton.dev/" + options.tekton_api + "/namespaces/" + ns + "/tasks/" + name;
+        const std::string path =
+            "/apis/tekton.dev/" + options.tekton_api + "/namespaces/" + ns + "/tasks/" + name;
         Json task = read(path);
         if (task.is_null()) {
-            plan.refused.push_back("set-step-command: the Task " + ns + "/" + name + " was not found");
+            plan.refused.push_back("set-step-command: the Task " + ns + "/" + name +
+                                   " was not found");
             return;
         }
         json_patch_change(op, "Task", "tasks", path, name, task, task_ops);
@@ -370,8 +410,8 @@ void default_sleep(std::chrono::milliseconds d) {
 
 }  // namespace
 
-Json configmap_with_pems(const Json& current, const std::string& ns, const std::string& name, const std::string& key,
-                         const std::vector<std::string>& pems) {
+Json configmap_with_pems(const Json& current, const std::string& ns, const std::string& name,
+                         const std::string& key, const std::vector<std::string>& pems) {
     Json next = current;
     if (next.is_null()) {
         next = {{"apiVersion", "v1"},
@@ -379,7 +419,9 @@ Json configmap_with_pems(const Json& current, const std::string& ns, const std::
                 {"metadata",
                  {{"name", name},
                   {"namespace", ns},
-                  {"labels", {{"app.kubernetes.io/instance", "default"}, {"app.kubernetes.io/part-of", "tekton-pipelines"}}}}}};
+                  {"labels",
+                   {{"app.kubernetes.io/instance", "default"},
+                    {"app.kubernetes.io/part-of", "tekton-pipelines"}}}}}};
     }
     std::string existing = text_at(next, {"data", key.c_str()});
     CaBundle bundle = merge_ca_bundle(existing, pems);
@@ -397,28 +439,32 @@ bool rollout_complete(const Json& w, std::string* progress) {
         }
         return at->is_number_integer() ? at->get<long>() : -1;
     };
-    long generation = num({"metadata", "generation"}), observed = num({"status", "observedGeneration"});
+    long generation = num({"metadata", "generation"}),
+         observed = num({"status", "observedGeneration"});
     long replicas = num({"spec", "replicas"});
     if (replicas < 0) replicas = 1;
     long updated = std::max(0L, num({"status", "updatedReplicas"}));
-    long ready = w.value("kind", "") == "StatefulSet" ? std::max(0L, num({"status", "readyReplicas"}))
-                                                      : std::max(0L, num({"status", "availableReplicas"}));
+    long ready = w.value("kind", "") == "StatefulSet"
+                     ? std::max(0L, num({"status", "readyReplicas"}))
+                     : std::max(0L, num({"status", "availableReplicas"}));
     long total = std::max(0L, num({"status", "replicas"}));
     if (progress)
-        *progress = std::to_string(updated) + " of " + std::to_string(replicas) + " replicas updated, " +
-                    std::to_string(ready) + " ready";
+        *progress = std::to_string(updated) + " of " + std::to_string(replicas) +
+                    " replicas updated, " + std::to_string(ready) + " ready";
     if (generation > 0 && observed < generation) {
         if (progress) *progress = "waiting for the controller to see the new template";
         return false;
     }
     if (w.value("kind", "") == "StatefulSet") {
-        std::string current = text_at(w, {"status", "currentRevision"}), update = text_at(w, {"status", "updateRevision"});
+        std::string current = text_at(w, {"status", "currentRevision"}),
+                    update = text_at(w, {"status", "updateRevision"});
         if (!update.empty() && current != update) return false;
     }
     return updated >= replicas && ready >= replicas && total <= updated;
 }
 
-ApplyPlan plan_apply(KubeApi& api, const Finding& finding, const Catalog& catalog, const ApplyOptions& options) {
+ApplyPlan plan_apply(KubeApi& api, const Finding& finding, const Catalog& catalog,
+                     const ApplyOptions& options) {
     ApplyPlan plan;
     Planner p{api, finding, options, plan, ""};
     for (const auto& view : finding.fixes) {
@@ -426,27 +472,35 @@ ApplyPlan plan_apply(KubeApi& api, const Finding& finding, const Catalog& catalo
         if (!rule || rule->operations.empty()) continue;
         bool in_scope = false;
         for (const auto& op : rule->operations)
-            in_scope = in_scope || ((op.op == "patch-steps") == (options.scope == ApplyScope::task));
+            in_scope =
+                in_scope || ((op.op == "patch-steps") == (options.scope == ApplyScope::task));
         if (!in_scope) continue;
         plan.fix = p.fix = rule->id;
         for (const auto& op : rule->operations) {
             if ((op.op == "patch-steps") != (options.scope == ApplyScope::task)) continue;
-            if (op.op == "merge-pems") p.merge_pems(op);
-            else if (op.op == "create-configmap") p.create_configmap(op);
-            else if (op.op == "move-key") p.move_key(op);
-            else if (op.op == "restart-workload") p.restart(op);
-            else if (op.op == "proxy-trusted-ca") p.proxy_trusted_ca(op);
-            else if (op.op == "patch-steps") p.patch_steps(op);
+            if (op.op == "merge-pems")
+                p.merge_pems(op);
+            else if (op.op == "create-configmap")
+                p.create_configmap(op);
+            else if (op.op == "move-key")
+                p.move_key(op);
+            else if (op.op == "restart-workload")
+                p.restart(op);
+            else if (op.op == "proxy-trusted-ca")
+                p.proxy_trusted_ca(op);
+            else if (op.op == "patch-steps")
+                p.patch_steps(op);
         }
         break;  // the plan's first fix that --apply can carry out
     }
     if (plan.fix.empty()) {
         std::vector<std::string> ids;
         for (const auto& v : finding.fixes) ids.push_back(v.id);
-        plan.notes.push_back(std::string(options.scope == ApplyScope::task
-                                             ? "No fix of this finding patches a Task or StepAction"
-                                             : "No fix of this finding changes a cluster object --apply manages") +
-                             " (its fixes: " + (ids.empty() ? std::string("none") : join(ids, ", ")) + ").");
+        plan.notes.push_back(
+            std::string(options.scope == ApplyScope::task
+                            ? "No fix of this finding patches a Task or StepAction"
+                            : "No fix of this finding changes a cluster object --apply manages") +
+            " (its fixes: " + (ids.empty() ? std::string("none") : join(ids, ", ")) + ").");
     }
     // A user's pipeline is patched whole or not at all.
     if (options.scope == ApplyScope::task && !plan.refused.empty()) plan.changes.clear();
@@ -472,7 +526,8 @@ std::vector<std::string> missing_permissions(KubeApi& api, const ApplyPlan& plan
     return missing;
 }
 
-void carry_out(KubeApi& api, ApplyPlan& plan, const ApplyOptions& options, std::vector<AppliedChange>& done) {
+void carry_out(KubeApi& api, ApplyPlan& plan, const ApplyOptions& options,
+               std::vector<AppliedChange>& done) {
     auto sleep = options.sleep ? options.sleep : default_sleep;
     for (auto& c : plan.changes) {
         AppliedChange a;
@@ -500,27 +555,33 @@ void carry_out(KubeApi& api, ApplyPlan& plan, const ApplyOptions& options, std::
                     stored = api.update(c.path, desired, options.dry_run);
                     a.action = "updated";
                 } else if (c.write == ObjectChange::Write::merge_patch) {
-                    stored = api.patch(c.path, PatchType::merge, merge_patch_of(current, desired), options.dry_run);
+                    stored = api.patch(c.path, PatchType::merge, merge_patch_of(current, desired),
+                                       options.dry_run);
                     a.action = "patched";
                 } else {
-                    stored = api.patch(c.path, PatchType::json, json_patch_of(current, desired), options.dry_run);
+                    stored = api.patch(c.path, PatchType::json, json_patch_of(current, desired),
+                                       options.dry_run);
                     a.action = "patched";
                 }
                 a.after_resource_version = text_at(stored, {"metadata", "resourceVersion"});
                 c.after = stored;
                 break;
             } catch (const ApiError& e) {
-                bool conflict = e.status() == 409 || (e.status() == 422 && c.write == ObjectChange::Write::json_patch);
+                bool conflict = e.status() == 409 ||
+                                (e.status() == 422 && c.write == ObjectChange::Write::json_patch);
                 if (!conflict || attempt >= options.conflict_retries) {
                     if (conflict)
-                        throw Error(c.kind + " " + c.namespace_ + "/" + c.name + " kept changing while it was written (" +
-                                    std::to_string(attempt + 1) + " conflicts); nothing more was written: " + e.what());
+                        throw Error(c.kind + " " + c.namespace_ + "/" + c.name +
+                                    " kept changing while it was written (" +
+                                    std::to_string(attempt + 1) +
+                                    " conflicts); nothing more was written: " + e.what());
                     throw;
                 }
                 ++a.conflicts;
                 if (options.progress)
-                    options.progress(c.kind + " " + c.namespace_ + "/" + c.name + " changed since it was read (" +
-                                     std::to_string(e.status()) + "): reading it again and merging once more");
+                    options.progress(c.kind + " " + c.namespace_ + "/" + c.name +
+                                     " changed since it was read (" + std::to_string(e.status()) +
+                                     "): reading it again and merging once more");
                 auto found = api.get_if_found(c.path);
                 current = found ? std::move(*found) : Json();
             }
@@ -536,18 +597,24 @@ void carry_out(KubeApi& api, ApplyPlan& plan, const ApplyOptions& options, std::
             Json w = api.get_if_found(c.path).value_or(Json());
             std::string progress;
             if (!w.is_null() && rollout_complete(w, &progress)) {
-                if (options.progress) options.progress(c.kind + " " + c.namespace_ + "/" + c.name + " rolled out");
+                if (options.progress)
+                    options.progress(c.kind + " " + c.namespace_ + "/" + c.name + " rolled out");
                 break;
             }
             if (options.progress && progress != last)
-                options.progress("waiting for the rollout of " + c.kind + " " + c.namespace_ + "/" + c.name + ": " + progress);
+                options.progress("waiting for the rollout of " + c.kind + " " + c.namespace_ + "/" +
+                                 c.name + ": " + progress);
             last = progress;
-            auto waited = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start);
+            auto waited = std::chrono::duration_cast<std::chrono::milliseconds>(
+                std::chrono::steady_clock::now() - start);
             if (waited >= options.rollout_timeout)
-                throw Error("the rollout of " + c.kind + " " + c.namespace_ + "/" + c.name + " did not finish within " +
-                            std::to_string(options.rollout_timeout.count() / 1000) + "s (--timeout): " + progress +
-                            "; the change itself is made. Follow it with: kubectl -n " + shell_quote(c.namespace_) +
-                            " rollout status " + (c.kind == "StatefulSet" ? "statefulset " : "deployment ") +
+                throw Error("the rollout of " + c.kind + " " + c.namespace_ + "/" + c.name +
+                            " did not finish within " +
+                            std::to_string(options.rollout_timeout.count() / 1000) +
+                            "s (--timeout): " + progress +
+                            "; the change itself is made. Follow it with: kubectl -n " +
+                            shell_quote(c.namespace_) + " rollout status " +
+                            (c.kind == "StatefulSet" ? "statefulset " : "deployment ") +
                             shell_quote(c.name));
             sleep(std::min(std::chrono::milliseconds(1000), options.rollout_timeout - waited));
         }

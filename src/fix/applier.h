@@ -32,7 +32,7 @@ struct ApplyOptions {
     DryRun dry_run = DryRun::no;
     std::string tekton_api = "v1";  // tekton.dev's served version, for Task paths
     std::chrono::milliseconds rollout_timeout{180000};
-    int conflict_retries = 5;       // 409s answered by re-reading, per object
+    int conflict_retries = 5;                          // 409s answered by re-reading, per object
     std::function<void(const std::string&)> progress;  // rollout progress, one line at a time
     std::function<std::time_t()> now = [] { return std::time(nullptr); };
     std::function<void(std::chrono::milliseconds)> sleep;  // between rollout polls; default: sleeps
@@ -54,20 +54,21 @@ struct ObjectChange {
     enum class Write { replace, merge_patch, json_patch } write = Write::replace;
     // `after` from the object as read now (again after a 409); null when nothing is to change.
     std::function<nlohmann::json(const nlohmann::json& current)> desired;
-    bool restart = false;    // a workload whose rollout is waited for
+    bool restart = false;  // a workload whose rollout is waited for
     bool changes() const { return before != after; }
 };
 
 struct ApplyPlan {
-    std::string fix;                   // the fix carried out ("" when none can be)
+    std::string fix;                    // the fix carried out ("" when none can be)
     std::vector<ObjectChange> changes;  // in order; those without a change are left out
-    std::vector<std::string> refused;  // left undone, each with the exact change to make by hand
+    std::vector<std::string> refused;   // left undone, each with the exact change to make by hand
     std::vector<std::string> notes;
 };
 
 // Reads the objects the primary finding's fix changes (first fix of its plan with operations in
 // scope) and plans each change. Writes nothing. Throws Error when the API fails.
-ApplyPlan plan_apply(KubeApi& api, const Finding& finding, const Catalog& catalog, const ApplyOptions& options);
+ApplyPlan plan_apply(KubeApi& api, const Finding& finding, const Catalog& catalog,
+                     const ApplyOptions& options);
 
 // Asks SelfSubjectAccessReview for every write of `plan`; the ones denied, as
 // "patch configmaps in namespace tekton-pipelines".
@@ -76,12 +77,14 @@ std::vector<std::string> missing_permissions(KubeApi& api, const ApplyPlan& plan
 // Writes every change of `plan` in order, then waits for the restarted workloads' rollouts
 // (not in a dry run). Throws ApiError / Error on a failure; what was written before it is in
 // `done`.
-void carry_out(KubeApi& api, ApplyPlan& plan, const ApplyOptions& options, std::vector<AppliedChange>& done);
+void carry_out(KubeApi& api, ApplyPlan& plan, const ApplyOptions& options,
+               std::vector<AppliedChange>& done);
 
 // The ConfigMap `ns/name` as it would be with `pems` appended to `key` (each certificate once):
 // every other key, label and annotation kept. `current` null: a new ConfigMap with Tekton's labels.
-nlohmann::json configmap_with_pems(const nlohmann::json& current, const std::string& ns, const std::string& name,
-                                   const std::string& key, const std::vector<std::string>& pems);
+nlohmann::json configmap_with_pems(const nlohmann::json& current, const std::string& ns,
+                                   const std::string& name, const std::string& key,
+                                   const std::vector<std::string>& pems);
 
 // kubectl rollout status's test: the workload's latest template runs on every replica.
 bool rollout_complete(const nlohmann::json& workload, std::string* progress = nullptr);

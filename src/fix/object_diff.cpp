@@ -18,7 +18,8 @@ bool looks_secret(const std::string& key, const std::string& value) {
     if (value.find("PRIVATE KEY-----") != std::string::npos) return true;
     std::string k = key;
     std::transform(k.begin(), k.end(), k.begin(), [](unsigned char c) { return std::tolower(c); });
-    for (const char* word : {"token", "password", "passwd", "secret", ".key", "apikey", "api-key", "credential"})
+    for (const char* word :
+         {"token", "password", "passwd", "secret", ".key", "apikey", "api-key", "credential"})
         if (k.find(word) != std::string::npos) return true;
     return false;
 }
@@ -42,11 +43,13 @@ void emit(const Json& v, const std::string& key, size_t indent, bool in_list, st
 void emit_value_after_key(const std::string& key, const Json& v, size_t indent, std::string& out) {
     std::string pad(indent, ' ');
     if (v.is_string() && looks_secret(key, v.get<std::string>())) {
-        out += pad + yaml_scalar(key) + ": \"<redacted: " + std::to_string(v.get<std::string>().size()) + " bytes>\"\n";
+        out += pad + yaml_scalar(key) +
+               ": \"<redacted: " + std::to_string(v.get<std::string>().size()) + " bytes>\"\n";
     } else if (block_string(v)) {
         const std::string& s = v.get_ref<const std::string&>();
         out += pad + yaml_scalar(key) + ": |" + (s.back() == '\n' ? "" : "-") + "\n";
-        for (auto line : split_lines(s)) out += line.empty() ? "\n" : pad + "  " + std::string(line) + "\n";
+        for (auto line : split_lines(s))
+            out += line.empty() ? "\n" : pad + "  " + std::string(line) + "\n";
     } else if (v.is_object() && !v.empty()) {
         out += pad + yaml_scalar(key) + ":\n";
         for (const auto& [k, child] : v.items()) emit_value_after_key(k, child, indent + 2, out);
@@ -97,8 +100,8 @@ std::string object_yaml(const Json& object) {
     return shown;
 }
 
-std::string unified_diff(const std::string& before, const std::string& after, const std::string& label,
-                         const std::string& after_name) {
+std::string unified_diff(const std::string& before, const std::string& after,
+                         const std::string& label, const std::string& after_name) {
     if (before == after) return {};
     std::vector<std::string> a, b;
     for (auto l : split_lines(before)) a.emplace_back(l);
@@ -114,13 +117,15 @@ std::string unified_diff(const std::string& before, const std::string& after, co
         std::vector<std::vector<uint32_t>> lcs(n + 1, std::vector<uint32_t>(m + 1, 0));
         for (size_t i = n; i-- > 0;)
             for (size_t j = m; j-- > 0;)
-                lcs[i][j] = a[i] == b[j] ? lcs[i + 1][j + 1] + 1 : std::max(lcs[i + 1][j], lcs[i][j + 1]);
+                lcs[i][j] =
+                    a[i] == b[j] ? lcs[i + 1][j + 1] + 1 : std::max(lcs[i + 1][j], lcs[i][j + 1]);
         size_t i = 0, j = 0;
         while (i < n || j < m) {
             if (i < n && j < m && a[i] == b[j]) {
                 ops.push_back(' '), ai.push_back(i++), bi.push_back(j++);
             } else if (i < n && (j == m || lcs[i + 1][j] >= lcs[i][j + 1])) {
-                ops.push_back('-'), ai.push_back(i++), bi.push_back(j);  // removals first, as diff -u
+                ops.push_back('-'), ai.push_back(i++),
+                    bi.push_back(j);  // removals first, as diff -u
             } else {
                 ops.push_back('+'), ai.push_back(i), bi.push_back(j++);
             }
@@ -143,12 +148,16 @@ std::string unified_diff(const std::string& before, const std::string& after, co
         size_t a_start = ai[start], b_start = bi[start], a_len = 0, b_len = 0;
         std::string body;
         for (size_t x = start; x < stop; ++x) {
-            if (ops[x] == ' ') body += " " + a[ai[x]] + "\n", ++a_len, ++b_len;
-            else if (ops[x] == '-') body += "-" + a[ai[x]] + "\n", ++a_len;
-            else body += "+" + b[bi[x]] + "\n", ++b_len;
+            if (ops[x] == ' ')
+                body += " " + a[ai[x]] + "\n", ++a_len, ++b_len;
+            else if (ops[x] == '-')
+                body += "-" + a[ai[x]] + "\n", ++a_len;
+            else
+                body += "+" + b[bi[x]] + "\n", ++b_len;
         }
-        out += "@@ -" + std::to_string(a_len ? a_start + 1 : a_start) + "," + std::to_string(a_len) + " +" +
-               std::to_string(b_len ? b_start + 1 : b_start) + "," + std::to_string(b_len) + " @@\n" + body;
+        out += "@@ -" + std::to_string(a_len ? a_start + 1 : a_start) + "," +
+               std::to_string(a_len) + " +" + std::to_string(b_len ? b_start + 1 : b_start) + "," +
+               std::to_string(b_len) + " @@\n" + body;
         i = j + 1;
     }
     return out;

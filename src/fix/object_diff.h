@@ -18,7 +18,7 @@ std::string object_yaml(const nlohmann::json& object);
 // The unified diff of `before` and `after` (three lines of context), with `label` in its
 // `---`/`+++` header lines ("LABEL (now)", "LABEL (AFTER_NAME)"); "" when they are equal. A
 // missing object is an empty text.
-std::string unified_diff(const std::string& before, const std::string& after, const std::string& label,
-                         const std::string& after_name = "after");
+std::string unified_diff(const std::string& before, const std::string& after,
+                         const std::string& label, const std::string& after_name = "after");
 
 }  // namespace certdoctor

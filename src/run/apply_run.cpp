@@ -28,7 +28,8 @@ std::string version_of(const nlohmann::json& o) {
 
 // --verify: the registry probed again, judged with exactly the bundle config-registry-cert holds
 // now; the controller pods started after the ConfigMap last changed.
-void verify(KubeApi& api, Report& report, const Finding& f, const ApplyRequest& request, const ApplyIo& io) {
+void verify(KubeApi& api, Report& report, const Finding& f, const ApplyRequest& request,
+            const ApplyIo& io) {
     ApplyView& view = report.apply;
     view.verified = true;
     Installation inst = read_installation(api);
@@ -36,7 +37,9 @@ void verify(KubeApi& api, Report& report, const Finding& f, const ApplyRequest& 
     if (cert == inst.configmap_data.end() || cert->second.empty()) {
         view.verify_verdict = "unknown-authority";
         view.verify_detail = "config-registry-cert holds no `cert` value" +
-                             std::string(inst.operator_managed ? " yet (the operator writes it from the TektonConfig)" : "");
+                             std::string(inst.operator_managed
+                                             ? " yet (the operator writes it from the TektonConfig)"
+                                             : "");
     } else if (f.registry.empty() || !request.probe) {
         view.verify_verdict = "unknown";
         view.verify_detail = "no registry to probe";
@@ -67,19 +70,23 @@ void verify(KubeApi& api, Report& report, const Finding& f, const ApplyRequest& 
     }
     std::string lines = "Verify:\n";
     lines += view.verify_verdict == "ok"
-                 ? "  Go accepts " + f.registry + " with exactly the bundle now in config-registry-cert.\n"
-                 : "  Go does NOT accept " + f.registry + " with the bundle now in config-registry-cert: " +
-                       view.verify_verdict + (view.verify_detail.empty() ? "" : " (" + view.verify_detail + ")") + "\n";
-    lines += view.pods_newer == "pass"   ? "  The controller pods started after the ConfigMap last changed.\n"
-             : view.pods_newer == "fail" ? "  A controller pod started before the ConfigMap last changed: restart it.\n"
-                                         : "  Whether the controller restarted since could not be told.\n";
+                 ? "  Go accepts " + f.registry +
+                       " with exactly the bundle now in config-registry-cert.\n"
+                 : "  Go does NOT accept " + f.registry +
+                       " with the bundle now in config-registry-cert: " + view.verify_verdict +
+                       (view.verify_detail.empty() ? "" : " (" + view.verify_detail + ")") + "\n";
+    lines += view.pods_newer == "pass"
+                 ? "  The controller pods started after the ConfigMap last changed.\n"
+             : view.pods_newer == "fail"
+                 ? "  A controller pod started before the ConfigMap last changed: restart it.\n"
+                 : "  Whether the controller restarted since could not be told.\n";
     io.show(lines);
 }
 
 }  // namespace
 
-void apply_report_fix(KubeApi& api, Report& report, const Catalog& catalog, const ApplyRequest& request,
-                      const ApplyIo& io) {
+void apply_report_fix(KubeApi& api, Report& report, const Catalog& catalog,
+                      const ApplyRequest& request, const ApplyIo& io) {
     ApplyView& view = report.apply;
     view.requested = true;
     view.dry_run = request.dry_run == DryRun::server;
@@ -99,9 +106,10 @@ void apply_report_fix(KubeApi& api, Report& report, const Catalog& catalog, cons
     ApplyPlan plan = plan_apply(api, f, catalog, options);
     view.refused = plan.refused;
 
-    std::string shown = "--apply" + std::string(request.scope == ApplyScope::task ? "=task" : "") + ": " +
-                        (plan.fix.empty() ? std::string("no fix to carry out") : "the fix " + plan.fix) + " for " +
-                        f.object.kind + " " + f.object.namespace_ + "/" + f.object.name + "\n";
+    std::string shown =
+        "--apply" + std::string(request.scope == ApplyScope::task ? "=task" : "") + ": " +
+        (plan.fix.empty() ? std::string("no fix to carry out") : "the fix " + plan.fix) + " for " +
+        f.object.kind + " " + f.object.namespace_ + "/" + f.object.name + "\n";
     for (const auto& c : plan.changes) {
         shown += "\n" + unified_diff(object_yaml(c.before), object_yaml(c.after), object_label(c));
         if (!c.note.empty()) shown += "  " + visible(c.note) + "\n";
@@ -110,20 +118,25 @@ void apply_report_fix(KubeApi& api, Report& report, const Catalog& catalog, cons
     for (const auto& r : plan.refused) shown += "\nNot done: " + visible(r) + "\n";
     if (plan.changes.empty()) {
         view.outcome = plan.refused.empty() ? "nothing-to-change" : "refused";
-        shown += plan.refused.empty() ? "\nNothing to change: the cluster already holds this fix; nothing was written.\n"
-                                      : "\nNothing was written.\n";
+        shown +=
+            plan.refused.empty()
+                ? "\nNothing to change: the cluster already holds this fix; nothing was written.\n"
+                : "\nNothing was written.\n";
         io.show(shown);
         return;
     }
     io.show(shown);
 
     if (!request.yes) {
-        std::string question = std::string(view.dry_run ? "Send these changes as a server dry run" : "Apply these changes") +
+        std::string question = std::string(view.dry_run ? "Send these changes as a server dry run"
+                                                        : "Apply these changes") +
                                " (" + std::to_string(plan.changes.size()) + " object" +
                                (plan.changes.size() == 1 ? "" : "s") + ")?";
         if (!io.confirm) {
             view.outcome = "declined";
-            io.show("\nNot applied: standard input is not a terminal and --yes was not given; nothing was written.\n");
+            io.show(
+                "\nNot applied: standard input is not a terminal and --yes was not given; nothing "
+                "was written.\n");
             return;
         }
         if (!io.confirm(question)) {
@@ -137,14 +150,16 @@ void apply_report_fix(KubeApi& api, Report& report, const Catalog& catalog, cons
     auto missing = missing_permissions(api, plan);
     if (!missing.empty())
         throw Error("--apply needs RBAC permission to " + join(missing, ", ") +
-                    " (SelfSubjectAccessReview said no); nothing was written. plugin/rbac/certdoctor-apply.yaml "
+                    " (SelfSubjectAccessReview said no); nothing was written. "
+                    "plugin/rbac/certdoctor-apply.yaml "
                     "grants it");
 
     std::string backups;
     for (const auto& c : plan.changes) {
         if (c.before.is_null()) continue;
-        backups += "\n# Backup of " + object_label(c) + " (resourceVersion " + visible(version_of(c.before)) +
-                   "), as read before the change:\n" + object_yaml(c.before);
+        backups += "\n# Backup of " + object_label(c) + " (resourceVersion " +
+                   visible(version_of(c.before)) + "), as read before the change:\n" +
+                   object_yaml(c.before);
     }
     if (!backups.empty()) io.show(backups);
 
@@ -154,28 +169,35 @@ void apply_report_fix(KubeApi& api, Report& report, const Catalog& catalog, cons
         view.outcome = "failed";
         std::string written;
         for (const auto& a : view.changes)
-            written += "  " + visible(a.kind + " " + a.namespace_ + "/" + a.name) + ": " + a.action +
-                       (a.dry_run ? " (dry run)" : "") + "\n";
-        io.show(written.empty() ? "\nNothing was written.\n" : "\nWritten before the failure:\n" + written);
+            written += "  " + visible(a.kind + " " + a.namespace_ + "/" + a.name) + ": " +
+                       a.action + (a.dry_run ? " (dry run)" : "") + "\n";
+        io.show(written.empty() ? "\nNothing was written.\n"
+                                : "\nWritten before the failure:\n" + written);
         throw;
     }
     view.outcome = view.dry_run ? "dry-run" : "applied";
-    std::string result = view.dry_run ? "\nServer dry run (dryRun=All): nothing was stored. The server would store:\n"
-                                      : "\nApplied:\n";
+    std::string result =
+        view.dry_run
+            ? "\nServer dry run (dryRun=All): nothing was stored. The server would store:\n"
+            : "\nApplied:\n";
     for (const auto& a : view.changes)
-        result += "  " + visible(a.kind + " " + (a.namespace_.empty() ? "" : a.namespace_ + "/") + a.name) + ": " +
-                  a.action + " (resourceVersion " + visible(a.before_resource_version.empty() ? "none" : a.before_resource_version) +
-                  " -> " + visible(a.after_resource_version) + ")" +
-                  (a.conflicts ? ", after " + std::to_string(a.conflicts) + " conflict" + (a.conflicts == 1 ? "" : "s") +
-                                     " (re-read and merged again)"
-                               : "") +
-                  "\n";
+        result +=
+            "  " +
+            visible(a.kind + " " + (a.namespace_.empty() ? "" : a.namespace_ + "/") + a.name) +
+            ": " + a.action + " (resourceVersion " +
+            visible(a.before_resource_version.empty() ? "none" : a.before_resource_version) +
+            " -> " + visible(a.after_resource_version) + ")" +
+            (a.conflicts ? ", after " + std::to_string(a.conflicts) + " conflict" +
+                               (a.conflicts == 1 ? "" : "s") + " (re-read and merged again)"
+                         : "") +
+            "\n";
     if (view.dry_run)
         for (const auto& c : plan.changes)
             result += unified_diff(object_yaml(c.before), object_yaml(c.after), object_label(c),
                                    "as the server would store it");
     io.show(result);
-    if (request.verify && !view.dry_run && request.scope == ApplyScope::cluster) verify(api, report, f, request, io);
+    if (request.verify && !view.dry_run && request.scope == ApplyScope::cluster)
+        verify(api, report, f, request, io);
 }
 
 }  // namespace certdoctor

@@ -36,7 +36,7 @@ struct ApplyIo {
 // Applies the fix of `report`'s primary finding. Throws Error (exit 4) for a missing permission
 // (one line naming each verb and resource), before anything is written; on a failed write, with
 // what was already written in report.apply.
-void apply_report_fix(KubeApi& api, Report& report, const Catalog& catalog, const ApplyRequest& request,
-                      const ApplyIo& io);
+void apply_report_fix(KubeApi& api, Report& report, const Catalog& catalog,
+                      const ApplyRequest& request, const ApplyIo& io);
 
 }  // namespace certdoctor

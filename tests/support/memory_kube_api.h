@@ -18,9 +18,10 @@ namespace certdoctor::testing {
 class MemoryKubeApi : public KubeApi {
   public:
     std::map<std::string, nlohmann::json> objects;  // by path
-    std::set<std::string> denied;                   // "patch configmaps": SSAR says no, the write is 403
-    std::set<std::string> forbidden_writes;         // "patch configmaps": only the write is 403 (SSAR says yes)
-    std::vector<std::string> requests;              // "GET path", "PATCH path dry-run", "SSAR patch configmaps"
+    std::set<std::string> denied;  // "patch configmaps": SSAR says no, the write is 403
+    std::set<std::string>
+        forbidden_writes;               // "patch configmaps": only the write is 403 (SSAR says yes)
+    std::vector<std::string> requests;  // "GET path", "PATCH path dry-run", "SSAR patch configmaps"
     std::function<void(MemoryKubeApi&)> before_write;  // runs once, before the first write
     long next_version = 1000;
 
@@ -31,15 +32,18 @@ class MemoryKubeApi : public KubeApi {
         return it->second;
     }
 
-    nlohmann::json create(const std::string& collection, const nlohmann::json& object, DryRun dry_run) override {
+    nlohmann::json create(const std::string& collection, const nlohmann::json& object,
+                          DryRun dry_run) override {
         begin("POST", collection, dry_run, "create");
         std::string path = collection + "/" + object["metadata"]["name"].get<std::string>();
-        if (objects.count(path)) throw ApiError("409 Conflict: already exists", 409, "AlreadyExists");
+        if (objects.count(path))
+            throw ApiError("409 Conflict: already exists", 409, "AlreadyExists");
         nlohmann::json stored = object;
         return store(path, stored, dry_run);
     }
 
-    nlohmann::json update(const std::string& path, const nlohmann::json& object, DryRun dry_run) override {
+    nlohmann::json update(const std::string& path, const nlohmann::json& object,
+                          DryRun dry_run) override {
         begin("PUT", path, dry_run, "update");
         auto it = objects.find(path);
         if (it == objects.end()) throw ApiError("404 Not Found", 404, "NotFound");
@@ -61,7 +65,8 @@ class MemoryKubeApi : public KubeApi {
             try {
                 stored = stored.patch(patch);
             } catch (const nlohmann::json::exception& e) {
-                throw ApiError(std::string("422 Invalid: the JSON patch failed: ") + e.what(), 422, "Invalid");
+                throw ApiError(std::string("422 Invalid: the JSON patch failed: ") + e.what(), 422,
+                               "Invalid");
             }
         }
         return store(path, stored, dry_run);
@@ -81,11 +86,13 @@ class MemoryKubeApi : public KubeApi {
     static std::string resource_of(const std::string& path) {
         // ".../namespaces/NS/RESOURCE[/NAME]": the segment after the namespace's name.
         auto at = path.find("/namespaces/");
-        std::string rest = at == std::string::npos ? path : path.substr(path.find('/', at + 12) + 1);
+        std::string rest =
+            at == std::string::npos ? path : path.substr(path.find('/', at + 12) + 1);
         return rest.substr(0, rest.find('/'));
     }
 
-    void begin(const std::string& method, const std::string& path, DryRun dry_run, const std::string& verb) {
+    void begin(const std::string& method, const std::string& path, DryRun dry_run,
+               const std::string& verb) {
         requests.push_back(method + " " + path + (dry_run == DryRun::server ? " dry-run" : ""));
         std::string key = verb + " " + resource_of(path);
         if (denied.count(key) || forbidden_writes.count(key))
@@ -98,15 +105,18 @@ class MemoryKubeApi : public KubeApi {
     }
 
     static void check_version(const nlohmann::json& current, const nlohmann::json& sent) {
-        auto sent_version = sent.contains("metadata") && sent["metadata"].contains("resourceVersion")
-                                ? sent["metadata"]["resourceVersion"].get<std::string>()
-                                : std::string();
-        if (!sent_version.empty() && sent_version != current["metadata"].value("resourceVersion", ""))
+        auto sent_version =
+            sent.contains("metadata") && sent["metadata"].contains("resourceVersion")
+                ? sent["metadata"]["resourceVersion"].get<std::string>()
+                : std::string();
+        if (!sent_version.empty() &&
+            sent_version != current["metadata"].value("resourceVersion", ""))
             throw ApiError("409 Conflict: the object has been modified", 409, "Conflict");
     }
 
     nlohmann::json store(const std::string& path, nlohmann::json& object, DryRun dry_run) {
-        object["metadata"]["resourceVersion"] = std::to_string(dry_run == DryRun::server ? next_version : next_version++);
+        object["metadata"]["resourceVersion"] =
+            std::to_string(dry_run == DryRun::server ? next_version : next_version++);
         if (dry_run == DryRun::no) objects[path] = object;
         return object;
     }

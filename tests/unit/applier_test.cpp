@@ -20,7 +20,8 @@ using testing::MemoryKubeApi;
 using Json = nlohmann::json;
 
 const std::string kCm = "/api/v1/namespaces/tekton-pipelines/configmaps/config-registry-cert";
-const std::string kDeploy = "/apis/apps/v1/namespaces/tekton-pipelines/deployments/tekton-pipelines-controller";
+const std::string kDeploy =
+    "/apis/apps/v1/namespaces/tekton-pipelines/deployments/tekton-pipelines-controller";
 const std::string kTektonConfig = "/apis/operator.tekton.dev/v1alpha1/tektonconfigs/config";
 
 std::string pem(const char* cn) {
@@ -46,12 +47,19 @@ Json configmap(const Json& data) {
 }
 
 Json deployment(bool rolled_out) {
-    Json d = {{"apiVersion", "apps/v1"},
-              {"kind", "Deployment"},
-              {"metadata", {{"name", "tekton-pipelines-controller"}, {"namespace", "tekton-pipelines"},
-                            {"resourceVersion", "20"}, {"generation", 3}}},
-              {"spec", {{"replicas", 1}, {"template", {{"metadata", {{"labels", {{"app", "controller"}}}}}}}}}};
-    d["status"] = {{"observedGeneration", rolled_out ? 3 : 2}, {"replicas", 1}, {"updatedReplicas", 1},
+    Json d = {
+        {"apiVersion", "apps/v1"},
+        {"kind", "Deployment"},
+        {"metadata",
+         {{"name", "tekton-pipelines-controller"},
+          {"namespace", "tekton-pipelines"},
+          {"resourceVersion", "20"},
+          {"generation", 3}}},
+        {"spec",
+         {{"replicas", 1}, {"template", {{"metadata", {{"labels", {{"app", "controller"}}}}}}}}}};
+    d["status"] = {{"observedGeneration", rolled_out ? 3 : 2},
+                   {"replicas", 1},
+                   {"updatedReplicas", 1},
                    {"availableReplicas", rolled_out ? 1 : 0}};
     return d;
 }
@@ -178,7 +186,8 @@ TEST(Applier, UnderTheOperatorChangesTheTektonConfigAndNotTheConfigMap) {
     s.finding.installation.operator_managed = true;
     std::string other = pem("other");
     s.api.objects[kCm] = configmap({{"cert", other}});
-    s.api.objects[kTektonConfig] = {{"apiVersion", "operator.tekton.dev/v1alpha1"}, {"kind", "TektonConfig"},
+    s.api.objects[kTektonConfig] = {{"apiVersion", "operator.tekton.dev/v1alpha1"},
+                                    {"kind", "TektonConfig"},
                                     {"metadata", {{"name", "config"}, {"resourceVersion", "30"}}},
                                     {"spec", {{"targetNamespace", "tekton-pipelines"}}}};
     Json cm = s.api.objects[kCm];
@@ -186,8 +195,8 @@ TEST(Applier, UnderTheOperatorChangesTheTektonConfigAndNotTheConfigMap) {
     ASSERT_FALSE(done.empty());
     EXPECT_EQ(done[0].kind, "TektonConfig");
     EXPECT_EQ(s.api.objects[kCm], cm);
-    std::string bundle =
-        s.api.objects[kTektonConfig]["spec"]["pipeline"]["options"]["configMaps"]["config-registry-cert"]["data"]["cert"];
+    std::string bundle = s.api.objects[kTektonConfig]["spec"]["pipeline"]["options"]["configMaps"]
+                                      ["config-registry-cert"]["data"]["cert"];
     EXPECT_EQ(count(bundle, "BEGIN CERTIFICATE"), 2u) << "the CA already in the ConfigMap is kept";
 }
 
@@ -197,7 +206,8 @@ TEST(Applier, UnderTheOperatorWithoutTektonConfigRefusesWithTheExactChange) {
     s.api.objects[kCm] = configmap({{"cert", pem("other")}});
     ApplyPlan p = s.plan();
     ASSERT_FALSE(p.refused.empty());
-    EXPECT_NE(p.refused[0].find("kubectl patch tektonconfig config --type merge -p"), std::string::npos);
+    EXPECT_NE(p.refused[0].find("kubectl patch tektonconfig config --type merge -p"),
+              std::string::npos);
     for (const auto& c : p.changes) EXPECT_NE(c.kind, "ConfigMap");
 }
 
@@ -219,8 +229,9 @@ TEST(Applier, ATaskWhoseStepMovedIsNotPatched) {
     image.platforms = {platform};
     s.finding.step_images = {{step.image, image}};
     const std::string task = "/apis/tekton.dev/v1/namespaces/ci/tasks/build";
-    s.api.objects[task] = {{"metadata", {{"name", "build"}, {"namespace", "ci"}, {"resourceVersion", "40"}}},
-                           {"spec", {{"steps", {{{"name", "prepare"}, {"image", "alpine"}}}}}}};
+    s.api.objects[task] = {
+        {"metadata", {{"name", "build"}, {"namespace", "ci"}, {"resourceVersion", "40"}}},
+        {"spec", {{"steps", {{{"name", "prepare"}, {"image", "alpine"}}}}}}};
     Json before = s.api.objects[task];
     ApplyPlan p = s.plan();
     EXPECT_TRUE(p.changes.empty());
@@ -252,8 +263,9 @@ TEST(Applier, AStepWithRefGetsItsCommandInTheStepAction) {
     image.platforms = {platform};
     s.finding.step_images = {{step.image, image}};
     const std::string action = "/apis/tekton.dev/v1beta1/namespaces/ci/stepactions/build-action";
-    s.api.objects[action] = {{"metadata", {{"name", "build-action"}, {"namespace", "ci"}, {"resourceVersion", "50"}}},
-                             {"spec", {{"image", step.image}}}};
+    s.api.objects[action] = {
+        {"metadata", {{"name", "build-action"}, {"namespace", "ci"}, {"resourceVersion", "50"}}},
+        {"spec", {{"image", step.image}}}};
     auto done = s.apply();
     ASSERT_EQ(done.size(), 1u);
     EXPECT_EQ(done[0].kind, "StepAction");
@@ -269,8 +281,10 @@ TEST(Applier, OnOpenShiftTheCaGoesIntoTheProxysTrustedCaConfigMap) {
     s.api.objects["/apis/config.openshift.io/v1/proxies/cluster"] = {
         {"metadata", {{"name", "cluster"}, {"resourceVersion", "60"}}},
         {"spec", {{"trustedCA", {{"name", "user-ca-bundle"}}}}}};
-    s.api.objects[bundle] = {{"metadata", {{"name", "user-ca-bundle"}, {"namespace", "openshift-config"},
-                                           {"resourceVersion", "61"}}},
+    s.api.objects[bundle] = {{"metadata",
+                              {{"name", "user-ca-bundle"},
+                               {"namespace", "openshift-config"},
+                               {"resourceVersion", "61"}}},
                              {"data", {{"ca-bundle.crt", corporate}}}};
     s.apply();
     std::string now = s.api.objects[bundle]["data"]["ca-bundle.crt"];
@@ -280,7 +294,8 @@ TEST(Applier, OnOpenShiftTheCaGoesIntoTheProxysTrustedCaConfigMap) {
 
 TEST(Applier, OnOpenShiftWithoutATrustedCaNothingIsWrittenAndTheChangeIsNamed) {
     Situation s("add-ca-to-openshift-trusted-ca");
-    s.api.objects["/apis/config.openshift.io/v1/proxies/cluster"] = {{"metadata", {{"name", "cluster"}}}, {"spec", Json::object()}};
+    s.api.objects["/apis/config.openshift.io/v1/proxies/cluster"] = {
+        {"metadata", {{"name", "cluster"}}}, {"spec", Json::object()}};
     ApplyPlan p = s.plan();
     EXPECT_TRUE(p.changes.empty());
     ASSERT_FALSE(p.refused.empty());
@@ -303,11 +318,13 @@ TEST(Applier, TheRolloutWaitIsBounded) {
 }
 
 TEST(ObjectDiff, ShowsOnlyTheChangedLinesWithContextAndRedactsKeys) {
-    Json before = configmap({{"cert", "a\nb\n"}, {"tls.key", "-----BEGIN PRIVATE KEY-----\nsecret\n"}});
+    Json before =
+        configmap({{"cert", "a\nb\n"}, {"tls.key", "-----BEGIN PRIVATE KEY-----\nsecret\n"}});
     Json after = before;
     after["data"]["cert"] = "a\nb\nc\n";
     std::string diff = unified_diff(object_yaml(before), object_yaml(after), "configmap x");
-    EXPECT_NE(diff.find("--- configmap x (now)\n+++ configmap x (after)\n@@ "), std::string::npos) << diff;
+    EXPECT_NE(diff.find("--- configmap x (now)\n+++ configmap x (after)\n@@ "), std::string::npos)
+        << diff;
     EXPECT_NE(diff.find("\n+    c\n"), std::string::npos) << diff;
     EXPECT_EQ(diff.find("secret"), std::string::npos) << diff;
     EXPECT_EQ(object_yaml(after).find("secret"), std::string::npos);

@@ -49,7 +49,8 @@ TEST(FixOperationsLint, AnOperationWithoutOpIsALoadError) {
             f.text += "  - {workload: controller}\n";
     LoadResult r = load_catalog(files);
     bool found = false;
-    for (const auto& e : r.issues) found = found || e.message.find("an operation needs `op`") != std::string::npos;
+    for (const auto& e : r.issues)
+        found = found || e.message.find("an operation needs `op`") != std::string::npos;
     EXPECT_TRUE(found);
 }
 

@@ -16,7 +16,7 @@ namespace {
 std::string object_label(const ObjectChange& c) {
     std::string kind = c.kind;
     for (char& ch : kind) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
-    return kind + " " + (c.namespace_.empty() ? "" : c.namespace_ + "/") + c.name;
+    return visible(kind + " " + (c.namespace_.empty() ? "" : c.namespace_ + "/") + c.name);
 }
 
 std::string version_of(const nlohmann::json& o) {
@@ -109,7 +109,7 @@ void apply_report_fix(KubeApi& api, Report& report, const Catalog& catalog,
     std::string shown =
         "--apply" + std::string(request.scope == ApplyScope::task ? "=task" : "") + ": " +
         (plan.fix.empty() ? std::string("no fix to carry out") : "the fix " + plan.fix) + " for " +
-        f.object.kind + " " + f.object.namespace_ + "/" + f.object.name + "\n";
+        visible(f.object.kind + " " + f.object.namespace_ + "/" + f.object.name) + "\n";
     for (const auto& c : plan.changes) {
         shown += "\n" + unified_diff(object_yaml(c.before), object_yaml(c.after), object_label(c));
         if (!c.note.empty()) shown += "  " + visible(c.note) + "\n";

@@ -170,7 +170,8 @@ check wrong-key "the CA is under cert once, ca.crt kept" 'rc == 0 and d["applied
 
 # 5. A concurrent writer adds a CA between the read and the write: 409, read again, merged again.
 scenario other-team 'f["concurrent"] = [{"path": "/api/v1/namespaces/tekton-pipelines/configmaps/config-registry-cert", "append": {"cert": open("'"$k/third.pem"'").read()}}]'
-run concurrent diagnose tr/build-1 "${kc[@]}" --apply --yes -o json
+run concurrent diagnose tr/build-1 "${kc[@]}" --apply --yes -o json -v
+check concurrent "the -v log lists each write with its status" '"PUT https://127.0.0.1:" in err and "/configmaps/config-registry-cert -> 409" in err'
 check concurrent "409, then read again and written again" 'rc == 0 and [w["status"] for w in writes[:2]] == [409, 200] and d["applied"]["changes"][0]["conflicts"] == 1'
 check concurrent "every CA present once: the other team's, the one added meanwhile, the registry's" 'len(pems(cert())) == 3 and holds_once(cert(), "'"$probed_ca"'") and holds_once(cert(), "'"$k/third.pem"'") and holds_once(cert(), "'"$other_ca"'")'
 

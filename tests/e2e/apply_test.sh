@@ -240,8 +240,8 @@ check dry-run "only dryRun=All writes; the ConfigMap and the Deployment unchange
 
 # 9. A rollout that never finishes: the wait ends at --timeout with a clear error.
 scenario other-team 'f["rollout_stuck"] = True'
-run stuck diagnose tr/build-1 "${kc[@]}" --apply --yes --timeout 3s -o json
-check stuck "the wait is bounded by --timeout: exit 4, the change made, the rollout named" 'rc == 4 and "did not finish within 3s" in err and "rollout status deployment" in err and len(pems(cert())) == 2'
+run stuck diagnose tr/build-1 "${kc[@]}" --apply --yes --timeout 6s -o json
+check stuck "the wait is bounded by --timeout: exit 4, the change made, the rollout named" 'rc == 4 and "did not finish within 6s" in err and "rollout status deployment" in err and len(pems(cert())) == 2'
 
 # 10. The operator's StatefulSet mode: TektonConfig options, not the ConfigMap; the StatefulSet restarted.
 scenario operator-statefulset

@@ -290,6 +290,7 @@ struct Planner {
         c.access = {"patch", "tekton.dev", resource, ns, name};
         c.write = ObjectChange::Write::json_patch;
         c.before = before;
+        c.patch_operations = ops;
         c.desired = [ops, what](const Json& current) {
             try {
                 Json next = current.patch(ops);
@@ -381,9 +382,10 @@ struct Planner {
     }
 };
 
-// A JSON patch from `current` to `desired` with a `test` of the resourceVersion read first.
-Json json_patch_of(const Json& current, const Json& desired) {
-    Json ops = Json::diff(current, desired);
+// A JSON patch from `current` to `desired` (or `operations`, when given), with a `test` of the
+// resourceVersion read first.
+Json json_patch_of(const Json& current, const Json& desired, const Json& operations) {
+    Json ops = operations.is_array() ? operations : Json::diff(current, desired);
     ops.insert(ops.begin(), Json{{"op", "test"},
                                  {"path", "/metadata/resourceVersion"},
                                  {"value", text_at(current, {"metadata", "resourceVersion"})}});
@@ -559,7 +561,8 @@ void carry_out(KubeApi& api, ApplyPlan& plan, const ApplyOptions& options,
                                        options.dry_run);
                     a.action = "patched";
                 } else {
-                    stored = api.patch(c.path, PatchType::json, json_patch_of(current, desired),
+                    stored = api.patch(c.path, PatchType::json,
+                                       json_patch_of(current, desired, c.patch_operations),
                                        options.dry_run);
                     a.action = "patched";
                 }

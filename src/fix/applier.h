@@ -55,6 +55,9 @@ struct ObjectChange {
     // `after` from the object as read now (again after a 409); null when nothing is to change.
     std::function<nlohmann::json(const nlohmann::json& current)> desired;
     bool restart = false;  // a workload whose rollout is waited for
+    // For a JSON patch: the operations to send (with their `test`s), after a `test` of the
+    // resourceVersion read; null: the difference between the object read and `after`.
+    nlohmann::json patch_operations;
     bool changes() const { return before != after; }
 };
 

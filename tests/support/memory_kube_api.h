@@ -24,6 +24,7 @@ class MemoryKubeApi : public KubeApi {
     std::vector<std::string> requests;  // "GET path", "PATCH path dry-run", "SSAR patch configmaps"
     std::function<void(MemoryKubeApi&)> before_write;  // runs once, before the first write
     long next_version = 1000;
+    std::vector<nlohmann::json> patches;  // every patch body sent, in order
 
     std::optional<nlohmann::json> get_if_found(const std::string& path) override {
         requests.push_back("GET " + path);
@@ -55,6 +56,7 @@ class MemoryKubeApi : public KubeApi {
     nlohmann::json patch(const std::string& path, PatchType type, const nlohmann::json& patch,
                          DryRun dry_run) override {
         begin("PATCH", path, dry_run, "patch");
+        patches.push_back(patch);
         auto it = objects.find(path);
         if (it == objects.end()) throw ApiError("404 Not Found", 404, "NotFound");
         nlohmann::json stored = it->second;

@@ -242,6 +242,12 @@ TEST(Applier, ATaskWhoseStepMovedIsNotPatched) {
     auto done = s.apply();
     ASSERT_EQ(done.size(), 1u);
     EXPECT_EQ(s.api.objects[task]["spec"]["steps"][0]["command"], Json::array({"/app"}));
+    // Sent with its tests: the resourceVersion read, then the step's name.
+    ASSERT_FALSE(s.api.patches.empty());
+    const Json& sent = s.api.patches.back();
+    EXPECT_EQ(sent[0],
+              (Json{{"op", "test"}, {"path", "/metadata/resourceVersion"}, {"value", "40"}}));
+    EXPECT_EQ(sent[1], (Json{{"op", "test"}, {"path", "/spec/steps/0/name"}, {"value", "build"}}));
 }
 
 TEST(Applier, AStepWithRefGetsItsCommandInTheStepAction) {

@@ -252,8 +252,10 @@ Report diagnose(const InputBatch& batch, const Matcher& matcher, const Catalog& 
     for (const auto& c : options.context)
         if (std::find(named.begin(), named.end(), c.site) == named.end()) named.push_back(c.site);
     auto take = [&](const FailureRecord& record, const MessageMatch& matched) {
-        if (matched.empty()) return;
         MessageMatch m = matched;
+        // A cause that may not stand alone stands with the one caller the context names.
+        if (!m.site && !m.cause && m.dependent_cause && named.size() == 1) m.cause = m.dependent_cause;
+        if (m.empty()) return;
         const bool from_context = !m.site && m.cause && !m.cause->rule->lookalike && named.size() == 1;
         if (from_context) m.site = RuleMatch{named.front(), 0, 0, {}};
         Finding f = identify(record, m);

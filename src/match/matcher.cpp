@@ -128,6 +128,10 @@ MessageMatch Matcher::match(std::string_view message) const {
     const Compiled* cause = best_of([site](const Rule& r) { return r.kind == RuleKind::cause && (site || r.standalone); });
     if (site) result.site = run(*site, message, true);
     if (cause) result.cause = run(*cause, message, true);
+    if (!site && !cause) {
+        const Compiled* dependent = best_of([](const Rule& r) { return r.kind == RuleKind::cause && !r.standalone; });
+        if (dependent) result.dependent_cause = run(*dependent, message, true);
+    }
     return result;
 }
 

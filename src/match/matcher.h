@@ -36,6 +36,9 @@ struct ContextMatch {
 struct MessageMatch {
     std::optional<RuleMatch> site;   // where: the best site, by precedence
     std::optional<RuleMatch> cause;  // what: the best cause, by precedence
+    // Without a site: the best cause that may not stand alone (a time-out, a refusal, weak
+    // credential words). It counts only when the text around the message names one caller.
+    std::optional<RuleMatch> dependent_cause;
     bool empty() const { return !site && !cause; }
 };
 

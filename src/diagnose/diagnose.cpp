@@ -307,9 +307,18 @@ Report diagnose(const InputBatch& batch, const Matcher& matcher, const Catalog& 
         std::vector<MessageMatch> matches;
         for (size_t k = i; k < end; ++k) matches.push_back(matched[k]);
         auto completeness = [](const MessageMatch& m) { return (m.site ? 1 : 0) + (m.cause ? 1 : 0); };
+        auto site_priority = [](const MessageMatch& m) { return m.site ? m.site->rule->priority : -1; };
         int best_line = 0;
-        for (size_t k = 1; k < matches.size(); ++k) best_line = std::max(best_line, completeness(matches[k]));
-        if (completeness(matches[0]) > best_line)
+        int best_line_site = -1;
+        for (size_t k = 1; k < matches.size(); ++k) {
+            best_line = std::max(best_line, completeness(matches[k]));
+            best_line_site = std::max(best_line_site, site_priority(matches[k]));
+        }
+        // The joined reading also stands when it is as complete as the best line and an outer
+        // wrapper (a resolver's, the kubelet's) outranks every line's site: a caller's several-line
+        // message, whose last line is the tool it ran (the git resolver's git CLI text).
+        const int joined = completeness(matches[0]);
+        if (joined > best_line || (joined == 2 && best_line == 2 && site_priority(matches[0]) > best_line_site))
             take(records[i], matches[0]);
         else
             for (size_t k = 1; k < matches.size(); ++k) take(records[i + k], matches[k]);

@@ -312,10 +312,10 @@ Report diagnose(const InputBatch& batch, const Matcher& matcher, const Catalog& 
         int best_line_site = -1;
         for (size_t k = 1; k < matches.size(); ++k) {
             best_line = std::max(best_line, completeness(matches[k]));
-            best_line_site = std::max(best_line_site, site_priority(matches[k]));
+            if (completeness(matches[k]) == 2) best_line_site = std::max(best_line_site, site_priority(matches[k]));
         }
         // The joined reading also stands when it is as complete as the best line and an outer
-        // wrapper (a resolver's, the kubelet's) outranks every line's site: a caller's several-line
+        // wrapper (a resolver's, the kubelet's) outranks the site of every complete line: a caller's several-line
         // message, whose last line is the tool it ran (the git resolver's git CLI text).
         const int joined = completeness(matches[0]);
         if (joined > best_line || (joined == 2 && best_line == 2 && site_priority(matches[0]) > best_line_site))

@@ -247,20 +247,39 @@ Report diagnose(const InputBatch& batch, const Matcher& matcher, const Catalog& 
     std::unordered_map<std::string, size_t> by_key;
     std::vector<std::unordered_set<std::string>> places;
     auto& all = report.findings;
-    // The site the surrounding text names, when the context agrees on one (else the candidates).
+    const auto& records = batch.records;
+    std::vector<MessageMatch> matched(records.size());
+    for (size_t i = 0; i < records.size(); ++i) matched[i] = matcher.match(records[i].message);
+    // The site the surrounding text names, when the context agrees on one (else the candidates):
+    // the context regexes over the whole text, and in a pasted text the sites its messages match.
     std::vector<const Rule*> named;
-    for (const auto& c : options.context)
+    std::vector<ContextMatch> context = options.context;
+    for (const auto& c : context)
         if (std::find(named.begin(), named.end(), c.site) == named.end()) named.push_back(c.site);
-    auto take = [&](const FailureRecord& record, const MessageMatch& matched) {
-        if (matched.empty()) return;
-        MessageMatch m = matched;
+    if (options.context_from_messages) {
+        for (size_t i = 0; i < records.size(); ++i) {
+            const auto& site = matched[i].site;
+            if (!site || site->rule->lookalike || std::find(named.begin(), named.end(), site->rule) != named.end())
+                continue;
+            named.push_back(site->rule);
+            context.push_back({site->rule, records[i].message.substr(0, 120)});
+        }
+    }
+    auto take = [&](const FailureRecord& record, const MessageMatch& found) {
+        MessageMatch m = found;
+        // A cause that may not stand alone stands with the one caller the context names.
+        if (!m.site && !m.cause && m.dependent_cause && named.size() == 1) m.cause = m.dependent_cause;
+        if (m.empty()) return;
         const bool from_context = !m.site && m.cause && !m.cause->rule->lookalike && named.size() == 1;
         if (from_context) m.site = RuleMatch{named.front(), 0, 0, {}};
         Finding f = identify(record, m);
         if (from_context) {
             f.confidence = "medium";
-            for (const auto& c : options.context)
-                if (c.site == named.front()) f.context = c.matched;
+            for (const auto& c : context)
+                if (c.site == named.front()) {
+                    f.context = c.matched;
+                    break;
+                }
         } else if (!m.site) {
             for (const Rule* site : named) f.candidates.push_back(site->id);
         }
@@ -275,10 +294,9 @@ Report diagnose(const InputBatch& batch, const Matcher& matcher, const Catalog& 
         }
         for (const auto& origin : record.repeated_at) add_place(all[it->second], places[it->second], origin);
     };
-    const auto& records = batch.records;
     for (size_t i = 0; i < records.size();) {
         if (!records[i].joined) {
-            take(records[i], matcher.match(records[i].message));
+            take(records[i], matched[i]);
             ++i;
             continue;
         }
@@ -287,11 +305,20 @@ Report diagnose(const InputBatch& batch, const Matcher& matcher, const Catalog& 
         size_t end = i + 1;
         while (end < records.size() && !records[end].joined && records[end].paragraph == records[i].paragraph) ++end;
         std::vector<MessageMatch> matches;
-        for (size_t k = i; k < end; ++k) matches.push_back(matcher.match(records[k].message));
+        for (size_t k = i; k < end; ++k) matches.push_back(matched[k]);
         auto completeness = [](const MessageMatch& m) { return (m.site ? 1 : 0) + (m.cause ? 1 : 0); };
+        auto site_priority = [](const MessageMatch& m) { return m.site ? m.site->rule->priority : -1; };
         int best_line = 0;
-        for (size_t k = 1; k < matches.size(); ++k) best_line = std::max(best_line, completeness(matches[k]));
-        if (completeness(matches[0]) > best_line)
+        int best_line_site = -1;
+        for (size_t k = 1; k < matches.size(); ++k) {
+            best_line = std::max(best_line, completeness(matches[k]));
+            if (completeness(matches[k]) == 2) best_line_site = std::max(best_line_site, site_priority(matches[k]));
+        }
+        // The joined reading also stands when it is as complete as the best line and an outer
+        // wrapper (a resolver's, the kubelet's) outranks the site of every complete line: a caller's several-line
+        // message, whose last line is the tool it ran (the git resolver's git CLI text).
+        const int joined = completeness(matches[0]);
+        if (joined > best_line || (joined == 2 && best_line == 2 && site_priority(matches[0]) > best_line_site))
             take(records[i], matches[0]);
         else
             for (size_t k = 1; k < matches.size(); ++k) take(records[i + k], matches[k]);

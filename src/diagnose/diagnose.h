@@ -19,6 +19,9 @@ struct DiagnoseOptions {
     // The callers the text around the messages names (Matcher::context_sites): a finding whose
     // message names none takes the site they agree on, with confidence medium.
     std::vector<ContextMatch> context;
+    // A pasted text: the sites that its other messages match name a caller too (a describe whose
+    // event names the kubelet, a log whose earlier line names the tool).
+    bool context_from_messages = false;
 };
 
 Finding make_finding(const FailureRecord& record, const MessageMatch& match, const Catalog& catalog,

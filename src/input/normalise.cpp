@@ -149,7 +149,7 @@ std::string normalise_message(std::string_view raw) {
 namespace {
 
 // Prefixes that loggers put before a message: timestamps, klog headers, `kubectl logs --prefix`,
-// `tkn logs` step labels, syslog.
+// `tkn logs` step labels, syslog; and the quote marks ("> ") of a reply in mail or Markdown.
 std::string_view strip_log_prefix(std::string_view line) {
     static const RE2 prefixes(
         "^(?:\\s*(?:"
@@ -159,6 +159,7 @@ std::string_view strip_log_prefix(std::string_view line) {
         "|[IWEF]\\d{4} \\d\\d:\\d\\d:\\d\\d\\.\\d+\\s+\\d+ [\\w./-]+:\\d+\\]\\s+"    // klog
         "|[A-Z][a-z]{2} [ \\d]\\d \\d\\d:\\d\\d:\\d\\d [\\w.-]+ [\\w./-]+(?:\\[\\d+\\])?:\\s+"  // syslog
         "|(?:level|lvl)=\\w+\\s+"
+        "|>+[ \\t]+"                                                             // e-mail and Markdown quotes
         "))+");
     re2::StringPiece input(line.data(), line.size());
     if (RE2::Consume(&input, prefixes)) return std::string_view(input.data(), input.size());

@@ -13,29 +13,34 @@ RE2::Options rule_regex_options() {
     return options;
 }
 
+const RE2& Matcher::Compiled::re() const {
+    std::call_once(once, [this] { compiled = std::make_unique<RE2>(pattern, rule_regex_options()); });
+    return *compiled;
+}
+
 Matcher::Matcher(const Catalog& catalog) {
     set_ = std::make_unique<RE2::Set>(rule_regex_options(), RE2::UNANCHORED);
     for (const auto* list : {&catalog.sites, &catalog.causes}) {
         for (const auto& rule : *list) {
-            auto re = std::make_unique<RE2>(rule.expanded, rule_regex_options());
+            // The set parses the regex as RE2 would: a rule that does not compile fails here.
             std::string error;
-            if (!re->ok() || set_->Add(rule.expanded, &error) < 0) {
+            if (set_->Add(rule.expanded, &error) < 0) {
                 throw Error(rule.file + ":" + std::to_string(rule.regex_line) + ": rule '" +
-                                rule.id + "': regex does not compile: " + re->error(),
+                                rule.id + "': regex does not compile: " + error,
                             ExitCode::not_understood);
             }
-            rules_.push_back({&rule, std::move(re)});
+            rules_.push_back(std::make_unique<Compiled>(&rule, rule.expanded));
         }
     }
     if (!set_->Compile()) throw Error("the pattern catalog is too large to compile into one set");
     for (const auto& site : catalog.sites) {
         if (site.context.empty()) continue;
-        auto re = std::make_unique<RE2>(site.context, rule_regex_options());
-        if (!re->ok())
+        auto c = std::make_unique<Compiled>(&site, site.context);
+        if (!c->re().ok())
             throw Error(site.file + ":" + std::to_string(site.line) + ": rule '" + site.id +
-                            "': context regex does not compile: " + re->error(),
+                            "': context regex does not compile: " + c->re().error(),
                         ExitCode::not_understood);
-        contexts_.push_back({&site, std::move(re)});
+        contexts_.push_back(std::move(c));
     }
 }
 
@@ -44,14 +49,14 @@ std::vector<ContextMatch> Matcher::context_sites(std::string_view text) const {
     re2::StringPiece input(text.data(), text.size());
     for (const auto& c : contexts_) {
         re2::StringPiece whole;
-        if (c.re->Match(input, 0, input.size(), RE2::UNANCHORED, &whole, 1))
-            out.push_back({c.rule, std::string(whole.substr(0, 120))});
+        if (c->re().Match(input, 0, input.size(), RE2::UNANCHORED, &whole, 1))
+            out.push_back({c->rule, std::string(whole.substr(0, 120))});
     }
     return out;
 }
 
 std::optional<RuleMatch> Matcher::run(const Compiled& c, std::string_view message, bool captures) const {
-    const RE2& re = *c.re;
+    const RE2& re = c.re();
     int groups = captures ? re.NumberOfCapturingGroups() + 1 : 1;  // the whole match alone: the DFA suffices
     std::vector<re2::StringPiece> pieces(groups);
     re2::StringPiece text(message.data(), message.size());
@@ -83,7 +88,7 @@ std::vector<RuleMatch> Matcher::all_matches(std::string_view message) const {
     std::vector<RuleMatch> out;
     if (!set_->Match(re2::StringPiece(message.data(), message.size()), &hits)) return out;
     for (int index : hits)
-        if (auto m = run(rules_[index], message, true)) out.push_back(std::move(*m));
+        if (auto m = run(*rules_[index], message, true)) out.push_back(std::move(*m));
     std::stable_sort(out.begin(), out.end(), [](const RuleMatch& a, const RuleMatch& b) {
         if (a.rule->kind != b.rule->kind) return a.rule->kind == RuleKind::site;
         return outranks(a, b);
@@ -102,7 +107,7 @@ MessageMatch Matcher::match(std::string_view message) const {
         const Compiled* best = nullptr;
         std::vector<const Compiled*> tied;
         for (int index : hits) {
-            const Compiled& c = rules_[index];
+            const Compiled& c = *rules_[index];
             if (!eligible(*c.rule)) continue;
             if (best && (c.rule->lookalike != best->rule->lookalike ? !c.rule->lookalike
                                                                     : c.rule->priority <= best->rule->priority)) {
@@ -128,6 +133,10 @@ MessageMatch Matcher::match(std::string_view message) const {
     const Compiled* cause = best_of([site](const Rule& r) { return r.kind == RuleKind::cause && (site || r.standalone); });
     if (site) result.site = run(*site, message, true);
     if (cause) result.cause = run(*cause, message, true);
+    if (!site && !cause) {
+        const Compiled* dependent = best_of([](const Rule& r) { return r.kind == RuleKind::cause && !r.standalone; });
+        if (dependent) result.dependent_cause = run(*dependent, message, true);
+    }
     return result;
 }
 

@@ -12,6 +12,7 @@
 
 #include <map>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -36,6 +37,9 @@ struct ContextMatch {
 struct MessageMatch {
     std::optional<RuleMatch> site;   // where: the best site, by precedence
     std::optional<RuleMatch> cause;  // what: the best cause, by precedence
+    // Without a site: the best cause that may not stand alone (a time-out, a refusal, weak
+    // credential words). It counts only when the text around the message names one caller.
+    std::optional<RuleMatch> dependent_cause;
     bool empty() const { return !site && !cause; }
 };
 
@@ -60,13 +64,19 @@ public:
     std::vector<ContextMatch> context_sites(std::string_view text) const;
 
 private:
+    // A rule's own RE2 is built on first use: the set finds the hits, and a message hits few rules,
+    // so a start-up (explain) compiles the set and the context regexes, not every rule twice.
     struct Compiled {
-        const Rule* rule;
-        std::unique_ptr<RE2> re;
+        const Rule* rule = nullptr;
+        std::string pattern;
+        mutable std::once_flag once;
+        mutable std::unique_ptr<RE2> compiled;
+        Compiled(const Rule* r, std::string p) : rule(r), pattern(std::move(p)) {}
+        const RE2& re() const;
     };
-    std::vector<Compiled> rules_;
+    std::vector<std::unique_ptr<Compiled>> rules_;
     std::unique_ptr<RE2::Set> set_;
-    std::vector<Compiled> contexts_;  // sites with a context regex
+    std::vector<std::unique_ptr<Compiled>> contexts_;  // sites with a context regex
 
     // The rule's match in `message`; with `captures`, its named groups too (slower: not the DFA alone).
     std::optional<RuleMatch> run(const Compiled& c, std::string_view message, bool captures) const;

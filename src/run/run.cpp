@@ -42,6 +42,7 @@ Report explain_text(const Engine& engine, std::string text, const std::string& s
     InputBatch batch = read_text(text, source);
     DiagnoseOptions options;
     options.context = engine.matcher().context_sites(text);  // who the text around the messages names
+    options.context_from_messages = true;
     bool certificates = holds_certificates(text);
     std::string().swap(text);  // the records hold what is needed: the text goes before the diagnosis
     Report report = diagnose(batch, engine.matcher(), engine.catalog(), options);

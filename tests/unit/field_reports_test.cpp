@@ -1,0 +1,184 @@
+// Verdicts on failures as users paste them, from the defects found by trying the tool on public
+// reports: the reading of each shape named here is what a user needs, not what a phrase matched.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <string>
+#include <vector>
+
+#include "logscan/log_analyzer.h"
+#include "run/analyze.h"
+#include "test_engine.h"
+
+namespace certdoctor {
+namespace {
+
+Report explain(const std::string& text) { return explain_text(test::shipped_engine(), text, "stdin"); }
+
+std::vector<std::string> fix_ids(const Finding& f) {
+    std::vector<std::string> ids;
+    for (const auto& fix : f.fixes) ids.push_back(fix.id);
+    return ids;
+}
+
+bool has(const std::vector<std::string>& list, const std::string& item) {
+    return std::find(list.begin(), list.end(), item) != list.end();
+}
+
+// Fixes that add or trust a CA: wrong wherever a CA is not what is missing.
+const std::vector<std::string> kCaFixes = {"add-ca-to-config-registry-cert", "create-config-registry-cert",
+                                           "trust-ca-on-nodes", "configure-step-tool-ca", "add-ca-to-resolvers",
+                                           "configure-git-ca", "add-ca-to-openshift-trusted-ca"};
+
+// minio/operator#561: a Go server's log line. The client refused the server's certificate.
+const std::string kServerLoggedHandshake =
+    "2021/03/29 12:24:40 http: TLS handshake error from 10.253.0.1:48266: remote error: tls: bad certificate";
+
+TEST(FieldReports, AServerLoggedHandshakeErrorIsTheClientRefusingTheServer) {
+    Report r = explain(kServerLoggedHandshake);
+    ASSERT_EQ(r.findings.size(), 1u);
+    const Finding& f = r.findings[0];
+    EXPECT_NE(f.problem, "client-certificate-rejected");
+    EXPECT_TRUE(f.lookalike);
+    EXPECT_NE(f.explanation.find("caBundle"), std::string::npos) << f.explanation;
+    for (const auto& id : fix_ids(f)) EXPECT_FALSE(has(kCaFixes, id)) << id;
+}
+
+TEST(FieldReports, AnalyzeReadsTheServerLoggedHandshakeErrorTheSameWay) {
+    LogAnalyzer a(test::shipped_engine().catalog(), test::shipped_engine().matcher());
+    a.read_text(kServerLoggedHandshake + "\n", "webhook.log");
+    Report r = analysis_report(a, test::shipped_engine());
+    ASSERT_EQ(r.groups.size(), 1u);
+    EXPECT_NE(r.groups[0].problem, "client-certificate-rejected");
+    EXPECT_TRUE(r.findings.at(r.groups[0].finding).lookalike);
+}
+
+TEST(FieldReports, AnUnknownAuthorityFromAPublicRegistryIsAProxyStory) {
+    Report r = explain("Error response from daemon: Get \"https://registry-1.docker.io/v2/\": tls: failed to verify "
+                       "certificate: x509: certificate signed by unknown authority");
+    ASSERT_FALSE(r.findings.empty());
+    const Finding& f = r.findings[0];
+    EXPECT_EQ(f.cause_rule, "x509-unknown-authority-public-registry");
+    EXPECT_NE(f.explanation.find("proxy"), std::string::npos) << f.explanation;
+}
+
+TEST(FieldReports, AParentThatCannotSignIsNotACaAndAddingItDoesNotHelp) {
+    Report r = explain("failed to create task run pod \"x\": translating TaskSpec to Pod: Get \"https://registry.corp/v2/\": "
+                       "x509: certificate signed by unknown authority (possibly because of \"x509: invalid signature: "
+                       "parent certificate cannot sign this kind of certificate\" while trying to verify candidate "
+                       "authority certificate \"Corp CA\"). Maybe missing or invalid Task ci/build");
+    ASSERT_FALSE(r.findings.empty());
+    EXPECT_EQ(r.findings[0].problem, "not-a-ca");
+    for (const auto& id : fix_ids(r.findings[0])) EXPECT_FALSE(has(kCaFixes, id)) << id;
+}
+
+TEST(FieldReports, AVerificationErrorOnAWebhookIsAStaleCaBundle) {
+    Report r = explain("Internal error occurred: failed calling webhook \"webhook.pipeline.tekton.dev\": failed to call "
+                       "webhook: Post \"https://tekton-pipelines-webhook.tekton-pipelines.svc:443/defaulting?timeout=10s\": "
+                       "tls: failed to verify certificate: x509: certificate signed by unknown authority (possibly "
+                       "because of \"crypto/rsa: verification error\" while trying to verify candidate authority "
+                       "certificate \"tekton-pipelines-webhook.tekton-pipelines.svc\")");
+    ASSERT_FALSE(r.findings.empty());
+    const Finding& f = r.findings[0];
+    EXPECT_EQ(f.component, "webhook");
+    EXPECT_EQ(f.cause_rule, "x509-stale-ca-copy");
+    ASSERT_FALSE(f.fixes.empty());
+    EXPECT_EQ(f.fixes[0].id, "check-webhook-ca-bundle");
+}
+
+TEST(FieldReports, TheBareMessageGetsANextStepAndTheHelpExampleItsComponent) {
+    Report bare = explain("x509: certificate signed by unknown authority");
+    ASSERT_FALSE(bare.findings.empty());
+    EXPECT_TRUE(has(fix_ids(bare.findings[0]), "identify-the-caller"));
+    Report help = explain("failed to create task run pod \"x\": translating TaskSpec to Pod: x509: certificate signed "
+                          "by unknown authority");
+    ASSERT_FALSE(help.findings.empty());
+    EXPECT_EQ(help.findings[0].component, "tekton-controller");
+    EXPECT_FALSE(help.findings[0].fixes.empty());
+}
+
+// For failures that are no certificate problem the text does not send the user to a trust store,
+// and a refused login fails past the ping, where the manifest is fetched.
+TEST(FieldReports, NonCertificateFailuresSpeakOfNoTrustStore) {
+    const std::string head = "failed to create task run pod \"x\": translating TaskSpec to Pod: ";
+    const std::string tail = ". Maybe missing or invalid Task ci/build";
+    for (const std::string inner :
+         {"GET https://registry.corp/v2/app/manifests/1: UNAUTHORIZED: authentication required",
+          "Get \"https://registry.corp/v2/\": http: server gave HTTP response to HTTPS client",
+          "Get \"https://registry.corp/v2/\": dial tcp: lookup registry.corp on 10.96.0.10:53: no such host"}) {
+        Report r = explain(head + inner + tail);
+        ASSERT_FALSE(r.findings.empty()) << inner;
+        EXPECT_EQ(r.findings[0].explanation.find("trust store"), std::string::npos) << inner;
+    }
+    Report unauthorized = explain(head + "GET https://registry.corp/v2/app/manifests/1: UNAUTHORIZED: authentication "
+                                         "required" + tail);
+    ASSERT_FALSE(unauthorized.findings.empty());
+    const auto& frames = unauthorized.findings[0].chain.frames;
+    ASSERT_FALSE(frames.empty());
+    EXPECT_TRUE(frames.back().failed);
+    EXPECT_EQ(frames.back().function.find("pingSingle"), std::string::npos) << frames.back().function;
+}
+
+TEST(FieldReports, AnExpiredCertificateSaysHowToTellWhichOne) {
+    Report r = explain("Get \"https://registry.corp/v2/\": tls: failed to verify certificate: x509: certificate has "
+                       "expired or is not yet valid: current time 2024-06-22T22:03:47Z is after 2024-02-27T04:29:33Z");
+    ASSERT_FALSE(r.findings.empty());
+    const std::string& e = r.findings[0].explanation;
+    EXPECT_NE(e.find("2024-02-27T04:29:33Z"), std::string::npos) << e;
+    EXPECT_NE(e.find("-showcerts"), std::string::npos) << e;
+}
+
+// microsoft/Snip-Insights#5, quoted in a reply and hard-wrapped inside the quote.
+TEST(FieldReports, AQuotedWrappedReplyGivesTheVerdictOfTheMessage) {
+    Report r = explain("> Cloning into 'Snip-Insights'...\n> fatal: unable to access "
+                       "'https://github.com/Microsoft/Snip-Insights.git/': SSL certificate problem: self\n> signed "
+                       "certificate in certificate chain");
+    ASSERT_FALSE(r.findings.empty());
+    EXPECT_EQ(r.findings[0].component, "git");
+    EXPECT_EQ(r.findings[0].problem, "unknown-authority");
+}
+
+// podman-container-tools/skopeo#565: the time-out names no caller; skopeo's own output above it
+// does (containers/image's "Getting image source signatures").
+TEST(FieldReports, ATimeOutTakesTheCallerTheContextNames) {
+    Report r = explain("./skopeo copy --command-timeout=2s  --src-tls-verify=true --src-creds ****:***** "
+                       "docker://ubuntu:14.04 dir:/tmp/*****/raw\nGetting image source signatures\nCopying blob "
+                       "sha256:*******\n 4.53 MB / 48.98 MB [=====>-----] 1s\nFATA[0002] Error writing blob: context "
+                       "deadline exceeded\n");
+    ASSERT_FALSE(r.findings.empty());
+    EXPECT_EQ(r.findings[0].component, "step-tool");
+    EXPECT_EQ(r.findings[0].problem, "timeout");
+}
+
+// egen/concourse-tutorial#270: the first line names the caller, the third says what failed.
+TEST(FieldReports, AnotherMessageOfThePasteNamesTheCaller) {
+    Report r = explain("failed to ping registry: 2 error(s) occurred:\n\nping https: Get "
+                       "\"https://registry-1.docker.io/v2/\": context deadline exceeded (Client.Timeout exceeded while "
+                       "awaiting headers) ping http: Get \"http://registry-1.docker.io/v2/\": context deadline exceeded "
+                       "(Client.Timeout exceeded while awaiting headers) image check failed\nerrored\n");
+    ASSERT_FALSE(r.findings.empty());
+    const Finding& f = r.findings[0];
+    EXPECT_EQ(f.component, "step-tool");
+    EXPECT_EQ(f.problem, "timeout");
+    EXPECT_EQ(f.confidence, "medium");
+    EXPECT_NE(f.context.find("failed to ping registry"), std::string::npos) << f.context;
+}
+
+// The kubelet's and the CRI's log shapes name the kubelet; a gRPC status alone does not.
+TEST(FieldReports, KubeletLogShapesNameTheKubeletAndAGrpcStatusAloneDoesNot) {
+    Report k3s = explain("E1228 16:48:24.779749    2869 pod_workers.go:191] Error syncing pod "
+                         "897177e6-03db-4a81-b7b1-177d6d949819 (\"helm-install-traefik-g8tqb_kube-system(897177e6-03db-"
+                         "4a81-b7b1-177d6d949819)\"), skipping: failed to \"StartContainer\" for \"helm\" with "
+                         "ImagePullBackOff: \"Back-off pulling image \\\"rancher/klipper-helm:v0.3.2\\\"\"");
+    ASSERT_FALSE(k3s.findings.empty());
+    EXPECT_EQ(k3s.findings[0].component, "kubelet");
+    Report argo = explain("rpc error: code = Unknown desc = Manifest generation error (cached): `helm repo add stable "
+                          "https://charts.helm.sh/stable` failed exit status 1: Error: looks like "
+                          "\"https://charts.helm.sh/stable\" is not a valid chart repository or cannot be reached: Get "
+                          "\"https://charts.helm.sh/stable/index.yaml\": x509: certificate signed by unknown authority");
+    ASSERT_FALSE(argo.findings.empty());
+    EXPECT_NE(argo.findings[0].component, "kubelet");
+}
+
+}  // namespace
+}  // namespace certdoctor

@@ -148,6 +148,60 @@ TEST(Render, AnalyzeMatchesGolden) {
     expect_golden("analyze-controller-log.json", render_json(r));
 }
 
+// --brief for an incident: the summary, then per group its verdict and first fix alone.
+TEST(Render, BriefAnalyzeMatchesGolden) {
+    Report r = analyzed_sample();
+    expect_golden("analyze-controller-log.brief.txt", render_text(r, Color::off, Detail::brief));
+    expect_golden("analyze-controller-log.brief.md", render_markdown(r, Detail::brief));
+}
+
+size_t count_in(const std::string& text, const std::string& needle) {
+    size_t n = 0;
+    for (size_t at = text.find(needle); at != std::string::npos; at = text.find(needle, at + 1)) ++n;
+    return n;
+}
+
+TEST(Render, BriefShowsEachFirstFixAndNothingElse) {
+    Report r = analyzed_sample();
+    ASSERT_GE(r.findings.size(), 3u);
+    for (const auto& [out, what] : {std::pair{render_text(r, Color::off, Detail::brief), "text"},
+                                    std::pair{render_markdown(r, Detail::brief), "markdown"}}) {
+        for (const auto& f : r.findings) {
+            ASSERT_FALSE(f.fixes.empty());
+            EXPECT_NE(out.find(f.fixes.front().title), std::string::npos) << what << ": " << f.fixes.front().id;
+            for (const auto& c : f.fixes.front().commands)
+                EXPECT_NE(out.find(c.substr(0, 60)), std::string::npos) << what << ": " << c;
+        }
+        EXPECT_EQ(out.find("Call chain"), std::string::npos) << what;
+        EXPECT_EQ(out.find("Why"), std::string::npos) << what;
+        EXPECT_EQ(out.find("Evidence"), std::string::npos) << what;
+    }
+    std::string full = render_text(r, Color::off);
+    EXPECT_LT(count_in(render_text(r, Color::off, Detail::brief), "\n") * 2, count_in(full, "\n"));
+}
+
+// A cause's generic paragraph and a fix's generic description are printed once per report; later
+// findings point back to the problem that shows them.
+TEST(Render, AGenericParagraphIsPrintedOncePerReport) {
+    Report r = analyzed_sample();
+    const std::string generic = "found no certificate in its trust store that issued it";
+    size_t with_it = 0;
+    for (const auto& f : r.findings) with_it += f.explanation.find(generic) != std::string::npos;
+    ASSERT_GE(with_it, 2u) << "the sample no longer has a repeated paragraph";
+    std::string text = render_text(r, Color::off), markdown = render_markdown(r);
+    // Text wraps the paragraph; its first words stand on one line.
+    EXPECT_EQ(count_in(text, "certificate chain and found no certificate in"), 1u);
+    EXPECT_EQ(count_in(markdown, generic), 1u);
+    EXPECT_EQ(count_in(text, "(the general part is under problem 1)"), with_it - 1);
+    EXPECT_EQ(count_in(text, "Tekton marks this failure as permanent"), 1u);
+    EXPECT_GE(count_in(markdown, "*Described under problem 1.*"), 1u);
+    // One finding alone prints everything.
+    Report one = r;
+    one.findings.resize(1);
+    one.groups.resize(1);
+    EXPECT_EQ(render_text(one, Color::off).find("under problem"), std::string::npos);
+}
+
 // A cluster diagnosis on hand-built facts (no certificate, so that it is the same on every run):
 // the checks, the sentence that ordered the fixes, the fixes for an absent config-registry-cert.
 TEST(Render, ClusterDiagnosisMatchesGolden) {
@@ -301,12 +355,16 @@ TEST(Render, EveryValueFromInputIsEscapedInTextAndMarkdown) {
     Report r = hostile_report();
     expect_inert(render_text(r, Color::off), "text");
     expect_inert(render_markdown(r), "markdown", true);
+    expect_inert(render_text(r, Color::off, Detail::brief), "brief text");
+    expect_inert(render_markdown(r, Detail::brief), "brief markdown", true);
     expect_inert(render_probe_text(r.findings[0].probe, Color::off), "probe text");
     expect_inert(render_probe_markdown(r.findings[0].probe), "probe markdown", true);
     r.log.read = true;
     r.sweep = false;
     expect_inert(render_text(r, Color::off), "analyze text");
     expect_inert(render_markdown(r), "analyze markdown", true);
+    expect_inert(render_text(r, Color::off, Detail::brief), "analyze brief text");
+    expect_inert(render_markdown(r, Detail::brief), "analyze brief markdown", true);
     expect_inert(render_new_group_text(r), "analyze --follow");
 }
 

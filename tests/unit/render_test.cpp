@@ -14,6 +14,7 @@
 #include "fix/export.h"
 #include "logscan/log_analyzer.h"
 #include "run/analyze.h"
+#include "run/cluster_run.h"
 #include "fix/fix_plan.h"
 #include "match/templates.h"
 #include "test_engine.h"
@@ -200,6 +201,142 @@ TEST(Render, AGenericParagraphIsPrintedOncePerReport) {
     one.findings.resize(1);
     one.groups.resize(1);
     EXPECT_EQ(render_text(one, Color::off).find("under problem"), std::string::npos);
+}
+
+// A sweep (`diagnose taskruns -A`) of hand-made runs: three failed lookups on one registry in two
+// namespaces, and one at a registry addressed by IP whose certificate names another host. Grouped
+// by root cause through run/'s grouping, checked against hand-built installation facts.
+std::string failed_taskrun(const std::string& ns, const std::string& name, const std::string& message) {
+    return "- apiVersion: tekton.dev/v1\n  kind: TaskRun\n  metadata:\n    name: " + name + "\n    namespace: " + ns +
+           "\n  spec:\n    taskRef:\n      name: build-and-push\n  status:\n    conditions:\n    - type: Succeeded\n"
+           "      status: \"False\"\n      reason: PodCreationFailed\n      message: '" + message + "'\n";
+}
+
+Report sweep_sample() {
+    const std::string unknown =
+        "failed to create task run pod \"{run}\": translating TaskSpec to Pod: Get \"https://registry.corp.example:8443/v2/\": "
+        "tls: failed to verify certificate: x509: certificate signed by unknown authority. Maybe missing or invalid Task {ns}/build-and-push";
+    const std::string mismatch =
+        "failed to create task run pod \"{run}\": translating TaskSpec to Pod: Get \"https://10.20.0.7:5000/v2/\": "
+        "tls: failed to verify certificate: x509: certificate is valid for registry.other, not 10.20.0.7. Maybe missing or invalid Task {ns}/build-and-push";
+    auto message = [](std::string m, const std::string& ns, const std::string& run) {
+        m.replace(m.find("{run}"), 5, run);
+        m.replace(m.find("{ns}"), 4, ns);
+        return m;
+    };
+    std::string list = "apiVersion: v1\nkind: List\nitems:\n" + failed_taskrun("ci", "build-1", message(unknown, "ci", "build-1")) +
+                       failed_taskrun("ci", "build-2", message(unknown, "ci", "build-2")) +
+                       failed_taskrun("team-a", "web-7", message(mismatch, "team-a", "web-7")) +
+                       failed_taskrun("team-b", "app-3", message(unknown, "team-b", "app-3"));
+    Report r = diagnose_dump(test::shipped_engine(), list, "TaskRuns in all namespaces");
+    r.sweep = true;
+    r.runs_scanned = 40;
+    r.failed_runs = 4;
+    group_sweep_findings(r);
+    r.cluster.read = true;
+    r.cluster.context = "prod-eu";
+    r.cluster.server = "https://10.0.0.1:6443";
+    r.cluster.tekton_api = "tekton.dev/v1";
+    r.cluster.tekton_version = "v0.62.1";
+    r.cluster.tekton_namespace = "tekton-pipelines";
+    Installation inst;
+    inst.controller_found = true;
+    inst.version = "v0.62.1";
+    inst.configmap_state = ObjectState::present;
+    // As the release ships it: no data.
+    inst.pods_state = ObjectState::present;
+    inst.pods.push_back({"tekton-pipelines-controller-7d9f8b6c5-x2k4q", "Running", 1000, "2026-11-25T13:24:10Z"});
+    apply_cluster_checks(r, inst, 2000000000, std::chrono::hours(30 * 24));
+    plan_report_fixes(r, test::shipped_engine().catalog());
+    return r;
+}
+
+TEST(Render, SweepMatchesGolden) {
+    Report r = sweep_sample();
+    ASSERT_EQ(r.groups.size(), 2u);
+    EXPECT_EQ(r.groups[0].count, 3u);
+    expect_golden("sweep-all-namespaces.txt", render_text(r, Color::off));
+    expect_golden("sweep-all-namespaces.md", render_markdown(r));
+    expect_golden("sweep-all-namespaces.json", render_json(r));
+    expect_golden("sweep-all-namespaces.brief.txt", render_text(r, Color::off, Detail::brief));
+}
+
+// `probe` of a registry that serves its leaf without the intermediate (the issuer named, no CA
+// offered), and of one that verifies, with its token realm and the image's config per platform.
+ProbeResult missing_intermediate_probe() {
+    ProbeResult p;
+    p.target = p.host = "registry.corp.example";
+    p.port = 8443;
+    p.server_name = "registry.corp.example";
+    p.problem = "incomplete-chain";
+    p.go_error = "unknown-authority";
+    p.detail = "tls: failed to verify certificate: x509: certificate signed by unknown authority";
+    CertificateView leaf;
+    leaf.subject = "CN=registry.corp.example";
+    leaf.issuer = "CN=Corp Issuing CA 2,O=Corp";
+    leaf.serial = "1f2e3d";
+    leaf.not_before = "2026-01-01T00:00:00Z";
+    leaf.not_after = "2027-01-01T00:00:00Z";
+    leaf.dns_names = {"registry.corp.example"};
+    leaf.common_name = "registry.corp.example";
+    leaf.key_type = "EC";
+    leaf.key_bits = 256;
+    leaf.signature_algorithm = "ecdsa-with-SHA256";
+    leaf.sha256 = std::string(64, 'a');
+    p.chain = {leaf};
+    p.missing_issuer = {"CN=Corp Issuing CA 2,O=Corp", "0A:1B:2C:3D", "http://pki.corp.example/issuing2.der"};
+    p.verified_with = {"system", "--ca-file corp-root.pem"};
+    p.ca_files_given = true;
+    p.registry.status = "skipped";
+    p.failing_host = "registry.corp.example:8443";
+    p.verified_at = "2026-11-20T09:00:00Z";
+    return p;
+}
+
+ProbeResult verified_probe() {
+    ProbeResult p = missing_intermediate_probe();
+    p.problem = "ok";
+    p.go_error = "ok";
+    p.detail.clear();
+    p.missing_issuer = {};
+    CertificateView issuing;
+    issuing.subject = "CN=Corp Issuing CA 2,O=Corp";
+    issuing.issuer = "CN=Corp Root CA,O=Corp";
+    issuing.is_ca = true;
+    issuing.not_before = "2025-01-01T00:00:00Z";
+    issuing.not_after = "2030-01-01T00:00:00Z";
+    issuing.key_type = "RSA";
+    issuing.key_bits = 3072;
+    issuing.signature_algorithm = "sha256WithRSAEncryption";
+    issuing.sha256 = std::string(64, 'b');
+    p.chain.push_back(issuing);
+    p.has_anchor = true;
+    p.trust_anchor = {"CN=Corp Root CA,O=Corp", std::string(64, 'c'), "-----BEGIN CERTIFICATE-----\nMIIBroot\n-----END CERTIFICATE-----\n",
+                      false, ""};
+    p.valid_until = "2027-01-01T00:00:00Z";
+    p.failing_host.clear();
+    p.registry = {"auth-required", 401, "Bearer", "https://auth.corp.example/token", "registry.corp.example", "", "auth.corp.example:443", "ok", ""};
+    p.image.read = true;
+    p.image.reference = "registry.corp.example:8443/platform/builder:2.4";
+    p.image.digest = "sha256:" + std::string(64, 'd');
+    p.image.media_type = "application/vnd.oci.image.index.v1+json";
+    p.image.platforms = {{"linux", "amd64", "", "sha256:" + std::string(64, 'e'), {"/usr/bin/builder"}, {"--serve"}},
+                         {"linux", "arm64", "v8", "sha256:" + std::string(64, 'f'), {"/usr/bin/builder-arm"}, {}}};
+    return p;
+}
+
+TEST(Render, ProbeMatchesGolden) {
+    for (const auto& [name, p] : {std::pair{"probe-missing-intermediate", missing_intermediate_probe()},
+                                  std::pair{"probe-verified-with-entrypoint", verified_probe()}}) {
+        expect_golden(std::string(name) + ".txt", render_probe_text(p, Color::off));
+        expect_golden(std::string(name) + ".md", render_probe_markdown(p));
+        expect_golden(std::string(name) + ".json", render_probe_json(p));
+    }
+    // The missing issuer is named and no certificate is offered as the CA to add.
+    std::string text = render_probe_text(missing_intermediate_probe(), Color::off);
+    EXPECT_NE(text.find("Corp Issuing CA 2"), std::string::npos);
+    EXPECT_NE(text.find("http://pki.corp.example/issuing2.der"), std::string::npos);
+    EXPECT_EQ(text.find("trust anchor"), std::string::npos) << text;
 }
 
 // A cluster diagnosis on hand-built facts (no certificate, so that it is the same on every run):

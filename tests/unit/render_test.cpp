@@ -112,6 +112,13 @@ TEST(Render, FixArtefactsMatchGolden) {
     kaniko.steps = {StepSpec{"image-build", "gcr.io/kaniko-project/executor", false, false, true, 0, ""}};
     kaniko.steps_source = {"Task", "kaniko", ""};
     add(kaniko, "configure-step-tool-ca");
+    // The other step tools: each one's own CA flag or variable, with the ConfigMap mounted.
+    for (const char* tool : {"buildah", "skopeo", "crane", "helm"}) {
+        Finding step_tool = base("step-run", "unknown-authority");
+        step_tool.tool = tool;
+        step_tool.step = "publish";
+        add(step_tool, "configure-step-tool-ca");
+    }
     Finding group = base("entrypoint-lookup", "unknown-authority");
     group.rerun_runs = {{"TaskRun", "ci", "build-7"}, {"PipelineRun", "ci", "release-3"}};
     add(group, "rerun");

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
@@ -127,6 +128,39 @@ TEST(Render, FixArtefactsMatchGolden) {
     chain.probe.missing_issuer = {"CN=Corp Issuing CA 2", "0A:1B", "http://pki.corp.example/issuing2.der"};
     add(chain, "serve-full-chain");
     expect_golden("fix-artefacts.txt", all);
+}
+
+// Every fix of the catalog, and every step tool's variant of it, rendered for one offline finding
+// (a TaskRun in `ci` naming ServiceAccount `deployer`, a step `build`, a registry with a port):
+// a wording or artefact change to any fix id shows in review.
+TEST(Render, EveryFixOfTheCatalogMatchesGolden) {
+    const Catalog& catalog = test::shipped_engine().catalog();
+    std::vector<const FixRule*> fixes;
+    for (const auto& fix : catalog.fixes) fixes.push_back(&fix);
+    std::sort(fixes.begin(), fixes.end(), [](const FixRule* a, const FixRule* b) { return a->id < b->id; });
+    std::string all;
+    for (const FixRule* fix : fixes) {
+        std::vector<std::string> tools = {""};
+        for (const auto& [tool, _] : fix->variants) tools.push_back(tool);
+        for (const auto& tool : tools) {
+            Finding f;
+            f.site_rule = "site";
+            f.cause_rule = "cause";
+            f.stage = "step-run";
+            f.problem = "unknown-authority";
+            f.registry = "registry.corp.example:8443";
+            f.host = "registry.corp.example";
+            f.url = "https://registry.corp.example:8443/v2/";
+            f.image = "registry.corp.example:8443/team/app:v1";
+            f.object = {"TaskRun", "ci", "build-7"};
+            f.step = "build";
+            f.tool = tool;
+            f.service_account = "deployer";
+            all += (tool.empty() ? "" : "[variant " + tool + "] ") + fix_text(render_fix(*fix, f));
+        }
+    }
+    ASSERT_GE(fixes.size(), 25u);
+    expect_golden("fix-catalog.txt", all);
 }
 
 // analyze of the sample controller log, in the three renderers.

@@ -288,13 +288,16 @@ void set_step_command(FixView& view, const Finding& f) {
     if (src.kind == "PipelineRun" && !src.name.empty() && src.pipeline_task_index >= 0) {
         const std::string task = "/spec/pipelineSpec/" + src.pipeline_task_list + "/" +
                                  std::to_string(src.pipeline_task_index);
-        Json ops = Json::array({{{"op", "test"}, {"path", task + "/name"}, {"value", src.pipeline_task}}});
+        Json ops =
+            Json::array({{{"op", "test"}, {"path", task + "/name"}, {"value", src.pipeline_task}}});
         for (auto op : task_ops) {
             op["path"] = task + "/taskSpec" + op["path"].get<std::string>().substr(5);
             ops.push_back(op);
         }
-        comment("The PipelineRun " + src.name + "'s inline pipelineSpec, pipeline task " + src.pipeline_task +
-                ": create the run again with the patch (its `test` operations refuse it if the tasks or steps "
+        comment("The PipelineRun " + src.name + "'s inline pipelineSpec, pipeline task " +
+                src.pipeline_task +
+                ": create the run again with the patch (its `test` operations refuse it if the "
+                "tasks or steps "
                 "moved); change the same in the run's source:");
         view.commands.push_back(
             kubectl_ns(ns) + "get pipelinerun " + shell_quote(src.name) +

@@ -32,6 +32,7 @@ ObjectRef run_of(const ObjectRef& known, const MessageMatch& match);
 std::map<std::string, std::string> merged_captures(const MessageMatch& match);
 
 // The registry a message names: its own capture, else that of the image, else of the URL.
-std::string registry_named(const std::string& registry, const std::string& image, const std::string& url);
+std::string registry_named(const std::string& registry, const std::string& image,
+                           const std::string& url);
 
 }  // namespace certdoctor

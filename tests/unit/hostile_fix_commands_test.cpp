@@ -5,12 +5,12 @@
 // ConfigMap, under the operator), and with the probed image for set-step-command.
 #include <gtest/gtest-spi.h>
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <set>
-#include <unistd.h>
 
 #include "fix/fix_plan.h"
 #include "probe/openssl_util.h"
@@ -79,10 +79,13 @@ struct Stubs {
         cwd = dir / "cwd";
         fs::create_directories(cwd);
         log = dir / "ran.log";
-        for (const char* tool : {"kubectl", "jq", "openssl", "skopeo", "cat", "sed", "rm", "id", "touch", "curl",
-                                 "sudo", "mkdir", "tee", "systemctl", "crictl", "base64", "cp", "mv", "ln", "chmod",
-                                 "podman", "docker", "crane", "helm", "git", "awk", "grep", "head", "tail", "tr",
-                                 "xargs", "env", "sh", "wget", "update-ca-certificates", "buildah", "oc"}) {
+        for (const char* tool :
+             {"kubectl", "jq",     "openssl", "skopeo", "cat",   "sed",   "rm",
+              "id",      "touch",  "curl",    "sudo",   "mkdir", "tee",   "systemctl",
+              "crictl",  "base64", "cp",      "mv",     "ln",    "chmod", "podman",
+              "docker",  "crane",  "helm",    "git",    "awk",   "grep",  "head",
+              "tail",    "tr",     "xargs",   "env",    "sh",    "wget",  "update-ca-certificates",
+              "buildah", "oc"}) {
             fs::path stub = dir / "bin" / tool;
             std::ofstream(stub) << "#!/bin/bash\necho " << tool << " >> '" << log.string() << "'\n";
             fs::permissions(stub, fs::perms::owner_all);
@@ -92,17 +95,20 @@ struct Stubs {
 };
 
 void expect_inert(const std::string& what, const std::string& command, const Stubs& stubs) {
-    ASSERT_EQ(command.find('\n'), std::string::npos) << what << ": a command spans lines: " << command;
+    ASSERT_EQ(command.find('\n'), std::string::npos)
+        << what << ": a command spans lines: " << command;
     auto syntax = test::run_process({"/bin/bash", "-n", "-c", command});
     EXPECT_EQ(syntax.exit_code, 0) << what << ": bash -n rejects " << command << "\n" << syntax.err;
     fs::remove(stubs.log);
     test::ProcessOptions options;
     options.env = {{"PATH", (stubs.dir / "bin").string()}, {"HOME", stubs.cwd.string()}};
-    auto run = test::run_process({"/bin/bash", "-c", "cd '" + stubs.cwd.string() + "' || exit 99; " + command}, options);
+    auto run = test::run_process(
+        {"/bin/bash", "-c", "cd '" + stubs.cwd.string() + "' || exit 99; " + command}, options);
     EXPECT_FALSE(run.timed_out) << what << ": " << command;
     std::ifstream in(stubs.log);
     std::string ran;
-    while (std::getline(in, ran)) EXPECT_NE(ran, "touch") << what << ": an injected command ran: " << command;
+    while (std::getline(in, ran))
+        EXPECT_NE(ran, "touch") << what << ": an injected command ran: " << command;
     EXPECT_FALSE(fs::exists(stubs.cwd / "pwned")) << what << ": a file was created by " << command;
 }
 
@@ -117,7 +123,8 @@ TEST(HostileNames, EveryFixsCommandsParseAndStayInert) {
         for (const auto& tool : tools)
             for (bool cluster : {false, true}) {
                 FixView view = render_fix(fix, hostile_finding(tool, cluster));
-                std::string what = fix.id + (tool.empty() ? "" : " (" + tool + ")") + (cluster ? " in cluster mode" : "");
+                std::string what = fix.id + (tool.empty() ? "" : " (" + tool + ")") +
+                                   (cluster ? " in cluster mode" : "");
                 for (const auto& c : view.commands) {
                     expect_inert(what, c, stubs);
                     ++commands;
@@ -136,8 +143,10 @@ TEST(HostileNames, EveryFixsCommandsParseAndStayInert) {
 // The check itself catches what it is for: an unquoted name runs, a broken quote does not parse.
 TEST(HostileNames, TheCheckCatchesAnInjectedCommand) {
     Stubs stubs;
-    EXPECT_NONFATAL_FAILURE(expect_inert("unquoted", "kubectl get taskrun x;touch pwned", stubs), "injected command ran");
-    EXPECT_NONFATAL_FAILURE(expect_inert("unparsed", "kubectl get taskrun 'x", stubs), "bash -n rejects");
+    EXPECT_NONFATAL_FAILURE(expect_inert("unquoted", "kubectl get taskrun x;touch pwned", stubs),
+                            "injected command ran");
+    EXPECT_NONFATAL_FAILURE(expect_inert("unparsed", "kubectl get taskrun 'x", stubs),
+                            "bash -n rejects");
 }
 
 }  // namespace

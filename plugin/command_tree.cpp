@@ -133,6 +133,13 @@ void build_command_tree(CLI::App& app, Options& o) {
         add_trust_flags(cmd, "With --probe: ");
     };
     add_probe_flags(explain);
+    // For incidents: the summary, then each problem's verdict and first fix (text, Markdown).
+    auto add_brief_flag = [&o](CLI::App* cmd) {
+        cmd->add_flag("--brief", o.brief,
+                      "Only the summary and, per problem, its verdict and first fix (text and "
+                      "Markdown; -o json always has everything)");
+    };
+    add_brief_flag(explain);
     explain->footer(
         "Examples:\n"
         "  kubectl tekton-certdoctor explain 'failed to create task run pod \"task-run\": "
@@ -162,6 +169,7 @@ void build_command_tree(CLI::App& app, Options& o) {
                      "(taskrun build-1); or 'taskruns' for every failed TaskRun in the namespace")
         ->option_text("TYPE/NAME | TYPE NAME");
     add_probe_flags(diagnose);
+    add_brief_flag(diagnose);
     diagnose->add_flag(
         "--no-probe", o.no_probe,
         "Cluster mode: do not probe the registries (probing is on by default there)");
@@ -232,6 +240,8 @@ void build_command_tree(CLI::App& app, Options& o) {
         "  kubectl tekton-certdoctor diagnose pr/release-7 -n ci -o markdown > ticket.md\n"
         "  # Every failed TaskRun of the last 2 hours in all namespaces, grouped by root cause:\n"
         "  kubectl tekton-certdoctor diagnose taskruns -A --since 2h\n"
+        "  # The same for an incident channel: per root cause, the verdict and the first fix:\n"
+        "  kubectl tekton-certdoctor diagnose taskruns -A --since 2h --brief\n"
         "  # Make the fix: diff, confirm, write (keeping every CA and key), restart, verify:\n"
         "  kubectl tekton-certdoctor diagnose taskrun/build-1 -n ci --apply --verify\n"
         "  kubectl tekton-certdoctor diagnose taskrun/build-1 -n ci --apply --dry-run=server\n"
@@ -280,6 +290,7 @@ void build_command_tree(CLI::App& app, Options& o) {
                    "With --from-cluster: the previous instance of each container (after a restart)")
         ->group(kube);
     add_kube_flags(analyze);
+    add_brief_flag(analyze);
     analyze->footer(
         "Examples:\n"
         "  # The controller's log, grouped by component, problem and registry, with the runs hit "
@@ -287,6 +298,8 @@ void build_command_tree(CLI::App& app, Options& o) {
         "  kubectl -n tekton-pipelines logs deploy/tekton-pipelines-controller | kubectl "
         "tekton-certdoctor analyze\n"
         "  kubectl tekton-certdoctor analyze controller.log resolvers.log.gz -o json\n"
+        "  # For an incident channel: the groups, then each one's verdict and first fix:\n"
+        "  kubectl tekton-certdoctor analyze controller.log --brief -o markdown\n"
         "  # The controller's and resolvers' pods of the current context, the last two hours:\n"
         "  kubectl tekton-certdoctor analyze --from-cluster --since 2h -o markdown > incident.md\n"
         "  # Watch a live log; each new kind of failure is printed as soon as it shows:\n"

@@ -83,10 +83,10 @@ void print(const Report& report, const Options& o) {
             std::cout << json_to_yaml(nlohmann::json::parse(json.str()));
             return;
         }
-        case OutputFormat::markdown: std::cout << render_markdown(report); return;
+        case OutputFormat::markdown: std::cout << render_markdown(report, o.brief ? Detail::brief : Detail::full); return;
         case OutputFormat::text: break;
     }
-    std::cout << render_text(report, use_color(o) ? Color::on : Color::off);
+    std::cout << render_text(report, use_color(o) ? Color::on : Color::off, o.brief ? Detail::brief : Detail::full);
 }
 
 // A plain document (patterns list, version) as JSON or YAML.
@@ -746,6 +746,8 @@ int main_impl(int argc, char** argv) {
         o.timeout_given = true;
     if (std::vector<std::string> extras = app.remaining(true); !extras.empty()) return unexpected_words(*cmd, extras);
     o.output = parse_output_format(o.output_text);
+    if (o.brief && (o.output == OutputFormat::json || o.output == OutputFormat::yaml))
+        throw Error("--brief shortens text and Markdown; -o json and -o yaml always hold every fix", ExitCode::usage);
     if (o.show_version) return run_version(o);
     for (CLI::App* c = cmd; c != nullptr && c->get_parent() != nullptr; c = c->get_parent())
         o.command = c->get_name() + (o.command.empty() ? "" : " " + o.command);

@@ -17,6 +17,7 @@ struct Options {
     std::vector<std::string> help_words;  // help COMMAND...
     std::string patterns_dir;
     bool no_color = false;
+    bool brief = false;              // explain / diagnose / analyze --brief: the first fix of each problem
     int verbose = 0;
     std::vector<std::string> text;   // explain: the words given
     std::string filename;            // diagnose -f

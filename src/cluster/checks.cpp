@@ -115,6 +115,10 @@ void key_check(CheckState& st, Checks& checks) {
             check("config-registry-cert-key", "fail",
                   "certificates sit under the key `" + st.wrong_key +
                       "`, which the controller silently ignores: it reads only `cert`"));
+    } else if (auto cert = inst.configmap_data.find("cert");
+               cert != inst.configmap_data.end() && trim(cert->second).empty()) {
+        checks.push_back(check("config-registry-cert-key", "fail",
+                               "the key `cert` is there but empty: no CA was added"));
     } else {
         std::vector<std::string> keys;
         for (const auto& [key, _] : inst.configmap_data) keys.push_back(key);

@@ -5,6 +5,7 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "match/match_key.h"
 #include "match/templates.h"
 #include "match/versions.h"
 #include "input/normalise.h"
@@ -86,52 +87,6 @@ std::tuple<int, int, int> significance(const Finding& f) {
     int placed = !f.site_rule.empty() && !f.cause_rule.empty() ? 0 : !f.site_rule.empty() ? 1 : 2;
     return {f.lookalike ? 1 : 0, placed, stage_rank(f.stage)};
 }
-
-// The captures of the site and the cause together; where both name a group, the site's wins.
-std::map<std::string, std::string> merged_captures(const MessageMatch& match) {
-    std::map<std::string, std::string> captures;
-    if (match.site) captures = match.site->captures;
-    if (match.cause)
-        for (const auto& [k, v] : match.cause->captures) captures.emplace(k, v);
-    return captures;
-}
-
-// The registry a message names: its own capture, else that of the image, else of the URL.
-std::string registry_named(const std::string& registry, const std::string& image, const std::string& url) {
-    if (!registry.empty()) return registry;
-    if (!image.empty()) return registry_of_image(image);
-    if (!url.empty()) return registry_of_url(url);
-    return "";
-}
-
-}  // namespace
-
-MatchKey match_key(const MessageMatch& match) {
-    MatchKey k;
-    const Rule* site = match.site ? match.site->rule : nullptr;
-    const Rule* cause = match.cause ? match.cause->rule : nullptr;
-    k.site = site ? site->id : "";
-    k.pattern = site && cause ? site->id + "/" + cause->id : site ? site->id : cause ? cause->id : "";
-    k.component = site ? site->component : "unknown";
-    k.problem = cause ? cause->problem : "other";
-    k.lookalike = (site && site->lookalike) || (cause && cause->lookalike);
-    auto captures = merged_captures(match);
-    k.registry = registry_named(capture(captures, "registry"), capture(captures, "image"), capture(captures, "url"));
-    return k;
-}
-
-ObjectRef run_of(const ObjectRef& known, const MessageMatch& match) {
-    auto captures = merged_captures(match);
-    std::string taskrun = capture(captures, "taskrun");
-    ObjectRef object = known;
-    if (object.empty() && !taskrun.empty()) object = {"TaskRun", "", taskrun};
-    // A log's knative.dev/key without knative.dev/kind: the message says it is a TaskRun.
-    if (object.kind.empty() && !object.name.empty() && object.name == taskrun) object.kind = "TaskRun";
-    if (object.namespace_.empty()) object.namespace_ = capture(captures, "namespace");
-    return object;
-}
-
-namespace {
 
 // The fields that say which failure a record's match is (what duplicates are merged by): no
 // templates are rendered, so a log of 100,000 identical lines costs 100,000 of these and one

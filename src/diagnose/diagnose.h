@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "match/catalog.h"
+#include "match/match_key.h"
 #include "match/matcher.h"
 #include "model/record.h"
 #include "model/report.h"
@@ -26,22 +27,6 @@ struct DiagnoseOptions {
 
 Finding make_finding(const FailureRecord& record, const MessageMatch& match, const Catalog& catalog,
                      const DiagnoseOptions& options = {});
-
-// What names a match's root cause, without building the finding (no templates are rendered):
-// the key by which logs group their lines. make_finding fills the same fields the same way.
-struct MatchKey {
-    std::string site;  // the site rule's id, "" when none placed it
-    std::string pattern;
-    std::string component;
-    std::string problem;
-    std::string registry;  // from the captures alone
-    bool lookalike = false;
-};
-MatchKey match_key(const MessageMatch& match);
-
-// The run a message is about: `known` (from the object or log line it was read in), else the
-// TaskRun the message names; the namespace from the message when `known` has none.
-ObjectRef run_of(const ObjectRef& known, const MessageMatch& match);
 
 // Most significant first: registry problems before look-alikes, findings placed on a chain
 // before bare error strings, then by stage. Stable: equals keep their order.

@@ -283,6 +283,29 @@ void set_step_command(FixView& view, const Finding& f) {
                                 " --type json -p " + shell_quote(task_ops.dump()));
         return;
     }
+    // The steps inline in a PipelineRun's pipelineSpec: the run is created again with the patch
+    // at the pipeline task's place, which `test` operations check by name as well.
+    if (src.kind == "PipelineRun" && !src.name.empty() && src.pipeline_task_index >= 0) {
+        const std::string task = "/spec/pipelineSpec/" + src.pipeline_task_list + "/" +
+                                 std::to_string(src.pipeline_task_index);
+        Json ops =
+            Json::array({{{"op", "test"}, {"path", task + "/name"}, {"value", src.pipeline_task}}});
+        for (auto op : task_ops) {
+            op["path"] = task + "/taskSpec" + op["path"].get<std::string>().substr(5);
+            ops.push_back(op);
+        }
+        comment("The PipelineRun " + src.name + "'s inline pipelineSpec, pipeline task " +
+                src.pipeline_task +
+                ": create the run again with the patch (its `test` operations refuse it if the "
+                "tasks or steps "
+                "moved); change the same in the run's source:");
+        view.commands.push_back(
+            kubectl_ns(ns) + "get pipelinerun " + shell_quote(src.name) +
+            " -o json | jq 'del(.status) | .metadata |= {generateName: (.name + \"-\"), namespace, "
+            "labels, annotations}' | kubectl patch --local -f - --type json -p " +
+            shell_quote(ops.dump()) + " -o json | kubectl create -f -");
+        return;
+    }
     // A child of a PipelineRun is re-run through its PipelineRun, whose pipelineSpec holds the
     // steps.
     if (src.kind == "TaskRun" && !src.name.empty() && f.parent.empty()) {

@@ -45,11 +45,16 @@ const JsonShape status = JsonShape::object({{"conditions", &conditions},
                                   {"initContainerStatuses", &pod_containers},
                                   {"containerStatuses", &pod_containers}});
 
-const JsonShape labels = JsonShape::object({{"tekton.dev/pipelineRun", &leaf}});
+const JsonShape labels = JsonShape::object({{"tekton.dev/pipelineRun", &leaf}, {"tekton.dev/pipelineTask", &leaf}});
+// A PipelineRun's inline pipelineSpec: which pipeline task holds an inline taskSpec, and where.
+const JsonShape pipeline_task = JsonShape::object({{"name", &leaf}, {"taskSpec", &task_spec}});
+const JsonShape pipeline_tasks = JsonShape::array(pipeline_task);
+const JsonShape pipeline_spec = JsonShape::object({{"tasks", &pipeline_tasks}, {"finally", &pipeline_tasks}});
 const JsonShape metadata = JsonShape::object({{"name", &leaf}, {"namespace", &leaf}, {"labels", &labels}});
 const JsonShape task_ref = JsonShape::object({{"name", &leaf}, {"kind", &leaf}});
 const JsonShape task_run_template = JsonShape::object({{"serviceAccountName", &leaf}});
 const JsonShape spec = JsonShape::object({{"taskSpec", &task_spec},
+                                {"pipelineSpec", &pipeline_spec},
                                 {"taskRef", &task_ref},
                                 {"serviceAccountName", &leaf},
                                 {"taskRunTemplate", &task_run_template}});

@@ -89,6 +89,15 @@ public:
             r.service_account = it->second.service_account;
             r.running = it->second.running;
         }
+        // A child's steps declared inline in its PipelineRun: the pipeline task's place there.
+        for (auto& r : batch_.records) {
+            StepsSource& src = r.steps_source;
+            if (src.kind != "PipelineRun") continue;
+            auto it = inline_tasks_.find(r.parent.namespace_ + "/" + src.name + "/" + src.pipeline_task);
+            if (it == inline_tasks_.end()) continue;
+            src.pipeline_task_list = it->second.first;
+            src.pipeline_task_index = it->second.second;
+        }
         for (const auto& [name, pr] : missing_children_) {
             if (seen_taskruns_.count(name)) continue;
             batch_.notes.push_back("PipelineRun " + pr + " names TaskRun " + name +
@@ -115,6 +124,9 @@ private:
     size_t pods_and_events_ = 0;
     std::map<std::string, FailureRecord> pods_;  // "ns/pod" -> the TaskRun that owns the pod
     std::map<std::string, std::string> parent_service_account_;  // PipelineRun -> its ServiceAccount
+    // "namespace/PipelineRun/pipeline task" -> its list in spec.pipelineSpec and index there, for
+    // the pipeline tasks with an inline taskSpec.
+    std::map<std::string, std::pair<std::string, int>> inline_tasks_;
     bool running_ = false;         // the run being read has its Succeeded condition Unknown
     std::map<std::string, bool> parent_running_;  // PipelineRun -> its Succeeded condition is Unknown
 
@@ -236,6 +248,11 @@ private:
         std::string task = str(field(spec, "taskRef"), "name"), task_kind = str(field(spec, "taskRef"), "kind");
         if (!task.empty() && (task_kind.empty() || task_kind == "Task")) base.steps_source = {"Task", task, ""};
         else if (field(spec, "taskSpec").is_object()) base.steps_source = {"TaskRun", base.object.name, ""};
+        // A child whose taskSpec came inline from its PipelineRun's pipelineSpec: the steps are
+        // changed there (finish() finds the pipeline task's place once every document is read).
+        std::string pipeline_task = str(field(field(doc, "metadata"), "labels"), "tekton.dev/pipelineTask");
+        if (base.steps_source.kind == "TaskRun" && !base.parent.empty() && !pipeline_task.empty())
+            base.steps_source = {"PipelineRun", base.parent.name, pipeline_task};
         base.service_account = str(spec, "serviceAccountName");
         if (base.service_account.empty()) base.service_account = parent_service_account_[base.parent.name];
         ++batch_.runs;
@@ -279,6 +296,15 @@ private:
         base.service_account = str(field(spec, "taskRunTemplate"), "serviceAccountName");
         if (base.service_account.empty()) base.service_account = str(spec, "serviceAccountName");  // v1beta1
         parent_service_account_[base.object.name] = base.service_account;
+        const Json& pipeline_spec = field(spec, "pipelineSpec");
+        for (const char* list : {"tasks", "finally"}) {
+            const Json& tasks = field(pipeline_spec, list);
+            if (!tasks.is_array()) continue;
+            for (size_t i = 0; i < tasks.size(); ++i)
+                if (field(tasks[i], "taskSpec").is_object())
+                    inline_tasks_[base.object.namespace_ + "/" + base.object.name + "/" + str(tasks[i], "name")] = {
+                        list, static_cast<int>(i)};
+        }
         ++batch_.runs;
         running_ = false;
         size_t first = batch_.records.size();

@@ -27,9 +27,9 @@
 #include <string>
 #include <vector>
 
-#include "diagnose/diagnose.h"
 #include "logscan/literal_scan.h"
 #include "logscan/needles.h"
+#include "match/match_key.h"
 #include "match/matcher.h"
 #include "model/record.h"
 #include "model/report.h"

@@ -33,6 +33,10 @@ struct StepsSource {
     std::string kind;         // "Task" (a taskRef), "TaskRun" or "PipelineRun" (inline taskSpec), "" unknown
     std::string name;         // the Task's, or the run's
     std::string pipeline_task;  // a PipelineRun's inline pipelineSpec task that holds the taskSpec
+    // Where that pipeline task stands in the PipelineRun's spec.pipelineSpec: its list ("tasks"
+    // or "finally") and index, for a JSON patch's path; -1 when the PipelineRun was not read.
+    std::string pipeline_task_list;
+    int pipeline_task_index = -1;
 };
 
 struct FailureRecord {

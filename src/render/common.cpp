@@ -84,6 +84,28 @@ std::string stands_for(const Report& report, size_t index) {
     return count_of(lines, "log line") + (groups > 1 ? " in " + std::to_string(groups) + " groups (registries)" : "");
 }
 
+size_t ParagraphsShown::shown_under(const std::string& paragraph, size_t problem) {
+    for (const auto& [text, first] : shown_)
+        if (text == paragraph) return first;
+    shown_.emplace_back(paragraph, problem);
+    return 0;
+}
+
+std::vector<std::string> paragraphs_of(const std::string& text) {
+    std::vector<std::string> out;
+    std::string current;
+    for (auto line : split_lines(text)) {
+        if (trim(line).empty()) {
+            if (!current.empty()) out.push_back(current);
+            current.clear();
+            continue;
+        }
+        current += (current.empty() ? "" : "\n") + std::string(line);
+    }
+    if (!current.empty()) out.push_back(current);
+    return out;
+}
+
 std::string log_summary(const Report& report, const std::string& source) {
     const LogView& l = report.log;
     std::ostringstream out;

@@ -50,7 +50,7 @@ std::string status_heading(const Report& report) {
 
 }  // namespace
 
-std::string render_markdown(const Report& report) {
+std::string render_markdown(const Report& report, Detail detail) {
     std::ostringstream o;
     o << "## tekton-certdoctor: " << status_heading(report) << "\n\n";
     if (!report.log.read) o << "Read " << count_of(report.messages_read, "message") << " from " << code(report.source) << ".\n\n";
@@ -103,7 +103,30 @@ std::string render_markdown(const Report& report) {
             o << "\n";
         }
     }
-    for (size_t i = 0; i < report.findings.size(); ++i) {
+    if (detail == Detail::brief && !report.findings.empty()) {
+        // A table of the verdicts and first fixes, then each first fix's commands.
+        o << "| # | Problem | Where | Registry | Stands for | First fix |\n|---|---|---|---|---|---|\n";
+        for (size_t i = 0; i < report.findings.size(); ++i) {
+            const auto& f = report.findings[i];
+            o << "| " << (i + 1) << " | " << cell(heading_case(f.title)) << " | " << cell(describe_object(f.object)) << " | "
+              << cell_code(f.registry) << " | " << cell(stands_for(report, i)) << " | "
+              << (f.fixes.empty() ? std::string("none") : cell(f.fixes.front().title) + " (" + cell_code(f.fixes.front().id) + ")")
+              << " |\n";
+        }
+        o << "\n";
+        for (size_t i = 0; i < report.findings.size(); ++i) {
+            const auto& f = report.findings[i];
+            if (f.fixes.empty()) continue;
+            const FixView& fix = f.fixes.front();
+            if (fix.manifest.empty() && fix.commands.empty() && fix.comments.empty()) continue;
+            o << "**" << (i + 1) << ". " << text(fix.title) << "** (" << code(fix.id) << "):\n\n";
+            if (!fix.manifest.empty()) o << markdown_block(fix.manifest, "yaml", "") << "\n";
+            if (!fix.commands.empty() || !fix.comments.empty()) o << commands_block(fix) << "\n";
+        }
+        o << "*Brief: the first fix of each problem. Without `--brief`: every fix, why, the evidence and the call chain.*\n\n";
+    }
+    ParagraphsShown shown;
+    for (size_t i = 0; i < report.findings.size() && detail == Detail::full; ++i) {
         const auto& f = report.findings[i];
         o << "### " << (i + 1) << ". " << text(heading_case(f.title)) << (i == 0 && report.findings.size() > 1 ? " (primary)" : "") << "\n\n";
         o << "| Field | Value |\n|---|---|\n";
@@ -125,14 +148,27 @@ std::string render_markdown(const Report& report) {
             for (size_t k = 0; k < f.fixes.size(); ++k) {
                 const auto& fix = f.fixes[k];
                 o << (k + 1) << ". **" << text(fix.title) << "** (" << code(fix.id) << ")";
-                if (!fix.description.empty()) o << " " << paragraphs(fix.description);
+                if (size_t first = fix.description.empty() ? 0 : shown.shown_under(fix.description, i + 1))
+                    o << " *Described under problem " << first << ".*";
+                else if (!fix.description.empty())
+                    o << " " << paragraphs(fix.description);
                 o << "\n";
                 if (!fix.manifest.empty()) o << "\n" << markdown_block(fix.manifest, "yaml", "   ");
                 if (!fix.commands.empty() || !fix.comments.empty()) o << "\n" << commands_block(fix);
                 o << "\n";
             }
         }
-        o << "**Why.** " << paragraphs(f.explanation) << "\n\n";
+        std::string why, again;
+        for (const auto& para : paragraphs_of(f.explanation)) {
+            if (size_t first = shown.shown_under(para, i + 1)) {
+                std::string pointer = "The general part is under problem " + std::to_string(first) + ".";
+                if (again.find(pointer) == std::string::npos) again += (again.empty() ? "" : " ") + pointer;
+                continue;
+            }
+            why += (why.empty() ? "" : "\n\n") + paragraphs(para);
+        }
+        if (!again.empty()) why += (why.empty() ? "*" : "\n\n*") + again + "*";
+        o << "**Why.** " << why << "\n\n";
         if (f.probed)
             o << "**Probe of " << code(f.registry) << ":** " << code(f.probe.problem)
               << (f.probe.detail.empty() ? "" : " (" + text(f.probe.detail) + ")") << "; trust anchor "

@@ -5,6 +5,8 @@
 #include <cstdint>
 #include <iosfwd>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "model/probe_result.h"
 #include "model/report.h"
@@ -13,10 +15,14 @@ namespace certdoctor {
 
 enum class Color { on, off };
 
-std::string render_text(const Report& report, Color color);
+// How much of each finding is shown (text and Markdown; JSON always has everything). `brief`:
+// for an incident, the summary, then per finding its verdict, where, and its first fix alone.
+enum class Detail { full, brief };
+
+std::string render_text(const Report& report, Color color, Detail detail = Detail::full);
 std::string render_json(const Report& report);
 void write_json(const Report& report, std::ostream& out);  // the same, written as it is made
-std::string render_markdown(const Report& report);
+std::string render_markdown(const Report& report, Detail detail = Detail::full);
 
 // analyze --follow: a group as soon as its first line is read (a report of that group alone),
 // as two lines of text or one JSON line ({"event":"new_group",...}); and the totals at the end.
@@ -57,6 +63,20 @@ std::string log_summary(const Report& report, const std::string& source);
 
 // Where a finding was read: "stdin:3, stdin:9" and, past the places listed, "and 139998 more".
 std::string seen_in_list(const Finding& f);
+
+// A generic paragraph (a cause's explanation, a fix's description) is printed once per report:
+// a later finding with the same text points back to the problem that shows it.
+class ParagraphsShown {
+public:
+    // The problem (1-based) that showed `paragraph` first, or 0 after recording `problem` as it.
+    size_t shown_under(const std::string& paragraph, size_t problem);
+
+private:
+    std::vector<std::pair<std::string, size_t>> shown_;
+};
+
+// The paragraphs of a text, split at blank lines, each without its surrounding blank lines.
+std::vector<std::string> paragraphs_of(const std::string& text);
 
 // "ns/a, ns/b, +3 more": a group's runs, at most `max` by name.
 std::string list_runs(const FindingGroup& group, size_t max);

@@ -1,3 +1,4 @@
+#include <algorithm>
 #include <sstream>
 
 #include "render/render.h"
@@ -49,13 +50,55 @@ std::string wrap_text(const std::string& text, size_t indent, size_t width = 96)
     return out;
 }
 
-void render_finding(std::ostringstream& o, const Finding& f, const Style& s) {
+// "TaskRun ci/b (in PipelineRun ci/p) · step build · image x", "" when none is known.
+std::string where_of(const Finding& f) {
     std::string where;
     if (!f.object.empty()) where += describe_object(f.object);
     if (!f.parent.empty()) where += " (in " + describe_object(f.parent) + ")";
     if (!f.step.empty()) where += (where.empty() ? "" : " · ") + std::string("step ") + f.step;
     if (!f.image.empty()) where += (where.empty() ? "" : " · ") + std::string("image ") + f.image;
-    if (!where.empty()) o << "  " << v(where) << "\n";
+    return where;
+}
+
+// A fix's comments and commands, each command after `$ `.
+void render_commands(std::ostringstream& o, const FixView& fix, const Style& s) {
+    size_t next_comment = 0;
+    auto comments_before = [&](size_t command) {
+        for (; next_comment < fix.comments.size() && fix.comments[next_comment].before <= command; ++next_comment)
+            o << "     " << s.dim("# " + v(fix.comments[next_comment].text)) << "\n";
+    };
+    for (size_t k = 0; k < fix.commands.size(); ++k) {
+        comments_before(k);
+        o << "     $ " << v(fix.commands[k]) << "\n";
+    }
+    comments_before(fix.commands.size());
+}
+
+// --brief: the finding's verdict line is printed by the caller; here where it failed and its
+// first fix, with the fix's commands.
+void render_brief_finding(std::ostringstream& o, const Finding& f, const Style& s) {
+    if (std::string where = where_of(f); !where.empty()) o << "  " << v(where) << "\n";
+    o << "  " << s.dim("component ") << v(f.component) << s.dim(" · problem ") << v(f.problem);
+    if (!f.registry.empty()) o << s.dim(f.lookalike ? " · host " : " · registry ") << v(f.registry);
+    o << "\n";
+    if (f.fixes.empty()) {
+        o << "  " << (f.lookalike ? "Not a registry certificate problem: no registry fix applies." : "No fix in the catalog.") << "\n";
+        return;
+    }
+    const FixView& fix = f.fixes.front();
+    o << "  First fix: " << s.bold(v(fix.title)) << " " << s.dim("[" + v(fix.id) + "]") << "\n";
+    // The manifest too: commands refer to it ("the patch above").
+    if (!fix.manifest.empty())
+        for (auto line : split_lines(fix.manifest)) o << "       " << v(std::string(line)) << "\n";
+    if (!fix.commands.empty() || !fix.comments.empty()) render_commands(o, fix, s);
+    if (f.fixes.size() > 1)
+        o << "  " << s.dim("then " + std::to_string(f.fixes.size() - 1) + (f.fixes.size() == 2 ? " more fix: " : " more fixes: "));
+    for (size_t i = 1; i < f.fixes.size(); ++i) o << (i > 1 ? ", " : "") << v(f.fixes[i].id);
+    if (f.fixes.size() > 1) o << "\n";
+}
+
+void render_finding(std::ostringstream& o, const Finding& f, const Style& s, size_t number, ParagraphsShown& shown) {
+    if (std::string where = where_of(f); !where.empty()) o << "  " << v(where) << "\n";
     o << "  " << s.dim("component ") << v(f.component) << s.dim(" · stage ") << v(f.stage)
       << s.dim(" · problem ") << v(f.problem);
     if (!f.registry.empty()) o << s.dim(f.lookalike ? " · host " : " · registry ") << v(f.registry);
@@ -75,28 +118,34 @@ void render_finding(std::ostringstream& o, const Finding& f, const Style& s) {
         for (size_t i = 0; i < f.fixes.size(); ++i) {
             const auto& fix = f.fixes[i];
             o << "  " << (i + 1) << ". " << s.bold(v(fix.title)) << " " << s.dim("[" + v(fix.id) + "]") << "\n";
-            if (!fix.description.empty()) o << wrap_text(fix.description, 5);
+            if (size_t first = fix.description.empty() ? 0 : shown.shown_under(fix.description, number))
+                o << "     " << s.dim("(described under problem " + std::to_string(first) + ")") << "\n";
+            else if (!fix.description.empty())
+                o << wrap_text(fix.description, 5);
             if (!fix.manifest.empty()) {
                 o << "\n";
                 for (auto line : split_lines(fix.manifest)) o << "       " << v(std::string(line)) << "\n";
             }
             if (!fix.commands.empty() || !fix.comments.empty()) {
                 o << "\n";
-                size_t next_comment = 0;
-                auto comments_before = [&](size_t command) {
-                    for (; next_comment < fix.comments.size() && fix.comments[next_comment].before <= command; ++next_comment)
-                        o << "     " << s.dim("# " + v(fix.comments[next_comment].text)) << "\n";
-                };
-                for (size_t k = 0; k < fix.commands.size(); ++k) {
-                    comments_before(k);
-                    o << "     $ " << v(fix.commands[k]) << "\n";
-                }
-                comments_before(fix.commands.size());
+                render_commands(o, fix, s);
             }
             o << "\n";
         }
     }
-    o << "\n" << s.bold("Why") << "\n" << wrap_text(f.explanation, 2);
+    o << "\n" << s.bold("Why") << "\n";
+    std::vector<size_t> repeated;
+    bool printed = false;
+    for (const auto& para : paragraphs_of(f.explanation)) {
+        if (size_t first = shown.shown_under(para, number)) {
+            if (std::find(repeated.begin(), repeated.end(), first) == repeated.end()) repeated.push_back(first);
+            continue;
+        }
+        o << (printed ? "\n" : "") << wrap_text(para, 2);
+        printed = true;
+    }
+    for (size_t first : repeated)
+        o << "  " << s.dim("(the general part is under problem " + std::to_string(first) + ")") << "\n";
 
     if (f.probed) {
         const ProbeResult& p = f.probe;
@@ -192,7 +241,7 @@ void render_log(std::ostringstream& o, const Report& report, const Style& s) {
 
 }  // namespace
 
-std::string render_text(const Report& report, Color color) {
+std::string render_text(const Report& report, Color color, Detail detail) {
     Style s{color == Color::on};
     std::ostringstream o;
     const auto& findings = report.findings;
@@ -213,10 +262,11 @@ std::string render_text(const Report& report, Color color) {
               << "  Pass the whole message (or the run's YAML with 'diagnose -f'), or see\n"
               << "  'kubectl tekton-certdoctor patterns list' for what is recognised.\n";
             break;
-        case ReportStatus::problems_found:
+        case ReportStatus::problems_found: {
+            ParagraphsShown shown;
             for (size_t i = 0; i < findings.size(); ++i) {
                 const auto& f = findings[i];
-                if (i) o << "\n" << std::string(72, '-') << "\n\n";
+                if (i) o << (detail == Detail::brief ? std::string("\n") : "\n" + std::string(72, '-') + "\n\n");
                 std::string label = findings.size() == 1
                                         ? std::string("PROBLEM")
                                         : "PROBLEM " + std::to_string(i + 1) + " of " +
@@ -225,9 +275,13 @@ std::string render_text(const Report& report, Color color) {
                 o << (f.lookalike ? s.yellow(label) : s.red(label)) << "  " << s.bold(v(heading_case(f.title))) << "\n";
                 if (std::string n = stands_for(report, i); !n.empty())
                     o << "  " << s.bold("stands for " + n) << " with this root cause\n";
-                render_finding(o, f, s);
+                if (detail == Detail::brief) render_brief_finding(o, f, s);
+                else render_finding(o, f, s, i + 1, shown);
             }
+            if (detail == Detail::brief)
+                o << "\n" << s.dim("Brief: the first fix of each problem. Without --brief: every fix, why, the evidence and the call chain.") << "\n";
             break;
+        }
     }
     for (const auto& n : report.notes) o << s.dim("note: ") << v(n) << "\n";
     return o.str();

@@ -26,8 +26,9 @@ void wait_diagnosed_quietly(std::deque<std::shared_future<void>>& jobs) {
         }
 }
 
-// Sweeps: one representative finding per root cause, with the count and the runs.
-void group_findings(Report& report) {
+}  // namespace
+
+void group_sweep_findings(Report& report) {
     std::map<std::string, size_t> by_key;
     std::vector<Finding> representatives;
     for (auto& f : report.findings) {
@@ -67,8 +68,6 @@ void group_findings(Report& report) {
     }
     report.findings = std::move(representatives);
 }
-
-}  // namespace
 
 Report diagnose_cluster(const EngineSource& engine_source, KubeClient& client,
                         const ClusterRequest& request, const ProbeOptions* probe,
@@ -158,7 +157,7 @@ Report diagnose_cluster(const EngineSource& engine_source, KubeClient& client,
     if (report.sweep) {
         report.runs_scanned = read.scanned;
         report.failed_runs = read.failed;
-        group_findings(report);
+        group_sweep_findings(report);
         if (report.findings.empty() && report.failed_runs > 0)
             report.status = ReportStatus::unrecognized;
     }

@@ -17,6 +17,10 @@ namespace certdoctor {
 // API answers (it may throw the catalog's error then).
 using EngineSource = std::function<const Engine&()>;
 
+// A sweep's findings, one representative per root cause (pattern and registry), with the count
+// and the runs of each group; the representative's re-run re-creates every finished run it holds.
+void group_sweep_findings(Report& report);
+
 Report diagnose_cluster(const EngineSource& engine, KubeClient& client,
                         const ClusterRequest& request, const ProbeOptions* probe,
                         const ProgressFn& progress = nullptr);

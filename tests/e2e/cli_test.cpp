@@ -112,6 +112,25 @@ TEST(Explain, LookalikesGetNoRegistryFix) {
     }
 }
 
+// --brief, as a user types it: each problem's first fix, without the why and the call chain;
+// with -o json it is a usage error, since JSON always holds everything.
+TEST(Output, BriefShowsEachFirstFixAndRefusesJson) {
+    const std::string log = kSource + "/tests/samples/controller.log";
+    ProcessResult full = cli({"analyze", log});
+    ProcessResult brief = cli({"analyze", log, "--brief"});
+    EXPECT_EQ(brief.exit_code, 1) << brief.err;
+    EXPECT_NE(brief.out.find("First fix: Add the registry's CA to config-registry-cert"), std::string::npos) << brief.out;
+    EXPECT_EQ(brief.out.find("Call chain"), std::string::npos);
+    EXPECT_LT(brief.out.size() * 2, full.out.size());
+    ProcessResult md = cli({"diagnose", "-f", kSource + "/tests/samples/taskrun-unknown-authority.yaml", "--brief", "-o", "markdown"});
+    EXPECT_EQ(md.exit_code, 1) << md.err;
+    EXPECT_NE(md.out.find("| # | Problem | Where | Registry | Stands for | First fix |"), std::string::npos) << md.out;
+    ProcessResult json = cli({"explain", kDevelopersMessage, "--brief", "-o", "json"});
+    EXPECT_EQ(json.exit_code, 2);
+    EXPECT_NE(json.err.find("--brief"), std::string::npos) << json.err;
+    EXPECT_TRUE(json.out.empty());
+}
+
 TEST(Output, MarkdownAndTextSayTheSame) {
     ProcessResult md = cli({"explain", kDevelopersMessage, "-o", "markdown"});
     EXPECT_EQ(md.exit_code, 1);

@@ -256,3 +256,33 @@ TEST(ClusterChecks, RunInTheTablesOrder) {
 
 }  // namespace
 }  // namespace certdoctor
+
+namespace certdoctor {
+namespace {
+
+// `cert: ""` is a key with nothing in it, not a missing key.
+TEST(ClusterChecks, KeySaysAnEmptyCertHoldsNoCa) {
+    Installation inst;
+    inst.controller_found = true;
+    inst.configmap_state = ObjectState::present;
+    inst.configmap_data = {{"cert", "  \n"}};
+    Report r;
+    Finding f;
+    f.site_rule = "s";
+    f.cause_rule = "c";
+    f.stage = "entrypoint-lookup";
+    f.problem = "unknown-authority";
+    f.registry = "registry.private";
+    r.findings = {f};
+    r.status = ReportStatus::problems_found;
+    apply_cluster_checks(r, inst);
+    const ClusterCheck* key = nullptr;
+    for (const auto& c : r.cluster_checks)
+        if (c.id == "config-registry-cert-key") key = &c;
+    ASSERT_NE(key, nullptr);
+    EXPECT_EQ(key->status, "fail");
+    EXPECT_NE(key->detail.find("there but empty"), std::string::npos) << key->detail;
+}
+
+}  // namespace
+}  // namespace certdoctor

@@ -436,3 +436,126 @@ TEST(SetStepCommand, AnInlineTaskSpecIsReCreatedWithThePatchButAChildGoesThrough
 
 }  // namespace
 }  // namespace certdoctor
+
+#include <fstream>
+#include <sstream>
+
+#include "run/run.h"
+
+namespace certdoctor {
+namespace {
+
+// A YAML document as JSON, scalars as strings (what the patch's `test` compares are names).
+nlohmann::json to_json(const YAML::Node& n) {
+    if (n.IsMap()) {
+        nlohmann::json j = nlohmann::json::object();
+        for (const auto& kv : n) j[kv.first.as<std::string>()] = to_json(kv.second);
+        return j;
+    }
+    if (n.IsSequence()) {
+        nlohmann::json j = nlohmann::json::array();
+        for (const auto& e : n) j.push_back(to_json(e));
+        return j;
+    }
+    return n.IsNull() ? nlohmann::json() : nlohmann::json(n.as<std::string>());
+}
+
+std::string sample_text(const std::string& name) {
+    std::ifstream in(std::string(CERTDOCTOR_SOURCE_DIR) + "/tests/samples/" + name);
+    std::stringstream s;
+    s << in.rdbuf();
+    return s.str();
+}
+
+// The JSON patch inside a printed command: the argument after `--type json -p`, unquoted.
+nlohmann::json patch_in(const std::string& command) {
+    const std::string flag = "--type json -p '";
+    size_t at = command.find(flag);
+    if (at == std::string::npos) return nullptr;
+    at += flag.size();
+    return nlohmann::json::parse(command.substr(at, command.find('\'', at) - at));
+}
+
+// The finding of a dump with the image's Entrypoint and Cmd as the probe would have read them.
+Finding dump_lookup_with_image(const std::string& sample) {
+    Report r = diagnose_dump(test::shipped_engine(), sample_text(sample), sample);
+    EXPECT_FALSE(r.findings.empty());
+    Finding f = r.findings.front();
+    for (const auto& s : f.lookup_steps) f.step_images.emplace_back(s.image, probed_image({"/usr/local/bin/entry"}, {"--default"}));
+    return f;
+}
+
+TEST(SetStepCommand, AStepInlineInAPipelineRunIsPatchedAtItsPipelineTask) {
+    Finding f = dump_lookup_with_image("pipelinerun-inline-taskspec.yaml");
+    EXPECT_EQ(f.steps_source.kind, "PipelineRun");
+    EXPECT_EQ(f.steps_source.pipeline_task, "package");
+    EXPECT_EQ(f.steps_source.pipeline_task_list, "tasks");
+    EXPECT_EQ(f.steps_source.pipeline_task_index, 1);
+    const FixView* set = planned(f, "set-step-command");
+    ASSERT_NE(set, nullptr);
+    std::string commands = all_commands(*set);
+    EXPECT_NE(commands.find("get pipelinerun 'release-12' -o json"), std::string::npos) << commands;
+    nlohmann::json ops = patch_in(set->commands.back());
+    ASSERT_TRUE(ops.is_array()) << commands;
+
+    // Applied to the PipelineRun as dumped: the step gets the Entrypoint, and keeps its own args.
+    nlohmann::json run = to_json(YAML::LoadAll(sample_text("pipelinerun-inline-taskspec.yaml")).front());
+    nlohmann::json patched = run.patch(ops);
+    const auto& step = patched["spec"]["pipelineSpec"]["tasks"][1]["taskSpec"]["steps"][1];
+    EXPECT_EQ(step["name"], "package");
+    EXPECT_EQ(step["command"], nlohmann::json::array({"/usr/local/bin/entry"}));
+    EXPECT_EQ(step["args"], nlohmann::json::array({"--out=/workspace/dist"}));
+    EXPECT_FALSE(patched["spec"]["pipelineSpec"]["tasks"][1]["taskSpec"]["steps"][0].contains("command"));  // has a script
+
+    // The `test` operations refuse a PipelineRun whose tasks or steps moved.
+    nlohmann::json moved = run;
+    std::swap(moved["spec"]["pipelineSpec"]["tasks"][0], moved["spec"]["pipelineSpec"]["tasks"][1]);
+    EXPECT_ANY_THROW(moved.patch(ops));
+    moved = run;
+    std::swap(moved["spec"]["pipelineSpec"]["tasks"][1]["taskSpec"]["steps"][0],
+              moved["spec"]["pipelineSpec"]["tasks"][1]["taskSpec"]["steps"][1]);
+    EXPECT_ANY_THROW(moved.patch(ops));
+}
+
+// Without the PipelineRun in the input, the pipeline task's place is unknown: the patch is shown
+// for the steps, and nothing is created.
+TEST(SetStepCommand, WithoutThePipelineRunThePatchIsShownForTheSteps) {
+    std::string text = sample_text("pipelinerun-inline-taskspec.yaml");
+    text = text.substr(text.find("\n---\n") + 5);
+    Report r = diagnose_dump(test::shipped_engine(), text, "child.yaml");
+    ASSERT_FALSE(r.findings.empty());
+    Finding f = r.findings.front();
+    for (const auto& s : f.lookup_steps) f.step_images.emplace_back(s.image, probed_image({"/e"}, {}));
+    EXPECT_EQ(f.steps_source.pipeline_task_index, -1);
+    const FixView* set = planned(f, "set-step-command");
+    ASSERT_NE(set, nullptr);
+    EXPECT_EQ(all_commands(*set).find("kubectl create"), std::string::npos) << all_commands(*set);
+}
+
+// A TaskRun with its own inline taskSpec (tests/samples): the run is created again with the patch,
+// whose `test` operations hold on the dump and fail when the steps moved.
+TEST(SetStepCommand, AnInlineTaskSpecPatchAppliesToTheDumpedTaskRun) {
+    std::string text = sample_text("taskrun-unknown-authority.yaml");
+    // The sample references a Task; the same run with the Task inline, as many runs are written.
+    nlohmann::json run = to_json(YAML::Load(text));
+    run["spec"].erase("taskRef");
+    run["spec"]["taskSpec"] = run["status"]["taskSpec"];
+    Report r = diagnose_dump(test::shipped_engine(), run.dump(), "taskrun.json");
+    ASSERT_FALSE(r.findings.empty());
+    Finding f = r.findings.front();
+    for (const auto& s : f.lookup_steps) f.step_images.emplace_back(s.image, probed_image({"/usr/bin/build"}, {"--all"}));
+    EXPECT_EQ(f.steps_source.kind, "TaskRun");
+    const FixView* set = planned(f, "set-step-command");
+    ASSERT_NE(set, nullptr);
+    nlohmann::json ops = patch_in(set->commands.back());
+    ASSERT_TRUE(ops.is_array()) << all_commands(*set);
+    nlohmann::json patched = run.patch(ops);
+    EXPECT_EQ(patched["spec"]["taskSpec"]["steps"][1]["command"], nlohmann::json::array({"/usr/bin/build"}));
+    EXPECT_EQ(patched["spec"]["taskSpec"]["steps"][1]["args"], nlohmann::json::array({"--output=/workspace/out"}));
+    nlohmann::json moved = run;
+    std::swap(moved["spec"]["taskSpec"]["steps"][1], moved["spec"]["taskSpec"]["steps"][2]);
+    EXPECT_ANY_THROW(moved.patch(ops));
+}
+
+}  // namespace
+}  // namespace certdoctor

@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include <set>
+
 #include "fix/fix_plan.h"
 #include "test_engine.h"
 
@@ -159,6 +161,121 @@ TEST(FixPolicy, EveryRuleLeadsWithAFixOfTheCatalog) {
         for (const char* id : rule.drop)
             EXPECT_NE(catalog().fix(id), nullptr) << rule.name << " drops " << id;
     }
+}
+
+}  // namespace
+}  // namespace certdoctor
+
+namespace certdoctor {
+namespace {
+
+// One scenario per rule of the table, side by side: the facts, the rule that must decide, the fix
+// that must lead and one that must be gone. A rule added to the table without a row here fails.
+struct PolicyCase {
+    const char* scenario;
+    const char* stage;
+    void (*facts)(ClusterFacts&);
+    const char* rule;  // "" none
+    const char* lead;
+    const char* gone;  // "" none
+};
+
+const PolicyCase kPolicyCases[] = {
+    {"CA missing", "entrypoint-lookup", [](ClusterFacts& c) { c.has_cert = true; }, "", "add-ca-to-config-registry-cert", ""},
+    {"OpenShift", "entrypoint-lookup", [](ClusterFacts& c) { c.openshift = true; }, "openshift",
+     "add-ca-to-openshift-trusted-ca", "add-ca-to-config-registry-cert"},
+    {"resolvers without a CA", "remote-resolution",
+     [](ClusterFacts& c) {
+         c.controller = false;
+         c.resolvers_request = true;
+     },
+     "resolvers-without-ca", "add-ca-to-resolvers", ""},
+    {"ConfigMap absent", "entrypoint-lookup", [](ClusterFacts& c) { c.configmap_absent = true; }, "configmap-absent",
+     "create-config-registry-cert", "add-ca-to-config-registry-cert"},
+    {"wrong key, moved CA verifies", "entrypoint-lookup",
+     [](ClusterFacts& c) {
+         c.wrong_key = "ca.crt";
+         c.moved_verdict = "ok";
+     },
+     "wrong-key-moved-helps", "move-ca-to-cert-key", "add-ca-to-config-registry-cert"},
+    {"wrong key, moved CA fails", "entrypoint-lookup",
+     [](ClusterFacts& c) {
+         c.wrong_key = "ca.crt";
+         c.moved_verdict = "unknown-authority";
+     },
+     "wrong-key-moved-fails", "add-ca-to-config-registry-cert", "move-ca-to-cert-key"},
+    {"stale controller", "entrypoint-lookup",
+     [](ClusterFacts& c) {
+         c.has_cert = c.trusted = true;
+         c.restarted = "fail";
+     },
+     "stale-controller", "restart-tekton-controller", "add-ca-to-config-registry-cert"},
+    {"re-run needed", "entrypoint-lookup",
+     [](ClusterFacts& c) {
+         c.has_cert = c.trusted = true;
+         c.restarted = "pass";
+         c.failed_before_restart = true;
+     },
+     "fixed-since", "rerun", "add-ca-to-config-registry-cert"},
+    {"trusted, restarted, and yet failed", "entrypoint-lookup",
+     [](ClusterFacts& c) {
+         c.has_cert = c.trusted = true;
+         c.restarted = "pass";
+     },
+     "trusted-yet-failed", "", "add-ca-to-config-registry-cert"},
+    {"bundles fetched by an old controller", "bundle-resolution", [](ClusterFacts& c) { c.version = "v0.48.0"; },
+     "bundles-in-controller", "add-ca-to-config-registry-cert", "add-ca-to-resolvers"},
+};
+
+TEST(FixPolicy, EachScenarioOfTheTableDecidesAsExpected) {
+    std::set<std::string> covered;
+    for (const auto& tc : kPolicyCases) {
+        SCOPED_TRACE(tc.scenario);
+        Finding f = planned(tc.stage);
+        ClusterFacts c = controller_facts();
+        tc.facts(c);
+        EXPECT_EQ(decide(f, c), tc.rule);
+        covered.insert(tc.rule);
+        ASSERT_FALSE(f.fixes.empty());
+        if (*tc.lead) {
+            EXPECT_EQ(ids(f).front(), tc.lead);
+        }
+        if (*tc.gone) {
+            EXPECT_FALSE(has(f, tc.gone));
+        }
+        EXPECT_EQ(f.in_this_cluster.empty(), std::string(tc.rule).empty() || std::string(tc.rule) == "trusted-yet-failed");
+    }
+    for (const auto& rule : fix_policy()) EXPECT_TRUE(covered.count(rule.name)) << rule.name << " has no scenario";
+}
+
+// Under the Tekton Operator (its statefulset-ordinals): the CA leads still, set through the
+// TektonConfig, and the controller restarted as the StatefulSet it is.
+TEST(FixPolicy, OperatorAndStatefulSetModeChangeHowTheCaIsAddedNotWhich) {
+    Finding f;
+    f.site_rule = "site";
+    f.cause_rule = "cause";
+    f.stage = "entrypoint-lookup";
+    f.problem = "unknown-authority";
+    f.registry = "registry.corp.example";
+    f.object = {"TaskRun", "ci", "build-1"};
+    f.probed = true;
+    f.probe.problem = "unknown-authority";
+    f.probe.has_anchor = true;
+    f.probe.trust_anchor.pem = "-----BEGIN CERTIFICATE-----\nnot parsed here\n-----END CERTIFICATE-----\n";
+    f.installation.read = true;
+    f.installation.configmap_present = true;
+    f.installation.operator_managed = true;
+    f.installation.statefulsets = true;
+    ClusterFacts c = controller_facts();
+    EXPECT_EQ(decide(f, c), "");
+    f.fixes = plan_fixes(f, catalog());
+    ASSERT_FALSE(f.fixes.empty());
+    EXPECT_EQ(f.fixes.front().id, "add-ca-to-config-registry-cert");
+    std::string commands;
+    for (const auto& command : f.fixes.front().commands) commands += command + "\n";
+    EXPECT_NE(commands.find("kubectl patch tektonconfig config --type merge"), std::string::npos) << commands;
+    EXPECT_NE(commands.find("rollout restart statefulset tekton-pipelines-controller"), std::string::npos) << commands;
+    EXPECT_EQ(commands.find("patch configmap config-registry-cert"), std::string::npos) << commands;
 }
 
 }  // namespace

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
@@ -14,6 +15,7 @@
 #include "fix/export.h"
 #include "logscan/log_analyzer.h"
 #include "run/analyze.h"
+#include "run/cluster_run.h"
 #include "fix/fix_plan.h"
 #include "match/templates.h"
 #include "test_engine.h"
@@ -111,6 +113,13 @@ TEST(Render, FixArtefactsMatchGolden) {
     kaniko.steps = {StepSpec{"image-build", "gcr.io/kaniko-project/executor", false, false, true, 0, ""}};
     kaniko.steps_source = {"Task", "kaniko", ""};
     add(kaniko, "configure-step-tool-ca");
+    // The other step tools: each one's own CA flag or variable, with the ConfigMap mounted.
+    for (const char* tool : {"buildah", "skopeo", "crane", "helm"}) {
+        Finding step_tool = base("step-run", "unknown-authority");
+        step_tool.tool = tool;
+        step_tool.step = "publish";
+        add(step_tool, "configure-step-tool-ca");
+    }
     Finding group = base("entrypoint-lookup", "unknown-authority");
     group.rerun_runs = {{"TaskRun", "ci", "build-7"}, {"PipelineRun", "ci", "release-3"}};
     add(group, "rerun");
@@ -119,6 +128,39 @@ TEST(Render, FixArtefactsMatchGolden) {
     chain.probe.missing_issuer = {"CN=Corp Issuing CA 2", "0A:1B", "http://pki.corp.example/issuing2.der"};
     add(chain, "serve-full-chain");
     expect_golden("fix-artefacts.txt", all);
+}
+
+// Every fix of the catalog, and every step tool's variant of it, rendered for one offline finding
+// (a TaskRun in `ci` naming ServiceAccount `deployer`, a step `build`, a registry with a port):
+// a wording or artefact change to any fix id shows in review.
+TEST(Render, EveryFixOfTheCatalogMatchesGolden) {
+    const Catalog& catalog = test::shipped_engine().catalog();
+    std::vector<const FixRule*> fixes;
+    for (const auto& fix : catalog.fixes) fixes.push_back(&fix);
+    std::sort(fixes.begin(), fixes.end(), [](const FixRule* a, const FixRule* b) { return a->id < b->id; });
+    std::string all;
+    for (const FixRule* fix : fixes) {
+        std::vector<std::string> tools = {""};
+        for (const auto& [tool, _] : fix->variants) tools.push_back(tool);
+        for (const auto& tool : tools) {
+            Finding f;
+            f.site_rule = "site";
+            f.cause_rule = "cause";
+            f.stage = "step-run";
+            f.problem = "unknown-authority";
+            f.registry = "registry.corp.example:8443";
+            f.host = "registry.corp.example";
+            f.url = "https://registry.corp.example:8443/v2/";
+            f.image = "registry.corp.example:8443/team/app:v1";
+            f.object = {"TaskRun", "ci", "build-7"};
+            f.step = "build";
+            f.tool = tool;
+            f.service_account = "deployer";
+            all += (tool.empty() ? "" : "[variant " + tool + "] ") + fix_text(render_fix(*fix, f));
+        }
+    }
+    ASSERT_GE(fixes.size(), 25u);
+    expect_golden("fix-catalog.txt", all);
 }
 
 // analyze of the sample controller log, in the three renderers.
@@ -146,6 +188,196 @@ TEST(Render, AnalyzeMatchesGolden) {
     expect_golden("analyze-controller-log.txt", render_text(r, Color::off));
     expect_golden("analyze-controller-log.md", render_markdown(r));
     expect_golden("analyze-controller-log.json", render_json(r));
+}
+
+// --brief for an incident: the summary, then per group its verdict and first fix alone.
+TEST(Render, BriefAnalyzeMatchesGolden) {
+    Report r = analyzed_sample();
+    expect_golden("analyze-controller-log.brief.txt", render_text(r, Color::off, Detail::brief));
+    expect_golden("analyze-controller-log.brief.md", render_markdown(r, Detail::brief));
+}
+
+size_t count_in(const std::string& text, const std::string& needle) {
+    size_t n = 0;
+    for (size_t at = text.find(needle); at != std::string::npos; at = text.find(needle, at + 1)) ++n;
+    return n;
+}
+
+TEST(Render, BriefShowsEachFirstFixAndNothingElse) {
+    Report r = analyzed_sample();
+    ASSERT_GE(r.findings.size(), 3u);
+    for (const auto& [out, what] : {std::pair{render_text(r, Color::off, Detail::brief), "text"},
+                                    std::pair{render_markdown(r, Detail::brief), "markdown"}}) {
+        for (const auto& f : r.findings) {
+            ASSERT_FALSE(f.fixes.empty());
+            EXPECT_NE(out.find(f.fixes.front().title), std::string::npos) << what << ": " << f.fixes.front().id;
+            for (const auto& c : f.fixes.front().commands)
+                EXPECT_NE(out.find(c.substr(0, 60)), std::string::npos) << what << ": " << c;
+        }
+        EXPECT_EQ(out.find("Call chain"), std::string::npos) << what;
+        EXPECT_EQ(out.find("Why"), std::string::npos) << what;
+        EXPECT_EQ(out.find("Evidence"), std::string::npos) << what;
+    }
+    std::string full = render_text(r, Color::off);
+    EXPECT_LT(count_in(render_text(r, Color::off, Detail::brief), "\n") * 2, count_in(full, "\n"));
+}
+
+// A cause's generic paragraph and a fix's generic description are printed once per report; later
+// findings point back to the problem that shows them.
+TEST(Render, AGenericParagraphIsPrintedOncePerReport) {
+    Report r = analyzed_sample();
+    const std::string generic = "found no certificate in its trust store that issued it";
+    size_t with_it = 0;
+    for (const auto& f : r.findings) with_it += f.explanation.find(generic) != std::string::npos;
+    ASSERT_GE(with_it, 2u) << "the sample no longer has a repeated paragraph";
+    std::string text = render_text(r, Color::off), markdown = render_markdown(r);
+    // Text wraps the paragraph; its first words stand on one line.
+    EXPECT_EQ(count_in(text, "certificate chain and found no certificate in"), 1u);
+    EXPECT_EQ(count_in(markdown, generic), 1u);
+    EXPECT_EQ(count_in(text, "(the general part is under problem 1)"), with_it - 1);
+    EXPECT_EQ(count_in(text, "Tekton marks this failure as permanent"), 1u);
+    EXPECT_GE(count_in(markdown, "*Described under problem 1.*"), 1u);
+    // One finding alone prints everything.
+    Report one = r;
+    one.findings.resize(1);
+    one.groups.resize(1);
+    EXPECT_EQ(render_text(one, Color::off).find("under problem"), std::string::npos);
+}
+
+// A sweep (`diagnose taskruns -A`) of hand-made runs: three failed lookups on one registry in two
+// namespaces, and one at a registry addressed by IP whose certificate names another host. Grouped
+// by root cause through run/'s grouping, checked against hand-built installation facts.
+std::string failed_taskrun(const std::string& ns, const std::string& name, const std::string& message) {
+    return "- apiVersion: tekton.dev/v1\n  kind: TaskRun\n  metadata:\n    name: " + name + "\n    namespace: " + ns +
+           "\n  spec:\n    taskRef:\n      name: build-and-push\n  status:\n    conditions:\n    - type: Succeeded\n"
+           "      status: \"False\"\n      reason: PodCreationFailed\n      message: '" + message + "'\n";
+}
+
+Report sweep_sample() {
+    const std::string unknown =
+        "failed to create task run pod \"{run}\": translating TaskSpec to Pod: Get \"https://registry.corp.example:8443/v2/\": "
+        "tls: failed to verify certificate: x509: certificate signed by unknown authority. Maybe missing or invalid Task {ns}/build-and-push";
+    const std::string mismatch =
+        "failed to create task run pod \"{run}\": translating TaskSpec to Pod: Get \"https://10.20.0.7:5000/v2/\": "
+        "tls: failed to verify certificate: x509: certificate is valid for registry.other, not 10.20.0.7. Maybe missing or invalid Task {ns}/build-and-push";
+    auto message = [](std::string m, const std::string& ns, const std::string& run) {
+        m.replace(m.find("{run}"), 5, run);
+        m.replace(m.find("{ns}"), 4, ns);
+        return m;
+    };
+    std::string list = "apiVersion: v1\nkind: List\nitems:\n" + failed_taskrun("ci", "build-1", message(unknown, "ci", "build-1")) +
+                       failed_taskrun("ci", "build-2", message(unknown, "ci", "build-2")) +
+                       failed_taskrun("team-a", "web-7", message(mismatch, "team-a", "web-7")) +
+                       failed_taskrun("team-b", "app-3", message(unknown, "team-b", "app-3"));
+    Report r = diagnose_dump(test::shipped_engine(), list, "TaskRuns in all namespaces");
+    r.sweep = true;
+    r.runs_scanned = 40;
+    r.failed_runs = 4;
+    group_sweep_findings(r);
+    r.cluster.read = true;
+    r.cluster.context = "prod-eu";
+    r.cluster.server = "https://10.0.0.1:6443";
+    r.cluster.tekton_api = "tekton.dev/v1";
+    r.cluster.tekton_version = "v0.62.1";
+    r.cluster.tekton_namespace = "tekton-pipelines";
+    Installation inst;
+    inst.controller_found = true;
+    inst.version = "v0.62.1";
+    inst.configmap_state = ObjectState::present;
+    // As the release ships it: no data.
+    inst.pods_state = ObjectState::present;
+    inst.pods.push_back({"tekton-pipelines-controller-7d9f8b6c5-x2k4q", "Running", 1000, "2026-11-25T13:24:10Z"});
+    apply_cluster_checks(r, inst, 2000000000, std::chrono::hours(30 * 24));
+    plan_report_fixes(r, test::shipped_engine().catalog());
+    return r;
+}
+
+TEST(Render, SweepMatchesGolden) {
+    Report r = sweep_sample();
+    ASSERT_EQ(r.groups.size(), 2u);
+    EXPECT_EQ(r.groups[0].count, 3u);
+    expect_golden("sweep-all-namespaces.txt", render_text(r, Color::off));
+    expect_golden("sweep-all-namespaces.md", render_markdown(r));
+    expect_golden("sweep-all-namespaces.json", render_json(r));
+    expect_golden("sweep-all-namespaces.brief.txt", render_text(r, Color::off, Detail::brief));
+}
+
+// `probe` of a registry that serves its leaf without the intermediate (the issuer named, no CA
+// offered), and of one that verifies, with its token realm and the image's config per platform.
+ProbeResult missing_intermediate_probe() {
+    ProbeResult p;
+    p.target = p.host = "registry.corp.example";
+    p.port = 8443;
+    p.server_name = "registry.corp.example";
+    p.problem = "incomplete-chain";
+    p.go_error = "unknown-authority";
+    p.detail = "tls: failed to verify certificate: x509: certificate signed by unknown authority";
+    CertificateView leaf;
+    leaf.subject = "CN=registry.corp.example";
+    leaf.issuer = "CN=Corp Issuing CA 2,O=Corp";
+    leaf.serial = "1f2e3d";
+    leaf.not_before = "2026-01-01T00:00:00Z";
+    leaf.not_after = "2027-01-01T00:00:00Z";
+    leaf.dns_names = {"registry.corp.example"};
+    leaf.common_name = "registry.corp.example";
+    leaf.key_type = "EC";
+    leaf.key_bits = 256;
+    leaf.signature_algorithm = "ecdsa-with-SHA256";
+    leaf.sha256 = std::string(64, 'a');
+    p.chain = {leaf};
+    p.missing_issuer = {"CN=Corp Issuing CA 2,O=Corp", "0A:1B:2C:3D", "http://pki.corp.example/issuing2.der"};
+    p.verified_with = {"system", "--ca-file corp-root.pem"};
+    p.ca_files_given = true;
+    p.registry.status = "skipped";
+    p.failing_host = "registry.corp.example:8443";
+    p.verified_at = "2026-11-20T09:00:00Z";
+    return p;
+}
+
+ProbeResult verified_probe() {
+    ProbeResult p = missing_intermediate_probe();
+    p.problem = "ok";
+    p.go_error = "ok";
+    p.detail.clear();
+    p.missing_issuer = {};
+    CertificateView issuing;
+    issuing.subject = "CN=Corp Issuing CA 2,O=Corp";
+    issuing.issuer = "CN=Corp Root CA,O=Corp";
+    issuing.is_ca = true;
+    issuing.not_before = "2025-01-01T00:00:00Z";
+    issuing.not_after = "2030-01-01T00:00:00Z";
+    issuing.key_type = "RSA";
+    issuing.key_bits = 3072;
+    issuing.signature_algorithm = "sha256WithRSAEncryption";
+    issuing.sha256 = std::string(64, 'b');
+    p.chain.push_back(issuing);
+    p.has_anchor = true;
+    p.trust_anchor = {"CN=Corp Root CA,O=Corp", std::string(64, 'c'), "-----BEGIN CERTIFICATE-----\nMIIBroot\n-----END CERTIFICATE-----\n",
+                      false, ""};
+    p.valid_until = "2027-01-01T00:00:00Z";
+    p.failing_host.clear();
+    p.registry = {"auth-required", 401, "Bearer", "https://auth.corp.example/token", "registry.corp.example", "", "auth.corp.example:443", "ok", ""};
+    p.image.read = true;
+    p.image.reference = "registry.corp.example:8443/platform/builder:2.4";
+    p.image.digest = "sha256:" + std::string(64, 'd');
+    p.image.media_type = "application/vnd.oci.image.index.v1+json";
+    p.image.platforms = {{"linux", "amd64", "", "sha256:" + std::string(64, 'e'), {"/usr/bin/builder"}, {"--serve"}},
+                         {"linux", "arm64", "v8", "sha256:" + std::string(64, 'f'), {"/usr/bin/builder-arm"}, {}}};
+    return p;
+}
+
+TEST(Render, ProbeMatchesGolden) {
+    for (const auto& [name, p] : {std::pair{"probe-missing-intermediate", missing_intermediate_probe()},
+                                  std::pair{"probe-verified-with-entrypoint", verified_probe()}}) {
+        expect_golden(std::string(name) + ".txt", render_probe_text(p, Color::off));
+        expect_golden(std::string(name) + ".md", render_probe_markdown(p));
+        expect_golden(std::string(name) + ".json", render_probe_json(p));
+    }
+    // The missing issuer is named and no certificate is offered as the CA to add.
+    std::string text = render_probe_text(missing_intermediate_probe(), Color::off);
+    EXPECT_NE(text.find("Corp Issuing CA 2"), std::string::npos);
+    EXPECT_NE(text.find("http://pki.corp.example/issuing2.der"), std::string::npos);
+    EXPECT_EQ(text.find("trust anchor"), std::string::npos) << text;
 }
 
 // A cluster diagnosis on hand-built facts (no certificate, so that it is the same on every run):
@@ -301,12 +533,16 @@ TEST(Render, EveryValueFromInputIsEscapedInTextAndMarkdown) {
     Report r = hostile_report();
     expect_inert(render_text(r, Color::off), "text");
     expect_inert(render_markdown(r), "markdown", true);
+    expect_inert(render_text(r, Color::off, Detail::brief), "brief text");
+    expect_inert(render_markdown(r, Detail::brief), "brief markdown", true);
     expect_inert(render_probe_text(r.findings[0].probe, Color::off), "probe text");
     expect_inert(render_probe_markdown(r.findings[0].probe), "probe markdown", true);
     r.log.read = true;
     r.sweep = false;
     expect_inert(render_text(r, Color::off), "analyze text");
     expect_inert(render_markdown(r), "analyze markdown", true);
+    expect_inert(render_text(r, Color::off, Detail::brief), "analyze brief text");
+    expect_inert(render_markdown(r, Detail::brief), "analyze brief markdown", true);
     expect_inert(render_new_group_text(r), "analyze --follow");
 }
 

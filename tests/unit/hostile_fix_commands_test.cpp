@@ -1,0 +1,153 @@
+// Every fix in the catalog (and every step tool's variant of it), rendered for a finding whose
+// every name is hostile (quotes, spaces, $(...), backticks, a newline, ESC): each printed command
+// passes `bash -n`, stays on one line, and run by bash with stub tools on PATH starts no injected
+// command and creates no file the payload names. Offline, in cluster mode (the complete
+// ConfigMap, under the operator), and with the probed image for set-step-command.
+#include <gtest/gtest-spi.h>
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <set>
+
+#include "fix/fix_plan.h"
+#include "probe/openssl_util.h"
+#include "support/run_process.h"
+#include "test_certificates.h"
+#include "test_engine.h"
+
+namespace certdoctor {
+namespace {
+
+namespace fs = std::filesystem;
+
+const std::string kHostile = "x';touch pwned;'$(touch pwned)`touch pwned`\"\n# \x1b[2J y";
+
+Finding hostile_finding(const std::string& tool, bool cluster) {
+    const std::string& p = kHostile;
+    Finding f;
+    f.site_rule = f.cause_rule = "rule " + p;
+    f.stage = "entrypoint-lookup";
+    f.problem = "unknown-authority";
+    f.registry = "reg" + p + ":5000";
+    f.host = "reg" + p;
+    f.url = "https://" + f.registry + "/v2/";
+    f.image = f.registry + "/app" + p + ":v1";
+    f.step = "step" + p;
+    f.tool = tool;
+    f.object = {"TaskRun", "ns" + p, "run" + p};
+    f.parent = {};
+    f.service_account = "sa" + p;
+    f.tekton_namespace = "tekton" + p;
+    f.wrong_config_key = "key" + p;
+    StepSpec step;
+    step.name = f.step;
+    step.image = f.image;
+    step.index = 0;
+    f.steps = {step};
+    f.lookup_steps = {step};
+    f.steps_source = {"Task", "task" + p, ""};
+    ImageView image;
+    image.read = true;
+    image.platforms.push_back({"linux", "amd64", "", "", {"/bin/entry" + p}, {"--flag" + p}});
+    f.step_images = {{f.image, image}};
+    f.probed = true;
+    f.probe.problem = "unknown-authority";
+    f.probe.has_anchor = true;
+    f.probe.trust_anchor.subject = "CN=" + p;
+    f.probe.trust_anchor.pem = to_pem(test::self_signed("Hostile Root").get());
+    f.probe.missing_issuer = {"CN=" + p, "0A:" + p, "http://pki" + p + "/ca.der"};
+    if (cluster) {
+        f.installation.read = true;
+        f.installation.configmap_present = true;
+        f.installation.configmap_data = {{"cert", ""}, {"other" + p, "value" + p}};
+        f.installation.configmap_labels = {{"team" + p, "v" + p}};
+        f.installation.operator_managed = tool == "operator";
+        f.installation.statefulsets = tool == "operator";
+    }
+    return f;
+}
+
+// A stub for every program a fix may call: records that it ran, does nothing else.
+struct Stubs {
+    fs::path dir, log, cwd;
+    Stubs() {
+        dir = fs::temp_directory_path() / ("certdoctor-stubs-" + std::to_string(::getpid()));
+        fs::create_directories(dir / "bin");
+        cwd = dir / "cwd";
+        fs::create_directories(cwd);
+        log = dir / "ran.log";
+        for (const char* tool :
+             {"kubectl", "jq",     "openssl", "skopeo", "cat",   "sed",   "rm",
+              "id",      "touch",  "curl",    "sudo",   "mkdir", "tee",   "systemctl",
+              "crictl",  "base64", "cp",      "mv",     "ln",    "chmod", "podman",
+              "docker",  "crane",  "helm",    "git",    "awk",   "grep",  "head",
+              "tail",    "tr",     "xargs",   "env",    "sh",    "wget",  "update-ca-certificates",
+              "buildah", "oc"}) {
+            fs::path stub = dir / "bin" / tool;
+            std::ofstream(stub) << "#!/bin/bash\necho " << tool << " >> '" << log.string() << "'\n";
+            fs::permissions(stub, fs::perms::owner_all);
+        }
+    }
+    ~Stubs() { fs::remove_all(dir); }
+};
+
+void expect_inert(const std::string& what, const std::string& command, const Stubs& stubs) {
+    ASSERT_EQ(command.find('\n'), std::string::npos)
+        << what << ": a command spans lines: " << command;
+    auto syntax = test::run_process({"/bin/bash", "-n", "-c", command});
+    EXPECT_EQ(syntax.exit_code, 0) << what << ": bash -n rejects " << command << "\n" << syntax.err;
+    fs::remove(stubs.log);
+    test::ProcessOptions options;
+    options.env = {{"PATH", (stubs.dir / "bin").string()}, {"HOME", stubs.cwd.string()}};
+    auto run = test::run_process(
+        {"/bin/bash", "-c", "cd '" + stubs.cwd.string() + "' || exit 99; " + command}, options);
+    EXPECT_FALSE(run.timed_out) << what << ": " << command;
+    std::ifstream in(stubs.log);
+    std::string ran;
+    while (std::getline(in, ran))
+        EXPECT_NE(ran, "touch") << what << ": an injected command ran: " << command;
+    EXPECT_FALSE(fs::exists(stubs.cwd / "pwned")) << what << ": a file was created by " << command;
+}
+
+TEST(HostileNames, EveryFixsCommandsParseAndStayInert) {
+    const Catalog& catalog = test::shipped_engine().catalog();
+    Stubs stubs;
+    size_t commands = 0;
+    std::set<std::string> fixes_with_commands;
+    for (const auto& fix : catalog.fixes) {
+        std::vector<std::string> tools = {"", "operator"};
+        for (const auto& [tool, _] : fix.variants) tools.push_back(tool);
+        for (const auto& tool : tools)
+            for (bool cluster : {false, true}) {
+                FixView view = render_fix(fix, hostile_finding(tool, cluster));
+                std::string what = fix.id + (tool.empty() ? "" : " (" + tool + ")") +
+                                   (cluster ? " in cluster mode" : "");
+                for (const auto& c : view.commands) {
+                    expect_inert(what, c, stubs);
+                    ++commands;
+                    fixes_with_commands.insert(fix.id);
+                }
+            }
+    }
+    EXPECT_GT(commands, 100u);
+    // Every fix that prints commands was run here: a fix id with none is one with only prose.
+    for (const auto& fix : catalog.fixes)
+        if (!fix.content.commands.empty()) {
+            EXPECT_TRUE(fixes_with_commands.count(fix.id)) << fix.id;
+        }
+}
+
+// The check itself catches what it is for: an unquoted name runs, a broken quote does not parse.
+TEST(HostileNames, TheCheckCatchesAnInjectedCommand) {
+    Stubs stubs;
+    EXPECT_NONFATAL_FAILURE(expect_inert("unquoted", "kubectl get taskrun x;touch pwned", stubs),
+                            "injected command ran");
+    EXPECT_NONFATAL_FAILURE(expect_inert("unparsed", "kubectl get taskrun 'x", stubs),
+                            "bash -n rejects");
+}
+
+}  // namespace
+}  // namespace certdoctor

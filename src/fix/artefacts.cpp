@@ -7,6 +7,7 @@
 #include "probe/openssl_util.h"
 #include "util/error.h"
 #include "util/escape.h"
+#include "util/secret_value.h"
 #include "util/text.h"
 
 namespace certdoctor {
@@ -442,13 +443,23 @@ std::string config_registry_cert_manifest(const InstallationFacts& facts, const 
         out += "  annotations:\n";
         for (const auto& [k, v] : annotations) out += yaml_entry(k, v, 4);
     }
+    // A key that may hold a secret (a private key, a password) is never printed: the manifest
+    // leaves it out and says so, and the merge patch, which keeps it, is the way to apply.
+    std::string hidden;
+    for (const auto& [k, v] : facts.configmap_data)
+        if (k != "cert" && looks_secret(k, v)) hidden += (hidden.empty() ? "data." : ", data.") + k;
+    if (!hidden.empty())
+        out = "# Not shown, as they may hold secrets: " + visible(hidden) +
+              ". Apply the merge patch below, which keeps them; applying this file as a whole "
+              "would drop them.\n" +
+              out;
     out += "data:\n";
     bool wrote_cert = false;
     for (const auto& [k, v] : facts.configmap_data) {
         if (k == "cert") {
             out += yaml_entry("cert", cert, 2);
             wrote_cert = true;
-        } else {
+        } else if (!looks_secret(k, v)) {
             out += yaml_entry(k, v, 2);
         }
     }

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "util/escape.h"
+#include "util/secret_value.h"
 #include "util/text.h"
 
 namespace certdoctor {
@@ -13,16 +14,6 @@ namespace certdoctor {
 namespace {
 
 using Json = nlohmann::json;
-
-bool looks_secret(const std::string& key, const std::string& value) {
-    if (value.find("PRIVATE KEY-----") != std::string::npos) return true;
-    std::string k = key;
-    std::transform(k.begin(), k.end(), k.begin(), [](unsigned char c) { return std::tolower(c); });
-    for (const char* word :
-         {"token", "password", "passwd", "secret", ".key", "apikey", "api-key", "credential"})
-        if (k.find(word) != std::string::npos) return true;
-    return false;
-}
 
 std::string scalar_text(const Json& v) {
     if (v.is_string()) return yaml_scalar(v.get<std::string>());

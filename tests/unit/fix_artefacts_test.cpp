@@ -266,6 +266,28 @@ TEST(CaBundle, TheManifestKeepsEveryOtherKeyLabelAndAnnotation) {
     EXPECT_NE(manifest.find("  cert: |\n    PEM\n"), std::string::npos) << manifest;
 }
 
+TEST(CaBundle, TheManifestNeverPrintsAValueThatMayBeASecret) {
+    InstallationFacts facts;
+    facts.read = facts.configmap_present = true;
+    facts.configmap_data = {{"registry-password", "planted-password-81"},
+                            {"client.key", "-----BEGIN PRIVATE KEY-----\nplanted-key-82\n"},
+                            {"notes", "-----BEGIN RSA PRIVATE KEY-----\nplanted-key-83\n"},
+                            {"README", "kept as it is"},
+                            {"cert", pem_of("Old")}};
+    std::string manifest = config_registry_cert_manifest(facts, "tekton-pipelines", "PEM\n");
+    for (const char* planted : {"planted-password-81", "planted-key-82", "planted-key-83"})
+        EXPECT_EQ(manifest.find(planted), std::string::npos) << planted << "\n" << manifest;
+    EXPECT_NE(manifest.find("  README: \"kept as it is\"\n"), std::string::npos) << manifest;
+    EXPECT_NE(manifest.find("# Not shown, as they may hold secrets: data.registry-password, "
+                            "data.client.key, data.notes."),
+              std::string::npos)
+        << manifest;
+    // The manifest without them is still one valid ConfigMap.
+    YAML::Node doc = YAML::Load(manifest);
+    EXPECT_EQ(doc["data"]["cert"].as<std::string>(), "PEM\n");
+    EXPECT_FALSE(doc["data"]["registry-password"]);
+}
+
 Finding probed_lookup(const std::string& ca_pem) {
     Finding f = finding("entrypoint-lookup", "unknown-authority");
     f.probed = true;

@@ -264,8 +264,9 @@ int run_diagnose_cluster(const Options& o) {
     if (log)
         log("context " + (rc.in_cluster ? std::string("in-cluster") : shell_quote(rc.context)) + ", cluster " +
             rc.cluster.server + ", namespace " + rc.namespace_ + (rc.files.empty() ? "" : ", from " + join(rc.files, ":")));
+    ClusterTarget target{rc.namespace_, rc.in_cluster ? std::string("in-cluster") : rc.context, rc.cluster.server};
     KubeClient client(std::move(rc), log);
-    Report report = diagnose_cluster(engine_source, client, request, probe.get(), sweep ? progress_line() : nullptr);
+    Report report = diagnose_cluster(engine_source, client, target, request, probe.get(), sweep ? progress_line() : nullptr);
     if (!o.apply.empty()) return run_apply(o, client, report, engine_source().catalog(), probe.get());
     if (log) log(std::to_string(client.requests()) + " API requests");
     log_verbose(o, engine_source(), report);

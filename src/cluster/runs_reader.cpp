@@ -51,7 +51,7 @@ void slim(nlohmann::json& object) {
 // Reads the related objects of one run through the API, as `diagnose -f` reads them from a file.
 class RunCollector {
 public:
-    RunCollector(KubeClient& client, std::string api) : client_(client), api_(std::move(api)) {}
+    RunCollector(KubeApi& client, std::string api) : client_(client), api_(std::move(api)) {}
 
     std::string base(const std::string& ns) const { return "/apis/tekton.dev/" + api_ + "/namespaces/" + ns; }
 
@@ -104,8 +104,9 @@ public:
             slim(p.object);
             items_.push_back(std::move(p.object));
         }
-        ObjectRead events = read_object(client_, "/api/v1/namespaces/" + ns + "/events?fieldSelector=" +
-                                                     percent_encode("involvedObject.name=" + pod));
+        ListQuery events_query;
+        events_query.field_selector = "involvedObject.name=" + pod;
+        ObjectRead events = read_list(client_, "/api/v1/namespaces/" + ns + "/events", events_query);
         if (events.state == ObjectState::forbidden)
             notes_.push_back("no permission to read pod " + ns + "/" + pod + " or its events: " + events.denied);
         if (events.state == ObjectState::present && json_at(events.object, {"items"}).is_array())
@@ -161,7 +162,7 @@ public:
     size_t size() const { return items_.size() + logs_.size(); }
 
 private:
-    KubeClient& client_;
+    KubeApi& client_;
     std::string api_;
     nlohmann::json items_ = nlohmann::json::array();
     std::map<std::string, std::string> failed_at_;
@@ -222,27 +223,32 @@ std::string progress_of(const ListPages& pages, const SweepCounts& counts) {
 // One sweep: pages of TaskRuns, failed ones kept (and their pods' events when a pull failed).
 // A list that cannot be read to its end is an error (exit 4) saying how far the sweep got: a
 // sweep that stopped early must never read as "no problems found".
-SweepCounts sweep(KubeClient& client, const std::string& api, const std::string& ns, const ClusterRequest& request,
+SweepCounts sweep(KubeApi& client, const std::string& api, const std::string& ns, const ClusterRequest& request,
                   RunCollector& collector, const std::function<void()>& page_done, const ProgressFn& progress) {
     SweepCounts counts;
     std::string path = request.all_namespaces ? "/apis/tekton.dev/" + api + "/taskruns" : collector.base(ns) + "/taskruns";
     ListPages pages(request.max_pages);
-    auto fetch = [&] {
-        std::vector<std::string> params;
-        if (request.page_size) params.push_back("limit=" + std::to_string(request.page_size));
-        if (!request.selector.empty()) params.push_back("labelSelector=" + percent_encode(request.selector));
-        if (!pages.token().empty()) params.push_back("continue=" + percent_encode(pages.token()));
-        std::string url = path + (params.empty() ? "" : "?" + join(params, "&"));
-        if (pages.pages() == 0) return client.get_raw(url);
-        try {
-            return client.get_raw(url);
-        } catch (const Error& e) {
-            throw Error(std::string(e.what()) + "; the sweep stopped " + progress_of(pages, counts), e.code());
-        }
-    };
     auto unfinished = [&](const std::string& why) {
         return Error("the API server's list of TaskRuns (GET " + path + ") does not end: " + why + "; the sweep stopped " +
                      progress_of(pages, counts) + "; narrow it with -n, -l or --since");
+    };
+    auto fetch = [&] {
+        ListQuery query;
+        query.limit = request.page_size;
+        query.label_selector = request.selector;
+        query.continue_token = pages.token();
+        if (pages.pages() == 0) return client.list_page(path, query);
+        try {
+            return client.list_page(path, query);
+        } catch (const ApiError& e) {
+            if (e.status() == 410)
+                throw Error("the API server's list of TaskRuns (GET " + path + ") cannot be read to its end: " +
+                            expired_token_reason() + "; the sweep stopped " + progress_of(pages, counts) +
+                            "; run it again, with a larger --chunk-size or narrowed with -n, -l or --since");
+            throw Error(std::string(e.what()) + "; the sweep stopped " + progress_of(pages, counts), e.code());
+        } catch (const Error& e) {
+            throw Error(std::string(e.what()) + "; the sweep stopped " + progress_of(pages, counts), e.code());
+        }
     };
     std::time_t now = std::time(nullptr);
     for (;;) {
@@ -329,7 +335,7 @@ ClusterRequest parse_resource_argument(const std::string& argument) {
     return r;
 }
 
-RunsRead read_cluster_runs(KubeClient& client, const std::string& api, const std::string& ns,
+RunsRead read_cluster_runs(KubeApi& client, const std::string& api, const std::string& ns,
                            const ClusterRequest& request, const std::string& source,
                            const std::function<void(RunsPage)>& take, const ProgressFn& progress) {
     RunCollector collector(client, api);
@@ -346,10 +352,14 @@ RunsRead read_cluster_runs(KubeClient& client, const std::string& api, const std
         if (!pr) throw Error("pipelinerun \"" + request.name + "\" not found in namespace " + ns, ExitCode::not_understood);
         collector.add_run(std::move(*pr), "PipelineRun");
         // Its children, by the label Tekton puts on them (v1 childReferences and v1beta1 taskRuns agree).
-        auto children = client.get(collector.base(ns) + "/taskruns?labelSelector=" +
-                                   percent_encode("tekton.dev/pipelineRun=" + request.name));
-        if (json_at(children, {"items"}).is_array())
-            for (auto& tr : children["items"]) {
+        ListQuery children_query;
+        children_query.label_selector = "tekton.dev/pipelineRun=" + request.name;
+        ObjectRead children = read_list(client, collector.base(ns) + "/taskruns", children_query, request.max_pages);
+        if (children.state == ObjectState::forbidden)
+            throw Error("no permission to list TaskRuns in namespace " + ns + " (the pipelinerun's TaskRuns): " +
+                        children.denied);
+        if (children.state == ObjectState::present)
+            for (auto& tr : children.object["items"]) {
                 std::string when;
                 bool failed_child = run_failed(tr, &when);
                 collector.add_taskrun_with_related(std::move(tr), failed_child);

@@ -243,6 +243,12 @@ int run_diagnose_cluster(const Options& o) {
     request.expiry_warning = std::chrono::duration_cast<std::chrono::seconds>(
         parse_duration(o.expiry_warning, "--expiry-warning", 3660.0 * 86400000));
     bool sweep = request.kind.empty();
+    if (sweep && !o.apply.empty())
+        throw Error("--apply changes the cluster for the diagnosis of one run, not of a sweep (its groups may need "
+                    "different fixes, in other namespaces, and one group's fix applied alone would read as the "
+                    "sweep fixed): run the sweep without --apply, then 'diagnose taskrun/NAME -n NAMESPACE --apply' "
+                    "for a run of the group to fix; nothing was read or written",
+                    ExitCode::usage);
     if (!sweep && (o.all_namespaces || !o.selector.empty() || !o.since.empty() || request.limit))
         throw Error("-A, -l, --since and --limit select runs for a sweep ('diagnose taskruns'); '" + o.resource +
                     "' names one run", ExitCode::usage);

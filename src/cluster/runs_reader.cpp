@@ -66,7 +66,49 @@ public:
     }
 
     // The Task a TaskRun references, when its spec is not in the run: which steps have no command.
+    // Steps that use a StepAction of the cluster get its image and command fields.
     void attach_task(nlohmann::json& tr) {
+        attach_task_spec(tr);
+        std::string ns = text_at(tr, {"metadata", "namespace"});
+        for (const char* at : {"status", "spec"}) {
+            auto part = tr.find(at);
+            if (part == tr.end() || !part->is_object()) continue;
+            auto spec = part->find("taskSpec");
+            if (spec != part->end() && spec->is_object()) resolve_step_actions(*spec, ns);
+        }
+    }
+
+    // A step `ref: {name: X}` runs StepAction X of the run's namespace: its image, command,
+    // script and args are the step's (the `ref` stays, so that a fix goes to the StepAction).
+    // A remote one (`ref.resolver`) is left alone; one that cannot be read becomes a note.
+    void resolve_step_actions(nlohmann::json& spec, const std::string& ns) {
+        auto steps = spec.find("steps");
+        if (steps == spec.end() || !steps->is_array()) return;
+        for (auto& step : *steps) {
+            std::string name = text_at(step, {"ref", "name"});
+            if (name.empty() || !text_at(step, {"image"}).empty()) continue;
+            auto [it, fresh] = step_actions_.try_emplace(ns + "/" + name);
+            if (fresh) {
+                ObjectRead action;
+                for (const char* version : {"v1beta1", "v1alpha1"}) {  // v1beta1 since Tekton v0.59
+                    action = read_object(client_, "/apis/tekton.dev/" + std::string(version) + "/namespaces/" + ns +
+                                                      "/stepactions/" + name);
+                    if (action.state != ObjectState::absent) break;
+                }
+                if (action.state == ObjectState::present && json_at(action.object, {"spec"}).is_object())
+                    it->second = json_at(action.object, {"spec"});
+                else if (action.state == ObjectState::forbidden)
+                    notes_.push_back("no permission to get StepAction " + ns + "/" + name + "; its image is unknown");
+                else
+                    notes_.push_back("StepAction " + ns + "/" + name + " is gone; its image is unknown");
+            }
+            if (!it->second.is_object()) continue;
+            for (const char* key : {"image", "command", "script", "args"})
+                if (it->second.contains(key) && !step.contains(key)) step[key] = it->second[key];
+        }
+    }
+
+    void attach_task_spec(nlohmann::json& tr) {
         const auto& status = json_at(tr, {"status"});
         if ((status.is_object() && status.contains("taskSpec")) || (json_at(tr, {"spec"}).is_object() && json_at(tr, {"spec"}).contains("taskSpec"))) return;
         std::string name = text_at(tr, {"spec", "taskRef", "name"});
@@ -169,6 +211,7 @@ private:
     std::vector<std::string> notes_;
     std::vector<RunsPage::StepLog> logs_;
     std::map<std::string, nlohmann::json> tasks_;  // ns/name -> spec (null when unreadable)
+    std::map<std::string, nlohmann::json> step_actions_;  // ns/name -> spec (null when unreadable)
 };
 
 // The objects and step logs of some runs, as the reader of `diagnose -f` reads them.

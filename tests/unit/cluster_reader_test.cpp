@@ -136,6 +136,28 @@ TEST(ClusterReader, PipelineRunChildrenAreListedByLabelAcrossPages) {
     EXPECT_EQ(names, (std::vector<std::string>{"release", "release-1", "release-2", "release-3"}));
 }
 
+TEST(ClusterReader, AStepThatUsesAStepActionGetsItsImageAndKeepsItsRef) {
+    MemoryKubeApi api;
+    nlohmann::json tr = taskrun("build-1", true);
+    tr["spec"] = {{"taskRef", {{"name", "build"}}}};
+    api.objects[kRuns + "/build-1"] = tr;
+    api.objects["/apis/tekton.dev/v1/namespaces/ci/tasks/build"] = {
+        {"spec", {{"steps", {{{"name", "build"}, {"ref", {{"name", "app-step"}}}}, {{"name", "gone"}, {"ref", {{"name", "missing"}}}}}}}}};
+    api.objects["/apis/tekton.dev/v1beta1/namespaces/ci/stepactions/app-step"] = {
+        {"spec", {{"image", "registry.example:5000/app:v1"}, {"args", {"serve"}}}}};
+    nlohmann::json steps;
+    RunsRead read = read_cluster_runs(api, "v1", "ci", parse_resource_argument("taskrun/build-1"), "s",
+                                      [&](RunsPage page) { steps = page.items[0]["status"]["taskSpec"]["steps"]; });
+    ASSERT_EQ(steps.size(), 2u);
+    EXPECT_EQ(steps[0]["image"], "registry.example:5000/app:v1");
+    EXPECT_EQ(steps[0]["args"], nlohmann::json({"serve"}));
+    EXPECT_EQ(steps[0]["ref"]["name"], "app-step") << "the ref stays: a fix goes to the StepAction";
+    EXPECT_FALSE(steps[0].contains("command"));
+    EXPECT_FALSE(steps[1].contains("image"));
+    ASSERT_EQ(read.notes.size(), 1u);
+    EXPECT_NE(read.notes[0].find("StepAction ci/missing is gone"), std::string::npos) << read.notes[0];
+}
+
 TEST(ReadList, ForbiddenAndAbsentAreStates) {
     MemoryKubeApi api;
     api.denied.insert("list pods");

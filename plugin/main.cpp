@@ -243,6 +243,12 @@ int run_diagnose_cluster(const Options& o) {
     request.expiry_warning = std::chrono::duration_cast<std::chrono::seconds>(
         parse_duration(o.expiry_warning, "--expiry-warning", 3660.0 * 86400000));
     bool sweep = request.kind.empty();
+    if (sweep && !o.apply.empty())
+        throw Error("--apply changes the cluster for the diagnosis of one run, not of a sweep (its groups may need "
+                    "different fixes, in other namespaces, and one group's fix applied alone would read as the "
+                    "sweep fixed): run the sweep without --apply, then 'diagnose taskrun/NAME -n NAMESPACE --apply' "
+                    "for a run of the group to fix; nothing was read or written",
+                    ExitCode::usage);
     if (!sweep && (o.all_namespaces || !o.selector.empty() || !o.since.empty() || request.limit))
         throw Error("-A, -l, --since and --limit select runs for a sweep ('diagnose taskruns'); '" + o.resource +
                     "' names one run", ExitCode::usage);
@@ -264,8 +270,9 @@ int run_diagnose_cluster(const Options& o) {
     if (log)
         log("context " + (rc.in_cluster ? std::string("in-cluster") : shell_quote(rc.context)) + ", cluster " +
             rc.cluster.server + ", namespace " + rc.namespace_ + (rc.files.empty() ? "" : ", from " + join(rc.files, ":")));
+    ClusterTarget target{rc.namespace_, rc.in_cluster ? std::string("in-cluster") : rc.context, rc.cluster.server};
     KubeClient client(std::move(rc), log);
-    Report report = diagnose_cluster(engine_source, client, request, probe.get(), sweep ? progress_line() : nullptr);
+    Report report = diagnose_cluster(engine_source, client, target, request, probe.get(), sweep ? progress_line() : nullptr);
     if (!o.apply.empty()) return run_apply(o, client, report, engine_source().catalog(), probe.get());
     if (log) log(std::to_string(client.requests()) + " API requests");
     log_verbose(o, engine_source(), report);

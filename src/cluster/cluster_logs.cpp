@@ -1,6 +1,7 @@
 #include "cluster/cluster_logs.h"
 
 #include "cluster/installation.h"
+#include "kube/list_pages.h"
 #include "util/json_access.h"
 #include "util/error.h"
 #include "util/text.h"
@@ -19,7 +20,7 @@ struct PodSet {
 
 }  // namespace
 
-void read_tekton_pod_logs(KubeClient& client, const PodLogRequest& request,
+void read_tekton_pod_logs(KubeApi& client, const PodLogRequest& request,
                           const std::function<void(const std::string&, std::string_view)>& each,
                           std::vector<std::string>& notes) {
     Installation inst = read_installation(client);
@@ -30,8 +31,9 @@ void read_tekton_pod_logs(KubeClient& client, const PodLogRequest& request,
     };
     size_t pods_found = 0;
     for (const auto& set : sets) {
-        std::string path = "/api/v1/namespaces/" + set.namespace_ + "/pods?labelSelector=" + percent_encode(set.selector);
-        ObjectRead read = read_object(client, path);
+        ListQuery query;
+        query.label_selector = set.selector;
+        ObjectRead read = read_list(client, "/api/v1/namespaces/" + set.namespace_ + "/pods", query);
         if (read.state == ObjectState::forbidden) {
             notes.push_back(std::string("no permission to list the ") + set.what + " pods in namespace " + set.namespace_);
             continue;

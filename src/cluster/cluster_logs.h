@@ -10,7 +10,7 @@
 #include <string_view>
 #include <vector>
 
-#include "kube/client.h"
+#include "kube/kube_api.h"
 
 namespace certdoctor {
 
@@ -23,7 +23,7 @@ struct PodLogRequest {
 // Each log as it is read ("pod/NAMESPACE/POD/CONTAINER" and its text, at most 64 MiB each),
 // one at a time so that only one is held. Pods or logs that cannot be read become notes.
 // Throws Error when no Tekton pod is found at all.
-void read_tekton_pod_logs(KubeClient& client, const PodLogRequest& request,
+void read_tekton_pod_logs(KubeApi& api, const PodLogRequest& request,
                           const std::function<void(const std::string& name, std::string_view text)>& each,
                           std::vector<std::string>& notes);
 

@@ -4,6 +4,7 @@
 
 #include <cctype>
 
+#include "kube/list_pages.h"
 #include "util/json_access.h"
 #include "match/versions.h"
 #include "util/text.h"
@@ -57,11 +58,11 @@ bool template_has_ca(const nlohmann::json& deployment) {
 
 }  // namespace
 
-std::string discover_tekton_api(KubeClient& client) {
+std::string discover_tekton_api(KubeApi& client, const std::string& context) {
     auto group = client.get_if_found("/apis/tekton.dev");
     if (!group)
         throw Error("the cluster does not serve the API group tekton.dev: Tekton Pipelines is not installed, or this is "
-                    "not the cluster you meant (context \"" + client.config().context + "\")");
+                    "not the cluster you meant (context \"" + context + "\")");
     bool v1 = false, v1beta1 = false;
     if (json_at((*group), {"versions"}).is_array())
         for (const auto& v : json_at((*group), {"versions"})) {
@@ -131,7 +132,19 @@ Installation read_installation(KubeApi& client) {
     // The controller's pods, and when their controller container last started.
     std::string selector = selector_of(deployment);
     nlohmann::json pods;
-    inst.pods_state = try_get(client, "/api/v1/namespaces/" + inst.namespace_ + "/pods?labelSelector=" + percent_encode(selector), pods);
+    ListQuery pod_query;
+    pod_query.label_selector = selector;
+    try {
+        ObjectRead listed = read_list(client, "/api/v1/namespaces/" + inst.namespace_ + "/pods", pod_query);
+        inst.pods_state = listed.state;
+        pods = std::move(listed.object);
+    } catch (const ApiError&) {
+        throw;
+    } catch (const Error& e) {
+        // A list read in part: which pods run is unknown, and the checks say "skip".
+        inst.pods_state = ObjectState::unknown;
+        inst.notes.push_back(std::string("the controller's pods could not be listed: ") + e.what());
+    }
     if (inst.pods_state == ObjectState::present && json_at(pods, {"items"}).is_array()) {
         for (const auto& p : json_at(pods, {"items"})) {
             ControllerPod cp;

@@ -9,14 +9,14 @@
 #include <string>
 #include <vector>
 
-#include "kube/client.h"
+#include "kube/kube_api.h"
 #include "model/report.h"
 
 namespace certdoctor {
 
 // "v1" when the cluster serves tekton.dev/v1, else "v1beta1". Throws Error when tekton.dev is not
-// served at all (Tekton Pipelines is not installed).
-std::string discover_tekton_api(KubeClient& client);
+// served at all (Tekton Pipelines is not installed); `context` names the cluster in that message.
+std::string discover_tekton_api(KubeApi& api, const std::string& context);
 
 struct ControllerPod {
     std::string name;

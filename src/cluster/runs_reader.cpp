@@ -51,7 +51,7 @@ void slim(nlohmann::json& object) {
 // Reads the related objects of one run through the API, as `diagnose -f` reads them from a file.
 class RunCollector {
 public:
-    RunCollector(KubeClient& client, std::string api) : client_(client), api_(std::move(api)) {}
+    RunCollector(KubeApi& client, std::string api) : client_(client), api_(std::move(api)) {}
 
     std::string base(const std::string& ns) const { return "/apis/tekton.dev/" + api_ + "/namespaces/" + ns; }
 
@@ -66,7 +66,49 @@ public:
     }
 
     // The Task a TaskRun references, when its spec is not in the run: which steps have no command.
+    // Steps that use a StepAction of the cluster get its image and command fields.
     void attach_task(nlohmann::json& tr) {
+        attach_task_spec(tr);
+        std::string ns = text_at(tr, {"metadata", "namespace"});
+        for (const char* at : {"status", "spec"}) {
+            auto part = tr.find(at);
+            if (part == tr.end() || !part->is_object()) continue;
+            auto spec = part->find("taskSpec");
+            if (spec != part->end() && spec->is_object()) resolve_step_actions(*spec, ns);
+        }
+    }
+
+    // A step `ref: {name: X}` runs StepAction X of the run's namespace: its image, command,
+    // script and args are the step's (the `ref` stays, so that a fix goes to the StepAction).
+    // A remote one (`ref.resolver`) is left alone; one that cannot be read becomes a note.
+    void resolve_step_actions(nlohmann::json& spec, const std::string& ns) {
+        auto steps = spec.find("steps");
+        if (steps == spec.end() || !steps->is_array()) return;
+        for (auto& step : *steps) {
+            std::string name = text_at(step, {"ref", "name"});
+            if (name.empty() || !text_at(step, {"image"}).empty()) continue;
+            auto [it, fresh] = step_actions_.try_emplace(ns + "/" + name);
+            if (fresh) {
+                ObjectRead action;
+                for (const char* version : {"v1beta1", "v1alpha1"}) {  // v1beta1 since Tekton v0.59
+                    action = read_object(client_, "/apis/tekton.dev/" + std::string(version) + "/namespaces/" + ns +
+                                                      "/stepactions/" + name);
+                    if (action.state != ObjectState::absent) break;
+                }
+                if (action.state == ObjectState::present && json_at(action.object, {"spec"}).is_object())
+                    it->second = json_at(action.object, {"spec"});
+                else if (action.state == ObjectState::forbidden)
+                    notes_.push_back("no permission to get StepAction " + ns + "/" + name + "; its image is unknown");
+                else
+                    notes_.push_back("StepAction " + ns + "/" + name + " is gone; its image is unknown");
+            }
+            if (!it->second.is_object()) continue;
+            for (const char* key : {"image", "command", "script", "args"})
+                if (it->second.contains(key) && !step.contains(key)) step[key] = it->second[key];
+        }
+    }
+
+    void attach_task_spec(nlohmann::json& tr) {
         const auto& status = json_at(tr, {"status"});
         if ((status.is_object() && status.contains("taskSpec")) || (json_at(tr, {"spec"}).is_object() && json_at(tr, {"spec"}).contains("taskSpec"))) return;
         std::string name = text_at(tr, {"spec", "taskRef", "name"});
@@ -104,8 +146,9 @@ public:
             slim(p.object);
             items_.push_back(std::move(p.object));
         }
-        ObjectRead events = read_object(client_, "/api/v1/namespaces/" + ns + "/events?fieldSelector=" +
-                                                     percent_encode("involvedObject.name=" + pod));
+        ListQuery events_query;
+        events_query.field_selector = "involvedObject.name=" + pod;
+        ObjectRead events = read_list(client_, "/api/v1/namespaces/" + ns + "/events", events_query);
         if (events.state == ObjectState::forbidden)
             notes_.push_back("no permission to read pod " + ns + "/" + pod + " or its events: " + events.denied);
         if (events.state == ObjectState::present && json_at(events.object, {"items"}).is_array())
@@ -161,13 +204,14 @@ public:
     size_t size() const { return items_.size() + logs_.size(); }
 
 private:
-    KubeClient& client_;
+    KubeApi& client_;
     std::string api_;
     nlohmann::json items_ = nlohmann::json::array();
     std::map<std::string, std::string> failed_at_;
     std::vector<std::string> notes_;
     std::vector<RunsPage::StepLog> logs_;
     std::map<std::string, nlohmann::json> tasks_;  // ns/name -> spec (null when unreadable)
+    std::map<std::string, nlohmann::json> step_actions_;  // ns/name -> spec (null when unreadable)
 };
 
 // The objects and step logs of some runs, as the reader of `diagnose -f` reads them.
@@ -222,27 +266,32 @@ std::string progress_of(const ListPages& pages, const SweepCounts& counts) {
 // One sweep: pages of TaskRuns, failed ones kept (and their pods' events when a pull failed).
 // A list that cannot be read to its end is an error (exit 4) saying how far the sweep got: a
 // sweep that stopped early must never read as "no problems found".
-SweepCounts sweep(KubeClient& client, const std::string& api, const std::string& ns, const ClusterRequest& request,
+SweepCounts sweep(KubeApi& client, const std::string& api, const std::string& ns, const ClusterRequest& request,
                   RunCollector& collector, const std::function<void()>& page_done, const ProgressFn& progress) {
     SweepCounts counts;
     std::string path = request.all_namespaces ? "/apis/tekton.dev/" + api + "/taskruns" : collector.base(ns) + "/taskruns";
     ListPages pages(request.max_pages);
-    auto fetch = [&] {
-        std::vector<std::string> params;
-        if (request.page_size) params.push_back("limit=" + std::to_string(request.page_size));
-        if (!request.selector.empty()) params.push_back("labelSelector=" + percent_encode(request.selector));
-        if (!pages.token().empty()) params.push_back("continue=" + percent_encode(pages.token()));
-        std::string url = path + (params.empty() ? "" : "?" + join(params, "&"));
-        if (pages.pages() == 0) return client.get_raw(url);
-        try {
-            return client.get_raw(url);
-        } catch (const Error& e) {
-            throw Error(std::string(e.what()) + "; the sweep stopped " + progress_of(pages, counts), e.code());
-        }
-    };
     auto unfinished = [&](const std::string& why) {
         return Error("the API server's list of TaskRuns (GET " + path + ") does not end: " + why + "; the sweep stopped " +
                      progress_of(pages, counts) + "; narrow it with -n, -l or --since");
+    };
+    auto fetch = [&] {
+        ListQuery query;
+        query.limit = request.page_size;
+        query.label_selector = request.selector;
+        query.continue_token = pages.token();
+        if (pages.pages() == 0) return client.list_page(path, query);
+        try {
+            return client.list_page(path, query);
+        } catch (const ApiError& e) {
+            if (e.status() == 410)
+                throw Error("the API server's list of TaskRuns (GET " + path + ") cannot be read to its end: " +
+                            expired_token_reason() + "; the sweep stopped " + progress_of(pages, counts) +
+                            "; run it again, with a larger --chunk-size or narrowed with -n, -l or --since");
+            throw Error(std::string(e.what()) + "; the sweep stopped " + progress_of(pages, counts), e.code());
+        } catch (const Error& e) {
+            throw Error(std::string(e.what()) + "; the sweep stopped " + progress_of(pages, counts), e.code());
+        }
     };
     std::time_t now = std::time(nullptr);
     for (;;) {
@@ -329,7 +378,7 @@ ClusterRequest parse_resource_argument(const std::string& argument) {
     return r;
 }
 
-RunsRead read_cluster_runs(KubeClient& client, const std::string& api, const std::string& ns,
+RunsRead read_cluster_runs(KubeApi& client, const std::string& api, const std::string& ns,
                            const ClusterRequest& request, const std::string& source,
                            const std::function<void(RunsPage)>& take, const ProgressFn& progress) {
     RunCollector collector(client, api);
@@ -346,10 +395,14 @@ RunsRead read_cluster_runs(KubeClient& client, const std::string& api, const std
         if (!pr) throw Error("pipelinerun \"" + request.name + "\" not found in namespace " + ns, ExitCode::not_understood);
         collector.add_run(std::move(*pr), "PipelineRun");
         // Its children, by the label Tekton puts on them (v1 childReferences and v1beta1 taskRuns agree).
-        auto children = client.get(collector.base(ns) + "/taskruns?labelSelector=" +
-                                   percent_encode("tekton.dev/pipelineRun=" + request.name));
-        if (json_at(children, {"items"}).is_array())
-            for (auto& tr : children["items"]) {
+        ListQuery children_query;
+        children_query.label_selector = "tekton.dev/pipelineRun=" + request.name;
+        ObjectRead children = read_list(client, collector.base(ns) + "/taskruns", children_query, request.max_pages);
+        if (children.state == ObjectState::forbidden)
+            throw Error("no permission to list TaskRuns in namespace " + ns + " (the pipelinerun's TaskRuns): " +
+                        children.denied);
+        if (children.state == ObjectState::present)
+            for (auto& tr : children.object["items"]) {
                 std::string when;
                 bool failed_child = run_failed(tr, &when);
                 collector.add_taskrun_with_related(std::move(tr), failed_child);

@@ -11,7 +11,7 @@
 #include <vector>
 #include <string>
 
-#include "kube/client.h"
+#include "kube/kube_api.h"
 #include "kube/list_pages.h"
 #include "model/report.h"
 #include "model/record.h"
@@ -64,8 +64,8 @@ struct RunsRead {
 
 // Reads the runs `request` names in namespace `ns` of Tekton API `api` (v1, v1beta1); calls
 // `take` with each page, in order. Throws Error when a run is not found (exit 3) or a sweep's list
-// cannot be read to its end (exit 4).
-RunsRead read_cluster_runs(KubeClient& client, const std::string& api, const std::string& ns,
+// cannot be read to its end (exit 4: a list that does not end, a continue token that expired).
+RunsRead read_cluster_runs(KubeApi& client, const std::string& api, const std::string& ns,
                            const ClusterRequest& request, const std::string& source,
                            const std::function<void(RunsPage)>& take, const ProgressFn& progress = nullptr);
 

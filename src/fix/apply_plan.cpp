@@ -17,7 +17,6 @@ using Json = nlohmann::json;
 
 const char* kConfigMap = "config-registry-cert";
 const char* kRestartedAt = "kubectl.kubernetes.io/restartedAt";
-const char* kTektonConfig = "/apis/operator.tekton.dev/v1alpha1/tektonconfigs/config";
 
 std::string configmap_path(const std::string& ns, const std::string& name) {
     return "/api/v1/namespaces/" + ns + "/configmaps/" + name;
@@ -128,54 +127,31 @@ struct Planner {
             "'.");
     }
 
-    // Under the Tekton Operator: TektonConfig spec.pipeline.options.configMaps, which the operator
-    // writes to config-registry-cert; a direct edit of the ConfigMap would be reverted.
+    // Under the Tekton Operator nothing is written: config-registry-cert is the operator's, and
+    // neither way to change it is safe. TektonConfig spec.pipeline.options.configMaps has the
+    // right shape (a map of corev1.ConfigMap, pkg/apis/operator/v1alpha1/additional_options.go),
+    // but the operator copies its `data` into the ConfigMap of the release manifest, which ships
+    // with no `data` at all, by assigning into that nil map: its reconcile panics
+    // (pkg/reconciler/common/transformer_additional_options.go, updateConfigMaps, tektoncd/operator
+    // 390143289a66, 2026-08-20). A direct edit lasts until the operator re-applies the manifest.
+    // So the exact change is shown, with what it costs, and the user decides.
     void tektonconfig_change(const std::string& key, const std::vector<std::string>& pems) {
         const std::string ns = tekton_namespace(f);
         Json cm = read(configmap_path(ns, kConfigMap));
-        std::string in_cluster = text_at(cm, {"data", key.c_str()});
-        ObjectChange c;
-        c.operation = "patch-tektonconfig-options";
-        c.kind = "TektonConfig";
-        c.name = "config";
-        c.path = kTektonConfig;
-        c.access = {"patch", "operator.tekton.dev", "tektonconfigs", "", "config"};
-        c.write = ObjectChange::Write::merge_patch;
-        auto found = api.get_if_found(kTektonConfig);
-        if (!found) {
-            CaBundle bundle = merge_ca_bundle(in_cluster, pems);
-            Json patch = {
-                {"spec",
-                 {{"pipeline",
-                   {{"options",
-                     {{"configMaps", {{kConfigMap, {{"data", {{key, bundle.pem}}}}}}}}}}}}}};
-            plan.refused.push_back(
-                "The Tekton Operator owns config-registry-cert, and the TektonConfig 'config' "
-                "cannot be "
-                "read, so nothing is changed (an edit of the ConfigMap would be reverted). The "
-                "change to "
-                "make: kubectl patch tektonconfig config --type merge -p " +
-                shell_quote(patch.dump()));
-            return;
-        }
-        c.before = std::move(*found);
-        c.note =
-            "The Tekton Operator owns config-registry-cert: the bundle goes into TektonConfig "
-            "spec.pipeline.options.configMaps, which the operator writes to the ConfigMap (a "
-            "direct edit would be "
-            "reverted at its next reconcile).";
-        c.desired = [key, pems, in_cluster](const Json& current) {
-            std::string now = text_at(current, {"spec", "pipeline", "options", "configMaps",
-                                                kConfigMap, "data", key.c_str()});
-            // Whatever the option holds, then what the ConfigMap holds, then the CA: each once.
-            CaBundle bundle = merge_ca_bundle(now, {in_cluster});
-            bundle = merge_ca_bundle(bundle.pem, pems);
-            if (bundle.pem == now) return Json();
-            Json next = current;
-            next["spec"]["pipeline"]["options"]["configMaps"][kConfigMap]["data"][key] = bundle.pem;
-            return next;
-        };
-        add(std::move(c));
+        CaBundle bundle = merge_ca_bundle(text_at(cm, {"data", key.c_str()}), pems);
+        if (bundle.added == 0 && !cm.is_null()) return;  // the ConfigMap already holds it
+        Json patch = {{"data", {{key, bundle.pem}}}};
+        plan.refused.push_back(
+            std::string("The Tekton Operator owns config-registry-cert, so --apply writes nothing. "
+            "TektonConfig spec.pipeline.options.configMaps cannot carry it: the operator copies "
+            "that data into the shipped config-registry-cert, which has no data map, and its "
+            "reconcile panics (tektoncd/operator, transformer_additional_options.go, "
+            "updateConfigMaps). A direct edit works until the operator re-applies its manifests "
+            "(an upgrade, a TektonConfig change), and must then be made again. That edit, keeping "
+                        "every CA already there: kubectl patch configmap ") +
+            kConfigMap + " -n " +
+            shell_quote(ns) + " --type merge -p " + shell_quote(patch.dump()) +
+            " ; then restart the controller.");
     }
 
     void restart(const FixOperation&) {

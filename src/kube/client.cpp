@@ -355,6 +355,10 @@ std::string KubeClient::get_raw(const std::string& path) {
     fail(path, r);
 }
 
+std::string KubeClient::list_page(const std::string& collection, const ListQuery& query) {
+    return get_raw(query.path(collection));
+}
+
 nlohmann::json KubeClient::get(const std::string& path) {
     auto found = get_if_found(path);
     if (!found) {

@@ -46,7 +46,10 @@ public:
 
     // GET of a text resource (a container's log); nullopt for 404. Bounded by `max_bytes`: a
     // longer answer is cut, not an error.
-    std::optional<std::string> get_text(const std::string& path, size_t max_bytes);
+    std::optional<std::string> get_text(const std::string& path, size_t max_bytes) override;
+
+    // One page of a list (kube_api.h): get_raw of the collection with the query.
+    std::string list_page(const std::string& collection, const ListQuery& query) override;
 
     // The writes (kube_api.h): JSON bodies, `?dryRun=All` for DryRun::server.
     nlohmann::json create(const std::string& collection, const nlohmann::json& object, DryRun dry_run) override;

@@ -1,6 +1,6 @@
 // The API server as the cluster readers and the applier see it: a small interface, so that unit
 // tests give them an in-memory fake instead of a server (ninja's DiskInterface). KubeClient is
-// the real one. Reads: GET. Writes (the applier's only): create, update with the resourceVersion
+// the real one. Reads: GET, a page of a list (limit/continue), a text resource (a log). Writes (the applier's only): create, update with the resourceVersion
 // read, patch (merge or JSON patch), each with the server's dry run; and SelfSubjectAccessReview,
 // to learn before the first write whether every write is allowed.
 //
@@ -10,6 +10,7 @@
 #pragma once
 
 #include <nlohmann/json.hpp>
+#include <cstddef>
 #include <optional>
 #include <string>
 
@@ -53,12 +54,33 @@ struct ResourceAccess {
     }
 };
 
+// One page of a list: GET COLLECTION?labelSelector=..&fieldSelector=..&limit=..&continue=..
+struct ListQuery {
+    std::string label_selector;
+    std::string field_selector;
+    size_t limit = 0;            // items per page; 0: the whole list in one answer
+    std::string continue_token;  // the previous page's metadata.continue; "" for the first page
+    // COLLECTION with the query, each value percent-encoded.
+    std::string path(const std::string& collection) const;
+};
+
 class KubeApi {
   public:
     virtual ~KubeApi() = default;
     // GET `path`: the object, or nullopt for 404 Not Found. Throws ApiError (kube/client.h) for
     // any other answer (403 included), Error when the server cannot be reached.
     virtual std::optional<nlohmann::json> get_if_found(const std::string& path) = 0;
+
+    // One page of the list `collection` (".../taskruns"), as the server's text: a sweep splits
+    // it into items before it parses any (kube/list_scan.h). Bounded like every answer. Throws
+    // ApiError for any non-2xx answer: 403, 404, and 410 Expired when `query.continue_token` is
+    // too old for the server to continue the list from. Walk a whole list with read_list
+    // (kube/list_pages.h), which bounds the pages and refuses a continue token seen before.
+    virtual std::string list_page(const std::string& collection, const ListQuery& query) = 0;
+
+    // GET of a text resource (a container's log): nullopt for 404; an answer longer than
+    // `max_bytes` is cut, not an error. Throws ApiError for any other non-2xx answer.
+    virtual std::optional<std::string> get_text(const std::string& path, size_t max_bytes) = 0;
 
     // The writes. Each returns the object as the server stored it (or, with DryRun::server,
     // would store it), and throws ApiError for any non-2xx answer: 409 Conflict (a stale

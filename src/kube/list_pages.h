@@ -1,13 +1,16 @@
 // The limit/continue pagination of one Kubernetes list, bounded against a server whose list never
 // ends: at most `max_pages` pages, no continue token larger than kMaxTokenBytes, and no token
 // twice. Only the current token is kept (of the earlier ones, a 64-bit digest each), so that a
-// sweep's memory does not grow with the tokens a server sends.
+// sweep's memory does not grow with the tokens a server sends. read_list walks a whole (small)
+// list through KubeApi with those bounds.
 #pragma once
 
 #include <cstddef>
 #include <cstdint>
 #include <string>
 #include <unordered_set>
+
+#include "kube/kube_api.h"
 
 namespace certdoctor {
 
@@ -44,5 +47,16 @@ class ListPages {
     size_t last_token_bytes_ = 0;
     std::unordered_set<uint64_t> seen_;  // digests of the tokens sent so far
 };
+
+// A whole list read page by page through `api` (`query.limit` items a page; 500 when 0): its
+// items as {"items": [...]}, or why there are none. 403 and 404 are states, as for one GET
+// (read_object). Throws Error when the list does not end within ListPages' bounds, when a page is
+// not a list, or when a continue token expires midway (410 Expired): a list read in part is never
+// taken for the whole one. ApiError for any other failed answer.
+ObjectRead read_list(KubeApi& api, const std::string& collection, ListQuery query,
+                     size_t max_pages = ListPages::kMaxPages);
+
+// The one-clause reason for a 410 Expired on a continue token, for the messages of each reader.
+std::string expired_token_reason();
 
 }  // namespace certdoctor

@@ -159,7 +159,7 @@ Report group_report(const LogGroup& group, const Engine& engine) {
     return r;
 }
 
-void read_cluster_logs(LogAnalyzer& analyzer, KubeClient& client, const PodLogRequest& request,
+void read_cluster_logs(LogAnalyzer& analyzer, KubeApi& client, const PodLogRequest& request,
                        const ProgressFn& progress, std::vector<std::string>& notes) {
     read_tekton_pod_logs(client, request, [&](const std::string& name, std::string_view text) {
         if (progress) progress("reading " + name);

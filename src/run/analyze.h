@@ -8,7 +8,7 @@
 
 #include "cluster/runs_reader.h"
 #include "cluster/cluster_logs.h"
-#include "kube/client.h"
+#include "kube/kube_api.h"
 #include "logscan/log_analyzer.h"
 #include "model/report.h"
 #include "run/run.h"
@@ -25,7 +25,7 @@ Report group_report(const LogGroup& group, const Engine& engine);
 
 // Feeds the Tekton controller's and remote resolvers' pod logs to `analyzer`, one at a time;
 // what could not be read becomes a note. `progress` (may be null) names each log as it is read.
-void read_cluster_logs(LogAnalyzer& analyzer, KubeClient& client, const PodLogRequest& request,
+void read_cluster_logs(LogAnalyzer& analyzer, KubeApi& client, const PodLogRequest& request,
                        const ProgressFn& progress, std::vector<std::string>& notes);
 
 }  // namespace certdoctor

@@ -7,6 +7,7 @@
 #include "probe/target.h"
 #include "util/error.h"
 #include "util/escape.h"
+#include "util/json_access.h"
 #include "util/text.h"
 
 namespace certdoctor {
@@ -34,12 +35,26 @@ void verify(KubeApi& api, Report& report, const Finding& f, const ApplyRequest& 
     view.verified = true;
     Installation inst = read_installation(api);
     auto cert = inst.configmap_data.find("cert");
-    if (cert == inst.configmap_data.end() || cert->second.empty()) {
+    std::string bundle = cert == inst.configmap_data.end() ? std::string() : cert->second;
+    std::string where = "config-registry-cert";
+    // On OpenShift the controller also trusts the bundle of the proxy's trustedCA ConfigMap (the
+    // cluster copies it into config-trusted-cabundle), where --apply puts the CA there.
+    if (inst.openshift) {
+        ObjectRead proxy = read_object(api, "/apis/config.openshift.io/v1/proxies/cluster");
+        std::string name = text_at(proxy.object, {"spec", "trustedCA", "name"});
+        if (proxy.state == ObjectState::present && !name.empty()) {
+            ObjectRead trusted = read_object(api, "/api/v1/namespaces/openshift-config/configmaps/" + name);
+            std::string pems = text_at(trusted.object, {"data", "ca-bundle.crt"});
+            if (!pems.empty()) {
+                if (!bundle.empty() && bundle.back() != '\n') bundle += "\n";
+                bundle += pems;
+                where = "config-registry-cert and openshift-config/" + name + " (the proxy's trustedCA)";
+            }
+        }
+    }
+    if (bundle.empty()) {
         view.verify_verdict = "unknown-authority";
-        view.verify_detail = "config-registry-cert holds no `cert` value" +
-                             std::string(inst.operator_managed
-                                             ? " yet (the operator writes it from the TektonConfig)"
-                                             : "");
+        view.verify_detail = "config-registry-cert holds no `cert` value";
     } else if (f.registry.empty() || !request.probe) {
         view.verify_verdict = "unknown";
         view.verify_detail = "no registry to probe";
@@ -52,7 +67,7 @@ void verify(KubeApi& api, Report& report, const Finding& f, const ApplyRequest& 
             view.verify_detail = "the registry served no chain when probed again: " + again.detail;
         } else {
             try {
-                ReVerdict v = verify_with_bundle(again, cert->second, "config-registry-cert");
+                ReVerdict v = verify_with_bundle(again, bundle, where);
                 view.verify_verdict = v.problem;
                 view.verify_detail = v.detail;
             } catch (const Error& e) {
@@ -70,10 +85,9 @@ void verify(KubeApi& api, Report& report, const Finding& f, const ApplyRequest& 
     }
     std::string lines = "Verify:\n";
     lines += view.verify_verdict == "ok"
-                 ? "  Go accepts " + f.registry +
-                       " with exactly the bundle now in config-registry-cert.\n"
-                 : "  Go does NOT accept " + f.registry +
-                       " with the bundle now in config-registry-cert: " + view.verify_verdict +
+                 ? "  Go accepts " + f.registry + " with exactly the bundle now in " + where + ".\n"
+                 : "  Go does NOT accept " + f.registry + " with the bundle now in " + where + ": " +
+                       view.verify_verdict +
                        (view.verify_detail.empty() ? "" : " (" + view.verify_detail + ")") + "\n";
     lines += view.pods_newer == "pass"
                  ? "  The controller pods started after the ConfigMap last changed.\n"

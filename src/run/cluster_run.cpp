@@ -69,12 +69,11 @@ void group_sweep_findings(Report& report) {
     report.findings = std::move(representatives);
 }
 
-Report diagnose_cluster(const EngineSource& engine_source, KubeClient& client,
+Report diagnose_cluster(const EngineSource& engine_source, KubeApi& client, const ClusterTarget& target,
                         const ClusterRequest& request, const ProbeOptions* probe,
                         const ProgressFn& progress) {
-    const RestConfig& rc = client.config();
-    std::string api = discover_tekton_api(client);
-    std::string ns = rc.namespace_;
+    std::string api = discover_tekton_api(client, target.context);
+    std::string ns = target.namespace_;
     // The installation is read while the runs load; its version picks the call chains, so the
     // first diagnosis waits for it.
     std::shared_future<Installation> installation =
@@ -164,8 +163,8 @@ Report diagnose_cluster(const EngineSource& engine_source, KubeClient& client,
     if (prober) prober->fold_into(report);
 
     report.cluster.read = true;
-    report.cluster.context = rc.in_cluster ? "in-cluster" : rc.context;
-    report.cluster.server = rc.cluster.server;
+    report.cluster.context = target.context;
+    report.cluster.server = target.server;
     report.cluster.namespace_ = request.all_namespaces ? "" : ns;
     report.cluster.tekton_api = "tekton.dev/" + api;
     report.cluster.tekton_version = inst().version;

@@ -6,7 +6,7 @@
 #include <functional>
 
 #include "cluster/runs_reader.h"
-#include "kube/client.h"
+#include "kube/kube_api.h"
 #include "model/report.h"
 #include "probe/probe.h"
 #include "run/run.h"
@@ -21,7 +21,15 @@ using EngineSource = std::function<const Engine&()>;
 // and the runs of each group; the representative's re-run re-creates every finished run it holds.
 void group_sweep_findings(Report& report);
 
-Report diagnose_cluster(const EngineSource& engine, KubeClient& client,
+// The cluster `api` talks to, as the kubeconfig names it: the namespace a run is looked up in,
+// and the context and server the report names.
+struct ClusterTarget {
+    std::string namespace_ = "default";
+    std::string context;  // "in-cluster" for the service account
+    std::string server;
+};
+
+Report diagnose_cluster(const EngineSource& engine, KubeApi& api, const ClusterTarget& target,
                         const ClusterRequest& request, const ProbeOptions* probe,
                         const ProgressFn& progress = nullptr);
 

@@ -243,14 +243,49 @@ scenario other-team 'f["rollout_stuck"] = True'
 run stuck diagnose tr/build-1 "${kc[@]}" --apply --yes --timeout 6s -o json
 check stuck "the wait is bounded by --timeout: exit 4, the change made, the rollout named" 'rc == 4 and "did not finish within 6s" in err and "rollout status deployment" in err and len(pems(cert())) == 2'
 
-# 10. The operator's StatefulSet mode: TektonConfig options, not the ConfigMap; the StatefulSet restarted.
+# 10. The operator's StatefulSet mode: nothing written. TektonConfig spec.pipeline.options.configMaps
+# would crash the operator's reconcile on the shipped config-registry-cert (no data map; operator
+# transformer_additional_options.go, updateConfigMaps), and a direct edit is reverted at its next
+# re-apply: the direct edit is shown, with that cost, for the user to decide.
 scenario operator-statefulset
 run operator diagnose tr/build-1 "${kc[@]}" --apply --yes -o json
 TC=/apis/operator.tekton.dev/v1alpha1/tektonconfigs/config
 SS=/apis/apps/v1/namespaces/tekton-pipelines/statefulsets/tekton-pipelines-controller
-check operator "only TektonConfig and the StatefulSet are written, both as merge patches" 'rc == 0 and [(w["method"], w["path"].split("/")[-2]) for w in writes] == [("PATCH", "tektonconfigs"), ("PATCH", "statefulsets")]'
-check operator "TektonConfig spec.pipeline.options.configMaps holds the CA once; its other options kept" 'holds_once(get("'"$TC"'")["spec"]["pipeline"]["options"]["configMaps"]["config-registry-cert"]["data"]["cert"], "'"$probed_ca"'") and get("'"$TC"'")["spec"]["pipeline"]["options"]["statefulSets"] == {"tekton-pipelines-controller": {}}'
-check operator "the operator-owned ConfigMap untouched; the StatefulSet restarted; the user told why" 'cert() == "" and "restartedAt" in json.dumps(get("'"$SS"'")) and "Tekton Operator owns" in err'
+check operator "nothing written, not even a review: exit 1, the outcome refused" 'rc == 1 and writes == [] and reviews == [] and d["applied"]["outcome"] == "refused"'
+check operator "TektonConfig, the ConfigMap and the StatefulSet unchanged" '"configMaps" not in get("'"$TC"'")["spec"]["pipeline"]["options"] and cert() == "" and "restartedAt" not in json.dumps(get("'"$SS"'"))'
+check operator "the user is told why and given the direct edit with the CA, and what it costs" '"Tekton Operator owns config-registry-cert" in err and "kubectl patch configmap config-registry-cert -n \'"'"'tekton-pipelines\'"'"' --type merge -p" in err and body("'"$probed_ca"'")[:40] in err.replace("\\n", "") and "re-applies" in err and "patch tektonconfig" not in err'
+
+# 12. OpenShift: the CA goes into the ConfigMap the cluster proxy's trustedCA names (openshift-config),
+# every CA there kept; config-registry-cert is not touched; the controller restarted.
+PROXY=/apis/config.openshift.io/v1/proxies/cluster
+USER_CA=/api/v1/namespaces/openshift-config/configmaps/user-ca-bundle
+OS_CM=/api/v1/namespaces/openshift-pipelines/configmaps/config-registry-cert
+OS_DEPLOY=/apis/apps/v1/namespaces/openshift-pipelines/deployments/tekton-pipelines-controller
+proxy='f["objects"].append({"apiVersion": "config.openshift.io/v1", "kind": "Proxy", "metadata": {"name": "cluster", "uid": "uid-proxy", "resourceVersion": "301"}, "spec": {"trustedCA": {"name": "user-ca-bundle"}}})
+f["objects"].append({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "user-ca-bundle", "namespace": "openshift-config", "uid": "uid-user-ca", "resourceVersion": "302"}, "data": {"ca-bundle.crt": open("'"$other_ca"'").read()}})'
+scenario openshift "$proxy"
+run openshift diagnose tr/build-1 "${kc[@]}" --apply --yes --verify -o json
+check openshift "the proxy's trustedCA ConfigMap is updated, then the openshift-pipelines controller restarted" 'rc == 0 and [(w["method"], w["path"].split("?")[0]) for w in writes] == [("PUT", "'"$USER_CA"'"), ("PATCH", "'"$OS_DEPLOY"'")] and d["applied"]["changes"][0]["fix"] == "add-ca-to-openshift-trusted-ca"'
+check openshift "ca-bundle.crt keeps the CA already there, first, and holds the registry's CA once" 'holds_once(get("'"$USER_CA"'")["data"]["ca-bundle.crt"], "'"$other_ca"'") and holds_once(get("'"$USER_CA"'")["data"]["ca-bundle.crt"], "'"$probed_ca"'") and position(get("'"$USER_CA"'")["data"]["ca-bundle.crt"], "'"$other_ca"'") == 0'
+check openshift "--verify judges with the trustedCA bundle too: Go accepts the registry" 'd["applied"]["verify"]["verdict"] == "ok" and "openshift-config/user-ca-bundle (the proxy" in err'
+check openshift "the proxy and config-registry-cert untouched; the user told where the CA went" 'get("'"$PROXY"'")["metadata"]["resourceVersion"] == "301" and get("'"$OS_CM"'").get("data", {}) == {} and "openshift-config/user-ca-bundle" in err'
+
+# 13. OpenShift, the proxy names no trustedCA: nothing written; the commands to run are printed.
+scenario openshift 'f["objects"].append({"apiVersion": "config.openshift.io/v1", "kind": "Proxy", "metadata": {"name": "cluster", "uid": "uid-proxy", "resourceVersion": "301"}, "spec": {}})'
+run openshift-no-trusted-ca diagnose tr/build-1 "${kc[@]}" --apply --yes -o json
+check openshift-no-trusted-ca "no write and no review; exit 1; the proxy left alone" 'rc == 1 and writes == [] and reviews == [] and d["applied"]["outcome"] == "refused" and get("'"$PROXY"'")["spec"] == {}'
+check openshift-no-trusted-ca "the two commands are printed: the ConfigMap in openshift-config, the proxy patch" '"names no trustedCA" in err and "openshift-config/user-ca-bundle" in err and "kubectl patch proxy cluster --type merge -p" in err and "Nothing was written" in err'
+
+# 14. --apply on a sweep is refused before anything is read: its groups may need different fixes.
+scenario other-team
+run sweep-apply diagnose taskruns -A --kubeconfig "$k/kubeconfig" --apply --yes
+check sweep-apply "exit 2, one line saying why and what to run instead, no request at all" 'rc == 2 and reqs == [] and "not of a sweep" in err and "diagnose taskrun/NAME -n NAMESPACE --apply" in err and len(pems(cert())) == 1'
+
+# 15. Planted secrets under -v: the request log of -v and the backups name no password or key.
+scenario other-team "$plant"
+run planted-verbose diagnose tr/build-1 "${kc[@]}" --apply --yes -v -o json
+check planted-verbose "applied, with the -v request log on standard error" 'rc == 0 and "PUT https://127.0.0.1:" in err and "# Backup of configmap" in err'
+check planted-verbose "no password, private key or token in the -v log, the backups or the diffs" '"'"$planted_password"'" not in err and "'"$planted_key"'" not in err and "'"$secret_token"'" not in err and "redacted" in err'
 
 # 11. --apply=task: the step's command from the image, as a JSON patch with tests; a moved step is refused.
 pushed=0
@@ -266,6 +301,16 @@ if [ $pushed = 1 ]; then
   scenario stale-controller
   run task diagnose tr/build-1 "${kc[@]}" --apply=task --yes -o json
   check task "the Task's step gets the image's Entrypoint and Cmd, only the Task is written" 'rc == 0 and [w["path"].split("?")[0] for w in writes] == ["'"$TASK"'"] and writes[0]["content_type"] == "application/json-patch+json" and get("'"$TASK"'")["spec"]["steps"][0]["command"] == ["/bin/app", "serve"]'
+  # A step that uses a StepAction cannot take `command`: the patch goes to the StepAction.
+  ACTION=/apis/tekton.dev/v1beta1/namespaces/ci/stepactions/app-step
+  scenario stale-controller 'for o in f["objects"]:
+    if o["kind"] == "Task": o["spec"]["steps"][0] = {"name": "build", "ref": {"name": "app-step"}}
+f["objects"].append({"apiVersion": "tekton.dev/v1beta1", "kind": "StepAction", "metadata": {"name": "app-step", "namespace": "ci", "uid": "uid-app-step", "resourceVersion": "401"}, "spec": {"image": "'"$reg"'/team/app:v1"}})'
+  run stepaction diagnose tr/build-1 "${kc[@]}" --apply=task --yes -o json
+  check stepaction "only the StepAction is written, as a JSON patch; it gets the image's Entrypoint and Cmd" 'rc == 0 and [w["path"].split("?")[0] for w in writes] == ["'"$ACTION"'"] and writes[0]["content_type"] == "application/json-patch+json" and get("'"$ACTION"'")["spec"]["command"] == ["/bin/app", "serve"]'
+  check stepaction "the Task keeps its ref step, without command; the user told why" '"command" not in get("'"$TASK"'")["spec"]["steps"][0] and get("'"$TASK"'")["spec"]["steps"][0]["ref"] == {"name": "app-step"} and "uses the StepAction app-step" in err'
+  run stepaction-twice diagnose tr/build-1 "${kc[@]}" --apply=task --yes -o json
+  check stepaction-twice "a second --apply=task writes nothing" 'writes == [] and reviews == []'
 else
   bad "pushing the step image with skopeo"
 fi

@@ -1,6 +1,6 @@
 // The applier on an in-memory API server (tests/support/memory_kube_api.h): what --apply plans
 // and writes for each situation, the 409 path, the dry run, the permissions it asks about, the
-// operator's TektonConfig, the Task patch's tests, and the bounded rollout wait.
+// operator (nothing written, the edit shown), the Task patch's tests, and the bounded rollout wait.
 #include "fix/applier.h"
 
 #include <gtest/gtest.h>
@@ -181,7 +181,10 @@ TEST(Applier, NamesEachMissingPermissionBeforeWriting) {
     EXPECT_EQ(missing[0], "update configmaps in namespace tekton-pipelines");
 }
 
-TEST(Applier, UnderTheOperatorChangesTheTektonConfigAndNotTheConfigMap) {
+// TektonConfig spec.pipeline.options.configMaps would crash the operator's reconcile on the shipped
+// config-registry-cert (no data map), and a direct edit is reverted: nothing is written, the
+// direct edit is shown with its cost.
+TEST(Applier, UnderTheOperatorWritesNothingAndShowsTheDirectEditWithItsCost) {
     Situation s("add-ca-to-config-registry-cert");
     s.finding.installation.operator_managed = true;
     std::string other = pem("other");
@@ -190,25 +193,31 @@ TEST(Applier, UnderTheOperatorChangesTheTektonConfigAndNotTheConfigMap) {
                                     {"kind", "TektonConfig"},
                                     {"metadata", {{"name", "config"}, {"resourceVersion", "30"}}},
                                     {"spec", {{"targetNamespace", "tekton-pipelines"}}}};
-    Json cm = s.api.objects[kCm];
-    auto done = s.apply();
-    ASSERT_FALSE(done.empty());
-    EXPECT_EQ(done[0].kind, "TektonConfig");
-    EXPECT_EQ(s.api.objects[kCm], cm);
-    std::string bundle = s.api.objects[kTektonConfig]["spec"]["pipeline"]["options"]["configMaps"]
-                                      ["config-registry-cert"]["data"]["cert"];
-    EXPECT_EQ(count(bundle, "BEGIN CERTIFICATE"), 2u) << "the CA already in the ConfigMap is kept";
+    auto before = s.api.objects;
+    ApplyPlan p = s.plan();
+    std::vector<AppliedChange> done;
+    carry_out(s.api, p, s.options, done);
+    EXPECT_TRUE(done.empty());
+    EXPECT_EQ(s.api.objects, before);
+    for (const auto& r : s.api.requests) EXPECT_EQ(r.rfind("GET ", 0), 0u) << r;
+    ASSERT_EQ(p.refused.size(), 1u);
+    const std::string& why = p.refused[0];
+    EXPECT_NE(why.find("kubectl patch configmap config-registry-cert -n 'tekton-pipelines' --type merge -p '"),
+              std::string::npos) << why;
+    EXPECT_EQ(count(why, "BEGIN CERTIFICATE"), 2u) << "the edit keeps the CA already there: " << why;
+    EXPECT_NE(why.find("panics"), std::string::npos);
+    EXPECT_NE(why.find("re-applies"), std::string::npos);
+    EXPECT_EQ(why.find("patch tektonconfig"), std::string::npos) << "never the change that crashes the operator";
 }
 
-TEST(Applier, UnderTheOperatorWithoutTektonConfigRefusesWithTheExactChange) {
+TEST(Applier, UnderTheOperatorASecondRunHasNothingToDoOrSay) {
     Situation s("add-ca-to-config-registry-cert");
     s.finding.installation.operator_managed = true;
-    s.api.objects[kCm] = configmap({{"cert", pem("other")}});
+    s.api.objects[kCm] = configmap({{"cert", pem("other") + s.ca}});
     ApplyPlan p = s.plan();
-    ASSERT_FALSE(p.refused.empty());
-    EXPECT_NE(p.refused[0].find("kubectl patch tektonconfig config --type merge -p"),
-              std::string::npos);
-    for (const auto& c : p.changes) EXPECT_NE(c.kind, "ConfigMap");
+    EXPECT_TRUE(p.changes.empty());
+    EXPECT_TRUE(p.refused.empty());
+    for (const auto& r : s.api.requests) EXPECT_EQ(r.rfind("GET ", 0), 0u) << r;
 }
 
 TEST(Applier, ATaskWhoseStepMovedIsNotPatched) {

@@ -24,6 +24,12 @@ class FakeApi : public KubeApi {
         if (it == objects.end()) return std::nullopt;
         return it->second;
     }
+    // No pods here: every list is empty.
+    std::string list_page(const std::string& collection, const ListQuery&) override {
+        asked.push_back(collection);
+        return R"({"kind":"List","metadata":{},"items":[]})";
+    }
+    std::optional<std::string> get_text(const std::string&, size_t) override { return std::nullopt; }
 };
 
 const std::string kController =

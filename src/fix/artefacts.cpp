@@ -139,36 +139,24 @@ void add_ca_to_config_registry_cert(FixView& view, const Finding& f) {
         "get configmap config-registry-cert -o yaml > config-registry-cert.backup.yaml");
     Json cert_patch = {{"data", {{"cert", bundle.pem}}}};
     if (f.installation.operator_managed) {
+        // TektonConfig spec.pipeline.options.configMaps is not a way in: the operator copies that
+        // data into the config-registry-cert of Tekton's release manifest, which has no data map,
+        // and assigning into it panics its reconcile (tektoncd/operator,
+        // pkg/reconciler/common/transformer_additional_options.go, updateConfigMaps).
         view.description +=
-            " The Tekton Operator owns this installation: a direct edit of config-registry-cert is "
-            "undone at the "
-            "operator's next re-apply (an upgrade, a TektonConfig change), so the bundle goes into "
-            "TektonConfig "
-            "spec.pipeline.options.configMaps. Whether the operator adds `data` to the shipped "
-            "ConfigMap (which has "
-            "none) is unverified: check the value after it reconciles, as the commands do.";
-        comment(
-            "2. Set the complete bundle through the TektonConfig (the operator writes it to the "
-            "ConfigMap):");
-        Json op = {{"spec",
-                    {{"pipeline",
-                      {{"options",
-                        {{"configMaps",
-                          {{"config-registry-cert", {{"data", {{"cert", bundle.pem}}}}}}}}}}}}}};
-        view.commands.push_back("kubectl patch tektonconfig config --type merge -p " +
-                                shell_quote(json_text(op)));
-        view.commands.push_back(kubectl_ns(ns) +
-                                "get configmap config-registry-cert -o jsonpath='{.data.cert}' | "
-                                "grep -c 'BEGIN CERTIFICATE'");
-    } else {
-        comment(
-            "2. Write the complete bundle under `cert` (the manifest above, as a merge patch; "
-            "other keys, labels and "
-            "annotations stay):");
-        view.commands.push_back(kubectl_ns(ns) +
-                                "patch configmap config-registry-cert --type merge -p " +
-                                shell_quote(json_text(cert_patch)));
+            " The Tekton Operator owns this installation. Do not put the bundle into TektonConfig "
+            "spec.pipeline.options.configMaps: the operator copies it into the shipped "
+            "config-registry-cert, which has no data map, and its reconcile panics "
+            "(tektoncd/operator, transformer_additional_options.go, updateConfigMaps). The direct "
+            "edit below works until the operator re-applies its manifests (an upgrade, a "
+            "TektonConfig change): check the value after each, with the last command.";
     }
+    comment(
+        "2. Write the complete bundle under `cert` (the manifest above, as a merge patch; "
+        "other keys, labels and annotations stay):");
+    view.commands.push_back(kubectl_ns(ns) +
+                            "patch configmap config-registry-cert --type merge -p " +
+                            shell_quote(json_text(cert_patch)));
     std::string workload = controller_workload(f);
     comment("3. Restart the controller (a " +
             std::string(workload == "statefulset" ? "StatefulSet" : "Deployment") +
@@ -177,6 +165,12 @@ void add_ca_to_config_registry_cert(FixView& view, const Finding& f) {
                             " tekton-pipelines-controller");
     view.commands.push_back(kubectl_ns(ns) + "rollout status " + workload +
                             " tekton-pipelines-controller --timeout=180s");
+    if (f.installation.operator_managed) {
+        comment("4. After the operator re-applies its manifests, count the CAs still there:");
+        view.commands.push_back(kubectl_ns(ns) +
+                                "get configmap config-registry-cert -o jsonpath='{.data.cert}' | "
+                                "grep -c 'BEGIN CERTIFICATE'");
+    }
 }
 
 const ImageView* image_of(const Finding& f, const std::string& image) {

@@ -296,8 +296,8 @@ check other-team "the patch carries the complete bundle, every command parses, n
 
 scenario operator-statefulset
 cd_run operator diagnose taskrun/build-1 "${kc[@]}" -o json
-check operator "operator with statefulset-ordinals: the CA through TektonConfig, the StatefulSet restarted" '
-fixes()[0] == "add-ca-to-config-registry-cert" and (lambda c: any(x.startswith("kubectl patch tektonconfig config --type merge -p") for x in c) and not any("patch configmap" in x for x in c) and any("rollout restart statefulset tekton-pipelines-controller" in x for x in c))(d["findings"][0]["fixes"][0]["commands"]) and "Tekton Operator owns this installation" in d["findings"][0]["fixes"][0]["description"]'
+check operator "operator with statefulset-ordinals: the direct edit (never the TektonConfig options, which panic the operator), the StatefulSet restarted" '
+fixes()[0] == "add-ca-to-config-registry-cert" and (lambda c: not any("tektonconfig" in x for x in c) and any("patch configmap config-registry-cert" in x for x in c) and any("rollout restart statefulset tekton-pipelines-controller" in x for x in c))(d["findings"][0]["fixes"][0]["commands"]) and "Tekton Operator owns this installation" in d["findings"][0]["fixes"][0]["description"]'
 
 scenario cm-absent
 cd_run cm-absent diagnose taskrun/build-1 "${kc[@]}" -o json

@@ -377,6 +377,7 @@ void KubeClient::fail(const std::string& path, const Raw& r) {
                           : !u.client_certificate_pem.empty() ? "check the client certificate"
                           : !u.token_file.empty() ? "check the token in " + u.token_file
                           : !u.token.empty() ? "the token may have expired"
+                          : !u.username.empty() ? "the user name or password (basic authentication) was refused"
                                              : "no credentials were configured";
         throw ApiError("401 Unauthorized: the API server rejected the credentials of " + user + " (" + ctx + "): " + how +
                            (message.empty() ? "" : "; the server said: " + message),

@@ -17,6 +17,7 @@ struct Options {
     std::vector<std::string> help_words;  // help COMMAND...
     std::string patterns_dir;
     bool no_color = false;
+    bool redact = false;             // --redact: placeholders for names (src/redact)
     int verbose = 0;
     std::vector<std::string> text;   // explain: the words given
     std::string filename;            // diagnose -f

@@ -124,6 +124,10 @@ bool read_config(Session& s, const ManifestReading& m, ImagePlatform& p, std::st
     }
     HttpResponse blob = s.fetch("/v2/" + s.repository + "/blobs/" + m.config_digest, {}, true, error);
     if (!error.empty()) return false;
+    if (!content_matches_digest(blob.body, m.config_digest)) {
+        error = "the config blob served for " + m.config_digest + " does not hash to that digest";
+        return false;
+    }
     return read_image_config(blob.body, m.config_digest, p, error);
 }
 
@@ -131,6 +135,10 @@ bool read_config(Session& s, const ManifestReading& m, ImagePlatform& p, std::st
 bool read_platform(Session& s, ImagePlatform& p, std::string& error) {
     HttpResponse child = s.fetch("/v2/" + s.repository + "/manifests/" + p.digest, {kManifestAccept}, false, error);
     if (!error.empty()) return false;
+    if (!content_matches_digest(child.body, p.digest)) {
+        error = "the manifest served for " + p.digest + " does not hash to that digest";
+        return false;
+    }
     ManifestReading m = read_manifest(child.body, false);
     if (!m.json) {
         error = "the manifest " + p.digest + " is not JSON";
@@ -183,6 +191,10 @@ void read_image_entrypoint(ProbeResult& result, const ProbeTarget& target, const
     HttpResponse top = s.fetch("/v2/" + target.repository + "/manifests/" + target.reference, {kManifestAccept}, false, error);
     if (!error.empty()) {
         image.error = error;
+        return;
+    }
+    if (is_valid_digest(target.reference) && !content_matches_digest(top.body, target.reference)) {
+        image.error = "the manifest served for " + target.reference + " does not hash to that digest";
         return;
     }
     ManifestReading manifest = read_manifest(top.body, true);

@@ -16,6 +16,7 @@ Modes (every loop is bounded; the server is killed by the test when done):
   endless-list   answers lists with no items and a new continue token every time
 """
 import argparse
+import hashlib
 import json
 import os
 import socket
@@ -24,6 +25,7 @@ import threading
 import time
 
 MB = 1 << 20
+REDIRECTED_CONFIG = json.dumps({"config": {"Entrypoint": ["/app"]}}).encode()
 
 
 def read_request(conn):
@@ -101,11 +103,11 @@ def serve(args, conn, host):
             if host == "127.0.0.2":
                 with open(args.log, "a") as log:
                     log.write(json.dumps({"path": path, "authorization": "authorization" in headers}) + "\n")
-                send(conn, 200, json.dumps({"config": {"Entrypoint": ["/app"]}}).encode(), ["Content-Type: application/json"])
+                send(conn, 200, REDIRECTED_CONFIG, ["Content-Type: application/json"])
             elif path == "/v2/" or "authorization" not in headers:
                 send(conn, 401, b"{}", ['WWW-Authenticate: Basic realm="hostile"'])
             elif "/manifests/" in path:
-                digest = "sha256:" + "a" * 64
+                digest = "sha256:" + hashlib.sha256(REDIRECTED_CONFIG).hexdigest()
                 body = json.dumps({"schemaVersion": 2, "mediaType": "application/vnd.docker.distribution.manifest.v2+json",
                                    "config": {"digest": digest, "size": 2}}).encode()
                 send(conn, 200, body, ["Content-Type: application/vnd.docker.distribution.manifest.v2+json"])

@@ -15,18 +15,23 @@ ExecCredentialStatus read_exec_credential(std::string_view output, const std::st
     if (!cred.is_object() || !cred.contains("kind") || !cred["kind"].is_string() ||
         cred["kind"].get_ref<const std::string&>() != "ExecCredential")
         throw Error(who + " did not print an ExecCredential as JSON");
-    std::string version = cred.contains("apiVersion") && cred["apiVersion"].is_string() ? cred["apiVersion"].get<std::string>() : "";
+    std::string version = cred.contains("apiVersion") && cred["apiVersion"].is_string()
+                              ? cred["apiVersion"].get<std::string>()
+                              : "";
     if (version != api_version)
         throw Error(who + " answered with apiVersion '" + version + "', expected " + api_version);
     const auto& status = cred["status"];
     if (!status.is_object()) throw Error(who + " printed an ExecCredential without status");
     auto text = [&](const char* key) {
-        return status.contains(key) && status[key].is_string() ? status[key].get<std::string>() : std::string();
+        return status.contains(key) && status[key].is_string() ? status[key].get<std::string>()
+                                                               : std::string();
     };
     ExecCredentialStatus s;
     s.token = text("token");
     if (!is_header_safe(s.token))
-        throw Error(who + " gave a token holding a CR, LF or NUL character, which would end the request header");
+        throw Error(
+            who +
+            " gave a token holding a CR, LF or NUL character, which would end the request header");
     s.client_certificate_pem = text("clientCertificateData");
     s.client_key_pem = text("clientKeyData");
     if (s.token.empty() && (s.client_certificate_pem.empty() || s.client_key_pem.empty()))

@@ -14,7 +14,8 @@ namespace {
 // parse without exceptions gives) when it is not JSON or over the budget.
 nlohmann::json registry_json(std::string_view body) {
     BoundedJson parsed = parse_json_bounded(body);
-    return parsed.ok() ? std::move(parsed.value) : nlohmann::json(nlohmann::json::value_t::discarded);
+    return parsed.ok() ? std::move(parsed.value)
+                       : nlohmann::json(nlohmann::json::value_t::discarded);
 }
 
 // A value from the registry's JSON for an error message: JSON-quoted (control characters
@@ -26,18 +27,22 @@ std::string shown(const nlohmann::json& v) {
 
 // The "digest" of a descriptor (`what` names it in errors): an object whose digest is a string
 // in the OCI grammar, checked before it goes into a request path. "" and `error` set otherwise.
-std::string digest_of(const nlohmann::json& descriptor, const std::string& what, std::string& error) {
+std::string digest_of(const nlohmann::json& descriptor, const std::string& what,
+                      std::string& error) {
     if (!descriptor.is_object()) {
-        error = what + " is " + shown(descriptor) + " (a " + descriptor.type_name() + "), not an object";
+        error = what + " is " + shown(descriptor) + " (a " + descriptor.type_name() +
+                "), not an object";
         return {};
     }
     const nlohmann::json& digest = json_at(descriptor, {"digest"});
     if (!digest.is_string()) {
-        error = what + ".digest is " + shown(digest) + " (a " + digest.type_name() + "), not a string";
+        error =
+            what + ".digest is " + shown(digest) + " (a " + digest.type_name() + "), not a string";
         return {};
     }
     if (!is_valid_digest(digest.get_ref<const std::string&>())) {
-        error = what + ".digest " + shown(digest) + " is not a digest (algorithm:hex, e.g. sha256: and 64 hex digits)";
+        error = what + ".digest " + shown(digest) +
+                " is not a digest (algorithm:hex, e.g. sha256: and 64 hex digits)";
         return {};
     }
     return digest.get<std::string>();
@@ -66,8 +71,9 @@ ManifestReading read_manifest(std::string_view body, bool index_allowed) {
         for (const auto& entry : manifests)
             if (text_at(entry, {"platform", "os"}) != "unknown") ++platforms;
         if (platforms > kMaxPlatforms)
-            r.notes.push_back("the index lists " + std::to_string(platforms) + " platforms; only the first " +
-                              std::to_string(kMaxPlatforms) + " were read");
+            r.notes.push_back("the index lists " + std::to_string(platforms) +
+                              " platforms; only the first " + std::to_string(kMaxPlatforms) +
+                              " were read");
         for (size_t i = 0; i < manifests.size() && r.platforms.size() < kMaxPlatforms; ++i) {
             const nlohmann::json& entry = manifests[i];
             ImagePlatform p;
@@ -75,14 +81,16 @@ ManifestReading read_manifest(std::string_view body, bool index_allowed) {
             if (p.os == "unknown") continue;
             p.architecture = text_at(entry, {"platform", "architecture"});
             p.variant = text_at(entry, {"platform", "variant"});
-            p.digest = digest_of(entry, "the index's manifests[" + std::to_string(i) + "]", r.error);
+            p.digest =
+                digest_of(entry, "the index's manifests[" + std::to_string(i) + "]", r.error);
             if (!r.error.empty()) break;
             r.platforms.push_back(std::move(p));
         }
         return r;
     }
     if (index_allowed && !manifests.is_null()) {
-        r.error = "the index's manifests is " + shown(manifests) + " (a " + manifests.type_name() + "), not a list";
+        r.error = "the index's manifests is " + shown(manifests) + " (a " + manifests.type_name() +
+                  "), not a list";
         return r;
     }
     if (!json_at(manifest, {"config"}).is_object()) {
@@ -93,7 +101,8 @@ ManifestReading read_manifest(std::string_view body, bool index_allowed) {
     return r;
 }
 
-bool read_image_config(std::string_view body, const std::string& digest, ImagePlatform& p, std::string& error) {
+bool read_image_config(std::string_view body, const std::string& digest, ImagePlatform& p,
+                       std::string& error) {
     nlohmann::json config = registry_json(body);
     if (!config.is_object()) {
         error = "the config blob " + digest + " is not JSON";

@@ -15,8 +15,8 @@ namespace certdoctor {
 inline constexpr size_t kMaxPlatforms = 32;
 
 struct ManifestReading {
-    bool json = false;     // the body is a JSON object
-    bool index = false;    // it lists manifests (one per platform)
+    bool json = false;   // the body is a JSON object
+    bool index = false;  // it lists manifests (one per platform)
     std::string media_type;
     // An index: its platforms (os, architecture, variant, digest) in order, attestation
     // manifests (platform unknown/unknown) left out, at most kMaxPlatforms, up to the first bad
@@ -25,7 +25,7 @@ struct ManifestReading {
     // A manifest: its config's digest.
     std::string config_digest;
     std::vector<std::string> notes;
-    std::string error;     // the first thing wrong; what comes before it is still usable
+    std::string error;  // the first thing wrong; what comes before it is still usable
 };
 
 // The top document (`index_allowed`) or a platform's manifest (an index there is read as a
@@ -34,6 +34,7 @@ ManifestReading read_manifest(std::string_view body, bool index_allowed);
 
 // Fills `p`'s os, architecture and variant (where the index did not), entrypoint and cmd from a
 // config blob. False, with `error`, when the blob is not a JSON object.
-bool read_image_config(std::string_view body, const std::string& digest, ImagePlatform& p, std::string& error);
+bool read_image_config(std::string_view body, const std::string& digest, ImagePlatform& p,
+                       std::string& error);
 
 }  // namespace certdoctor

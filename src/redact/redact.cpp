@@ -15,21 +15,44 @@ namespace {
 
 // Names that stay: Tekton's own, Kubernetes' own, and public registries (nothing of a company).
 const std::set<std::string>& kept_names() {
-    static const std::set<std::string> names = {
-        "tekton-pipelines", "tekton-pipelines-resolvers", "tekton-pipelines-controller",
-        "tekton-pipelines-webhook", "tekton-pipelines-remote-resolvers", "tekton-events-controller",
-        "tekton-operator", "openshift-pipelines", "openshift-operators", "config-registry-cert",
-        "config-trusted-cabundle", "config-service-cabundle", "tekton-config", "default", "kube-system",
-        "kube-public", "localhost", "docker.io", "index.docker.io", "registry-1.docker.io", "gcr.io",
-        "ghcr.io", "quay.io", "registry.k8s.io", "k8s.gcr.io", "mcr.microsoft.com", "public.ecr.aws",
-        "registry.access.redhat.com", "registry.redhat.io", "cgr.dev", "kubernetes.default.svc",
-        "kubernetes.default.svc.cluster.local"};
+    static const std::set<std::string> names = {"tekton-pipelines",
+                                                "tekton-pipelines-resolvers",
+                                                "tekton-pipelines-controller",
+                                                "tekton-pipelines-webhook",
+                                                "tekton-pipelines-remote-resolvers",
+                                                "tekton-events-controller",
+                                                "tekton-operator",
+                                                "openshift-pipelines",
+                                                "openshift-operators",
+                                                "config-registry-cert",
+                                                "config-trusted-cabundle",
+                                                "config-service-cabundle",
+                                                "tekton-config",
+                                                "default",
+                                                "kube-system",
+                                                "kube-public",
+                                                "localhost",
+                                                "docker.io",
+                                                "index.docker.io",
+                                                "registry-1.docker.io",
+                                                "gcr.io",
+                                                "ghcr.io",
+                                                "quay.io",
+                                                "registry.k8s.io",
+                                                "k8s.gcr.io",
+                                                "mcr.microsoft.com",
+                                                "public.ecr.aws",
+                                                "registry.access.redhat.com",
+                                                "registry.redhat.io",
+                                                "cgr.dev",
+                                                "kubernetes.default.svc",
+                                                "kubernetes.default.svc.cluster.local"};
     return names;
 }
 
 bool word_char(char c) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-' ||
-           c == '.';
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
+           c == '-' || c == '.';
 }
 
 bool is_word(const std::string& name) {
@@ -52,7 +75,8 @@ std::string host_of(const std::string& text) {
     if (at != std::string::npos) s = s.substr(at + 1);
     if (!s.empty() && s[0] == '[') return s.substr(1, s.find(']') - 1);
     size_t colon = s.find(':');
-    if (colon != std::string::npos && s.find(':', colon + 1) == std::string::npos) s = s.substr(0, colon);
+    if (colon != std::string::npos && s.find(':', colon + 1) == std::string::npos)
+        s = s.substr(0, colon);
     return s;
 }
 
@@ -136,8 +160,10 @@ void Redactor::learn_names_in(const std::string& dn) {
         size_t end = eq + 1;
         while (end < dn.size() && !(dn[end] == ',' && dn[end - 1] != '\\')) ++end;
         std::string value = dn.substr(eq + 1, end - eq - 1);
-        if (value.find('.') != std::string::npos && is_word(value)) learn_host(value, "host");
-        else learn(value, "name");
+        if (value.find('.') != std::string::npos && is_word(value))
+            learn_host(value, "host");
+        else
+            learn(value, "name");
         at = end + 1;
     }
 }
@@ -148,7 +174,8 @@ void Redactor::learn_probe(const ProbeResult& p) {
     learn_host(p.target, "registry");
     learn_host(p.failing_host, "registry");
     for (const auto& c : p.chain) {
-        for (const auto& name : c.dns_names) learn(name.rfind("*.", 0) == 0 ? name.substr(2) : name, "host", ".example");
+        for (const auto& name : c.dns_names)
+            learn(name.rfind("*.", 0) == 0 ? name.substr(2) : name, "host", ".example");
         learn_names_in(c.subject);
         learn_names_in(c.issuer);
     }
@@ -171,7 +198,8 @@ void Redactor::learn_finding(const Finding& f) {
     for (const auto* steps : {&f.lookup_steps, &f.steps})
         for (const auto& s : *steps) learn_image(s.image);
     for (const auto& [image, _] : f.step_images) learn_image(image);
-    if (!f.steps_source.name.empty() && f.steps_source.kind == "Task") learn(f.steps_source.name, "task");
+    if (!f.steps_source.name.empty() && f.steps_source.kind == "Task")
+        learn(f.steps_source.name, "task");
     learn(f.service_account, "serviceaccount");
     for (const auto& r : f.rerun_runs) learn_object(r);
     learn(f.tekton_namespace, "namespace");
@@ -185,12 +213,14 @@ void Redactor::rewrite(std::string& text) {
     if (!phrases_.empty()) {
         std::vector<const std::pair<const std::string, std::string>*> order;
         for (const auto& p : phrases_) order.push_back(&p);
-        std::sort(order.begin(), order.end(), [](auto* a, auto* b) { return a->first.size() > b->first.size(); });
+        std::sort(order.begin(), order.end(),
+                  [](auto* a, auto* b) { return a->first.size() > b->first.size(); });
         for (const auto* p : order) {
             size_t at = 0;
             while ((at = text.find(p->first, at)) != std::string::npos) {
                 size_t end = at + p->first.size();
-                bool alone = (at == 0 || !word_char(text[at - 1])) && (end >= text.size() || !word_char(text[end]));
+                bool alone = (at == 0 || !word_char(text[at - 1])) &&
+                             (end >= text.size() || !word_char(text[end]));
                 if (!alone) {
                     ++at;
                     continue;
@@ -207,13 +237,18 @@ void Redactor::rewrite(std::string& text) {
         // IPv6: a run of hex digits, colons and dots holding "::" or seven colons.
         if (std::isxdigit(static_cast<unsigned char>(text[i])) || text[i] == ':') {
             size_t j = i;
-            while (j < text.size() && (std::isxdigit(static_cast<unsigned char>(text[j])) || text[j] == ':' || text[j] == '.')) ++j;
+            while (j < text.size() && (std::isxdigit(static_cast<unsigned char>(text[j])) ||
+                                       text[j] == ':' || text[j] == '.'))
+                ++j;
             std::string run = text.substr(i, j - i);
-            while (!run.empty() && (run.back() == '.' || (run.back() == ':' && run.size() > 1 && run[run.size() - 2] != ':')))
+            while (!run.empty() && (run.back() == '.' || (run.back() == ':' && run.size() > 1 &&
+                                                          run[run.size() - 2] != ':')))
                 run.pop_back();
             bool v6 = false;
             bool starts = i == 0 || !word_char(text[i - 1]);
-            if (starts && (run.find("::") != std::string::npos || std::count(run.begin(), run.end(), ':') == 7) &&
+            if (starts &&
+                (run.find("::") != std::string::npos ||
+                 std::count(run.begin(), run.end(), ':') == 7) &&
                 is_ip(run, v6) && v6) {
                 out += ip_placeholder(run, true);
                 i += run.size();
@@ -258,27 +293,28 @@ std::string Redactor::ip_placeholder(const std::string& ip, bool v6) {
         // The documentation networks (RFC 5737), 254 addresses each, then numbered in 10.x.
         static const char* nets[] = {"192.0.2.", "198.51.100.", "203.0.113."};
         p = n <= 762 ? std::string(nets[(n - 1) / 254]) + std::to_string((n - 1) % 254 + 1)
-                     : "10." + std::to_string((n >> 16) & 255) + "." + std::to_string((n >> 8) & 255) + "." +
-                           std::to_string(n & 255);
+                     : "10." + std::to_string((n >> 16) & 255) + "." +
+                           std::to_string((n >> 8) & 255) + "." + std::to_string(n & 255);
     }
     ips_[ip] = p;
     return p;
 }
 
 void Redactor::rewrite_probe(ProbeResult& p) {
-    for (auto* s : {&p.target, &p.host, &p.server_name, &p.detail, &p.failing_host, &p.chain_file, &p.older_go})
+    for (auto* s : {&p.target, &p.host, &p.server_name, &p.detail, &p.failing_host, &p.chain_file,
+                    &p.older_go})
         rewrite(*s);
     for (auto& c : p.chain) {
         for (auto* s : {&c.subject, &c.issuer, &c.common_name, &c.pem}) rewrite(*s);
         for (auto& n : c.dns_names) rewrite(n);
         for (auto& n : c.ip_addresses) rewrite(n);
     }
-    for (auto* s : {&p.trust_anchor.subject, &p.trust_anchor.pem, &p.trust_anchor.warning, &p.missing_issuer.subject,
-                    &p.missing_issuer.aia_url})
+    for (auto* s : {&p.trust_anchor.subject, &p.trust_anchor.pem, &p.trust_anchor.warning,
+                    &p.missing_issuer.subject, &p.missing_issuer.aia_url})
         rewrite(*s);
     for (auto& v : p.verified_with) rewrite(v);
-    for (auto* s : {&p.registry.realm, &p.registry.service, &p.registry.detail, &p.registry.realm_host,
-                    &p.registry.realm_detail})
+    for (auto* s : {&p.registry.realm, &p.registry.service, &p.registry.detail,
+                    &p.registry.realm_host, &p.registry.realm_detail})
         rewrite(*s);
     for (auto* s : {&p.image.reference, &p.image.error}) rewrite(*s);
     for (auto& n : p.image.notes) rewrite(n);
@@ -289,16 +325,18 @@ void Redactor::rewrite_finding(Finding& f) {
         rewrite(r.namespace_);
         rewrite(r.name);
     };
-    for (auto* s : {&f.registry, &f.url, &f.image, &f.host, &f.title, &f.explanation, &f.service_account,
-                    &f.message_problem, &f.tekton_namespace, &f.context})
+    for (auto* s : {&f.registry, &f.url, &f.image, &f.host, &f.title, &f.explanation,
+                    &f.service_account, &f.message_problem, &f.tekton_namespace, &f.context})
         rewrite(*s);
     object(f.object);
     object(f.parent);
     for (auto& s : f.in_this_cluster) rewrite(s);
     // The evidence in three parts, so that the range naming the failure still does.
     std::string before = f.evidence.text.substr(0, f.evidence.key_begin);
-    std::string key = f.evidence.text.substr(f.evidence.key_begin, f.evidence.key_end - f.evidence.key_begin);
-    std::string after = f.evidence.text.substr(std::min(f.evidence.key_end, f.evidence.text.size()));
+    std::string key =
+        f.evidence.text.substr(f.evidence.key_begin, f.evidence.key_end - f.evidence.key_begin);
+    std::string after =
+        f.evidence.text.substr(std::min(f.evidence.key_end, f.evidence.text.size()));
     rewrite(before);
     rewrite(key);
     rewrite(after);
@@ -353,7 +391,8 @@ void Redactor::apply(Report& r) {
     rewrite(r.source);
     for (auto& f : r.findings) rewrite_finding(f);
     for (auto& n : r.notes) rewrite(n);
-    for (auto* s : {&r.cluster.context, &r.cluster.server, &r.cluster.namespace_, &r.cluster.tekton_namespace})
+    for (auto* s : {&r.cluster.context, &r.cluster.server, &r.cluster.namespace_,
+                    &r.cluster.tekton_namespace})
         rewrite(*s);
     for (auto& c : r.cluster_checks) {
         rewrite(c.detail);

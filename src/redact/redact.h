@@ -25,14 +25,14 @@
 namespace certdoctor {
 
 class Redactor {
-public:
+  public:
     void apply(Report& report);
     void apply(ProbeResult& probe);
 
     // The placeholder of a name already seen, or "" (tests).
     std::string placeholder_of(const std::string& name) const;
 
-private:
+  private:
     void learn(const std::string& name, const std::string& stem, const std::string& suffix = "");
     void learn_host(const std::string& host_or_url, const std::string& stem);
     void learn_image(const std::string& image);

@@ -51,7 +51,9 @@ std::string utf16_to_utf8(const std::string& text, bool little_endian) {
 }  // namespace
 
 std::string decode_byte_order_mark(std::string text) {
-    auto byte = [&](size_t i) { return i < text.size() ? static_cast<unsigned char>(text[i]) : 0x100u; };
+    auto byte = [&](size_t i) {
+        return i < text.size() ? static_cast<unsigned char>(text[i]) : 0x100u;
+    };
     if (byte(0) == 0xFF && byte(1) == 0xFE) return utf16_to_utf8(text, true);
     if (byte(0) == 0xFE && byte(1) == 0xFF) return utf16_to_utf8(text, false);
     if (byte(0) == 0xEF && byte(1) == 0xBB && byte(2) == 0xBF) text.erase(0, 3);

@@ -11,7 +11,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     using namespace certdoctor;
     std::string_view text = fuzz::as_text(data, size);
     try {
-        for (const X509Ptr& cert : parse_chain_text(text, "fuzz.pem")) (void)go_certificate(cert.get());
+        for (const X509Ptr& cert : parse_chain_text(text, "fuzz.pem"))
+            (void)go_certificate(cert.get());
     } catch (const Error&) {
     }
     try {

@@ -5,7 +5,8 @@
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     using namespace certdoctor;
     try {
-        (void)read_exec_credential(fuzz::as_text(data, size), "client.authentication.k8s.io/v1", "user fuzz");
+        (void)read_exec_credential(fuzz::as_text(data, size), "client.authentication.k8s.io/v1",
+                                   "user fuzz");
     } catch (const Error&) {
     }
     return 0;

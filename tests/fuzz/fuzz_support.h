@@ -26,7 +26,7 @@ inline std::string_view as_text(const uint8_t* data, size_t size) {
 
 // The input as a file: /proc/self/fd/N of a memfd, closed when this goes out of scope.
 class MemoryFile {
-public:
+  public:
     MemoryFile(const uint8_t* data, size_t size) : fd_(memfd_create("fuzz-input", 0)) {
         size_t done = 0;
         while (fd_ >= 0 && done < size) {
@@ -43,7 +43,7 @@ public:
     bool ok() const { return fd_ >= 0; }
     std::string path() const { return "/proc/self/fd/" + std::to_string(fd_); }
 
-private:
+  private:
     int fd_;
 };
 

@@ -36,18 +36,25 @@ TEST(ExecCredential, ReadsTokenCertificateAndExpiry) {
 }
 
 TEST(ExecCredential, EveryWrongShapeIsAnErrorNamingThePlugin) {
-    EXPECT_NE(error_of("Please log in").find("user u: exec plugin 'p' did not print an ExecCredential"), std::string::npos);
+    EXPECT_NE(
+        error_of("Please log in").find("user u: exec plugin 'p' did not print an ExecCredential"),
+        std::string::npos);
     // a kind or apiVersion that is not a string: an Error, not a JSON type exception
     EXPECT_NE(error_of(R"({"kind":5})").find("did not print an ExecCredential"), std::string::npos);
-    EXPECT_NE(error_of(R"({"kind":"ExecCredential","apiVersion":[1]})").find("expected " + kV1), std::string::npos);
-    std::string head = R"({"kind":"ExecCredential","apiVersion":"client.authentication.k8s.io/v1",)";
+    EXPECT_NE(error_of(R"({"kind":"ExecCredential","apiVersion":[1]})").find("expected " + kV1),
+              std::string::npos);
+    std::string head =
+        R"({"kind":"ExecCredential","apiVersion":"client.authentication.k8s.io/v1",)";
     EXPECT_NE(error_of(head + R"("status":"x"})").find("without status"), std::string::npos);
     EXPECT_NE(error_of(head + R"("status":{}})").find("neither a token"), std::string::npos);
-    EXPECT_NE(error_of(head + R"("status":{"token":"a\r\nX: y"}})").find("CR, LF or NUL"), std::string::npos);
-    EXPECT_NE(error_of(head + R"("status":{"token":"a","expirationTimestamp":"soon"}})").find("not RFC 3339"),
+    EXPECT_NE(error_of(head + R"("status":{"token":"a\r\nX: y"}})").find("CR, LF or NUL"),
+              std::string::npos);
+    EXPECT_NE(error_of(head + R"("status":{"token":"a","expirationTimestamp":"soon"}})")
+                  .find("not RFC 3339"),
               std::string::npos);
     EXPECT_EQ(error_of(head + R"("status":{"token":"secret-token"}})"), "");
-    EXPECT_EQ(error_of(head + R"("status":{"token":"secret-token\n"}})").find("secret-token"), std::string::npos);
+    EXPECT_EQ(error_of(head + R"("status":{"token":"secret-token\n"}})").find("secret-token"),
+              std::string::npos);
 }
 
 }  // namespace

@@ -11,8 +11,10 @@ const std::string kDigest2 = "sha256:" + std::string(64, '2');
 
 TEST(Manifest, IndexListsPlatformsWithoutAttestations) {
     auto r = read_manifest(R"({"mediaType":"application/vnd.oci.image.index.v1+json","manifests":[
-        {"digest":")" + kDigest1 + R"(","platform":{"os":"linux","architecture":"amd64"}},
-        {"digest":")" + kDigest2 + R"(","platform":{"os":"unknown","architecture":"unknown"}}]})",
+        {"digest":")" + kDigest1 +
+                               R"(","platform":{"os":"linux","architecture":"amd64"}},
+        {"digest":")" + kDigest2 +
+                               R"(","platform":{"os":"unknown","architecture":"unknown"}}]})",
                            true);
     ASSERT_TRUE(r.json);
     EXPECT_TRUE(r.index);
@@ -23,8 +25,8 @@ TEST(Manifest, IndexListsPlatformsWithoutAttestations) {
 }
 
 TEST(Manifest, ABadEntryEndsTheListWhereItStands) {
-    auto r = read_manifest(R"({"manifests":[{"digest":")" + kDigest1 + R"("},{"digest":"../../etc"},{"digest":")" +
-                               kDigest2 + R"("}]})",
+    auto r = read_manifest(R"({"manifests":[{"digest":")" + kDigest1 +
+                               R"("},{"digest":"../../etc"},{"digest":")" + kDigest2 + R"("}]})",
                            true);
     EXPECT_EQ(r.platforms.size(), 1u);
     EXPECT_NE(r.error.find("manifests[1].digest"), std::string::npos) << r.error;
@@ -43,8 +45,9 @@ TEST(Manifest, ManifestNamesItsConfig) {
 TEST(Manifest, ConfigGivesEntrypointAndCmdOfTheRightType) {
     ImagePlatform p;
     std::string error;
-    ASSERT_TRUE(read_image_config(R"({"os":"linux","architecture":"arm64","config":{"Entrypoint":["/app"],"Cmd":"x"}})",
-                                  kDigest1, p, error));
+    ASSERT_TRUE(read_image_config(
+        R"({"os":"linux","architecture":"arm64","config":{"Entrypoint":["/app"],"Cmd":"x"}})",
+        kDigest1, p, error));
     EXPECT_EQ(p.entrypoint, std::vector<std::string>{"/app"});
     EXPECT_TRUE(p.cmd.empty());  // a string where Go's decoder wants a list
     EXPECT_EQ(p.architecture, "arm64");

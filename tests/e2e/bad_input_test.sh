@@ -17,7 +17,7 @@ support="$here/../support"
 samples="$here/../samples"
 # shellcheck source=../support/e2e-lib.sh
 source "$support/e2e-lib.sh"
-e2e_require python3 openssl gzip iconv
+e2e_require python3 openssl gzip
 python=/usr/bin/python3
 # shellcheck source=../support/fake-apiserver.sh
 source "$support/fake-apiserver.sh"

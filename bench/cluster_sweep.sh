@@ -4,6 +4,9 @@
 # one TLS fault each). Prints the registries probed, the peak memory (max RSS) and the wall time,
 # next to `kubectl get --raw` of the same list from the same server, as the floor.
 # usage: bench/cluster_sweep.sh [BUILD-DIR] [RUNS]
+# TASKRUNS, FAILED and REGISTRIES change the list (10,000, 500, 10 by default); registries past the
+# ten real ones are closed loopback ports 1 to 190 (each probed once, refused at once), as in
+#   TASKRUNS=100000 FAILED=5000 REGISTRIES=200 bash bench/cluster_sweep.sh build 3
 set -u
 build=${1:-build}
 runs=${2:-5}
@@ -23,13 +26,15 @@ echo "bench-token-0123456789 admin" > "$k/tokens"
 faults=(good unknown-ca self-signed missing-intermediate wrong-name expired not-yet-valid no-ip-san cn-only plain-http)
 regs=()
 for f in "${faults[@]}"; do regs+=("\"127.0.0.1:${REGISTRY_PORT[$f]}\""); done
+for i in $(seq 11 "${REGISTRIES:-10}"); do regs+=("\"127.0.0.1:$((i - 10))\""); done
 list=$(IFS=,; echo "${regs[*]}")
 "$python" "$support/cluster_fixture.py" ca-missing "$k/fixture.json" --registry "127.0.0.1:${REGISTRY_PORT[good]}" --ca "$work/r/trust/ca.crt"
-"$python" - "$k/fixture.json" "[$list]" <<'PY'
+"$python" - "$k/fixture.json" "[$list]" "${TASKRUNS:-10000}" "${FAILED:-500}" <<'PY'
 import json, sys
 d = json.load(open(sys.argv[1]))
 d["objects"] = [o for o in d["objects"] if o["kind"] != "TaskRun"]
-d["generate"] = {"taskruns": 10000, "failed": 500, "registries": 10, "namespaces": 20, "registry_list": json.loads(sys.argv[2])}
+d["generate"] = {"taskruns": int(sys.argv[3]), "failed": int(sys.argv[4]), "registries": len(json.loads(sys.argv[2])),
+                 "namespaces": 20, "registry_list": json.loads(sys.argv[2])}
 json.dump(d, open(sys.argv[1], "w"))
 PY
 apiserver_start "$k" || exit 1

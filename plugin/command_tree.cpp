@@ -41,6 +41,10 @@ void add_global_flags(CLI::App* cmd, Options& o, const std::string& group) {
         ->group(group);
     cmd->add_flag("--no-color", o.no_color, "Never colour the output (NO_COLOR does the same)")
         ->group(group);
+    cmd->add_flag("--redact", o.redact,
+                  "Replace registry hosts, IPs, namespaces, object names and image paths with stable "
+                  "placeholders, for sharing the report outside the company")
+        ->group(group);
     cmd->add_flag("-v,--verbose", o.verbose,
                   "Log what was read and matched (and each API request) to standard error")
         ->group(group);

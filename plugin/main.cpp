@@ -34,6 +34,7 @@
 #include "match/regex_export.h"
 #include "probe/offline_probe.h"
 #include "probe/probe.h"
+#include "redact/redact.h"
 #include "build_info.h"
 #include "command_tree.h"
 #include "completion.h"
@@ -73,8 +74,20 @@ bool use_color(const Options& o) {
     return isatty(STDOUT_FILENO) == 1;
 }
 
-// The report on standard output, in the format asked for.
-void print(const Report& report, const Options& o) {
+// One per command: --follow's events and its closing report share placeholders.
+Redactor& redactor() {
+    static Redactor r;
+    return r;
+}
+
+// The report on standard output, in the format asked for (with --redact, redacted first).
+void print(const Report& shown, const Options& o) {
+    Report redacted;
+    if (o.redact) {
+        redacted = shown;
+        redactor().apply(redacted);
+    }
+    const Report& report = o.redact ? redacted : shown;
     switch (o.output) {
         case OutputFormat::json: write_json(report, std::cout); return;
         case OutputFormat::yaml: {
@@ -352,6 +365,7 @@ int run_analyze(const Options& o) {
         sigaction(SIGTERM, &sa, nullptr);
         analyzer.on_new_group = [&](const LogGroup& g) {
             Report one = group_report(g, engine);
+            if (o.redact) redactor().apply(one);
             std::cout << (o.output == OutputFormat::json ? render_new_group_json(one) : render_new_group_text(one)) << std::flush;
         };
         analyzer.follow(files.front(), g_stop);
@@ -374,7 +388,10 @@ int run_analyze(const Options& o) {
     Report report = analysis_report(analyzer, engine);
     for (auto& n : notes) report.notes.push_back(std::move(n));
     log_verbose(o, engine, report);
-    if (o.follow && o.output == OutputFormat::json) std::cout << render_follow_end_json(report);
+    if (o.follow && o.output == OutputFormat::json) {
+        if (o.redact) redactor().apply(report);
+        std::cout << render_follow_end_json(report);
+    }
     else {
         if (o.follow) std::cout << "\n";
         print(report, o);
@@ -472,13 +489,14 @@ int run_probe(const Options& o) {
         throw Error("probe needs a TARGET, or --chain-file FILE for a chain you were handed", ExitCode::usage);
     if (o.chain_file.empty() && !o.at.empty()) throw Error("--at goes with --chain-file", ExitCode::usage);
     ProbeResult r = o.chain_file.empty() ? probe_registry(parse_probe_target(o.target), probe_options(o)) : probe_offline(o);
+    bool fine = r.failing_host.empty() && (!o.entrypoint || r.image.read);
+    if (o.redact) redactor().apply(r);
     switch (o.output) {
         case OutputFormat::json: std::cout << render_probe_json(r); break;
         case OutputFormat::yaml: std::cout << json_to_yaml(nlohmann::json::parse(render_probe_json(r))); break;
         case OutputFormat::markdown: std::cout << render_probe_markdown(r); break;
         case OutputFormat::text: std::cout << render_probe_text(r, use_color(o) ? Color::on : Color::off); break;
     }
-    bool fine = r.failing_host.empty() && (!o.entrypoint || r.image.read);
     return static_cast<int>(fine ? ExitCode::no_problem : ExitCode::problem_found);
 }
 
@@ -488,6 +506,7 @@ int run_export(const Options& o) {
     if (from == "-" && isatty(STDIN_FILENO))
         throw Error("export reads a report: pipe `diagnose ... -o json` into it, or give -f FILE", ExitCode::usage);
     Report report = report_from_json(read_input(from), from == "-" ? "standard input" : from);
+    if (o.redact) redactor().apply(report);
     auto names = export_fixes(report, {o.export_dir, o.force ? Overwrite::yes : Overwrite::no});
     std::cout << "wrote " << names.size() << " files to " << visible(o.export_dir) << ": " << visible(join(names, ", ")) << "\n";
     return 0;

@@ -18,6 +18,7 @@ struct Options {
     std::string patterns_dir;
     bool no_color = false;
     bool brief = false;              // explain / diagnose / analyze --brief: the first fix of each problem
+    bool redact = false;             // --redact: placeholders for names (src/redact)
     int verbose = 0;
     std::vector<std::string> text;   // explain: the words given
     std::string filename;            // diagnose -f

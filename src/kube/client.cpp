@@ -1,4 +1,5 @@
 #include "kube/client.h"
+#include "kube/exec_credential.h"
 
 #include <curl/curl.h>
 #include <openssl/evp.h>
@@ -199,31 +200,11 @@ void KubeClient::refresh_exec_credential() {
                     "ms (--request-timeout); it was stopped with its child processes");
     if (r.output_too_large) throw Error(who + " wrote more than 1 MiB");
     if (r.exit_status != 0) throw Error(who + " failed with exit code " + std::to_string(r.exit_status));
-    nlohmann::json cred = parse_json_bounded(r.out).value;
-    if (!cred.is_object() || cred.value("kind", "") != "ExecCredential")
-        throw Error(who + " did not print an ExecCredential as JSON");
-    if (cred.value("apiVersion", "") != x.api_version)
-        throw Error(who + " answered with apiVersion '" + cred.value("apiVersion", "") + "', expected " + x.api_version);
-    const auto& status = cred["status"];
-    if (!status.is_object()) throw Error(who + " printed an ExecCredential without status");
-    auto text = [&](const char* key) {
-        return status.contains(key) && status[key].is_string() ? status[key].get<std::string>() : std::string();
-    };
-    std::string token = text("token");
-    if (!is_header_safe(token))
-        throw Error(who + " gave a token holding a CR, LF or NUL character, which would end the request header");
-    exec_token_ = std::move(token);
-    exec_cert_pem_ = text("clientCertificateData");
-    exec_key_pem_ = text("clientKeyData");
-    if (exec_token_.empty() && (exec_cert_pem_.empty() || exec_key_pem_.empty()))
-        throw Error(who + " gave neither a token nor a client certificate and key");
-    exec_expires_ = 0;
-    std::string expiry = text("expirationTimestamp");
-    if (!expiry.empty()) {
-        auto t = parse_rfc3339(expiry);
-        if (!t) throw Error(who + ": expirationTimestamp '" + expiry + "' is not RFC 3339");
-        exec_expires_ = *t;
-    }
+    ExecCredentialStatus cred = read_exec_credential(r.out, x.api_version, who);
+    exec_token_ = std::move(cred.token);
+    exec_cert_pem_ = std::move(cred.client_certificate_pem);
+    exec_key_pem_ = std::move(cred.client_key_pem);
+    exec_expires_ = cred.expires;
     exec_loaded_ = true;
 }
 
@@ -465,6 +446,7 @@ void KubeClient::fail(const std::string& path, const Raw& r, const std::string& 
                           : !u.client_certificate_pem.empty() ? "check the client certificate"
                           : !u.token_file.empty() ? "check the token in " + u.token_file
                           : !u.token.empty() ? "the token may have expired"
+                          : !u.username.empty() ? "the user name or password (basic authentication) was refused"
                                              : "no credentials were configured";
         throw ApiError("401 Unauthorized: the API server rejected the credentials of " + user + " (" + ctx + "): " + how +
                            (message.empty() ? "" : "; the server said: " + message),

@@ -284,7 +284,10 @@ RestConfig load_rest_config(const KubeFlags& flags) {
             size_t end = list.find(':', start);
             if (end == std::string::npos) end = list.size();
             std::string p = list.substr(start, end - start);
-            if (!p.empty() && file_exists(p)) paths.push_back(p);
+            // A missing file is skipped, as kubectl skips it; one that exists but is no regular
+            // file (/dev/zero, a FIFO) is refused by the read, naming it, not called missing.
+            struct stat st {};
+            if (!p.empty() && stat(p.c_str(), &st) == 0) paths.push_back(p);
             start = end + 1;
         }
     } else if (const char* home = std::getenv("HOME"); home && *home) {
@@ -315,28 +318,33 @@ RestConfig load_rest_config(const KubeFlags& flags) {
     const Entry* context = nullptr;
     if (!rc.context.empty()) {
         auto it = m.contexts.find(rc.context);
+        // Asked for by --context: the command line is wrong; named by current-context: the file is.
         if (it == m.contexts.end())
             throw Error("context \"" + rc.context + "\" is not in the kubeconfig (" + files +
-                        "); contexts there: " + names_of(m.contexts), ExitCode::usage);
+                        "); contexts there: " + names_of(m.contexts) +
+                        (flags.context.empty() ? " (current-context names it)" : ""),
+                        flags.context.empty() ? ExitCode::tool_failed : ExitCode::usage);
         context = &it->second;
     } else if (flags.cluster.empty()) {
         throw Error("the kubeconfig (" + files + ") has no current-context; pick one with --context (contexts there: " +
-                    names_of(m.contexts) + ")", ExitCode::usage);
+                    names_of(m.contexts) + ")", ExitCode::tool_failed);
     }
     std::string where = context ? "kubeconfig " + context->file + ": context " + rc.context : std::string();
     std::string cluster_name = !flags.cluster.empty() ? flags.cluster : scalar(context->node, "cluster", where);
     std::string user_name = !flags.user.empty() ? flags.user : context ? scalar(context->node, "user", where) : "";
-    if (cluster_name.empty()) throw Error(where + ": names no cluster", ExitCode::usage);
+    if (cluster_name.empty()) throw Error(where + ": names no cluster", ExitCode::tool_failed);
     auto c = m.clusters.find(cluster_name);
     if (c == m.clusters.end())
         throw Error("cluster \"" + cluster_name + "\" is not in the kubeconfig (" + files + "); clusters there: " +
-                    names_of(m.clusters), ExitCode::usage);
+                    names_of(m.clusters) + (flags.cluster.empty() ? " (" + where + " names it)" : ""),
+                    flags.cluster.empty() ? ExitCode::tool_failed : ExitCode::usage);
     rc.cluster = read_cluster(cluster_name, c->second);
     if (!user_name.empty()) {
         auto u = m.users.find(user_name);
         if (u == m.users.end())
             throw Error("user \"" + user_name + "\" is not in the kubeconfig (" + files + "); users there: " +
-                        names_of(m.users), ExitCode::usage);
+                        names_of(m.users) + (flags.user.empty() ? " (" + where + " names it)" : ""),
+                        flags.user.empty() ? ExitCode::tool_failed : ExitCode::usage);
         rc.user = read_user(user_name, u->second);
     }
     if (!flags.namespace_.empty()) {

@@ -17,6 +17,7 @@ ByteStream::~ByteStream() {
 
 size_t ByteStream::read(char* out, size_t n, int wait_ms) {
     if (!sniffed_) sniff(wait_ms);
+    if (gzip_ && !warning_.empty()) return 0;  // junk after the last member: the end
     if (!gzip_) return raw_read(out, n, wait_ms);
     z_.next_out = reinterpret_cast<Bytef*>(out);
     z_.avail_out = static_cast<uInt>(n);
@@ -30,7 +31,17 @@ size_t ByteStream::read(char* out, size_t n, int wait_ms) {
             z_.next_in = reinterpret_cast<Bytef*>(in_.data());
             z_.avail_in = static_cast<uInt>(got);
         }
-        if (member_done_) {  // another member follows
+        if (member_done_) {
+            // Another member follows, or junk (a padded tape, a log appended to a .gz): as
+            // gzip(1) does, what was inflated is kept and the junk is ignored with a warning.
+            const auto* next = reinterpret_cast<const unsigned char*>(z_.next_in);
+            if (next[0] != 0x1f || (z_.avail_in > 1 && next[1] != 0x8b)) {
+                warning_ = name_ + ": " + std::to_string(z_.avail_in) + (eof_ ? "" : " or more") +
+                           " bytes after the end of the gzip data are not gzip; they were ignored";
+                z_.avail_in = 0;
+                eof_ = true;
+                return n - z_.avail_out;
+            }
             inflateReset(&z_);
             member_done_ = false;
         }
@@ -41,6 +52,13 @@ size_t ByteStream::read(char* out, size_t n, int wait_ms) {
                               " compressed bytes: " + (z_.msg ? z_.msg : "inflate failed"));
     }
     return n - z_.avail_out;
+}
+
+void ByteStream::restart(int fd) {
+    if (inflating_) inflateEnd(&z_);
+    fd_ = fd;
+    sniffed_ = gzip_ = inflating_ = eof_ = member_done_ = false;
+    pending_.clear();
 }
 
 void ByteStream::sniff(int wait_ms) {

@@ -24,6 +24,11 @@ public:
     bool eof() const { return eof_ && (!gzip_ || z_.avail_in == 0); }
     // A file that grows (tail -f): read again after its end.
     void clear_eof() { eof_ = false; }
+    // Reads `fd` from where it stands, as a new stream: a followed file truncated in place or
+    // replaced under its name (tail -F).
+    void restart(int fd);
+    // What was ignored and why ("" when nothing was): junk after the last gzip member.
+    const std::string& warning() const { return warning_; }
 
 private:
     void sniff(int wait_ms);
@@ -34,7 +39,8 @@ private:
     bool sniffed_ = false, gzip_ = false, inflating_ = false, eof_ = false, member_done_ = false;
     z_stream z_{};
     std::string in_ = std::string(256u << 10, '\0');
-    std::string pending_;  // bytes read to sniff the magic, not yet returned
+    std::string pending_;
+    std::string warning_;  // bytes read to sniff the magic, not yet returned
 };
 
 }  // namespace certdoctor

@@ -326,7 +326,8 @@ void LogAnalyzer::read_mapped(int fd, uint64_t size, const std::string& name) {
     add_source(name, size, lines, false);
 }
 
-void LogAnalyzer::read_stream(ByteStream& in, const std::string& name, const std::atomic<bool>* stop, bool tail) {
+void LogAnalyzer::read_stream(ByteStream& in, const std::string& name, const std::atomic<bool>* stop,
+                              const std::function<bool()>& tail) {
     std::string buffer(kStreamBytes + kMaxLineBytes, '\0');
     size_t held = 0;          // bytes of an unfinished line at the buffer's start
     bool skipping = false;    // in the rest of a line longer than the bound
@@ -338,6 +339,12 @@ void LogAnalyzer::read_stream(ByteStream& in, const std::string& name, const std
             if (!stop || stop->load()) break;
             if (in.eof()) {
                 if (!tail) break;  // a stream has ended; a file may still grow (tail -f)
+                if (tail()) {
+                    // Truncated or replaced: what is held of a line belongs to the old content.
+                    held = 0;
+                    skipping = false;
+                    continue;
+                }
                 in.clear_eof();
                 std::this_thread::sleep_for(std::chrono::milliseconds(200));
             }
@@ -377,6 +384,7 @@ void LogAnalyzer::read_stream(ByteStream& in, const std::string& name, const std
         held = rest;
     }
     if (held > 0 && !skipping) examine_and_merge(buffer.data(), buffer.data() + held, newlines + 1, name);
+    if (!in.warning().empty()) totals_.notes.push_back(in.warning());
     uint64_t lines = newlines + (bytes > 0 && !ends_with_newline ? 1 : 0);
     add_source(name, bytes, lines, in.gzip());
 }
@@ -398,7 +406,7 @@ void LogAnalyzer::read_file(const std::string& path) {
         }
     }
     ByteStream in(file.fd, name);
-    read_stream(in, name, nullptr, false);
+    read_stream(in, name, nullptr, {});
 }
 
 void LogAnalyzer::read_text(std::string_view text, const std::string& name) {
@@ -415,7 +423,30 @@ void LogAnalyzer::follow(const std::string& path, const std::atomic<bool>& stop)
     struct stat st{};
     bool regular = fstat(file.fd, &st) == 0 && S_ISREG(st.st_mode);
     ByteStream in(file.fd, name);
-    read_stream(in, name, &stop, regular);
+    if (!regular) {
+        read_stream(in, name, &stop, {});
+        return;
+    }
+    // As tail -F: at the end of the file, a file truncated in place (logrotate's copytruncate)
+    // is read again from its start; a file replaced under its name (rotation by rename) is
+    // opened anew, once the old one has been read to its end. True when the stream restarted.
+    auto reopen = [&]() -> bool {
+        struct stat now{}, named{};
+        if (fstat(file.fd, &now) == 0 && lseek(file.fd, 0, SEEK_CUR) > now.st_size) {
+            lseek(file.fd, 0, SEEK_SET);
+            in.restart(file.fd);
+            return true;
+        }
+        if (stat(path.c_str(), &named) != 0 || !S_ISREG(named.st_mode)) return false;  // not there yet
+        if (named.st_ino == now.st_ino && named.st_dev == now.st_dev) return false;
+        int next = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+        if (next < 0) return false;
+        Fd replacement{next};
+        std::swap(file.fd, replacement.fd);
+        in.restart(file.fd);
+        return true;
+    };
+    read_stream(in, name, &stop, reopen);
 }
 
 }  // namespace certdoctor

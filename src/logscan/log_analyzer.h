@@ -84,7 +84,8 @@ public:
     // Reads a log already in memory (pod logs fetched through the API), under `name`.
     void read_text(std::string_view text, const std::string& name);
     // --follow: reads `path` ("-": standard input) as it grows, until end of input (a stream)
-    // or until `stop` is set (a file, like tail -f). `on_new_group` is called for each group as
+    // or until `stop` is set (a file, like tail -F: truncated in place or replaced under its
+    // name, it is read again from the start). `on_new_group` is called for each group as
     // soon as its first line is read.
     void follow(const std::string& path, const std::atomic<bool>& stop);
     std::function<void(const LogGroup&)> on_new_group;
@@ -102,7 +103,8 @@ private:
     struct Hit;
 
     void read_mapped(int fd, uint64_t size, const std::string& name);
-    void read_stream(ByteStream& in, const std::string& name, const std::atomic<bool>* stop, bool tail);
+    void read_stream(ByteStream& in, const std::string& name, const std::atomic<bool>* stop,
+                     const std::function<bool()>& tail);
     std::vector<Hit> examine_region(const char* begin, const char* end) const;
     void merge(std::vector<Hit>& hits, uint64_t first_line, const std::string& name);
     // A region read on this thread: examined and merged at once (`first_line` is its first line's number).

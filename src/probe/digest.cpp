@@ -1,6 +1,9 @@
 #include "probe/digest.h"
 
+#include <openssl/evp.h>
 #include <re2/re2.h>
+
+#include <string>
 
 namespace certdoctor {
 
@@ -12,6 +15,21 @@ bool is_valid_digest(std::string_view digest) {
     if (digest.substr(0, 7) == "sha256:") return RE2::FullMatch(digest, sha256);
     if (digest.substr(0, 7) == "sha512:") return RE2::FullMatch(digest, sha512);
     return true;
+}
+
+bool content_matches_digest(std::string_view content, std::string_view digest) {
+    const EVP_MD* md = digest.rfind("sha256:", 0) == 0 ? EVP_sha256() : digest.rfind("sha512:", 0) == 0 ? EVP_sha512() : nullptr;
+    if (!md) return true;
+    unsigned char out[EVP_MAX_MD_SIZE];
+    unsigned int length = 0;
+    if (EVP_Digest(content.data(), content.size(), out, &length, md, nullptr) != 1) return false;
+    static const char* hex = "0123456789abcdef";
+    std::string encoded;
+    for (unsigned int i = 0; i < length; ++i) {
+        encoded += hex[out[i] >> 4];
+        encoded += hex[out[i] & 15];
+    }
+    return digest.substr(digest.find(':') + 1) == encoded;
 }
 
 }  // namespace certdoctor

@@ -14,4 +14,9 @@ namespace certdoctor {
 // and for the registered algorithms the exact form: sha256 is 64, sha512 128 lowercase hex digits.
 bool is_valid_digest(std::string_view digest);
 
+// Whether `content` is what `digest` names, for sha256 and sha512 (what a registry is asked for
+// by digest must hash to it, as go-containerregistry checks); true for other algorithms, which
+// cannot be checked here.
+bool content_matches_digest(std::string_view content, std::string_view digest);
+
 }  // namespace certdoctor

@@ -7,6 +7,7 @@
 
 #include "probe/digest.h"
 #include "probe/http_fetch.h"
+#include "probe/manifest.h"
 #include "util/base64.h"
 #include "util/error.h"
 #include "util/bounded_json.h"
@@ -26,7 +27,6 @@ nlohmann::json registry_json(std::string_view body) {
 }
 
 constexpr size_t kMaxManifestBytes = 4u << 20;
-constexpr size_t kMaxPlatforms = 32;
 
 const char* kManifestAccept =
     "Accept: application/vnd.oci.image.index.v1+json, application/vnd.docker.distribution.manifest.list.v2+json, "
@@ -116,61 +116,35 @@ struct Session {
     }
 };
 
-// A value from the registry's JSON for an error message: JSON-quoted (control characters
-// escaped) and cut at 80 characters.
-std::string shown(const nlohmann::json& v) {
-    std::string text = v.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-    return text.size() > 80 ? text.substr(0, 80) + "..." : text;
-}
-
-// The "digest" of a descriptor (`what` names it in errors): an object whose digest is a string
-// in the OCI grammar, checked before it goes into a request path. "" and `error` set otherwise.
-std::string digest_of(const nlohmann::json& descriptor, const std::string& what, std::string& error) {
-    if (!descriptor.is_object()) {
-        error = what + " is " + shown(descriptor) + " (a " + descriptor.type_name() + "), not an object";
-        return {};
-    }
-    const nlohmann::json& digest = json_at(descriptor, {"digest"});
-    if (!digest.is_string()) {
-        error = what + ".digest is " + shown(digest) + " (a " + digest.type_name() + "), not a string";
-        return {};
-    }
-    if (!is_valid_digest(digest.get_ref<const std::string&>())) {
-        error = what + ".digest " + shown(digest) + " is not a digest (algorithm:hex, e.g. sha256: and 64 hex digits)";
-        return {};
-    }
-    return digest.get<std::string>();
-}
-
-std::vector<std::string> strings_of(const nlohmann::json& j) {
-    std::vector<std::string> out;
-    if (j.is_array())
-        for (const auto& v : j)
-            if (v.is_string()) out.push_back(v.get<std::string>());
-    return out;
-}
-
-bool read_platform(Session& s, const nlohmann::json& manifest, ImagePlatform& p, std::string& error) {
-    if (!json_at(manifest, {"config"}).is_object()) {
-        error = "the manifest has no config";
+// The config blob a manifest names, fetched and read into `p`.
+bool read_config(Session& s, const ManifestReading& m, ImagePlatform& p, std::string& error) {
+    if (!m.error.empty()) {
+        error = m.error;
         return false;
     }
-    std::string digest = digest_of(manifest["config"], "the manifest's config", error);
+    HttpResponse blob = s.fetch("/v2/" + s.repository + "/blobs/" + m.config_digest, {}, true, error);
     if (!error.empty()) return false;
-    HttpResponse blob = s.fetch("/v2/" + s.repository + "/blobs/" + digest, {}, true, error);
-    if (!error.empty()) return false;
-    auto config = registry_json(blob.body);
-    if (!config.is_object()) {
-        error = "the config blob " + digest + " is not JSON";
+    if (!content_matches_digest(blob.body, m.config_digest)) {
+        error = "the config blob served for " + m.config_digest + " does not hash to that digest";
         return false;
     }
-    // Fields of another type than the spec's are left empty, as Go's decoder would refuse them.
-    if (p.os.empty()) p.os = text_at(config, {"os"});
-    if (p.architecture.empty()) p.architecture = text_at(config, {"architecture"});
-    if (p.variant.empty()) p.variant = text_at(config, {"variant"});
-    p.entrypoint = strings_of(json_at(config, {"config", "Entrypoint"}));
-    p.cmd = strings_of(json_at(config, {"config", "Cmd"}));
-    return true;
+    return read_image_config(blob.body, m.config_digest, p, error);
+}
+
+// A platform's manifest (`p.digest`) and its config blob, fetched and read into `p`.
+bool read_platform(Session& s, ImagePlatform& p, std::string& error) {
+    HttpResponse child = s.fetch("/v2/" + s.repository + "/manifests/" + p.digest, {kManifestAccept}, false, error);
+    if (!error.empty()) return false;
+    if (!content_matches_digest(child.body, p.digest)) {
+        error = "the manifest served for " + p.digest + " does not hash to that digest";
+        return false;
+    }
+    ManifestReading m = read_manifest(child.body, false);
+    if (!m.json) {
+        error = "the manifest " + p.digest + " is not JSON";
+        return false;
+    }
+    return read_config(s, m, p, error);
 }
 
 }  // namespace
@@ -219,50 +193,33 @@ void read_image_entrypoint(ProbeResult& result, const ProbeTarget& target, const
         image.error = error;
         return;
     }
-    auto manifest = registry_json(top.body);
-    if (!manifest.is_object()) {
+    if (is_valid_digest(target.reference) && !content_matches_digest(top.body, target.reference)) {
+        image.error = "the manifest served for " + target.reference + " does not hash to that digest";
+        return;
+    }
+    ManifestReading manifest = read_manifest(top.body, true);
+    if (!manifest.json) {
         image.error = "the manifest is not JSON";
         return;
     }
     auto digest_header = top.headers.find("docker-content-digest");
     if (digest_header != top.headers.end() && is_valid_digest(digest_header->second)) image.digest = digest_header->second;
     auto type_header = top.headers.find("content-type");
-    image.media_type = text_at(manifest, {"mediaType"});
+    image.media_type = manifest.media_type;
     if (image.media_type.empty() && type_header != top.headers.end()) image.media_type = type_header->second;
-    const nlohmann::json& manifests = json_at(manifest, {"manifests"});
-    if (manifests.is_array()) {
-        // An index: one entry per platform, as Tekton resolves them; attestation manifests
-        // (platform unknown/unknown) are no platform.
-        size_t platforms = 0;
-        for (const auto& entry : manifests)
-            if (text_at(entry, {"platform", "os"}) != "unknown") ++platforms;
-        if (platforms > kMaxPlatforms)
-            image.notes.push_back("the index lists " + std::to_string(platforms) + " platforms; only the first " +
-                                  std::to_string(kMaxPlatforms) + " were read");
-        for (size_t i = 0; i < manifests.size() && image.platforms.size() < kMaxPlatforms; ++i) {
-            const nlohmann::json& entry = manifests[i];
-            ImagePlatform p;
-            p.os = text_at(entry, {"platform", "os"});
-            if (p.os == "unknown") continue;
-            p.architecture = text_at(entry, {"platform", "architecture"});
-            p.variant = text_at(entry, {"platform", "variant"});
-            p.digest = digest_of(entry, "the index's manifests[" + std::to_string(i) + "]", error);
-            if (!error.empty()) break;
-            HttpResponse child = s.fetch("/v2/" + target.repository + "/manifests/" + p.digest, {kManifestAccept}, false, error);
-            if (!error.empty()) break;
-            auto child_manifest = registry_json(child.body);
-            if (!child_manifest.is_object() || !read_platform(s, child_manifest, p, error)) {
-                if (error.empty()) error = "the manifest " + p.digest + " is not JSON";
-                break;
-            }
+    if (manifest.index) {
+        // An index: one entry per platform, as Tekton resolves them.
+        image.notes = manifest.notes;
+        for (ImagePlatform& p : manifest.platforms) {
+            if (!read_platform(s, p, error)) break;
             image.platforms.push_back(std::move(p));
         }
-    } else if (!manifests.is_null()) {
-        error = "the index's manifests is " + shown(manifests) + " (a " + manifests.type_name() + "), not a list";
+        // An entry that is no descriptor ends the list where it stands.
+        if (error.empty()) error = manifest.error;
     } else {
         ImagePlatform p;
         p.digest = image.digest;
-        if (read_platform(s, manifest, p, error)) image.platforms.push_back(std::move(p));
+        if (read_config(s, manifest, p, error)) image.platforms.push_back(std::move(p));
     }
     image.error = error;
     image.read = error.empty() && !image.platforms.empty();

@@ -11,6 +11,9 @@
 
 namespace certdoctor {
 
+// The largest certificate message taken, as Go's crypto/tls (maxHandshakeCertificateMsg).
+inline constexpr long kMaxCertificateMessageBytes = 256L << 10;
+
 struct HandshakeResult {
     bool completed = false;
     std::string problem;  // when not completed: connection-refused, name-resolution, timeout, http-response-to-https, client-certificate-rejected, other

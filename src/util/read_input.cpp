@@ -1,4 +1,5 @@
 #include "util/read_input.h"
+#include "util/unicode_bom.h"
 
 #include <cerrno>
 #include <cstdio>
@@ -26,7 +27,7 @@ std::string read_input(const std::string& path, size_t max_bytes) {
         data.append(buffer, n);
     }
     if (std::ferror(file.get())) throw Error(name + ": read failed: " + std::strerror(errno));
-    return data;
+    return decode_byte_order_mark(std::move(data));
 }
 
 }  // namespace certdoctor

@@ -72,6 +72,10 @@ probe manifests manifests-string
 check manifests "an index whose manifests is a string: exit 1, a clear error" \
   'rc == 1 and err == "" and "manifests is \"all of them\" (a string), not a list" in d["image"]["error"]'
 
+probe swapped config-swapped
+check swapped "a config blob that does not hash to its digest is refused, as go-containerregistry refuses it" \
+  'rc == 1 and err == "" and d["problem"] == "ok" and "does not hash to that digest" in d["image"]["error"] and d["image"]["platforms"] == []'
+
 probe types wrong-types
 check types "a config blob with fields of other types: read, those fields empty, no crash" \
   'rc == 0 and err == "" and [(p["os"], p["architecture"], p["entrypoint"], p["cmd"]) for p in d["image"]["platforms"]] == [("", "", [], ["serve"])]'

@@ -21,6 +21,7 @@ cluster 5
 diagnose 6
 fix 7
 render 8
+redact 8
 run 9
 '
 # Includes allowed to run back up, one per line as `FILE FOLDER` (none today).

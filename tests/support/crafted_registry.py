@@ -7,7 +7,8 @@ Repositories: numeric-digest (an index entry's digest is a number), string-entry
 is a string), hostile-digest (an index entry's digest is "../../../evil?x=1"), config-number
 (a manifest's config digest is a number), manifests-string (an index's manifests is a string),
 wrong-types (a config blob's fields of the wrong types), many-platforms (an index of 10,000
-platforms, each with its own manifest), crlf-token (a Bearer challenge whose token endpoint, on
+platforms, each with its own manifest), config-swapped (a manifest naming a config by a digest
+the blob served does not hash to), crlf-token (a Bearer challenge whose token endpoint, on
 this server, answers a token holding CR/LF and a header of its own). A request carrying an
 X-Injected header is logged with " X-Injected" after its path.
 
@@ -30,36 +31,45 @@ def sha(text):
     return "sha256:" + hashlib.sha256(text.encode()).hexdigest()
 
 
-CONFIG_DIGEST = sha("config")
-
 
 def index(entries):
     return {"schemaVersion": 2, "mediaType": INDEX, "manifests": entries}
 
 
-def manifest(config_digest=CONFIG_DIGEST):
-    return {"schemaVersion": 2, "mediaType": MANIFEST, "config": {"mediaType": "application/vnd.oci.image.config.v1+json",
-                                                                  "digest": config_digest, "size": 2}, "layers": []}
+
 
 
 def entry(digest, platform=PLATFORM):
     return {"mediaType": MANIFEST, "digest": digest, "size": 2, "platform": platform}
 
 
+GOOD_CONFIG = {"os": "linux", "architecture": "amd64", "config": {"Entrypoint": ["/bin/app"], "Cmd": ["serve"]}}
+WRONG_TYPES_CONFIG = {"os": 5, "architecture": ["amd64"], "variant": None,
+                      "config": {"Entrypoint": "/bin/not-a-list", "Cmd": [1, "serve", {"x": 1}]}}
+
+
+def served(doc):
+    """The digest of a document as Handler.send serves it: what the probe checks it against."""
+    return sha(json.dumps(doc))
+
+
+def manifest(config=GOOD_CONFIG, config_digest=None):
+    return {"schemaVersion": 2, "mediaType": MANIFEST, "config": {"mediaType": "application/vnd.oci.image.config.v1+json",
+            "digest": served(config) if config_digest is None else config_digest, "size": 2}, "layers": []}
+
+
+PLATFORM_MANIFEST = manifest()
 TOP = {
     "numeric-digest": index([entry(12345)]),
     "string-entry": index(["sha256:" + "a" * 64]),
     "hostile-digest": index([entry("../../../evil?x=1")]),
-    "config-number": manifest(7),
+    "config-number": manifest(config_digest=7),
     "manifests-string": {"schemaVersion": 2, "mediaType": INDEX, "manifests": "all of them"},
-    "wrong-types": manifest(),
-    "many-platforms": index([entry(sha("platform-%d" % i), dict(PLATFORM, variant="v%d" % i)) for i in range(10000)]),
+    "wrong-types": manifest(WRONG_TYPES_CONFIG),
+    "config-swapped": manifest(config_digest=served({"config": {"Entrypoint": ["/bin/other"]}})),
+    "many-platforms": index([entry(served(PLATFORM_MANIFEST), dict(PLATFORM, variant="v%d" % i)) for i in range(10000)]),
 }
-CONFIG = {
-    "wrong-types": {"os": 5, "architecture": ["amd64"], "variant": None,
-                    "config": {"Entrypoint": "/bin/not-a-list", "Cmd": [1, "serve", {"x": 1}]}},
-}
-GOOD_CONFIG = {"os": "linux", "architecture": "amd64", "config": {"Entrypoint": ["/bin/app"], "Cmd": ["serve"]}}
+CONFIG = {"wrong-types": WRONG_TYPES_CONFIG}
 
 
 class Handler(BaseHTTPRequestHandler):
@@ -96,7 +106,7 @@ class Handler(BaseHTTPRequestHandler):
             if repo not in TOP:
                 return self.send(404, {"errors": [{"code": "NAME_UNKNOWN"}]})
             if ref.startswith("sha256:"):  # a platform's manifest
-                return self.send(200, manifest(), MANIFEST)
+                return self.send(200, PLATFORM_MANIFEST, MANIFEST)
             doc = TOP[repo]
             return self.send(200, doc, doc.get("mediaType", MANIFEST))
         if len(parts) == 5 and parts[1] == "v2" and parts[3] == "blobs":

@@ -30,3 +30,17 @@ TEST(Digest, RefusesPathsQueriesAndMalformedHex) {
 
 }  // namespace
 }  // namespace certdoctor
+
+namespace certdoctor {
+namespace {
+
+TEST(Digest, ContentMustHashToItsDigest) {
+    // sha256("config") and sha512("") as sha256sum and sha512sum print them
+    EXPECT_TRUE(content_matches_digest("config", "sha256:b79606fb3afea5bd1609ed40b622142f1c98125abcfe89a76a661b0e8e343910"));
+    EXPECT_FALSE(content_matches_digest("config ", "sha256:b79606fb3afea5bd1609ed40b622142f1c98125abcfe89a76a661b0e8e343910"));
+    EXPECT_TRUE(content_matches_digest("", "sha512:cf83e1357eefb8bdf1542850d66d8007d620e4050b5715dc83f4a921d36ce9ce47d0d13c5d85f2b0ff8318d2877eec2f63b931bd47417a81a538327af927da3e"));
+    EXPECT_TRUE(content_matches_digest("anything", "blake3:abcd"));  // not checked here
+}
+
+}  // namespace
+}  // namespace certdoctor

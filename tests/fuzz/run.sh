@@ -1,0 +1,100 @@
+#!/usr/bin/env bash
+# Runs libFuzzer targets, each for SECONDS, from seed corpora made of the tests' own inputs.
+#   tests/fuzz/run.sh BUILD_DIR SECONDS [TARGET...]     (default: every *_fuzz in BUILD_DIR/tests/fuzz)
+# BUILD_DIR is a build configured with CXX=clang++ -DCERTDOCTOR_FUZZ=ON. The corpus a run grows
+# is kept in BUILD_DIR/fuzz-corpus/TARGET (the next run starts from it); a crashing input is
+# written to BUILD_DIR/fuzz-artifacts/ and the script fails. Prints one line per target:
+#   TARGET: N executions in S s, corpus C inputs, result ok|crash
+set -euo pipefail
+here="$(cd "$(dirname "$0")" && pwd)"
+source_dir="$(cd "$here/../.." && pwd)"
+build="$(cd "${1:?usage: run.sh BUILD_DIR SECONDS [TARGET...]}" && pwd)"
+seconds="${2:?usage: run.sh BUILD_DIR SECONDS [TARGET...]}"
+shift 2
+targets=("$@")
+if [ "${#targets[@]}" -eq 0 ]; then
+  for t in "$build"/tests/fuzz/*_fuzz; do targets+=("$(basename "$t")"); done
+fi
+
+# Seeds per target, from the tests' samples, corpus and catalog; certificates are made here
+# (none is checked in).
+seed() {
+  local target="$1" dir="$2"
+  mkdir -p "$dir"
+  case "$target" in
+    normalise_match_fuzz)
+      python3 - "$source_dir" "$dir" <<'PY'
+import glob, hashlib, os, sys, yaml
+src, out = sys.argv[1], sys.argv[2]
+texts = []
+for f in glob.glob(src + "/tests/corpus/*.yaml") + glob.glob(src + "/tests/corpus/reports/*.yaml"):
+    for doc in yaml.safe_load_all(open(f)):
+        for item in (doc if isinstance(doc, list) else []):
+            if isinstance(item, dict) and isinstance(item.get("text"), str):
+                texts.append(item["text"])
+for f in glob.glob(src + "/patterns/**/*.yaml", recursive=True):
+    doc = yaml.safe_load(open(f))
+    if isinstance(doc, dict):
+        for e in (doc.get("examples") or {}).get("match") or []:
+            texts.append(e if isinstance(e, str) else str(e.get("text", "")) if isinstance(e, dict) else "")
+for t in texts:
+    if t:
+        name = hashlib.sha1(t.encode()).hexdigest()
+        open(os.path.join(out, name), "w").write(t)
+PY
+      ;;
+    dump_reader_fuzz)
+      cp "$source_dir"/tests/samples/*.yaml "$source_dir"/tests/samples/*.json "$dir"/ ;;
+    log_scan_fuzz)
+      # the sample log in pieces (the fuzzer's inputs stay small), and one piece gzipped
+      split -l 20 "$source_dir/tests/samples/controller.log" "$dir/controller-"
+      head -c 4096 "$source_dir/tests/samples/controller.log" | gzip -c >"$dir/controller.gz" ;;
+    certificates_fuzz)
+      local tmp
+      tmp="$(mktemp -d)"
+      openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$tmp/ca.key" -out "$tmp/ca.pem" \
+        -subj /CN=fuzz-ca -days 2 -addext basicConstraints=critical,CA:TRUE 2>/dev/null
+      openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$tmp/leaf.key" -out "$tmp/leaf.csr" \
+        -subj /CN=registry.example 2>/dev/null
+      printf 'subjectAltName=DNS:registry.example,IP:127.0.0.1\nextendedKeyUsage=serverAuth\n' >"$tmp/ext"
+      openssl x509 -req -in "$tmp/leaf.csr" -CA "$tmp/ca.pem" -CAkey "$tmp/ca.key" -CAcreateserial -days 2 \
+        -extfile "$tmp/ext" -out "$tmp/leaf.pem" 2>/dev/null
+      cat "$tmp/leaf.pem" "$tmp/ca.pem" >"$dir/chain.pem"
+      cp "$tmp/ca.pem" "$dir/ca.pem"
+      openssl x509 -in "$tmp/leaf.pem" -outform DER -out "$dir/leaf.der"
+      { echo "CONNECTED(00000003)"; echo "---"; echo "Certificate chain"; cat "$tmp/leaf.pem" "$tmp/ca.pem"; echo "---"; } >"$dir/s_client.txt"
+      rm -rf "$tmp" ;;
+    *)
+      if [ -d "$here/seeds/$target" ]; then cp "$here/seeds/$target"/* "$dir"/; fi ;;
+  esac
+}
+
+mkdir -p "$build/fuzz-artifacts"
+failed=0
+for target in "${targets[@]}"; do
+  binary="$build/tests/fuzz/$target"
+  [ -x "$binary" ] || { echo "run.sh: $binary is not built (cmake --build $build --target fuzz_targets)" >&2; exit 2; }
+  corpus="$build/fuzz-corpus/$target"
+  seeds="$build/fuzz-seeds/$target"
+  rm -rf "$seeds"
+  seed "$target" "$seeds"
+  mkdir -p "$corpus"
+  log="$build/fuzz-artifacts/$target.log"
+  # Inputs up to 64 KiB; a second per input at most; 2 GiB of RSS; leaks are findings too.
+  set +e
+  ASAN_OPTIONS="detect_leaks=1:allocator_may_return_null=1" UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1" \
+    "$binary" -max_total_time="$seconds" -max_len=65536 -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
+      -artifact_prefix="$build/fuzz-artifacts/$target-" "$corpus" "$seeds" >"$log" 2>&1
+  rc=$?
+  set -e
+  runs="$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)"
+  inputs="$(find "$corpus" -type f | wc -l)"
+  if [ "$rc" -eq 0 ]; then
+    echo "$target: ${runs:-?} executions in ${seconds} s, corpus $inputs inputs, result ok"
+  else
+    failed=1
+    echo "$target: ${runs:-?} executions in ${seconds} s, corpus $inputs inputs, result crash (exit $rc)"
+    grep -E "ERROR: |runtime error|SUMMARY|Test unit written" "$log" | head -8 | sed 's/^/  /'
+  fi
+done
+exit "$failed"

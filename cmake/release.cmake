@@ -29,7 +29,7 @@ if(CERTDOCTOR_RELEASE_ARM64)
   add_custom_target(arm64_libraries DEPENDS ${CERTDOCTOR_DEBIAN_DIR}/root-arm64.stamp)
   set(arm64_dir ${CMAKE_BINARY_DIR}/release-arm64)
   ExternalProject_Add(release_arm64
-    DEPENDS arm64_libraries portable_sources
+    DEPENDS arm64_libraries portable_sources catalog_blob
     SOURCE_DIR ${PROJECT_SOURCE_DIR}
     BINARY_DIR ${arm64_dir}
     CMAKE_GENERATOR Ninja
@@ -37,6 +37,7 @@ if(CERTDOCTOR_RELEASE_ARM64)
                -DCMAKE_BUILD_TYPE=${CMAKE_BUILD_TYPE} -DCERTDOCTOR_ARM64_ROOT=${arm64_root}
                -DCERTDOCTOR_DEBIAN_DIR=${CERTDOCTOR_DEBIAN_DIR} -DCERTDOCTOR_TESTS=OFF
                -DCERTDOCTOR_BENCH=OFF -DCERTDOCTOR_RELEASE_ARM64=OFF
+               -DCERTDOCTOR_CATALOG_BLOB=${CMAKE_BINARY_DIR}/generated/catalog_blob_data.cpp
     BUILD_COMMAND ${CMAKE_COMMAND} --build ${arm64_dir} --target kubectl-tekton_certdoctor -j2
     INSTALL_COMMAND ""
     BUILD_ALWAYS ON

@@ -129,7 +129,9 @@ std::string fold_space(std::string_view s) {
 
 std::string normalise_message(std::string_view raw) {
     std::string s(raw.size() > kMaxMessageBytes ? raw.substr(0, kMaxMessageBytes) : raw);
-    RE2::GlobalReplace(&s, ansi_re(), "");  // before sanitising, which would eat the ESC
+    // Each regex below is compiled on first use: a cheap test for the character it needs first
+    // spares a start-up (explain) compiling the ones its text never calls for.
+    if (s.find('\x1b') != std::string::npos) RE2::GlobalReplace(&s, ansi_re(), "");  // before sanitising, which would eat the ESC
     s = sanitize_utf8(s);
     // Escaped twice happens (a JSON log line holding a %q-quoted message): undo up to three times.
     for (int pass = 0; pass < 3 && has_escapes(s); ++pass) s = unescape_once(s);
@@ -139,10 +141,14 @@ std::string normalise_message(std::string_view raw) {
     s = replace_all(s, "\xE2\x80\x98", "'");   // ‘
     s = replace_all(s, "\xE2\x80\x99", "'");   // ’
     // Links pasted from rendered pages: [text](url) -> text, <https://x> -> https://x.
-    static const RE2 md_link("\\[([^\\]\\n]{1,1000})\\]\\((?:https?://|/)[^)\\s]*\\)");
-    RE2::GlobalReplace(&s, md_link, "\\1");
-    static const RE2 angle_link("<((?:https?|oci|docker)://[^>\\s]*)>");
-    RE2::GlobalReplace(&s, angle_link, "\\1");
+    if (s.find("](") != std::string::npos) {
+        static const RE2 md_link("\\[([^\\]\\n]{1,1000})\\]\\((?:https?://|/)[^)\\s]*\\)");
+        RE2::GlobalReplace(&s, md_link, "\\1");
+    }
+    if (s.find("://") != std::string::npos && s.find('<') != std::string::npos) {
+        static const RE2 angle_link("<((?:https?|oci|docker)://[^>\\s]*)>");
+        RE2::GlobalReplace(&s, angle_link, "\\1");
+    }
     return fold_space(s);
 }
 
@@ -151,6 +157,12 @@ namespace {
 // Prefixes that loggers put before a message: timestamps, klog headers, `kubectl logs --prefix`,
 // `tkn logs` step labels, syslog; and the quote marks ("> ") of a reply in mail or Markdown.
 std::string_view strip_log_prefix(std::string_view line) {
+    // Every prefix below starts, after blanks, with one of these: a line that starts otherwise
+    // (most messages) is left as it is without compiling the regex.
+    size_t first = line.find_first_not_of(" \t\n\f\r");
+    if (first == std::string_view::npos) return line;
+    char c = line[first];
+    if (!(c == '[' || c == '>' || c == 'l' || (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z'))) return line;
     static const RE2 prefixes(
         "^(?:\\s*(?:"
         "\\[pod/[^\\]]{1,256}\\]\\s*"                                             // kubectl --prefix
@@ -177,6 +189,7 @@ size_t indentation(std::string_view line) {
 bool opens_block(std::string_view line) {
     std::string_view t = trim(line);
     if (!t.empty() && t.back() == ':') return true;
+    if (t.find_first_of("|>") == std::string_view::npos) return false;
     static const RE2 block_scalar(":\\s*[|>][-+0-9]*$");
     return RE2::PartialMatch(re2::StringPiece(t.data(), t.size()), block_scalar);
 }
@@ -338,9 +351,11 @@ LogLine read_log_line(std::string_view raw) {
                            "|^([A-Z][a-z]{2} [ \\d]\\d \\d\\d:\\d\\d:\\d\\d)");
     std::string a, b, c, d;
     if (RE2::PartialMatch(line, times, &a, &b, &c, &d)) out.time = !a.empty() ? a : !b.empty() ? b : !c.empty() ? c : d;
-    static const RE2 pod("\\bpod=\"([a-z0-9][a-z0-9.-]{0,252})/([a-z0-9][a-z0-9.-]{0,252})\"");
-    std::string ns, name;
-    if (RE2::PartialMatch(line, pod, &ns, &name)) out.object = {"Pod", ns, name};
+    if (raw.find("pod=\"") != std::string_view::npos) {
+        static const RE2 pod("\\bpod=\"([a-z0-9][a-z0-9.-]{0,252})/([a-z0-9][a-z0-9.-]{0,252})\"");
+        std::string ns, name;
+        if (RE2::PartialMatch(line, pod, &ns, &name)) out.object = {"Pod", ns, name};
+    }
     out.text = normalise_message(strip_log_prefix(raw));
     return out;
 }

@@ -16,6 +16,7 @@
 #include <string>
 #include <vector>
 
+#include "match/rule_prefilter.h"
 #include "model/report.h"
 
 namespace certdoctor {
@@ -72,6 +73,9 @@ struct Rule {
     std::vector<std::string> references;
     std::vector<Example> match_examples;
     std::vector<Example> no_match_examples;
+    // Worked out when the catalog is built (catalog_compiler); empty for rules read at run time.
+    RulePrefilter prefilter;          // of `expanded`
+    RulePrefilter context_prefilter;  // of `context`
 };
 
 struct FixContent {
@@ -133,12 +137,16 @@ struct CatalogIssue {
     std::string to_string() const;
 };
 
+// A new field in these types goes into catalog_blob.cpp too (the built-in catalog's compact form).
 struct Catalog {
     std::vector<Rule> sites;
     std::vector<Rule> causes;
     std::vector<FixRule> fixes;
     std::vector<ChainRule> chains;
     std::map<std::string, std::string> fragments;
+    // True for the built-in catalog as compiled at build time: linted, every regex known to
+    // compile, every rule's prefilter worked out. The matcher then compiles only what a text needs.
+    bool prechecked = false;
 
     const FixRule* fix(const std::string& id) const;
     const ChainRule* chain(const std::string& id) const;
@@ -155,7 +163,8 @@ struct LoadResult {
 LoadResult load_catalog(const std::vector<SourceFile>& files);
 
 // The built-in catalog plus every *.yaml below `patterns_dir` (when not empty). Throws Error
-// (exit 3) naming file:line on the first document that cannot be read.
+// (exit 3) naming file:line on the first document that cannot be read. Without a folder, the
+// built-in catalog comes from its compact form made at build time (no YAML is read).
 Catalog load_catalog_or_throw(const std::string& patterns_dir);
 
 // The embedded files, then those below `patterns_dir`, in a stable order.

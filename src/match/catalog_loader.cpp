@@ -394,16 +394,4 @@ std::vector<SourceFile> catalog_sources(const std::string& patterns_dir) {
     return files;
 }
 
-Catalog load_catalog_or_throw(const std::string& patterns_dir) {
-    LoadResult result = load_catalog(catalog_sources(patterns_dir));
-    if (!result.issues.empty())
-        throw Error(result.issues.front().to_string() +
-                        (result.issues.size() > 1
-                             ? " (and " + std::to_string(result.issues.size() - 1) +
-                                   " more; run 'patterns lint')"
-                             : ""),
-                    ExitCode::not_understood);
-    return std::move(result.catalog);
-}
-
 }  // namespace certdoctor

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "match/rule_prefilter.h"
 #include "util/error.h"
 
 namespace certdoctor {
@@ -18,36 +19,83 @@ const RE2& Matcher::Compiled::re() const {
     return *compiled;
 }
 
-Matcher::Matcher(const Catalog& catalog) {
-    set_ = std::make_unique<RE2::Set>(rule_regex_options(), RE2::UNANCHORED);
-    for (const auto* list : {&catalog.sites, &catalog.causes}) {
-        for (const auto& rule : *list) {
-            // The set parses the regex as RE2 would: a rule that does not compile fails here.
-            std::string error;
-            if (set_->Add(rule.expanded, &error) < 0) {
-                throw Error(rule.file + ":" + std::to_string(rule.regex_line) + ": rule '" +
-                                rule.id + "': regex does not compile: " + error,
-                            ExitCode::not_understood);
-            }
-            rules_.push_back(std::make_unique<Compiled>(&rule, rule.expanded));
-        }
-    }
-    if (!set_->Compile()) throw Error("the pattern catalog is too large to compile into one set");
-    for (const auto& site : catalog.sites) {
-        if (site.context.empty()) continue;
-        auto c = std::make_unique<Compiled>(&site, site.context);
+namespace {
+
+// The prefilter serves short messages, up to this many bytes in all; past that (a log, a large
+// paste) compiling the set once costs less than compiling rule after rule.
+constexpr size_t kPrefilterMessageBytes = 4096;
+constexpr size_t kPrefilterBudgetBytes = 32768;
+
+}  // namespace
+
+Matcher::Matcher(const Catalog& catalog) : prefiltered_(catalog.prechecked) {
+    for (const auto* list : {&catalog.sites, &catalog.causes})
+        for (const auto& rule : *list) rules_.push_back(std::make_unique<Compiled>(&rule, rule.expanded));
+    for (const auto& site : catalog.sites)
+        if (!site.context.empty()) contexts_.push_back(std::make_unique<Compiled>(&site, site.context));
+    if (prefiltered_) return;  // every regex was compiled when the catalog was built
+    set();                     // a rule that does not compile fails here
+    for (const auto& c : contexts_)
         if (!c->re().ok())
-            throw Error(site.file + ":" + std::to_string(site.line) + ": rule '" + site.id +
+            throw Error(c->rule->file + ":" + std::to_string(c->rule->line) + ": rule '" + c->rule->id +
                             "': context regex does not compile: " + c->re().error(),
                         ExitCode::not_understood);
-        contexts_.push_back(std::move(c));
+}
+
+const RE2::Set& Matcher::set() const {
+    std::call_once(set_once_, [this] {
+        auto set = std::make_unique<RE2::Set>(rule_regex_options(), RE2::UNANCHORED);
+        for (const auto& c : rules_) {
+            // The set parses the regex as RE2 would: a rule that does not compile fails here.
+            std::string error;
+            if (set->Add(c->pattern, &error) < 0) {
+                throw Error(c->rule->file + ":" + std::to_string(c->rule->regex_line) + ": rule '" + c->rule->id +
+                                "': regex does not compile: " + error,
+                            ExitCode::not_understood);
+            }
+        }
+        if (!set->Compile()) throw Error("the pattern catalog is too large to compile into one set");
+        set_ = std::move(set);
+    });
+    return *set_;
+}
+
+std::vector<int> Matcher::candidates(std::string_view message, bool& confirmed) const {
+    std::vector<int> out;
+    std::string lower;
+    if (prefiltered_ && message.size() <= kPrefilterMessageBytes &&
+        prefilter_bytes_.load(std::memory_order_relaxed) < kPrefilterBudgetBytes && prefilter_text(message, lower)) {
+        prefilter_bytes_.fetch_add(message.size(), std::memory_order_relaxed);
+        for (size_t i = 0; i < rules_.size(); ++i)
+            if (rules_[i]->rule->prefilter.may_match(lower)) out.push_back(static_cast<int>(i));
+        confirmed = false;
+        return out;
     }
+    if (!set().Match(re2::StringPiece(message.data(), message.size()), &out)) out.clear();
+    std::sort(out.begin(), out.end());  // catalog order, whichever way the rules were found
+    confirmed = true;
+    return out;
+}
+
+bool Matcher::matches(const Compiled& c, std::string_view message) const {
+    return c.re().Match(re2::StringPiece(message.data(), message.size()), 0, message.size(), RE2::UNANCHORED, nullptr, 0);
+}
+
+std::vector<int> Matcher::hits(std::string_view message) const {
+    bool confirmed = false;
+    std::vector<int> out = candidates(message, confirmed);
+    if (!confirmed)
+        out.erase(std::remove_if(out.begin(), out.end(), [&](int i) { return !matches(*rules_[i], message); }), out.end());
+    return out;
 }
 
 std::vector<ContextMatch> Matcher::context_sites(std::string_view text) const {
     std::vector<ContextMatch> out;
+    std::string lower;
+    bool filter = prefiltered_ && prefilter_text(text, lower);
     re2::StringPiece input(text.data(), text.size());
     for (const auto& c : contexts_) {
+        if (filter && !c->rule->context_prefilter.may_match(lower)) continue;
         re2::StringPiece whole;
         if (c->re().Match(input, 0, input.size(), RE2::UNANCHORED, &whole, 1))
             out.push_back({c->rule, std::string(whole.substr(0, 120))});
@@ -84,10 +132,8 @@ bool outranks(const RuleMatch& a, const RuleMatch& b) {
 }  // namespace
 
 std::vector<RuleMatch> Matcher::all_matches(std::string_view message) const {
-    std::vector<int> hits;
     std::vector<RuleMatch> out;
-    if (!set_->Match(re2::StringPiece(message.data(), message.size()), &hits)) return out;
-    for (int index : hits)
+    for (int index : hits(message))
         if (auto m = run(*rules_[index], message, true)) out.push_back(std::move(*m));
     std::stable_sort(out.begin(), out.end(), [](const RuleMatch& a, const RuleMatch& b) {
         if (a.rule->kind != b.rule->kind) return a.rule->kind == RuleKind::site;
@@ -97,36 +143,48 @@ std::vector<RuleMatch> Matcher::all_matches(std::string_view message) const {
 }
 
 MessageMatch Matcher::match(std::string_view message) const {
-    std::vector<int> hits;
     MessageMatch result;
-    if (!set_->Match(re2::StringPiece(message.data(), message.size()), &hits)) return result;
-    // The best rule of a kind among the set's hits, by the order of `outranks`: look-alike and
-    // priority first, which need no run; where several tie on those, the whole matches decide
-    // (the DFA alone finds them). Only the winner is run again for its captures.
+    bool confirmed = false;
+    const std::vector<int> candidates = this->candidates(message, confirmed);
+    // Whether a candidate matches, found out on first need: from the prefilter, a rule outranked
+    // by one that matches is never compiled.
+    std::vector<signed char> hit(candidates.size(), confirmed ? 1 : -1);
+    auto is_hit = [&](size_t k) {
+        if (hit[k] < 0) hit[k] = matches(*rules_[candidates[k]], message) ? 1 : 0;
+        return hit[k] == 1;
+    };
+    // The best rule of a kind among the hits, by the order of `outranks`: look-alike and priority
+    // first, which need no run; where several hits tie on those, the whole matches decide (the DFA
+    // alone finds them). Only the winner is run again for its captures.
     auto best_of = [&](auto eligible) -> const Compiled* {
-        const Compiled* best = nullptr;
-        std::vector<const Compiled*> tied;
-        for (int index : hits) {
-            const Compiled& c = *rules_[index];
-            if (!eligible(*c.rule)) continue;
-            if (best && (c.rule->lookalike != best->rule->lookalike ? !c.rule->lookalike
-                                                                    : c.rule->priority <= best->rule->priority)) {
-                if (c.rule->lookalike == best->rule->lookalike && c.rule->priority == best->rule->priority) tied.push_back(&c);
-                continue;
+        std::vector<size_t> order;  // eligible candidates, best (look-alike, priority) first, else in catalog order
+        for (size_t k = 0; k < candidates.size(); ++k)
+            if (eligible(*rules_[candidates[k]]->rule)) order.push_back(k);
+        auto rank = [&](size_t k) {
+            const Rule& r = *rules_[candidates[k]]->rule;
+            return std::make_pair(r.lookalike, r.priority);
+        };
+        std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) { return rank(a) > rank(b); });
+        for (size_t first = 0; first < order.size();) {
+            size_t last = first;
+            std::vector<const Compiled*> tied;
+            for (; last < order.size() && rank(order[last]) == rank(order[first]); ++last)
+                if (is_hit(order[last])) tied.push_back(rules_[candidates[order[last]]].get());
+            first = last;
+            if (tied.empty()) continue;
+            const Compiled* best = tied.front();
+            if (tied.size() < 2) return best;
+            std::optional<RuleMatch> winner;
+            for (const Compiled* c : tied) {
+                auto m = run(*c, message, false);
+                if (m && (!winner || outranks(*m, *winner))) {
+                    winner = std::move(m);
+                    best = c;
+                }
             }
-            best = &c;
-            tied.assign(1, &c);
+            return best;
         }
-        if (tied.size() < 2) return best;
-        std::optional<RuleMatch> winner;
-        for (const Compiled* c : tied) {
-            auto m = run(*c, message, false);
-            if (m && (!winner || outranks(*m, *winner))) {
-                winner = std::move(m);
-                best = c;
-            }
-        }
-        return best;
+        return nullptr;
     };
     const Compiled* site = best_of([](const Rule& r) { return r.kind == RuleKind::site; });
     // A cause that may not stand alone counts only with a site.
@@ -141,7 +199,10 @@ MessageMatch Matcher::match(std::string_view message) const {
 }
 
 bool Matcher::any(std::string_view message) const {
-    return set_->Match(re2::StringPiece(message.data(), message.size()), nullptr);
+    if (prefiltered_ && message.size() <= kPrefilterMessageBytes &&
+        prefilter_bytes_.load(std::memory_order_relaxed) < kPrefilterBudgetBytes)
+        return !hits(message).empty();
+    return set().Match(re2::StringPiece(message.data(), message.size()), nullptr);
 }
 
 }  // namespace certdoctor

@@ -2,6 +2,11 @@
 // regex is compiled once into an RE2::Set; only the rules the set reports are re-run for their
 // captures. No I/O happens here.
 //
+// With the built-in catalog (checked at build time, each rule with its literal prefilter) nothing
+// is compiled up front: for a few short messages, as `explain` reads, the prefilter picks the rules
+// that could match and only those are compiled and run; the set is compiled when the input grows
+// (`analyze`, large pastes). Both ways find the same rules.
+//
 //   Matcher matcher(catalog);
 //   MessageMatch m = matcher.match("failed to create task run pod ...");
 //   if (m.cause) std::cout << m.cause->rule->problem;
@@ -10,6 +15,7 @@
 #include <re2/re2.h>
 #include <re2/set.h>
 
+#include <atomic>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -75,8 +81,20 @@ private:
         const RE2& re() const;
     };
     std::vector<std::unique_ptr<Compiled>> rules_;
-    std::unique_ptr<RE2::Set> set_;
     std::vector<std::unique_ptr<Compiled>> contexts_;  // sites with a context regex
+    // Built in the constructor for a catalog read at run time; on first need for a prechecked one.
+    mutable std::unique_ptr<RE2::Set> set_;
+    mutable std::once_flag set_once_;
+    bool prefiltered_ = false;                  // every rule carries its prefilter
+    mutable std::atomic<size_t> prefilter_bytes_{0};  // matched through the prefilter so far
+
+    const RE2::Set& set() const;
+    // The indexes (into rules_), in ascending order, of the rules that may match `message`: from
+    // the prefilter (`confirmed` false: each still to be run) or from the set (true: all match).
+    std::vector<int> candidates(std::string_view message, bool& confirmed) const;
+    // The indexes, in ascending order, of the rules whose regex matches `message`.
+    std::vector<int> hits(std::string_view message) const;
+    bool matches(const Compiled& c, std::string_view message) const;
 
     // The rule's match in `message`; with `captures`, its named groups too (slower: not the DFA alone).
     std::optional<RuleMatch> run(const Compiled& c, std::string_view message, bool captures) const;

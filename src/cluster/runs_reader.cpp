@@ -30,7 +30,7 @@ bool run_failed(const nlohmann::json& run, std::string* when) {
     for (const auto& c : conditions) {
         if (text_at(c, {"type"}) != "Succeeded") continue;
         *when = text_at(c, {"lastTransitionTime"});
-        return failing_condition(text_at(c, {"status"}), text_at(c, {"reason"}));
+        return failing_condition(text_at(c, {"status"}), text_at(c, {"reason"}), text_at(c, {"message"}));
     }
     return false;
 }

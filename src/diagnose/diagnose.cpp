@@ -8,6 +8,7 @@
 #include "match/match_key.h"
 #include "match/templates.h"
 #include "match/versions.h"
+#include "input/dump_source.h"
 #include "input/normalise.h"
 #include "match/vocabulary.h"
 #include "util/text.h"
@@ -153,6 +154,16 @@ void complete(Finding& f, const FailureRecord& record, const MessageMatch& match
         if (!r) continue;
         add_unique(parts, render_explanation(r->explanation, values, {{"certificate", is_certificate_problem(f.problem)}}));
         for (const auto& ref : r->references) add_unique(f.references, ref);
+    }
+    // A run still resolving whose condition carries an error: the resolution framework retries a
+    // transient error (a time-out) rather than failing the run (tektoncd/pipeline
+    // pkg/reconciler/taskrun/taskrun.go prepare(), IsGetTaskErrTransient), so it waits.
+    if (resolving_reason(record.reason)) {
+        f.stuck_resolving = true;
+        add_unique(parts, "The run is stuck in " + record.reason + ", not failed: Tekton's remote resolution retries "
+                          "this error (a time-out or another transient error) instead of failing the run, which "
+                          "waits until the resolution or the run times out. Fixing the cause lets the waiting run "
+                          "go on; no re-run is needed while it still waits.");
     }
     f.explanation = parts.empty() ? "" : parts.front();
     for (size_t i = 1; i < parts.size(); ++i) f.explanation += "\n\n" + parts[i];

@@ -220,6 +220,7 @@ void plan_report_fixes(Report& report, const Catalog& catalog) {
     for (auto& f : report.findings) {
         f.fixes = plan_fixes(f, catalog);
         if (f.cluster_checked) apply_fix_policy(f, f.cluster_facts, catalog);
+        hedge_uncertain_fixes(f, catalog);
     }
     drop_repeated_reruns(report.findings);
 }

@@ -127,4 +127,45 @@ const PolicyRule* apply_fix_policy(Finding& f, const ClusterFacts& facts, const 
     return nullptr;
 }
 
+bool depends_on_caller(const FixRule& fix) {
+    return !fix.sites.empty() || !fix.stages.empty() || !fix.components.empty();
+}
+
+namespace {
+
+constexpr const char* kIdentifyCaller = "identify-the-caller";
+
+// The guessed caller in words: the tool when one is named, else the component.
+std::string caller_words(const Finding& f) {
+    std::string who = f.tool.empty() ? f.component : f.tool + " (" + f.component + ")";
+    return f.confidence == "medium" ? who + ", as the text around the message suggests" : who + ", a guess";
+}
+
+}  // namespace
+
+bool hedge_uncertain_fixes(Finding& f, const Catalog& catalog) {
+    if (f.confidence == "high" || f.component.empty() || f.component == "unknown") return false;
+    std::string condition = "only if the request came from " + caller_words(f);
+    bool any = false;
+    for (auto& view : f.fixes) {
+        if (view.id == kIdentifyCaller || view.conditional) continue;
+        const FixRule* rule = catalog.fix(view.id);
+        if (rule && !depends_on_caller(*rule)) continue;
+        view.conditional = true;
+        view.condition = condition;
+        view.title = "If the caller is " + (f.tool.empty() ? f.component : f.tool) + ": " + view.title;
+        any = true;
+    }
+    if (!any) return false;
+    bool has_identify = std::any_of(f.fixes.begin(), f.fixes.end(),
+                                    [](const FixView& v) { return v.id == kIdentifyCaller; });
+    if (!has_identify)
+        if (const FixRule* identify = catalog.fix(kIdentifyCaller))
+            f.fixes.insert(f.fixes.begin(), render_fix(*identify, f));
+    // The step that tells the candidates apart goes first, then the fixes that hold for any caller.
+    std::stable_partition(f.fixes.begin(), f.fixes.end(), [](const FixView& v) { return v.id == kIdentifyCaller; });
+    std::stable_partition(f.fixes.begin() + 1, f.fixes.end(), [](const FixView& v) { return !v.conditional; });
+    return true;
+}
+
 }  // namespace certdoctor

@@ -32,4 +32,15 @@ const std::vector<PolicyRule>& fix_policy();
 const PolicyRule* apply_fix_policy(Finding& finding, const ClusterFacts& facts,
                                    const Catalog& catalog);
 
+// A finding whose component is a guess (confidence medium or low: the text around the message
+// named the caller, or nothing did) must not lead with one component's fix as if sure. The plan
+// then leads with identify-the-caller (the commands that tell the callers apart), and every fix
+// that depends on the caller (its applies_to names sites, stages or components) is marked
+// conditional on the guessed caller, its title saying so. Fixes that hold whoever called (a
+// name that does not resolve, a network path) stay as they are. Returns true when it hedged.
+bool hedge_uncertain_fixes(Finding& finding, const Catalog& catalog);
+
+// True when the fix holds only for some callers: its applies_to names sites, stages or components.
+bool depends_on_caller(const FixRule& fix);
+
 }  // namespace certdoctor

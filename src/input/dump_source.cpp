@@ -41,11 +41,17 @@ bool non_empty(const Json& node, const char* key) {
 }  // namespace
 
 // Unknown with one of these reasons means "still fine so far".
-bool failing_condition(const std::string& status, const std::string& reason) {
-    static const std::set<std::string> benign = {"",        "Running", "Started",
-                                                 "Pending", "ResolvingTaskRef",
-                                                 "ResolvingPipelineRef"};
-    return status == "False" || (status == "Unknown" && benign.count(reason) == 0);
+bool resolving_reason(const std::string& reason) {
+    return reason == "ResolvingTaskRef" || reason == "ResolvingPipelineRef" || reason == "ResolvingStepActionRef";
+}
+
+bool failing_condition(const std::string& status, const std::string& reason, const std::string& message) {
+    static const std::set<std::string> benign = {"", "Running", "Started", "Pending"};
+    if (status == "False") return true;
+    if (status != "Unknown") return false;
+    if (resolving_reason(reason))  // "TaskRun ns/name awaiting remote resource" is progress
+        return !message.empty() && message.find("awaiting remote resource") == std::string::npos;
+    return benign.count(reason) == 0;
 }
 
 namespace {
@@ -190,7 +196,7 @@ private:
         for (const auto& c : conditions) {
             std::string type = str(c, "type"), state = str(c, "status"), reason = str(c, "reason");
             if (type != "Succeeded") continue;
-            bool failing = failing_condition(state, reason);
+            bool failing = failing_condition(state, reason, str(c, "message"));
             failed = failed || failing;
             if (state == "Unknown") running_ = true;
             if (failing || state == "Unknown")

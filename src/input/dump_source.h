@@ -20,7 +20,14 @@ InputBatch read_dump(std::string_view text, const std::string& source);
 
 // True when a run's Succeeded condition with this status and reason means it failed or is failing:
 // False, or Unknown for a reason that is not progress (Running, Pending, ResolvingTaskRef...).
-bool failing_condition(const std::string& status, const std::string& reason);
+// A run still resolving (ResolvingTaskRef, ResolvingPipelineRef, ResolvingStepActionRef) whose
+// message is an error rather than Tekton's "awaiting remote resource" is failing: the resolution
+// framework retries a transient error (a time-out) instead of failing the run, which then waits
+// until its timeout; the message is the only place the error shows.
+bool failing_condition(const std::string& status, const std::string& reason, const std::string& message = "");
+
+// True for the reasons of a run still resolving its Task, Pipeline or StepAction.
+bool resolving_reason(const std::string& reason);
 
 // The same reading over objects already parsed (cluster mode has them from the API's JSON): a
 // JSON array of objects. Never throws for an empty input: it yields an empty batch.

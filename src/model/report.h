@@ -40,6 +40,10 @@ struct FixView {
     std::vector<std::string> commands;  // shell commands only, each one line, every value quoted
     std::vector<CommandComment> comments;
     std::string manifest;  // YAML, empty when the fix has none
+    // The fix holds only if the finding's guessed caller made the request (a component named at
+    // medium or low confidence): `condition` says which; it is never presented as the fix.
+    bool conditional = false;
+    std::string condition;
 };
 
 struct Evidence {
@@ -117,6 +121,9 @@ struct Finding {
     StepsSource steps_source;            // where they are declared
     std::string service_account;         // the ServiceAccount the run names ("" none: `default`)
     bool running = false;                // the run has not finished: it may still recover
+    // The run waits in ResolvingTaskRef / ResolvingPipelineRef / ResolvingStepActionRef while
+    // resolution retries the error the finding names.
+    bool stuck_resolving = false;
     // The runs a re-run re-creates: the finding's own (or its PipelineRun), or every run of a
     // sweep's group; empty means the finding's own.
     std::vector<ObjectRef> rerun_runs;

@@ -29,7 +29,8 @@ nlohmann::json log_group_json(const FindingGroup& g) {
     for (const auto& r : g.runs) objects.push_back(object_json(r));
     nlohmann::json fixes = nlohmann::json::array();
     for (const auto& fix : g.fixes) fixes.push_back({{"id", fix.id}, {"title", fix.title}, {"commands", fix.commands},
-                         {"comments", comments_json(fix)}});
+                         {"comments", comments_json(fix)}, {"conditional", fix.conditional},
+                         {"condition", fix.condition}});
     return {{"component", g.component},
             {"problem", g.problem},
             {"registry", g.registry},
@@ -54,7 +55,9 @@ nlohmann::json fixes_json(const Finding& f) {
                          {"description", fix.description},
                          {"commands", fix.commands},
                          {"comments", comments_json(fix)},
-                         {"manifest", fix.manifest}});
+                         {"manifest", fix.manifest},
+                         {"conditional", fix.conditional},
+                         {"condition", fix.condition}});
     return fixes;
 }
 
@@ -90,6 +93,7 @@ nlohmann::json finding_json(const Finding& f) {
         {"explanation", f.explanation},
         {"in_this_cluster", f.in_this_cluster},
         {"confidence", f.confidence},
+        {"stuck_resolving", f.stuck_resolving},
         {"context", f.context},
         {"candidates", f.candidates},
         {"evidence", {{"text", w.before + w.key + w.after},

@@ -349,6 +349,12 @@ cd_run openshift diagnose taskrun/build-1 "${kc[@]}" -o json
 check openshift "OpenShift Pipelines: the cluster trusted CA, not config-registry-cert" 'd["cluster"]["openshift"] and d["cluster"]["tekton_namespace"] == "openshift-pipelines" and check_of("openshift-trusted-cabundle") == "pass" and fixes()[0] == "add-ca-to-openshift-trusted-ca" and "add-ca-to-config-registry-cert" not in fixes()'
 check openshift "OpenShift Pipelines: fix commands name the openshift-pipelines namespace" '"openshift-pipelines" in " ".join(d["findings"][0]["fixes"][0]["commands"])'
 
+scenario stuck-resolving
+cd_run stuck diagnose taskrun/git-1 "${kc[@]}" -o json --no-probe
+check stuck "a run stuck in ResolvingTaskRef on a retried TLS time-out: reported, as still waiting" 'rc == 1 and d["findings"][0]["stage"] == "remote-resolution" and d["findings"][0]["problem"] == "timeout" and d["findings"][0]["stuck_resolving"] and "ResolvingTaskRef" in d["findings"][0]["explanation"] and "rerun" not in fixes()'
+cd_run stuck-sweep diagnose taskruns "${kc[@]}" -o json --no-probe
+check stuck-sweep "a sweep reports the stuck run, not the one still awaiting its resource" 'sorted(f["object"]["name"] for f in d["findings"]) == ["git-1"]'
+
 scenario pipelinerun
 cd_run pr diagnose pipelinerun/release-1 "${kc[@]}" -o json
 check pr "PipelineRun with two failed children: both found, with the parent" 'rc == 1 and sorted(f["object"]["name"] for f in d["findings"]) == ["release-1-build", "release-1-push"] and all(f["parent"]["name"] == "release-1" for f in d["findings"])'

@@ -216,6 +216,24 @@ def build(scenario, reg, reg2, ca):
                             'error requesting remote resource: error getting "bundleresolver" "ci/bundles-3f2a1c": cannot retrieve '
                             'the oci image: Get "https://%s/v2/": tls: failed to verify certificate: x509: certificate signed by '
                             'unknown authority' % reg, ago(minutes=2)))
+    elif scenario == "stuck-resolving":
+        # A run waiting on the git resolver whose TLS handshake times out: the resolution framework
+        # retries the transient error, so the run stays Unknown in ResolvingTaskRef (tektoncd/pipeline
+        # pkg/reconciler/taskrun/taskrun.go prepare()); the wrappers are the resolvers' own
+        # ("error requesting remote resource: error getting %q %q: %v", "couldn't fetch repository: %w").
+        tr = taskrun("git-1", "ci", "ResolvingTaskRef",
+                     'error requesting remote resource: error getting "Git" "ci/git-5c1f0a": couldn\'t fetch repository: '
+                     'Get "https://git.corp.example/api/v4/projects/team%2Fpipelines": net/http: TLS handshake timeout',
+                     ago(minutes=20))
+        tr["spec"]["taskRef"] = {"resolver": "git", "params": [{"name": "url", "value": "https://git.corp.example/team/pipelines.git"}]}
+        tr["status"]["conditions"][0]["status"] = "Unknown"
+        del tr["status"]["completionTime"]
+        objs.append(tr)
+        # Still resolving, with Tekton's own progress message: not a failure.
+        waiting = taskrun("git-2", "ci", "ResolvingTaskRef", "TaskRun ci/git-2 awaiting remote resource", ago(minutes=1))
+        waiting["status"]["conditions"][0]["status"] = "Unknown"
+        del waiting["status"]["completionTime"]
+        objs.append(waiting)
     elif scenario == "pipelinerun":
         objs.append({"apiVersion": "tekton.dev/v1", "kind": "PipelineRun",
                      "metadata": meta("release-1", "ci"),

@@ -297,5 +297,37 @@ status:
     EXPECT_TRUE(seen);
 }
 
+// A run stuck resolving: the resolution framework retries a transient error (a TLS time-out),
+// so the run stays Unknown in ResolvingTaskRef with the error in its message.
+const char* kStuckResolving = R"(apiVersion: tekton.dev/v1
+kind: TaskRun
+metadata: {name: git-1, namespace: ci}
+spec:
+  taskRef:
+    resolver: git
+status:
+  conditions:
+  - type: Succeeded
+    status: "Unknown"
+    reason: ResolvingTaskRef
+    message: 'error requesting remote resource: error getting "Git" "ci/git-5c1f0a": couldn''t fetch repository: Get "https://git.corp.example/api/v4/projects/team%2Fpipelines": net/http: TLS handshake timeout'
+)";
+
+TEST(DumpSource, ARunStuckResolvingOnARetriedTimeoutIsReportedAsWaiting) {
+    EXPECT_TRUE(failing_condition("Unknown", "ResolvingTaskRef", "error requesting remote resource: i/o timeout"));
+    EXPECT_FALSE(failing_condition("Unknown", "ResolvingTaskRef", "TaskRun ci/git-2 awaiting remote resource"));
+    EXPECT_FALSE(failing_condition("Unknown", "ResolvingPipelineRef", ""));
+    EXPECT_TRUE(failing_condition("False", "ResolvingTaskRef", ""));
+    Report r = diagnose_dump(test::shipped_engine(), kStuckResolving, "git-1.yaml");
+    ASSERT_FALSE(r.findings.empty());
+    const Finding& f = r.findings[0];
+    EXPECT_EQ(f.stage, "remote-resolution");
+    EXPECT_EQ(f.problem, "timeout");
+    EXPECT_TRUE(f.stuck_resolving);
+    EXPECT_TRUE(f.running);
+    EXPECT_NE(f.explanation.find("stuck in ResolvingTaskRef"), std::string::npos) << f.explanation;
+    for (const auto& fix : f.fixes) EXPECT_NE(fix.id, "rerun");
+}
+
 }  // namespace
 }  // namespace certdoctor

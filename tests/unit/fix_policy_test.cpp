@@ -163,6 +163,72 @@ TEST(FixPolicy, EveryRuleLeadsWithAFixOfTheCatalog) {
     }
 }
 
+
+// A component named only by the text around the message (medium confidence): the plan leads with
+// the step that tells the callers apart, and no caller-specific fix is presented as the fix.
+namespace hedge {
+
+// kwk/docker-registry-setup#4, as pasted: `docker push` names the caller, the error line does not.
+const char* kDockerPush =
+    "docker push 0.0.0.0:5000/anyuser/busybox\nThe push refers to a repository [0.0.0.0:5000/anyuser/busybox]\n"
+    "Get https://0.0.0.0:5000/v1/_ping: x509: cannot validate certificate for 0.0.0.0 because it doesn't contain any "
+    "IP SANs";
+
+TEST(HedgeUncertainFixes, MediumConfidenceLeadsWithIdentifyingTheCaller) {
+    Report r = explain_text(test::shipped_engine(), kDockerPush, "stdin");
+    ASSERT_FALSE(r.findings.empty());
+    const Finding& f = r.findings[0];
+    ASSERT_EQ(f.confidence, "medium");
+    ASSERT_GE(f.fixes.size(), 2u);
+    EXPECT_EQ(f.fixes[0].id, "identify-the-caller");
+    EXPECT_FALSE(f.fixes[0].conditional);
+    for (size_t i = 1; i < f.fixes.size(); ++i) {
+        const FixRule* rule = catalog().fix(f.fixes[i].id);
+        ASSERT_NE(rule, nullptr);
+        EXPECT_EQ(f.fixes[i].conditional, depends_on_caller(*rule)) << f.fixes[i].id;
+        if (f.fixes[i].conditional) {
+            EXPECT_NE(f.fixes[i].condition.find("docker"), std::string::npos) << f.fixes[i].condition;
+            EXPECT_EQ(f.fixes[i].title.rfind("If the caller is docker: ", 0), 0u) << f.fixes[i].title;
+        }
+    }
+}
+
+TEST(HedgeUncertainFixes, HighConfidenceIsLeftAlone) {
+    Finding f = planned("entrypoint-lookup");
+    f.component = "tekton-controller";
+    f.confidence = "high";
+    auto before = ids(f);
+    EXPECT_FALSE(hedge_uncertain_fixes(f, catalog()));
+    EXPECT_EQ(ids(f), before);
+    for (const auto& v : f.fixes) EXPECT_FALSE(v.conditional);
+}
+
+TEST(HedgeUncertainFixes, MediumConfidenceSiteMarksEveryCallerSpecificFix) {
+    Finding f = planned("image-pull");
+    f.component = "kubelet";
+    f.confidence = "medium";
+    ASSERT_TRUE(has(f, "trust-ca-on-nodes"));
+    EXPECT_TRUE(hedge_uncertain_fixes(f, catalog()));
+    EXPECT_EQ(f.fixes.front().id, "identify-the-caller");
+    for (const auto& v : f.fixes)
+        if (v.id == "trust-ca-on-nodes") {
+            EXPECT_TRUE(v.conditional);
+            EXPECT_NE(v.condition.find("kubelet"), std::string::npos);
+        }
+    // Applying it twice changes nothing more.
+    auto once = ids(f);
+    hedge_uncertain_fixes(f, catalog());
+    EXPECT_EQ(ids(f), once);
+}
+
+TEST(HedgeUncertainFixes, UnknownComponentIsLeftAlone) {
+    Finding f = planned("unknown");
+    f.component = "unknown";
+    f.confidence = "low";
+    EXPECT_FALSE(hedge_uncertain_fixes(f, catalog()));
+}
+
+}  // namespace hedge
 }  // namespace
 }  // namespace certdoctor
 

@@ -337,11 +337,12 @@ PY
   then ok "every JSON report of --apply validates against plugin/report.schema.json"; else bad "a JSON report of --apply does not validate"; fi
 fi
 
-# Nothing secret anywhere: not the token, not the planted password or key.
-if grep -rl -e "$secret_token" -e "$planted_password" -e "$planted_key" "$k"/*.err "$k"/requests.log > /dev/null 2>&1; then
-  bad "a token, password or key appears in an output or the request log: $(grep -rl -e "$secret_token" -e "$planted_password" -e "$planted_key" "$k"/*.err "$k"/requests.log)"
+# Nothing secret anywhere: not the token, not the planted password or key, in any report (the
+# complete ConfigMap leaves such keys out), narrative, backup or request log.
+if grep -rl -e "$secret_token" -e "$planted_password" -e "$planted_key" "$k"/*.out "$k"/*.err "$k"/requests.log > /dev/null 2>&1; then
+  bad "a token, password or key appears in an output or the request log: $(grep -rl -e "$secret_token" -e "$planted_password" -e "$planted_key" "$k"/*.out "$k"/*.err "$k"/requests.log)"
 else
-  ok "no token, password or private key in any narrative, backup or request log"
+  ok "no token, password or private key in any report, narrative, backup or request log"
 fi
 if grep -l -e "$secret_token" "$k"/*.out > /dev/null 2>&1; then bad "the token appears in a report"; else ok "the token appears in no report"; fi
 

@@ -255,6 +255,12 @@ check operator "nothing written, not even a review: exit 1, the outcome refused"
 check operator "TektonConfig, the ConfigMap and the StatefulSet unchanged" '"configMaps" not in get("'"$TC"'")["spec"]["pipeline"]["options"] and cert() == "" and "restartedAt" not in json.dumps(get("'"$SS"'"))'
 check operator "the user is told why and given the direct edit with the CA, and what it costs" '"Tekton Operator owns config-registry-cert" in err and "kubectl patch configmap config-registry-cert -n \'"'"'tekton-pipelines\'"'"' --type merge -p" in err and body("'"$probed_ca"'")[:40] in err.replace("\\n", "") and "re-applies" in err and "patch tektonconfig" not in err'
 
+# 10b. A StatefulSet-mode controller without the operator: the CA written, the StatefulSet restarted
+# as kubectl rollout restart does, and its rollout waited for.
+scenario statefulset
+run statefulset diagnose tr/build-1 "${kc[@]}" --apply --yes -o json
+check statefulset "the ConfigMap updated, the StatefulSet (not a Deployment) restarted and waited for" 'rc == 0 and [(c["kind"], c["action"]) for c in d["applied"]["changes"]] == [("ConfigMap", "updated"), ("StatefulSet", "patched")] and holds_once(cert(), "'"$probed_ca"'") and "kubectl.kubernetes.io/restartedAt" in get("'"$SS"'")["spec"]["template"]["metadata"]["annotations"] and sum(1 for i, r in enumerate(reqs) if r["method"] == "GET" and r["path"] == "'"$SS"'" and i > reqs.index(writes[1])) >= 2'
+
 # 12. OpenShift: the CA goes into the ConfigMap the cluster proxy's trustedCA names (openshift-config),
 # every CA there kept; config-registry-cert is not touched; the controller restarted.
 PROXY=/apis/config.openshift.io/v1/proxies/cluster

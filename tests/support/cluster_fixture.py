@@ -143,6 +143,10 @@ def base(reg, ca, scenario):
                                "creationTimestamp": ago(days=30)},
                   "spec": {"profile": "all", "targetNamespace": "tekton-pipelines",
                            "pipeline": {"options": {"statefulSets": {"tekton-pipelines-controller": {}}}}}}]
+    elif scenario == "statefulset":
+        # A controller run as a StatefulSet without the operator (statefulset-ordinals set by hand).
+        objs[0]["kind"] = "StatefulSet"
+        objs += [controller_pod(started), registry_cert({}, ago(days=30))]
     elif scenario == "other-team":
         # Another team's CA is already in `cert`, with a key and an annotation of its own.
         cm = registry_cert({"cert": OTHER_CA, "README": "owned by the platform team"}, ago(days=30))
@@ -162,7 +166,7 @@ def build(scenario, reg, reg2, ca):
     logs = {}
     objs = base(reg, ca, scenario)
     if scenario in ("ca-missing", "stale-controller", "wrong-key", "cm-absent", "restarted", "openshift", "other-team",
-                    "operator-statefulset"):
+                    "operator-statefulset", "statefulset"):
         failed_at = ago(hours=3) if scenario == "restarted" else ago(minutes=2)
         objs.append(taskrun("build-1", "ci", "PodCreationFailed", lookup_message("build-1", reg, "ci"), failed_at))
     elif scenario == "upgraded":

@@ -221,7 +221,7 @@ void build_command_tree(CLI::App& app, Options& o) {
                    "Make the primary finding's fix in the cluster: add the CA to config-registry-cert (or, on "
                    "OpenShift, to the ConfigMap the proxy's trustedCA names), move it to `cert`, create the "
                    "ConfigMap, restart the controller. Shows each object's diff first and asks; --apply=task "
-                   "patches a Task or StepAction instead. One run only (taskrun/NAME, pipelinerun/NAME): a "
+                   "patches a Task, StepAction or Pipeline instead. One run only (taskrun/NAME, pipelinerun/NAME): a "
                    "sweep is refused. Under the Tekton Operator nothing is written; the edit is shown")
         ->option_text("[=task]")
         ->group(fix_group);

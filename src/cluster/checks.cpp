@@ -193,8 +193,10 @@ void trusts_check(CheckState& st, Checks& checks) {
 
 void restarted_check(CheckState& st, Checks& checks) {
     const Installation& inst = st.inst;
-    if (!st.present) {
-        checks.push_back(check("controller-restarted-after-config", "skip", "no ConfigMap"));
+    const std::string& cm = inst.ca_configmap;
+    const bool present = inst.openshift ? inst.trusted_cabundle_state == ObjectState::present : st.present;
+    if (!present) {
+        checks.push_back(check("controller-restarted-after-config", "skip", "no ConfigMap " + cm));
     } else if (inst.pods_state != ObjectState::present) {
         checks.push_back(check("controller-restarted-after-config", "skip",
                                "controller pods " + state_word(inst.pods_state)));
@@ -204,7 +206,7 @@ void restarted_check(CheckState& st, Checks& checks) {
         st.restarted = "fail";
     } else if (!inst.configmap_changed) {
         checks.push_back(check("controller-restarted-after-config", "skip",
-                               "the ConfigMap carries no change time"));
+                               "the ConfigMap " + cm + " carries no change time"));
     } else {
         std::vector<std::string> stale;
         for (const auto& p : inst.pods) {
@@ -217,9 +219,9 @@ void restarted_check(CheckState& st, Checks& checks) {
         checks.push_back(check(
             "controller-restarted-after-config", st.restarted,
             stale.empty()
-                ? "every controller pod started after the ConfigMap last changed (" +
+                ? "every controller pod started after the ConfigMap " + cm + " last changed (" +
                       inst.configmap_changed_text + ", from " + inst.configmap_changed_source + ")"
-                : "the ConfigMap last changed at " + inst.configmap_changed_text + " (" +
+                : "the ConfigMap " + cm + " last changed at " + inst.configmap_changed_text + " (" +
                       inst.configmap_changed_source + "), after " + join(stale, ", ") +
                       ": it still runs with the old roots"));
     }

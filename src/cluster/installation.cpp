@@ -56,6 +56,31 @@ bool template_has_ca(const nlohmann::json& deployment) {
     return false;
 }
 
+// When `cm` last changed: its managedFields' latest time, else its creation.
+void note_change_time(const nlohmann::json& cm, Installation& inst) {
+    std::time_t latest = 0;
+    std::string latest_text;
+    const auto& managed = json_at(cm, {"metadata", "managedFields"});
+    if (managed.is_array())
+        for (const auto& m : managed) {
+            std::string at = text_at(m, {"time"});
+            auto t = parse_rfc3339(at);
+            if (t && *t > latest) {
+                latest = *t;
+                latest_text = at;
+            }
+        }
+    if (latest) {
+        inst.configmap_changed = latest;
+        inst.configmap_changed_text = latest_text;
+        inst.configmap_changed_source = "managedFields";
+    } else if (auto t = parse_rfc3339(text_at(cm, {"metadata", "creationTimestamp"}))) {
+        inst.configmap_changed = *t;
+        inst.configmap_changed_text = text_at(cm, {"metadata", "creationTimestamp"});
+        inst.configmap_changed_source = "creationTimestamp";
+    }
+}
+
 }  // namespace
 
 std::string discover_tekton_api(KubeApi& client, const std::string& context) {
@@ -188,27 +213,7 @@ Installation read_installation(KubeApi& client) {
         if (json_at(cm, {"binaryData"}).is_object())
             for (auto it = json_at(cm, {"binaryData"}).begin(); it != json_at(cm, {"binaryData"}).end(); ++it)
                 inst.configmap_binary_keys.push_back(it.key());
-        std::time_t latest = 0;
-        std::string latest_text;
-        const auto& managed = json_at(cm, {"metadata", "managedFields"});
-        if (managed.is_array())
-            for (const auto& m : managed) {
-                std::string at = text_at(m, {"time"});
-                auto t = parse_rfc3339(at);
-                if (t && *t > latest) {
-                    latest = *t;
-                    latest_text = at;
-                }
-            }
-        if (latest) {
-            inst.configmap_changed = latest;
-            inst.configmap_changed_text = latest_text;
-            inst.configmap_changed_source = "managedFields";
-        } else if (auto t = parse_rfc3339(text_at(cm, {"metadata", "creationTimestamp"}))) {
-            inst.configmap_changed = *t;
-            inst.configmap_changed_text = text_at(cm, {"metadata", "creationTimestamp"});
-            inst.configmap_changed_source = "creationTimestamp";
-        }
+        note_change_time(cm, inst);
     } else if (inst.configmap_state == ObjectState::forbidden) {
         inst.notes.push_back("no permission to get configmap config-registry-cert in namespace " + inst.namespace_);
     }
@@ -224,6 +229,12 @@ Installation read_installation(KubeApi& client) {
         nlohmann::json bundle;
         inst.trusted_cabundle_state =
             try_get(client, "/api/v1/namespaces/openshift-pipelines/configmaps/config-trusted-cabundle", bundle);
+        // The controller mounts the bundle the cluster network operator injects from the proxy's
+        // trustedCA, not config-registry-cert: its pods are compared with that one's change.
+        inst.ca_configmap = "config-trusted-cabundle";
+        inst.configmap_changed = 0;
+        inst.configmap_changed_text = inst.configmap_changed_source = "";
+        if (inst.trusted_cabundle_state == ObjectState::present) note_change_time(bundle, inst);
     }
     return inst;
 }

@@ -42,6 +42,9 @@ struct Installation {
     std::vector<std::pair<std::string, std::string>> configmap_data_ordered;  // as the API gave it
     bool statefulsets = false;      // the controller is a StatefulSet (the operator's statefulset-ordinals)
     bool operator_managed = false;  // owned by the Tekton Operator (a TektonInstallerSet)
+    // The ConfigMap whose CAs the controller mounts (config-registry-cert; on OpenShift the
+    // injected config-trusted-cabundle), and when it last changed (0: not known).
+    std::string ca_configmap = "config-registry-cert";
     std::time_t configmap_changed = 0;
     std::string configmap_changed_text;
     std::string configmap_changed_source;  // "managedFields", "creationTimestamp"

@@ -330,23 +330,25 @@ struct Planner {
                 task_ops.push_back({{"op", "add"}, {"path", base + "/args"}, {"value", args}});
         }
         if (task_ops.empty()) return;
-        if (f.steps_source.kind != "Task" || f.steps_source.name.empty()) {
+        const StepsSource& src = f.steps_source;
+        const bool task = src.kind == "Task";
+        const Json ops = relocate_step_ops(src, task_ops);
+        if ((!task && src.kind != "Pipeline") || ops.is_null()) {
             plan.refused.push_back(
-                "set-step-command: the steps are not declared in a Task of the cluster (" +
-                (f.steps_source.kind.empty() ? std::string("unknown") : f.steps_source.kind) +
-                "); --apply=task patches Tasks and StepActions only; use the printed patch");
+                "set-step-command: the steps are not declared in a Task or a Pipeline of the cluster (" +
+                (src.kind.empty() ? std::string("unknown") : src.kind) +
+                "); --apply=task patches Tasks, Pipelines and StepActions only; use the printed patch");
             return;
         }
-        const std::string name = f.steps_source.name;
+        const std::string kind = task ? "Task" : "Pipeline", resource = task ? "tasks" : "pipelines";
         const std::string path =
-            "/apis/tekton.dev/" + options.tekton_api + "/namespaces/" + ns + "/tasks/" + name;
-        Json task = read(path);
-        if (task.is_null()) {
-            plan.refused.push_back("set-step-command: the Task " + ns + "/" + name +
-                                   " was not found");
+            "/apis/tekton.dev/" + options.tekton_api + "/namespaces/" + ns + "/" + resource + "/" + src.name;
+        Json owner = read(path);
+        if (owner.is_null()) {
+            plan.refused.push_back("set-step-command: the " + kind + " " + ns + "/" + src.name + " was not found");
             return;
         }
-        json_patch_change(op, "Task", "tasks", path, name, task, task_ops);
+        json_patch_change(op, kind, resource, path, src.name, owner, ops);
     }
 };
 

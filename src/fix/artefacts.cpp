@@ -269,56 +269,34 @@ void set_step_command(FixView& view, const Finding& f) {
     }
     if (task_ops.empty()) return;
     const StepsSource& src = f.steps_source;
-    if (src.kind == "Task" && !src.name.empty()) {
-        comment("The Task " + src.name +
-                " (a JSON patch; its `test` operations refuse it if the steps moved):");
-        view.commands.push_back(kubectl_ns(ns) + "get task " + shell_quote(src.name) +
-                                " -o yaml > task.backup.yaml");
-        view.commands.push_back(kubectl_ns(ns) + "patch task " + shell_quote(src.name) +
-                                " --type json -p " + shell_quote(task_ops.dump()));
+    const Json ops = relocate_step_ops(src, task_ops);
+    if ((src.kind == "Task" || src.kind == "Pipeline") && !ops.is_null()) {
+        const bool task = src.kind == "Task";
+        const std::string resource = task ? "task" : "pipeline";
+        comment(task ? "The Task " + src.name + " (a JSON patch; its `test` operations refuse it if the steps moved):"
+                     : "The Pipeline " + src.name + ", pipeline task " + src.pipeline_task +
+                           " (a JSON patch; its `test` operations refuse it if the tasks or steps moved):");
+        view.commands.push_back(kubectl_ns(ns) + "get " + resource + " " + shell_quote(src.name) + " -o yaml > " +
+                                resource + ".backup.yaml");
+        view.commands.push_back(kubectl_ns(ns) + "patch " + resource + " " + shell_quote(src.name) +
+                                " --type json -p " + shell_quote(ops.dump()));
         return;
     }
-    // The steps inline in a PipelineRun's pipelineSpec: the run is created again with the patch
-    // at the pipeline task's place, which `test` operations check by name as well.
-    if (src.kind == "PipelineRun" && !src.name.empty() && src.pipeline_task_index >= 0) {
-        const std::string task = "/spec/pipelineSpec/" + src.pipeline_task_list + "/" +
-                                 std::to_string(src.pipeline_task_index);
-        Json ops =
-            Json::array({{{"op", "test"}, {"path", task + "/name"}, {"value", src.pipeline_task}}});
-        for (auto op : task_ops) {
-            op["path"] = task + "/taskSpec" + op["path"].get<std::string>().substr(5);
-            ops.push_back(op);
-        }
-        comment("The PipelineRun " + src.name + "'s inline pipelineSpec, pipeline task " +
-                src.pipeline_task +
-                ": create the run again with the patch (its `test` operations refuse it if the "
-                "tasks or steps "
-                "moved); change the same in the run's source:");
-        view.commands.push_back(
-            kubectl_ns(ns) + "get pipelinerun " + shell_quote(src.name) +
-            " -o json | jq 'del(.status) | .metadata |= {generateName: (.name + \"-\"), namespace, "
-            "labels, annotations}' | kubectl patch --local -f - --type json -p " +
-            shell_quote(ops.dump()) + " -o json | kubectl create -f -");
-        return;
-    }
-    // A child of a PipelineRun is re-run through its PipelineRun, whose pipelineSpec holds the
-    // steps.
-    if (src.kind == "TaskRun" && !src.name.empty() && f.parent.empty()) {
-        // An inline taskSpec: a finished run is not changed; it is created again with the patch.
-        Json ops = Json::array();
-        for (auto op : task_ops) {
-            op["path"] = "/spec/taskSpec" + op["path"].get<std::string>().substr(5);
-            ops.push_back(op);
-        }
-        comment(
-            "The run's inline taskSpec: create the run again with the patch (its `test` operations "
-            "refuse it if the "
-            "steps moved); change the same in the run's source:");
-        view.commands.push_back(
-            kubectl_ns(ns) + "get taskrun " + shell_quote(src.name) +
-            " -o json | jq 'del(.status) | .metadata |= {generateName: (.name + \"-\"), namespace, "
-            "labels, annotations}' | kubectl patch --local -f - --type json -p " +
-            shell_quote(ops.dump()) + " -o json | kubectl create -f -");
+    // Steps inline in a run: a finished run is not changed; it is created again with the patch
+    // (a child of a PipelineRun through its PipelineRun, whose pipelineSpec holds the steps).
+    const bool pipeline_run = src.kind == "PipelineRun";
+    if (!ops.is_null() && (pipeline_run || f.parent.empty())) {
+        comment(pipeline_run ? "The PipelineRun " + src.name + "'s inline pipelineSpec, pipeline task " +
+                                   src.pipeline_task +
+                                   ": create the run again with the patch (its `test` operations refuse it if "
+                                   "the tasks or steps moved); change the same in the run's source:"
+                             : "The run's inline taskSpec: create the run again with the patch (its `test` "
+                               "operations refuse it if the steps moved); change the same in the run's source:");
+        view.commands.push_back(kubectl_ns(ns) + "get " + (pipeline_run ? "pipelinerun " : "taskrun ") +
+                                shell_quote(src.name) +
+                                " -o json | jq 'del(.status) | .metadata |= {generateName: (.name + \"-\"), "
+                                "namespace, labels, annotations}' | kubectl patch --local -f - --type json -p " +
+                                shell_quote(ops.dump()) + " -o json | kubectl create -f -");
         return;
     }
     comment(f.parent.empty()
@@ -361,6 +339,27 @@ void kaniko_ca(FixView& view, const Finding& f) {
 }
 
 }  // namespace
+
+Json relocate_step_ops(const StepsSource& src, const Json& task_ops) {
+    std::string steps_at;  // where the Task's /spec (its steps' parent) is in the owner
+    Json ops = Json::array();
+    if (src.kind == "Task") {
+        steps_at = "/spec";
+    } else if (src.kind == "TaskRun") {
+        steps_at = "/spec/taskSpec";
+    } else if ((src.kind == "PipelineRun" || src.kind == "Pipeline") && src.pipeline_task_index >= 0) {
+        std::string task = std::string(src.kind == "PipelineRun" ? "/spec/pipelineSpec/" : "/spec/") +
+                           src.pipeline_task_list + "/" + std::to_string(src.pipeline_task_index);
+        ops.push_back({{"op", "test"}, {"path", task + "/name"}, {"value", src.pipeline_task}});
+        steps_at = task + "/taskSpec";
+    }
+    if (steps_at.empty() || src.name.empty()) return nullptr;
+    for (auto op : task_ops) {
+        op["path"] = steps_at + op["path"].get<std::string>().substr(5);  // past "/spec"
+        ops.push_back(op);
+    }
+    return ops;
+}
 
 std::vector<ObjectRef> runs_to_rerun(const Finding& f) {
     std::vector<ObjectRef> out;

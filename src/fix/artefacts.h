@@ -4,6 +4,7 @@
 // where the evidence lacks the data, the template's text stands. No I/O here.
 #pragma once
 
+#include <nlohmann/json_fwd.hpp>
 #include <string>
 #include <vector>
 
@@ -34,6 +35,12 @@ CaBundle merge_ca_bundle(const std::string& existing, const std::vector<std::str
 std::string config_registry_cert_manifest(const InstallationFacts& facts,
                                           const std::string& tekton_namespace,
                                           const std::string& cert);
+
+// A JSON patch of a Task's steps (paths under /spec/steps) moved to where `source` declares
+// them: unchanged for a Task; under /spec/taskSpec for a TaskRun; under the pipeline task's
+// taskSpec for a Pipeline or a PipelineRun's pipelineSpec, after a `test` of the pipeline task's
+// name. Null when that place is not known.
+nlohmann::json relocate_step_ops(const StepsSource& source, const nlohmann::json& task_ops);
 
 // Replaces or completes `view` (a rendered fix of `finding`) with the exact change, where the
 // evidence holds the data for it.

@@ -216,12 +216,14 @@ std::vector<FixView> plan_fixes(const Finding& finding, const Catalog& catalog) 
     return out;
 }
 
+void plan_finding_fixes(Finding& finding, const Catalog& catalog) {
+    finding.fixes = plan_fixes(finding, catalog);
+    if (finding.cluster_checked) apply_fix_policy(finding, finding.cluster_facts, catalog);
+    hedge_uncertain_fixes(finding, catalog);
+}
+
 void plan_report_fixes(Report& report, const Catalog& catalog) {
-    for (auto& f : report.findings) {
-        f.fixes = plan_fixes(f, catalog);
-        if (f.cluster_checked) apply_fix_policy(f, f.cluster_facts, catalog);
-        hedge_uncertain_fixes(f, catalog);
-    }
+    for (auto& f : report.findings) plan_finding_fixes(f, catalog);
     drop_repeated_reruns(report.findings);
 }
 

@@ -22,6 +22,11 @@ bool fix_applies(const FixRule& fix, const Finding& finding);
 // The fixes for `finding`, ordered by their `order`, rendered.
 std::vector<FixView> plan_fixes(const Finding& finding, const Catalog& catalog);
 
+// Plans one finding's fixes: the catalog's, then the fix policy when the cluster was checked,
+// then, when the caller is a guess, each fix that depends on it offered only on that condition
+// after the step that finds the caller out. Every path that shows fixes plans them here.
+void plan_finding_fixes(Finding& finding, const Catalog& catalog);
+
 // Plans every finding's fixes (once, after the diagnosis, the probes and the cluster checks:
 // a checked finding's plan goes through the fix policy), then keeps one re-run per run.
 void plan_report_fixes(Report& report, const Catalog& catalog);

@@ -16,7 +16,7 @@ const JsonShape pod_container_state = JsonShape::object({{"waiting", &state}, {"
 const JsonShape pod_container = JsonShape::object({{"name", &leaf}, {"state", &pod_container_state}});
 const JsonShape pod_containers = JsonShape::array(pod_container);
 
-const JsonShape condition = JsonShape::object({{"type", &leaf}, {"status", &leaf}, {"reason", &leaf}, {"message", &leaf}});
+const JsonShape condition = JsonShape::object({{"type", &leaf}, {"status", &leaf}, {"reason", &leaf}, {"message", &leaf}, {"lastTransitionTime", &leaf}});
 const JsonShape conditions = JsonShape::array(condition);
 
 const JsonShape step_ref = JsonShape::object({{"name", &leaf}});
@@ -27,6 +27,12 @@ const JsonShape task_spec = JsonShape::object({{"steps", &steps}});
 
 const JsonShape child_reference = JsonShape::object({{"kind", &leaf}, {"name", &leaf}});
 const JsonShape child_references = JsonShape::array(child_reference);
+
+// A pipeline's spec (a PipelineRun's inline pipelineSpec, or status.pipelineSpec: the Pipeline
+// its pipelineRef names, as resolved): which pipeline task holds an inline taskSpec, and where.
+const JsonShape pipeline_task = JsonShape::object({{"name", &leaf}, {"taskSpec", &task_spec}});
+const JsonShape pipeline_tasks = JsonShape::array(pipeline_task);
+const JsonShape pipeline_spec = JsonShape::object({{"tasks", &pipeline_tasks}, {"finally", &pipeline_tasks}});
 
 extern const JsonShape status;
 const JsonShape retries = JsonShape::array(status);
@@ -39,6 +45,7 @@ const JsonShape status = JsonShape::object({{"conditions", &conditions},
                                   {"sidecars", &container_states},
                                   {"retriesStatus", &retries},
                                   {"taskSpec", &task_spec},
+                                  {"pipelineSpec", &pipeline_spec},
                                   {"podName", &leaf},
                                   {"taskRuns", &embedded_children},
                                   {"childReferences", &child_references},
@@ -46,16 +53,14 @@ const JsonShape status = JsonShape::object({{"conditions", &conditions},
                                   {"containerStatuses", &pod_containers}});
 
 const JsonShape labels = JsonShape::object({{"tekton.dev/pipelineRun", &leaf}, {"tekton.dev/pipelineTask", &leaf}});
-// A PipelineRun's inline pipelineSpec: which pipeline task holds an inline taskSpec, and where.
-const JsonShape pipeline_task = JsonShape::object({{"name", &leaf}, {"taskSpec", &task_spec}});
-const JsonShape pipeline_tasks = JsonShape::array(pipeline_task);
-const JsonShape pipeline_spec = JsonShape::object({{"tasks", &pipeline_tasks}, {"finally", &pipeline_tasks}});
 const JsonShape metadata = JsonShape::object({{"name", &leaf}, {"namespace", &leaf}, {"labels", &labels}});
 const JsonShape task_ref = JsonShape::object({{"name", &leaf}, {"kind", &leaf}});
+const JsonShape pipeline_ref = JsonShape::object({{"name", &leaf}, {"kind", &leaf}, {"resolver", &leaf}});
 const JsonShape task_run_template = JsonShape::object({{"serviceAccountName", &leaf}});
 const JsonShape spec = JsonShape::object({{"taskSpec", &task_spec},
                                 {"pipelineSpec", &pipeline_spec},
                                 {"taskRef", &task_ref},
+                                {"pipelineRef", &pipeline_ref},
                                 {"serviceAccountName", &leaf},
                                 {"taskRunTemplate", &task_run_template}});
 const JsonShape involved_object = JsonShape::object({{"kind", &leaf}, {"namespace", &leaf}, {"name", &leaf}, {"fieldPath", &leaf}});

@@ -1,6 +1,7 @@
 #include "input/dump_source.h"
 
 #include <re2/re2.h>
+#include <ctime>
 #include <nlohmann/json.hpp>
 
 #include <map>
@@ -13,6 +14,7 @@
 #include "util/json_access.h"
 #include "util/escape.h"
 #include "util/text.h"
+#include "util/time.h"
 
 namespace certdoctor {
 
@@ -95,14 +97,20 @@ public:
             r.service_account = it->second.service_account;
             r.running = it->second.running;
         }
-        // A child's steps declared inline in its PipelineRun: the pipeline task's place there.
+        // A child's steps declared inline in its pipeline: the pipeline task's place there, in the
+        // PipelineRun's own pipelineSpec or in the Pipeline it names.
         for (auto& r : batch_.records) {
             StepsSource& src = r.steps_source;
             if (src.kind != "PipelineRun") continue;
             auto it = inline_tasks_.find(r.parent.namespace_ + "/" + src.name + "/" + src.pipeline_task);
             if (it == inline_tasks_.end()) continue;
-            src.pipeline_task_list = it->second.first;
-            src.pipeline_task_index = it->second.second;
+            const InlineTask& place = it->second;
+            if (!place.pipeline.empty()) {
+                src.kind = "Pipeline";
+                src.name = place.pipeline;
+            }
+            src.pipeline_task_list = place.list;
+            src.pipeline_task_index = place.index;
         }
         for (const auto& [name, pr] : missing_children_) {
             if (seen_taskruns_.count(name)) continue;
@@ -130,9 +138,14 @@ private:
     size_t pods_and_events_ = 0;
     std::map<std::string, FailureRecord> pods_;  // "ns/pod" -> the TaskRun that owns the pod
     std::map<std::string, std::string> parent_service_account_;  // PipelineRun -> its ServiceAccount
-    // "namespace/PipelineRun/pipeline task" -> its list in spec.pipelineSpec and index there, for
-    // the pipeline tasks with an inline taskSpec.
-    std::map<std::string, std::pair<std::string, int>> inline_tasks_;
+    // A pipeline task with an inline taskSpec: where it stands in its pipeline's spec, and the
+    // Pipeline that declares it ("" when the PipelineRun's own pipelineSpec does).
+    struct InlineTask {
+        std::string list;  // "tasks" or "finally"
+        int index = -1;
+        std::string pipeline;
+    };
+    std::map<std::string, InlineTask> inline_tasks_;  // "namespace/PipelineRun/pipeline task" ->
     bool running_ = false;         // the run being read has its Succeeded condition Unknown
     std::map<std::string, bool> parent_running_;  // PipelineRun -> its Succeeded condition is Unknown
 
@@ -201,8 +214,25 @@ private:
             if (state == "Unknown") running_ = true;
             if (failing || state == "Unknown")
                 add(base, str(c, "message"), prefix + "conditions[Succeeded]", reason);
+            if (!failing && resolving_reason(reason) && prefix == "status.")
+                note_waiting(base.object, reason, str(c, "lastTransitionTime"));
         }
         return failed;
+    }
+
+    // A run still waiting for its remote resource shows no error of its own: the resolver retries
+    // a transient one (a TLS time-out) on the ResolutionRequest the run owns, where it is written.
+    // Resolution takes seconds: a run that started waiting a minute ago or less is left alone.
+    void note_waiting(const ObjectRef& run, const std::string& reason, const std::string& since) {
+        auto at = parse_rfc3339(since);
+        if (at && std::time(nullptr) - *at <= 60) return;
+        batch_.notes.push_back(
+            run.kind + " " + run.namespace_ + "/" + run.name + " still waits for its remote resource (" + reason +
+            (at ? " since " + since : "") + "); a resolver that cannot reach its source retries, and its error is on the run's "
+            "ResolutionRequest: kubectl -n " + shell_quote(run.namespace_) +
+            " get resolutionrequests.resolution.tekton.dev -o json | jq --arg run " + shell_quote(run.name) +
+            " '.items[] | select(any(.metadata.ownerReferences[]?; .name == $run)) | "
+            "{name: .metadata.name, conditions: .status.conditions}'");
     }
 
     void read_container_states(const Json& status, const FailureRecord& base,
@@ -302,14 +332,24 @@ private:
         base.service_account = str(field(spec, "taskRunTemplate"), "serviceAccountName");
         if (base.service_account.empty()) base.service_account = str(spec, "serviceAccountName");  // v1beta1
         parent_service_account_[base.object.name] = base.service_account;
-        const Json& pipeline_spec = field(spec, "pipelineSpec");
+        // The pipeline's tasks: inline in the run, or those of the Pipeline its pipelineRef names
+        // in the cluster (not a resolver's), which the run keeps resolved in status.pipelineSpec.
+        const Json& pipeline_ref = field(spec, "pipelineRef");
+        std::string pipeline;
+        const Json* pipeline_spec = &field(spec, "pipelineSpec");
+        if (!pipeline_spec->is_object() && field(pipeline_ref, "resolver").is_null() &&
+            (str(pipeline_ref, "kind").empty() || str(pipeline_ref, "kind") == "Pipeline") &&
+            !str(pipeline_ref, "name").empty()) {
+            pipeline = str(pipeline_ref, "name");
+            pipeline_spec = &field(status, "pipelineSpec");
+        }
         for (const char* list : {"tasks", "finally"}) {
-            const Json& tasks = field(pipeline_spec, list);
+            const Json& tasks = field(*pipeline_spec, list);
             if (!tasks.is_array()) continue;
             for (size_t i = 0; i < tasks.size(); ++i)
                 if (field(tasks[i], "taskSpec").is_object())
                     inline_tasks_[base.object.namespace_ + "/" + base.object.name + "/" + str(tasks[i], "name")] = {
-                        list, static_cast<int>(i)};
+                        list, static_cast<int>(i), pipeline};
         }
         ++batch_.runs;
         running_ = false;

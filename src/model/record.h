@@ -30,11 +30,14 @@ struct StepSpec {
 
 // Where a run's steps are declared, so that a patch can name the object to change.
 struct StepsSource {
-    std::string kind;         // "Task" (a taskRef), "TaskRun" or "PipelineRun" (inline taskSpec), "" unknown
-    std::string name;         // the Task's, or the run's
-    std::string pipeline_task;  // a PipelineRun's inline pipelineSpec task that holds the taskSpec
-    // Where that pipeline task stands in the PipelineRun's spec.pipelineSpec: its list ("tasks"
-    // or "finally") and index, for a JSON patch's path; -1 when the PipelineRun was not read.
+    // "Task" (a taskRef), "TaskRun" (its inline taskSpec), "PipelineRun" (the inline taskSpec of
+    // a task of its inline pipelineSpec), "Pipeline" (the inline taskSpec of a task of the
+    // Pipeline the PipelineRun's pipelineRef names); "" unknown.
+    std::string kind;
+    std::string name;           // the Task's, the run's or the Pipeline's
+    std::string pipeline_task;  // the pipeline task that holds the taskSpec
+    // Where that pipeline task stands in the pipeline's spec: its list ("tasks" or "finally") and
+    // index, for a JSON patch's path; -1 when the PipelineRun was not read.
     std::string pipeline_task_list;
     int pipeline_task_index = -1;
 };

@@ -26,13 +26,12 @@ void fill_view(FindingGroup& view, const LogGroup& g) {
 }
 
 // The group's diagnosis and its fixes, for its own registry.
-Finding diagnose_group(const LogGroup& g, const std::vector<ObjectRef>& runs, const Engine& engine,
-                       std::vector<FixView>& fixes) {
+Finding diagnose_group(const LogGroup& g, const std::vector<ObjectRef>& runs, const Engine& engine) {
     Finding f = make_finding(g.sample, g.match, engine.catalog(), {});
     // The group's re-run re-creates every run its lines named.
     for (const auto& r : runs)
         if ((r.kind == "TaskRun" || r.kind == "PipelineRun") && !r.name.empty()) f.rerun_runs.push_back(r);
-    fixes = plan_fixes(f, engine.catalog());
+    plan_finding_fixes(f, engine.catalog());
     return f;
 }
 
@@ -100,11 +99,9 @@ Report analysis_report(LogAnalyzer& analyzer, const Engine& engine) {
             FindingGroup& view = r.groups[k];
             fill_view(view, g);
             view.runs = std::move(g.objects);
-            Finding f = diagnose_group(g, view.runs, engine, view.fixes);
-            if (first_of_pattern[k]) {
-                f.fixes = view.fixes;
-                r.findings[view.finding] = std::move(f);
-            }
+            Finding f = diagnose_group(g, view.runs, engine);
+            view.fixes = f.fixes;
+            if (first_of_pattern[k]) r.findings[view.finding] = std::move(f);
             keep_commands(view.fixes);
             g = LogGroup{};  // what the view does not need any more, freed as the report grows
         }
@@ -151,8 +148,8 @@ Report group_report(const LogGroup& group, const Engine& engine) {
     r.groups.resize(1);
     fill_view(r.groups[0], group);
     r.groups[0].runs = group.objects;
-    Finding f = diagnose_group(group, r.groups[0].runs, engine, r.groups[0].fixes);
-    f.fixes = r.groups[0].fixes;
+    Finding f = diagnose_group(group, r.groups[0].runs, engine);
+    r.groups[0].fixes = f.fixes;
     keep_commands(r.groups[0].fixes);
     r.findings.push_back(std::move(f));
     r.status = ReportStatus::problems_found;

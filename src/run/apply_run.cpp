@@ -90,9 +90,10 @@ void verify(KubeApi& api, Report& report, const Finding& f, const ApplyRequest& 
                        view.verify_verdict +
                        (view.verify_detail.empty() ? "" : " (" + view.verify_detail + ")") + "\n";
     lines += view.pods_newer == "pass"
-                 ? "  The controller pods started after the ConfigMap last changed.\n"
+                 ? "  The controller pods started after the ConfigMap " + inst.ca_configmap + " last changed.\n"
              : view.pods_newer == "fail"
-                 ? "  A controller pod started before the ConfigMap last changed: restart it.\n"
+                 ? "  A controller pod started before the ConfigMap " + inst.ca_configmap +
+                       " last changed: restart it.\n"
                  : "  Whether the controller restarted since could not be told.\n";
     io.show(lines);
 }

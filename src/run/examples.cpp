@@ -45,7 +45,7 @@ std::string check_match(const Engine& engine, const Rule& rule, const Example& e
     if (slot->rule != &rule && slot->rule->id != rule.id)
         return "decided by rule '" + slot->rule->id + "' instead";
     Finding f = make_finding(record, m, engine.catalog());
-    f.fixes = plan_fixes(f, engine.catalog());
+    plan_finding_fixes(f, engine.catalog());
     std::string failures;
     for (const auto& [key, want] : ex.expect) {
         bool known = false;

@@ -259,6 +259,47 @@ TEST(Applier, ATaskWhoseStepMovedIsNotPatched) {
     EXPECT_EQ(sent[1], (Json{{"op", "test"}, {"path", "/spec/steps/0/name"}, {"value", "build"}}));
 }
 
+// A step of a Pipeline's inline task: the Pipeline is patched at its pipeline task, with a test of
+// that task's name; one whose tasks moved is refused by the server and keeps what it had.
+TEST(Applier, AStepInlineInAPipelineIsPatchedInThePipeline) {
+    Situation s("set-step-command");
+    s.options.scope = ApplyScope::task;
+    s.finding.steps_source = {"Pipeline", "release", "package", "tasks", 1};
+    StepSpec step;
+    step.name = "package";
+    step.image = "127.0.0.1:5000/team/packager:1";
+    step.index = 0;
+    s.finding.lookup_steps = {step};
+    ImageView image;
+    image.read = true;
+    ImagePlatform platform;
+    platform.os = "linux";
+    platform.architecture = "amd64";
+    platform.entrypoint = {"/pack"};
+    image.platforms = {platform};
+    s.finding.step_images = {{step.image, image}};
+    const std::string pipeline = "/apis/tekton.dev/v1/namespaces/ci/pipelines/release";
+    s.api.objects[pipeline] = {
+        {"metadata", {{"name", "release"}, {"namespace", "ci"}, {"resourceVersion", "7"}}},
+        {"spec",
+         {{"tasks",
+           {{{"name", "fetch"}, {"taskRef", {{"name", "git-clone"}}}},
+            {{"name", "package"}, {"taskSpec", {{"steps", {{{"name", "package"}, {"image", step.image}}}}}}}}}}}};
+    auto done = s.apply();
+    ASSERT_EQ(done.size(), 1u);
+    EXPECT_EQ(s.api.objects[pipeline]["spec"]["tasks"][1]["taskSpec"]["steps"][0]["command"], Json::array({"/pack"}));
+    ASSERT_FALSE(s.api.patches.empty());
+    const Json& sent = s.api.patches.back();
+    EXPECT_EQ(sent[1], (Json{{"op", "test"}, {"path", "/spec/tasks/1/name"}, {"value", "package"}}));
+
+    s.finding.steps_source = {"PipelineRun", "release-12", "package", "tasks", 1};
+    ApplyPlan p = s.plan();
+    EXPECT_TRUE(p.changes.empty());
+    ASSERT_FALSE(p.refused.empty());
+    EXPECT_NE(p.refused[0].find("not declared in a Task or a Pipeline of the cluster (PipelineRun)"), std::string::npos)
+        << p.refused[0];
+}
+
 TEST(Applier, AStepWithRefGetsItsCommandInTheStepAction) {
     Situation s("set-step-command");
     s.options.scope = ApplyScope::task;

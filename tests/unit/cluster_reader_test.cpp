@@ -186,6 +186,32 @@ TEST(ReadList, ExpiredTokenMidwayIsAnError) {
     }
 }
 
+// On OpenShift the controller mounts config-trusted-cabundle (injected from the proxy's
+// trustedCA): its pods are compared with that ConfigMap's last change, not config-registry-cert's.
+TEST(Installation, OnOpenShiftThePodsAreComparedWithTheTrustedBundle) {
+    MemoryKubeApi api;
+    const std::string ns = "/api/v1/namespaces/openshift-pipelines/";
+    api.objects["/apis/apps/v1/namespaces/openshift-pipelines/deployments/tekton-pipelines-controller"] = {
+        {"metadata", {{"name", "tekton-pipelines-controller"}}},
+        {"spec", {{"selector", {{"matchLabels", {{"app", "controller"}}}}}}}};
+    api.objects[ns + "pods/controller-1"] = {
+        {"metadata", {{"name", "controller-1"}, {"labels", {{"app", "controller"}}}}},
+        {"status", {{"phase", "Running"}, {"startTime", "2026-01-01T00:00:00Z"}}}};
+    auto changed_at = [](const char* time) {
+        return nlohmann::json{{"metadata", {{"managedFields", nlohmann::json::array({{{"time", time}}})}}}};
+    };
+    api.objects[ns + "configmaps/config-registry-cert"] = changed_at("2025-06-01T00:00:00Z");
+    api.objects[ns + "configmaps/config-trusted-cabundle"] = changed_at("2026-02-01T00:00:00Z");
+    Installation inst = read_installation(api);
+    EXPECT_TRUE(inst.openshift);
+    EXPECT_EQ(inst.ca_configmap, "config-trusted-cabundle");
+    EXPECT_EQ(inst.configmap_changed_text, "2026-02-01T00:00:00Z");
+
+    api.objects.erase(ns + "configmaps/config-trusted-cabundle");
+    inst = read_installation(api);
+    EXPECT_EQ(inst.configmap_changed, 0);  // not config-registry-cert's time
+}
+
 TEST(Installation, ControllerPodsAreListedAcrossPagesAndForbiddenIsASkip) {
     MemoryKubeApi api;
     const std::string deploy = "/apis/apps/v1/namespaces/tekton-pipelines/deployments/tekton-pipelines-controller";

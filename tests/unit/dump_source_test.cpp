@@ -329,5 +329,20 @@ TEST(DumpSource, ARunStuckResolvingOnARetriedTimeoutIsReportedAsWaiting) {
     for (const auto& fix : f.fixes) EXPECT_NE(fix.id, "rerun");
 }
 
+// A run that only says it awaits its remote resource has no error to diagnose; after a minute
+// of waiting, the note says where the resolver's retried error is, with a command safe to paste.
+TEST(DumpSource, ARunLongAwaitingItsRemoteResourceGetsANoteWithTheRequestToRead) {
+    std::string text = kStuckResolving;
+    text.replace(text.find("    message: "), std::string::npos,
+                 "    lastTransitionTime: \"2026-01-01T00:00:00Z\"\n    message: TaskRun ci/git-1 awaiting remote resource\n");
+    Report r = diagnose_dump(test::shipped_engine(), text, "git-1.yaml");
+    EXPECT_TRUE(r.findings.empty());
+    std::string notes;
+    for (const auto& n : r.notes) notes += n + "\n";
+    EXPECT_NE(notes.find("TaskRun ci/git-1 still waits for its remote resource (ResolvingTaskRef since "), std::string::npos)
+        << notes;
+    EXPECT_NE(notes.find("jq --arg run 'git-1' '.items[]"), std::string::npos) << notes;
+}
+
 }  // namespace
 }  // namespace certdoctor

@@ -581,3 +581,54 @@ TEST(SetStepCommand, AnInlineTaskSpecPatchAppliesToTheDumpedTaskRun) {
 
 }  // namespace
 }  // namespace certdoctor
+
+namespace certdoctor {
+namespace {
+
+// The same run with its pipeline in a Pipeline of the cluster (spec.pipelineRef), which the run
+// keeps resolved in status.pipelineSpec: the Pipeline is patched at its pipeline task, and the
+// patch holds on the Pipeline and refuses one whose tasks moved.
+TEST(SetStepCommand, AStepInlineInAReferencedPipelineIsPatchedInThePipeline) {
+    std::vector<YAML::Node> docs = YAML::LoadAll(sample_text("pipelinerun-inline-taskspec.yaml"));
+    ASSERT_EQ(docs.size(), 2u);
+    nlohmann::json run = to_json(docs[0]);
+    nlohmann::json pipeline = {{"apiVersion", "tekton.dev/v1"},
+                               {"kind", "Pipeline"},
+                               {"metadata", {{"name", "release"}, {"namespace", "shop"}}},
+                               {"spec", run["spec"]["pipelineSpec"]}};
+    run["status"]["pipelineSpec"] = run["spec"]["pipelineSpec"];
+    run["spec"].erase("pipelineSpec");
+    run["spec"]["pipelineRef"] = {{"name", "release"}};
+    nlohmann::json child = to_json(docs[1]);
+    Report r = diagnose_dump(test::shipped_engine(), run.dump() + "\n---\n" + child.dump(), "run.yaml");
+    ASSERT_FALSE(r.findings.empty());
+    Finding f = r.findings.front();
+    for (const auto& s : f.lookup_steps) f.step_images.emplace_back(s.image, probed_image({"/usr/local/bin/entry"}, {}));
+    EXPECT_EQ(f.steps_source.kind, "Pipeline");
+    EXPECT_EQ(f.steps_source.name, "release");
+    EXPECT_EQ(f.steps_source.pipeline_task_index, 1);
+    const FixView* set = planned(f, "set-step-command");
+    ASSERT_NE(set, nullptr);
+    std::string commands = all_commands(*set);
+    EXPECT_NE(commands.find("get pipeline 'release' -o yaml > pipeline.backup.yaml"), std::string::npos) << commands;
+    EXPECT_NE(set->commands.back().find("patch pipeline 'release' --type json -p"), std::string::npos) << commands;
+    EXPECT_EQ(commands.find("kubectl create"), std::string::npos) << commands;
+    nlohmann::json ops = patch_in(set->commands.back());
+    ASSERT_TRUE(ops.is_array()) << commands;
+    nlohmann::json patched = pipeline.patch(ops);
+    const auto& step = patched["spec"]["tasks"][1]["taskSpec"]["steps"][1];
+    EXPECT_EQ(step["command"], nlohmann::json::array({"/usr/local/bin/entry"}));
+    EXPECT_EQ(step["args"], nlohmann::json::array({"--out=/workspace/dist"}));
+    nlohmann::json moved = pipeline;
+    std::swap(moved["spec"]["tasks"][0], moved["spec"]["tasks"][1]);
+    EXPECT_ANY_THROW(moved.patch(ops));
+
+    // A Pipeline a resolver fetched is not in the cluster: the patch is shown for the steps.
+    run["spec"]["pipelineRef"] = {{"resolver", "git"}};
+    r = diagnose_dump(test::shipped_engine(), run.dump() + "\n---\n" + child.dump(), "run.yaml");
+    ASSERT_FALSE(r.findings.empty());
+    EXPECT_EQ(r.findings.front().steps_source.pipeline_task_index, -1);
+}
+
+}  // namespace
+}  // namespace certdoctor

@@ -93,6 +93,28 @@ struct Situation {
     }
 };
 
+// The step whose image the controller looked up, with the image config the probe read.
+StepSpec looked_up_step(Situation& s, const std::string& name, const std::string& image_ref,
+                        std::vector<std::string> entrypoint, std::vector<std::string> cmd = {},
+                        const std::string& ref = "") {
+    StepSpec step;
+    step.name = name;
+    step.image = image_ref;
+    step.index = 0;
+    step.ref = ref;
+    s.finding.lookup_steps = {step};
+    ImageView image;
+    image.read = true;
+    ImagePlatform platform;
+    platform.os = "linux";
+    platform.architecture = "amd64";
+    platform.entrypoint = std::move(entrypoint);
+    platform.cmd = std::move(cmd);
+    image.platforms = {platform};
+    s.finding.step_images = {{step.image, image}};
+    return step;
+}
+
 TEST(Applier, AddsTheCaOnceKeepingEveryOtherCaKeyLabelAndAnnotation) {
     Situation s("add-ca-to-config-registry-cert");
     std::string other = pem("other-team-ca");
@@ -224,19 +246,7 @@ TEST(Applier, ATaskWhoseStepMovedIsNotPatched) {
     Situation s("set-step-command");
     s.options.scope = ApplyScope::task;
     s.finding.steps_source = {"Task", "build"};
-    StepSpec step;
-    step.name = "build";
-    step.image = "127.0.0.1:5000/team/app:v1";
-    step.index = 0;
-    s.finding.lookup_steps = {step};
-    ImageView image;
-    image.read = true;
-    ImagePlatform platform;
-    platform.os = "linux";
-    platform.architecture = "amd64";
-    platform.entrypoint = {"/app"};
-    image.platforms = {platform};
-    s.finding.step_images = {{step.image, image}};
+    looked_up_step(s, "build", "127.0.0.1:5000/team/app:v1", {"/app"});
     const std::string task = "/apis/tekton.dev/v1/namespaces/ci/tasks/build";
     s.api.objects[task] = {
         {"metadata", {{"name", "build"}, {"namespace", "ci"}, {"resourceVersion", "40"}}},
@@ -265,19 +275,7 @@ TEST(Applier, AStepInlineInAPipelineIsPatchedInThePipeline) {
     Situation s("set-step-command");
     s.options.scope = ApplyScope::task;
     s.finding.steps_source = {"Pipeline", "release", "package", "tasks", 1};
-    StepSpec step;
-    step.name = "package";
-    step.image = "127.0.0.1:5000/team/packager:1";
-    step.index = 0;
-    s.finding.lookup_steps = {step};
-    ImageView image;
-    image.read = true;
-    ImagePlatform platform;
-    platform.os = "linux";
-    platform.architecture = "amd64";
-    platform.entrypoint = {"/pack"};
-    image.platforms = {platform};
-    s.finding.step_images = {{step.image, image}};
+    StepSpec step = looked_up_step(s, "package", "127.0.0.1:5000/team/packager:1", {"/pack"});
     const std::string pipeline = "/apis/tekton.dev/v1/namespaces/ci/pipelines/release";
     s.api.objects[pipeline] = {
         {"metadata", {{"name", "release"}, {"namespace", "ci"}, {"resourceVersion", "7"}}},
@@ -303,21 +301,7 @@ TEST(Applier, AStepInlineInAPipelineIsPatchedInThePipeline) {
 TEST(Applier, AStepWithRefGetsItsCommandInTheStepAction) {
     Situation s("set-step-command");
     s.options.scope = ApplyScope::task;
-    StepSpec step;
-    step.name = "build";
-    step.image = "127.0.0.1:5000/team/app:v1";
-    step.index = 0;
-    step.ref = "build-action";
-    s.finding.lookup_steps = {step};
-    ImageView image;
-    image.read = true;
-    ImagePlatform platform;
-    platform.os = "linux";
-    platform.architecture = "amd64";
-    platform.entrypoint = {"/app"};
-    platform.cmd = {"serve"};
-    image.platforms = {platform};
-    s.finding.step_images = {{step.image, image}};
+    StepSpec step = looked_up_step(s, "build", "127.0.0.1:5000/team/app:v1", {"/app"}, {"serve"}, "build-action");
     const std::string action = "/apis/tekton.dev/v1beta1/namespaces/ci/stepactions/build-action";
     s.api.objects[action] = {
         {"metadata", {{"name", "build-action"}, {"namespace", "ci"}, {"resourceVersion", "50"}}},

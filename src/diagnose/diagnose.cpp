@@ -236,13 +236,29 @@ Report diagnose(const InputBatch& batch, const Matcher& matcher, const Catalog& 
         // A cause that may not stand alone stands with the one caller the context names.
         if (!m.site && !m.cause && m.dependent_cause && named.size() == 1) m.cause = m.dependent_cause;
         if (m.empty()) return;
-        const bool from_context = !m.site && m.cause && !m.cause->rule->lookalike && named.size() == 1;
-        if (from_context) m.site = RuleMatch{named.front(), 0, 0, {}};
+        // A site whose words name only a kind of caller (confidence medium: containerd's resolver,
+        // the docker daemon's puller) yields to the one other caller the surrounding text names
+        // (nerdctl's command line, a docker push): the context is then the better evidence.
+        const Rule* context_site = named.size() == 1 ? named.front() : nullptr;
+        if (m.site && m.site->rule->confidence == "medium" && !m.site->rule->lookalike) {
+            std::vector<const Rule*> others;
+            for (const Rule* site : named)
+                if (site != m.site->rule && !site->lookalike) others.push_back(site);
+            context_site = others.size() == 1 ? others.front() : nullptr;
+        }
+        const bool yields = m.site && context_site && m.site->rule->confidence == "medium" &&
+                            !m.site->rule->lookalike && context_site != m.site->rule;
+        const bool from_context =
+            yields || (!m.site && m.cause && !m.cause->rule->lookalike && named.size() == 1);
+        if (yields)
+            m.site = RuleMatch{context_site, m.site->begin, m.site->end, m.site->captures};
+        else if (from_context)
+            m.site = RuleMatch{context_site, 0, 0, {}};
         Finding f = identify(record, m);
         if (from_context) {
             f.confidence = "medium";
             for (const auto& c : context)
-                if (c.site == named.front()) {
+                if (c.site == context_site) {
                     f.context = c.matched;
                     break;
                 }

@@ -31,6 +31,42 @@ TEST(ComponentFromContext, ACommandLineNamesTheCaller) {
     EXPECT_NE(f.context.find("docker push"), std::string::npos) << f.context;
 }
 
+// The v1 ping names only the Docker v1 protocol's client (site docker-daemon-pull, confidence
+// medium); the command line above it names the docker CLI, which then places the finding.
+TEST(ComponentFromContext, AKindOfCallerYieldsToTheToolTheTextNames) {
+    Report r = explain_text(test::shipped_engine(), kDockerPush, "stdin");
+    ASSERT_FALSE(r.findings.empty());
+    EXPECT_EQ(r.findings[0].site_rule, "docker-cli");
+    EXPECT_EQ(r.findings[0].confidence, "medium");
+    Report alone = explain_text(test::shipped_engine(),
+                                "Get https://0.0.0.0:5000/v1/_ping: x509: cannot validate certificate for 0.0.0.0 "
+                                "because it doesn't contain any IP SANs",
+                                "stdin");
+    ASSERT_FALSE(alone.findings.empty());
+    EXPECT_EQ(alone.findings[0].site_rule, "docker-daemon-pull");
+    EXPECT_EQ(alone.findings[0].confidence, "medium");
+}
+
+// rancher-sandbox/rancher-desktop#1509, as pasted (nerdctl compose up): the progress table that
+// containerd's clients draw names them; the resolver's log line names no caller.
+TEST(ComponentFromContext, ContainerdClientsProgressTableNamesThem) {
+    const char* text =
+        "INFO[0000] Ensuring image postgres:13.4\n"
+        "docker.io/library/postgres:13.4: resolving      |--------------------------------------|\n"
+        "elapsed: 9.9 s                   total:   0.0 B (0.0 B/s)\n"
+        "INFO[0010] trying next host                              error=\"failed to do request: Head "
+        "\\\"https://registry-1.docker.io/v2/library/postgres/manifests/13.4\\\": dial tcp: lookup "
+        "registry-1.docker.io on <IP ADDRESS REMOVED>: read udp <IP ADDRESS REMOVED>-><IP ADDRESS REMOVED>: i/o "
+        "timeout\" host=registry-1.docker.io\n"
+        "ERRO[0010] active check failed                           error=\"context canceled\"";
+    Report r = explain_text(test::shipped_engine(), text, "stdin");
+    ASSERT_FALSE(r.findings.empty());
+    EXPECT_EQ(r.findings[0].component, "step-tool");
+    EXPECT_EQ(r.findings[0].site_rule, "containerd-cli");
+    EXPECT_EQ(r.findings[0].problem, "name-resolution");
+    EXPECT_EQ(r.findings[0].confidence, "medium");
+}
+
 TEST(ComponentFromContext, GitsOwnOutputNamesGit) {
     Report r = explain_text(test::shipped_engine(), kGitClone, "stdin");
     ASSERT_FALSE(r.findings.empty());

@@ -7,7 +7,9 @@
 // that can match to the normaliser and the RE2::Set; JSON is parsed only for those lines. Memory
 // stays bounded whatever the input size: a window per thread, a line searched in its first MiB,
 // at most kMaxGroups groups of at most kMaxObjects runs, and kMaxGroupBytes for all the groups
-// hold. run/analyze turns the groups into a report with their diagnoses and fixes.
+// hold; a window waiting to be merged holds at most 2 MiB of new groups' first lines, and once
+// the groups are full, nothing of a line of a group not kept. run/analyze turns the groups into
+// a report with their diagnoses and fixes.
 //
 //   LogAnalyzer a(engine.catalog(), engine.matcher());
 //   a.read_file("controller.log");   // "-" is standard input; gzip is recognised by its magic

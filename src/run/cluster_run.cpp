@@ -1,5 +1,7 @@
 #include "run/cluster_run.h"
 
+#include <malloc.h>
+
 #include <deque>
 #include <future>
 #include <map>
@@ -63,6 +65,15 @@ Report diagnose_cluster(const EngineSource& engine_source, KubeApi& client, cons
     // A sweep's findings go to their groups page by page: one finding per group is kept whole.
     const bool sweep = request.kind.empty();
     SweepGroups sweep_groups;
+    if (sweep) {
+        // A sweep reads hundreds of page bodies of about 400 KB, one after the other. By default
+        // glibc maps each from the system and unmaps it once freed, so that every page is faulted
+        // in afresh (a fifth of a 100,000-run sweep's time); taken from the heap and kept there
+        // (up to 8 MiB of free memory), the same memory serves the next page. Set once, for the
+        // process: a sweep is the command's whole work.
+        mallopt(M_MMAP_THRESHOLD, 4 << 20);
+        mallopt(M_TRIM_THRESHOLD, 8 << 20);
+    }
     auto diagnose_page = [&](RunsPage page) {
         options.tekton_version = inst().version;
         const Engine& engine = engine_source();

@@ -23,10 +23,13 @@ void SweepGroups::add(Finding f, Rank rank) {
 }
 
 void SweepGroups::into(Report& report) && {
-    auto before = [](const auto& a, const auto& b) { return std::tie(a.rank, a.index) < std::tie(b.rank, b.index); };
+    auto before = [](const auto& a, const auto& b) {
+        return std::tie(a.rank, a.index) < std::tie(b.rank, b.index);
+    };
     std::vector<size_t> order(groups_.size());
     std::iota(order.begin(), order.end(), size_t{0});
-    std::sort(order.begin(), order.end(), [&](size_t a, size_t b) { return before(groups_[a], groups_[b]); });
+    std::sort(order.begin(), order.end(),
+              [&](size_t a, size_t b) { return before(groups_[a], groups_[b]); });
     std::vector<Finding> representatives;
     representatives.reserve(groups_.size());
     for (size_t i : order) {
@@ -49,7 +52,8 @@ void SweepGroups::into(Report& report) && {
                 rep.rerun_runs.push_back(m.rerun);
             }
             bool known = std::any_of(g.runs.begin(), g.runs.end(), [&](const ObjectRef& r) {
-                return r.name == m.run.name && r.namespace_ == m.run.namespace_ && r.kind == m.run.kind;
+                return r.name == m.run.name && r.namespace_ == m.run.namespace_ &&
+                       r.kind == m.run.kind;
             });
             if (!known) {
                 g.runs.push_back(std::move(m.run));

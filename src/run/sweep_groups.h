@@ -13,7 +13,7 @@
 namespace certdoctor {
 
 class SweepGroups {
-public:
+  public:
     // Smaller goes first (diagnose's significance); equal ranks keep the order they were added in.
     using Rank = std::tuple<int, int, int>;
 
@@ -28,7 +28,7 @@ public:
 
     bool empty() const { return groups_.empty(); }
 
-private:
+  private:
     struct Member {
         Rank rank;
         size_t index;

@@ -1,14 +1,15 @@
+#include "run/sweep_groups.h"
+
 #include <gtest/gtest.h>
 
 #include "diagnose/diagnose.h"
 #include "run/cluster_run.h"
-#include "run/sweep_groups.h"
 
 namespace certdoctor {
 namespace {
 
-Finding finding(const std::string& pattern, const std::string& registry, const std::string& run, bool lookalike,
-                bool running = false, const std::string& parent = "") {
+Finding finding(const std::string& pattern, const std::string& registry, const std::string& run,
+                bool lookalike, bool running = false, const std::string& parent = "") {
     Finding f;
     f.pattern = pattern;
     f.site_rule = "site";
@@ -27,8 +28,8 @@ std::vector<std::vector<Finding>> pages() {
     return {
         {finding("a/look", "r1", "run-1", true), finding("a/look", "r2", "run-2", true)},
         {finding("b/x509", "r1", "run-3", false, true), finding("a/look", "r1", "run-4", true)},
-        {finding("b/x509", "r1", "run-5", false, false, "pipe-5"), finding("b/x509", "r1", "run-3", false),
-         finding("a/look", "r2", "run-6", true)},
+        {finding("b/x509", "r1", "run-5", false, false, "pipe-5"),
+         finding("b/x509", "r1", "run-3", false), finding("a/look", "r2", "run-6", true)},
     };
 }
 
@@ -69,7 +70,8 @@ TEST(SweepGroups, PageByPageEqualsOrderingThenGroupingAll) {
         EXPECT_EQ(fp.object.name, fa.object.name);
         EXPECT_EQ(fp.running, fa.running);
         ASSERT_EQ(fp.rerun_runs.size(), fa.rerun_runs.size());
-        for (size_t k = 0; k < fa.rerun_runs.size(); ++k) EXPECT_EQ(fp.rerun_runs[k].name, fa.rerun_runs[k].name);
+        for (size_t k = 0; k < fa.rerun_runs.size(); ++k)
+            EXPECT_EQ(fp.rerun_runs[k].name, fa.rerun_runs[k].name);
     }
     // run-3 counted once; a child is re-run through its PipelineRun; a running run is not re-run.
     EXPECT_EQ(paged.groups[0].count, 2u);

@@ -7,6 +7,8 @@
 # TASKRUNS, FAILED and REGISTRIES change the list (10,000, 500, 10 by default); registries past the
 # ten real ones are closed loopback ports 1 to 190 (each probed once, refused at once), as in
 #   TASKRUNS=100000 FAILED=5000 REGISTRIES=200 bash bench/cluster_sweep.sh build 3
+# A run that fails (exit 2 or more) is printed as FAILED with its error, its time not taken for a
+# sweep's: at that size the one request (--chunk-size 0) is over the client's 64 MiB bound.
 set -u
 build=${1:-build}
 runs=${2:-5}
@@ -52,14 +54,21 @@ KC
 # BENCH_HOLD=SECONDS keeps the server up for profiling by hand.
 [ -n "${BENCH_HOLD:-}" ] && { echo "server on port $port; kubeconfig $k/kubeconfig"; sleep "$BENCH_HOLD"; }
 
-# measure LABEL COMMAND...: wall ms and max RSS KiB of one run, via GNU time.
+# measure LABEL COMMAND...: wall ms, max RSS KiB and exit status of one run, via GNU time.
 measure() {
   local out="$k/time.$1"; shift
-  local start end
+  local start end status
   start=$(date +%s%N)
   /usr/bin/time -f '%M' -o "$out.rss" "$@" > "$out.stdout" 2> "$out.stderr"
+  status=$?
   end=$(date +%s%N)
-  echo "$(( (end - start) / 1000000 )) $(tail -n1 "$out.rss")"
+  echo "$(( (end - start) / 1000000 )) $(tail -n1 "$out.rss") $status"
+}
+# A run that failed (exit 2 or more; 1 means problems found) is named with its error, so that
+# its time is never read as a sweep's.
+failed_runs=()
+note_failure() {  # LABEL STATUS STDERR-FILE
+  [ "$2" -ge 2 ] && failed_runs+=("$1: exit $2: $(grep -m1 'error:' "$3")")
 }
 median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 
@@ -72,14 +81,17 @@ have_kubectl=0
 command -v kubectl >/dev/null 2>&1 && have_kubectl=1
 t500s=() t0s=() ks=() r500=0 r0=0 ratios500=() ratios0=()
 for _ in $(seq 1 "$runs"); do
-  read -r a ra < <(measure tool "$binary" diagnose taskruns -A --kubeconfig "$k/kubeconfig" -o json --chunk-size 500)
+  read -r a ra sa < <(measure tool "$binary" diagnose taskruns -A --kubeconfig "$k/kubeconfig" -o json --chunk-size 500)
+  note_failure "pages of 500" "$sa" "$k/time.tool.stderr"
   cp "$k/time.tool.stdout" "$k/report.json"
-  read -r b rb < <(measure tool "$binary" diagnose taskruns -A --kubeconfig "$k/kubeconfig" -o json --chunk-size 0)
+  read -r b rb sb < <(measure tool "$binary" diagnose taskruns -A --kubeconfig "$k/kubeconfig" -o json --chunk-size 0)
+  note_failure "one request" "$sb" "$k/time.tool.stderr"
   t500s+=("$a"); t0s+=("$b")
   [ "$ra" -gt "$r500" ] && r500=$ra
   [ "$rb" -gt "$r0" ] && r0=$rb
   if [ "$have_kubectl" = 1 ]; then
-    read -r c _ < <(measure raw kubectl --kubeconfig "$k/kubeconfig" get --raw /apis/tekton.dev/v1/taskruns)
+    read -r c _ sc < <(measure raw kubectl --kubeconfig "$k/kubeconfig" get --raw /apis/tekton.dev/v1/taskruns)
+    note_failure "kubectl get --raw" "$sc" "$k/time.raw.stderr"
     ks+=("$c")
     ratios500+=("$(awk -v a="$a" -v c="$c" 'BEGIN {printf "%.3f", a / c}')")
     ratios0+=("$(awk -v b="$b" -v c="$c" 'BEGIN {printf "%.3f", b / c}')")
@@ -87,7 +99,10 @@ for _ in $(seq 1 "$runs"); do
 done
 "$python" - "$k/report.json" <<'PY'
 import json, sys
-d = json.load(open(sys.argv[1]))
+try:
+    d = json.load(open(sys.argv[1]))
+except ValueError:
+    sys.exit("the sweep in pages of 500 wrote no report")
 probed = {f["registry"] for f in d["findings"] if f["probe"]}
 print("scanned %d TaskRuns, %d failed, %d root causes, registries probed: %d" % (
     d["runs_scanned"], d["failed_runs"], len(d["groups"]), len(probed)))
@@ -96,6 +111,8 @@ t500=$(printf '%s\n' "${t500s[@]}" | median)
 t0=$(printf '%s\n' "${t0s[@]}" | median)
 echo "diagnose taskruns -A (pages of 500, the default): median wall ${t500} ms over $runs runs; peak RSS $((r500 / 1024)) MiB"
 echo "diagnose taskruns -A --chunk-size 0 (one request): median wall ${t0} ms; peak RSS $((r0 / 1024)) MiB"
+# Each failed run once (a failure repeats in every round).
+[ "${#failed_runs[@]}" -gt 0 ] && printf '%s\n' "${failed_runs[@]}" | sort -u | sed 's/^/FAILED: /'
 if [ "$have_kubectl" = 1 ]; then
   bytes=$(wc -c < "$k/time.raw.stdout")
   echo "kubectl get --raw (the same list, $((bytes / 1024 / 1024)) MiB, one request): median wall $(printf '%s\n' "${ks[@]}" | median) ms"

@@ -197,6 +197,8 @@ Finding make_finding(const FailureRecord& record, const MessageMatch& match, con
     return f;
 }
 
+std::tuple<int, int, int> finding_significance(const Finding& finding) { return significance(finding); }
+
 void order_findings(std::vector<Finding>& findings) {
     std::stable_sort(findings.begin(), findings.end(),
                      [](const Finding& a, const Finding& b) { return significance(a) < significance(b); });

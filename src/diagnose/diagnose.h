@@ -2,6 +2,7 @@
 // (the fix plan comes after, in fix/); duplicates merged; the most significant first. Probes (later) feed in here too.
 #pragma once
 
+#include <tuple>
 #include <vector>
 
 #include "match/catalog.h"
@@ -31,6 +32,8 @@ Finding make_finding(const FailureRecord& record, const MessageMatch& match, con
 // Most significant first: registry problems before look-alikes, findings placed on a chain
 // before bare error strings, then by stage. Stable: equals keep their order.
 void order_findings(std::vector<Finding>& findings);
+// The key order_findings sorts by: smaller is more significant.
+std::tuple<int, int, int> finding_significance(const Finding& finding);
 
 // Matches every record and builds the report.
 Report diagnose(const InputBatch& batch, const Matcher& matcher, const Catalog& catalog,

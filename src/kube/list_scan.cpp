@@ -1,5 +1,7 @@
 #include "kube/list_scan.h"
 
+#include <cstring>
+
 namespace certdoctor {
 
 ListScan scan_list(std::string_view body) {
@@ -14,9 +16,14 @@ ListScan scan_list(std::string_view body) {
     for (size_t i = 0; i < body.size(); ++i) {
         char c = body[i];
         if (in_string) {
-            if (c == '\\') {
-                ++i;  // the escaped character cannot end the string
-            } else if (c == '"') {
+            // Strings are most of a list: the next quote is looked for with memchr, and it ends
+            // the string unless an odd number of backslashes (in the string) stand before it.
+            const void* quote = std::memchr(body.data() + i, '"', body.size() - i);
+            if (!quote) break;  // unterminated: not a list
+            i = static_cast<size_t>(static_cast<const char*>(quote) - body.data());
+            size_t backslashes = 0;
+            while (i - backslashes > string_start && body[i - backslashes - 1] == '\\') ++backslashes;
+            if (backslashes % 2 == 0) {
                 in_string = false;
                 last_string = body.substr(string_start, i - string_start);
             }

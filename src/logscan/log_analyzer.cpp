@@ -25,9 +25,13 @@ namespace certdoctor {
 
 namespace {
 
-constexpr size_t kWindowBytes = 2u << 20;    // of a mapped file, per thread at a time
+constexpr size_t kWindowBytes = 1u << 20;    // of a mapped file, per thread at a time
 constexpr size_t kStreamBytes = 4u << 20;    // of a stream's buffer
 constexpr size_t kMaxThreads = 4;
+// What a region may hold of the first lines of groups it is the first to see (they wait for the
+// merge, a few regions at a time); past it a region's new groups are turned down. Ordinary logs
+// see a few new groups in a window; a hostile one, a new registry on every line, thousands.
+constexpr size_t kMaxRegionFirstBytes = 2u << 20;
 
 std::string system_error(const std::string& name, const std::string& what) {
     return name + ": " + what + ": " + std::strerror(errno);
@@ -66,6 +70,13 @@ struct LogAnalyzer::Hit {
     std::unique_ptr<First> first;
 };
 
+// What a worker found in a region: the lines to merge, and those that can only be counted (the
+// groups were full and theirs is not among them), which cost nothing while they wait.
+struct LogAnalyzer::RegionHits {
+    std::vector<Hit> hits;
+    uint64_t ungrouped = 0;
+};
+
 LogAnalyzer::LogAnalyzer(const Catalog& catalog, const Matcher& matcher, size_t threads) : matcher_(matcher) {
     size_t cores = std::max<size_t>(1, std::thread::hardware_concurrency());
     threads_ = threads ? threads : std::min(cores, kMaxThreads);
@@ -83,9 +94,19 @@ LogAnalyzer::LogAnalyzer(const Catalog& catalog, const Matcher& matcher, size_t 
 
 LogAnalyzer::~LogAnalyzer() = default;
 
-std::vector<LogAnalyzer::Hit> LogAnalyzer::examine_region(const char* begin, const char* end) const {
-    std::vector<Hit> hits;
+LogAnalyzer::RegionHits LogAnalyzer::examine_region(const char* begin, const char* end) const {
+    RegionHits found;
+    std::vector<Hit>& hits = found.hits;
     std::set<std::string> groups_seen;
+    size_t first_bytes = 0;
+    // Roughly what a group's first line costs while it waits to be merged (as group_cost counts).
+    auto first_cost = [](const Hit::First& first, const std::string& group) {
+        size_t n = sizeof(first) + first.text.size() + 2 * group.size() + 128;
+        for (const auto* m : {&first.match.site, &first.match.cause})
+            if (*m)
+                for (const auto& [k, v] : (*m)->captures) n += k.size() + v.size() + 96;
+        return n;
+    };
     scan_region(scanner_.get(), guards_.get(), begin, end, [&](const CandidateLine& c) {
         LogLine line = read_log_line(c.slice);
         if (line.text.empty()) return;
@@ -95,14 +116,26 @@ std::vector<LogAnalyzer::Hit> LogAnalyzer::examine_region(const char* begin, con
         h.newlines_before = c.newlines_before;
         MatchKey key = match_key(m);
         h.group = key.site + "|" + key.component + "|" + key.problem + "|" + key.registry;
+        // Once the groups are full, no new group is made: a worker that sees it keeps no message,
+        // and a line of no kept group is only counted (a hostile log of a new registry on every
+        // line then holds nothing while it waits to be merged).
+        bool full = groups_full_.load(std::memory_order_acquire);
+        if (full && group_index_.find(h.group) == group_index_.end()) {
+            ++found.ungrouped;
+            return;
+        }
         h.object = run_of(line.object, m);
         h.time = std::move(line.time);
-        // Once the groups are full, no new group is made: a worker that sees it keeps no message.
-        if (!groups_full_.load(std::memory_order_relaxed) && groups_seen.insert(h.group).second)
+        // The first line of a group new to the region, while the region's bound holds: once it
+        // does not, the merge turns down every later new group (what a region keeps depends on
+        // the region alone, so the groups do not depend on the threads' timing).
+        if (!full && first_bytes < kMaxRegionFirstBytes && groups_seen.insert(h.group).second) {
             h.first = std::make_unique<Hit::First>(Hit::First{std::move(key), std::move(line.text), std::move(m)});
+            first_bytes += first_cost(*h.first, h.group);
+        }
         hits.push_back(std::move(h));
     });
-    return hits;
+    return found;
 }
 
 namespace {
@@ -142,8 +175,10 @@ std::deque<LogGroup> LogAnalyzer::take_groups() {
     return out;
 }
 
-void LogAnalyzer::merge(std::vector<Hit>& hits, uint64_t first_line, const std::string& name) {
-    for (auto& h : hits) {
+void LogAnalyzer::merge(RegionHits& region, uint64_t first_line, const std::string& name) {
+    totals_.matched_lines += region.ungrouped;
+    totals_.ungrouped_lines += region.ungrouped;
+    for (auto& h : region.hits) {
         ++totals_.matched_lines;
         auto it = group_index_.find(h.group);
         bool is_new = it == group_index_.end();
@@ -151,6 +186,8 @@ void LogAnalyzer::merge(std::vector<Hit>& hits, uint64_t first_line, const std::
             // Once a group has been turned down by a bound, every later new one is too (so that
             // what a worker keeps of a line, which depends on when it looks, changes nothing).
             if (!h.first || groups_full_) {
+                // Without its first line, the region's bound turned it down: so are all later ones.
+                groups_full_.store(true, std::memory_order_release);
                 ++totals_.ungrouped_lines;
                 continue;
             }
@@ -162,7 +199,7 @@ void LogAnalyzer::merge(std::vector<Hit>& hits, uint64_t first_line, const std::
             g.match = std::move(h.first->match);
             size_t cost = group_cost(g) + h.group.size() + 64;
             if (groups_.size() >= kMaxGroups || group_bytes_ + cost > kMaxGroupBytes) {
-                groups_full_ = true;
+                groups_full_.store(true, std::memory_order_release);
                 ++totals_.ungrouped_lines;
                 continue;
             }
@@ -195,7 +232,7 @@ void LogAnalyzer::merge(std::vector<Hit>& hits, uint64_t first_line, const std::
 }
 
 void LogAnalyzer::examine_and_merge(const char* begin, const char* end, uint64_t first_line, const std::string& name) {
-    std::vector<Hit> hits = examine_region(begin, end);
+    RegionHits hits = examine_region(begin, end);
     merge(hits, first_line, name);
 }
 
@@ -211,7 +248,7 @@ void LogAnalyzer::read_mapped(int fd, uint64_t size, const std::string& name) {
     struct WindowResult {
         uint64_t newlines = 0;
         uint64_t long_lines = 0;
-        std::vector<Hit> hits;
+        RegionHits hits;
         std::exception_ptr failure;  // carried to this thread as it was thrown (bad_alloc included)
         bool done = false;
     };
@@ -258,7 +295,7 @@ void LogAnalyzer::read_mapped(int fd, uint64_t size, const std::string& name) {
         if (begin < region_end) {
             r.hits = examine_region(begin, region_end);
             uint64_t skipped = count_newlines(base + start, begin);
-            for (auto& h : r.hits) h.newlines_before += skipped;
+            for (auto& h : r.hits.hits) h.newlines_before += skipped;
         }
         ::munmap(m, length);
     };
@@ -410,8 +447,21 @@ void LogAnalyzer::read_file(const std::string& path) {
 }
 
 void LogAnalyzer::read_text(std::string_view text, const std::string& name) {
-    // It is in memory already: one region (slices handed on are bounded all the same).
-    examine_and_merge(text.data(), text.data() + text.size(), 1, name);
+    // It is in memory already; it is examined a window's worth of lines at a time all the same,
+    // so that what waits to be merged stays bounded as for a file.
+    const char* from = text.data();
+    const char* const end = text.data() + text.size();
+    uint64_t first_line = 1;
+    while (from < end) {
+        const char* to = end;
+        if (static_cast<size_t>(end - from) > kWindowBytes) {
+            const void* nl = std::memchr(from + kWindowBytes, '\n', static_cast<size_t>(end - from - kWindowBytes));
+            to = nl ? static_cast<const char*>(nl) + 1 : end;
+        }
+        examine_and_merge(from, to, first_line, name);
+        first_line += count_newlines(from, to);
+        from = to;
+    }
     uint64_t lines = count_newlines(text.data(), text.data() + text.size());
     if (!text.empty() && text.back() != '\n') ++lines;
     add_source(name, text.size(), lines, false);

@@ -7,7 +7,9 @@
 // that can match to the normaliser and the RE2::Set; JSON is parsed only for those lines. Memory
 // stays bounded whatever the input size: a window per thread, a line searched in its first MiB,
 // at most kMaxGroups groups of at most kMaxObjects runs, and kMaxGroupBytes for all the groups
-// hold. run/analyze turns the groups into a report with their diagnoses and fixes.
+// hold; a window waiting to be merged holds at most 2 MiB of new groups' first lines, and once
+// the groups are full, nothing of a line of a group not kept. run/analyze turns the groups into
+// a report with their diagnoses and fixes.
 //
 //   LogAnalyzer a(engine.catalog(), engine.matcher());
 //   a.read_file("controller.log");   // "-" is standard input; gzip is recognised by its magic
@@ -101,12 +103,13 @@ public:
 
 private:
     struct Hit;
+    struct RegionHits;
 
     void read_mapped(int fd, uint64_t size, const std::string& name);
     void read_stream(ByteStream& in, const std::string& name, const std::atomic<bool>* stop,
                      const std::function<bool()>& tail);
-    std::vector<Hit> examine_region(const char* begin, const char* end) const;
-    void merge(std::vector<Hit>& hits, uint64_t first_line, const std::string& name);
+    RegionHits examine_region(const char* begin, const char* end) const;
+    void merge(RegionHits& region, uint64_t first_line, const std::string& name);
     // A region read on this thread: examined and merged at once (`first_line` is its first line's number).
     void examine_and_merge(const char* begin, const char* end, uint64_t first_line, const std::string& name);
     void add_source(const std::string& name, uint64_t bytes, uint64_t lines, bool gzip);
@@ -117,7 +120,9 @@ private:
     std::unique_ptr<CauseGuards> guards_;  // the prefilter's second stage
     LogTotals totals_;
     size_t group_bytes_ = 0;  // what the groups hold, roughly: against kMaxGroupBytes
-    std::atomic<bool> groups_full_{false};  // a new group was turned down: so are all later ones
+    // A new group was turned down: so are all later ones. Once it is set, group_index_ no longer
+    // changes, and the workers look lines up in it (a line of no group is then only counted).
+    std::atomic<bool> groups_full_{false};
     std::map<std::string, size_t> group_index_;
     std::deque<LogGroup> groups_;
 };

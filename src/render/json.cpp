@@ -1,6 +1,7 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <functional>
 #include <ostream>
 #include <sstream>
 
@@ -61,6 +62,14 @@ nlohmann::json fixes_json(const Finding& f) {
     return fixes;
 }
 
+// A sweep's group: its root cause, how many runs, and which.
+nlohmann::json sweep_group_json(const FindingGroup& g) {
+    nlohmann::json runs = nlohmann::json::array();
+    for (const auto& r : g.runs) runs.push_back(object_json(r));
+    return {{"pattern", g.pattern},   {"component", g.component}, {"problem", g.problem}, {"registry", g.registry},
+            {"count", g.count},       {"finding", g.finding},     {"runs", runs}};
+}
+
 nlohmann::json finding_json(const Finding& f) {
     nlohmann::json frames = nlohmann::json::array();
     for (const auto& fr : f.chain.frames)
@@ -116,15 +125,13 @@ nlohmann::json finding_json(const Finding& f) {
 }  // namespace
 
 void write_json(const Report& report, std::ostream& out) {
-    nlohmann::json findings = nlohmann::json::array();
-    for (const auto& f : report.findings) findings.push_back(finding_json(f));
     nlohmann::json doc = {
         {"schema", "tekton-certdoctor/report/v1"},
         {"status", to_string(report.status)},
         {"source", report.source},
         {"messages_read", report.messages_read},
         {"count", report.findings.size()},
-        {"findings", findings},
+        {"findings", nlohmann::json::array()},  // written one at a time, below
         {"notes", report.notes},
     };
     if (report.cluster.read) {
@@ -179,49 +186,50 @@ void write_json(const Report& report, std::ostream& out) {
         doc["ungrouped_lines"] = l.ungrouped_lines;
         doc["groups"] = nlohmann::json::array();
     } else if (report.sweep) {
-        nlohmann::json groups = nlohmann::json::array();
-        for (const auto& g : report.groups) {
-            nlohmann::json runs = nlohmann::json::array();
-            for (const auto& r : g.runs) runs.push_back(object_json(r));
-            groups.push_back({{"pattern", g.pattern},
-                              {"component", g.component},
-                              {"problem", g.problem},
-                              {"registry", g.registry},
-                              {"count", g.count},
-                              {"finding", g.finding},
-                              {"runs", runs}});
-        }
         doc["runs_scanned"] = report.runs_scanned;
         doc["failed_runs"] = report.failed_runs;
-        doc["groups"] = groups;
+        doc["groups"] = nlohmann::json::array();  // written one at a time, below
     }
     // Inputs are sanitised to UTF-8 on the way in; `replace` keeps a stray byte from aborting.
     std::string text = doc.dump(2, ' ', false, nlohmann::json::error_handler_t::replace);
-    const std::string empty = "\"groups\": []";
-    size_t at = report.log.read && !report.groups.empty() ? text.find(empty) : std::string::npos;
-    if (at == std::string::npos) {
-        out << text << "\n";
-        return;
-    }
-    // analyze: groups can be thousands, so each is serialised and written on its own, and no
-    // tree or text of all of them is ever held.
-    out.write(text.data(), static_cast<std::streamsize>(at));
-    out << "\"groups\": [";
-    bool first = true;
-    for (const auto& g : report.groups) {
-        out << (first ? "\n    " : ",\n    ");
-        first = false;
-        std::string group = log_group_json(g).dump(2, ' ', false, nlohmann::json::error_handler_t::replace);
-        std::string indented;
-        indented.reserve(group.size() + group.size() / 8);
-        for (char c : group) {
-            indented += c;
-            if (c == '\n') indented += "    ";
+    // Findings and groups can be thousands (a sweep, a log): each is serialised and written on
+    // its own where the document holds its empty list, so that no tree or text of all of them is
+    // ever held. A top-level key starts a line with two spaces (a string's newline is escaped).
+    struct List {
+        const char* key;
+        size_t count;
+        std::function<nlohmann::json(size_t)> element;
+    };
+    bool groups_listed = (report.log.read || report.sweep) && !report.groups.empty();
+    std::vector<List> lists;
+    if (!report.findings.empty())
+        lists.push_back({"\n  \"findings\": []", report.findings.size(), [&](size_t i) { return finding_json(report.findings[i]); }});
+    if (groups_listed)
+        lists.push_back({"\n  \"groups\": []", report.groups.size(), [&](size_t i) {
+                             return report.log.read ? log_group_json(report.groups[i]) : sweep_group_json(report.groups[i]);
+                         }});
+    size_t written = 0;
+    for (const auto& list : lists) {
+        const std::string placeholder = list.key;
+        size_t at = text.find(placeholder, written);
+        if (at == std::string::npos) continue;
+        size_t open = at + placeholder.size() - 1;  // the ']'
+        out.write(text.data() + written, static_cast<std::streamsize>(open - written));
+        for (size_t i = 0; i < list.count; ++i) {
+            out << (i == 0 ? "\n    " : ",\n    ");
+            std::string element = list.element(i).dump(2, ' ', false, nlohmann::json::error_handler_t::replace);
+            std::string indented;
+            indented.reserve(element.size() + element.size() / 8);
+            for (char c : element) {
+                indented += c;
+                if (c == '\n') indented += "    ";
+            }
+            out << indented;
         }
-        out << indented;
+        out << "\n  ";
+        written = open;
     }
-    out << "\n  ]";
-    out.write(text.data() + at + empty.size(), static_cast<std::streamsize>(text.size() - at - empty.size()));
+    out.write(text.data() + written, static_cast<std::streamsize>(text.size() - written));
     out << "\n";
 }
 

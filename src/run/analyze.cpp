@@ -1,9 +1,12 @@
 #include "run/analyze.h"
 
+#include <malloc.h>
+
 #include <algorithm>
 #include <deque>
 #include <exception>
 #include <map>
+#include <memory>
 #include <thread>
 
 #include "diagnose/diagnose.h"
@@ -35,12 +38,16 @@ Finding diagnose_group(const LogGroup& g, const std::vector<ObjectRef>& runs, co
     return f;
 }
 
-// A group keeps its fixes' commands; the descriptions and manifests are in the diagnosis.
+// A group keeps its fixes' commands; the descriptions and manifests are in the diagnosis. Their
+// memory is given back, not only emptied: thousands of groups hold their fixes at once.
 void keep_commands(std::vector<FixView>& fixes) {
     for (auto& fix : fixes) {
-        fix.description.clear();
-        fix.manifest.clear();
+        std::string().swap(fix.description);
+        std::string().swap(fix.manifest);
+        fix.commands.shrink_to_fit();
+        fix.comments.shrink_to_fit();
     }
+    fixes.shrink_to_fit();
 }
 
 Report empty_report(const LogTotals& t) {
@@ -72,13 +79,22 @@ Report empty_report(const LogTotals& t) {
 }  // namespace
 
 Report analysis_report(LogAnalyzer& analyzer, const Engine& engine) {
-    std::deque<LogGroup> groups = analyzer.take_groups();
+    // Each group on its own, so that each is freed as soon as its view is made: the groups and
+    // the views of thousands of them are never held whole at once.
+    std::vector<std::unique_ptr<LogGroup>> groups;
+    {
+        std::deque<LogGroup> taken = analyzer.take_groups();
+        groups.reserve(taken.size());
+        for (; !taken.empty(); taken.pop_front()) groups.push_back(std::make_unique<LogGroup>(std::move(taken.front())));
+    }
+    // What the scan's workers freed goes back to the system before the report grows.
+    malloc_trim(0);
     Report r = empty_report(analyzer.totals());
     std::vector<size_t> order(groups.size());
     for (size_t i = 0; i < order.size(); ++i) order[i] = i;
     std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) {
-        const LogGroup& x = groups[a];
-        const LogGroup& y = groups[b];
+        const LogGroup& x = *groups[a];
+        const LogGroup& y = *groups[b];
         if (x.key.lookalike != y.key.lookalike) return !x.key.lookalike;
         return x.count > y.count;
     });
@@ -87,7 +103,7 @@ Report analysis_report(LogAnalyzer& analyzer, const Engine& engine) {
     std::vector<bool> first_of_pattern(order.size());
     r.groups.resize(order.size());
     for (size_t k = 0; k < order.size(); ++k) {
-        auto [it, is_new] = finding_of_pattern.emplace(groups[order[k]].key.pattern, finding_of_pattern.size());
+        auto [it, is_new] = finding_of_pattern.emplace(groups[order[k]]->key.pattern, finding_of_pattern.size());
         r.groups[k].finding = it->second;
         first_of_pattern[k] = is_new;
     }
@@ -95,15 +111,20 @@ Report analysis_report(LogAnalyzer& analyzer, const Engine& engine) {
     // Rendering the fixes of thousands of groups is worth the cores.
     auto build = [&](size_t from, size_t step) {
         for (size_t k = from; k < order.size(); k += step) {
-            LogGroup& g = groups[order[k]];
+            LogGroup& g = *groups[order[k]];
             FindingGroup& view = r.groups[k];
             fill_view(view, g);
             view.runs = std::move(g.objects);
+            view.runs.shrink_to_fit();
             Finding f = diagnose_group(g, view.runs, engine);
-            view.fixes = f.fixes;
-            if (first_of_pattern[k]) r.findings[view.finding] = std::move(f);
+            if (first_of_pattern[k]) {
+                view.fixes = f.fixes;
+                r.findings[view.finding] = std::move(f);
+            } else {
+                view.fixes = std::move(f.fixes);
+            }
             keep_commands(view.fixes);
-            g = LogGroup{};  // what the view does not need any more, freed as the report grows
+            groups[order[k]].reset();  // what the view does not need any more, freed as the report grows
         }
     };
     size_t threads = order.size() > 64 ? analyzer.threads() : 1;

@@ -162,7 +162,7 @@ std::string failure_line(int run) {
            "\"tekton.dev.TaskRun\",\"knative.dev/key\":\"ci/build-" + std::to_string(run) + "\"}";
 }
 
-// Files are read in 2 MiB windows on several threads: lines across a window's edge count once,
+// Files are read in 1 MiB windows on several threads: lines across a window's edge count once,
 // with the right line numbers.
 TEST(LogAnalyzer, CountsLinesAcrossWindowEdgesOnce) {
     std::string path = testing::TempDir() + "/windows.log";
@@ -170,7 +170,7 @@ TEST(LogAnalyzer, CountsLinesAcrossWindowEdgesOnce) {
     const std::string ordinary = "{\"level\":\"info\",\"msg\":\"Reconcile succeeded\",\"knative.dev/key\":\"ci/ok\"}";
     size_t written = 0, lines = 0, failures = 0;
     size_t first_failure_line = 0;
-    const size_t window = 2u << 20;
+    const size_t window = 1u << 20;
     // Fill up to just before each edge, then put a failure line across it.
     for (size_t edge = window; edge <= 3 * window; edge += window) {
         while (written + ordinary.size() + 1 + 100 < edge) {
@@ -278,6 +278,40 @@ TEST(LogAnalyzer, BoundsWhatTheGroupsHold) {
     bool noted = false;
     for (const auto& n : r.notes) noted = noted || n.find("counted but not grouped") != std::string::npos;
     EXPECT_TRUE(noted);
+}
+
+// A log of a new registry on every line, longer than a window: what waits to be merged is
+// bounded (a window keeps a bounded number of new groups' first lines), every line is counted,
+// and which groups are kept does not depend on the number of threads or their timing.
+TEST(LogAnalyzer, ANewRegistryOnEveryLineIsBoundedAndTheSameOnAnyThreads) {
+    std::string text;
+    const size_t lines = 16000;  // about 4.5 MiB: several windows
+    for (size_t i = 0; i < lines; ++i)
+        text += "{\"level\":\"error\",\"msg\":\"failed to create task run pod \\\"run-" + std::to_string(i) +
+                "\\\": translating TaskSpec to Pod: error getting image manifest: Get \\\"https://registry-" +
+                std::to_string(i) + ".corp.example:8443/v2/\\\": tls: failed to verify certificate: x509: certificate "
+                "signed by unknown authority\",\"knative.dev/key\":\"ci/run-" + std::to_string(i) + "\"}\n";
+    ASSERT_GT(text.size(), 4u << 20);  // windows are 1 MiB
+    std::string path = testing::TempDir() + "/new-registry-every-line.log";
+    std::ofstream(path, std::ios::binary) << text;
+    std::vector<std::string> kept[3];
+    for (size_t threads : {1u, 2u, 3u}) {
+        LogAnalyzer a(test::shipped_engine().catalog(), test::shipped_engine().matcher(), threads);
+        a.read_file(path);
+        EXPECT_EQ(a.totals().matched_lines, lines) << threads;
+        size_t grouped = 0;
+        for (const auto& g : a.groups()) {
+            grouped += g.count;
+            kept[threads - 1].push_back(g.key.registry + " " + g.sample.origin);
+        }
+        EXPECT_EQ(grouped + a.totals().ungrouped_lines, lines);
+        // The first window's bound turns the rest down: far fewer groups than lines, but some.
+        EXPECT_GT(a.groups().size(), 100u);
+        EXPECT_LT(a.groups().size(), lines / 4);
+    }
+    EXPECT_EQ(kept[0], kept[1]);
+    EXPECT_EQ(kept[0], kept[2]);
+    std::remove(path.c_str());
 }
 
 // One group lists at most kMaxObjects runs; its count stays exact.

@@ -4,8 +4,8 @@
 // bound's worth of it. A chunked body announces nothing and stays bounded while it streams.
 //
 //   AnnouncedLength a(64u << 20);
-//   for (line : header lines) a.header_line(line);   // "Content-Length: 104857600\r\n", ..., "\r\n"
-//   if (a.over()) refuse();
+//   for (line : header lines) a.header_line(line);   // "Content-Length: 104857600\r\n", ...,
+//   "\r\n" if (a.over()) refuse();
 #pragma once
 
 #include <cctype>
@@ -36,10 +36,14 @@ class AnnouncedLength {
         size_t colon = line.find(':');
         if (colon == std::string_view::npos) return;
         std::string_view name = line.substr(0, colon), value = line.substr(colon + 1);
-        while (!value.empty() && (value.front() == ' ' || value.front() == '\t')) value.remove_prefix(1);
-        while (!value.empty() && (value.back() == ' ' || value.back() == '\t')) value.remove_suffix(1);
-        if (same_name(name, "content-length")) length_ = parse_length(value);
-        else if (same_name(name, "content-encoding") && !value.empty() && !same_name(value, "identity"))
+        while (!value.empty() && (value.front() == ' ' || value.front() == '\t'))
+            value.remove_prefix(1);
+        while (!value.empty() && (value.back() == ' ' || value.back() == '\t'))
+            value.remove_suffix(1);
+        if (same_name(name, "content-length"))
+            length_ = parse_length(value);
+        else if (same_name(name, "content-encoding") && !value.empty() &&
+                 !same_name(value, "identity"))
             encoded_ = true;
     }
 
@@ -70,8 +74,10 @@ class AnnouncedLength {
         int64_t n = 0;
         for (char c : v) {
             if (c < '0' || c > '9') return -1;
-            if (n > (INT64_MAX - 9) / 10) n = INT64_MAX;  // more than any bound
-            else n = n * 10 + (c - '0');
+            if (n > (INT64_MAX - 9) / 10)
+                n = INT64_MAX;  // more than any bound
+            else
+                n = n * 10 + (c - '0');
         }
         return n;
     }

@@ -1,8 +1,8 @@
-// Fuzz target: the ConfigMap merge of `diagnose --apply` and of the add-ca fix (config-registry-cert
-// as read from the API server, plus the CA the probe found), and the texts that show it: the
-// object as YAML, the unified diff, the complete manifest and the merge-patch command.
-// Input: the ConfigMap as JSON, a NUL byte, then the PEM text to add.
-// Beyond "no crash", two properties abort the run when broken:
+// Fuzz target: the ConfigMap merge of `diagnose --apply` and of the add-ca fix
+// (config-registry-cert as read from the API server, plus the CA the probe found), and the texts
+// that show it: the object as YAML, the unified diff, the complete manifest and the merge-patch
+// command. Input: the ConfigMap as JSON, a NUL byte, then the PEM text to add. Beyond "no crash",
+// two properties abort the run when broken:
 //  - every certificate that was in the bundle before is there after, and every other key of the
 //    ConfigMap's data is kept as it was;
 //  - no private key, and no value of a key that looks_secret() flags, is printed in any of the
@@ -39,7 +39,8 @@ const std::string kMarker = "-----BEGIN PRIVATE KEY-----fuzz-marker";
 
 // The SHA-256 of each certificate of a bundle that parses, one PEM block at a time.
 std::set<std::string> certificate_digests(const std::string& text) {
-    static const std::string begin = "-----BEGIN CERTIFICATE-----", end = "-----END CERTIFICATE-----";
+    static const std::string begin = "-----BEGIN CERTIFICATE-----",
+                             end = "-----END CERTIFICATE-----";
     std::set<std::string> out;
     for (size_t at = text.find(begin); at != std::string::npos; at = text.find(begin, at)) {
         size_t stop = text.find(end, at);
@@ -78,13 +79,17 @@ void secrets_of(Json& j, const std::string& key, std::vector<std::string>& found
 // The body lines (16 characters or more, trimmed) of each private key PEM block in `text`.
 std::vector<std::string> private_key_lines(const std::string& text) {
     std::vector<std::string> out;
-    for (size_t at = text.find("PRIVATE KEY-----"); at != std::string::npos; at = text.find("PRIVATE KEY-----", at + 1)) {
+    for (size_t at = text.find("PRIVATE KEY-----"); at != std::string::npos;
+         at = text.find("PRIVATE KEY-----", at + 1)) {
         size_t line_start = text.find('\n', at);
         size_t stop = text.find("-----END", at);
         while (line_start != std::string::npos && line_start < stop) {
             size_t next = text.find('\n', line_start + 1);
-            std::string line = text.substr(line_start + 1, (next == std::string::npos ? text.size() : next) - line_start - 1);
-            while (!line.empty() && (line.back() == '\r' || line.back() == ' ' || line.back() == '\t')) line.pop_back();
+            std::string line = text.substr(
+                line_start + 1, (next == std::string::npos ? text.size() : next) - line_start - 1);
+            while (!line.empty() &&
+                   (line.back() == '\r' || line.back() == ' ' || line.back() == '\t'))
+                line.pop_back();
             while (!line.empty() && (line.front() == ' ' || line.front() == '\t')) line.erase(0, 1);
             if (line.size() >= 16 && line.find("-----") == std::string::npos) out.push_back(line);
             if (out.size() > 64) return out;
@@ -129,7 +134,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     std::string_view input = fuzz::as_text(data, size);
     size_t nul = input.find('\0');
     std::string_view object_text = input.substr(0, nul);
-    std::string added = nul == std::string_view::npos ? std::string() : std::string(input.substr(nul + 1));
+    std::string added =
+        nul == std::string_view::npos ? std::string() : std::string(input.substr(nul + 1));
     BoundedJson parsed = parse_json_bounded(object_text);
     // The API answers objects only; anything else is read as a missing ConfigMap.
     Json current = parsed.ok() && parsed.value.is_object() ? std::move(parsed.value) : Json();
@@ -175,14 +181,17 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
         }
         for (const auto& secret : secrets) {
             if (secret.size() < 8) continue;  // too short to tell from the text around it
-            if (shown.text.find(secret) != std::string::npos && masked_text.find(secret) == std::string::npos)
+            if (shown.text.find(secret) != std::string::npos &&
+                masked_text.find(secret) == std::string::npos)
                 broken("a secret value is printed", secret + "\n--- in ---\n" + shown.text);
         }
         // A private key's lines, wherever it sat (the bundle's blocks are re-written line by line).
         for (const auto& secret : secrets)
             for (const auto& line : private_key_lines(secret))
-                if (shown.text.find(line) != std::string::npos && masked_text.find(line) == std::string::npos)
-                    broken("a line of a private key is printed", line + "\n--- in ---\n" + shown.text);
+                if (shown.text.find(line) != std::string::npos &&
+                    masked_text.find(line) == std::string::npos)
+                    broken("a line of a private key is printed",
+                           line + "\n--- in ---\n" + shown.text);
     }
     ERR_clear_error();
     return 0;

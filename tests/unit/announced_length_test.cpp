@@ -22,12 +22,14 @@ TEST(AnnouncedLength, RefusesABodyAnnouncedAboveTheBoundOnceTheHeadersEnd) {
     head.push_back("\r\n");
     EXPECT_TRUE(over(64u << 20, head));
     EXPECT_TRUE(over(64u << 20, {"HTTP/2 200\r\n", "content-length:   67108865 \r\n", "\r\n"}));
-    EXPECT_TRUE(over(64u << 20, {"HTTP/1.1 200 OK\r\n", "Content-Length: 99999999999999999999999\r\n", "\r\n"}));
+    EXPECT_TRUE(over(
+        64u << 20, {"HTTP/1.1 200 OK\r\n", "Content-Length: 99999999999999999999999\r\n", "\r\n"}));
 }
 
 TEST(AnnouncedLength, KeepsABodyAtTheBoundOrWithoutALength) {
     EXPECT_FALSE(over(64u << 20, {"HTTP/1.1 200 OK\r\n", "Content-Length: 67108864\r\n", "\r\n"}));
-    EXPECT_FALSE(over(64u << 20, {"HTTP/1.1 200 OK\r\n", "Transfer-Encoding: chunked\r\n", "\r\n"}));
+    EXPECT_FALSE(
+        over(64u << 20, {"HTTP/1.1 200 OK\r\n", "Transfer-Encoding: chunked\r\n", "\r\n"}));
     EXPECT_FALSE(over(64u << 20, {"HTTP/1.1 200 OK\r\n", "Content-Length: 1e9\r\n", "\r\n"}));
     EXPECT_FALSE(over(64u << 20, {"HTTP/1.1 200 OK\r\n", "Content-Length: -5\r\n", "\r\n"}));
 }
@@ -45,8 +47,9 @@ TEST(AnnouncedLength, ACompressedBodyGetsRoomForDeflatesGrowth) {
 
 TEST(AnnouncedLength, AProxysConnectAnswerDoesNotCount) {
     // A CONNECT answer's headers come first; the real response starts over at its status line.
-    EXPECT_FALSE(over(64u << 20, {"HTTP/1.1 200 Connection established\r\n", "Content-Length: 104857600\r\n", "\r\n",
-                                  "HTTP/1.1 200 OK\r\n", "Content-Length: 2\r\n", "\r\n"}));
+    EXPECT_FALSE(
+        over(64u << 20, {"HTTP/1.1 200 Connection established\r\n", "Content-Length: 104857600\r\n",
+                         "\r\n", "HTTP/1.1 200 OK\r\n", "Content-Length: 2\r\n", "\r\n"}));
 }
 
 }  // namespace

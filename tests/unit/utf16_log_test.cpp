@@ -16,9 +16,12 @@ namespace {
 
 const std::string kLog =
     "{\"level\":\"info\",\"msg\":\"Reconcile succeeded\",\"knative.dev/key\":\"ci/ok\"}\n"
-    "{\"level\":\"error\",\"ts\":\"2026-11-20T09:14:03.120Z\",\"msg\":\"Failed to create task run pod for taskrun "
-    "\\\"build-1\\\": translating TaskSpec to Pod: Get \\\"https://registry.corp.example/v2/\\\": tls: failed to "
-    "verify certificate: x509: certificate signed by unknown authority\",\"knative.dev/kind\":\"tekton.dev.TaskRun\","
+    "{\"level\":\"error\",\"ts\":\"2026-11-20T09:14:03.120Z\",\"msg\":\"Failed to create task run "
+    "pod for taskrun "
+    "\\\"build-1\\\": translating TaskSpec to Pod: Get \\\"https://registry.corp.example/v2/\\\": "
+    "tls: failed to "
+    "verify certificate: x509: certificate signed by unknown "
+    "authority\",\"knative.dev/kind\":\"tekton.dev.TaskRun\","
     "\"knative.dev/key\":\"ci/build-1\"}\n";
 
 std::string utf16(const std::string& ascii, bool little_endian) {
@@ -48,7 +51,8 @@ ExitCode code_of(const std::string& path, Follow follow, std::string* message) {
 
 TEST(Utf16Log, WithAByteOrderMarkIsDecodedAndAnalysedAsItsUtf8Original) {
     for (bool le : {true, false}) {
-        std::string path = write("powershell.log", (le ? "\xff\xfe" : "\xfe\xff") + utf16(kLog, le));
+        std::string path =
+            write("powershell.log", (le ? "\xff\xfe" : "\xfe\xff") + utf16(kLog, le));
         auto text = read_utf16_log(path, Follow::no);
         ASSERT_TRUE(text.has_value());
         EXPECT_EQ(*text, kLog);
@@ -73,7 +77,9 @@ TEST(Utf16Log, WithoutAByteOrderMarkIsNamedInOneLine) {
     std::string message;
     std::string path = write("nobom.log", utf16(kLog, true));
     EXPECT_EQ(code_of(path, Follow::no, &message), ExitCode::not_understood);
-    EXPECT_NE(message.find("nobom.log: UTF-16 LE text without a byte order mark"), std::string::npos) << message;
+    EXPECT_NE(message.find("nobom.log: UTF-16 LE text without a byte order mark"),
+              std::string::npos)
+        << message;
     EXPECT_EQ(message.find('\n'), std::string::npos);
     path = write("nobom-be.log", utf16(kLog, false));
     EXPECT_EQ(code_of(path, Follow::no, &message), ExitCode::not_understood);

@@ -403,6 +403,10 @@ CaBundle merge_ca_bundle(const std::string& existing, const std::vector<std::str
         std::string digest = der_sha256(block);
         if (!digest.empty() && !seen.insert(digest).second)
             continue;  // a duplicate already there goes too
+        // A block that is no certificate and holds a private key's marker (a key pasted into
+        // a certificate's lines) trusts nothing, and the bundle is printed (the manifest, the
+        // patch command): it goes, as the text between the certificates goes.
+        if (digest.empty() && block.find("PRIVATE KEY") != std::string::npos) continue;
         out.pem += block;
         ++out.kept;
     }

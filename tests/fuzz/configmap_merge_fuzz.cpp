@@ -9,6 +9,7 @@
 //    texts (a value counts as printed only where it would not be printed had it been a marker).
 #include <openssl/err.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <set>
@@ -76,14 +77,35 @@ void secrets_of(Json& j, const std::string& key, std::vector<std::string>& found
     }
 }
 
-// The body lines (16 characters or more, trimmed) of each private key PEM block in `text`.
+// The body lines (16 characters or more, trimmed) of each private key PEM block in `text` (from
+// its BEGIN line to the next END line) that appear nowhere else in `text`: a line the input also
+// has outside a key (a certificate's, copied) is not key material.
 std::vector<std::string> private_key_lines(const std::string& text) {
-    std::vector<std::string> out;
-    for (size_t at = text.find("PRIVATE KEY-----"); at != std::string::npos;
-         at = text.find("PRIVATE KEY-----", at + 1)) {
-        size_t line_start = text.find('\n', at);
+    struct Block {
+        size_t from, to;
+    };
+    std::vector<Block> blocks;
+    static const std::string begin = "-----BEGIN ", label_end = "PRIVATE KEY-----";
+    for (size_t at = text.find(begin); at != std::string::npos; at = text.find(begin, at + 1)) {
+        // "-----BEGIN PRIVATE KEY-----", "-----BEGIN EC PRIVATE KEY-----", ...
+        size_t dashes = text.find("-----", at + begin.size());
+        if (dashes == std::string::npos || dashes + 5 < label_end.size() ||
+            text.compare(dashes + 5 - label_end.size(), label_end.size(), label_end) != 0)
+            continue;
         size_t stop = text.find("-----END", at);
-        while (line_start != std::string::npos && line_start < stop) {
+        blocks.push_back({at, stop == std::string::npos ? text.size() : stop});
+    }
+    std::string outside;
+    size_t from = 0;
+    for (const auto& b : blocks) {
+        if (b.from > from) outside += text.substr(from, b.from - from) + "\n";
+        from = std::max(from, b.to);
+    }
+    outside += text.substr(std::min(from, text.size()));
+    std::vector<std::string> out;
+    for (const auto& b : blocks) {
+        for (size_t line_start = text.find('\n', b.from);
+             line_start != std::string::npos && line_start < b.to;) {
             size_t next = text.find('\n', line_start + 1);
             std::string line = text.substr(
                 line_start + 1, (next == std::string::npos ? text.size() : next) - line_start - 1);
@@ -91,7 +113,9 @@ std::vector<std::string> private_key_lines(const std::string& text) {
                    (line.back() == '\r' || line.back() == ' ' || line.back() == '\t'))
                 line.pop_back();
             while (!line.empty() && (line.front() == ' ' || line.front() == '\t')) line.erase(0, 1);
-            if (line.size() >= 16 && line.find("-----") == std::string::npos) out.push_back(line);
+            if (line.size() >= 16 && line.find("-----") == std::string::npos &&
+                outside.find(line) == std::string::npos)
+                out.push_back(line);
             if (out.size() > 64) return out;
             line_start = next;
         }

@@ -78,7 +78,7 @@ void secrets_of(Json& j, const std::string& key, std::vector<std::string>& found
 }
 
 // The body lines (16 characters or more, trimmed) of each private key PEM block in `text` (from
-// its BEGIN line to the next line that starts with dashes) that appear nowhere else in `text`: a
+// its BEGIN line to the next dashes) that appear nowhere else in `text`: a
 // line the input also has outside a key (a certificate's, copied) is not key material.
 std::vector<std::string> private_key_lines(const std::string& text) {
     struct Block {
@@ -92,10 +92,10 @@ std::vector<std::string> private_key_lines(const std::string& text) {
         if (dashes == std::string::npos || dashes + 5 < label_end.size() ||
             text.compare(dashes + 5 - label_end.size(), label_end.size(), label_end) != 0)
             continue;
-        // As OpenSSL's PEM reader: the block ends at the next line that starts with dashes (its
-        // END line, or another BEGIN line when the END line is missing).
-        size_t stop = text.find("\n-----", dashes);
-        blocks.push_back({at, stop == std::string::npos ? text.size() : stop + 1});
+        // Its body ends at the next dashes (base64 has none): its END line, or whatever
+        // marker comes first when that is missing.
+        size_t stop = text.find("-----", dashes + 5);
+        blocks.push_back({at, stop == std::string::npos ? text.size() : stop});
     }
     std::string outside;
     size_t from = 0;

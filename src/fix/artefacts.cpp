@@ -50,8 +50,10 @@ std::string der_sha256(const std::string& block) {
     }
 }
 
+// Bytes that are not UTF-8 (a PEM block kept as written may hold any) become U+FFFD instead of
+// throwing: the text is for a command line.
 std::string json_text(const Json& j) {
-    return j.dump();
+    return j.dump(-1, ' ', false, Json::error_handler_t::replace);
 }
 
 // A YAML mapping entry `key: value` at `indent`: multi-line text as a literal block.

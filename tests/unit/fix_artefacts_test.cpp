@@ -319,6 +319,26 @@ TEST(AddCa, AKeyPastedIntoACertificateBlockIsNeverPrinted) {
     EXPECT_NE(shown.find(old.substr(28, 40)), std::string::npos);  // the good CA is kept
 }
 
+// Found by configmap_merge_fuzz: a PEM whose END line is broken by bytes that are not UTF-8 makes
+// one block with the next certificate, kept as written; the merge patch's JSON threw on them.
+TEST(AddCa, BytesThatAreNotUtf8InTheBundleDoNotStopThePatch) {
+    std::string old = pem_of("Team A Root"), a = pem_of("Broken End"), b = pem_of("Registry Root");
+    size_t end = a.find("-----END CERTIFICATE-----");
+    ASSERT_NE(end, std::string::npos);
+    a.replace(end, 10, "---\xda\xff\xff\xffD ");  // "-----END C" -> junk, "ERTIFICATE-----" stays
+    Finding f = probed_lookup(a + b);
+    f.tekton_namespace = "tekton-pipelines";
+    f.installation.read = f.installation.configmap_present = true;
+    f.installation.configmap_data = {{"cert", old}};
+    const FixView* add = nullptr;
+    ASSERT_NO_THROW(add = planned(f, "add-ca-to-config-registry-cert"));
+    ASSERT_NE(add, nullptr);
+    std::string commands = all_commands(*add);
+    auto at = commands.find("--type merge -p '");
+    ASSERT_NE(at, std::string::npos) << commands;
+    EXPECT_NE(commands.find(old.substr(28, 40)), std::string::npos);  // the old CA is kept
+}
+
 TEST(AddCa, OfflineTheProbedCaIsWrittenByACommand) {
     std::string reg = pem_of("Registry Root");
     const FixView* add = planned(probed_lookup(reg), "add-ca-to-config-registry-cert");

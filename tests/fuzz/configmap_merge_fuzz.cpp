@@ -77,13 +77,13 @@ void secrets_of(Json& j, const std::string& key, std::vector<std::string>& found
     }
 }
 
-// The body lines (16 characters or more, trimmed) of each private key PEM block in `text` (from
-// its BEGIN line to the next dashes) that appear nowhere else in `text`: a
-// line the input also has outside a key (a certificate's, copied) is not key material.
-std::vector<std::string> private_key_lines(const std::string& text) {
-    struct Block {
-        size_t from, to;
-    };
+struct Block {
+    size_t from, to;
+};
+
+// The private key PEM blocks of `text`, from each BEGIN marker to the next dashes (its END line,
+// or whatever marker comes first when that is missing: base64 has no dashes).
+std::vector<Block> key_blocks(const std::string& text) {
     std::vector<Block> blocks;
     static const std::string begin = "-----BEGIN ", label_end = "PRIVATE KEY-----";
     for (size_t at = text.find(begin); at != std::string::npos; at = text.find(begin, at + 1)) {
@@ -92,20 +92,29 @@ std::vector<std::string> private_key_lines(const std::string& text) {
         if (dashes == std::string::npos || dashes + 5 < label_end.size() ||
             text.compare(dashes + 5 - label_end.size(), label_end.size(), label_end) != 0)
             continue;
-        // Its body ends at the next dashes (base64 has none): its END line, or whatever
-        // marker comes first when that is missing.
         size_t stop = text.find("-----", dashes + 5);
         blocks.push_back({at, stop == std::string::npos ? text.size() : stop});
     }
+    return blocks;
+}
+
+// `text` without its private key blocks.
+std::string outside_keys(const std::string& text) {
     std::string outside;
     size_t from = 0;
-    for (const auto& b : blocks) {
+    for (const auto& b : key_blocks(text)) {
         if (b.from > from) outside += text.substr(from, b.from - from) + "\n";
         from = std::max(from, b.to);
     }
-    outside += text.substr(std::min(from, text.size()));
+    return outside + text.substr(std::min(from, text.size()));
+}
+
+// The body lines (16 characters or more, trimmed) of each private key block in `text` that the
+// input has nowhere outside a key (`outside`: a line copied into a certificate is not key
+// material, and printing that certificate is not printing a key).
+std::vector<std::string> private_key_lines(const std::string& text, const std::string& outside) {
     std::vector<std::string> out;
-    for (const auto& b : blocks) {
+    for (const auto& b : key_blocks(text)) {
         for (size_t line_start = text.find('\n', b.from);
              line_start != std::string::npos && line_start < b.to;) {
             size_t next = text.find('\n', line_start + 1);
@@ -123,6 +132,16 @@ std::vector<std::string> private_key_lines(const std::string& text) {
         }
     }
     return out;
+}
+
+// Every string of `j`, one after another.
+void all_strings(const Json& j, std::string& out) {
+    if (j.is_string())
+        out += j.get<std::string>() + "\n";
+    else if (j.is_object())
+        for (const auto& [k, v] : j.items()) out += k + "\n", all_strings(v, out);
+    else if (j.is_array())
+        for (const auto& v : j) all_strings(v, out);
 }
 
 // Everything the merge prints for a ConfigMap `current` and the PEM `added`.
@@ -212,8 +231,11 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
                 broken("a secret value is printed", secret + "\n--- in ---\n" + shown.text);
         }
         // A private key's lines, wherever it sat (the bundle's blocks are re-written line by line).
+        std::string everything = added;
+        all_strings(current, everything);
+        const std::string outside = outside_keys(everything);
         for (const auto& secret : secrets)
-            for (const auto& line : private_key_lines(secret))
+            for (const auto& line : private_key_lines(secret, outside))
                 if (shown.text.find(line) != std::string::npos &&
                     masked_text.find(line) == std::string::npos)
                     broken("a line of a private key is printed",

@@ -179,8 +179,17 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     std::string_view input = fuzz::as_text(data, size);
     size_t nul = input.find('\0');
     std::string_view object_text = input.substr(0, nul);
-    std::string added =
-        nul == std::string_view::npos ? std::string() : std::string(input.substr(nul + 1));
+    // What is added is the tool's own: the probe's trust anchor, written by OpenSSL from the
+    // certificate it parsed. So the certificates of the PEM text after the NUL, re-encoded.
+    std::string added;
+    if (nul != std::string_view::npos) {
+        try {
+            for (const auto& cert : read_pem_certificates(input.substr(nul + 1), "fuzz"))
+                added += to_pem(cert.get());
+        } catch (const Error&) {
+        }
+        ERR_clear_error();
+    }
     BoundedJson parsed = parse_json_bounded(object_text);
     // The API answers objects only; anything else is read as a missing ConfigMap.
     Json current = parsed.ok() && parsed.value.is_object() ? std::move(parsed.value) : Json();

@@ -325,7 +325,7 @@ TEST(AddCa, BytesThatAreNotUtf8InTheBundleDoNotStopThePatch) {
     std::string old = pem_of("Team A Root"), a = pem_of("Broken End"), b = pem_of("Registry Root");
     size_t end = a.find("-----END CERTIFICATE-----");
     ASSERT_NE(end, std::string::npos);
-    a.replace(end, 10, "---\xda\xff\xff\xffD ");  // "-----END C" -> junk, "ERTIFICATE-----" stays
+    a.replace(end, 10, "---\xda\xff\xff\xff" "D ");  // "-----END C" -> junk, "ERTIFICATE-----" stays
     Finding f = probed_lookup(a + b);
     f.tekton_namespace = "tekton-pipelines";
     f.installation.read = f.installation.configmap_present = true;

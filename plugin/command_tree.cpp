@@ -3,9 +3,37 @@
 // three never disagree.
 #include "command_tree.h"
 
+#include <memory>
+
 #include "util/text.h"
 
 namespace certdoctor {
+
+namespace {
+
+// Help as kubectl prints it: a flag that takes an optional value reads `--apply[=task]`, not
+// CLI11's `--apply{cluster} [=task]` (the value a bare flag stands for, in braces, then the
+// option text after a space).
+class KubectlFormatter : public CLI::Formatter {
+  public:
+    std::string make_option_name(const CLI::Option* opt, bool positional) const override {
+        std::string name = CLI::Formatter::make_option_name(opt, positional);
+        if (positional) return name;
+        for (size_t open = name.find('{'); open != std::string::npos; open = name.find('{', open)) {
+            size_t close = name.find('}', open);
+            if (close == std::string::npos) break;
+            name.erase(open, close + 1 - open);
+        }
+        return name;
+    }
+    std::string make_option_opts(const CLI::Option* opt) const override {
+        const std::string& text = opt->get_option_text();
+        if (text.rfind("[=", 0) == 0) return text;  // glued to the flag: --apply[=task]
+        return CLI::Formatter::make_option_opts(opt);
+    }
+};
+
+}  // namespace
 
 const char* const kExitCodes = R"(Exit codes:
   0  no problem found
@@ -93,6 +121,7 @@ void add_connection_flags(CLI::App* cmd, Options& o) {
 
 void build_command_tree(CLI::App& app, Options& o) {
     app.name(kName);
+    app.formatter(std::make_shared<KubectlFormatter>());  // before the subcommands: they copy it
     app.description(
         "Diagnoses Tekton runs that fail on registry certificates: finds where on Tekton's\n"
         "call chains the failure sits, explains the root cause, and gives the fix.");

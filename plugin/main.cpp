@@ -26,6 +26,7 @@
 #include "cluster/runs_reader.h"
 #include "cluster/cluster_logs.h"
 #include "fix/export.h"
+#include "input/utf16_log.h"
 #include "run/apply_run.h"
 #include "run/analyze.h"
 #include "kube/client.h"
@@ -368,6 +369,7 @@ int run_analyze(const Options& o) {
             if (o.redact) redactor().apply(one);
             std::cout << (o.output == OutputFormat::json ? render_new_group_json(one) : render_new_group_text(one)) << std::flush;
         };
+        read_utf16_log(files.front(), Follow::yes);  // says what a UTF-16 file is, and stops
         analyzer.follow(files.front(), g_stop);
     } else if (o.from_cluster) {
         PodLogRequest request;
@@ -382,7 +384,10 @@ int run_analyze(const Options& o) {
             analyzer.on_progress = [&](const std::string& name, uint64_t done, uint64_t size) {
                 progress("reading " + name + ": " + human_bytes(done) + " of " + human_bytes(size));
             };
-        for (const auto& f : files) analyzer.read_file(f);
+        for (const auto& f : files) {
+            if (auto text = read_utf16_log(f, Follow::no)) analyzer.read_text(*text, f);
+            else analyzer.read_file(f);
+        }
         if (progress) progress("");
     }
     Report report = analysis_report(analyzer, engine);

@@ -369,6 +369,10 @@ Json configmap_with_pems(const Json& current, const std::string& ns, const std::
                    {{"app.kubernetes.io/instance", "default"},
                     {"app.kubernetes.io/part-of", "tekton-pipelines"}}}}}};
     }
+    // The API server's answer is not trusted to be a ConfigMap: `data` that is not a map of
+    // strings is an error, not an exception from the JSON library.
+    if (!next.is_object() || (next.contains("data") && !next["data"].is_null() && !next["data"].is_object()))
+        throw Error("the ConfigMap " + ns + "/" + name + " read from the API server has a `data` that is not a map");
     std::string existing = text_at(next, {"data", key.c_str()});
     CaBundle bundle = merge_ca_bundle(existing, pems);
     if (bundle.added == 0 && !current.is_null()) return current;

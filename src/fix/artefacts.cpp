@@ -50,8 +50,10 @@ std::string der_sha256(const std::string& block) {
     }
 }
 
+// Bytes that are not UTF-8 (a PEM block kept as written may hold any) become U+FFFD instead of
+// throwing: the text is for a command line.
 std::string json_text(const Json& j) {
-    return j.dump();
+    return j.dump(-1, ' ', false, Json::error_handler_t::replace);
 }
 
 // A YAML mapping entry `key: value` at `indent`: multi-line text as a literal block.
@@ -402,6 +404,10 @@ CaBundle merge_ca_bundle(const std::string& existing, const std::vector<std::str
         std::string digest = der_sha256(block);
         if (!digest.empty() && !seen.insert(digest).second)
             continue;  // a duplicate already there goes too
+        // A block that is no certificate and holds a private key's marker (a key pasted into
+        // a certificate's lines) trusts nothing, and the bundle is printed (the manifest, the
+        // patch command): it goes, as the text between the certificates goes.
+        if (digest.empty() && block.find("PRIVATE KEY") != std::string::npos) continue;
         out.pem += block;
         ++out.kept;
     }

@@ -21,7 +21,9 @@ std::vector<ObjectRef> runs_to_rerun(const Finding& finding);
 void drop_repeated_reruns(std::vector<Finding>& findings);
 
 // config-registry-cert's `cert` after adding `added`: the PEM certificates already there, in
-// their order and as written, then each added one whose DER (by SHA-256) is not there yet.
+// their order and as written, then each added one whose DER (by SHA-256) is not there yet. A
+// CERTIFICATE block that does not parse is kept as written, unless it holds a private key's
+// marker; text outside the blocks (a private key among them) is not kept.
 struct CaBundle {
     std::string pem;
     size_t kept = 0;     // certificates already in the bundle

@@ -35,7 +35,7 @@ void emit_value_after_key(const std::string& key, const Json& v, size_t indent, 
     std::string pad(indent, ' ');
     if (v.is_string() && looks_secret(key, v.get<std::string>())) {
         out += pad + yaml_scalar(key) +
-               ": \"<redacted: " + std::to_string(v.get<std::string>().size()) + " bytes>\"\n";
+               ": \"" + secret_marker(v.get<std::string>().size()) + "\"\n";
     } else if (block_string(v)) {
         const std::string& s = v.get_ref<const std::string&>();
         out += pad + yaml_scalar(key) + ": |" + (s.back() == '\n' ? "" : "-") + "\n";

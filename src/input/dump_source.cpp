@@ -15,6 +15,7 @@
 #include "util/escape.h"
 #include "util/text.h"
 #include "util/time.h"
+#include "util/unicode_bom.h"
 
 namespace certdoctor {
 
@@ -424,8 +425,11 @@ InputBatch read_dump_objects(const nlohmann::json& objects, const std::string& s
 }
 
 InputBatch read_dump(std::string_view text, const std::string& source) {
-    if (text.find('\0') != std::string_view::npos)
+    if (text.find('\0') != std::string_view::npos) {
+        std::string utf16 = utf16_without_bom(text);
+        if (!utf16.empty()) throw input_error(utf16_without_bom_message(source, utf16));
         throw input_error(source + ": binary data, not a YAML or JSON dump");
+    }
     DumpReader reader(source, ConditionRequired::yes);
     read_yaml_documents(text, source, dump_document_shape(),
                         [&reader](nlohmann::json&& doc) { reader.read_document(doc); });

@@ -1,4 +1,5 @@
 #include "kube/client.h"
+#include "kube/announced_length.h"
 #include "kube/exec_credential.h"
 
 #include <curl/curl.h>
@@ -30,7 +31,22 @@ struct Body {
     std::string data;
     size_t max = KubeClient::kMaxResponseBytes;
     bool too_large = false;
+    bool cut = false;                      // a longer answer is cut: read up to the bound
+    AnnouncedLength announced{max};
 };
+
+// Refuses at the end of the headers a body whose Content-Length is over the bound (unless the
+// caller takes a cut answer), rather than reading the bound's worth of it first.
+size_t on_header(char* ptr, size_t size, size_t n, void* user) {
+    auto* b = static_cast<Body*>(user);
+    size_t len = size * n;
+    b->announced.header_line(std::string_view(ptr, len));
+    if (!b->cut && b->announced.over()) {
+        b->too_large = true;
+        return 0;  // aborts the transfer before any of the body is read
+    }
+    return len;
+}
 
 size_t on_body(char* ptr, size_t size, size_t n, void* user) {
     auto* b = static_cast<Body*>(user);
@@ -295,8 +311,12 @@ KubeClient::Raw KubeClient::send(const Request& request) {
     if (!c.proxy_url.empty()) curl_easy_setopt(h, CURLOPT_PROXY, c.proxy_url.c_str());
     Body body;
     body.max = max_bytes;
+    body.cut = cut;
+    body.announced = AnnouncedLength(max_bytes);
     curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_body);
     curl_easy_setopt(h, CURLOPT_WRITEDATA, &body);
+    curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, on_header);
+    curl_easy_setopt(h, CURLOPT_HEADERDATA, &body);
     char errbuf[CURL_ERROR_SIZE] = {0};
     curl_easy_setopt(h, CURLOPT_ERRORBUFFER, errbuf);
 
@@ -315,7 +335,7 @@ KubeClient::Raw KubeClient::send(const Request& request) {
     if (body.too_large && cut) return {static_cast<int>(status), std::move(body.data)};
     if (body.too_large)
         throw Error("the API server's answer to " + request.method + " " + path + " is larger than " +
-                    std::to_string(kMaxResponseBytes >> 20) + " MiB; narrow it with -n, -l or --limit");
+                    std::to_string(max_bytes >> 20) + " MiB; narrow it with -n, -l or --limit");
     if (rc != CURLE_OK) {
         std::string detail = errbuf[0] ? errbuf : curl_easy_strerror(rc);
         std::string where = "cannot reach the API server " + c.server + " (cluster " + c.name + "): " + detail;

@@ -8,6 +8,7 @@
 #include <set>
 
 #include "input/normalise.h"
+#include "util/secret_value.h"
 
 namespace certdoctor {
 
@@ -349,11 +350,16 @@ void Redactor::rewrite_finding(Finding& f) {
         for (auto& s : *steps) rewrite(s.image);
     if (f.steps_source.kind == "Task") rewrite(f.steps_source.name);
     for (auto& r : f.rerun_runs) object(r);
-    for (auto& [k, v] : f.installation.configmap_data) rewrite(v);
+    // A value under a key named like a credential (util/secret_value.h's list) goes whole.
+    auto value = [&](const std::string& k, std::string& v) {
+        if (looks_secret(k, v)) v = secret_marker(v.size());
+        else rewrite(v);
+    };
+    for (auto& [k, v] : f.installation.configmap_data) value(k, v);
     for (auto* list : {&f.installation.configmap_labels, &f.installation.configmap_annotations})
         for (auto& [k, v] : *list) {
+            value(k, v);
             rewrite(k);
-            rewrite(v);
         }
     for (auto* s : {&f.cluster_facts.configmap, &f.cluster_facts.changed_text}) rewrite(*s);
     for (auto& [image, view] : f.step_images) {

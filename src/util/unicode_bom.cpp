@@ -1,5 +1,7 @@
 #include "util/unicode_bom.h"
 
+#include "util/escape.h"
+
 namespace certdoctor {
 
 namespace {
@@ -58,6 +60,31 @@ std::string decode_byte_order_mark(std::string text) {
     if (byte(0) == 0xFE && byte(1) == 0xFF) return utf16_to_utf8(text, false);
     if (byte(0) == 0xEF && byte(1) == 0xBB && byte(2) == 0xBF) text.erase(0, 3);
     return text;
+}
+
+bool starts_with_utf16_bom(std::string_view head) {
+    return head.size() >= 2 && ((head[0] == '\xFF' && head[1] == '\xFE') || (head[0] == '\xFE' && head[1] == '\xFF'));
+}
+
+std::string utf16_without_bom(std::string_view head) {
+    head = head.substr(0, 4096 & ~size_t{1});
+    if (head.size() < 16 || starts_with_utf16_bom(head)) return {};
+    size_t pairs = head.size() / 2, zero_high_le = 0, zero_high_be = 0;
+    for (size_t i = 0; i + 1 < head.size(); i += 2) {
+        bool first_zero = head[i] == '\0', second_zero = head[i + 1] == '\0';
+        if (second_zero && !first_zero) ++zero_high_le;
+        if (first_zero && !second_zero) ++zero_high_be;
+    }
+    if (zero_high_le == pairs) return "UTF-16 LE";
+    if (zero_high_be == pairs) return "UTF-16 BE";
+    return {};
+}
+
+std::string utf16_without_bom_message(const std::string& name, const std::string& encoding) {
+    std::string iconv = encoding == "UTF-16 BE" ? "UTF-16BE" : "UTF-16LE";
+    return visible(name) + ": " + encoding +
+           " text without a byte order mark (every other byte is zero); convert it to UTF-8 first: iconv -f " + iconv +
+           " -t UTF-8 " + shell_quote(name) + " > " + shell_quote(name + ".utf8");
 }
 
 }  // namespace certdoctor

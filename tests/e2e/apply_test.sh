@@ -20,10 +20,8 @@ registries_setup
 root_ca="$work/r/trust/ca.crt"
 reg="127.0.0.1:${REGISTRY_PORT[good]}"
 
-passed=0
-failed=0
-ok() { passed=$((passed + 1)); printf 'ok    %s\n' "$*"; }
-bad() { failed=$((failed + 1)); printf 'FAIL  %s\n' "$*"; }
+# shellcheck source=../support/e2e-lib.sh
+source "$support/e2e-lib.sh"
 
 k="$work/k"
 mkdir -p "$k"
@@ -352,5 +350,4 @@ else
 fi
 if grep -l -e "$secret_token" "$k"/*.out > /dev/null 2>&1; then bad "the token appears in a report"; else ok "the token appears in no report"; fi
 
-echo "passed $passed, failed $failed"
-[ $failed = 0 ]
+e2e_summary "apply"

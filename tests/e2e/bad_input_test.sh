@@ -2,9 +2,10 @@
 # Bad input and a bad environment, end to end: each case ends in its documented exit code with
 # one line on standard error naming what was wrong and where (file:line where there is a line),
 # within 60 s and 1 GiB of address space, never a signal. Files: binary junk, truncated YAML and
-# JSON, deep nesting, the wrong kind, invalid UTF-8, UTF-16 with a BOM (read as UTF-8), a 100 MB
+# JSON, deep nesting, the wrong kind, invalid UTF-8, UTF-16 with a BOM (read as UTF-8, logs too) or
+# without one (said what it is), a 100 MB
 # line, an empty file, gzip followed by junk. Kubeconfigs: the asked context missing, bad base64,
-# oversized, KUBECONFIG=/dev/zero, none at all, no cluster behind. Certificates: a private key,
+# oversized (and an oversized tokenFile), KUBECONFIG=/dev/zero, none at all, no cluster behind. Certificates: a private key,
 # DER. Against the loopback API server: exec plugins that print junk or fail, an expired token,
 # a refused user name and password. A probe of a loopback TLS server whose leaf has 10,000 SANs
 # and whose chain has 20 certificates. `analyze --follow` across copytruncate and rotation.
@@ -71,6 +72,12 @@ open(f"{w}/bad-utf8.yaml", "wb").write(run.replace(marker, b"\xff\xfe\xc3(" + ma
 # as PowerShell's > writes it
 open(f"{w}/utf16.yaml", "wb").write(b"\xff\xfe" + run.decode().encode("utf-16-le"))
 open(f"{w}/utf16be.yaml", "wb").write(b"\xfe\xff" + run.decode().encode("utf-16-be"))
+# a controller log as PowerShell's > writes it (UTF-16 LE, a BOM), in UTF-16 BE, and without a BOM
+log = open(f"{samples}/controller.log", "rb").read().decode()
+open(f"{w}/utf16.log", "wb").write(b"\xff\xfe" + log.encode("utf-16-le"))
+open(f"{w}/utf16be.log", "wb").write(b"\xfe\xff" + log.encode("utf-16-be"))
+open(f"{w}/utf16-nobom.log", "wb").write(log.encode("utf-16-le"))
+open(f"{w}/utf16-nobom.yaml", "wb").write(run.decode().encode("utf-16-be"))
 line = b'{"level":"error","msg":"failed to create task run pod: Get \\"https://registry.corp.example:8443/v2/\\": tls: failed to verify certificate: x509: certificate signed by unknown authority","knative.dev/key":"ci/build-1"}\n'
 with open(f"{w}/long.log", "wb") as f:
     f.write(b"a" * (100 << 20) + b"\n")
@@ -101,6 +108,29 @@ run "UTF-16 BE" "$w/empty" diagnose -f "$w/utf16be.yaml"
 expect "UTF-16 BE with a BOM is read: exit 1" 1
 run "UTF-16 explain" "$w/utf16.yaml" explain -
 expect "UTF-16 on explain's standard input is read: exit 1" 1
+run "UTF-16 log" "$w/empty" analyze "$w/utf16.log" -o json
+expect "a UTF-16 LE log with a BOM (PowerShell's >) is decoded and analysed: exit 1" 1
+env -u KUBECONFIG "$binary" analyze "$samples/controller.log" -o json >"$w/utf8-analysis.json" 2>/dev/null
+# summary FILE: what an analysis found, the file names left out of where each group starts.
+summary() {
+  "$python" -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+print(d["lines_scanned"], d["matched_lines"], [(g["pattern"], g["count"], g["first_line"].rsplit(":", 1)[1]) for g in d["groups"]])' "$1" 2>/dev/null
+}
+utf16_summary=$(summary "$w/out")
+utf8_summary=$(summary "$w/utf8-analysis.json")
+[ -n "$utf8_summary" ] && [ "$utf16_summary" = "$utf8_summary" ] &&
+  ok "the UTF-16 log gives the UTF-8 log's lines, groups and line numbers (${utf8_summary:0:60}...)" ||
+  bad "the UTF-16 log gives '${utf16_summary:-nothing}', the UTF-8 one '${utf8_summary:-nothing}'"
+run "UTF-16 BE log" "$w/empty" analyze "$w/utf16be.log"
+expect "a UTF-16 BE log with a BOM is analysed: exit 1" 1
+run "UTF-16 log without a BOM" "$w/empty" analyze "$w/utf16-nobom.log"
+expect "a UTF-16 log without a BOM: exit 3, said what it is in one line" 3 "utf16-nobom.log: UTF-16 LE text without a byte order mark" "iconv -f UTF-16LE"
+run "UTF-16 dump without a BOM" "$w/empty" diagnose -f "$w/utf16-nobom.yaml"
+expect "a UTF-16 BE dump without a BOM: exit 3, said what it is" 3 "utf16-nobom.yaml: UTF-16 BE text without a byte order mark"
+run "UTF-16 log followed" "$w/empty" analyze --follow "$w/utf16.log"
+expect "--follow on a UTF-16 log: exit 3, said what it is and how to convert it" 3 "utf16.log: UTF-16 text" "iconv"
 run "100 MB line to explain" "$w/line100mb.txt" explain -
 expect "a 100 MB line on explain's standard input: exit 3, over the 64 MiB bound" 3 "standard input: larger than 64 MiB"
 run "100 MB line in a log" "$w/empty" analyze "$w/long.log" -o json
@@ -162,6 +192,11 @@ expect "certificate-authority-data that is not base64: exit 4 naming the file an
 run "oversized kubeconfig" "$w/empty" diagnose taskruns --kubeconfig "$w/kc-big.yaml"
 expect "a 17 MiB kubeconfig: exit 4, naming it, without advice about logs" 4 "kc-big.yaml" "larger than"
 lacks "the oversized kubeconfig's error gives no advice about logs" "part of the log"
+head -c $((2 << 20)) /dev/zero | tr '\0' 'x' >"$w/token-big"
+sed "s/current-context: gone/current-context: dev/; s#token: bad-input-token-1f3a#tokenFile: $w/token-big#" "$w/kc.yaml" >"$w/kc-tokenfile.yaml"
+run "oversized tokenFile" "$w/empty" diagnose taskruns --kubeconfig "$w/kc-tokenfile.yaml" --request-timeout 5s
+expect "a 2 MiB tokenFile: exit 4, naming it, without advice about logs" 4 "tokenFile" "token-big" "larger than"
+lacks "the oversized tokenFile's error gives no advice about logs" "part of the log"
 code=$(
   (ulimit -v 1048576; KUBECONFIG=/dev/zero HOME="$w/home" timeout 60 "$binary" diagnose taskruns) </dev/null >"$w/out" 2>"$w/err"
   echo $?
@@ -182,19 +217,7 @@ echo "$secret admin" >"$w/tokens"
 apiserver_start "$w" || { echo "FAIL: the test API server did not start"; exit 1; }
 pids+=("$APISERVER_PID")
 # user KC-NAME USER-YAML: a kubeconfig for the test server with that user.
-user() {
-  cat >"$w/$1.yaml" <<KC
-apiVersion: v1
-kind: Config
-clusters: [{name: test, cluster: {server: "https://127.0.0.1:$APISERVER_PORT", certificate-authority: "$w/ca.pem"}}]
-users:
-- name: u
-  user:
-$2
-contexts: [{name: test, context: {cluster: test, user: u, namespace: ci}}]
-current-context: test
-KC
-}
+user() { apiserver_kubeconfig "$w/$1.yaml" --user "$2"; }
 plugin() {
   printf '#!/bin/sh\n%s\n' "$2" >"$w/$1.sh"
   chmod +x "$w/$1.sh"

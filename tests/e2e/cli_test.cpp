@@ -332,6 +332,13 @@ TEST(Cli, HelpShowsExamplesAndExitCodes) {
     EXPECT_NE(cli({"--help"}).out.find("3  input not understood"), std::string::npos);
 }
 
+TEST(Cli, HelpShowsAFlagsOptionalValueAsKubectlDoes) {
+    std::string help = cli({"diagnose", "--help"}).out;
+    EXPECT_NE(help.find("  --apply[=task]  "), std::string::npos) << help;
+    EXPECT_EQ(help.find("{cluster}"), std::string::npos) << help;
+    EXPECT_EQ(help.find("--apply [=task]"), std::string::npos) << help;
+}
+
 TEST(Cli, UsageErrorsExitTwo) {
     EXPECT_EQ(cli({"explain", "-o", "xml", "x"}).exit_code, 2);
     EXPECT_EQ(cli({"diagnose"}).exit_code, 2);

@@ -21,10 +21,8 @@ root_ca="$work/r/trust/ca.crt"
 reg="127.0.0.1:${REGISTRY_PORT[good]}"
 reg2="127.0.0.1:${REGISTRY_PORT[self-signed]}"
 
-passed=0
-failed=0
-ok() { passed=$((passed + 1)); printf 'ok    %s\n' "$*"; }
-bad() { failed=$((failed + 1)); printf 'FAIL  %s\n' "$*"; }
+# shellcheck source=../support/e2e-lib.sh
+source "$support/e2e-lib.sh"
 
 # --- the API server's certificates, tokens and fixture -------------------------------------------
 k="$work/k"
@@ -47,27 +45,13 @@ server="https://127.0.0.1:$port"
 
 b64() { base64 -w0 < "$1"; }
 
-# kubeconfig FILE USER-YAML [CLUSTER-EXTRA-YAML]: one cluster, one user, one context "test" (namespace ci).
+# kubeconfig FILE USER-YAML [CLUSTER-YAML [SERVER]]: the test server's kubeconfig (tests/support/
+# fake-apiserver.sh) with that user, and a second context "other" without a namespace.
 kubeconfig() {
-  cat > "$1" <<KC
-apiVersion: v1
-kind: Config
-clusters:
-- name: test
-  cluster:
-    server: ${4:-$server}
-${3:-    certificate-authority: $k/ca.pem}
-users:
-- name: u
-  user:
-$2
-contexts:
-- name: test
-  context: {cluster: test, user: u, namespace: ci}
-- name: other
-  context: {cluster: test, user: u}
-current-context: test
-KC
+  local extra=()
+  [ -n "${3:-}" ] && extra+=(--cluster "$3")
+  [ -n "${4:-}" ] && extra+=(--server "$4")
+  apiserver_kubeconfig "$1" --user "$2" "${extra[@]}" --also-context other
 }
 
 kubeconfig "$k/token.yaml" "    token: $secret_token"
@@ -456,5 +440,4 @@ PY
   then ok "every cluster JSON report validates against plugin/report.schema.json"; else bad "a cluster JSON report does not validate"; fi
 fi
 
-echo "cluster: $passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+e2e_summary "cluster"

@@ -91,7 +91,24 @@ start silent && api "API server that never answers" 4 "5000"
 start silent && registry "registry that never answers" 1 "TLS handshake timeout"
 start trickle && api "API server that trickles a byte a second" 4 "5000"
 start trickle && registry "registry that trickles a byte a second: TLS judged, /v2/ timed out" 0 'timed out after'
-start big-body && api "API server that sends 100 MB" 4 "larger than"
+start big-body && api "API server that announces 100 MB: refused at the headers" 4 "larger than"
+# body_sent SAYS: the bytes of the body the peer got rid of before the tool hung up, against a
+# bound. Announced: refused before reading any (what the sockets' buffers took is all that went).
+# Chunked: read up to the 64 MiB bound, then refused.
+body_sent() { sed -n 's/.*"body_sent": \([0-9]*\).*/\1/p' "$w/peer.log" | head -1; }
+for _ in $(seq 1 50); do [ -n "$(body_sent)" ] && break; sleep 0.1; done
+sent=$(body_sent)
+if [ -z "$sent" ]; then bad "the big-body peer logged no count of what it sent"
+elif [ "$sent" -ge $((16 << 20)) ]; then bad "a body announced as 100 MB was read ($sent bytes went) before it was refused"
+else ok "a body announced as 100 MB was refused at its headers ($sent bytes went into the sockets' buffers)"; fi
+start big-chunked && api "API server that streams 100 MB chunked" 4 "larger than"
+for _ in $(seq 1 50); do [ -n "$(body_sent)" ] && break; sleep 0.1; done
+sent=$(body_sent)
+if [ -n "$sent" ] && [ "$sent" -ge $((60 << 20)) ] && [ "$sent" -lt $((100 << 20)) ]; then
+  ok "a chunked body was refused at its 64 MiB bound ($sent bytes went)"
+else
+  bad "a chunked 100 MB body: ${sent:-no count} bytes went, expected the 64 MiB bound and less than all"
+fi
 start big-body && registry "registry whose /v2/ sends 100 MB: read within its bound" 0 '"http_status": 200'
 start many-certs && api "API server with 4,000 certificates" 4 "excessive message size"
 start many-certs && registry "registry with 4,000 certificates" 1 "excessive message size"

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Secrets are never printed. Kubeconfigs with planted tokens (inline, in a tokenFile, from an
-# exec plugin), a password, a client key, and a docker config.json with auths, used by every
+# exec plugin), a password, a client key, a docker config.json with auths, and config-registry-cert
+# with a key named after each word of src/util/secret_value.h's list, used by every
 # command that reads them (diagnose a run, a sweep, analyze --from-cluster, probe --entrypoint,
 # export) in every output format with -v, on success and on failure; then every standard output,
 # standard error and exported file is searched for each planted value (and its base64).
@@ -28,6 +29,25 @@ identity_token=planted-identity-token-d3a1
 printf '%s admin\n%s admin\n%s admin\n' "$token" "$file_token" "$exec_token" >"$w/tokens"
 "$python" "$support/cluster_fixture.py" ca-missing "$w/fixture.json" --registry 127.0.0.1:1 --ca "$w/tokens" ||
   { echo "FAIL: no fixture"; exit 1; }
+# The words that make a key name look like a credential, as src/util/secret_value.h lists them:
+# config-registry-cert gets one key named after each, holding a planted value.
+mapfile -t secret_words < <(sed -n '/BEGIN secret key words/,/END secret key words/p' "$here/../../src/util/secret_value.h" |
+  grep -o '"[^"]*"' | tr -d '"')
+[ "${#secret_words[@]}" -ge 9 ] && ok "${#secret_words[@]} secret key words read from src/util/secret_value.h" ||
+  bad "the secret key words could not be read from src/util/secret_value.h (${#secret_words[@]})"
+"$python" - "$w/fixture.json" "${secret_words[@]}" <<'PY' || { echo "FAIL: could not plant the ConfigMap keys"; exit 1; }
+import json, sys
+path, words = sys.argv[1], sys.argv[2:]
+fixture = json.load(open(path))
+cms = [o for o in fixture["objects"] if o.get("kind") == "ConfigMap" and o["metadata"]["name"] == "config-registry-cert"]
+assert cms, "no config-registry-cert in the fixture"
+for cm in cms:
+    data = cm.setdefault("data", {})
+    for i, word in enumerate(words):
+        data[("registry" if word.startswith(".") else "registry-") + word] = f"planted-configmap-value-{i}-9b3e"
+    cm["metadata"].setdefault("annotations", {})["example.com/credential"] = "planted-annotation-value-44c1"
+json.dump(fixture, open(path, "w"), indent=1)
+PY
 apiserver_start "$w" || { echo "FAIL: the test API server did not start"; exit 1; }
 printf '%s\n' "$file_token" >"$w/token-file"
 printf '#!/bin/sh\nprintf %s\n' "'{\"apiVersion\":\"client.authentication.k8s.io/v1\",\"kind\":\"ExecCredential\",\"status\":{\"token\":\"$exec_token\"}}'" >"$w/plugin.sh"
@@ -76,6 +96,7 @@ for format in text json markdown; do
   out probe 127.0.0.1:1/team/app:v1 --entrypoint --registry-config "$w/docker-config.json" -o "$format" -v --timeout 2s
 done
 out probe registry.corp.example:8443/team/app:v1 --entrypoint --registry-config "$w/docker-config.json" -v --timeout 2s
+out diagnose taskrun/build-1 --kubeconfig "$w/kubeconfig" --no-probe -o json --redact -v
 # an export folder, from a report of the cluster
 timeout 30 env -u KUBECONFIG "$binary" diagnose taskrun/build-1 --kubeconfig "$w/kubeconfig" --no-probe -o json >"$w/report.json" 2>/dev/null
 timeout 30 "$binary" export "$w/export" -f "$w/report.json" >"$w/outputs/export.out" 2>"$w/outputs/export.err"
@@ -93,7 +114,9 @@ grep -q "^4 diagnose taskrun/build-1 .*--context password" "$w"/outputs/*.cmd &&
 grep -q "GET " "$w"/outputs/*.err && ok "-v logged the API requests" || bad "-v logged no request"
 
 key_line=$(sed -n 2p "$w/client.key")
-for planted in "$token" "$file_token" "$exec_token" "$password" "$docker_password" "$identity_token" "$docker_auth" \
+planted_configmap=()
+for i in "${!secret_words[@]}"; do planted_configmap+=("planted-configmap-value-$i-9b3e"); done
+for planted in "${planted_configmap[@]}" planted-annotation-value-44c1 "$token" "$file_token" "$exec_token" "$password" "$docker_password" "$identity_token" "$docker_auth" \
   "$key_data" "${key_data:0:40}" "$key_line" "$(printf 'admin:%s' "$password" | base64 -w0)"; do
   if hits=$(grep -rlF -- "$planted" "$w/outputs" "$w/export" "$w/report.json" 2>/dev/null); then
     bad "a planted secret (${planted:0:12}...) is printed in: $(echo "$hits" | xargs -n1 basename | tr '\n' ' ')"

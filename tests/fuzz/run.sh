@@ -64,6 +64,40 @@ PY
       openssl x509 -in "$tmp/leaf.pem" -outform DER -out "$dir/leaf.der"
       { echo "CONNECTED(00000003)"; echo "---"; echo "Certificate chain"; cat "$tmp/leaf.pem" "$tmp/ca.pem"; echo "---"; } >"$dir/s_client.txt"
       rm -rf "$tmp" ;;
+    configmap_merge_fuzz)
+      # config-registry-cert as the applier's tests read it (a bundle, other keys, a planted
+      # password and key), a NUL byte, then the CA to add; certificates are made here.
+      local tmp
+      tmp="$(mktemp -d)"
+      for name in a b reg; do
+        openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$tmp/$name.key" \
+          -out "$tmp/$name.pem" -subj "/CN=fuzz-$name" -days 2 -addext basicConstraints=critical,CA:TRUE 2>/dev/null
+      done
+      python3 - "$tmp" "$dir" <<'PY'
+import json, os, sys
+tmp, out = sys.argv[1], sys.argv[2]
+pem = {n: open(os.path.join(tmp, n + ".pem")).read() for n in ("a", "b", "reg")}
+key = open(os.path.join(tmp, "a.key")).read()
+def cm(data, labels=None, annotations=None):
+    meta = {"name": "config-registry-cert", "namespace": "tekton-pipelines", "resourceVersion": "41"}
+    if labels: meta["labels"] = labels
+    if annotations: meta["annotations"] = annotations
+    return {"apiVersion": "v1", "kind": "ConfigMap", "metadata": meta, "data": data}
+seeds = {
+    "bundle": (cm({"cert": pem["a"] + pem["b"], "note": "kept"}, {"app.kubernetes.io/part-of": "tekton-pipelines"}), pem["reg"]),
+    "already-there": (cm({"cert": pem["a"] + "\n" + pem["reg"]}), pem["reg"]),
+    "duplicate-in-bundle": (cm({"cert": pem["a"] + pem["a"]}), pem["b"] + pem["reg"]),
+    "secrets-beside": (cm({"cert": pem["a"], "registry-password": "hostile-password-6b2f", "tls.key": key},
+                          annotations={"example.com/token": "planted-token-77a1"}), pem["reg"]),
+    "key-in-bundle": (cm({"cert": pem["a"] + key}), pem["reg"] + key),
+    "no-data": (cm(None), pem["reg"]),
+    "absent": (None, pem["reg"]),
+}
+for name, (obj, added) in seeds.items():
+    text = (json.dumps(obj) if obj is not None else "") + "\0" + added
+    open(os.path.join(out, name), "w").write(text)
+PY
+      rm -rf "$tmp" ;;
     *)
       if [ -d "$here/seeds/$target" ]; then cp "$here/seeds/$target"/* "$dir"/; fi ;;
   esac

@@ -5,7 +5,7 @@
 #   source tests/support/fake-apiserver.sh
 #   echo "TOKEN USER" > "$dir/tokens"; write "$dir/fixture.json"
 #   apiserver_start "$dir" || exit 1     # sets APISERVER_PID and APISERVER_PORT
-#   apiserver_kubeconfig "$dir/kubeconfig" TOKEN
+#   apiserver_kubeconfig "$dir/kubeconfig" TOKEN     # or --user USER-YAML ...: see below
 #
 # $dir then holds ca.pem (the API server's CA), server.pem/.key (IP 127.0.0.1, DNS kube.test),
 # client.pem/.key (CN cert-user, signed by the same CA) and requests.log (one JSON line per request).
@@ -40,15 +40,48 @@ apiserver_start() {
   APISERVER_PORT=$(cat "$dir/port")
 }
 
-# apiserver_kubeconfig FILE TOKEN: a kubeconfig for the started server (its CA, bearer TOKEN,
-# namespace ci), for the scripts that need no other authentication.
+# apiserver_kubeconfig FILE TOKEN
+# apiserver_kubeconfig FILE --user USER-YAML [--cluster CLUSTER-YAML] [--server URL] [--also-context NAME]
+# A kubeconfig for the started server: one cluster "test" (its address and CA), one user "u" (bearer
+# TOKEN, or USER-YAML: the user's fields, each line indented by four spaces), and the context
+# "test" (namespace ci) as the current one. CLUSTER-YAML replaces the cluster's
+# `certificate-authority` line (same indent), URL the server's address; --also-context adds a
+# context NAME on the same cluster and user, without a namespace.
 apiserver_kubeconfig() {
-  cat > "$1" <<KC
+  local file=$1 user="" cluster="    certificate-authority: $APISERVER_DIR/ca.pem"
+  local server="https://127.0.0.1:$APISERVER_PORT" also=""
+  shift
+  if [ "${1:-}" != --user ]; then
+    user="    token: ${1:?apiserver_kubeconfig FILE TOKEN}"
+    shift
+  fi
+  while [ $# -gt 0 ]; do
+    case "$1" in
+      --user) user=$2 ;;
+      --cluster) cluster=$2 ;;
+      --server) server=$2 ;;
+      --also-context) also="$also
+- name: $2
+  context: {cluster: test, user: u}" ;;
+      *) echo "apiserver_kubeconfig: unknown argument $1" >&2; return 2 ;;
+    esac
+    shift 2
+  done
+  cat > "$file" <<KC
 apiVersion: v1
 kind: Config
-clusters: [{name: test, cluster: {server: "https://127.0.0.1:$APISERVER_PORT", certificate-authority: "$APISERVER_DIR/ca.pem"}}]
-users: [{name: u, user: {token: $2}}]
-contexts: [{name: test, context: {cluster: test, user: u, namespace: ci}}]
+clusters:
+- name: test
+  cluster:
+    server: $server
+$cluster
+users:
+- name: u
+  user:
+$user
+contexts:
+- name: test
+  context: {cluster: test, user: u, namespace: ci}$also
 current-context: test
 KC
 }

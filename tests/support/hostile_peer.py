@@ -6,7 +6,9 @@
 Modes (every loop is bounded; the server is killed by the test when done):
   silent         accepts connections and never reads or answers (not even the TLS handshake)
   trickle        completes the handshake, then answers one byte a second
-  big-body       answers 200 with a 100 MB JSON body
+  big-body       answers 200 with a 100 MB JSON body announced by its Content-Length; the bytes
+                 of it the client took before closing are logged (--log) as {"body_sent": N}
+  big-chunked    the same body chunked (no Content-Length), its bytes logged the same way
   many-certs     serves the certificate chain in --chain (thousands of certificates)
   redirect-loop  answers every request with a redirect to itself
   redirect-away  a registry: /v2/ asks for Basic credentials; the manifest names a config blob;
@@ -53,6 +55,25 @@ def send(conn, status, body=b"", headers=()):
     conn.sendall(head.encode() + b"\r\n" + body)
 
 
+def send_big_body(args, conn, chunked):
+    size = 100 * MB
+    framing = "Transfer-Encoding: chunked" if chunked else f"Content-Length: {size}"
+    conn.sendall(f"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n{framing}\r\n\r\n".encode())
+    chunk = b"{}," * (MB // 3)
+    pieces = [b"["] + [chunk] * ((size - 3) // len(chunk))
+    pieces.append(b"{}" + b" " * (size - 3 - sum(map(len, pieces))) + b"]")
+    sent = 0
+    try:
+        for piece in pieces:
+            conn.sendall(b"%x\r\n%s\r\n" % (len(piece), piece) if chunked else piece)
+            sent += len(piece)
+        if chunked:
+            conn.sendall(b"0\r\n\r\n")
+    finally:
+        with open(args.log, "a") as log:
+            log.write(json.dumps({"body_sent": sent}) + "\n")
+
+
 def serve(args, conn, host):
     mode = args.mode
     if mode == "trickle":
@@ -68,16 +89,8 @@ def serve(args, conn, host):
         if args.requests:
             with open(args.requests, "a") as log:
                 log.write(f"{host} {path}\n")
-        if mode == "big-body":
-            size = 100 * MB
-            conn.sendall(f"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {size}\r\n\r\n".encode())
-            conn.sendall(b"[")
-            chunk = b"{}," * (MB // 3)
-            sent = 1
-            while sent + len(chunk) < size - 2:
-                conn.sendall(chunk)
-                sent += len(chunk)
-            conn.sendall(b"{}" + b" " * (size - sent - 3) + b"]")
+        if mode in ("big-body", "big-chunked"):
+            send_big_body(args, conn, chunked=mode == "big-chunked")
         elif mode == "redirect-loop":
             send(conn, 302, b"", [f"Location: https://{host}:{args.port}{path}"])
         elif mode == "bad-json":

@@ -142,6 +142,30 @@ TEST(Applier, AddsTheCaOnceKeepingEveryOtherCaKeyLabelAndAnnotation) {
     for (const auto& r : s.api.requests) EXPECT_EQ(r.rfind("GET ", 0), 0u) << r;
 }
 
+// Found by configmap_merge_fuzz: a ConfigMap whose `data` is a string threw nlohmann's
+// type_error out of the merge.
+TEST(Applier, AConfigMapWhoseDataIsNoMapIsAClearError) {
+    Json cm = {{"apiVersion", "v1"},
+               {"kind", "ConfigMap"},
+               {"metadata", {{"name", "config-registry-cert"}, {"namespace", "tekton-pipelines"}}},
+               {"data", "cert"}};
+    try {
+        configmap_with_pems(cm, "tekton-pipelines", "config-registry-cert", "cert",
+                            {pem("registry-ca")});
+        FAIL() << "no error";
+    } catch (const Error& e) {
+        EXPECT_NE(std::string(e.what()).find("tekton-pipelines/config-registry-cert"),
+                  std::string::npos)
+            << e.what();
+        EXPECT_NE(std::string(e.what()).find("`data` that is not a map"), std::string::npos)
+            << e.what();
+    }
+    cm["data"] = nullptr;  // no data yet: the certificate is added
+    Json next = configmap_with_pems(cm, "tekton-pipelines", "config-registry-cert", "cert",
+                                    {pem("registry-ca")});
+    EXPECT_NE(next["data"]["cert"].get<std::string>().find("BEGIN CERTIFICATE"), std::string::npos);
+}
+
 TEST(Applier, CreatesTheMissingConfigMapWithTektonsLabels) {
     Situation s("create-config-registry-cert");
     auto done = s.apply();
@@ -224,12 +248,17 @@ TEST(Applier, UnderTheOperatorWritesNothingAndShowsTheDirectEditWithItsCost) {
     for (const auto& r : s.api.requests) EXPECT_EQ(r.rfind("GET ", 0), 0u) << r;
     ASSERT_EQ(p.refused.size(), 1u);
     const std::string& why = p.refused[0];
-    EXPECT_NE(why.find("kubectl patch configmap config-registry-cert -n 'tekton-pipelines' --type merge -p '"),
-              std::string::npos) << why;
-    EXPECT_EQ(count(why, "BEGIN CERTIFICATE"), 2u) << "the edit keeps the CA already there: " << why;
+    EXPECT_NE(
+        why.find(
+            "kubectl patch configmap config-registry-cert -n 'tekton-pipelines' --type merge -p '"),
+        std::string::npos)
+        << why;
+    EXPECT_EQ(count(why, "BEGIN CERTIFICATE"), 2u)
+        << "the edit keeps the CA already there: " << why;
     EXPECT_NE(why.find("panics"), std::string::npos);
     EXPECT_NE(why.find("re-applies"), std::string::npos);
-    EXPECT_EQ(why.find("patch tektonconfig"), std::string::npos) << "never the change that crashes the operator";
+    EXPECT_EQ(why.find("patch tektonconfig"), std::string::npos)
+        << "never the change that crashes the operator";
 }
 
 TEST(Applier, UnderTheOperatorASecondRunHasNothingToDoOrSay) {

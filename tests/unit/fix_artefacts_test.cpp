@@ -298,6 +298,47 @@ Finding probed_lookup(const std::string& ca_pem) {
     return f;
 }
 
+// Found by configmap_merge_fuzz: a CERTIFICATE block with a private key pasted into its lines does
+// not parse, was kept as written, and so printed by the manifest and the patch command.
+TEST(AddCa, AKeyPastedIntoACertificateBlockIsNeverPrinted) {
+    std::string old = pem_of("Team A Root"), broken = pem_of("Team B Root"), reg = pem_of("Registry Root");
+    const std::string key_line = "MIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQgqAGmjpVqMxQhWSwT";
+    size_t cut = broken.find('\n', broken.find('\n') + 1);  // after its second line
+    broken.insert(cut + 1, "-----BEGIN PRIVATE KEY-----\n" + key_line + "\n");
+    CaBundle bundle = merge_ca_bundle(old + broken, {reg});
+    EXPECT_EQ(bundle.pem, old + reg);
+    Finding f = probed_lookup(reg);
+    f.tekton_namespace = "tekton-pipelines";
+    f.installation.read = f.installation.configmap_present = true;
+    f.installation.configmap_data = {{"cert", old + broken}};
+    const FixView* add = planned(f, "add-ca-to-config-registry-cert");
+    ASSERT_NE(add, nullptr);
+    std::string shown = add->manifest + all_commands(*add);
+    EXPECT_EQ(shown.find(key_line), std::string::npos) << shown;
+    EXPECT_EQ(shown.find("PRIVATE KEY"), std::string::npos) << shown;
+    EXPECT_NE(shown.find(old.substr(28, 40)), std::string::npos);  // the good CA is kept
+}
+
+// Found by configmap_merge_fuzz: a PEM whose END line is broken by bytes that are not UTF-8 makes
+// one block with the next certificate, kept as written; the merge patch's JSON threw on them.
+TEST(AddCa, BytesThatAreNotUtf8InTheBundleDoNotStopThePatch) {
+    std::string old = pem_of("Team A Root"), a = pem_of("Broken End"), b = pem_of("Registry Root");
+    size_t end = a.find("-----END CERTIFICATE-----");
+    ASSERT_NE(end, std::string::npos);
+    a.replace(end, 10, "---\xda\xff\xff\xff" "D ");  // "-----END C" -> junk, "ERTIFICATE-----" stays
+    Finding f = probed_lookup(a + b);
+    f.tekton_namespace = "tekton-pipelines";
+    f.installation.read = f.installation.configmap_present = true;
+    f.installation.configmap_data = {{"cert", old}};
+    const FixView* add = nullptr;
+    ASSERT_NO_THROW(add = planned(f, "add-ca-to-config-registry-cert"));
+    ASSERT_NE(add, nullptr);
+    std::string commands = all_commands(*add);
+    auto at = commands.find("--type merge -p '");
+    ASSERT_NE(at, std::string::npos) << commands;
+    EXPECT_NE(commands.find(old.substr(28, 40)), std::string::npos);  // the old CA is kept
+}
+
 TEST(AddCa, OfflineTheProbedCaIsWrittenByACommand) {
     std::string reg = pem_of("Registry Root");
     const FixView* add = planned(probed_lookup(reg), "add-ca-to-config-registry-cert");

@@ -10,6 +10,7 @@
 #include "render/render.h"
 #include "run/run.h"
 #include "test_engine.h"
+#include "util/secret_value.h"
 
 namespace certdoctor {
 namespace {
@@ -81,6 +82,26 @@ TEST(Redact, PemBlocksKeepOnlyTheirMarkers) {
     Redactor().apply(r);
     EXPECT_EQ(r.notes.front(),
               "-----BEGIN CERTIFICATE-----\n(redacted)\n-----END CERTIFICATE-----\nafter");
+}
+
+TEST(Redact, ValuesUnderKeysNamedLikeCredentialsGoWhole) {
+    // One key per word of util/secret_value.h's list: --redact and the diff share it.
+    Report r;
+    Finding f;
+    for (std::string_view word : kSecretKeyWords) {
+        f.installation.configmap_data.emplace_back("registry" + std::string(word), "planted value " + std::string(word));
+        f.installation.configmap_annotations.emplace_back("example.com/" + std::string(word), "planted annotation");
+    }
+    f.installation.configmap_data.emplace_back("cert", "-----BEGIN PRIVATE KEY-----\nMIGHAgEA\n-----END PRIVATE KEY-----\n");
+    f.installation.configmap_data.emplace_back("note", "kept");
+    r.findings.push_back(f);
+    Redactor().apply(r);
+    const auto& inst = r.findings.front().installation;
+    for (const auto& [k, v] : inst.configmap_data) {
+        if (k == "note") EXPECT_EQ(v, "kept");
+        else EXPECT_EQ(v.rfind("<redacted: ", 0), 0u) << k << ": " << v;
+    }
+    for (const auto& [k, v] : inst.configmap_annotations) EXPECT_EQ(v, secret_marker(18)) << k;
 }
 
 TEST(Redact, AProbeLosesItsHostsSubjectsAndCertificates) {

@@ -40,5 +40,29 @@ TEST(UnicodeBom, Utf8BomIsDroppedAndOtherTextKept) {
     EXPECT_EQ(decode_byte_order_mark("\xff"), "\xff");
 }
 
+TEST(UnicodeBom, Utf16WithoutBomIsToldApartFromBinaryData) {
+    std::string le, be;
+    for (char c : std::string("{\"level\":\"error\",\"msg\":\"x509\"}\n")) {
+        le += c, le += '\0';
+        be += '\0', be += c;
+    }
+    EXPECT_EQ(utf16_without_bom(le), "UTF-16 LE");
+    EXPECT_EQ(utf16_without_bom(be), "UTF-16 BE");
+    EXPECT_EQ(utf16_without_bom("\xff\xfe" + le), "");  // has a BOM: decoded, not refused
+    EXPECT_EQ(utf16_without_bom(le.substr(0, 10)), "");  // too short to tell
+    std::string junk = le;
+    junk[7] = 'x';  // one pair with no zero: not clearly UTF-16
+    EXPECT_EQ(utf16_without_bom(junk), "");
+    EXPECT_EQ(utf16_without_bom(std::string(64, '\0')), "");  // zeros only: binary
+    EXPECT_TRUE(starts_with_utf16_bom("\xfe\xff"));
+    EXPECT_FALSE(starts_with_utf16_bom("\xef\xbb\xbf"));
+}
+
+TEST(UnicodeBom, Utf16WithoutBomMessageSaysHowToConvertIt) {
+    EXPECT_EQ(utf16_without_bom_message("my log.txt", "UTF-16 LE"),
+              "my log.txt: UTF-16 LE text without a byte order mark (every other byte is zero); convert it to UTF-8 "
+              "first: iconv -f UTF-16LE -t UTF-8 'my log.txt' > 'my log.txt.utf8'");
+}
+
 }  // namespace
 }  // namespace certdoctor

@@ -140,6 +140,30 @@ TEST(HostileNames, EveryFixsCommandsParseAndStayInert) {
         }
 }
 
+// set-step-command wherever the steps are declared: a Task, a TaskRun's taskSpec, a PipelineRun's
+// pipelineSpec, a Pipeline; the names of the run, the pipeline task and the Pipeline are hostile.
+TEST(HostileNames, TheStepsPatchStaysInertWhereverTheStepsAreDeclared) {
+    const FixRule* fix = test::shipped_engine().catalog().fix("set-step-command");
+    ASSERT_NE(fix, nullptr);
+    Stubs stubs;
+    const std::vector<std::pair<StepsSource, std::string>> sources = {
+        {{"Task", "task" + kHostile, ""}, "patch task "},
+        {{"TaskRun", "run" + kHostile, ""}, "get taskrun "},
+        {{"PipelineRun", "pr" + kHostile, "pt" + kHostile, "tasks", 0}, "get pipelinerun "},
+        {{"Pipeline", "pl" + kHostile, "pt" + kHostile, "finally", 2}, "patch pipeline "}};
+    for (const auto& [source, shown] : sources) {
+        Finding f = hostile_finding("", false);
+        f.steps_source = source;
+        FixView view = render_fix(*fix, f);
+        bool found = false;
+        for (const auto& c : view.commands) {
+            expect_inert("set-step-command (" + source.kind + ")", c, stubs);
+            found = found || c.find(shown) != std::string::npos;
+        }
+        EXPECT_TRUE(found) << source.kind << ": no command with '" << shown << "'";
+    }
+}
+
 // The check itself catches what it is for: an unquoted name runs, a broken quote does not parse.
 TEST(HostileNames, TheCheckCatchesAnInjectedCommand) {
     Stubs stubs;

@@ -13,19 +13,12 @@
 namespace certdoctor {
 namespace {
 
-std::string sample(const std::string& name) {
-    std::ifstream in(std::string(CERTDOCTOR_SOURCE_DIR) + "/tests/samples/" + name);
-    std::stringstream s;
-    s << in.rdbuf();
-    return s.str();
-}
-
 Report diagnose_sample(const std::string& name) {
-    return diagnose_dump(test::shipped_engine(), sample(name), name);
+    return diagnose_dump(test::shipped_engine(), test::sample_text(name), name);
 }
 
 TEST(DumpSource, ReadsAV1TaskRunAndWhichStepsTriggerTheLookup) {
-    InputBatch b = read_dump(sample("taskrun-unknown-authority.yaml"), "tr.yaml");
+    InputBatch b = read_dump(test::sample_text("taskrun-unknown-authority.yaml"), "tr.yaml");
     EXPECT_EQ(b.runs, 1u);
     EXPECT_EQ(b.failed_runs, 1u);
     ASSERT_EQ(b.records.size(), 1u);
@@ -99,7 +92,7 @@ TEST(DumpSource, ReadsChildrenAndEventsGivenAlongsideAV1PipelineRun) {
 }
 
 TEST(DumpSource, ReadsAPodsWaitingContainersAndMapsThemToTheTaskRun) {
-    std::string text = sample("pipelinerun-v1-with-children.yaml") +
+    std::string text = test::sample_text("pipelinerun-v1-with-children.yaml") +
                        "\n---\napiVersion: v1\nkind: Pod\nmetadata: {name: deploy-19-smoke-pod, namespace: shop}\n"
                        "status:\n  containerStatuses:\n  - name: step-smoke\n    state:\n      waiting:\n"
                        "        reason: ErrImagePull\n"
@@ -130,7 +123,7 @@ TEST(DumpSource, AStepFailureIsUnrecognisedWithAPointerToTheLog) {
 }
 
 TEST(DumpSource, NotesChildrenThatAreMissing) {
-    std::string pr = sample("pipelinerun-v1-with-children.yaml");
+    std::string pr = test::sample_text("pipelinerun-v1-with-children.yaml");
     pr = pr.substr(0, pr.find("---"));
     InputBatch b = read_dump(pr, "pr.yaml");
     ASSERT_EQ(b.notes.size(), 2u);
@@ -180,7 +173,7 @@ std::string dump_error(const std::string& text, const std::string& source = "dum
 }
 
 TEST(DumpSource, ARunCutBeforeItsStatusIsNotUnderstood) {
-    std::string whole = sample("taskrun-unknown-authority.yaml");
+    std::string whole = test::sample_text("taskrun-unknown-authority.yaml");
     std::string cut = whole.substr(0, whole.find("status:"));
     std::string error = dump_error(cut, "tr.yaml");
     EXPECT_NE(error.find("tr.yaml: TaskRun ci/build-and-push-r4x8q: no Succeeded condition"), std::string::npos) << error;
@@ -189,7 +182,7 @@ TEST(DumpSource, ARunCutBeforeItsStatusIsNotUnderstood) {
 TEST(DumpSource, ARunCutInsideItsConditionIsNotUnderstood) {
     // kubectl writes a condition's fields in alphabetical order: a cut in the message loses
     // status and type; at a line's end the quoted scalar still reads.
-    std::string whole = sample("taskrun-unknown-authority.yaml");
+    std::string whole = test::sample_text("taskrun-unknown-authority.yaml");
     size_t in_message = whole.find("      to Pod:");
     std::string error = dump_error(whole.substr(0, in_message), "tr.yaml");
     EXPECT_NE(error.find("TaskRun ci/build-and-push-r4x8q"), std::string::npos) << error;
@@ -203,7 +196,7 @@ TEST(DumpSource, ARunCutInsideItsConditionIsNotUnderstood) {
 }
 
 TEST(DumpSource, ASucceededOrRunningRunIsRead) {
-    EXPECT_EQ(dump_error(sample("taskrun-succeeded.yaml")), "");
+    EXPECT_EQ(dump_error(test::sample_text("taskrun-succeeded.yaml")), "");
     EXPECT_EQ(dump_error("kind: TaskRun\nmetadata: {name: a}\nstatus: {conditions: [{type: Succeeded, status: Unknown, reason: Running}]}\n"), "");
 }
 

@@ -523,13 +523,6 @@ nlohmann::json to_json(const YAML::Node& n) {
     return n.IsNull() ? nlohmann::json() : nlohmann::json(n.as<std::string>());
 }
 
-std::string sample_text(const std::string& name) {
-    std::ifstream in(std::string(CERTDOCTOR_SOURCE_DIR) + "/tests/samples/" + name);
-    std::stringstream s;
-    s << in.rdbuf();
-    return s.str();
-}
-
 // The JSON patch inside a printed command: the argument after `--type json -p`, unquoted.
 nlohmann::json patch_in(const std::string& command) {
     const std::string flag = "--type json -p '";
@@ -541,7 +534,7 @@ nlohmann::json patch_in(const std::string& command) {
 
 // The finding of a dump with the image's Entrypoint and Cmd as the probe would have read them.
 Finding dump_lookup_with_image(const std::string& sample) {
-    Report r = diagnose_dump(test::shipped_engine(), sample_text(sample), sample);
+    Report r = diagnose_dump(test::shipped_engine(), test::sample_text(sample), sample);
     EXPECT_FALSE(r.findings.empty());
     Finding f = r.findings.front();
     for (const auto& s : f.lookup_steps) f.step_images.emplace_back(s.image, probed_image({"/usr/local/bin/entry"}, {"--default"}));
@@ -562,7 +555,7 @@ TEST(SetStepCommand, AStepInlineInAPipelineRunIsPatchedAtItsPipelineTask) {
     ASSERT_TRUE(ops.is_array()) << commands;
 
     // Applied to the PipelineRun as dumped: the step gets the Entrypoint, and keeps its own args.
-    nlohmann::json run = to_json(YAML::LoadAll(sample_text("pipelinerun-inline-taskspec.yaml")).front());
+    nlohmann::json run = to_json(YAML::LoadAll(test::sample_text("pipelinerun-inline-taskspec.yaml")).front());
     nlohmann::json patched = run.patch(ops);
     const auto& step = patched["spec"]["pipelineSpec"]["tasks"][1]["taskSpec"]["steps"][1];
     EXPECT_EQ(step["name"], "package");
@@ -583,7 +576,7 @@ TEST(SetStepCommand, AStepInlineInAPipelineRunIsPatchedAtItsPipelineTask) {
 // Without the PipelineRun in the input, the pipeline task's place is unknown: the patch is shown
 // for the steps, and nothing is created.
 TEST(SetStepCommand, WithoutThePipelineRunThePatchIsShownForTheSteps) {
-    std::string text = sample_text("pipelinerun-inline-taskspec.yaml");
+    std::string text = test::sample_text("pipelinerun-inline-taskspec.yaml");
     text = text.substr(text.find("\n---\n") + 5);
     Report r = diagnose_dump(test::shipped_engine(), text, "child.yaml");
     ASSERT_FALSE(r.findings.empty());
@@ -598,7 +591,7 @@ TEST(SetStepCommand, WithoutThePipelineRunThePatchIsShownForTheSteps) {
 // A TaskRun with its own inline taskSpec (tests/samples): the run is created again with the patch,
 // whose `test` operations hold on the dump and fail when the steps moved.
 TEST(SetStepCommand, AnInlineTaskSpecPatchAppliesToTheDumpedTaskRun) {
-    std::string text = sample_text("taskrun-unknown-authority.yaml");
+    std::string text = test::sample_text("taskrun-unknown-authority.yaml");
     // The sample references a Task; the same run with the Task inline, as many runs are written.
     nlohmann::json run = to_json(YAML::Load(text));
     run["spec"].erase("taskRef");
@@ -630,7 +623,7 @@ namespace {
 // keeps resolved in status.pipelineSpec: the Pipeline is patched at its pipeline task, and the
 // patch holds on the Pipeline and refuses one whose tasks moved.
 TEST(SetStepCommand, AStepInlineInAReferencedPipelineIsPatchedInThePipeline) {
-    std::vector<YAML::Node> docs = YAML::LoadAll(sample_text("pipelinerun-inline-taskspec.yaml"));
+    std::vector<YAML::Node> docs = YAML::LoadAll(test::sample_text("pipelinerun-inline-taskspec.yaml"));
     ASSERT_EQ(docs.size(), 2u);
     nlohmann::json run = to_json(docs[0]);
     nlohmann::json pipeline = {{"apiVersion", "tekton.dev/v1"},

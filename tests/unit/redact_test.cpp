@@ -15,20 +15,13 @@
 namespace certdoctor {
 namespace {
 
-std::string sample(const std::string& name) {
-    std::ifstream in(std::string(CERTDOCTOR_SOURCE_DIR) + "/tests/samples/" + name);
-    std::stringstream s;
-    s << in.rdbuf();
-    return s.str();
-}
-
 std::vector<std::string> every_format(const Report& r) {
     return {render_text(r, Color::off), render_json(r), render_markdown(r)};
 }
 
 TEST(Redact, NamesLeaveEveryFormatAndVocabularyStays) {
     Report r =
-        diagnose_dump(test::shipped_engine(), sample("taskrun-unknown-authority.yaml"), "run.yaml");
+        diagnose_dump(test::shipped_engine(), test::sample_text("taskrun-unknown-authority.yaml"), "run.yaml");
     ASSERT_FALSE(r.findings.empty());
     Redactor redactor;
     redactor.apply(r);

@@ -3,6 +3,8 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include <fstream>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -25,6 +27,14 @@ inline std::vector<std::string> example_and_corpus_texts() {
         for (const auto& n : YAML::LoadFile(std::string(CERTDOCTOR_SOURCE_DIR) + "/tests/corpus/" + name))
             texts.push_back(n["text"].as<std::string>());
     return texts;
+}
+
+// A file of tests/samples, whole.
+inline std::string sample_text(const std::string& name) {
+    std::ifstream in(std::string(CERTDOCTOR_SOURCE_DIR) + "/tests/samples/" + name);
+    std::stringstream s;
+    s << in.rdbuf();
+    return s.str();
 }
 
 }  // namespace certdoctor::test

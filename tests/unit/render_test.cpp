@@ -222,6 +222,22 @@ TEST(Render, BriefShowsEachFirstFixAndNothingElse) {
     EXPECT_LT(count_in(render_text(r, Color::off, Detail::brief), "\n") * 2, count_in(full, "\n"));
 }
 
+// The cluster a golden report was read from, with Tekton `version` and one running controller pod.
+Installation golden_cluster(Report& r, const std::string& version) {
+    r.cluster.read = true;
+    r.cluster.context = "prod-eu";
+    r.cluster.server = "https://10.0.0.1:6443";
+    r.cluster.tekton_api = "tekton.dev/v1";
+    r.cluster.tekton_version = version;
+    r.cluster.tekton_namespace = "tekton-pipelines";
+    Installation inst;
+    inst.controller_found = true;
+    inst.version = version;
+    inst.pods_state = ObjectState::present;
+    inst.pods.push_back({"tekton-pipelines-controller-7d9f8b6c5-x2k4q", "Running", 1000, "2026-11-25T13:24:10Z"});
+    return inst;
+}
+
 // A cause's generic paragraph and a fix's generic description are printed once per report; later
 // findings point back to the problem that shows them.
 TEST(Render, AGenericParagraphIsPrintedOncePerReport) {
@@ -274,19 +290,8 @@ Report sweep_sample() {
     r.runs_scanned = 40;
     r.failed_runs = 4;
     group_sweep_findings(r);
-    r.cluster.read = true;
-    r.cluster.context = "prod-eu";
-    r.cluster.server = "https://10.0.0.1:6443";
-    r.cluster.tekton_api = "tekton.dev/v1";
-    r.cluster.tekton_version = "v0.62.1";
-    r.cluster.tekton_namespace = "tekton-pipelines";
-    Installation inst;
-    inst.controller_found = true;
-    inst.version = "v0.62.1";
-    inst.configmap_state = ObjectState::present;
-    // As the release ships it: no data.
-    inst.pods_state = ObjectState::present;
-    inst.pods.push_back({"tekton-pipelines-controller-7d9f8b6c5-x2k4q", "Running", 1000, "2026-11-25T13:24:10Z"});
+    Installation inst = golden_cluster(r, "v0.62.1");
+    inst.configmap_state = ObjectState::present;  // as the release ships it: no data
     apply_cluster_checks(r, inst, 2000000000, std::chrono::hours(30 * 24));
     plan_report_fixes(r, test::shipped_engine().catalog());
     return r;
@@ -385,19 +390,9 @@ TEST(Render, ProbeMatchesGolden) {
 TEST(Render, ClusterDiagnosisMatchesGolden) {
     Report r = developers_report();
     r.source = "taskrun/task-run in namespace default";
-    r.cluster.read = true;
-    r.cluster.context = "prod-eu";
-    r.cluster.server = "https://10.0.0.1:6443";
+    Installation inst = golden_cluster(r, "v0.56.0");
     r.cluster.namespace_ = "default";
-    r.cluster.tekton_api = "tekton.dev/v1";
-    r.cluster.tekton_version = "v0.56.0";
-    r.cluster.tekton_namespace = "tekton-pipelines";
-    Installation inst;
-    inst.controller_found = true;
-    inst.version = "v0.56.0";
     inst.configmap_state = ObjectState::absent;  // the fix policy leads with creating it, and says why
-    inst.pods_state = ObjectState::present;
-    inst.pods.push_back({"tekton-pipelines-controller-7d9f8b6c5-x2k4q", "Running", 1000, "2026-11-25T13:24:10Z"});
     apply_cluster_checks(r, inst, 2000000000, std::chrono::hours(30 * 24));
     plan_report_fixes(r, test::shipped_engine().catalog());
     expect_golden("cluster-diagnosis.txt", render_text(r, Color::off));

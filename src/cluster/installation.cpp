@@ -213,7 +213,7 @@ Installation read_installation(KubeApi& client) {
         if (json_at(cm, {"binaryData"}).is_object())
             for (auto it = json_at(cm, {"binaryData"}).begin(); it != json_at(cm, {"binaryData"}).end(); ++it)
                 inst.configmap_binary_keys.push_back(it.key());
-        note_change_time(cm, inst);
+        if (!inst.openshift) note_change_time(cm, inst);  // OpenShift's controller mounts another
     } else if (inst.configmap_state == ObjectState::forbidden) {
         inst.notes.push_back("no permission to get configmap config-registry-cert in namespace " + inst.namespace_);
     }
@@ -232,8 +232,6 @@ Installation read_installation(KubeApi& client) {
         // The controller mounts the bundle the cluster network operator injects from the proxy's
         // trustedCA, not config-registry-cert: its pods are compared with that one's change.
         inst.ca_configmap = "config-trusted-cabundle";
-        inst.configmap_changed = 0;
-        inst.configmap_changed_text = inst.configmap_changed_source = "";
         if (inst.trusted_cabundle_state == ObjectState::present) note_change_time(bundle, inst);
     }
     return inst;

@@ -292,17 +292,24 @@ Report diagnose(const InputBatch& batch, const Matcher& matcher, const Catalog& 
         for (size_t k = i; k < end; ++k) matches.push_back(matched[k]);
         auto completeness = [](const MessageMatch& m) { return (m.site ? 1 : 0) + (m.cause ? 1 : 0); };
         auto site_priority = [](const MessageMatch& m) { return m.site ? m.site->rule->priority : -1; };
+        auto cause_priority = [](const MessageMatch& m) { return m.cause ? m.cause->rule->priority : -1; };
         int best_line = 0;
         int best_line_site = -1;
+        int best_line_cause = -1;
         for (size_t k = 1; k < matches.size(); ++k) {
             best_line = std::max(best_line, completeness(matches[k]));
+            best_line_cause = std::max(best_line_cause, cause_priority(matches[k]));
             if (completeness(matches[k]) == 2) best_line_site = std::max(best_line_site, site_priority(matches[k]));
         }
         // The joined reading also stands when it is as complete as the best line and an outer
         // wrapper (a resolver's, the kubelet's) outranks the site of every complete line: a caller's several-line
         // message, whose last line is the tool it ran (the git resolver's git CLI text).
+        // And it stands when it is as complete as the best line and its cause outranks every line's:
+        // the cause's words were cut by the wrap ("x509: certificate has expired" / "or is not yet
+        // valid" reads, line by line, only as the catch-all x509-other).
         const int joined = completeness(matches[0]);
-        if (joined > best_line || (joined == 2 && best_line == 2 && site_priority(matches[0]) > best_line_site))
+        if (joined > best_line || (joined == 2 && best_line == 2 && site_priority(matches[0]) > best_line_site) ||
+            (joined >= best_line && cause_priority(matches[0]) > best_line_cause))
             take(records[i], matches[0]);
         else
             for (size_t k = 1; k < matches.size(); ++k) take(records[i + k], matches[k]);

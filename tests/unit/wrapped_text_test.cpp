@@ -45,6 +45,21 @@ TEST(WrappedText, GivesTheSameVerdictAsOneLine) {
     }
 }
 
+// The wrap falls inside the cause's own words: line by line only the catch-all x509 rule matches.
+TEST(WrappedText, AWrapInsideTheCausesWordsKeepsTheCause) {
+    // hashicorp/boundary-reference-architecture#12, as pasted.
+    const std::string pasted =
+        "Could not retrieve the list of available versions for provider\n"
+        "localhost/providers/boundary: could not connect to localhost: Failed to\n"
+        "request discovery document: Get\n"
+        "\"https://localhost/.well-known/terraform.json\": x509: certificate has expired\n"
+        "or is not yet valid: current time 2020-10-17T00:03:01+03:00 is after\n"
+        "2018-06-07T09:01:17Z\n";
+    Report r = explain_text(test::shipped_engine(), pasted, "stdin");
+    ASSERT_EQ(r.findings.size(), 1u) << verdict(r);
+    EXPECT_EQ(r.findings[0].problem, "expired");
+}
+
 TEST(WrappedText, AWrappedDescribePasteReadsItsMessage) {
     std::string paste = "Name:         build-1\nNamespace:    ci\nStatus:\n  Conditions:\n    Reason:  PodCreationFailed\n" +
                         wrap("Message: " + kMessage, 80, "    ");

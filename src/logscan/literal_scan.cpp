@@ -81,17 +81,34 @@ LiteralScanner::LiteralScanner(const std::vector<std::string>& needles) : table_
         table_[slot(needle.fingerprint)] = 1;
         needles_.push_back(std::move(needle));
     }
+    if (needles_.size() > 0xFFFF) throw Error("the literal prefilter takes at most 65535 needles");
+    // The needles by slot, so that a marked position is compared with its slot's needles only
+    // (a catalog of a few hundred rules gives a few hundred needles).
+    by_slot_.resize(needles_.size());
+    for (size_t k = 0; k < needles_.size(); ++k) by_slot_[k] = static_cast<uint16_t>(k);
+    std::stable_sort(by_slot_.begin(), by_slot_.end(), [this](uint16_t a, uint16_t b) {
+        return slot(needles_[a].fingerprint) < slot(needles_[b].fingerprint);
+    });
+    slot_first_.assign((1u << kTableBits) + 1, 0);
+    for (const auto& n : needles_) ++slot_first_[slot(n.fingerprint) + 1];
+    for (size_t s = 1; s < slot_first_.size(); ++s) slot_first_[s] += slot_first_[s - 1];
+}
+
+bool LiteralScanner::starts_at(const Needle& n, const char* begin, const char* at, const char* end, uint32_t word) {
+    if (n.fingerprint != word || static_cast<size_t>(at - begin) < n.offset) return false;
+    const char* start = at - n.offset;
+    if (static_cast<size_t>(end - start) < n.lower.size()) return false;
+    size_t i = 0;
+    while (i < n.lower.size() && lower_ascii(start[i]) == n.lower[i]) ++i;
+    return i == n.lower.size();
 }
 
 const char* LiteralScanner::verify(const char* begin, const char* at, const char* end) const {
     uint32_t word = folded_word(at);
-    for (const auto& n : needles_) {
-        if (n.fingerprint != word || static_cast<size_t>(at - begin) < n.offset) continue;
-        const char* start = at - n.offset;
-        if (static_cast<size_t>(end - start) < n.lower.size()) continue;
-        size_t i = 0;
-        while (i < n.lower.size() && lower_ascii(start[i]) == n.lower[i]) ++i;
-        if (i == n.lower.size()) return start;
+    uint32_t s = slot(word);
+    for (uint32_t k = slot_first_[s]; k < slot_first_[s + 1]; ++k) {
+        const Needle& n = needles_[by_slot_[k]];
+        if (starts_at(n, begin, at, end, word)) return at - n.offset;
     }
     return nullptr;
 }
@@ -99,16 +116,13 @@ const char* LiteralScanner::verify(const char* begin, const char* at, const char
 void LiteralScanner::needles_in(const char* begin, const char* end, std::vector<size_t>& out) const {
     out.clear();
     for (const char* p = begin; end - p >= static_cast<long>(kFingerprint); ++p) {
-        if (!table_[slot(folded_word(p))]) continue;
         uint32_t word = folded_word(p);
-        for (size_t k = 0; k < needles_.size(); ++k) {
-            const Needle& n = needles_[k];
-            if (n.fingerprint != word || static_cast<size_t>(p - begin) < n.offset) continue;
-            const char* start = p - n.offset;
-            if (static_cast<size_t>(end - start) < n.lower.size()) continue;
-            size_t i = 0;
-            while (i < n.lower.size() && lower_ascii(start[i]) == n.lower[i]) ++i;
-            if (i == n.lower.size() && std::find(out.begin(), out.end(), k) == out.end()) out.push_back(k);
+        uint32_t s = slot(word);
+        if (!table_[s]) continue;
+        for (uint32_t k = slot_first_[s]; k < slot_first_[s + 1]; ++k) {
+            size_t index = by_slot_[k];
+            if (starts_at(needles_[index], begin, p, end, word) && std::find(out.begin(), out.end(), index) == out.end())
+                out.push_back(index);
         }
     }
 }

@@ -40,10 +40,13 @@ private:
         uint32_t fingerprint = 0;
     };
     const char* verify(const char* begin, const char* at, const char* end) const;
+    static bool starts_at(const Needle& n, const char* begin, const char* at, const char* end, uint32_t word);
     static uint32_t slot(uint32_t folded) { return (folded * 0x9E3779B1u) >> (32 - kTableBits); }
 
     std::vector<Needle> needles_;
     std::vector<uint8_t> table_;  // 1 at slot(fingerprint) for every needle: 32 KiB, as L1 holds
+    std::vector<uint16_t> by_slot_;     // needle indexes, ordered by their fingerprint's slot
+    std::vector<uint16_t> slot_first_;  // per slot: where its needles start in by_slot_ (and end, at +1)
 };
 
 // How many '\n' bytes lie in [begin, end).

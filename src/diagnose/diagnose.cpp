@@ -233,6 +233,20 @@ Report diagnose(const InputBatch& batch, const Matcher& matcher, const Catalog& 
             context.push_back({site->rule, records[i].message.substr(0, 120)});
         }
     }
+    // A site whose words name only a kind of caller (confidence medium: a step's log prefix,
+    // containerd's resolver) adds nothing beside a named site of the same component (the kaniko
+    // image of that step): the surrounding text then names one caller, not two.
+    {
+        std::vector<const Rule*> kept;
+        for (const Rule* site : named) {
+            bool generic_beside_specific =
+                site->confidence == "medium" && std::any_of(named.begin(), named.end(), [site](const Rule* o) {
+                    return o != site && o->confidence != "medium" && o->component == site->component;
+                });
+            if (!generic_beside_specific) kept.push_back(site);
+        }
+        named = std::move(kept);
+    }
     auto take = [&](const FailureRecord& record, const MessageMatch& found) {
         MessageMatch m = found;
         // A cause that may not stand alone stands with the one caller the context names.

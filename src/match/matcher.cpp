@@ -122,9 +122,14 @@ std::optional<RuleMatch> Matcher::run(const Compiled& c, std::string_view messag
 }
 
 namespace {
+// A look-alike site outranks every other site when the message's words name it; one known only by
+// the shape of a URL in it (confidence medium: a webhook Service's, a forge's REST API) ranks by
+// priority, so an outer wrapper that names the caller (a Tekton resolver's) keeps the message.
+bool outranking_lookalike(const Rule& r) { return r.lookalike && r.confidence != "medium"; }
+
 // True when `a` should be preferred over `b`.
 bool outranks(const RuleMatch& a, const RuleMatch& b) {
-    if (a.rule->lookalike != b.rule->lookalike) return a.rule->lookalike;
+    if (outranking_lookalike(*a.rule) != outranking_lookalike(*b.rule)) return outranking_lookalike(*a.rule);
     if (a.rule->priority != b.rule->priority) return a.rule->priority > b.rule->priority;
     if (a.begin != b.begin) return a.begin < b.begin;
     return (a.end - a.begin) > (b.end - b.begin);
@@ -162,7 +167,7 @@ MessageMatch Matcher::match(std::string_view message) const {
             if (eligible(*rules_[candidates[k]]->rule)) order.push_back(k);
         auto rank = [&](size_t k) {
             const Rule& r = *rules_[candidates[k]]->rule;
-            return std::make_pair(r.lookalike, r.priority);
+            return std::make_pair(outranking_lookalike(r), r.priority);
         };
         std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) { return rank(a) > rank(b); });
         for (size_t first = 0; first < order.size();) {

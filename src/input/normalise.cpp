@@ -149,7 +149,10 @@ std::string normalise_message(std::string_view raw) {
         static const RE2 angle_link("<((?:https?|oci|docker)://[^>\\s]*)>");
         RE2::GlobalReplace(&s, angle_link, "\\1");
     }
-    return fold_space(s);
+    s = fold_space(s);
+    // A paste's column layout sometimes splits Go's "x509:" ("x    509:"): joined again.
+    if (s.find("x 509:") != std::string::npos) s = replace_all(s, "x 509:", "x509:");
+    return s;
 }
 
 namespace {
@@ -228,6 +231,9 @@ bool read_json_log_line(std::string_view line, TextMessage& out) {
             text += text.empty() ? value : ": " + value;
         }
     }
+    // A JSON object with none of a logger's message fields (a registry's error body,
+    // {"errors":[{"code":"UNAUTHORIZED",...}]}) is read as the text it is.
+    if (text.empty()) return false;
     out.text = normalise_message(text);
     for (const char* key : {"ts", "time", "timestamp"}) {
         auto it = j.find(key);

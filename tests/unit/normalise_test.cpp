@@ -86,6 +86,19 @@ TEST(SplitMessages, ReadsControllerJsonLogLines) {
     EXPECT_EQ(messages[0].text.rfind("Failed to create task run pod for taskrun \"b-1\"", 0), 0u);
 }
 
+// A registry's JSON error body has none of a logger's message fields: it is read as text.
+TEST(SplitMessages, ReadsAJsonObjectWithoutMessageFieldsAsText) {
+    auto messages = split_messages(
+        R"({"errors":[{"code":"UNAUTHORIZED","message":"authentication required","detail":[{"Type":"repository","Name":"billing","Action":"pull"}]}]})");
+    ASSERT_EQ(messages.size(), 1u);
+    EXPECT_NE(messages[0].text.find("\"code\":\"UNAUTHORIZED\""), std::string::npos) << messages[0].text;
+}
+
+TEST(Normalise, JoinsAnX509SplitByAPastesColumns) {
+    EXPECT_EQ(normalise_message("Get https://r/v2/: x    509: certificate is valid for a, not r"),
+              "Get https://r/v2/: x509: certificate is valid for a, not r");
+}
+
 TEST(SplitMessages, DropsTimestampsAndLogPrefixes) {
     auto messages = split_messages("2026-11-20T09:14:03.123Z error: x509: a\n"
                                    "[pod/build-pod/step-build] error building image: x509: b\n"

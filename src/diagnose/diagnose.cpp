@@ -211,6 +211,7 @@ Report diagnose(const InputBatch& batch, const Matcher& matcher, const Catalog& 
     for (const auto& record : batch.records)
         if (!record.joined) report.messages_read += 1 + record.repeated_at.size();
     report.notes = batch.notes;
+    report.waiting_runs = batch.waiting_runs;
     // Each distinct failure is completed once; a repeat only adds where it was read.
     std::unordered_map<std::string, size_t> by_key;
     std::vector<std::unordered_set<std::string>> places;

@@ -227,6 +227,7 @@ private:
     void note_waiting(const ObjectRef& run, const std::string& reason, const std::string& since) {
         auto at = parse_rfc3339(since);
         if (at && std::time(nullptr) - *at <= 60) return;
+        ++batch_.waiting_runs;
         batch_.notes.push_back(
             run.kind + " " + run.namespace_ + "/" + run.name + " still waits for its remote resource (" + reason +
             (at ? " since " + since : "") + "); a resolver that cannot reach its source retries, and its error is on the run's "

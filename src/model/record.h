@@ -69,6 +69,7 @@ struct InputBatch {
     std::vector<FailureRecord> records;
     size_t runs = 0;         // TaskRuns/PipelineRuns read (0 for plain text)
     size_t failed_runs = 0;  // of those, how many had failed or were failing
+    size_t waiting_runs = 0; // of those, how many have waited over a minute for their remote resource
     std::vector<std::string> notes;
 };
 

@@ -254,6 +254,7 @@ struct Report {
     bool sweep = false;              // diagnose taskruns / -A: findings are grouped
     size_t runs_scanned = 0;
     size_t failed_runs = 0;
+    size_t waiting_runs = 0;         // runs long waiting for their remote resource (a note says where its error is)
     std::vector<FindingGroup> groups;
     LogView log;                     // analyze only
     ApplyView apply;                 // diagnose --apply only

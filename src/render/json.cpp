@@ -134,6 +134,7 @@ void write_json(const Report& report, std::ostream& out) {
         {"findings", nlohmann::json::array()},  // written one at a time, below
         {"notes", report.notes},
     };
+    if (report.waiting_runs) doc["runs_waiting"] = report.waiting_runs;
     if (report.cluster.read) {
         const ClusterView& c = report.cluster;
         doc["cluster"] = {{"context", c.context},

@@ -42,7 +42,8 @@ constexpr size_t kGroupsListed = 50;
 std::string status_heading(const Report& report) {
     switch (report.status) {
         case ReportStatus::problems_found: return count_of(report.findings.size(), "problem") + " found";
-        case ReportStatus::no_problems: return "no problem found";
+        case ReportStatus::no_problems:
+            return report.waiting_runs ? "no failure yet, " + count_of(report.waiting_runs, "run") + " waiting" : "no problem found";
         case ReportStatus::unrecognized: return "failure not recognised";
     }
     return "";
@@ -57,7 +58,10 @@ std::string render_markdown(const Report& report, Detail detail) {
     if (report.status == ReportStatus::unrecognized)
         o << "No message matches a known registry or TLS failure.\n\n";
     if (report.status == ReportStatus::no_problems)
-        o << (report.log.read ? "No registry or TLS failure line.\n\n" : "No run had failed.\n\n");
+        o << (report.log.read ? "No registry or TLS failure line.\n\n"
+              : report.waiting_runs ? "No run had failed; " + count_of(report.waiting_runs, "run") +
+                                          " waited over a minute for a remote resource (see the notes).\n\n"
+                                    : std::string("No run had failed.\n\n"));
     if (report.log.read) {
         const LogView& l = report.log;
         o << "Scanned " << log_summary(report, code(report.source)) << ".\n\n";

@@ -253,6 +253,12 @@ std::string render_text(const Report& report, Color color, Detail detail) {
                 o << s.green("No registry or TLS failure") << " in " << count_of(report.log.lines_scanned, "line") << ".\n";
                 break;
             }
+            if (report.waiting_runs) {
+                o << s.yellow("No failure yet") << ": " << count_of(report.waiting_runs, "run")
+                  << (report.waiting_runs == 1 ? " has" : " have") << " waited over a minute for a remote resource"
+                  << " (its resolver's error is on the ResolutionRequest: see the note below); no run had failed.\n";
+                break;
+            }
             o << s.green("No problems found") << ": " << count_of(report.messages_read, "message")
               << " read from " << v(report.source) << "; no run had failed.\n";
             break;

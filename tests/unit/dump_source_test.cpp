@@ -1,6 +1,7 @@
 #include "input/dump_source.h"
 
 #include "diagnose/diagnose.h"
+#include "render/render.h"
 
 #include <gtest/gtest.h>
 
@@ -335,6 +336,12 @@ TEST(DumpSource, ARunLongAwaitingItsRemoteResourceGetsANoteWithTheRequestToRead)
     EXPECT_NE(notes.find("TaskRun ci/git-1 still waits for its remote resource (ResolvingTaskRef since "), std::string::npos)
         << notes;
     EXPECT_NE(notes.find("jq --arg run 'git-1' '.items[]"), std::string::npos) << notes;
+    // The verdict says a run waits, not that all is well.
+    EXPECT_EQ(r.waiting_runs, 1u);
+    std::string shown = render_text(r, Color::off);
+    EXPECT_EQ(shown.find("No problems found"), std::string::npos) << shown;
+    EXPECT_NE(shown.find("No failure yet: 1 run has waited over a minute for a remote resource"), std::string::npos) << shown;
+    EXPECT_NE(render_markdown(r).find("## tekton-certdoctor: no failure yet, 1 run waiting"), std::string::npos);
 }
 
 }  // namespace

@@ -177,8 +177,14 @@ std::string_view strip_log_prefix(std::string_view line) {
         "|>+[ \\t]+"                                                             // e-mail and Markdown quotes
         "))+");
     re2::StringPiece input(line.data(), line.size());
-    if (RE2::Consume(&input, prefixes)) return std::string_view(input.data(), input.size());
-    return line;
+    if (!RE2::Consume(&input, prefixes)) return line;
+    std::string_view rest(input.data(), input.size());
+    // The API server's own journal line names it only in its syslog tag: the line is kept from
+    // the tag on, so that its handshake log reads as the API server's
+    // ("kube-apiserver[5253]: I0622 ... http: TLS handshake error from ...").
+    std::string_view consumed = line.substr(0, line.size() - rest.size());
+    if (size_t at = consumed.find(" kube-apiserver["); at != std::string_view::npos) return line.substr(at + 1);
+    return rest;
 }
 
 size_t indentation(std::string_view line) {

@@ -99,6 +99,14 @@ TEST(Normalise, JoinsAnX509SplitByAPastesColumns) {
               "Get https://r/v2/: x509: certificate is valid for a, not r");
 }
 
+TEST(SplitMessages, KeepsTheApiServersSyslogTag) {
+    auto messages = split_messages(
+        "Jun 22 22:38:16 kubemaster-01 kube-apiserver[5253]: I0622 22:38:16.699924    5253 logs.go:41] http: TLS "
+        "handshake error from 10.0.0.9:49486: remote error: bad certificate\n");
+    ASSERT_EQ(messages.size(), 1u);
+    EXPECT_EQ(messages[0].text.rfind("kube-apiserver[5253]: ", 0), 0u) << messages[0].text;
+}
+
 TEST(SplitMessages, DropsTimestampsAndLogPrefixes) {
     auto messages = split_messages("2026-11-20T09:14:03.123Z error: x509: a\n"
                                    "[pod/build-pod/step-build] error building image: x509: b\n"

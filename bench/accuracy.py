@@ -13,6 +13,7 @@ look-alikes; accuracy by expected component and by expected problem; the confusi
 the misses. It asserts nothing: it is a benchmark, not a test.
 
 usage: bench/accuracy.py [--binary build/kubectl-tekton_certdoctor] [--assign] [--misses N] [--held-out-misses]
+                         [--split-at REV]
 
 The held-out part's misses are counted but not listed unless asked for, so that tuning reads the
 working part only.
@@ -170,9 +171,17 @@ def main():
     p.add_argument("--patterns-dir", help="load these rules over the built-in catalog (to try a change without a build)")
     p.add_argument("--held-out-misses", action="store_true",
                    help="list the held-out part's misses too (never read them to write rules)")
+    p.add_argument("--split-at", metavar="REV",
+                   help="score only the entries the split held at git revision REV, in their parts then "
+                        "(today's rules on an earlier day's corpus: the same held-out set, before and after)")
     a = p.parse_args()
     entries = load_corpus()
     split = load_split()
+    if a.split_at:
+        old = subprocess.run(["git", "-C", ROOT, "show", a.split_at + ":tests/corpus/split.tsv"],
+                             capture_output=True, text=True, check=True).stdout
+        earlier = {line.split("\t")[0] for line in old.splitlines() if line.strip() and not line.startswith("#")}
+        entries = [e for e in entries if e["id"] in earlier]
     if a.assign:
         assign(entries, split)
         return

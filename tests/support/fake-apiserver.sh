@@ -35,7 +35,8 @@ apiserver_start() {
   APISERVER_PID=$!
   APISERVER_DIR=$dir
   local _
-  for _ in $(seq 1 100); do [ -s "$dir/port" ] && break; sleep 0.1; done
+  # Up to 30 s: a loaded 2-core machine starting Python beside parallel tests can take several.
+  for _ in $(seq 1 300); do [ -s "$dir/port" ] && break; sleep 0.1; done
   [ -s "$dir/port" ] || { echo "fake-apiserver: did not start: $(cat "$dir/server.err")" >&2; return 1; }
   APISERVER_PORT=$(cat "$dir/port")
 }

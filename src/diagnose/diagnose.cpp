@@ -266,7 +266,7 @@ Report diagnose(const InputBatch& batch, const Matcher& matcher, const Catalog& 
         const bool yields = m.site && context_site && m.site->rule->confidence == "medium" &&
                             !m.site->rule->lookalike && context_site != m.site->rule;
         const bool from_context =
-            yields || (!m.site && m.cause && !m.cause->rule->lookalike && named.size() == 1);
+            yields || (!m.site && m.cause && named.size() == 1);
         if (yields)
             m.site = RuleMatch{context_site, m.site->begin, m.site->end, m.site->captures};
         else if (from_context)

@@ -47,6 +47,22 @@ TEST(ComponentFromContext, AKindOfCallerYieldsToTheToolTheTextNames) {
     EXPECT_EQ(alone.findings[0].confidence, "medium");
 }
 
+// umati/Sample-Server#1035, as pasted: a missing tag is a look-alike (no registry fix), and the
+// command line still says who asked; a kind of caller beside the tool of its component adds nothing.
+TEST(ComponentFromContext, ALookAlikeCauseTakesTheCallerTheTextNames) {
+    Report r = explain_text(test::shipped_engine(),
+                            "> docker pull ghcr.io/umati/sample-server:main\nmain: Pulling from umati/sample-server\n"
+                            "manifest unknown\n",
+                            "stdin");
+    ASSERT_FALSE(r.findings.empty());
+    const Finding& f = r.findings[0];
+    EXPECT_EQ(f.problem, "not-found");
+    EXPECT_TRUE(f.lookalike);
+    EXPECT_EQ(f.component, "step-tool");
+    EXPECT_EQ(f.confidence, "medium");
+    for (const auto& fix : f.fixes) EXPECT_NE(fix.id, "configure-step-tool-ca");
+}
+
 // rancher-sandbox/rancher-desktop#1509, as pasted (nerdctl compose up): the progress table that
 // containerd's clients draw names them; the resolver's log line names no caller.
 TEST(ComponentFromContext, ContainerdClientsProgressTableNamesThem) {

@@ -151,7 +151,10 @@ std::string normalise_message(std::string_view raw) {
     }
     s = fold_space(s);
     // A paste's column layout sometimes splits Go's "x509:" ("x    509:"): joined again.
-    if (s.find("x 509:") != std::string::npos) s = replace_all(s, "x 509:", "x509:");
+    if (s.find("x 509:") != std::string::npos) {
+        static const RE2 split_x509("(^|[^A-Za-z0-9_])x 509:");
+        RE2::GlobalReplace(&s, split_x509, "\\1x509:");
+    }
     return s;
 }
 

@@ -97,6 +97,7 @@ TEST(SplitMessages, ReadsAJsonObjectWithoutMessageFieldsAsText) {
 TEST(Normalise, JoinsAnX509SplitByAPastesColumns) {
     EXPECT_EQ(normalise_message("Get https://r/v2/: x    509: certificate is valid for a, not r"),
               "Get https://r/v2/: x509: certificate is valid for a, not r");
+    EXPECT_EQ(normalise_message("max 509: items"), "max 509: items");
 }
 
 TEST(SplitMessages, KeepsTheApiServersSyslogTag) {

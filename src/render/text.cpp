@@ -103,8 +103,11 @@ void render_finding(std::ostringstream& o, const Finding& f, const Style& s, siz
       << s.dim(" · problem ") << v(f.problem);
     if (!f.registry.empty()) o << s.dim(f.lookalike ? " · host " : " · registry ") << v(f.registry);
     o << "\n";
-    if (f.confidence == "medium")
+    if (f.confidence == "medium" && !f.context.empty())
         o << "  " << s.dim("component from the text around the message (medium confidence): ") << v(f.context) << "\n";
+    else if (f.confidence == "medium")
+        o << "  " << s.dim("component from the message's wording, which names a kind of caller, not one tool (medium confidence)")
+          << "\n";
     else if (!f.candidates.empty())
         o << "  " << s.dim("the text around it names several callers: ") << v(join(f.candidates, ", ")) << "\n";
     if (f.lookalike)

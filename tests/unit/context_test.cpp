@@ -3,6 +3,7 @@
 // the text names several, the finding stays unknown and lists them.
 #include <gtest/gtest.h>
 
+#include "render/render.h"
 #include "test_engine.h"
 
 namespace certdoctor {
@@ -61,6 +62,21 @@ TEST(ComponentFromContext, ALookAlikeCauseTakesTheCallerTheTextNames) {
     EXPECT_EQ(f.component, "step-tool");
     EXPECT_EQ(f.confidence, "medium");
     for (const auto& fix : f.fixes) EXPECT_NE(fix.id, "configure-step-tool-ca");
+}
+
+// A medium site that the message itself matches (a URL's shape) has no surrounding text to quote:
+// the report says where the component came from instead of printing an empty quote.
+TEST(ComponentFromContext, AMediumSiteSaysItsWordsNamedTheCaller) {
+    Report r = explain_text(test::shipped_engine(),
+                            "Error: Get \"https://api.github.com/repos/o/r/commits/ef22\": x509: certificate signed by "
+                            "unknown authority",
+                            "stdin");
+    ASSERT_FALSE(r.findings.empty());
+    ASSERT_EQ(r.findings[0].confidence, "medium");
+    ASSERT_TRUE(r.findings[0].context.empty());
+    std::string text = render_text(r, Color::off);
+    EXPECT_EQ(text.find("(medium confidence): \n"), std::string::npos) << text;
+    EXPECT_NE(text.find("names a kind of caller, not one tool (medium confidence)"), std::string::npos) << text;
 }
 
 // rancher-sandbox/rancher-desktop#1509, as pasted (nerdctl compose up): the progress table that

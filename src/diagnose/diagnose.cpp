@@ -265,11 +265,11 @@ Report diagnose(const InputBatch& batch, const Matcher& matcher, const Catalog& 
         }
         const bool yields = m.site && context_site && m.site->rule->confidence == "medium" &&
                             !m.site->rule->lookalike && context_site != m.site->rule;
-        // A look-alike cause takes the caller the text names only when it is a client's answer (a
-        // missing tag under a docker pull); a server's own log names the server, not its caller.
+        // A cause takes the caller the text names when its words are that caller's side of the
+        // exchange (a missing tag under a docker pull); a server's own log (side: server) names
+        // the server, not its caller.
         const bool from_context =
-            yields || (!m.site && m.cause && named.size() == 1 &&
-                       (!m.cause->rule->lookalike || m.cause->rule->problem == "not-found"));
+            yields || (!m.site && m.cause && named.size() == 1 && m.cause->rule->side != "server");
         if (yields)
             m.site = RuleMatch{context_site, m.site->begin, m.site->end, m.site->captures};
         else if (from_context)

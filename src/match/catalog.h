@@ -61,6 +61,10 @@ struct Rule {
     std::string confidence = "high";
     std::string problem;     // cause
     bool standalone = true;  // cause: may stand without a site
+    // cause: whose log the words are. "client" (the side that made the request); "server" when
+    // they are a server's own log of a connection (a handshake its client aborted), which names
+    // the server and not its caller, so a caller named around them is not this failure's caller.
+    std::string side = "client";
     bool lookalike = false;
     int priority = 0;
     std::string regex;         // as written, with {{fragments}}

@@ -157,10 +157,11 @@ Rule read_rule(const YAML::Node& doc, RuleKind kind) {
         r.context = get_string(doc, "context", false, r.line);
         if (doc["confidence"]) r.confidence = get_string(doc, "confidence", true, r.line);
     } else {
-        check_known_fields(doc, {"kind", "id", "title", "problem", "standalone", "lookalike",
+        check_known_fields(doc, {"kind", "id", "title", "problem", "standalone", "side", "lookalike",
                                  "priority", "regex", "explanation", "references", "examples"});
         r.problem = get_string(doc, "problem", true, r.line);
         r.standalone = get_bool(doc, "standalone", true);
+        if (doc["side"]) r.side = get_string(doc, "side", true, r.line);
     }
     r.id = get_string(doc, "id", true, r.line);
     r.title = get_string(doc, "title", true, r.line);

@@ -68,6 +68,8 @@ struct Linter {
             }
         } else {
             vocabulary_word(r.file, r.line, "problem", r.problem, vocabulary::problems);
+            if (r.side != "client" && r.side != "server")
+                issue(r.file, r.line, "rule '" + r.id + "': side is client or server, not '" + r.side + "'");
         }
         RE2 re(r.expanded, rule_regex_options());
         if (!re.ok()) {

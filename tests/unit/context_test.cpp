@@ -134,5 +134,27 @@ TEST(ComponentFromContext, ABareMessageIsLow) {
     EXPECT_TRUE(r.findings[0].candidates.empty());
 }
 
+// A server's own log (a cause with side: server) names the server, not the client that connected to
+// it: the docker pull above it is a candidate, never the finding's caller. The etcd line
+// (etcd-io/etcd#13630) is the server refusing a client certificate; the net/http line
+// (minio/operator#561) is a client refusing the server's.
+TEST(ComponentFromContext, AServersOwnLogDoesNotTakeTheCallerTheTextNames) {
+    const char* lines[] = {
+        "2022-01-17 21:02:17.4563 I | embed: rejected connection from \"127.0.0.1:12345\" (error \"tls: failed to "
+        "verify client's certificate: x509: certificate specifies an incompatible key usage\", ServerName \"\").",
+        "2021/03/29 12:24:40 http: TLS handshake error from 10.253.0.1:48266: remote error: tls: bad certificate"};
+    const char* problems[] = {"client-certificate-rejected", "other"};
+    for (int i = 0; i < 2; ++i) {
+        std::string text = std::string("$ docker pull registry.example.com/team/app:1.0\n") + lines[i] + "\n";
+        Report r = explain_text(test::shipped_engine(), text, "stdin");
+        ASSERT_FALSE(r.findings.empty()) << lines[i];
+        const Finding& f = r.findings[0];
+        EXPECT_EQ(f.problem, problems[i]) << lines[i];
+        EXPECT_EQ(f.component, "unknown") << lines[i];
+        EXPECT_TRUE(f.lookalike) << lines[i];
+        EXPECT_EQ(f.candidates, std::vector<std::string>{"docker-cli"}) << lines[i];
+    }
+}
+
 }  // namespace
 }  // namespace certdoctor

@@ -55,6 +55,12 @@ TEST(Lint, RejectsUnknownVocabularyBadRegexesAndUnknownCaptures) {
     EXPECT_TRUE(any_contains(issues, "unknown capture name 'colour'"));
 }
 
+TEST(Lint, RejectsACauseSideOtherThanClientOrServer) {
+    LoadResult r = load_catalog(catalog_sources(""));
+    r.catalog.causes.front().side = "peer";
+    EXPECT_TRUE(any_contains(lint_catalog(r.catalog), "side is client or server, not 'peer'"));
+}
+
 TEST(Lint, RequiresTheFileNameToBeTheId) {
     LoadResult r = load_catalog(catalog_sources(""));
     r.catalog.causes.front().file = "patterns/causes/renamed.yaml";

@@ -134,6 +134,25 @@ TEST(ComponentFromContext, ABareMessageIsLow) {
     EXPECT_TRUE(r.findings[0].candidates.empty());
 }
 
+// kubernetes/minikube#6354, as pasted from `minikube logs`: the Docker daemon's journal on the
+// minikube node is the runtime the kubelet pulls through, so its host and unit name the node.
+TEST(ComponentFromContext, TheMinikubeNodesRuntimeJournalNamesTheKubelet) {
+    std::string text =
+        "Jan 20 15:22:21 minikube dockerd[1975]: time=\"2020-01-20T15:22:21.123445321Z\" level=info "
+        "msg=\"Attempting next endpoint for pull after error: Get "
+        "https://my-registry.foo.bar/v2/my/private/image/manifests/master: denied: access forbidden\"\n"
+        "Jan 20 15:22:21 minikube dockerd[1975]: time=\"2020-01-20T15:22:21.123601897Z\" level=error "
+        "msg=\"Handler for POST /images/create returned error: Get "
+        "https://my-registry.foo.bar/v2/my/private/image/manifests/master: denied: access forbidden\"";
+    Report r = explain_text(test::shipped_engine(), text, "stdin");
+    ASSERT_FALSE(r.findings.empty());
+    const Finding& f = r.findings[0];
+    EXPECT_EQ(f.component, "kubelet");
+    EXPECT_EQ(f.problem, "unauthorized");
+    EXPECT_EQ(f.confidence, "medium");
+    EXPECT_NE(f.context.find("minikube dockerd[1975]"), std::string::npos) << f.context;
+}
+
 // A server's own log (a cause with side: server) names the server, not the client that connected to
 // it: the docker pull above it is a candidate, never the finding's caller. The etcd line
 // (etcd-io/etcd#13630) is the server refusing a client certificate; the net/http line

@@ -346,6 +346,22 @@ Report diagnose(const InputBatch& batch, const Matcher& matcher, const Catalog& 
         for (const auto& o : places[i]) add_place(all[it->second], places[it->second], o);
         superseded[i] = true;
     }
+    // A plain "unknown authority" adds nothing beside a more precise verdict on the same chain from
+    // the same text (OpenSSL prints "unable to get local issuer certificate" and then "unable to
+    // verify the first certificate" for a server that sends no intermediate; Go adds why the
+    // candidate CA could not sign): the precise one is the diagnosis, and it is the fix that differs.
+    for (size_t i = 0; i < all.size(); ++i) {
+        if (superseded[i] || all[i].problem != "unknown-authority") continue;
+        for (size_t j = 0; j < all.size(); ++j) {
+            const Finding& o = all[j];
+            if (superseded[j] || (o.problem != "incomplete-chain" && o.problem != "not-a-ca")) continue;
+            if (o.stage != all[i].stage || object_key(o.object) != object_key(all[i].object)) continue;
+            if (o.registry != all[i].registry) continue;
+            for (const auto& origin : places[i]) add_place(all[j], places[j], origin);
+            superseded[i] = true;
+            break;
+        }
+    }
     size_t kept = 0;
     for (size_t i = 0; i < all.size(); ++i)
         if (!superseded[i]) {

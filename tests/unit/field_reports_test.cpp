@@ -72,6 +72,31 @@ TEST(FieldReports, AParentThatCannotSignIsNotACaAndAddingItDoesNotHelp) {
     for (const auto& id : fix_ids(r.findings[0])) EXPECT_FALSE(has(kCaFixes, id)) << id;
 }
 
+// pyload/pyload#4469: openssl s_client against a server that sends only its leaf. OpenSSL says
+// "unable to get local issuer certificate" first and "unable to verify the first certificate"
+// next: one finding, the missing intermediate, whose fix is the server's chain, not a CA.
+TEST(FieldReports, AMissingIntermediateIsOneFindingNotAnUnknownAuthorityToo) {
+    Report r = explain("$ echo quit | openssl s_client -connect www788.ucdn.to:183\nCONNECTED(00000003)\n"
+                       "depth=0 CN = *.ucdn.to\nverify error:num=20:unable to get local issuer certificate\n"
+                       "verify return:1\ndepth=0 CN = *.ucdn.to\nverify error:num=21:unable to verify the first "
+                       "certificate\nverify return:1\n");
+    ASSERT_EQ(r.findings.size(), 1u);
+    EXPECT_EQ(r.findings[0].problem, "incomplete-chain");
+    for (const auto& id : fix_ids(r.findings[0])) EXPECT_FALSE(has(kCaFixes, id)) << id;
+}
+
+// Two hosts, two verdicts: the precise one does not hide the other host's unknown authority.
+TEST(FieldReports, APreciseVerdictOnOneHostLeavesAnotherHostsUnknownAuthority) {
+    Report r = explain("Get \"https://a.example/v2/\": x509: certificate signed by unknown authority (possibly "
+                       "because of \"x509: invalid signature: parent certificate cannot sign this kind of "
+                       "certificate\" while trying to verify candidate authority certificate \"Corp CA\")\n"
+                       "Get \"https://b.example/v2/\": x509: certificate signed by unknown authority\n");
+    std::vector<std::string> problems;
+    for (const auto& f : r.findings) problems.push_back(f.problem);
+    EXPECT_TRUE(has(problems, "not-a-ca"));
+    EXPECT_TRUE(has(problems, "unknown-authority"));
+}
+
 TEST(FieldReports, AVerificationErrorOnAWebhookIsAStaleCaBundle) {
     Report r = explain("Internal error occurred: failed calling webhook \"webhook.pipeline.tekton.dev\": failed to call "
                        "webhook: Post \"https://tekton-pipelines-webhook.tekton-pipelines.svc:443/defaulting?timeout=10s\": "

@@ -83,10 +83,14 @@ int stage_rank(const std::string& stage) {
 }
 
 // Smaller is more significant: registry problems before look-alikes, findings placed on a chain
-// before bare error strings, then by stage along the run's life.
+// before bare error strings, then by stage along the run's life; at one stage a verdict on the
+// certificate before the network's and the credentials' (a client that timed out and then met an
+// unknown authority has the certificate to fix; its time-outs may not come back).
 std::tuple<int, int, int> significance(const Finding& f) {
     int placed = !f.site_rule.empty() && !f.cause_rule.empty() ? 0 : !f.site_rule.empty() ? 1 : 2;
-    return {f.lookalike ? 1 : 0, placed, stage_rank(f.stage)};
+    bool verdict_on_certificate =
+        vocabulary::contains(vocabulary::chain_problems, f.problem) || f.problem == "client-certificate-rejected";
+    return {f.lookalike ? 1 : 0, placed, stage_rank(f.stage) * 2 + (verdict_on_certificate ? 0 : 1)};
 }
 
 // The fields that say which failure a record's match is (what duplicates are merged by): no

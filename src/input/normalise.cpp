@@ -275,6 +275,28 @@ bool read_json_log_line(std::string_view line, TextMessage& out) {
     return true;
 }
 
+// A field of a pasted YAML object whose value is a single-quoted scalar (`message: 'unable to
+// access ''https://…'': …'`, as kubectl -o yaml writes a message holding a quote) is read as YAML
+// reads it: the outer quotes dropped and each doubled quote made one, so that the message reads as
+// the client printed it.
+void unquote_yaml_single_quoted(std::string& line) {
+    if (line.size() < 4 || line.back() != '\'' || line.find(": '") == std::string::npos) return;
+    static const RE2 field("^(\\s*(?:- )?[A-Za-z_][\\w./-]{0,63}: )'(.*)'$");
+    std::string key, value;
+    if (!RE2::FullMatch(line, field, &key, &value)) return;
+    std::string out;
+    out.reserve(value.size());
+    for (size_t i = 0; i < value.size(); ++i) {
+        if (value[i] == '\'') {
+            // A lone quote cannot be inside a single-quoted scalar: not YAML, left as it is.
+            if (i + 1 >= value.size() || value[i + 1] != '\'') return;
+            ++i;
+        }
+        out += value[i];
+    }
+    line = key + out;
+}
+
 }  // namespace
 
 std::vector<TextMessage> split_messages(std::string_view text) {
@@ -292,6 +314,7 @@ void for_each_message(std::string_view text, const std::function<void(TextMessag
     bool joins_next_tightly = false;
     auto flush = [&]() {
         if (!current.empty()) {
+            unquote_yaml_single_quoted(current);
             std::string normal = normalise_message(current);
             if (!normal.empty()) emit({std::move(normal), current_line, {}, {}, current_last_line, false});
         }

@@ -97,6 +97,21 @@ TEST(FieldReports, APreciseVerdictOnOneHostLeavesAnotherHostsUnknownAuthority) {
     EXPECT_TRUE(has(problems, "unknown-authority"));
 }
 
+// redhat-developer/mapt#508: kubectl timed out twice, then met the API server's certificate. The
+// certificate is what to fix; the time-outs stay listed after it.
+TEST(FieldReports, ACertificateVerdictLeadsTheTimeOutsBeforeIt) {
+    Report r = explain("deployment.apps/tekton-operator-webhook created\n"
+                       "Unable to connect to the server: dial tcp 34.233.132.18:6443: i/o timeout\n"
+                       "Unable to connect to the server: dial tcp 34.233.132.18:6443: i/o timeout\n"
+                       "Unable to connect to the server: tls: failed to verify certificate: x509: certificate signed by "
+                       "unknown authority (possibly because of \"crypto/rsa: verification error\" while trying to verify "
+                       "candidate authority certificate \"kubernetes\")\n");
+    ASSERT_GE(r.findings.size(), 2u);
+    EXPECT_EQ(r.findings[0].component, "api-client");
+    EXPECT_NE(r.findings[0].problem, "timeout");
+    EXPECT_EQ(r.findings[1].problem, "timeout");
+}
+
 TEST(FieldReports, AVerificationErrorOnAWebhookIsAStaleCaBundle) {
     Report r = explain("Internal error occurred: failed calling webhook \"webhook.pipeline.tekton.dev\": failed to call "
                        "webhook: Post \"https://tekton-pipelines-webhook.tekton-pipelines.svc:443/defaulting?timeout=10s\": "

@@ -47,10 +47,27 @@ TEST(SplitMessages, JoinsYamlFoldedLinesButNotSiblingFields) {
         "    reason: PodCreationFailed\n");
     ASSERT_EQ(messages.size(), 3u);
     EXPECT_EQ(messages[1].text,
-              "message: 'failed to create task run pod \"x\": translating TaskSpec to Pod: Get "
-              "\"https://r/v2/\": x509: certificate signed by unknown authority'");
+              "message: failed to create task run pod \"x\": translating TaskSpec to Pod: Get "
+              "\"https://r/v2/\": x509: certificate signed by unknown authority");
     EXPECT_EQ(messages[1].line, 2);
     EXPECT_EQ(messages[2].text, "reason: PodCreationFailed");
+}
+
+// fluxcd/flux2#529, a GitRepository's status as kubectl -o yaml prints it: the message is a
+// single-quoted scalar folded over two lines, its own quotes doubled.
+TEST(SplitMessages, ReadsASingleQuotedYamlScalarAsYamlDoes) {
+    auto m = split_messages("status:\n  conditions:\n  - lastTransitionTime: \"2020-11-30T13:05:04Z\"\n"
+                            "    message: 'unable to clone ''https://github.example.com/test/gitops-test'',\n"
+                            "      error: authentication required'\n    reason: GitOperationFailed\n");
+    bool found = false;
+    for (const auto& x : m)
+        found = found || x.text == "message: unable to clone 'https://github.example.com/test/gitops-test', error: "
+                                   "authentication required";
+    EXPECT_TRUE(found);
+    // A lone quote is not a single-quoted scalar: the line is kept as written.
+    auto plain = split_messages("note: 'it's not YAML'");
+    ASSERT_EQ(plain.size(), 1u);
+    EXPECT_EQ(plain[0].text, "note: 'it's not YAML'");
 }
 
 TEST(SplitMessages, JoinsAMessageWrappedWhenPasted) {

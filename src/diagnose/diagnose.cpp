@@ -366,6 +366,21 @@ Report diagnose(const InputBatch& batch, const Matcher& matcher, const Catalog& 
             break;
         }
     }
+    // A failure no site placed adds nothing after the same problem placed on a caller earlier in
+    // the same text: a client's retries, the first quoted with its request ("Get
+    // \"https://…/api/v1\": … no such host") and the next without. The placed one says who failed.
+    // (Findings are in the order of their first message.)
+    for (size_t i = 0; i < all.size(); ++i) {
+        if (superseded[i] || !all[i].site_rule.empty()) continue;
+        for (size_t j = 0; j < i; ++j) {
+            const Finding& o = all[j];
+            if (superseded[j] || o.site_rule.empty() || o.problem != all[i].problem) continue;
+            if (object_key(o.object) != object_key(all[i].object)) continue;
+            for (const auto& origin : places[i]) add_place(all[j], places[j], origin);
+            superseded[i] = true;
+            break;
+        }
+    }
     size_t kept = 0;
     for (size_t i = 0; i < all.size(); ++i)
         if (!superseded[i]) {

@@ -112,6 +112,20 @@ TEST(FieldReports, ACertificateVerdictLeadsTheTimeOutsBeforeIt) {
     EXPECT_EQ(r.findings[1].problem, "timeout");
 }
 
+// helm/helm#11252: helm's lookup quoted its request to the API server once, then failed the same
+// way without it. One finding, the API client's, not an unplaced one beside it.
+TEST(FieldReports, ARetryWithoutItsRequestJoinsTheFailurePlacedBeforeIt) {
+    Report r = explain("lookup_func.go:111: [ERROR] unable to retrieve resource list for: v1 , error: Get "
+                       "\"https://abc.k8s.ondigitalocean.com/api/v1?timeout=32s\": dial tcp: lookup "
+                       "abc.k8s.ondigitalocean.com on 10.0.0.138:53: no such host\n"
+                       "lookup_func.go:85: [ERROR] unable to get apiresource from unstructured: /v1, Kind=Secret , error "
+                       "Get \"abc.k8s.ondigitalocean.com/api/v1?timeout=32s\": dial tcp: lookup abc.k8s.ondigitalocean.com "
+                       "on 10.0.0.138:53: no such host\n");
+    ASSERT_EQ(r.findings.size(), 1u);
+    EXPECT_EQ(r.findings[0].component, "api-client");
+    EXPECT_EQ(r.findings[0].problem, "name-resolution");
+}
+
 TEST(FieldReports, AVerificationErrorOnAWebhookIsAStaleCaBundle) {
     Report r = explain("Internal error occurred: failed calling webhook \"webhook.pipeline.tekton.dev\": failed to call "
                        "webhook: Post \"https://tekton-pipelines-webhook.tekton-pipelines.svc:443/defaulting?timeout=10s\": "

@@ -5,6 +5,8 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include <re2/re2.h>
+
 #include "match/match_key.h"
 #include "match/templates.h"
 #include "match/versions.h"
@@ -125,6 +127,14 @@ Finding identify(const FailureRecord& record, const MessageMatch& match) {
             if (s.name == f.step && !f.step.empty()) f.image = s.image;
     }
     f.registry = registry_named(capture(captures, "registry"), f.image, f.url);  // the image may be the step's
+    // No rule captured the request (a cause that reads only the verdict, "remote error: tls:
+    // handshake failure"): a registry API URL in the message still names the registry.
+    if (f.registry.empty() && (record.message.find("/v2/") != std::string::npos ||
+                               record.message.find("/v1/") != std::string::npos)) {
+        static const RE2 registry_api("https?://([A-Za-z0-9.-]+(?::[0-9]+)?)/v[12]/");
+        std::string host;
+        if (RE2::PartialMatch(record.message, registry_api, &host)) f.registry = host;
+    }
 
     f.object = run_of(record.object, match);
     f.parent = record.parent;

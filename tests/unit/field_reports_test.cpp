@@ -126,6 +126,22 @@ TEST(FieldReports, ARetryWithoutItsRequestJoinsTheFailurePlacedBeforeIt) {
     EXPECT_EQ(r.findings[0].problem, "name-resolution");
 }
 
+// moby/moby#33432: the cause reads only the alert, no rule captures the request; the registry
+// API URL still names the registry, and the prose names its certs.d directory, not "the registry".
+TEST(FieldReports, ARegistryApiUrlNamesTheRegistryWhenNoRuleCapturedIt) {
+    Report r = explain("Error response from daemon: Get https://docker.mydomain.io/v1/_ping: remote error: tls: "
+                       "handshake failure\nError response from daemon: Get https://docker.mydomain.io/v2/: remote "
+                       "error: tls: handshake failure");
+    ASSERT_FALSE(r.findings.empty());
+    bool named = false;
+    for (const auto& f : r.findings) {
+        EXPECT_EQ(f.explanation.find("certs.d/the registry"), std::string::npos) << f.explanation;
+        named = named || (f.registry == "docker.mydomain.io" &&
+                          f.explanation.find("certs.d/docker.mydomain.io/ca.crt") != std::string::npos);
+    }
+    EXPECT_TRUE(named);
+}
+
 TEST(FieldReports, AVerificationErrorOnAWebhookIsAStaleCaBundle) {
     Report r = explain("Internal error occurred: failed calling webhook \"webhook.pipeline.tekton.dev\": failed to call "
                        "webhook: Post \"https://tekton-pipelines-webhook.tekton-pipelines.svc:443/defaulting?timeout=10s\": "

@@ -364,32 +364,34 @@ Report diagnose(const InputBatch& batch, const Matcher& matcher, const Catalog& 
     // the same text (OpenSSL prints "unable to get local issuer certificate" and then "unable to
     // verify the first certificate" for a server that sends no intermediate; Go adds why the
     // candidate CA could not sign): the precise one is the diagnosis, and it is the fix that differs.
+    auto chain_key = [](const Finding& f) { return f.stage + "|" + object_key(f.object) + "|" + f.registry; };
+    std::unordered_map<std::string, size_t> precise;  // stage, run and registry -> the first precise verdict
+    for (size_t i = 0; i < all.size(); ++i)
+        if (!superseded[i] && (all[i].problem == "incomplete-chain" || all[i].problem == "not-a-ca"))
+            precise.emplace(chain_key(all[i]), i);
     for (size_t i = 0; i < all.size(); ++i) {
         if (superseded[i] || all[i].problem != "unknown-authority") continue;
-        for (size_t j = 0; j < all.size(); ++j) {
-            const Finding& o = all[j];
-            if (superseded[j] || (o.problem != "incomplete-chain" && o.problem != "not-a-ca")) continue;
-            if (o.stage != all[i].stage || object_key(o.object) != object_key(all[i].object)) continue;
-            if (o.registry != all[i].registry) continue;
-            for (const auto& origin : places[i]) add_place(all[j], places[j], origin);
-            superseded[i] = true;
-            break;
-        }
+        auto it = precise.find(chain_key(all[i]));
+        if (it == precise.end()) continue;
+        for (const auto& origin : places[i]) add_place(all[it->second], places[it->second], origin);
+        superseded[i] = true;
     }
     // A failure no site placed adds nothing after the same problem placed on a caller earlier in
     // the same text: a client's retries, the first quoted with its request ("Get
     // \"https://…/api/v1\": … no such host") and the next without. The placed one says who failed.
     // (Findings are in the order of their first message.)
+    std::unordered_map<std::string, size_t> placed_before;  // problem and run -> the first placed finding
     for (size_t i = 0; i < all.size(); ++i) {
-        if (superseded[i] || !all[i].site_rule.empty()) continue;
-        for (size_t j = 0; j < i; ++j) {
-            const Finding& o = all[j];
-            if (superseded[j] || o.site_rule.empty() || o.problem != all[i].problem) continue;
-            if (object_key(o.object) != object_key(all[i].object)) continue;
-            for (const auto& origin : places[i]) add_place(all[j], places[j], origin);
-            superseded[i] = true;
-            break;
+        if (superseded[i]) continue;
+        std::string key = all[i].problem + "|" + object_key(all[i].object);
+        if (!all[i].site_rule.empty()) {
+            placed_before.emplace(key, i);
+            continue;
         }
+        auto it = placed_before.find(key);
+        if (it == placed_before.end()) continue;
+        for (const auto& origin : places[i]) add_place(all[it->second], places[it->second], origin);
+        superseded[i] = true;
     }
     size_t kept = 0;
     for (size_t i = 0; i < all.size(); ++i)

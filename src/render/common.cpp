@@ -85,10 +85,8 @@ std::string stands_for(const Report& report, size_t index) {
 }
 
 size_t ParagraphsShown::shown_under(const std::string& paragraph, size_t problem) {
-    for (const auto& [text, first] : shown_)
-        if (text == paragraph) return first;
-    shown_.emplace_back(paragraph, problem);
-    return 0;
+    auto [it, inserted] = shown_.emplace(paragraph, problem);
+    return inserted ? 0 : it->second;
 }
 
 std::vector<std::string> paragraphs_of(const std::string& text) {

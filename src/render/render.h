@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <iosfwd>
 #include <string>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -72,7 +73,7 @@ public:
     size_t shown_under(const std::string& paragraph, size_t problem);
 
 private:
-    std::vector<std::pair<std::string, size_t>> shown_;
+    std::unordered_map<std::string, size_t> shown_;  // paragraph -> the problem that showed it first
 };
 
 // The paragraphs of a text, split at blank lines, each without its surrounding blank lines.

@@ -353,12 +353,16 @@ Report diagnose(const InputBatch& batch, const Matcher& matcher, const Catalog& 
     for (size_t i = 0; i < all.size(); ++i)
         if (!all[i].cause_rule.empty()) detailed.emplace(all[i].stage + "|" + object_key(all[i].object), i);
     std::vector<bool> superseded(all.size(), false);
+    // Finding i adds nothing beside finding j: where i was read counts as j's, and i goes.
+    auto merge_into = [&](size_t i, size_t j) {
+        for (const auto& origin : places[i]) add_place(all[j], places[j], origin);
+        superseded[i] = true;
+    };
     for (size_t i = 0; i < all.size(); ++i) {
         if (!all[i].cause_rule.empty()) continue;
         auto it = detailed.find(all[i].stage + "|" + object_key(all[i].object));
         if (it == detailed.end()) continue;
-        for (const auto& o : places[i]) add_place(all[it->second], places[it->second], o);
-        superseded[i] = true;
+        merge_into(i, it->second);
     }
     // A plain "unknown authority" adds nothing beside a more precise verdict on the same chain from
     // the same text (OpenSSL prints "unable to get local issuer certificate" and then "unable to
@@ -373,8 +377,7 @@ Report diagnose(const InputBatch& batch, const Matcher& matcher, const Catalog& 
         if (superseded[i] || all[i].problem != "unknown-authority") continue;
         auto it = precise.find(chain_key(all[i]));
         if (it == precise.end()) continue;
-        for (const auto& origin : places[i]) add_place(all[it->second], places[it->second], origin);
-        superseded[i] = true;
+        merge_into(i, it->second);
     }
     // A failure no site placed adds nothing after the same problem placed on a caller earlier in
     // the same text: a client's retries, the first quoted with its request ("Get
@@ -390,8 +393,7 @@ Report diagnose(const InputBatch& batch, const Matcher& matcher, const Catalog& 
         }
         auto it = placed_before.find(key);
         if (it == placed_before.end()) continue;
-        for (const auto& origin : places[i]) add_place(all[it->second], places[it->second], origin);
-        superseded[i] = true;
+        merge_into(i, it->second);
     }
     size_t kept = 0;
     for (size_t i = 0; i < all.size(); ++i)

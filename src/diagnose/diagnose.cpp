@@ -226,7 +226,9 @@ Report diagnose(const InputBatch& batch, const Matcher& matcher, const Catalog& 
         if (!record.joined) report.messages_read += 1 + record.repeated_at.size();
     report.notes = batch.notes;
     report.waiting_runs = batch.waiting_runs;
-    // Each distinct failure is completed once; a repeat only adds where it was read.
+    // Each distinct failure is completed once; a repeat only adds where it was read. Past
+    // options.max_findings a distinct failure maps to kNotKept: counted, never completed.
+    constexpr size_t kNotKept = static_cast<size_t>(-1);
     std::unordered_map<std::string, size_t> by_key;
     std::vector<std::unordered_set<std::string>> places;
     auto& all = report.findings;
@@ -300,7 +302,12 @@ Report diagnose(const InputBatch& batch, const Matcher& matcher, const Catalog& 
             for (const Rule* site : named) f.candidates.push_back(site->id);
         }
         std::string key = object_key(f.object) + "|" + f.pattern + "|" + f.registry + "|" + f.step;
-        auto [it, inserted] = by_key.emplace(key, all.size());
+        auto [it, inserted] = by_key.emplace(key, options.max_findings == 0 || all.size() < options.max_findings ? all.size() : kNotKept);
+        if (it->second == kNotKept) {
+            // Past the bound: the key alone is kept, so a repeat of this failure is not counted twice.
+            if (inserted) ++report.findings_not_kept;
+            return;
+        }
         if (inserted) {
             complete(f, record, m, catalog, options);
             all.push_back(std::move(f));
@@ -403,6 +410,12 @@ Report diagnose(const InputBatch& batch, const Matcher& matcher, const Catalog& 
         }
     all.resize(kept);
     order_findings(report.findings);
+    if (report.findings_not_kept)
+        report.notes.push_back("The input holds more than " + std::to_string(options.max_findings) +
+                               " distinct failures: the first " + std::to_string(options.max_findings) +
+                               " in the order they appear are diagnosed, and " +
+                               std::to_string(report.findings_not_kept) +
+                               " more are counted, not shown. `analyze` summarises a log of that size.");
     if (!report.findings.empty())
         report.status = ReportStatus::problems_found;
     else if (batch.runs > 0 && batch.failed_runs == 0)

@@ -24,6 +24,10 @@ struct DiagnoseOptions {
     // A pasted text: the sites that its other messages match name a caller too (a describe whose
     // event names the kubelet, a log whose earlier line names the tool).
     bool context_from_messages = false;
+    // Distinct failures kept, in the order the input first shows them; past it they are counted
+    // in Report::findings_not_kept. 0: no bound (a cluster's or a dump's runs, each its own
+    // finding). A pasted text is bounded by kMaxFindings.
+    size_t max_findings = 0;
 };
 
 Finding make_finding(const FailureRecord& record, const MessageMatch& match, const Catalog& catalog,

@@ -55,6 +55,9 @@ struct Evidence {
 
 // How many places a finding lists where it was read; past it they are only counted.
 inline constexpr size_t kMaxSeenIn = 20;
+// Distinct failures the diagnosis of one pasted text keeps, in the order the text first shows them;
+// past it they are counted, not kept (a log that large is what `analyze` summarises).
+inline constexpr size_t kMaxFindings = 500;
 
 // What the cluster mode read of the installation that a fix needs to be exact (cluster mode
 // only; `read` false offline).
@@ -255,6 +258,7 @@ struct Report {
     size_t runs_scanned = 0;
     size_t failed_runs = 0;
     size_t waiting_runs = 0;         // runs long waiting for their remote resource (a note says where its error is)
+    size_t findings_not_kept = 0;    // distinct failures past kMaxFindings, counted only
     std::vector<FindingGroup> groups;
     LogView log;                     // analyze only
     ApplyView apply;                 // diagnose --apply only

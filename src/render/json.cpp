@@ -135,6 +135,7 @@ void write_json(const Report& report, std::ostream& out) {
         {"notes", report.notes},
     };
     if (report.waiting_runs) doc["runs_waiting"] = report.waiting_runs;
+    if (report.findings_not_kept) doc["findings_not_kept"] = report.findings_not_kept;
     if (report.cluster.read) {
         const ClusterView& c = report.cluster;
         doc["cluster"] = {{"context", c.context},

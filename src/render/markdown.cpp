@@ -41,7 +41,10 @@ constexpr size_t kGroupsListed = 50;
 // the JSON.
 std::string status_heading(const Report& report) {
     switch (report.status) {
-        case ReportStatus::problems_found: return count_of(report.findings.size(), "problem") + " found";
+        case ReportStatus::problems_found:
+            return count_of(report.findings.size(), "problem") + " found" +
+                   (report.findings_not_kept ? ", " + std::to_string(report.findings_not_kept) + " more not shown"
+                                             : std::string());
         case ReportStatus::no_problems:
             return report.waiting_runs ? "no failure yet, " + count_of(report.waiting_runs, "run") + " waiting" : "no problem found";
         case ReportStatus::unrecognized: return "failure not recognised";

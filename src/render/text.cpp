@@ -280,7 +280,10 @@ std::string render_text(const Report& report, Color color, Detail detail) {
                                         ? std::string("PROBLEM")
                                         : "PROBLEM " + std::to_string(i + 1) + " of " +
                                               std::to_string(findings.size());
-                if (i == 0 && findings.size() > 1) label += " (primary)";
+                if (i == 0 && findings.size() > 1)
+                    label += report.findings_not_kept
+                                 ? " (primary; " + std::to_string(report.findings_not_kept) + " more not shown, see the note)"
+                                 : std::string(" (primary)");
                 o << (f.lookalike ? s.yellow(label) : s.red(label)) << "  " << s.bold(v(heading_case(f.title))) << "\n";
                 if (std::string n = stands_for(report, i); !n.empty())
                     o << "  " << s.bold("stands for " + n) << " with this root cause\n";

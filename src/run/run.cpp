@@ -43,6 +43,7 @@ Report explain_text(const Engine& engine, std::string text, const std::string& s
     DiagnoseOptions options;
     options.context = engine.matcher().context_sites(text);  // who the text around the messages names
     options.context_from_messages = true;
+    options.max_findings = kMaxFindings;
     bool certificates = holds_certificates(text);
     std::string().swap(text);  // the records hold what is needed: the text goes before the diagnosis
     Report report = diagnose(batch, engine.matcher(), engine.catalog(), options);

@@ -21,6 +21,11 @@ run explain 'all good'
 run explain 'Internal error occurred: failed calling webhook "w.example": failed to call webhook: Post "https://w.svc/": x509: certificate signed by unknown authority'
 for sample in "$root"/tests/samples/*.yaml "$root"/tests/samples/*.json; do run diagnose -f "$sample"; done
 run analyze "$root/tests/samples/controller.log"
+# More distinct failures than one pasted text keeps: findings_not_kept and its note.
+"$python" -c 'for i in range(520): print("Get \"https://r%d.example/v2/\": x509: certificate signed by unknown authority" % i)' > "$work/many.txt"
+n=$((n + 1)); timeout 20 "$binary" explain - -o json < "$work/many.txt" > "$work/$n.json" 2>/dev/null
+timeout 20 "$binary" explain - -o yaml < "$work/many.txt" > "$work/$n.yaml" 2>/dev/null
+grep -q '"findings_not_kept": 20' "$work/$n.json" || { echo "FAIL: explain of 520 distinct failures: no findings_not_kept 20"; exit 1; }
 run analyze /dev/null
 while IFS= read -r text; do run explain "$text"; done < <("$python" -c '
 import sys, yaml

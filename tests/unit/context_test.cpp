@@ -175,5 +175,45 @@ TEST(ComponentFromContext, AServersOwnLogDoesNotTakeTheCallerTheTextNames) {
     }
 }
 
+// The docker CLI's own output names it: docker-compose v1's progress and error lines
+// (NiNiyas/autoscan#2, sophialittlejohn/phoenix#1), a `docker manifest` command line
+// (docker/cli#4345) and the legacy builder's "Step 1 : FROM" (docker/hub-feedback#732), as pasted.
+TEST(ComponentFromContext, TheDockerClientsOwnLinesNameIt) {
+    const char* texts[] = {
+        "ERROR: for autoscan  Head \"https://ghcr.io/v2/niniyas/autoscan/manifests/beta_amd64\": unauthorized\n"
+        "ERROR: Head \"https://ghcr.io/v2/niniyas/autoscan/manifests/beta_amd64\": unauthorized\n",
+        "Pulling app (registry.gitlab.propulsion-home.ch/full-stack/batch-2018-03/group-projects/phoenix:master)...\n"
+        "ERROR: Get https://registry.gitlab.propulsion-home.ch/v2/full-stack/batch-2018-03/group-projects/phoenix/"
+        "manifests/master: denied: access forbidden\n",
+        "~ docker manifest inspect --verbose registry/docker/image:tag\nGet \"https://registry/v2/docker/image/manifests/"
+        "tag\": denied: Write permission required to access 'docker' repository\n",
+        "Step 1 : FROM jboss/keycloak:2.0.0.Final\n\nGet https://registry-1.docker.io/v2/jboss/keycloak/manifests/"
+        "2.0.0.Final: unauthorized: incorrect username or password\n"};
+    for (const char* text : texts) {
+        Report r = explain_text(test::shipped_engine(), text, "stdin");
+        ASSERT_FALSE(r.findings.empty()) << text;
+        const Finding& f = r.findings[0];
+        EXPECT_EQ(f.component, "step-tool") << text;
+        EXPECT_EQ(f.tool, "docker") << text;
+        EXPECT_EQ(f.problem, "unauthorized") << text;
+        EXPECT_EQ(f.confidence, "medium") << text;
+    }
+}
+
+// helm's commands name it whether it is installed as helm or helm3, `helm show` included
+// (deliveryhero/helm-charts#773, as pasted).
+TEST(ComponentFromContext, HelmShowNamesHelm) {
+    const char* text =
+        "helm show chart oci://ghcr.io/deliveryhero/helm-charts/node-local-dns\nError: GET \"https://ghcr.io/v2/"
+        "deliveryhero/helm-charts/node-local-dns/tags/list\": GET \"https://ghcr.io/token?scope=repository%3A"
+        "deliveryhero%2Fhelm-charts%2Fnode-local-dns%3Apull&service=ghcr.io\": unexpected status code 403: denied: "
+        "denied\n";
+    Report r = explain_text(test::shipped_engine(), text, "stdin");
+    ASSERT_FALSE(r.findings.empty());
+    EXPECT_EQ(r.findings[0].component, "step-tool");
+    EXPECT_EQ(r.findings[0].tool, "helm");
+    EXPECT_EQ(r.findings[0].problem, "unauthorized");
+}
+
 }  // namespace
 }  // namespace certdoctor

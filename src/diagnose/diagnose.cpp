@@ -154,7 +154,15 @@ void complete(Finding& f, const FailureRecord& record, const MessageMatch& match
     f.steps = record.steps;
     f.steps_source = record.steps_source;
 
-    if (site) f.chain = chain_view(*site, record.reason, options.tekton_version, f.problem, catalog);
+    if (site && f.lookalike && !site->lookalike && site->peer == "any") {
+        // A general HTTPS client that talked to some server, not a registry: the chain is the
+        // client's own, not a registry ping.
+        Rule other;
+        other.chain = "other-service";
+        f.chain = chain_view(other, record.reason, options.tekton_version, f.problem, catalog);
+    } else if (site) {
+        f.chain = chain_view(*site, record.reason, options.tekton_version, f.problem, catalog);
+    }
 
     std::vector<std::pair<std::string, std::string>> values(captures.begin(), captures.end());
     // A look-alike's peer is a server (a webhook, the API server), not a registry: the prose says so.
@@ -203,6 +211,11 @@ void add_place(Finding& f, std::unordered_set<std::string>& places, const std::s
 }
 
 }  // namespace
+
+bool names_registry_api(std::string_view text) {
+    return text.find("/v2/") != std::string_view::npos || text.find("/v1/_ping") != std::string_view::npos ||
+           text.find("/v1/repositories/") != std::string_view::npos;
+}
 
 Finding make_finding(const FailureRecord& record, const MessageMatch& match, const Catalog& catalog,
                      const DiagnoseOptions& options) {
@@ -291,6 +304,11 @@ Report diagnose(const InputBatch& batch, const Matcher& matcher, const Catalog& 
         else if (from_context)
             m.site = RuleMatch{context_site, 0, 0, {}};
         Finding f = identify(record, m);
+        // A general HTTPS client (curl, wget) talks to a registry only when the request shows a
+        // registry's API; otherwise its peer is some server, and a registry's fix would be wrong.
+        if (m.site && m.site->rule->peer == "any" && !f.lookalike && !options.registry_api_in_text &&
+            !names_registry_api(record.message))
+            f.lookalike = true;
         if (from_context) {
             f.confidence = "medium";
             for (const auto& c : context)

@@ -2,6 +2,7 @@
 // (the fix plan comes after, in fix/); duplicates merged; the most significant first. Probes (later) feed in here too.
 #pragma once
 
+#include <string_view>
 #include <tuple>
 #include <vector>
 
@@ -12,6 +13,10 @@
 #include "model/report.h"
 
 namespace certdoctor {
+
+// A registry API request in the text: a /v2/ URL, or the v1 protocol's /v1/_ping and
+// /v1/repositories/ paths.
+bool names_registry_api(std::string_view text);
 
 // One finding for one record's match. Exposed for the catalog's example runner.
 struct DiagnoseOptions {
@@ -28,6 +33,9 @@ struct DiagnoseOptions {
     // in Report::findings_not_kept. 0: no bound (a cluster's or a dump's runs, each its own
     // finding). A pasted text is bounded by kMaxFindings.
     size_t max_findings = 0;
+    // A pasted text that shows a registry's API somewhere (a /v2/ or /v1/ URL): a general HTTPS
+    // client's failure in it (a site with peer: any) may be a registry's.
+    bool registry_api_in_text = false;
 };
 
 Finding make_finding(const FailureRecord& record, const MessageMatch& match, const Catalog& catalog,

@@ -157,6 +157,7 @@ std::string render(const std::string& tmpl, const mustache::data& data,
 
 bool fix_applies(const FixRule& fix, const Finding& finding) {
     if (fix.registry_fix && finding.lookalike) return false;
+    if (fix.lookalike_only && !finding.lookalike) return false;
     if (fix.sites.empty() && fix.causes.empty() && fix.stages.empty() && fix.problems.empty() && fix.components.empty())
         return false;
     auto admits = [](const std::vector<std::string>& list, const std::string& value) {

@@ -65,6 +65,10 @@ struct Rule {
     // they are a server's own log of a connection (a handshake its client aborted), which names
     // the server and not its caller, so a caller named around them is not this failure's caller.
     std::string side = "client";
+    // site: what the caller talks to. "registry" (an image registry, or what the site's lookalike
+    // says); "any" for a general HTTPS client (curl, wget) whose failure is a registry's only when
+    // the request shows a registry's API: otherwise the finding is a look-alike.
+    std::string peer = "registry";
     bool lookalike = false;
     int priority = 0;
     std::string regex;         // as written, with {{fragments}}
@@ -112,6 +116,9 @@ struct FixRule {
     std::vector<std::string> problems;
     std::vector<std::string> components;
     bool registry_fix = false;  // changes how something talks to or trusts a registry
+    // answers only a look-alike (a general client's request to a server that is not a registry):
+    // the same client talking to a registry has the registry's fix
+    bool lookalike_only = false;
     bool adds_ca = false;
     FixContent content;
     std::map<std::string, FixContent> variants;  // by step tool

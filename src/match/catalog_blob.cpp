@@ -24,7 +24,7 @@ void fields(A& a, T& p) requires std::is_same_v<std::remove_const_t<T>, RulePref
 template <class A, class T>
 void fields(A& a, T& r) requires std::is_same_v<std::remove_const_t<T>, Rule> {
     a(r.kind, r.id, r.file, r.line, r.title, r.component, r.stage, r.chain, r.versions, r.tool,
-      r.confidence, r.problem, r.standalone, r.side, r.lookalike, r.priority, r.regex, r.context,
+      r.confidence, r.problem, r.standalone, r.side, r.peer, r.lookalike, r.priority, r.regex, r.context,
       r.expanded, r.regex_line, r.explanation, r.references, r.match_examples, r.no_match_examples,
       r.prefilter, r.context_prefilter);
 }
@@ -39,7 +39,7 @@ void fields(A& a, T& o) requires std::is_same_v<std::remove_const_t<T>, FixOpera
 template <class A, class T>
 void fields(A& a, T& f) requires std::is_same_v<std::remove_const_t<T>, FixRule> {
     a(f.id, f.file, f.line, f.title, f.order, f.sites, f.causes, f.stages, f.problems, f.components,
-      f.registry_fix, f.adds_ca, f.content, f.variants, f.references, f.operations);
+      f.registry_fix, f.lookalike_only, f.adds_ca, f.content, f.variants, f.references, f.operations);
 }
 template <class A, class T>
 void fields(A& a, T& f) requires std::is_same_v<std::remove_const_t<T>, ChainFrame> {

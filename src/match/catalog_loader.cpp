@@ -148,7 +148,7 @@ Rule read_rule(const YAML::Node& doc, RuleKind kind) {
     if (kind == RuleKind::site) {
         check_known_fields(doc, {"kind", "id", "title", "component", "stage", "chain", "versions",
                                  "tool", "lookalike", "priority", "regex", "context", "confidence",
-                                 "explanation", "references", "examples"});
+                                 "peer", "explanation", "references", "examples"});
         r.component = get_string(doc, "component", true, r.line);
         r.stage = get_string(doc, "stage", true, r.line);
         r.chain = get_string(doc, "chain", true, r.line);
@@ -156,6 +156,7 @@ Rule read_rule(const YAML::Node& doc, RuleKind kind) {
         r.tool = get_string(doc, "tool", false, r.line);
         r.context = get_string(doc, "context", false, r.line);
         if (doc["confidence"]) r.confidence = get_string(doc, "confidence", true, r.line);
+        if (doc["peer"]) r.peer = get_string(doc, "peer", true, r.line);
     } else {
         check_known_fields(doc, {"kind", "id", "title", "problem", "standalone", "side", "lookalike",
                                  "priority", "regex", "explanation", "references", "examples"});
@@ -192,7 +193,7 @@ FixRule read_fix(const YAML::Node& doc) {
     FixRule f;
     f.line = line_of(doc);
     check_known_fields(doc, {"kind", "id", "title", "order", "applies_to", "registry_fix",
-                             "adds_ca", "description", "commands", "manifest", "variants",
+                             "lookalike_only", "adds_ca", "description", "commands", "manifest", "variants",
                              "references", "operations"});
     f.id = get_string(doc, "id", true, f.line);
     f.title = get_string(doc, "title", true, f.line);
@@ -206,6 +207,7 @@ FixRule read_fix(const YAML::Node& doc) {
         f.components = get_list(applies, "components");
     }
     f.registry_fix = get_bool(doc, "registry_fix", false);
+    f.lookalike_only = get_bool(doc, "lookalike_only", false);
     f.adds_ca = get_bool(doc, "adds_ca", false);
     f.content = read_fix_content(doc, f.line);
     if (YAML::Node variants = doc["variants"]) {

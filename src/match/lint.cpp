@@ -66,6 +66,8 @@ struct Linter {
                     issue(r.file, r.line, "rule '" + r.id + "': chain '" + r.chain +
                                               "' has no variant for versions '" + r.versions + "'");
             }
+            if (r.peer != "registry" && r.peer != "any")
+                issue(r.file, r.line, "rule '" + r.id + "': peer is registry or any, not '" + r.peer + "'");
         } else {
             vocabulary_word(r.file, r.line, "problem", r.problem, vocabulary::problems);
             if (r.side != "client" && r.side != "server")
@@ -123,6 +125,8 @@ struct Linter {
                     issue(f.file, f.line, "registry fix '" + f.id + "' applies to stage '" + site.stage +
                                               "' of look-alike site '" + site.id + "'");
         }
+        if (f.registry_fix && f.lookalike_only)
+            issue(f.file, f.line, "fix '" + f.id + "' cannot be both a registry fix and for look-alikes only");
         for (const auto& op : f.operations) operation(f, op);
         std::string error = check_fix_templates(f);
         if (!error.empty()) issue(f.file, f.line, "fix '" + f.id + "': broken template: " + error);

@@ -3,6 +3,8 @@
 // the text names several, the finding stays unknown and lists them.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "render/render.h"
 #include "test_engine.h"
 
@@ -213,6 +215,55 @@ TEST(ComponentFromContext, HelmShowNamesHelm) {
     EXPECT_EQ(r.findings[0].component, "step-tool");
     EXPECT_EQ(r.findings[0].tool, "helm");
     EXPECT_EQ(r.findings[0].problem, "unauthorized");
+}
+
+// docker push's progress lines name the docker client (docker/hub-feedback#1761, as pasted).
+TEST(ComponentFromContext, DockerPushProgressNamesTheDockerClient) {
+    const char* text =
+        "478d5c9246ad: Layer already exists\nd46f9f76f72f: Retrying in 5 seconds\n0ef7813a3715: Pushed\n"
+        "received unexpected HTTP status: 500 Internal Server Error\n";
+    Report r = explain_text(test::shipped_engine(), text, "stdin");
+    ASSERT_FALSE(r.findings.empty());
+    EXPECT_EQ(r.findings[0].component, "step-tool");
+    EXPECT_EQ(r.findings[0].tool, "docker");
+    EXPECT_EQ(r.findings[0].problem, "other");
+}
+
+// curl and wget talk to any HTTPS server: without a registry's API in the text, the server is not
+// a registry, and the finding is a look-alike with the client's fix, not a registry's
+// (ContainerSolutions/minimesos#440 and jcrodriguez-dis/vpl-jail-system#70, as pasted); with a
+// /v2/ request in the text, it is a registry's.
+TEST(ComponentFromContext, AGeneralClientTalksToARegistryOnlyWhenTheTextShowsOne) {
+    auto fix_ids = [](const Finding& f) {
+        std::vector<std::string> ids;
+        for (const auto& fx : f.fixes) ids.push_back(fx.id);
+        return ids;
+    };
+    const char* web[] = {
+        "~ $ curl -sSL https://minimesos.org/install | sh\ncurl: (60) SSL certificate problem: Invalid certificate chain\n",
+        "$ wget https://vpl.dis.ulpgc.es/releases/vpl-jail-system-3.0.1.tar.gz\nERROR: cannot verify vpl.dis.ulpgc.es's "
+        "certificate, issued by \u2018CN=Sectigo RSA Extended Validation Secure Server CA,O=Sectigo Limited,L=Salford,"
+        "ST=Greater Manchester,C=GB\u2019:\n  Unable to locally verify the issuer's authority.\n"};
+    for (const char* text : web) {
+        Report r = explain_text(test::shipped_engine(), text, "stdin");
+        ASSERT_FALSE(r.findings.empty()) << text;
+        const Finding& f = r.findings[0];
+        EXPECT_EQ(f.component, "step-tool") << text;
+        EXPECT_TRUE(f.lookalike) << text;
+        EXPECT_EQ(f.chain.id, "other-service") << text;
+        auto ids = fix_ids(f);
+        EXPECT_NE(std::find(ids.begin(), ids.end(), "give-client-the-server-ca"), ids.end()) << text;
+        EXPECT_EQ(std::find(ids.begin(), ids.end(), "configure-step-tool-ca"), ids.end()) << text;
+    }
+    Report r = explain_text(test::shipped_engine(),
+                            "$ curl -v https://registry.example.com:5000/v2/\ncurl: (60) SSL certificate problem: "
+                            "unable to get local issuer certificate\n",
+                            "stdin");
+    ASSERT_FALSE(r.findings.empty());
+    EXPECT_FALSE(r.findings[0].lookalike);
+    auto ids = fix_ids(r.findings[0]);
+    EXPECT_NE(std::find(ids.begin(), ids.end(), "configure-step-tool-ca"), ids.end());
+    EXPECT_EQ(std::find(ids.begin(), ids.end(), "give-client-the-server-ca"), ids.end());
 }
 
 }  // namespace

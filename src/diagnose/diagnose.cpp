@@ -113,6 +113,7 @@ Finding identify(const FailureRecord& record, const MessageMatch& match) {
     f.stage = site ? site->stage : "unknown";
     f.problem = root.problem;
     f.lookalike = root.lookalike;
+    f.server_log = !site && cause && cause->side == "server";
     f.tool = site ? site->tool : "";
     if (f.tool.empty()) f.tool = capture(captures, "tool");
 

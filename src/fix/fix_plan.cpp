@@ -67,6 +67,13 @@ mustache::data template_data(const Finding& f) {
     d.set("image", or_placeholder(f.image, "IMAGE"));
     std::string checked = or_placeholder(f.host, host.c_str());
     d.set("checked_name", checked);
+    // A server's log names its client's address (host:port): the client is found by the host.
+    std::string client = f.server_log ? f.host : std::string();
+    if (size_t colon = client.rfind(':'); colon != std::string::npos && colon > 0 && client.back() != ']')
+        client = client.substr(0, colon);
+    if (client.size() > 2 && client.front() == '[' && client.back() == ']') client = client.substr(1, client.size() - 2);
+    d.set("client_ip", or_placeholder(client, "CLIENT-IP"));
+    d.set("client_address", or_placeholder(f.server_log ? f.host : std::string(), "the client's address"));
     // A name that is an IP address needs an IP SAN, and a client sends no SNI for it (as Go does).
     std::string bare = checked.size() > 2 && checked.front() == '[' && checked.back() == ']' ? checked.substr(1, checked.size() - 2) : checked;
     bool ip = is_ip_literal(bare);
@@ -163,7 +170,8 @@ bool fix_applies(const FixRule& fix, const Finding& finding) {
     auto admits = [](const std::vector<std::string>& list, const std::string& value) {
         return list.empty() || listed(list, value);
     };
-    return admits(fix.sites, finding.site_rule.empty() ? std::string(kNoSite) : finding.site_rule) && admits(fix.causes, finding.cause_rule) &&
+    std::string site = !finding.site_rule.empty() ? finding.site_rule : finding.server_log ? kServerLog : kNoSite;
+    return admits(fix.sites, site) && admits(fix.causes, finding.cause_rule) &&
            admits(fix.stages, finding.stage) && admits(fix.problems, finding.problem) &&
            admits(fix.components, finding.component);
 }

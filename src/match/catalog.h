@@ -23,6 +23,9 @@ namespace certdoctor {
 
 // In a fix's applies_to.sites: a finding that no site rule placed.
 inline constexpr const char* kNoSite = "none";
+// In a fix's `sites`: a finding no site placed whose words are a server's own log of a connection
+// (a cause with side: server), where the caller is the client the log names, not a guess.
+inline constexpr const char* kServerLog = "server-log";
 
 // Where a catalog file comes from: built into the binary, or a user's --patterns-dir. A user's
 // rule with a built-in id replaces it; two files of the same origin with one id are a mistake.

@@ -96,7 +96,7 @@ struct Linter {
     void fix(const FixRule& f) {
         file_name_is_id(f.file, f.line, f.id);
         for (const auto& id : f.sites) {
-            if (id == kNoSite) continue;
+            if (id == kNoSite || id == kServerLog) continue;
             const Rule* r = c.rule(id);
             if (!r || r->kind != RuleKind::site) issue(f.file, f.line, "fix '" + f.id + "': unknown site '" + id + "'");
         }

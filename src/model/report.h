@@ -102,6 +102,9 @@ struct Finding {
     std::string stage;
     std::string problem;
     bool lookalike = false;    // not a registry problem, though it reads like one
+    // The words are a server's own log of a connection (a cause with side: server): `host` is the
+    // client it names, and the caller is that client, not a guess.
+    bool server_log = false;
     std::string registry;      // host or host:port, as in the image reference
     std::string url;
     std::string image;

@@ -266,5 +266,23 @@ TEST(ComponentFromContext, AGeneralClientTalksToARegistryOnlyWhenTheTextShowsOne
     EXPECT_EQ(std::find(ids.begin(), ids.end(), "give-client-the-server-ca"), ids.end());
 }
 
+// A server's own log names the client that connected: the first step is to find that client, and
+// no step that guesses among Tekton's components (identify-the-caller) or a registry's fix comes.
+TEST(ComponentFromContext, AServersLogLeadsToTheClientItNames) {
+    Report r = explain_text(test::shipped_engine(),
+                            "2021/03/29 12:24:40 http: TLS handshake error from 10.253.0.1:48266: remote error: tls: "
+                            "bad certificate",
+                            "stdin");
+    ASSERT_FALSE(r.findings.empty());
+    const Finding& f = r.findings[0];
+    EXPECT_TRUE(f.server_log);
+    ASSERT_FALSE(f.fixes.empty());
+    EXPECT_EQ(f.fixes[0].id, "find-the-client-a-server-logged");
+    bool names_ip = false;
+    for (const auto& c : f.fixes[0].commands) names_ip = names_ip || c.find("status.podIP='10.253.0.1'") != std::string::npos;
+    EXPECT_TRUE(names_ip);
+    for (const auto& fx : f.fixes) EXPECT_NE(fx.id, "identify-the-caller");
+}
+
 }  // namespace
 }  // namespace certdoctor

@@ -634,5 +634,30 @@ TEST(PatternsRegexes, EveryCauseExportsInBothSyntaxes) {
     }
 }
 
+// The exported regexes are accepted by the tools they are for: rg reads the RE2 form, grep -E the
+// ERE form, and both find a failure line in a small log (exit 0; 2 would be a refused regex).
+TEST(PatternsRegexes, RgAndGrepAcceptTheExportedRegexes) {
+    namespace fs = std::filesystem;
+    fs::path dir = fs::path(::testing::TempDir()) / ("certdoctor-regexes-" + std::to_string(getpid()));
+    fs::create_directories(dir);
+    std::ofstream(dir / "log") << "level=info msg=ok\nGet \"https://r.example/v2/\": x509: certificate signed by unknown authority\n";
+    struct Tool { const char* syntax; std::vector<std::string> argv; };
+    for (const Tool& t : {Tool{"re2", {"rg", "-c", "-f"}}, Tool{"ere", {"grep", "-E", "-c", "-f"}}}) {
+        auto exported = test::run_process({CERTDOCTOR_BINARY, "patterns", "regexes", "--syntax", t.syntax});
+        ASSERT_EQ(exported.exit_code, 0) << t.syntax << ": " << exported.err;
+        std::ofstream(dir / t.syntax) << exported.out;
+        if (test::run_process({"sh", "-c", std::string("command -v ") + t.argv[0]}).exit_code != 0) {
+            GTEST_SKIP() << t.argv[0] << " is not installed";
+        }
+        std::vector<std::string> argv = t.argv;
+        argv.push_back((dir / t.syntax).string());
+        argv.push_back((dir / "log").string());
+        auto r = test::run_process(argv);
+        EXPECT_EQ(r.exit_code, 0) << t.argv[0] << ": " << r.err;
+        EXPECT_EQ(r.out, "1\n") << t.argv[0];
+    }
+    fs::remove_all(dir);
+}
+
 }  // namespace
 }  // namespace certdoctor

@@ -177,6 +177,18 @@ TEST(ComponentFromContext, AServersOwnLogDoesNotTakeTheCallerTheTextNames) {
     }
 }
 
+// The first finding of a pasted text names the caller, the tool and the problem expected.
+void expect_first_finding(const std::string& text, const char* component, const char* tool, const char* problem,
+                          const char* confidence = nullptr) {
+    Report r = explain_text(test::shipped_engine(), text, "stdin");
+    ASSERT_FALSE(r.findings.empty()) << text;
+    const Finding& f = r.findings[0];
+    EXPECT_EQ(f.component, component) << text;
+    EXPECT_EQ(f.tool, tool) << text;
+    EXPECT_EQ(f.problem, problem) << text;
+    if (confidence) EXPECT_EQ(f.confidence, confidence) << text;
+}
+
 // The docker CLI's own output names it: docker-compose v1's progress and error lines
 // (NiNiyas/autoscan#2, sophialittlejohn/phoenix#1), a `docker manifest` command line
 // (docker/cli#4345) and the legacy builder's "Step 1 : FROM" (docker/hub-feedback#732), as pasted.
@@ -191,15 +203,7 @@ TEST(ComponentFromContext, TheDockerClientsOwnLinesNameIt) {
         "tag\": denied: Write permission required to access 'docker' repository\n",
         "Step 1 : FROM jboss/keycloak:2.0.0.Final\n\nGet https://registry-1.docker.io/v2/jboss/keycloak/manifests/"
         "2.0.0.Final: unauthorized: incorrect username or password\n"};
-    for (const char* text : texts) {
-        Report r = explain_text(test::shipped_engine(), text, "stdin");
-        ASSERT_FALSE(r.findings.empty()) << text;
-        const Finding& f = r.findings[0];
-        EXPECT_EQ(f.component, "step-tool") << text;
-        EXPECT_EQ(f.tool, "docker") << text;
-        EXPECT_EQ(f.problem, "unauthorized") << text;
-        EXPECT_EQ(f.confidence, "medium") << text;
-    }
+    for (const char* text : texts) expect_first_finding(text, "step-tool", "docker", "unauthorized", "medium");
 }
 
 // helm's commands name it whether it is installed as helm or helm3, `helm show` included
@@ -210,11 +214,7 @@ TEST(ComponentFromContext, HelmShowNamesHelm) {
         "deliveryhero/helm-charts/node-local-dns/tags/list\": GET \"https://ghcr.io/token?scope=repository%3A"
         "deliveryhero%2Fhelm-charts%2Fnode-local-dns%3Apull&service=ghcr.io\": unexpected status code 403: denied: "
         "denied\n";
-    Report r = explain_text(test::shipped_engine(), text, "stdin");
-    ASSERT_FALSE(r.findings.empty());
-    EXPECT_EQ(r.findings[0].component, "step-tool");
-    EXPECT_EQ(r.findings[0].tool, "helm");
-    EXPECT_EQ(r.findings[0].problem, "unauthorized");
+    expect_first_finding(text, "step-tool", "helm", "unauthorized");
 }
 
 // docker push's progress lines name the docker client (docker/hub-feedback#1761, as pasted).
@@ -222,11 +222,7 @@ TEST(ComponentFromContext, DockerPushProgressNamesTheDockerClient) {
     const char* text =
         "478d5c9246ad: Layer already exists\nd46f9f76f72f: Retrying in 5 seconds\n0ef7813a3715: Pushed\n"
         "received unexpected HTTP status: 500 Internal Server Error\n";
-    Report r = explain_text(test::shipped_engine(), text, "stdin");
-    ASSERT_FALSE(r.findings.empty());
-    EXPECT_EQ(r.findings[0].component, "step-tool");
-    EXPECT_EQ(r.findings[0].tool, "docker");
-    EXPECT_EQ(r.findings[0].problem, "other");
+    expect_first_finding(text, "step-tool", "docker", "other");
 }
 
 // curl and wget talk to any HTTPS server: without a registry's API in the text, the server is not

@@ -201,6 +201,15 @@ void complete(Finding& f, const FailureRecord& record, const MessageMatch& match
     f.seen_in_total = 1;
 }
 
+// A general HTTPS client (a site with peer: any: curl, wget) talks to a registry only when the
+// request shows a registry's API, in its message or in the pasted text; otherwise its peer is some
+// server, the finding is a look-alike, and a registry's fix would be wrong.
+void judge_peer(Finding& f, const FailureRecord& record, const MessageMatch& match, const DiagnoseOptions& options) {
+    if (match.site && match.site->rule->peer == "any" && !f.lookalike && !options.registry_api_in_text &&
+        !names_registry_api(record.message))
+        f.lookalike = true;
+}
+
 std::string object_key(const ObjectRef& o) { return o.kind + "/" + o.namespace_ + "/" + o.name; }
 
 // Where the same failure was read again: each place once (by hash in `places`), listed up to
@@ -221,6 +230,7 @@ bool names_registry_api(std::string_view text) {
 Finding make_finding(const FailureRecord& record, const MessageMatch& match, const Catalog& catalog,
                      const DiagnoseOptions& options) {
     Finding f = identify(record, match);
+    judge_peer(f, record, match, options);
     complete(f, record, match, catalog, options);
     return f;
 }
@@ -305,11 +315,7 @@ Report diagnose(const InputBatch& batch, const Matcher& matcher, const Catalog& 
         else if (from_context)
             m.site = RuleMatch{context_site, 0, 0, {}};
         Finding f = identify(record, m);
-        // A general HTTPS client (curl, wget) talks to a registry only when the request shows a
-        // registry's API; otherwise its peer is some server, and a registry's fix would be wrong.
-        if (m.site && m.site->rule->peer == "any" && !f.lookalike && !options.registry_api_in_text &&
-            !names_registry_api(record.message))
-            f.lookalike = true;
+        judge_peer(f, record, m, options);
         if (from_context) {
             f.confidence = "medium";
             for (const auto& c : context)

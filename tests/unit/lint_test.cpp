@@ -61,6 +61,22 @@ TEST(Lint, RejectsACauseSideOtherThanClientOrServer) {
     EXPECT_TRUE(any_contains(lint_catalog(r.catalog), "side is client or server, not 'peer'"));
 }
 
+TEST(Lint, RejectsASitePeerOtherThanRegistryOrAny) {
+    LoadResult r = load_catalog(catalog_sources(""));
+    r.catalog.sites.front().peer = "server";
+    EXPECT_TRUE(any_contains(lint_catalog(r.catalog), "peer is registry or any, not 'server'"));
+}
+
+TEST(Lint, RejectsARegistryFixForLookAlikesOnly) {
+    LoadResult r = load_catalog(catalog_sources(""));
+    for (auto& f : r.catalog.fixes)
+        if (f.registry_fix) {
+            f.lookalike_only = true;
+            break;
+        }
+    EXPECT_TRUE(any_contains(lint_catalog(r.catalog), "cannot be both a registry fix and for look-alikes only"));
+}
+
 TEST(Lint, RequiresTheFileNameToBeTheId) {
     LoadResult r = load_catalog(catalog_sources(""));
     r.catalog.causes.front().file = "patterns/causes/renamed.yaml";

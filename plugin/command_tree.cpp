@@ -5,6 +5,7 @@
 
 #include <memory>
 
+#include "model/report.h"
 #include "util/text.h"
 
 namespace certdoctor {
@@ -185,7 +186,9 @@ void build_command_tree(CLI::App& app, Options& o) {
         "tekton-certdoctor explain -o markdown\n"
         "  # Also check the registry's real chain, and put its CA into the fix:\n"
         "  kubectl tekton-certdoctor explain --probe 'Get \"https://registry.corp.example/v2/\": "
-        "x509: certificate signed by unknown authority'\n\n" +
+        "x509: certificate signed by unknown authority'\n\n"
+        "A text is read in full; its first " + std::to_string(kMaxFindings) +
+        " distinct failures are diagnosed and the rest counted (`analyze` groups a log of any size).\n\n" +
         std::string(kExitCodes));
 
     auto* diagnose = app.add_subcommand(

@@ -27,16 +27,16 @@ std::string capture(const std::map<std::string, std::string>& c, const char* nam
 // The chain variant: the one the site's message shape names, unless the record's condition reason
 // identifies another (the same message text had reason CouldntGetTask before v0.47). Without a
 // reason, the installed version (when known) picks it.
-CallChainView chain_view(const Rule& site, const std::string& reason, const std::string& version,
-                         const std::string& problem, const Catalog& catalog) {
+CallChainView chain_view(const std::string& chain_id, const std::string& site_versions, const std::string& reason,
+                         const std::string& version, const std::string& problem, const Catalog& catalog) {
     CallChainView view;
-    const ChainRule* chain = catalog.chain(site.chain);
+    const ChainRule* chain = catalog.chain(chain_id);
     if (!chain) return view;
     view.id = chain->id;
     view.title = chain->title;
     const ChainVariant* variant = &chain->variants.front();
     for (const auto& v : chain->variants)
-        if (!site.versions.empty() && v.versions == site.versions) variant = &v;
+        if (!site_versions.empty() && v.versions == site_versions) variant = &v;
     auto has_reason = [&](const ChainVariant& v) {
         return std::find(v.reasons.begin(), v.reasons.end(), reason) != v.reasons.end();
     };
@@ -130,11 +130,10 @@ Finding identify(const FailureRecord& record, const MessageMatch& match) {
     f.registry = registry_named(capture(captures, "registry"), f.image, f.url);  // the image may be the step's
     // No rule captured the request (a cause that reads only the verdict, "remote error: tls:
     // handshake failure"): a registry API URL in the message still names the registry.
-    if (f.registry.empty() && (record.message.find("/v2/") != std::string::npos ||
-                               record.message.find("/v1/") != std::string::npos)) {
-        static const RE2 registry_api("https?://([A-Za-z0-9.-]+(?::[0-9]+)?)/v[12]/");
-        std::string host;
-        if (RE2::PartialMatch(record.message, registry_api, &host)) f.registry = host;
+    if (f.registry.empty() && names_registry_api(record.message)) {
+        static const RE2 registry_api("(https?://[^\\s\"'/]+)/v[12]/");
+        std::string origin;
+        if (RE2::PartialMatch(record.message, registry_api, &origin)) f.registry = registry_of_url(origin);
     }
 
     f.object = run_of(record.object, match);
@@ -158,11 +157,9 @@ void complete(Finding& f, const FailureRecord& record, const MessageMatch& match
     if (site && f.lookalike && !site->lookalike && site->peer == "any") {
         // A general HTTPS client that talked to some server, not a registry: the chain is the
         // client's own, not a registry ping.
-        Rule other;
-        other.chain = "other-service";
-        f.chain = chain_view(other, record.reason, options.tekton_version, f.problem, catalog);
+        f.chain = chain_view("other-service", "", record.reason, options.tekton_version, f.problem, catalog);
     } else if (site) {
-        f.chain = chain_view(*site, record.reason, options.tekton_version, f.problem, catalog);
+        f.chain = chain_view(site->chain, site->versions, record.reason, options.tekton_version, f.problem, catalog);
     }
 
     std::vector<std::pair<std::string, std::string>> values(captures.begin(), captures.end());

@@ -160,11 +160,22 @@ std::string render(const std::string& tmpl, const mustache::data& data,
     return m.render(data);
 }
 
+// A re-run needs a run: one the finding was read from (a run, a dump, a sweep's group), or one
+// the message itself speaks for (the controller's and the resolvers' conditions). A pasted step log
+// or a client's message run by hand has none, and a re-run of NAMESPACE/RUN-NAME would be noise.
+bool from_a_run(const Finding& f) {
+    if (f.component == "tekton-controller" || f.component == "tekton-resolver") return true;
+    for (const ObjectRef& r : runs_to_rerun(f))
+        if ((r.kind == "TaskRun" || r.kind == "PipelineRun") && !r.name.empty()) return true;
+    return false;
+}
+
 }  // namespace
 
-bool fix_applies(const FixRule& fix, const Finding& finding) {
-    if (fix.registry_fix && finding.lookalike) return false;
-    if (fix.lookalike_only && !finding.lookalike) return false;
+namespace {
+
+// Whether every non-empty list of the fix names the finding.
+bool admitted(const FixRule& fix, const Finding& finding) {
     if (fix.sites.empty() && fix.causes.empty() && fix.stages.empty() && fix.problems.empty() && fix.components.empty())
         return false;
     auto admits = [](const std::vector<std::string>& list, const std::string& value) {
@@ -174,6 +185,21 @@ bool fix_applies(const FixRule& fix, const Finding& finding) {
     return admits(fix.sites, site) && admits(fix.causes, finding.cause_rule) &&
            admits(fix.stages, finding.stage) && admits(fix.problems, finding.problem) &&
            admits(fix.components, finding.component);
+}
+
+}  // namespace
+
+bool fix_applies(const FixRule& fix, const Finding& finding) {
+    if (fix.registry_fix && finding.lookalike) return false;
+    if (fix.lookalike_only && !finding.lookalike) return false;
+    return admitted(fix, finding);
+}
+
+bool fix_applies(const FixRule& fix, const Finding& finding, const Catalog& catalog) {
+    if (fix_applies(fix, finding)) return true;
+    if (fix.stands_in_for.empty() || !finding.lookalike) return false;
+    const FixRule* registry_fix = catalog.fix(fix.stands_in_for);
+    return registry_fix && admitted(*registry_fix, finding);
 }
 
 FixView render_fix(const FixRule& fix, const Finding& finding) {
@@ -215,8 +241,8 @@ std::vector<FixView> plan_fixes(const Finding& finding, const Catalog& catalog) 
     for (const auto& fix : catalog.fixes) {
         // A run that has not finished (Succeeded Unknown: the kubelet still retrying, a retry
         // pending) may still pass once the cause is fixed: no re-run yet.
-        if (fix.id == "rerun" && finding.running) continue;
-        if (fix_applies(fix, finding)) chosen.push_back(&fix);
+        if (fix.id == "rerun" && (finding.running || !from_a_run(finding))) continue;
+        if (fix_applies(fix, finding, catalog)) chosen.push_back(&fix);
     }
     std::stable_sort(chosen.begin(), chosen.end(),
                      [](const FixRule* a, const FixRule* b) { return a->order < b->order; });

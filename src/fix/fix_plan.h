@@ -18,6 +18,9 @@ inline constexpr const char* kTektonNamespace = "tekton-pipelines";
 // True when `fix` answers `finding` (by stage and problem; registry fixes never answer a
 // look-alike).
 bool fix_applies(const FixRule& fix, const Finding& finding);
+// The same, and a fix that stands in for a registry fix answers a look-alike that fix would
+// have answered.
+bool fix_applies(const FixRule& fix, const Finding& finding, const Catalog& catalog);
 
 // The fixes for `finding`, ordered by their `order`, rendered.
 std::vector<FixView> plan_fixes(const Finding& finding, const Catalog& catalog);

@@ -122,6 +122,9 @@ struct FixRule {
     // answers only a look-alike (a general client's request to a server that is not a registry):
     // the same client talking to a registry has the registry's fix
     bool lookalike_only = false;
+    // a registry fix this one takes the place of for a look-alike, wherever that one's filters
+    // admit the finding (the same defect in a server that is not a registry)
+    std::string stands_in_for;
     bool adds_ca = false;
     FixContent content;
     std::map<std::string, FixContent> variants;  // by step tool

@@ -125,6 +125,13 @@ struct Linter {
                     issue(f.file, f.line, "registry fix '" + f.id + "' applies to stage '" + site.stage +
                                               "' of look-alike site '" + site.id + "'");
         }
+        if (!f.stands_in_for.empty()) {
+            const FixRule* other = c.fix(f.stands_in_for);
+            if (!other || !other->registry_fix)
+                issue(f.file, f.line, "fix '" + f.id + "' stands in for '" + f.stands_in_for + "', which is not a registry fix");
+            if (f.registry_fix)
+                issue(f.file, f.line, "registry fix '" + f.id + "' cannot stand in for another for look-alikes");
+        }
         if (f.registry_fix && f.lookalike_only)
             issue(f.file, f.line, "fix '" + f.id + "' cannot be both a registry fix and for look-alikes only");
         for (const auto& op : f.operations) operation(f, op);

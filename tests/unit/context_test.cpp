@@ -186,7 +186,9 @@ void expect_first_finding(const std::string& text, const char* component, const 
     EXPECT_EQ(f.component, component) << text;
     EXPECT_EQ(f.tool, tool) << text;
     EXPECT_EQ(f.problem, problem) << text;
-    if (confidence) EXPECT_EQ(f.confidence, confidence) << text;
+    if (confidence) {
+        EXPECT_EQ(f.confidence, confidence) << text;
+    }
 }
 
 // The docker CLI's own output names it: docker-compose v1's progress and error lines
@@ -260,6 +262,25 @@ TEST(ComponentFromContext, AGeneralClientTalksToARegistryOnlyWhenTheTextShowsOne
     auto ids = fix_ids(r.findings[0]);
     EXPECT_NE(std::find(ids.begin(), ids.end(), "configure-step-tool-ca"), ids.end());
     EXPECT_EQ(std::find(ids.begin(), ids.end(), "give-client-the-server-ca"), ids.end());
+}
+
+// The same client's certificate defect at a web server is the server's to fix: the registry's
+// re-issue is not offered, its stand-in for any server is (curl's and wget's own words, as in the
+// catalog's examples). A pasted client message belongs to no run, so no re-run of RUN-NAME.
+TEST(ComponentFromContext, AGeneralClientsCertificateDefectAtAWebServerIsTheServersToFix) {
+    const char* texts[] = {"curl: (60) SSL certificate problem: certificate has expired",
+                           "curl: (60) SSL: no alternative certificate subject name matches target host name 'example.com'"};
+    for (const char* text : texts) {
+        Report r = explain_text(test::shipped_engine(), text, "stdin");
+        ASSERT_FALSE(r.findings.empty()) << text;
+        const Finding& f = r.findings[0];
+        EXPECT_TRUE(f.lookalike) << text;
+        std::vector<std::string> ids;
+        for (const auto& fx : f.fixes) ids.push_back(fx.id);
+        EXPECT_NE(std::find(ids.begin(), ids.end(), "reissue-server-certificate"), ids.end()) << text;
+        EXPECT_EQ(std::find(ids.begin(), ids.end(), "reissue-registry-certificate"), ids.end()) << text;
+        EXPECT_EQ(std::find(ids.begin(), ids.end(), "rerun"), ids.end()) << text;
+    }
 }
 
 // A server's own log names the client that connected: the first step is to find that client, and

@@ -207,6 +207,22 @@ TEST(Rerun, AdvisedForStepToolFindings) {
     EXPECT_NE(planned(f, "rerun"), nullptr);
 }
 
+// A step log or a client's message pasted without its run: nothing to re-run by name. The
+// controller's own condition speaks for a run even when its name was not pasted.
+TEST(Rerun, OnlyForAFindingThatCameFromARun) {
+    Finding f = finding("step-run", "unknown-authority");
+    f.object = {};
+    EXPECT_EQ(planned(f, "rerun"), nullptr);
+    f.object = {"Pod", "ci", "build-1-pod"};
+    EXPECT_EQ(planned(f, "rerun"), nullptr);
+    f.object = {"PipelineRun", "ci", "release-3"};
+    EXPECT_NE(planned(f, "rerun"), nullptr);
+    Finding controller = finding("entrypoint-lookup", "unknown-authority");
+    controller.object = {};
+    controller.component = "tekton-controller";
+    EXPECT_NE(planned(controller, "rerun"), nullptr);
+}
+
 TEST(Rerun, AGroupReRunsEveryRun) {
     Finding f = finding("entrypoint-lookup", "unknown-authority");
     f.rerun_runs = {{"TaskRun", "ci", "build-1"},

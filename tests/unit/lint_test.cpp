@@ -77,6 +77,16 @@ TEST(Lint, RejectsARegistryFixForLookAlikesOnly) {
     EXPECT_TRUE(any_contains(lint_catalog(r.catalog), "cannot be both a registry fix and for look-alikes only"));
 }
 
+TEST(Lint, RejectsAStandInForAFixThatIsNoRegistryFix) {
+    LoadResult r = load_catalog(catalog_sources(""));
+    for (auto& f : r.catalog.fixes)
+        if (!f.registry_fix) {
+            f.stands_in_for = "rerun";
+            break;
+        }
+    EXPECT_TRUE(any_contains(lint_catalog(r.catalog), "stands in for 'rerun', which is not a registry fix"));
+}
+
 TEST(Lint, RequiresTheFileNameToBeTheId) {
     LoadResult r = load_catalog(catalog_sources(""));
     r.catalog.causes.front().file = "patterns/causes/renamed.yaml";

@@ -285,15 +285,27 @@ Report diagnose(const InputBatch& batch, const Matcher& matcher, const Catalog& 
         }
         named = std::move(kept);
     }
+    // The one caller the text names: its only named site, or, when several sites of one component
+    // are named (skopeo's command line and the containers/image library's progress lines), the
+    // surest of them, the one of highest priority: the kind of caller is known either way.
+    const Rule* one_named = named.size() == 1 ? named.front() : nullptr;
+    if (named.size() > 1 && std::all_of(named.begin(), named.end(), [&](const Rule* r) {
+            return !r->lookalike && r->component == named.front()->component && r->stage == named.front()->stage;
+        })) {
+        one_named = *std::max_element(named.begin(), named.end(), [](const Rule* a, const Rule* b) {
+            auto rank = [](const Rule* r) { return std::make_pair(r->confidence != "medium", r->priority); };
+            return rank(a) < rank(b);
+        });
+    }
     auto take = [&](const FailureRecord& record, const MessageMatch& found) {
         MessageMatch m = found;
         // A cause that may not stand alone stands with the one caller the context names.
-        if (!m.site && !m.cause && m.dependent_cause && named.size() == 1) m.cause = m.dependent_cause;
+        if (!m.site && !m.cause && m.dependent_cause && one_named) m.cause = m.dependent_cause;
         if (m.empty()) return;
         // A site whose words name only a kind of caller (confidence medium: containerd's resolver,
         // the docker daemon's puller) yields to the one other caller the surrounding text names
         // (nerdctl's command line, a docker push): the context is then the better evidence.
-        const Rule* context_site = named.size() == 1 ? named.front() : nullptr;
+        const Rule* context_site = one_named;
         if (m.site && m.site->rule->confidence == "medium" && !m.site->rule->lookalike) {
             std::vector<const Rule*> others;
             for (const Rule* site : named)
@@ -306,7 +318,7 @@ Report diagnose(const InputBatch& batch, const Matcher& matcher, const Catalog& 
         // exchange (a missing tag under a docker pull); a server's own log (side: server) names
         // the server, not its caller.
         const bool from_context =
-            yields || (!m.site && m.cause && named.size() == 1 && m.cause->rule->side != "server");
+            yields || (!m.site && m.cause && one_named && m.cause->rule->side != "server");
         if (yields)
             m.site = RuleMatch{context_site, m.site->begin, m.site->end, m.site->captures};
         else if (from_context)

@@ -297,10 +297,12 @@ Report diagnose(const InputBatch& batch, const Matcher& matcher, const Catalog& 
             return rank(a) < rank(b);
         });
     }
+    const bool lone_dependent = options.lone_dependent_causes &&
+                                std::none_of(matched.begin(), matched.end(), [](const MessageMatch& m) { return m.site || m.cause; });
     auto take = [&](const FailureRecord& record, const MessageMatch& found) {
         MessageMatch m = found;
         // A cause that may not stand alone stands with the one caller the context names.
-        if (!m.site && !m.cause && m.dependent_cause && one_named) m.cause = m.dependent_cause;
+        if (!m.site && !m.cause && m.dependent_cause && (one_named || lone_dependent)) m.cause = m.dependent_cause;
         if (m.empty()) return;
         // A site whose words name only a kind of caller (confidence medium: containerd's resolver,
         // the docker daemon's puller) yields to the one other caller the surrounding text names

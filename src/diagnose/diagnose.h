@@ -36,6 +36,10 @@ struct DiagnoseOptions {
     // A pasted text that shows a registry's API somewhere (a /v2/ or /v1/ URL): a general HTTPS
     // client's failure in it (a site with peer: any) may be a registry's.
     bool registry_api_in_text = false;
+    // A pasted text in which no line names a caller or a problem of its own: a cause that may not
+    // stand alone (a refusal, a time-out, a credentials answer) still names the problem, with the
+    // caller unknown, rather than nothing being recognised.
+    bool lone_dependent_causes = false;
 };
 
 Finding make_finding(const FailureRecord& record, const MessageMatch& match, const Catalog& catalog,

@@ -45,6 +45,7 @@ Report explain_text(const Engine& engine, std::string text, const std::string& s
     options.context_from_messages = true;
     options.max_findings = kMaxFindings;
     options.registry_api_in_text = names_registry_api(text);
+    options.lone_dependent_causes = true;
     bool certificates = holds_certificates(text);
     std::string().swap(text);  // the records hold what is needed: the text goes before the diagnosis
     Report report = diagnose(batch, engine.matcher(), engine.catalog(), options);

@@ -283,6 +283,23 @@ TEST(ComponentFromContext, AGeneralClientsCertificateDefectAtAWebServerIsTheServ
     }
 }
 
+// A refusal that names no caller (standalone: false) is still the problem of a pasted text in
+// which nothing else is recognised (jfrog/jfrog-cli#53); beside a recognised failure it adds
+// nothing, as in a log where such lines are noise.
+TEST(ComponentFromContext, ALoneRefusalStillNamesTheProblem) {
+    Report lone = explain_text(test::shipped_engine(), "[Error] [Thread 2] Artifactory response: 403 Forbidden\n", "stdin");
+    ASSERT_EQ(lone.findings.size(), 1u);
+    EXPECT_EQ(lone.findings[0].problem, "unauthorized");
+    EXPECT_EQ(lone.findings[0].component, "unknown");
+    EXPECT_EQ(lone.findings[0].confidence, "low");
+    Report beside = explain_text(test::shipped_engine(),
+                                 "[Error] [Thread 2] Artifactory response: 403 Forbidden\n"
+                                 "Get \"https://registry.example.com/v2/\": x509: certificate signed by unknown authority\n",
+                                 "stdin");
+    ASSERT_EQ(beside.findings.size(), 1u);
+    EXPECT_EQ(beside.findings[0].problem, "unknown-authority");
+}
+
 // A server's own log names the client that connected: the first step is to find that client, and
 // no step that guesses among Tekton's components (identify-the-caller) or a registry's fix comes.
 TEST(ComponentFromContext, AServersLogLeadsToTheClientItNames) {

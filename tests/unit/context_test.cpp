@@ -283,6 +283,26 @@ TEST(ComponentFromContext, AGeneralClientsCertificateDefectAtAWebServerIsTheServ
     }
 }
 
+// Two sites of one component named by the text around a bare registry answer (skopeo's command
+// line and the containers/image library's progress lines, containers/skopeo#651): the kind of
+// caller is known, and the surer, more specific site speaks for it.
+TEST(ComponentFromContext, SitesOfOneComponentNamedTogetherGiveThatComponent) {
+    Report r = explain_text(test::shipped_engine(),
+                            "# skopeo copy --dest-tls-verify=false dir:/tmp/foo docker://localhost:5000/foo\n"
+                            "Getting image source signatures\n"
+                            "Copying blob 4fe2ade4980c done\n"
+                            "Writing manifest to image destination\n"
+                            "FATA[0000] Error writing manifest: Error uploading manifest latest to localhost:5000/foo: "
+                            "received unexpected HTTP status: 500 Internal Server Error \n",
+                            "stdin");
+    ASSERT_FALSE(r.findings.empty());
+    const Finding& f = r.findings[0];
+    EXPECT_EQ(f.component, "step-tool");
+    EXPECT_EQ(f.site_rule, "skopeo");
+    EXPECT_EQ(f.confidence, "medium");
+    EXPECT_TRUE(f.candidates.empty());
+}
+
 // A refusal that names no caller (standalone: false) is still the problem of a pasted text in
 // which nothing else is recognised (jfrog/jfrog-cli#53); beside a recognised failure it adds
 // nothing, as in a log where such lines are noise.

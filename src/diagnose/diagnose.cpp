@@ -301,7 +301,8 @@ Report diagnose(const InputBatch& batch, const Matcher& matcher, const Catalog& 
                                 std::none_of(matched.begin(), matched.end(), [](const MessageMatch& m) { return m.site || m.cause; });
     auto take = [&](const FailureRecord& record, const MessageMatch& found) {
         MessageMatch m = found;
-        // A cause that may not stand alone stands with the one caller the context names.
+        // A cause that may not stand alone stands with the one caller the context names, or alone
+        // in a pasted text that shows nothing else.
         if (!m.site && !m.cause && m.dependent_cause && (one_named || lone_dependent)) m.cause = m.dependent_cause;
         if (m.empty()) return;
         // A site whose words name only a kind of caller (confidence medium: containerd's resolver,

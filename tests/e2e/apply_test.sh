@@ -200,6 +200,7 @@ if pid == 0:
     os.environ.pop("KUBECONFIG", None)
     os.execv(argv[0], argv)
 text, asked, deadline = b"", False, time.time() + 90
+done, status = 0, 0  # the child is reaped once: a second waitpid on it would raise
 while time.time() < deadline:
     r, _, _ = select.select([fd], [], [], 0.5)
     if r:
@@ -213,7 +214,8 @@ while time.time() < deadline:
     if not asked and b"[y/N]" in text:
         os.write(fd, (answer + "\n").encode())
         asked = True
-    done, status = os.waitpid(pid, os.WNOHANG)
+    if not done:
+        done, status = os.waitpid(pid, os.WNOHANG)
     if done and not r:
         break
 else:

@@ -11,6 +11,9 @@
 namespace certdoctor {
 namespace {
 
+// The report `explain` gives for a pasted text.
+Report explained(const std::string& text) { return explain_text(test::shipped_engine(), text, "stdin"); }
+
 // otland/forgottenserver#645, as pasted.
 const char* kGitClone =
     "git clone https://github.com/otland/forgottenserver.git\n\nCloning into 'forgottenserver'...\nerror: server "
@@ -24,7 +27,7 @@ const char* kDockerPush =
     "IP SANs";
 
 TEST(ComponentFromContext, ACommandLineNamesTheCaller) {
-    Report r = explain_text(test::shipped_engine(), kDockerPush, "stdin");
+    Report r = explained(kDockerPush);
     ASSERT_FALSE(r.findings.empty());
     const Finding& f = r.findings[0];
     EXPECT_EQ(f.component, "step-tool");
@@ -37,14 +40,12 @@ TEST(ComponentFromContext, ACommandLineNamesTheCaller) {
 // The v1 ping names only the Docker v1 protocol's client (site docker-daemon-pull, confidence
 // medium); the command line above it names the docker CLI, which then places the finding.
 TEST(ComponentFromContext, AKindOfCallerYieldsToTheToolTheTextNames) {
-    Report r = explain_text(test::shipped_engine(), kDockerPush, "stdin");
+    Report r = explained(kDockerPush);
     ASSERT_FALSE(r.findings.empty());
     EXPECT_EQ(r.findings[0].site_rule, "docker-cli");
     EXPECT_EQ(r.findings[0].confidence, "medium");
-    Report alone = explain_text(test::shipped_engine(),
-                                "Get https://0.0.0.0:5000/v1/_ping: x509: cannot validate certificate for 0.0.0.0 "
-                                "because it doesn't contain any IP SANs",
-                                "stdin");
+    Report alone = explained("Get https://0.0.0.0:5000/v1/_ping: x509: cannot validate certificate for 0.0.0.0 "
+                             "because it doesn't contain any IP SANs");
     ASSERT_FALSE(alone.findings.empty());
     EXPECT_EQ(alone.findings[0].site_rule, "docker-daemon-pull");
     EXPECT_EQ(alone.findings[0].confidence, "medium");
@@ -53,10 +54,8 @@ TEST(ComponentFromContext, AKindOfCallerYieldsToTheToolTheTextNames) {
 // umati/Sample-Server#1035, as pasted: a missing tag is a look-alike (no registry fix), and the
 // command line still says who asked; a kind of caller beside the tool of its component adds nothing.
 TEST(ComponentFromContext, ALookAlikeCauseTakesTheCallerTheTextNames) {
-    Report r = explain_text(test::shipped_engine(),
-                            "> docker pull ghcr.io/umati/sample-server:main\nmain: Pulling from umati/sample-server\n"
-                            "manifest unknown\n",
-                            "stdin");
+    Report r = explained("> docker pull ghcr.io/umati/sample-server:main\nmain: Pulling from umati/sample-server\n"
+                         "manifest unknown\n");
     ASSERT_FALSE(r.findings.empty());
     const Finding& f = r.findings[0];
     EXPECT_EQ(f.problem, "not-found");
@@ -69,10 +68,8 @@ TEST(ComponentFromContext, ALookAlikeCauseTakesTheCallerTheTextNames) {
 // A medium site that the message itself matches (a URL's shape) has no surrounding text to quote:
 // the report says where the component came from instead of printing an empty quote.
 TEST(ComponentFromContext, AMediumSiteSaysItsWordsNamedTheCaller) {
-    Report r = explain_text(test::shipped_engine(),
-                            "Error: Get \"https://api.github.com/repos/o/r/commits/ef22\": x509: certificate signed by "
-                            "unknown authority",
-                            "stdin");
+    Report r = explained("Error: Get \"https://api.github.com/repos/o/r/commits/ef22\": x509: certificate signed by "
+                         "unknown authority");
     ASSERT_FALSE(r.findings.empty());
     ASSERT_EQ(r.findings[0].confidence, "medium");
     ASSERT_TRUE(r.findings[0].context.empty());
@@ -93,7 +90,7 @@ TEST(ComponentFromContext, ContainerdClientsProgressTableNamesThem) {
         "registry-1.docker.io on <IP ADDRESS REMOVED>: read udp <IP ADDRESS REMOVED>-><IP ADDRESS REMOVED>: i/o "
         "timeout\" host=registry-1.docker.io\n"
         "ERRO[0010] active check failed                           error=\"context canceled\"";
-    Report r = explain_text(test::shipped_engine(), text, "stdin");
+    Report r = explained(text);
     ASSERT_FALSE(r.findings.empty());
     EXPECT_EQ(r.findings[0].component, "step-tool");
     EXPECT_EQ(r.findings[0].site_rule, "containerd-cli");
@@ -102,7 +99,7 @@ TEST(ComponentFromContext, ContainerdClientsProgressTableNamesThem) {
 }
 
 TEST(ComponentFromContext, GitsOwnOutputNamesGit) {
-    Report r = explain_text(test::shipped_engine(), kGitClone, "stdin");
+    Report r = explained(kGitClone);
     ASSERT_FALSE(r.findings.empty());
     EXPECT_EQ(r.findings[0].component, "git");
     EXPECT_EQ(r.findings[0].problem, "unknown-authority");
@@ -113,7 +110,7 @@ TEST(ComponentFromContext, TheMessageItselfOutranksTheContextAndIsHigh) {
                        "error checking push permissions -- make sure you entered the correct tag name, and that you "
                        "are authenticated correctly, and try again: checking push permission for \"r.example/app:1\": "
                        "Get \"https://r.example/v2/\": x509: certificate signed by unknown authority";
-    Report r = explain_text(test::shipped_engine(), text, "stdin");
+    Report r = explained(text);
     ASSERT_FALSE(r.findings.empty());
     EXPECT_EQ(r.findings[0].tool, "kaniko");
     EXPECT_EQ(r.findings[0].confidence, "high");
@@ -122,7 +119,7 @@ TEST(ComponentFromContext, TheMessageItselfOutranksTheContextAndIsHigh) {
 TEST(ComponentFromContext, SeveralCallersLeaveItUnknownWithTheCandidates) {
     std::string text = "docker push r.example/app:1\ngit clone https://r.example/repo.git\n"
                        "x509: certificate signed by unknown authority";
-    Report r = explain_text(test::shipped_engine(), text, "stdin");
+    Report r = explained(text);
     ASSERT_FALSE(r.findings.empty());
     EXPECT_EQ(r.findings[0].component, "unknown");
     EXPECT_EQ(r.findings[0].confidence, "low");
@@ -130,7 +127,7 @@ TEST(ComponentFromContext, SeveralCallersLeaveItUnknownWithTheCandidates) {
 }
 
 TEST(ComponentFromContext, ABareMessageIsLow) {
-    Report r = explain_text(test::shipped_engine(), "x509: certificate signed by unknown authority", "stdin");
+    Report r = explained("x509: certificate signed by unknown authority");
     ASSERT_FALSE(r.findings.empty());
     EXPECT_EQ(r.findings[0].confidence, "low");
     EXPECT_TRUE(r.findings[0].candidates.empty());
@@ -146,7 +143,7 @@ TEST(ComponentFromContext, TheMinikubeNodesRuntimeJournalNamesTheKubelet) {
         "Jan 20 15:22:21 minikube dockerd[1975]: time=\"2020-01-20T15:22:21.123601897Z\" level=error "
         "msg=\"Handler for POST /images/create returned error: Get "
         "https://my-registry.foo.bar/v2/my/private/image/manifests/master: denied: access forbidden\"";
-    Report r = explain_text(test::shipped_engine(), text, "stdin");
+    Report r = explained(text);
     ASSERT_FALSE(r.findings.empty());
     const Finding& f = r.findings[0];
     EXPECT_EQ(f.component, "kubelet");
@@ -167,7 +164,7 @@ TEST(ComponentFromContext, AServersOwnLogDoesNotTakeTheCallerTheTextNames) {
     const char* problems[] = {"client-certificate-rejected", "other"};
     for (int i = 0; i < 2; ++i) {
         std::string text = std::string("$ docker pull registry.example.com/team/app:1.0\n") + lines[i] + "\n";
-        Report r = explain_text(test::shipped_engine(), text, "stdin");
+        Report r = explained(text);
         ASSERT_FALSE(r.findings.empty()) << lines[i];
         const Finding& f = r.findings[0];
         EXPECT_EQ(f.problem, problems[i]) << lines[i];
@@ -180,7 +177,7 @@ TEST(ComponentFromContext, AServersOwnLogDoesNotTakeTheCallerTheTextNames) {
 // The first finding of a pasted text names the caller, the tool and the problem expected.
 void expect_first_finding(const std::string& text, const char* component, const char* tool, const char* problem,
                           const char* confidence = nullptr) {
-    Report r = explain_text(test::shipped_engine(), text, "stdin");
+    Report r = explained(text);
     ASSERT_FALSE(r.findings.empty()) << text;
     const Finding& f = r.findings[0];
     EXPECT_EQ(f.component, component) << text;
@@ -243,7 +240,7 @@ TEST(ComponentFromContext, AGeneralClientTalksToARegistryOnlyWhenTheTextShowsOne
         "certificate, issued by \u2018CN=Sectigo RSA Extended Validation Secure Server CA,O=Sectigo Limited,L=Salford,"
         "ST=Greater Manchester,C=GB\u2019:\n  Unable to locally verify the issuer's authority.\n"};
     for (const char* text : web) {
-        Report r = explain_text(test::shipped_engine(), text, "stdin");
+        Report r = explained(text);
         ASSERT_FALSE(r.findings.empty()) << text;
         const Finding& f = r.findings[0];
         EXPECT_EQ(f.component, "step-tool") << text;
@@ -253,10 +250,8 @@ TEST(ComponentFromContext, AGeneralClientTalksToARegistryOnlyWhenTheTextShowsOne
         EXPECT_NE(std::find(ids.begin(), ids.end(), "give-client-the-server-ca"), ids.end()) << text;
         EXPECT_EQ(std::find(ids.begin(), ids.end(), "configure-step-tool-ca"), ids.end()) << text;
     }
-    Report r = explain_text(test::shipped_engine(),
-                            "$ curl -v https://registry.example.com:5000/v2/\ncurl: (60) SSL certificate problem: "
-                            "unable to get local issuer certificate\n",
-                            "stdin");
+    Report r = explained("$ curl -v https://registry.example.com:5000/v2/\ncurl: (60) SSL certificate problem: "
+                         "unable to get local issuer certificate\n");
     ASSERT_FALSE(r.findings.empty());
     EXPECT_FALSE(r.findings[0].lookalike);
     auto ids = fix_ids(r.findings[0]);
@@ -271,7 +266,7 @@ TEST(ComponentFromContext, AGeneralClientsCertificateDefectAtAWebServerIsTheServ
     const char* texts[] = {"curl: (60) SSL certificate problem: certificate has expired",
                            "curl: (60) SSL: no alternative certificate subject name matches target host name 'example.com'"};
     for (const char* text : texts) {
-        Report r = explain_text(test::shipped_engine(), text, "stdin");
+        Report r = explained(text);
         ASSERT_FALSE(r.findings.empty()) << text;
         const Finding& f = r.findings[0];
         EXPECT_TRUE(f.lookalike) << text;
@@ -301,10 +296,8 @@ TEST(ComponentFromContext, SitesOfOneComponentNamedTogetherGiveThatComponent) {
 // nothing, as in a log where such lines are noise.
 TEST(ComponentFromContext, ALoneRefusalStillNamesTheProblem) {
     expect_first_finding("[Error] [Thread 2] Artifactory response: 403 Forbidden\n", "unknown", "", "unauthorized", "low");
-    Report beside = explain_text(test::shipped_engine(),
-                                 "[Error] [Thread 2] Artifactory response: 403 Forbidden\n"
-                                 "Get \"https://registry.example.com/v2/\": x509: certificate signed by unknown authority\n",
-                                 "stdin");
+    Report beside = explained("[Error] [Thread 2] Artifactory response: 403 Forbidden\n"
+                              "Get \"https://registry.example.com/v2/\": x509: certificate signed by unknown authority\n");
     ASSERT_EQ(beside.findings.size(), 1u);
     EXPECT_EQ(beside.findings[0].problem, "unknown-authority");
 }
@@ -312,10 +305,8 @@ TEST(ComponentFromContext, ALoneRefusalStillNamesTheProblem) {
 // A server's own log names the client that connected: the first step is to find that client, and
 // no step that guesses among Tekton's components (identify-the-caller) or a registry's fix comes.
 TEST(ComponentFromContext, AServersLogLeadsToTheClientItNames) {
-    Report r = explain_text(test::shipped_engine(),
-                            "2021/03/29 12:24:40 http: TLS handshake error from 10.253.0.1:48266: remote error: tls: "
-                            "bad certificate",
-                            "stdin");
+    Report r = explained("2021/03/29 12:24:40 http: TLS handshake error from 10.253.0.1:48266: remote error: tls: "
+                         "bad certificate");
     ASSERT_FALSE(r.findings.empty());
     const Finding& f = r.findings[0];
     EXPECT_TRUE(f.server_log);

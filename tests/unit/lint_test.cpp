@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 namespace certdoctor {
 namespace {
 
@@ -67,23 +69,21 @@ TEST(Lint, RejectsASitePeerOtherThanRegistryOrAny) {
     EXPECT_TRUE(any_contains(lint_catalog(r.catalog), "peer is registry or any, not 'server'"));
 }
 
+// The catalog's first fix that is (or is not) a registry fix, for a test to break.
+FixRule& first_fix(Catalog& catalog, bool registry_fix) {
+    return *std::find_if(catalog.fixes.begin(), catalog.fixes.end(),
+                         [&](const FixRule& f) { return f.registry_fix == registry_fix; });
+}
+
 TEST(Lint, RejectsARegistryFixForLookAlikesOnly) {
     LoadResult r = load_catalog(catalog_sources(""));
-    for (auto& f : r.catalog.fixes)
-        if (f.registry_fix) {
-            f.lookalike_only = true;
-            break;
-        }
+    first_fix(r.catalog, true).lookalike_only = true;
     EXPECT_TRUE(any_contains(lint_catalog(r.catalog), "cannot be both a registry fix and for look-alikes only"));
 }
 
 TEST(Lint, RejectsAStandInForAFixThatIsNoRegistryFix) {
     LoadResult r = load_catalog(catalog_sources(""));
-    for (auto& f : r.catalog.fixes)
-        if (!f.registry_fix) {
-            f.stands_in_for = "rerun";
-            break;
-        }
+    first_fix(r.catalog, false).stands_in_for = "rerun";
     EXPECT_TRUE(any_contains(lint_catalog(r.catalog), "stands in for 'rerun', which is not a registry fix"));
 }
 

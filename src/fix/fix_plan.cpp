@@ -50,7 +50,8 @@ bool is_config_key(const std::string& s) {
 // The values every fix template may use. Documented in patterns/README.md.
 mustache::data template_data(const Finding& f) {
     mustache::data d;
-    std::string registry = is_registry_name(f.registry) ? f.registry : "REGISTRY-HOST";
+    // A look-alike's peer is some server: its placeholder says so.
+    std::string registry = is_registry_name(f.registry) ? f.registry : f.lookalike ? "SERVER-HOST" : "REGISTRY-HOST";
     std::string host = registry, port = "443";
     size_t colon = registry.rfind(':');
     if (colon != std::string::npos && registry.find(']') == std::string::npos) {

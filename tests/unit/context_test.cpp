@@ -275,6 +275,9 @@ TEST(ComponentFromContext, AGeneralClientsCertificateDefectAtAWebServerIsTheServ
         EXPECT_NE(std::find(ids.begin(), ids.end(), "reissue-server-certificate"), ids.end()) << text;
         EXPECT_EQ(std::find(ids.begin(), ids.end(), "reissue-registry-certificate"), ids.end()) << text;
         EXPECT_EQ(std::find(ids.begin(), ids.end(), "rerun"), ids.end()) << text;
+        // No host in the text: the placeholder names a server, not a registry.
+        for (const auto& fx : f.fixes)
+            for (const auto& c : fx.commands) EXPECT_EQ(c.find("REGISTRY-HOST"), std::string::npos) << c;
     }
 }
 

@@ -381,7 +381,7 @@ void drop_repeated_reruns(std::vector<Finding>& findings) {
     std::vector<ObjectRef> covered;
     for (auto& f : findings) {
         auto it = std::find_if(f.fixes.begin(), f.fixes.end(),
-                               [](const FixView& v) { return v.id == "rerun"; });
+                               [](const FixView& v) { return v.needs_run; });
         if (it == f.fixes.end()) continue;
         auto runs = runs_to_rerun(f);
         bool all_covered =

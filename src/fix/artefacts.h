@@ -12,12 +12,12 @@
 
 namespace certdoctor {
 
-// The runs the `rerun` fix re-creates for `finding`: its group's (a sweep), else its own run, a
+// The runs a fix with `needs_run` (the `rerun` fix) re-creates for `finding`: its group's (a sweep), else its own run, a
 // child TaskRun through its PipelineRun. Each run once.
 std::vector<ObjectRef> runs_to_rerun(const Finding& finding);
 
-// Keeps one `rerun` per run over the report: a later finding whose runs an earlier finding's
-// rerun already re-creates loses its own.
+// Keeps one fix with `needs_run` per run over the report: a later finding whose runs an earlier
+// finding's re-run already re-creates loses its own.
 void drop_repeated_reruns(std::vector<Finding>& findings);
 
 // config-registry-cert's `cert` after adding `added`: the PEM certificates already there, in

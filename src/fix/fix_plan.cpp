@@ -211,6 +211,7 @@ FixView render_fix(const FixRule& fix, const Finding& finding) {
     std::string where = fix.file + ": fix '" + fix.id + "'";
     FixView view;
     view.id = fix.id;
+    view.needs_run = fix.needs_run;
     view.title = render(fix.title, data, template_prose, where);
     view.description = trim(render(content->description, data, template_prose, where));
     // Commands quote every value for the shell; comments show it as prose. Neither escape lets a
@@ -242,7 +243,7 @@ std::vector<FixView> plan_fixes(const Finding& finding, const Catalog& catalog) 
     for (const auto& fix : catalog.fixes) {
         // A run that has not finished (Succeeded Unknown: the kubelet still retrying, a retry
         // pending) may still pass once the cause is fixed: no re-run yet.
-        if (fix.id == "rerun" && (finding.running || !from_a_run(finding))) continue;
+        if (fix.needs_run && (finding.running || !from_a_run(finding))) continue;
         if (fix_applies(fix, finding, catalog)) chosen.push_back(&fix);
     }
     std::stable_sort(chosen.begin(), chosen.end(),

@@ -125,6 +125,9 @@ struct FixRule {
     // a registry fix this one takes the place of for a look-alike, wherever that one's filters
     // admit the finding (the same defect in a server that is not a registry)
     std::string stands_in_for;
+    // speaks of the failed run (re-creates it): planned only for a finding read from a run, or
+    // whose message is a Tekton component's condition, which always belongs to one
+    bool needs_run = false;
     bool adds_ca = false;
     FixContent content;
     std::map<std::string, FixContent> variants;  // by step tool

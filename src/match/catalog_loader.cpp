@@ -193,7 +193,7 @@ FixRule read_fix(const YAML::Node& doc) {
     FixRule f;
     f.line = line_of(doc);
     check_known_fields(doc, {"kind", "id", "title", "order", "applies_to", "registry_fix",
-                             "lookalike_only", "stands_in_for", "adds_ca", "description", "commands", "manifest", "variants",
+                             "lookalike_only", "stands_in_for", "needs_run", "adds_ca", "description", "commands", "manifest", "variants",
                              "references", "operations"});
     f.id = get_string(doc, "id", true, f.line);
     f.title = get_string(doc, "title", true, f.line);
@@ -208,6 +208,7 @@ FixRule read_fix(const YAML::Node& doc) {
     }
     f.registry_fix = get_bool(doc, "registry_fix", false);
     f.lookalike_only = get_bool(doc, "lookalike_only", false);
+    f.needs_run = get_bool(doc, "needs_run", false);
     f.stands_in_for = get_string(doc, "stands_in_for", false, f.line);
     f.adds_ca = get_bool(doc, "adds_ca", false);
     f.content = read_fix_content(doc, f.line);

@@ -23,6 +23,19 @@ std::string list_of(const std::vector<std::string_view>& words) {
     return out;
 }
 
+// Whether any of the fix's texts re-creates runs: `{{#reruns}}` holds only for a finding with a run.
+bool uses_reruns(const FixRule& f) {
+    auto in = [](const FixContent& content) {
+        for (const std::string* t : {&content.description, &content.commands, &content.manifest})
+            if (t->find("{{#reruns}}") != std::string::npos) return true;
+        return false;
+    };
+    if (in(f.content)) return true;
+    for (const auto& [_, v] : f.variants)
+        if (in(v)) return true;
+    return false;
+}
+
 struct Linter {
     const Catalog& c;
     std::vector<CatalogIssue> issues;
@@ -132,6 +145,8 @@ struct Linter {
             if (f.registry_fix)
                 issue(f.file, f.line, "registry fix '" + f.id + "' cannot stand in for another for look-alikes");
         }
+        if (!f.needs_run && uses_reruns(f))
+            issue(f.file, f.line, "fix '" + f.id + "' re-creates runs ({{#reruns}}) and must say needs_run: true");
         if (f.registry_fix && f.lookalike_only)
             issue(f.file, f.line, "fix '" + f.id + "' cannot be both a registry fix and for look-alikes only");
         for (const auto& op : f.operations) operation(f, op);

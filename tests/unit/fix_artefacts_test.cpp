@@ -223,6 +223,27 @@ TEST(Rerun, OnlyForAFindingThatCameFromARun) {
     EXPECT_NE(planned(controller, "rerun"), nullptr);
 }
 
+// What waits for a run is the fix's `needs_run`, not its id: any fix that says it is planned only
+// for a finding read from a run, and kept once per run.
+TEST(Rerun, AnyFixThatNeedsARunWaitsForOne) {
+    Catalog c = catalog();
+    FixRule* creds = nullptr;
+    for (auto& fx : c.fixes)
+        if (fx.id == "configure-pull-credentials") creds = &fx;
+    ASSERT_NE(creds, nullptr);
+    creds->needs_run = true;
+    Finding f = finding("image-pull", "unauthorized");
+    EXPECT_NE(fix(plan_fixes(f, c), "configure-pull-credentials"), nullptr);
+    f.object = {"Pod", "ci", "build-1-pod"};
+    EXPECT_EQ(fix(plan_fixes(f, c), "configure-pull-credentials"), nullptr);
+    f.object = {"TaskRun", "ci", "build-1"};
+    std::vector<Finding> twice = {f, f};
+    for (auto& one : twice) one.fixes = plan_fixes(one, c);
+    drop_repeated_reruns(twice);
+    EXPECT_NE(fix(twice[0].fixes, "configure-pull-credentials"), nullptr);
+    EXPECT_EQ(fix(twice[1].fixes, "configure-pull-credentials"), nullptr);
+}
+
 TEST(Rerun, AGroupReRunsEveryRun) {
     Finding f = finding("entrypoint-lookup", "unknown-authority");
     f.rerun_runs = {{"TaskRun", "ci", "build-1"},

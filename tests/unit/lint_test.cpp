@@ -87,6 +87,16 @@ TEST(Lint, RejectsAStandInForAFixThatIsNoRegistryFix) {
     EXPECT_TRUE(any_contains(lint_catalog(r.catalog), "stands in for 'rerun', which is not a registry fix"));
 }
 
+TEST(Lint, RequiresNeedsRunOfAFixThatReCreatesRuns) {
+    LoadResult r = load_catalog(catalog_sources(""));
+    auto rerun = std::find_if(r.catalog.fixes.begin(), r.catalog.fixes.end(),
+                              [](const FixRule& f) { return f.id == "rerun"; });
+    ASSERT_NE(rerun, r.catalog.fixes.end());
+    EXPECT_FALSE(any_contains(lint_catalog(r.catalog), "must say needs_run"));
+    rerun->needs_run = false;
+    EXPECT_TRUE(any_contains(lint_catalog(r.catalog), "fix 'rerun' re-creates runs ({{#reruns}}) and must say needs_run: true"));
+}
+
 TEST(Lint, RequiresTheFileNameToBeTheId) {
     LoadResult r = load_catalog(catalog_sources(""));
     r.catalog.causes.front().file = "patterns/causes/renamed.yaml";

@@ -172,7 +172,11 @@ void complete(Finding& f, const FailureRecord& record, const MessageMatch& match
     std::vector<std::string> parts;
     for (const Rule* r : {site, cause}) {
         if (!r) continue;
-        add_unique(parts, render_explanation(r->explanation, values, {{"certificate", is_certificate_problem(f.problem)}}));
+        // `certificate`: the client judged the certificate (or may have); `ca`: a CA may be the
+        // answer (not for the certificate's own defects, where advice to add one would mislead).
+        bool ca = vocabulary::contains(vocabulary::ca_problems, f.problem) || f.problem == "other";
+        add_unique(parts, render_explanation(r->explanation, values,
+                                             {{"certificate", is_certificate_problem(f.problem)}, {"ca", ca}}));
         for (const auto& ref : r->references) add_unique(f.references, ref);
     }
     // A run still resolving whose condition carries an error: the resolution framework retries a

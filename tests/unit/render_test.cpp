@@ -3,6 +3,7 @@
 #include "render/render.h"
 
 #include <gtest/gtest.h>
+#include <re2/re2.h>
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
@@ -18,6 +19,7 @@
 #include "run/cluster_run.h"
 #include "fix/fix_plan.h"
 #include "match/templates.h"
+#include "match/vocabulary.h"
 #include "test_engine.h"
 #include "util/escape.h"
 
@@ -565,6 +567,28 @@ TEST(Composition, ValuesInProseStayOnOneLine) {
     apply_probe(f, probe);
     EXPECT_EQ(f.explanation.find("\n", 2), std::string::npos) << f.explanation;  // only the paragraph break
     EXPECT_EQ(f.explanation.find('\x1b'), std::string::npos) << f.explanation;
+}
+
+// A site's prose may tell how its caller trusts a CA only where a CA is the answer: for an expired
+// certificate, a wrong name or a weak signature, "pass the CA with --cacert" would mislead.
+TEST(Composition, NoSiteOffersACaForADefectOfTheCertificateItself) {
+    RE2 advice(R"((?i)(\b(?:give|given|pass|add|put|needs|trust)\b[^.;:]*\bCA\b|--cacert|--ca-file|)"
+               R"(--ca-certificate|--registry-certificate|--registry-cacert|sslCAInfo|GIT_SSL_CAINFO|ca\.crt|)"
+               R"(update-ca-certificates|extend the image's trust))");
+    ASSERT_TRUE(advice.ok());
+    std::vector<std::pair<std::string, std::string>> values = {
+        {"registry", "registry.example:5000"}, {"peer", "registry"}, {"image", "app:1"}, {"step", "build"}};
+    int sites = 0;
+    for (const auto& site : test::shipped_engine().catalog().sites) {
+        ++sites;
+        for (auto problem : vocabulary::chain_problems) {
+            bool ca = vocabulary::contains(vocabulary::ca_problems, problem);
+            std::string text = render_explanation(site.explanation, values, {{"certificate", true}, {"ca", ca}});
+            std::string found;
+            if (!ca) EXPECT_FALSE(RE2::PartialMatch(text, advice, &found)) << site.file << " (" << problem << "): " << text;
+        }
+    }
+    EXPECT_GT(sites, 50);
 }
 
 // JSON keeps the values exactly (its writer escapes them).

@@ -12,8 +12,8 @@
 
 namespace certdoctor {
 
-// The runs a fix with `needs_run` (the `rerun` fix) re-creates for `finding`: its group's (a sweep), else its own run, a
-// child TaskRun through its PipelineRun. Each run once.
+// The runs a fix with `needs_run` (the `rerun` fix) re-creates for `finding`: its group's (a
+// sweep), else its own run, a child TaskRun through its PipelineRun. Each run once.
 std::vector<ObjectRef> runs_to_rerun(const Finding& finding);
 
 // Keeps one fix with `needs_run` per run over the report: a later finding whose runs an earlier

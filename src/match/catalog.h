@@ -133,6 +133,13 @@ struct FixRule {
     std::map<std::string, FixContent> variants;  // by step tool
     std::vector<std::string> references;
     std::vector<FixOperation> operations;  // what --apply changes, in order; empty: nothing
+
+    // The fix's texts: its own content, then each tool's variant.
+    std::vector<const FixContent*> contents() const {
+        std::vector<const FixContent*> out = {&content};
+        for (const auto& [_, v] : variants) out.push_back(&v);
+        return out;
+    }
 };
 
 struct ChainVariant {

@@ -25,14 +25,9 @@ std::string list_of(const std::vector<std::string_view>& words) {
 
 // Whether any of the fix's texts re-creates runs: `{{#reruns}}` holds only for a finding with a run.
 bool uses_reruns(const FixRule& f) {
-    auto in = [](const FixContent& content) {
-        for (const std::string* t : {&content.description, &content.commands, &content.manifest})
+    for (const FixContent* c : f.contents())
+        for (const std::string* t : {&c->description, &c->commands, &c->manifest})
             if (t->find("{{#reruns}}") != std::string::npos) return true;
-        return false;
-    };
-    if (in(f.content)) return true;
-    for (const auto& [_, v] : f.variants)
-        if (in(v)) return true;
     return false;
 }
 

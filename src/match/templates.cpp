@@ -44,12 +44,10 @@ std::string raw_tag_error(const std::string& tmpl, const char* field, bool manif
 }
 
 std::string check_fix_templates(const FixRule& fix) {
-    std::vector<const FixContent*> contents = {&fix.content};
-    for (const auto& [_, c] : fix.variants) contents.push_back(&c);
     mustache::mustache title{fix.title};
     if (!title.is_valid()) return title.error_message();
     if (std::string e = raw_tag_error(fix.title, "the title", false); !e.empty()) return e;
-    for (const FixContent* c : contents) {
+    for (const FixContent* c : fix.contents()) {
         for (const std::string* t : {&c->description, &c->commands, &c->manifest}) {
             mustache::mustache m{*t};
             if (!m.is_valid()) return m.error_message();

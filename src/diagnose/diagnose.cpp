@@ -77,6 +77,12 @@ bool is_certificate_problem(const std::string& problem) {
            problem == "other";
 }
 
+// A problem a CA may answer: the CA ones, and `other`, where the failure is not told apart. Not the
+// certificate's own defects (expired, a wrong name, a weak signature), where advice to add one misleads.
+bool ca_may_help(const std::string& problem) {
+    return vocabulary::contains(vocabulary::ca_problems, problem) || problem == "other";
+}
+
 int stage_rank(const std::string& stage) {
     const auto& stages = vocabulary::stages;
     for (size_t i = 0; i < stages.size(); ++i)
@@ -172,11 +178,9 @@ void complete(Finding& f, const FailureRecord& record, const MessageMatch& match
     std::vector<std::string> parts;
     for (const Rule* r : {site, cause}) {
         if (!r) continue;
-        // `certificate`: the client judged the certificate (or may have); `ca`: a CA may be the
-        // answer (not for the certificate's own defects, where advice to add one would mislead).
-        bool ca = vocabulary::contains(vocabulary::ca_problems, f.problem) || f.problem == "other";
         add_unique(parts, render_explanation(r->explanation, values,
-                                             {{"certificate", is_certificate_problem(f.problem)}, {"ca", ca}}));
+                                             {{"certificate", is_certificate_problem(f.problem)},
+                                              {"ca", ca_may_help(f.problem)}}));
         for (const auto& ref : r->references) add_unique(f.references, ref);
     }
     // A run still resolving whose condition carries an error: the resolution framework retries a

@@ -121,6 +121,20 @@ TEST(FixPlan, NamesNoCallerOnlyWhenNoSitePlacedIt) {
     }
 }
 
+// A defect of the certificate itself is mended on the server, whoever asked: no step to find the
+// caller. Where the answer depends on the caller (its trust, credentials, clock or network), it
+// comes first.
+TEST(FixPlan, NamesNoCallerForADefectOfTheCertificateItself) {
+    for (auto problem : {"expired", "hostname-mismatch", "legacy-common-name", "not-a-ca", "insecure-signature"})
+        for (const auto& id : ids(plan_fixes(finding("unknown", problem), catalog())))
+            EXPECT_NE(id, "identify-the-caller") << problem;
+    for (auto problem : {"unknown-authority", "unauthorized", "not-yet-valid", "timeout", "no-ip-sans"}) {
+        auto plan = ids(plan_fixes(finding("unknown", problem), catalog()));
+        ASSERT_FALSE(plan.empty()) << problem;
+        EXPECT_EQ(plan.front(), "identify-the-caller") << problem;
+    }
+}
+
 TEST(FixPlan, SetStepCommandNamesOnlyStepsThatTriggerTheLookup) {
     Finding f = finding("entrypoint-lookup", "unknown-authority");
     f.lookup_steps = {{"build", "registry.private:5000/builder:2", false, false, true}};

@@ -60,8 +60,6 @@ struct Linter {
                 issue(r.file, r.line, "rule '" + r.id + "': context regex does not compile");
             if (r.confidence != "high" && r.confidence != "medium")
                 issue(r.file, r.line, "rule '" + r.id + "': confidence is high or medium, not '" + r.confidence + "'");
-            if (!r.context.empty() && r.lookalike)
-                issue(r.file, r.line, "rule '" + r.id + "': a look-alike site cannot be named by context alone");
             vocabulary_word(r.file, r.line, "component", r.component, vocabulary::components);
             vocabulary_word(r.file, r.line, "stage", r.stage, vocabulary::stages);
             const ChainRule* chain = c.chain(r.chain);

@@ -321,5 +321,37 @@ TEST(ComponentFromContext, AServersLogLeadsToTheClientItNames) {
     for (const auto& fx : f.fixes) EXPECT_NE(fx.id, "identify-the-caller");
 }
 
+
+// openshift-labs/learn-katacoda#435, as pasted: `oc login` talks to the API server and fails by
+// itself, so its command line names the caller of the bare x509 text below it: a client of the
+// API server, a look-alike that gets no registry fix.
+TEST(ComponentFromContext, AnApiClientsCommandLineNamesTheApiServer) {
+    Report r = explained("$ oc login -u developer -p developer\nerror: x509: certificate signed by unknown authority");
+    ASSERT_FALSE(r.findings.empty());
+    const Finding& f = r.findings[0];
+    EXPECT_EQ(f.component, "api-client");
+    EXPECT_EQ(f.confidence, "medium");
+    EXPECT_TRUE(f.lookalike);
+    EXPECT_NE(f.context.find("oc login"), std::string::npos) << f.context;
+    for (const auto& fx : f.fixes) EXPECT_NE(fx.id, "add-ca-to-config-registry-cert");
+}
+
+// kyverno/kyverno#3984, as pasted: the request below `k run` went to a registry's /v2/ (the
+// webhook's own image check), which no client of the API server makes: the command line does not
+// name its caller.
+TEST(ComponentFromContext, AnApiClientsCommandLineDoesNotTakeARegistryRequest) {
+    Report r = explained(
+        "$ k run alpine --image harbor2.zoller.com/cosign/alpine:latest -- sleep 9999\nError from server: admission "
+        "webhook \"mutate.kyverno.svc-fail\" denied the request: \n\nresource Pod/default/alpine was blocked due to "
+        "the following policies\n\ncheck-image:\n  check-image: 'failed to update digest: failed to fetch image "
+        "reference: harbor2.zoller.com/cosign/alpine:latest,\n    error: Get \"https://harbor2.zoller.com/v2/\": x509: "
+        "certificate is valid for *.realnames.com,\n    realnames.com, not harbor2.zoller.com'");
+    bool mismatch = false;
+    for (const auto& f : r.findings) {
+        EXPECT_NE(f.component, "api-client") << f.pattern;
+        mismatch = mismatch || f.problem == "hostname-mismatch";
+    }
+    EXPECT_TRUE(mismatch);
+}
 }  // namespace
 }  // namespace certdoctor

@@ -145,7 +145,7 @@ void build_command_tree(CLI::App& app, Options& o) {
     app.add_flag("--version", o.show_version, "Print the version and exit (as 'version')");
     auto* explain =
         app.add_subcommand("explain", "Explain an error message, a pasted block, or a log");
-    explain->add_option("text", o.text, "The text; '-' or a pipe reads standard input")
+    explain->add_option("text", o.text, "The text; '-' or a pipe reads standard input, a lone FILE that file")
         ->option_text("TEXT...");
     // The trust flags of `probe`, also taken by explain and diagnose for --probe (`lead` says so).
     auto add_trust_flags = [&o](CLI::App* cmd, const std::string& lead) {
@@ -182,6 +182,7 @@ void build_command_tree(CLI::App& app, Options& o) {
         "by unknown "
         "authority. Maybe missing or invalid Task default/task'\n"
         "  kubectl describe taskrun build-1 | kubectl tekton-certdoctor explain -\n"
+        "  kubectl tekton-certdoctor explain ticket-1234.txt\n"
         "  kubectl -n tekton-pipelines logs deploy/tekton-pipelines-controller | kubectl "
         "tekton-certdoctor explain -o markdown\n"
         "  # Also check the registry's real chain, and put its CA into the fix:\n"

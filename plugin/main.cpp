@@ -10,6 +10,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <exception>
+#include <filesystem>
 #include <new>
 #include <iostream>
 #include <nlohmann/json.hpp>
@@ -151,6 +152,13 @@ std::unique_ptr<ProbeOptions> probe_if_asked(const Options& o) {
     return std::make_unique<ProbeOptions>(probe_options(o));
 }
 
+// The arguments are one word that names a regular file.
+bool names_a_file(const std::vector<std::string>& args) {
+    if (args.size() != 1 || args[0].empty() || args[0].find_first_of(" \t\r\n") != std::string::npos) return false;
+    std::error_code ec;
+    return std::filesystem::is_regular_file(args[0], ec);
+}
+
 int run_explain(const Options& o) {
     std::string text, source;
     bool from_stdin = (o.text.size() == 1 && o.text[0] == "-") || (o.text.empty() && !isatty(STDIN_FILENO));
@@ -160,6 +168,11 @@ int run_explain(const Options& o) {
     } else if (o.text.empty()) {
         throw Error("explain needs the error text: as arguments, or '-' to read standard input "
                     "(see --help)", ExitCode::usage);
+    } else if (names_a_file(o.text)) {
+        // `explain build.log`: a lone word naming a file is that file (no message is one word
+        // that happens to be a file's path).
+        text = read_input(o.text[0]);
+        source = o.text[0];
     } else {
         text = join(o.text, " ");
         source = "argument";

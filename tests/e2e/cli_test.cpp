@@ -65,6 +65,23 @@ TEST(Explain, ReadsStandardInputWhenPipedOrGivenDash) {
     EXPECT_EQ(json_of(dash)["findings"][0]["evidence"]["origin"], "stdin:1");
 }
 
+// `explain ticket.txt`: a lone argument naming a file reads the file; a message of one word that
+// names no file is still read as text.
+TEST(Explain, ALoneArgumentNamingAFileReadsIt) {
+    std::filesystem::path dir = std::filesystem::temp_directory_path() / ("certdoctor-explain-" + std::to_string(getpid()));
+    std::filesystem::create_directories(dir);
+    std::filesystem::path file = dir / "ticket-1234.txt";
+    std::ofstream(file) << kDevelopersMessage << "\n";
+    ProcessResult r = cli({"explain", file.string(), "-o", "json"});
+    EXPECT_EQ(r.exit_code, 1) << r.err;
+    auto j = json_of(r);
+    EXPECT_EQ(j["findings"][0]["problem"], "unknown-authority");
+    EXPECT_EQ(j["findings"][0]["evidence"]["origin"], file.string() + ":1");
+    ProcessResult word = cli({"explain", (dir / "no-such-file.txt").string()});
+    EXPECT_EQ(word.exit_code, 3) << word.out << word.err;
+    std::filesystem::remove_all(dir);
+}
+
 TEST(Explain, APastedBlockWithSeveralErrorsGivesSeveralFindings) {
     ProcessOptions in;
     in.stdin_text =

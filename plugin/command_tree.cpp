@@ -145,7 +145,7 @@ void build_command_tree(CLI::App& app, Options& o) {
     app.add_flag("--version", o.show_version, "Print the version and exit (as 'version')");
     auto* explain =
         app.add_subcommand("explain", "Explain an error message, a pasted block, or a log");
-    explain->add_option("text", o.text, "The text; '-' or a pipe reads standard input, a lone FILE that file")
+    explain->add_option("text", o.text, "The text; '-' or a pipe reads standard input, and one argument naming a file reads that file")
         ->option_text("TEXT...");
     // The trust flags of `probe`, also taken by explain and diagnose for --probe (`lead` says so).
     auto add_trust_flags = [&o](CLI::App* cmd, const std::string& lead) {

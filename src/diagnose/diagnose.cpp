@@ -327,9 +327,8 @@ Report diagnose(const InputBatch& batch, const Matcher& matcher, const Catalog& 
                             !m.site->rule->lookalike && context_site != m.site->rule;
         // A cause takes the caller the text names when its words are that caller's side of the
         // exchange (a missing tag under a docker pull); a server's own log (side: server) names
-        // the server, not its caller.
-        // A look-alike the text names (kubectl's command line) does not take a request to a
-        // registry's API: whoever made that one, it was not a client of that service.
+        // the server, not its caller, and a look-alike the text names (kubectl's command line)
+        // does not take a request to a registry's API, which no client of that service makes.
         const bool from_context =
             yields || (!m.site && m.cause && one_named && m.cause->rule->side != "server" &&
                        !(one_named->lookalike && names_registry_api(record.message)));

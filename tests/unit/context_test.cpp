@@ -321,7 +321,6 @@ TEST(ComponentFromContext, AServersLogLeadsToTheClientItNames) {
     for (const auto& fx : f.fixes) EXPECT_NE(fx.id, "identify-the-caller");
 }
 
-
 // openshift-labs/learn-katacoda#435, as pasted: `oc login` talks to the API server and fails by
 // itself, so its command line names the caller of the bare x509 text below it: a client of the
 // API server, a look-alike that gets no registry fix.
@@ -353,5 +352,6 @@ TEST(ComponentFromContext, AnApiClientsCommandLineDoesNotTakeARegistryRequest) {
     }
     EXPECT_TRUE(mismatch);
 }
+
 }  // namespace
 }  // namespace certdoctor

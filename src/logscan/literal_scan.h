@@ -15,6 +15,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace certdoctor {
@@ -29,6 +30,10 @@ public:
     const char* find(const char* begin, const char* end) const;
     // The indexes (in the constructor's order) of every needle that [begin, end) holds.
     void needles_in(const char* begin, const char* end, std::vector<size_t>& out) const;
+    // The four bytes (lower case) by which needle `i` is looked for.
+    std::string_view fingerprint_of(size_t i) const {
+        return std::string_view(needles_[i].lower).substr(needles_[i].offset, kFingerprint);
+    }
 
 private:
     static constexpr size_t kFingerprint = 4;

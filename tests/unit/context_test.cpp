@@ -335,10 +335,18 @@ TEST(ComponentFromContext, AnApiClientsCommandLineNamesTheApiServer) {
     for (const auto& fx : f.fixes) EXPECT_NE(fx.id, "add-ca-to-config-registry-cert");
 }
 
-// kyverno/kyverno#3984, as pasted: the request below `k run` went to a registry's /v2/ (the
-// webhook's own image check), which no client of the API server makes: the command line does not
-// name its caller.
+// A request to a registry's /v2/ under an API client's command line is not that client's: no client
+// of the API server makes one. kyverno/kyverno#3984, as pasted, is such a text (its webhook's own
+// image check under `k run`); `run` names no caller at all, so a command line that does is tried too.
 TEST(ComponentFromContext, AnApiClientsCommandLineDoesNotTakeARegistryRequest) {
+    Report applied = explained("$ kubectl apply -f pod.yaml\nerror: Get \"https://registry.private/v2/\": x509: "
+                               "certificate signed by unknown authority");
+    ASSERT_FALSE(applied.findings.empty());
+    EXPECT_EQ(applied.findings[0].component, "unknown");
+    EXPECT_EQ(applied.findings[0].problem, "unknown-authority");
+    Report plain = explained("$ kubectl apply -f pod.yaml\nerror: x509: certificate signed by unknown authority");
+    ASSERT_FALSE(plain.findings.empty());
+    EXPECT_EQ(plain.findings[0].component, "api-client");
     Report r = explained(
         "$ k run alpine --image harbor2.zoller.com/cosign/alpine:latest -- sleep 9999\nError from server: admission "
         "webhook \"mutate.kyverno.svc-fail\" denied the request: \n\nresource Pod/default/alpine was blocked due to "

@@ -29,6 +29,7 @@ std::string field_of(const Finding& f, const std::string& key, bool& known) {
     if (key == "taskrun") return f.object.name;
     if (key == "namespace") return f.object.namespace_;
     if (key == "lookalike") return f.lookalike ? "true" : "false";
+    if (key == "confidence") return f.confidence;
     if (key == "chain") return f.chain.id;
     if (key == "versions") return f.chain.versions;
     known = false;

@@ -162,7 +162,20 @@ bool hedge_uncertain_fixes(Finding& f, const Catalog& catalog) {
     if (!has_identify)
         if (const FixRule* identify = catalog.fix(kIdentifyCaller))
             f.fixes.insert(f.fixes.begin(), render_fix(*identify, f));
-    // The step that tells the candidates apart goes first, then the fixes that hold for any caller.
+    if (f.confidence == "medium") {
+        // The words or the text around them name a kind of caller: its fixes go first, each under
+        // its condition, then the step that checks the guess, then the fixes that hold for any caller.
+        std::stable_partition(f.fixes.begin(), f.fixes.end(), [](const FixView& v) { return v.conditional; });
+        auto identify = std::find_if(f.fixes.begin(), f.fixes.end(), [](const FixView& v) { return v.id == kIdentifyCaller; });
+        auto after_guess = std::find_if(f.fixes.begin(), f.fixes.end(), [](const FixView& v) { return !v.conditional; });
+        if (identify != f.fixes.end() && after_guess != f.fixes.end() && identify > after_guess)
+            std::rotate(after_guess, identify, identify + 1);
+        for (auto& v : f.fixes)
+            if (v.id == kIdentifyCaller && v.title.rfind("If unsure", 0) != 0)
+                v.title = "If unsure that the caller is " + (f.tool.empty() ? f.component : f.tool) + ": " + v.title;
+        return true;
+    }
+    // A guess: the step that tells the candidates apart goes first, then the fixes that hold for any caller.
     std::stable_partition(f.fixes.begin(), f.fixes.end(), [](const FixView& v) { return v.id == kIdentifyCaller; });
     std::stable_partition(f.fixes.begin() + 1, f.fixes.end(), [](const FixView& v) { return !v.conditional; });
     return true;

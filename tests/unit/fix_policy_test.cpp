@@ -164,8 +164,9 @@ TEST(FixPolicy, EveryRuleLeadsWithAFixOfTheCatalog) {
 }
 
 
-// A component named only by the text around the message (medium confidence): the plan leads with
-// the step that tells the callers apart, and no caller-specific fix is presented as the fix.
+// A component named only by the text around the message (medium confidence): the guessed caller's
+// fixes lead, each under its condition, then the step that checks the guess, then the fixes that
+// hold for any caller; no caller-specific fix is presented as the fix.
 namespace hedge {
 
 // kwk/docker-registry-setup#4, as pasted: `docker push` names the caller, the error line does not.
@@ -174,23 +175,32 @@ const char* kDockerPush =
     "Get https://0.0.0.0:5000/v1/_ping: x509: cannot validate certificate for 0.0.0.0 because it doesn't contain any "
     "IP SANs";
 
-TEST(HedgeUncertainFixes, MediumConfidenceLeadsWithIdentifyingTheCaller) {
+TEST(HedgeUncertainFixes, MediumConfidenceLeadsWithTheGuessedCallersFixThenTheCheck) {
     Report r = explain_text(test::shipped_engine(), kDockerPush, "stdin");
     ASSERT_FALSE(r.findings.empty());
     const Finding& f = r.findings[0];
     ASSERT_EQ(f.confidence, "medium");
     ASSERT_GE(f.fixes.size(), 2u);
-    EXPECT_EQ(f.fixes[0].id, "identify-the-caller");
-    EXPECT_FALSE(f.fixes[0].conditional);
-    for (size_t i = 1; i < f.fixes.size(); ++i) {
+    ASSERT_TRUE(f.fixes[0].conditional) << f.fixes[0].id;
+    size_t identify = f.fixes.size();
+    for (size_t i = 0; i < f.fixes.size(); ++i) {
+        if (f.fixes[i].id == "identify-the-caller") {
+            identify = i;
+            EXPECT_FALSE(f.fixes[i].conditional);
+            EXPECT_EQ(f.fixes[i].title.rfind("If unsure that the caller is docker: ", 0), 0u) << f.fixes[i].title;
+            continue;
+        }
         const FixRule* rule = catalog().fix(f.fixes[i].id);
         ASSERT_NE(rule, nullptr);
         EXPECT_EQ(f.fixes[i].conditional, depends_on_caller(*rule)) << f.fixes[i].id;
+        // Every fix for the guessed caller comes before the check, every other one after it.
+        EXPECT_EQ(f.fixes[i].conditional, i < identify) << f.fixes[i].id;
         if (f.fixes[i].conditional) {
             EXPECT_NE(f.fixes[i].condition.find("docker"), std::string::npos) << f.fixes[i].condition;
             EXPECT_EQ(f.fixes[i].title.rfind("If the caller is docker: ", 0), 0u) << f.fixes[i].title;
         }
     }
+    EXPECT_LT(identify, f.fixes.size());
 }
 
 TEST(HedgeUncertainFixes, HighConfidenceIsLeftAlone) {
@@ -209,7 +219,7 @@ TEST(HedgeUncertainFixes, MediumConfidenceSiteMarksEveryCallerSpecificFix) {
     f.confidence = "medium";
     ASSERT_TRUE(has(f, "trust-ca-on-nodes"));
     EXPECT_TRUE(hedge_uncertain_fixes(f, catalog()));
-    EXPECT_EQ(f.fixes.front().id, "identify-the-caller");
+    EXPECT_EQ(f.fixes.front().id, "trust-ca-on-nodes");
     for (const auto& v : f.fixes)
         if (v.id == "trust-ca-on-nodes") {
             EXPECT_TRUE(v.conditional);
@@ -219,6 +229,19 @@ TEST(HedgeUncertainFixes, MediumConfidenceSiteMarksEveryCallerSpecificFix) {
     auto once = ids(f);
     hedge_uncertain_fixes(f, catalog());
     EXPECT_EQ(ids(f), once);
+}
+
+// A guess (low confidence) leads with the step that tells the callers apart.
+TEST(HedgeUncertainFixes, AGuessLeadsWithIdentifyingTheCaller) {
+    Finding f = planned("image-pull");
+    f.component = "kubelet";
+    f.confidence = "low";
+    EXPECT_TRUE(hedge_uncertain_fixes(f, catalog()));
+    ASSERT_FALSE(f.fixes.empty());
+    EXPECT_EQ(f.fixes.front().id, "identify-the-caller");
+    EXPECT_EQ(f.fixes.front().title.rfind("If unsure", 0), std::string::npos);
+    for (size_t i = 1; i < f.fixes.size(); ++i)
+        if (f.fixes[i].id == "trust-ca-on-nodes") EXPECT_TRUE(f.fixes[i].conditional);
 }
 
 TEST(HedgeUncertainFixes, UnknownComponentIsLeftAlone) {

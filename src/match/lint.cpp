@@ -99,6 +99,25 @@ struct Linter {
             issue(r.file, r.line, "rule '" + r.id + "': " + raw);
     }
 
+    // The step that finds the caller comes for every problem whose fix depends on the caller, and
+    // for no defect of the certificate itself: a problem added to the vocabulary must be placed.
+    void identify_the_caller(const FixRule& f) {
+        if (f.problems.empty()) {
+            issue(f.file, f.line, "fix '" + f.id + "' must list its problems (every one but a certificate's defects)");
+            return;
+        }
+        for (auto p : vocabulary::problems) {
+            bool listed = std::find(f.problems.begin(), f.problems.end(), p) != f.problems.end();
+            bool defect = vocabulary::contains(vocabulary::certificate_defects, p);
+            if (defect && listed)
+                issue(f.file, f.line, "fix '" + f.id + "' lists '" + std::string(p) +
+                                          "', a defect of the certificate itself, which no caller changes");
+            else if (!defect && !listed)
+                issue(f.file, f.line, "fix '" + f.id + "' leaves out problem '" + std::string(p) +
+                                          "', whose fix depends on the caller");
+        }
+    }
+
     void fix(const FixRule& f) {
         file_name_is_id(f.file, f.line, f.id);
         for (const auto& id : f.sites) {
@@ -122,6 +141,7 @@ struct Linter {
                 if (!vocabulary::contains(vocabulary::controller_registry_stages, s))
                     issue(f.file, f.line, "fix '" + f.id + "' only helps where the controller itself "
                                           "talks to the registry, not at stage '" + s + "'");
+        if (f.id == "identify-the-caller") identify_the_caller(f);
         if (f.registry_fix) {
             for (const auto& p : f.problems)
                 if (p == "not-found" || p == "other")

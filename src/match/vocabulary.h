@@ -28,6 +28,11 @@ inline const std::vector<std::string_view> problems = {
 inline const std::vector<std::string_view> ca_problems = {"unknown-authority",
                                                           "incomplete-chain"};
 
+// Defects of the certificate itself (its dates, its names, its kind, its signature): a new
+// certificate on the server fixes them whoever made the request, so no step asks who that was.
+inline const std::vector<std::string_view> certificate_defects = {
+    "expired", "hostname-mismatch", "legacy-common-name", "not-a-ca", "insecure-signature"};
+
 // Problems a client finds in the chain it was served (its issuer, names, dates, signatures): what
 // a probe of the registry's chain can confirm or correct.
 inline const std::vector<std::string_view> chain_problems = {

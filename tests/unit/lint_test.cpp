@@ -32,6 +32,20 @@ TEST(Lint, RejectsAddingACaForAHostnameMismatch) {
     EXPECT_TRUE(any_contains(lint_catalog(r.catalog), "adds a CA, which cannot fix problem 'hostname-mismatch'"));
 }
 
+// identify-the-caller comes for every problem whose fix depends on the caller, and never for a
+// defect of the certificate itself.
+TEST(Lint, IdentifyTheCallerCoversEveryProblemButTheCertificatesDefects) {
+    LoadResult r = load_catalog(catalog_sources(""));
+    for (auto& f : r.catalog.fixes)
+        if (f.id == "identify-the-caller") {
+            f.problems.erase(std::remove(f.problems.begin(), f.problems.end(), "timeout"), f.problems.end());
+            f.problems.push_back("expired");
+        }
+    auto issues = lint_catalog(r.catalog);
+    EXPECT_TRUE(any_contains(issues, "leaves out problem 'timeout'"));
+    EXPECT_TRUE(any_contains(issues, "lists 'expired', a defect of the certificate itself"));
+}
+
 TEST(Lint, RejectsConfigRegistryCertOutsideTheController) {
     LoadResult r = load_catalog(catalog_sources(""));
     for (auto& f : r.catalog.fixes)

@@ -72,14 +72,18 @@ CallChainView chain_view(const std::string& chain_id, const std::string& site_ve
 
 // A problem found in the certificate (the peer answered TLS, the client judged its chain), as
 // opposed to credentials, the network or the wrong protocol.
-bool is_certificate_problem(const std::string& problem) {
+// Whether a certificate check failed. For `other` the cause may say (its `trust`); where it does
+// not, the failure is not told apart and may be one.
+bool is_certificate_problem(const std::string& problem, const Rule* cause) {
+    if (problem == "other" && cause && !cause->trust.empty()) return cause->trust != "none";
     return vocabulary::contains(vocabulary::chain_problems, problem) || problem == "client-certificate-rejected" ||
            problem == "other";
 }
 
-// A problem a CA may answer: the CA ones, and `other`, where the failure is not told apart. Not the
+// A problem a CA may answer: the CA ones, and `other` unless its cause says otherwise. Not the
 // certificate's own defects (expired, a wrong name, a weak signature), where advice to add one misleads.
-bool ca_may_help(const std::string& problem) {
+bool ca_may_help(const std::string& problem, const Rule* cause) {
+    if (problem == "other" && cause && !cause->trust.empty()) return cause->trust == "ca";
     return vocabulary::contains(vocabulary::ca_problems, problem) || problem == "other";
 }
 
@@ -179,8 +183,8 @@ void complete(Finding& f, const FailureRecord& record, const MessageMatch& match
     for (const Rule* r : {site, cause}) {
         if (!r) continue;
         add_unique(parts, render_explanation(r->explanation, values,
-                                             {{"certificate", is_certificate_problem(f.problem)},
-                                              {"ca", ca_may_help(f.problem)}}));
+                                             {{"certificate", is_certificate_problem(f.problem, cause)},
+                                              {"ca", ca_may_help(f.problem, cause)}}));
         for (const auto& ref : r->references) add_unique(f.references, ref);
     }
     // A run still resolving whose condition carries an error: the resolution framework retries a

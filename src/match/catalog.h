@@ -68,6 +68,11 @@ struct Rule {
     // they are a server's own log of a connection (a handshake its client aborted), which names
     // the server and not its caller, so a caller named around them is not this failure's caller.
     std::string side = "client";
+    // cause: what its words say of the certificate check, where the problem alone does not tell
+    // (`other`): "ca" (a trust verdict a CA may answer), "certificate" (a verdict on the
+    // certificate that no CA answers: a revocation check, an algorithm), "none" (no certificate
+    // was in question: the network, a proxy, a registry's answer); "" to go by the problem.
+    std::string trust;
     // site: what the caller talks to. "registry" (an image registry, or what the site's lookalike
     // says); "any" for a general HTTPS client (curl, wget) whose failure is a registry's only when
     // the request shows a registry's API: otherwise the finding is a look-alike.

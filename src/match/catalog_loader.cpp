@@ -158,11 +158,12 @@ Rule read_rule(const YAML::Node& doc, RuleKind kind) {
         if (doc["confidence"]) r.confidence = get_string(doc, "confidence", true, r.line);
         if (doc["peer"]) r.peer = get_string(doc, "peer", true, r.line);
     } else {
-        check_known_fields(doc, {"kind", "id", "title", "problem", "standalone", "side", "lookalike",
+        check_known_fields(doc, {"kind", "id", "title", "problem", "standalone", "side", "trust", "lookalike",
                                  "priority", "regex", "explanation", "references", "examples"});
         r.problem = get_string(doc, "problem", true, r.line);
         r.standalone = get_bool(doc, "standalone", true);
         if (doc["side"]) r.side = get_string(doc, "side", true, r.line);
+        if (doc["trust"]) r.trust = get_string(doc, "trust", true, r.line);
     }
     r.id = get_string(doc, "id", true, r.line);
     r.title = get_string(doc, "title", true, r.line);

@@ -78,6 +78,11 @@ struct Linter {
             vocabulary_word(r.file, r.line, "problem", r.problem, vocabulary::problems);
             if (r.side != "client" && r.side != "server")
                 issue(r.file, r.line, "rule '" + r.id + "': side is client or server, not '" + r.side + "'");
+            if (!r.trust.empty() && r.trust != "ca" && r.trust != "certificate" && r.trust != "none")
+                issue(r.file, r.line, "rule '" + r.id + "': trust is ca, certificate or none, not '" + r.trust + "'");
+            if (!r.trust.empty() && r.problem != "other")
+                issue(r.file, r.line, "rule '" + r.id + "': trust is for problem other, whose words alone do not "
+                                      "tell; problem '" + r.problem + "' already does");
         }
         RE2 re(r.expanded, rule_regex_options());
         if (!re.ok()) {

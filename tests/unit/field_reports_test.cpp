@@ -136,10 +136,27 @@ TEST(FieldReports, ARegistryApiUrlNamesTheRegistryWhenNoRuleCapturedIt) {
     bool named = false;
     for (const auto& f : r.findings) {
         EXPECT_EQ(f.explanation.find("certs.d/the registry"), std::string::npos) << f.explanation;
+        // A handshake failure is no trust verdict: the daemon's prose names the registry, not its CA file.
         named = named || (f.registry == "docker.mydomain.io" &&
-                          f.explanation.find("certs.d/docker.mydomain.io/ca.crt") != std::string::npos);
+                          f.explanation.find("talked to docker.mydomain.io") != std::string::npos &&
+                          f.explanation.find("ca.crt") == std::string::npos);
     }
     EXPECT_TRUE(named);
+}
+
+// desktop/desktop#9309: a revocation check that could not run is no trust verdict, so the git
+// site's prose gives no CA advice beside the cause's "Adding a CA does not help".
+TEST(FieldReports, ACauseThatNamesNoTrustVerdictKeepsCaAdviceOutOfTheSitesProse) {
+    Report r = explain("fatal: unable to access 'https://github.com/owner/name.git/': schannel: next "
+                       "InitializeSecurityContext failed: Unknown error (0x80092012) - The revocation function was "
+                       "unable to check revocation for the certificate.");
+    ASSERT_FALSE(r.findings.empty());
+    const Finding& f = r.findings[0];
+    EXPECT_EQ(f.component, "git");
+    EXPECT_EQ(f.cause_rule, "tls-revocation-check-failed");
+    EXPECT_EQ(f.explanation.find("http.sslCAInfo"), std::string::npos) << f.explanation;
+    EXPECT_NE(f.explanation.find("verified its certificate"), std::string::npos) << f.explanation;
+    EXPECT_NE(f.explanation.find("Adding a CA does not help"), std::string::npos) << f.explanation;
 }
 
 TEST(FieldReports, AVerificationErrorOnAWebhookIsAStaleCaBundle) {

@@ -46,6 +46,17 @@ TEST(Lint, IdentifyTheCallerCoversEveryProblemButTheCertificatesDefects) {
     EXPECT_TRUE(any_contains(issues, "lists 'expired', a defect of the certificate itself"));
 }
 
+TEST(Lint, TrustIsOneOfThreeWordsAndOnlyForProblemOther) {
+    LoadResult r = load_catalog(catalog_sources(""));
+    for (auto& c : r.catalog.causes) {
+        if (c.id == "tls-revocation-check-failed") c.trust = "maybe";
+        if (c.id == "x509-unknown-authority") c.trust = "ca";
+    }
+    auto issues = lint_catalog(r.catalog);
+    EXPECT_TRUE(any_contains(issues, "trust is ca, certificate or none, not 'maybe'"));
+    EXPECT_TRUE(any_contains(issues, "trust is for problem other"));
+}
+
 TEST(Lint, RejectsConfigRegistryCertOutsideTheController) {
     LoadResult r = load_catalog(catalog_sources(""));
     for (auto& f : r.catalog.fixes)

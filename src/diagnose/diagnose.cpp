@@ -173,8 +173,9 @@ void complete(Finding& f, const FailureRecord& record, const MessageMatch& match
     }
 
     std::vector<std::pair<std::string, std::string>> values(captures.begin(), captures.end());
-    // A look-alike's peer is a server (a webhook, the API server), not a registry: the prose says so.
-    std::string peer = f.lookalike ? "server" : "registry";
+    // A look-alike's peer is a server (a webhook, the API server), git's a git server, not a
+    // registry: the prose says so.
+    std::string peer = f.peer_is_registry() ? "registry" : f.lookalike ? "server" : "git server";
     values.emplace_back("peer", peer);
     values.emplace_back("registry", f.registry.empty() ? "the " + peer : f.registry);
     values.emplace_back("step", f.step);

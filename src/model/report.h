@@ -107,6 +107,9 @@ struct Finding {
     // client it names, and the caller is that client, not a guess.
     bool server_log = false;
     std::string registry;      // host or host:port, as in the image reference
+    // Whether the peer is an image registry; else a host (a look-alike's server, a git server),
+    // which the text and Markdown label so (JSON keeps the field `registry`).
+    bool peer_is_registry() const { return !lookalike && stage != "git-fetch"; }
     std::string url;
     std::string image;
     std::string step;

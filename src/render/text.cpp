@@ -79,7 +79,7 @@ void render_commands(std::ostringstream& o, const FixView& fix, const Style& s) 
 void render_brief_finding(std::ostringstream& o, const Finding& f, const Style& s) {
     if (std::string where = where_of(f); !where.empty()) o << "  " << v(where) << "\n";
     o << "  " << s.dim("component ") << v(f.component) << s.dim(" · problem ") << v(f.problem);
-    if (!f.registry.empty()) o << s.dim(f.lookalike ? " · host " : " · registry ") << v(f.registry);
+    if (!f.registry.empty()) o << s.dim(f.peer_is_registry() ? " · registry " : " · host ") << v(f.registry);
     o << "\n";
     if (f.fixes.empty()) {
         o << "  " << (f.lookalike ? "Not a registry certificate problem: no registry fix applies." : "No fix in the catalog.") << "\n";
@@ -101,7 +101,7 @@ void render_finding(std::ostringstream& o, const Finding& f, const Style& s, siz
     if (std::string where = where_of(f); !where.empty()) o << "  " << v(where) << "\n";
     o << "  " << s.dim("component ") << v(f.component) << s.dim(" · stage ") << v(f.stage)
       << s.dim(" · problem ") << v(f.problem);
-    if (!f.registry.empty()) o << s.dim(f.lookalike ? " · host " : " · registry ") << v(f.registry);
+    if (!f.registry.empty()) o << s.dim(f.peer_is_registry() ? " · registry " : " · host ") << v(f.registry);
     o << "\n";
     if (f.confidence == "medium" && !f.context.empty())
         o << "  " << s.dim("component from the text around the message (medium confidence): ") << v(f.context) << "\n";

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "logscan/log_analyzer.h"
+#include "render/render.h"
 #include "run/analyze.h"
 #include "test_engine.h"
 
@@ -157,6 +158,22 @@ TEST(FieldReports, ACauseThatNamesNoTrustVerdictKeepsCaAdviceOutOfTheSitesProse)
     EXPECT_EQ(f.explanation.find("http.sslCAInfo"), std::string::npos) << f.explanation;
     EXPECT_NE(f.explanation.find("verified its certificate"), std::string::npos) << f.explanation;
     EXPECT_NE(f.explanation.find("Adding a CA does not help"), std::string::npos) << f.explanation;
+}
+
+// A git server is no registry: the finding labels it a host, and the cause's prose says git server.
+TEST(FieldReports, AGitServerIsAHostNotARegistry) {
+    Report r = explain("fatal: unable to access 'https://github.com/o/n.git/': OpenSSL SSL_connect: SSL_ERROR_SYSCALL "
+                       "in connection to github.com:443");
+    ASSERT_FALSE(r.findings.empty());
+    const Finding& f = r.findings[0];
+    EXPECT_EQ(f.component, "git");
+    EXPECT_EQ(f.registry, "github.com");
+    EXPECT_FALSE(f.peer_is_registry());
+    EXPECT_NE(f.explanation.find("the connection to the git server"), std::string::npos) << f.explanation;
+    std::string text = render_text(r, Color::off);
+    EXPECT_NE(text.find(" · host github.com"), std::string::npos) << text;
+    EXPECT_EQ(text.find(" · registry github.com"), std::string::npos) << text;
+    EXPECT_NE(render_markdown(r).find("| Host | `github.com` |"), std::string::npos);
 }
 
 TEST(FieldReports, AVerificationErrorOnAWebhookIsAStaleCaBundle) {

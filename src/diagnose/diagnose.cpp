@@ -71,9 +71,8 @@ CallChainView chain_view(const std::string& chain_id, const std::string& site_ve
 }
 
 // A problem found in the certificate (the peer answered TLS, the client judged its chain), as
-// opposed to credentials, the network or the wrong protocol.
-// Whether a certificate check failed. For `other` the cause may say (its `trust`); where it does
-// not, the failure is not told apart and may be one.
+// opposed to credentials, the network or the wrong protocol. For `other` the cause may say (its
+// `trust`); where it does not, the failure is not told apart and may be one.
 bool is_certificate_problem(const std::string& problem, const Rule* cause) {
     if (problem == "other" && cause && !cause->trust.empty()) return cause->trust != "none";
     return vocabulary::contains(vocabulary::chain_problems, problem) || problem == "client-certificate-rejected" ||

@@ -16,6 +16,13 @@ namespace {
 
 Report explain(const std::string& text) { return explain_text(test::shipped_engine(), text, "stdin"); }
 
+// The first finding of explaining `text` (an empty one, failing the test, when there is none).
+Finding first_finding(const std::string& text) {
+    Report r = explain(text);
+    EXPECT_FALSE(r.findings.empty()) << text;
+    return r.findings.empty() ? Finding{} : r.findings[0];
+}
+
 std::vector<std::string> fix_ids(const Finding& f) {
     std::vector<std::string> ids;
     for (const auto& fix : f.fixes) ids.push_back(fix.id);
@@ -148,11 +155,9 @@ TEST(FieldReports, ARegistryApiUrlNamesTheRegistryWhenNoRuleCapturedIt) {
 // desktop/desktop#9309: a revocation check that could not run is no trust verdict, so the git
 // site's prose gives no CA advice beside the cause's "Adding a CA does not help".
 TEST(FieldReports, ACauseThatNamesNoTrustVerdictKeepsCaAdviceOutOfTheSitesProse) {
-    Report r = explain("fatal: unable to access 'https://github.com/owner/name.git/': schannel: next "
-                       "InitializeSecurityContext failed: Unknown error (0x80092012) - The revocation function was "
-                       "unable to check revocation for the certificate.");
-    ASSERT_FALSE(r.findings.empty());
-    const Finding& f = r.findings[0];
+    Finding f = first_finding("fatal: unable to access 'https://github.com/owner/name.git/': schannel: next "
+                              "InitializeSecurityContext failed: Unknown error (0x80092012) - The revocation function "
+                              "was unable to check revocation for the certificate.");
     EXPECT_EQ(f.component, "git");
     EXPECT_EQ(f.cause_rule, "tls-revocation-check-failed");
     EXPECT_EQ(f.explanation.find("http.sslCAInfo"), std::string::npos) << f.explanation;
@@ -177,13 +182,11 @@ TEST(FieldReports, AGitServerIsAHostNotARegistry) {
 }
 
 TEST(FieldReports, AVerificationErrorOnAWebhookIsAStaleCaBundle) {
-    Report r = explain("Internal error occurred: failed calling webhook \"webhook.pipeline.tekton.dev\": failed to call "
-                       "webhook: Post \"https://tekton-pipelines-webhook.tekton-pipelines.svc:443/defaulting?timeout=10s\": "
-                       "tls: failed to verify certificate: x509: certificate signed by unknown authority (possibly "
-                       "because of \"crypto/rsa: verification error\" while trying to verify candidate authority "
-                       "certificate \"tekton-pipelines-webhook.tekton-pipelines.svc\")");
-    ASSERT_FALSE(r.findings.empty());
-    const Finding& f = r.findings[0];
+    Finding f = first_finding(
+        "Internal error occurred: failed calling webhook \"webhook.pipeline.tekton.dev\": failed to call webhook: Post "
+        "\"https://tekton-pipelines-webhook.tekton-pipelines.svc:443/defaulting?timeout=10s\": tls: failed to verify "
+        "certificate: x509: certificate signed by unknown authority (possibly because of \"crypto/rsa: verification "
+        "error\" while trying to verify candidate authority certificate \"tekton-pipelines-webhook.tekton-pipelines.svc\")");
     EXPECT_EQ(f.component, "webhook");
     EXPECT_EQ(f.cause_rule, "x509-stale-ca-copy");
     ASSERT_FALSE(f.fixes.empty());

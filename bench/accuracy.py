@@ -131,7 +131,7 @@ def report(name, results, misses_shown, show_misses=True):
     print("  ... of them stated with high confidence: %s" % pct(wrong_high, n))
     print("  registry fix for a look-alike:  %d" % wrong_fix)
     print("  fixes for a wrong component:    %d (presented as the fix)" % fixed_elsewhere)
-    print("  ... offered only as conditional: %d (after the step that finds the caller)" % conditional_elsewhere)
+    print("  ... offered only as conditional: %d (each under the condition of the caller it assumes)" % conditional_elsewhere)
     print("  look-alike not flagged as one:  %d" % lookalike_missed)
     for key in ("component", "problem"):
         table = collections.defaultdict(lambda: [0, 0])

@@ -47,6 +47,14 @@ bool is_config_key(const std::string& s) {
     });
 }
 
+// An image reference without its tag or digest, as `skopeo list-tags` takes it ("" for "").
+std::string repository_of(const std::string& image) {
+    std::string repo = image.substr(0, image.find('@'));
+    size_t slash = repo.rfind('/'), colon = repo.rfind(':');
+    if (colon != std::string::npos && (slash == std::string::npos || colon > slash)) repo.resize(colon);
+    return repo;
+}
+
 // The values every fix template may use. Documented in patterns/README.md.
 mustache::data template_data(const Finding& f) {
     mustache::data d;
@@ -66,6 +74,7 @@ mustache::data template_data(const Finding& f) {
     d.set("registry_is_ip", is_ip_literal(host_bare));
     d.set("url", or_placeholder(f.url, ("https://" + registry + "/v2/").c_str()));
     d.set("image", or_placeholder(f.image, "IMAGE"));
+    d.set("image_repository", or_placeholder(repository_of(f.image), "IMAGE-REPOSITORY"));
     std::string checked = or_placeholder(f.host, host.c_str());
     d.set("checked_name", checked);
     // A server's log names its client's address (host:port): the client is found by the host.

@@ -181,6 +181,23 @@ TEST(FieldReports, AGitServerIsAHostNotARegistry) {
     EXPECT_NE(render_markdown(r).find("| Host | `github.com` |"), std::string::npos);
 }
 
+// skopeo list-tags refuses a reference with a tag or digest: the command names the repository.
+TEST(FieldReports, TheTagListCommandNamesTheRepositoryWithoutTagOrDigest) {
+    for (const auto& [image, repository] : std::vector<std::pair<std::string, std::string>>{
+             {"ghcr.io/acme/app:v1", "ghcr.io/acme/app"},
+             {"registry.private:5000/team/app@sha256:0123456789abcdef", "registry.private:5000/team/app"},
+             {"registry.private:5000/team/app:v1@sha256:0123456789abcdef", "registry.private:5000/team/app"}}) {
+        Finding f = first_finding("rpc error: code = NotFound desc = failed to pull and unpack image \"" + image +
+                                  "\": failed to resolve reference \"" + image + "\": " + image + ": not found");
+        EXPECT_EQ(f.image, image);
+        bool listed = false;
+        for (const auto& fix : f.fixes)
+            if (fix.id == "check-image-reference")
+                for (const auto& c : fix.commands) listed = listed || c == "skopeo list-tags docker://'" + repository + "'";
+        EXPECT_TRUE(listed) << image;
+    }
+}
+
 TEST(FieldReports, AVerificationErrorOnAWebhookIsAStaleCaBundle) {
     Finding f = first_finding(
         "Internal error occurred: failed calling webhook \"webhook.pipeline.tekton.dev\": failed to call webhook: Post "

@@ -55,6 +55,14 @@ std::string repository_of(const std::string& image) {
     return repo;
 }
 
+// The image as skopeo (containers/image) takes it: a reference with both a tag and a digest is
+// refused there ("Docker references with both a tag and digest are currently not supported"), so
+// the digest alone names it.
+std::string skopeo_reference(const std::string& image) {
+    size_t at = image.find('@');
+    return at == std::string::npos ? image : repository_of(image.substr(0, at)) + image.substr(at);
+}
+
 // The values every fix template may use. Documented in patterns/README.md.
 mustache::data template_data(const Finding& f) {
     mustache::data d;
@@ -75,6 +83,7 @@ mustache::data template_data(const Finding& f) {
     d.set("url", or_placeholder(f.url, ("https://" + registry + "/v2/").c_str()));
     d.set("image", or_placeholder(f.image, "IMAGE"));
     d.set("image_repository", or_placeholder(repository_of(f.image), "IMAGE-REPOSITORY"));
+    d.set("image_ref", or_placeholder(skopeo_reference(f.image), "IMAGE"));
     std::string checked = or_placeholder(f.host, host.c_str());
     d.set("checked_name", checked);
     // A server's log names its client's address (host:port): the client is found by the host.
@@ -150,6 +159,7 @@ mustache::data template_data(const Finding& f) {
         mustache::data step;
         step.set("name", name.empty() ? std::string("STEP") : name);
         step.set("image", image.empty() ? or_placeholder(f.image, "IMAGE") : image);
+        step.set("image_ref", or_placeholder(skopeo_reference(image.empty() ? f.image : image), "IMAGE"));
         step.set("has_args", has_args);
         steps.push_back(step);
     };

@@ -149,6 +149,26 @@ TEST(FixPlan, SetStepCommandNamesOnlyStepsThatTriggerTheLookup) {
     EXPECT_NE(set->manifest.find("image: \"registry.private:5000/builder:2\""), std::string::npos) << set->manifest;
 }
 
+// A catalog Task pins its image by tag and digest; skopeo refuses such a reference, so the command
+// that reads the ENTRYPOINT names the digest alone, while the manifest keeps the image as written.
+TEST(FixPlan, SkopeoReadsAnImagePinnedByTagAndDigestByItsDigest) {
+    const std::string digest = "sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
+    Finding f = finding("entrypoint-lookup", "unknown-authority");
+    f.lookup_steps = {{"clone", "registry.private:5000/tekton/git-init:v0.40.2@" + digest, false, false, true}};
+    const FixView* set = nullptr;
+    auto plan = plan_fixes(f, catalog());
+    for (const auto& fix : plan)
+        if (fix.id == "set-step-command") set = &fix;
+    ASSERT_NE(set, nullptr);
+    EXPECT_NE(set->manifest.find("image: \"registry.private:5000/tekton/git-init:v0.40.2@" + digest + "\""),
+              std::string::npos) << set->manifest;
+    bool by_digest = false;
+    for (const auto& c : set->commands)
+        by_digest = by_digest || c.find("skopeo inspect --config docker://'registry.private:5000/tekton/git-init@" +
+                                        digest + "'") == 0;
+    EXPECT_TRUE(by_digest) << ::testing::PrintToString(set->commands);
+}
+
 TEST(FixPlan, PicksTheToolsVariant) {
     Finding f = finding("step-run", "unknown-authority");
     f.tool = "kaniko";

@@ -14,6 +14,7 @@
 #include "probe/target.h"
 #include "util/error.h"
 #include "util/escape.h"
+#include "util/image_ref.h"
 #include "util/text.h"
 
 namespace certdoctor {
@@ -47,22 +48,6 @@ bool is_config_key(const std::string& s) {
     });
 }
 
-// An image reference without its tag or digest, as `skopeo list-tags` takes it ("" for "").
-std::string repository_of(const std::string& image) {
-    std::string repo = image.substr(0, image.find('@'));
-    size_t slash = repo.rfind('/'), colon = repo.rfind(':');
-    if (colon != std::string::npos && (slash == std::string::npos || colon > slash)) repo.resize(colon);
-    return repo;
-}
-
-// The image as skopeo (containers/image) takes it: a reference with both a tag and a digest is
-// refused there ("Docker references with both a tag and digest are currently not supported"), so
-// the digest alone names it.
-std::string skopeo_reference(const std::string& image) {
-    size_t at = image.find('@');
-    return at == std::string::npos ? image : repository_of(image.substr(0, at)) + image.substr(at);
-}
-
 // The values every fix template may use. Documented in patterns/README.md.
 mustache::data template_data(const Finding& f) {
     mustache::data d;
@@ -82,8 +67,10 @@ mustache::data template_data(const Finding& f) {
     d.set("registry_is_ip", is_ip_literal(host_bare));
     d.set("url", or_placeholder(f.url, ("https://" + registry + "/v2/").c_str()));
     d.set("image", or_placeholder(f.image, "IMAGE"));
-    d.set("image_repository", or_placeholder(repository_of(f.image), "IMAGE-REPOSITORY"));
-    d.set("image_ref", or_placeholder(skopeo_reference(f.image), "IMAGE"));
+    // skopeo list-tags takes the repository alone; skopeo inspect refuses a tag and a digest together.
+    const ImageReferenceParts parts = split_image_reference(f.image);
+    d.set("image_repository", or_placeholder(parts.name, "IMAGE-REPOSITORY"));
+    d.set("image_ref", or_placeholder(parts.pinned(), "IMAGE"));
     std::string checked = or_placeholder(f.host, host.c_str());
     d.set("checked_name", checked);
     // A server's log names its client's address (host:port): the client is found by the host.
@@ -159,7 +146,7 @@ mustache::data template_data(const Finding& f) {
         mustache::data step;
         step.set("name", name.empty() ? std::string("STEP") : name);
         step.set("image", image.empty() ? or_placeholder(f.image, "IMAGE") : image);
-        step.set("image_ref", or_placeholder(skopeo_reference(image.empty() ? f.image : image), "IMAGE"));
+        step.set("image_ref", or_placeholder(split_image_reference(image.empty() ? f.image : image).pinned(), "IMAGE"));
         step.set("has_args", has_args);
         steps.push_back(step);
     };

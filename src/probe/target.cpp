@@ -4,8 +4,10 @@
 
 #include <algorithm>
 #include <cctype>
+#include <utility>
 
 #include "util/error.h"
+#include "util/image_ref.h"
 
 namespace certdoctor {
 
@@ -101,19 +103,11 @@ ProbeTarget parse_probe_target(std::string_view text) {
     } else {
         t.host = "index.docker.io";
     }
-    size_t at = path.find('@');
-    size_t colon = path.rfind(':');
-    if (at != std::string_view::npos) {
-        t.reference = std::string(path.substr(at + 1));
-        path = path.substr(0, at);
-    } else if (colon != std::string_view::npos && path.find('/', colon) == std::string_view::npos) {
-        t.reference = std::string(path.substr(colon + 1));
-        path = path.substr(0, colon);
-    } else {
-        t.reference = "latest";
-    }
-    if (path.empty()) bad(text, "no repository");
-    t.repository = std::string(path);
+    // A tag and a digest together name the digest (the tag is not part of the repository).
+    ImageReferenceParts parts = split_image_reference(path);
+    t.reference = !parts.digest.empty() ? parts.digest : !parts.tag.empty() ? parts.tag : "latest";
+    if (parts.name.empty()) bad(text, "no repository");
+    t.repository = std::move(parts.name);
     if (!has_registry && t.repository.find('/') == std::string::npos) t.repository = "library/" + t.repository;
     return t;
 }

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "util/error.h"
+#include "util/image_ref.h"
 
 namespace certdoctor {
 namespace {
@@ -33,6 +34,11 @@ TEST(ProbeTarget, AcceptsHostsPortsUrlsAndImages) {
     EXPECT_EQ(t.reference, "sha256:abc");
     EXPECT_EQ(t.registry(), "[::1]:5000");
 
+    // A catalog Task's pin: the tag is not part of the repository, the digest is the reference.
+    t = parse_probe_target("registry.example:8443/tekton/git-init:v0.40.2@sha256:abc");
+    EXPECT_EQ(t.repository, "tekton/git-init");
+    EXPECT_EQ(t.reference, "sha256:abc");
+
     t = parse_probe_target("busybox");
     EXPECT_EQ(t.host, "busybox");  // a bare word is a host, not a Docker Hub image
     t = parse_probe_target("library/busybox:1.36");
@@ -50,6 +56,19 @@ TEST(ProbeTarget, RejectsWhatIsNoTarget) {
             EXPECT_NE(std::string(e.what()).find("probe target"), std::string::npos);
         }
     }
+}
+
+TEST(ImageReference, SplitsAtTheTagAndTheDigestAndKeepsThePort) {
+    auto p = split_image_reference("registry:5000/team/app:v1@sha256:ab");
+    EXPECT_EQ(p.name, "registry:5000/team/app");
+    EXPECT_EQ(p.tag, "v1");
+    EXPECT_EQ(p.digest, "sha256:ab");
+    EXPECT_EQ(p.pinned(), "registry:5000/team/app@sha256:ab");
+    p = split_image_reference("registry:5000/team/app");
+    EXPECT_EQ(p.name, "registry:5000/team/app");
+    EXPECT_EQ(p.tag, "");
+    EXPECT_EQ(p.pinned(), "registry:5000/team/app");
+    EXPECT_EQ(split_image_reference("app:v1").pinned(), "app:v1");
 }
 
 }  // namespace

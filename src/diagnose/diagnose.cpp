@@ -120,6 +120,12 @@ Finding identify(const FailureRecord& record, const MessageMatch& match) {
     f.pattern = root.pattern;
     f.component = root.component;
     f.stage = site ? site->stage : "unknown";
+    if (site && site->confidence == "low") {
+        // Words that several callers print name none: the site's caller is only the likeliest.
+        f.likely_component = site->component;
+        f.likely_stage = site->stage;
+        f.stage = "unknown";
+    }
     f.problem = root.problem;
     f.lookalike = root.lookalike;
     f.server_log = !site && cause && cause->side == "server";
@@ -271,13 +277,19 @@ Report diagnose(const InputBatch& batch, const Matcher& matcher, const Catalog& 
     // The site the surrounding text names, when the context agrees on one (else the candidates):
     // the context regexes over the whole text, and in a pasted text the sites its messages match.
     std::vector<const Rule*> named;
+    std::vector<const Rule*> guessed;  // sites of confidence low that the pasted text's messages match
     std::vector<ContextMatch> context = options.context;
     for (const auto& c : context)
         if (std::find(named.begin(), named.end(), c.site) == named.end()) named.push_back(c.site);
     if (options.context_from_messages) {
         for (size_t i = 0; i < records.size(); ++i) {
             const auto& site = matched[i].site;
-            if (!site || site->rule->lookalike || std::find(named.begin(), named.end(), site->rule) != named.end())
+            // A library's words that several callers print (confidence low) name no caller.
+            if (site && site->rule->confidence == "low" &&
+                std::find(guessed.begin(), guessed.end(), site->rule) == guessed.end())
+                guessed.push_back(site->rule);
+            if (!site || site->rule->lookalike || site->rule->confidence == "low" ||
+                std::find(named.begin(), named.end(), site->rule) != named.end())
                 continue;
             named.push_back(site->rule);
             context.push_back({site->rule, records[i].message.substr(0, 120)});
@@ -305,7 +317,7 @@ Report diagnose(const InputBatch& batch, const Matcher& matcher, const Catalog& 
             return !r->lookalike && r->component == named.front()->component && r->stage == named.front()->stage;
         })) {
         one_named = *std::max_element(named.begin(), named.end(), [](const Rule* a, const Rule* b) {
-            auto rank = [](const Rule* r) { return std::make_pair(r->confidence != "medium", r->priority); };
+            auto rank = [](const Rule* r) { return std::make_pair(r->confidence == "high", r->priority); };
             return rank(a) < rank(b);
         });
     }
@@ -317,18 +329,19 @@ Report diagnose(const InputBatch& batch, const Matcher& matcher, const Catalog& 
         // in a pasted text that shows nothing else.
         if (!m.site && !m.cause && m.dependent_cause && (one_named || lone_dependent)) m.cause = m.dependent_cause;
         if (m.empty()) return;
-        // A site whose words name only a kind of caller (confidence medium: containerd's resolver,
-        // the docker daemon's puller) yields to the one other caller the surrounding text names
-        // (nerdctl's command line, a docker push): the context is then the better evidence.
+        // A site whose words name only a kind of caller (confidence medium: the docker daemon's
+        // puller) or none (low: containerd's resolver) yields to the one other caller the
+        // surrounding text names (nerdctl's command line, a docker push): the context is then the
+        // better evidence.
+        const bool unsure_site = m.site && m.site->rule->confidence != "high" && !m.site->rule->lookalike;
         const Rule* context_site = one_named;
-        if (m.site && m.site->rule->confidence == "medium" && !m.site->rule->lookalike) {
+        if (unsure_site) {
             std::vector<const Rule*> others;
             for (const Rule* site : named)
                 if (site != m.site->rule && !site->lookalike) others.push_back(site);
             context_site = others.size() == 1 ? others.front() : nullptr;
         }
-        const bool yields = m.site && context_site && m.site->rule->confidence == "medium" &&
-                            !m.site->rule->lookalike && context_site != m.site->rule;
+        const bool yields = unsure_site && context_site && context_site != m.site->rule;
         // A cause takes the caller the text names when its words are that caller's side of the
         // exchange (a missing tag under a docker pull); a server's own log (side: server) names
         // the server, not its caller, and a look-alike the text names (kubectl's command line)
@@ -351,6 +364,15 @@ Report diagnose(const InputBatch& batch, const Matcher& matcher, const Catalog& 
                 }
         } else if (!m.site) {
             for (const Rule* site : named) f.candidates.push_back(site->id);
+            // No caller named, but another message of the text is a library's whose callers are
+            // most often of one kind: that one is the likeliest here too.
+            if (named.empty() && guessed.size() == 1 && !f.lookalike && f.component == "unknown") {
+                f.likely_component = guessed.front()->component;
+                f.likely_stage = guessed.front()->stage;
+            }
+        } else if (!f.likely_component.empty()) {
+            for (const Rule* site : named)
+                if (site != m.site->rule && !site->lookalike) f.candidates.push_back(site->id);
         }
         std::string key = object_key(f.object) + "|" + f.pattern + "|" + f.registry + "|" + f.step;
         auto [it, inserted] = by_key.emplace(key, options.max_findings == 0 || all.size() < options.max_findings ? all.size() : kNotKept);

@@ -260,6 +260,19 @@ std::vector<FixView> plan_fixes(const Finding& finding, const Catalog& catalog) 
 }
 
 void plan_finding_fixes(Finding& finding, const Catalog& catalog) {
+    if (!finding.likely_component.empty()) {
+        // No caller named, one likely: the plan of the likeliest caller, hedged as a guess (the
+        // step that finds out who called first, that caller's fixes only under their condition).
+        Finding guess = finding;
+        guess.component = finding.likely_component;
+        guess.stage = finding.likely_stage;
+        guess.confidence = "low";
+        guess.likely_component.clear();
+        plan_finding_fixes(guess, catalog);
+        finding.fixes = std::move(guess.fixes);
+        finding.in_this_cluster = std::move(guess.in_this_cluster);
+        return;
+    }
     finding.fixes = plan_fixes(finding, catalog);
     if (finding.cluster_checked) apply_fix_policy(finding, finding.cluster_facts, catalog);
     hedge_uncertain_fixes(finding, catalog);

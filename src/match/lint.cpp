@@ -58,8 +58,10 @@ struct Linter {
         if (r.kind == RuleKind::site) {
             if (!r.context.empty() && !RE2(r.context, rule_regex_options()).ok())
                 issue(r.file, r.line, "rule '" + r.id + "': context regex does not compile");
-            if (r.confidence != "high" && r.confidence != "medium")
-                issue(r.file, r.line, "rule '" + r.id + "': confidence is high or medium, not '" + r.confidence + "'");
+            if (r.confidence != "high" && r.confidence != "medium" && r.confidence != "low")
+                issue(r.file, r.line, "rule '" + r.id + "': confidence is high, medium or low, not '" + r.confidence + "'");
+            if (r.confidence == "low" && (r.lookalike || r.component == "unknown"))
+                issue(r.file, r.line, "rule '" + r.id + "': confidence low names a likely caller, so the site is no look-alike and has a component");
             vocabulary_word(r.file, r.line, "component", r.component, vocabulary::components);
             vocabulary_word(r.file, r.line, "stage", r.stage, vocabulary::stages);
             const ChainRule* chain = c.chain(r.chain);

@@ -38,7 +38,8 @@ MatchKey match_key(const MessageMatch& match) {
                 : site        ? site->id
                 : cause       ? cause->id
                               : "";
-    k.component = site ? site->component : "unknown";
+    // A library's words that several callers print (a site of confidence low) name no caller.
+    k.component = site && site->confidence != "low" ? site->component : "unknown";
     k.problem = cause ? cause->problem : "other";
     k.lookalike = (site && site->lookalike) || (cause && cause->lookalike);
     auto captures = merged_captures(match);

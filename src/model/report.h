@@ -158,6 +158,11 @@ struct Finding {
     std::string confidence = "low";
     std::string context;
     std::vector<std::string> candidates;  // sites the context named, when they disagree
+    // A library's words that several callers print (a site of confidence low) name no caller:
+    // `component` and `stage` are then unknown, and these hold the likeliest caller, whose fixes
+    // the plan offers after the step that finds out who called.
+    std::string likely_component;
+    std::string likely_stage;
 };
 
 // One check of the installation (cluster mode), e.g. "config-registry-cert-key".

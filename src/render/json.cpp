@@ -105,6 +105,7 @@ nlohmann::json finding_json(const Finding& f) {
         {"stuck_resolving", f.stuck_resolving},
         {"context", f.context},
         {"candidates", f.candidates},
+        {"likely_component", f.likely_component},
         {"evidence", {{"text", w.before + w.key + w.after},
                       {"key", w.key},
                       {"origin", f.evidence.origin},

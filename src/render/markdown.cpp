@@ -147,6 +147,7 @@ std::string render_markdown(const Report& report, Detail detail) {
         if (!f.image.empty()) o << "| Image | " << cell_code(f.image) << " |\n";
         o << "| Pattern | " << cell_code(f.pattern) << " |\n";
         o << "| Confidence | " << cell(f.confidence) << (f.context.empty() ? "" : " (from the text around it: " + cell_code(f.context) + ")")
+          << (f.likely_component.empty() ? "" : " (no caller named; the likeliest is " + cell_code(f.likely_component) + ", a guess)")
           << " |\n\n";
         if (f.lookalike) o << "> **Not a registry certificate problem.** No registry fix applies.\n\n";
         for (const auto& c : f.in_this_cluster) o << "**In this cluster.** " << markdown_text(c) << "\n\n";
@@ -186,7 +187,8 @@ std::string render_markdown(const Report& report, Detail detail) {
         o << "**Evidence** (" << text(seen_in_list(f)) << "):\n\n" << markdown_block(w.before + w.key + w.after, "text")
           << "\nKey part: " << code(w.key) << "\n\n";
         if (!f.chain.frames.empty()) {
-            o << "**Call chain** (" << text(f.chain.title) << ", Tekton " << text(f.chain.versions) << "):\n\n";
+            o << "**Call chain** (" << (f.likely_component.empty() ? "" : "the likeliest caller's, a guess: ") << text(f.chain.title)
+              << ", Tekton " << text(f.chain.versions) << "):\n\n";
             for (const auto& fr : f.chain.frames)
                 o << "1. " << (fr.failed ? "**" : "") << code(fr.function) << " " << text(fr.file)
                   << (fr.failed ? " ← failed here**" : "") << "\n";

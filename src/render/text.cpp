@@ -108,6 +108,9 @@ void render_finding(std::ostringstream& o, const Finding& f, const Style& s, siz
     else if (f.confidence == "medium")
         o << "  " << s.dim("component from the message's wording, which names a kind of caller, not one tool (medium confidence)")
           << "\n";
+    else if (!f.likely_component.empty())
+        o << "  " << s.dim("no caller named: several callers print these words; the likeliest is ") << v(f.likely_component)
+          << s.dim(" (a guess)") << "\n";
     else if (!f.candidates.empty())
         o << "  " << s.dim("the text around it names several callers: ") << v(join(f.candidates, ", ")) << "\n";
     if (f.lookalike)
@@ -168,7 +171,10 @@ void render_finding(std::ostringstream& o, const Finding& f, const Style& s, siz
     o << wrap_text(v(w.before) + (s.on ? s.red(v(w.key)) : ">>" + v(w.key) + "<<") + v(w.after), 2);
 
     if (!f.chain.frames.empty()) {
-        o << "\n" << s.bold("Call chain") << " " << s.dim("(" + v(f.chain.title) + ", Tekton " + v(f.chain.versions) + ")") << "\n";
+        o << "\n" << s.bold("Call chain") << " "
+          << s.dim("(" + std::string(f.likely_component.empty() ? "" : "the likeliest caller's, a guess: ") + v(f.chain.title) +
+                   ", Tekton " + v(f.chain.versions) + ")")
+          << "\n";
         size_t width = 0;
         for (const auto& fr : f.chain.frames) width = std::max(width, v(fr.function).size());
         for (const auto& fr : f.chain.frames) {

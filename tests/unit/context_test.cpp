@@ -126,6 +126,58 @@ TEST(ComponentFromContext, SeveralCallersLeaveItUnknownWithTheCandidates) {
     EXPECT_EQ(r.findings[0].candidates.size(), 2u);
 }
 
+// containerd's resolver prints the same words for the kubelet's runtime, nerdctl, BuildKit and helm:
+// alone they name no caller (cert-manager/cert-manager#7574), under helm's command line they are
+// helm's (helm/helm#12449, as pasted).
+TEST(ComponentFromContext, ALibrarysWordsNameNoCallerUntilTheTextDoes) {
+    Report alone = explained("Error: unexpected status from HEAD request to "
+                             "https://quay.io/v2/jetstack/cert-manager/manifests/v1.17.1: 401 Unauthorized");
+    ASSERT_FALSE(alone.findings.empty());
+    EXPECT_EQ(alone.findings[0].site_rule, "containerd-resolver");
+    EXPECT_EQ(alone.findings[0].component, "unknown");
+    EXPECT_EQ(alone.findings[0].confidence, "low");
+    EXPECT_EQ(alone.findings[0].likely_component, "kubelet");
+    EXPECT_EQ(alone.findings[0].problem, "unauthorized");
+    Report helm = explained(
+        "docker run -it alpine/helm:3.13.0 pull oci://ghcr.io/apollographql/helm-charts/router --version 1.31.0\n"
+        "Error: failed to authorize: failed to fetch anonymous token: unexpected status from GET request to "
+        "https://ghcr.io/token?scope=repository%3Aapollographql%2Fhelm-charts%2Frouter%3Apull&scope=repository%3Auser%2F"
+        "image%3Apull&service=ghcr.io: 403 Forbidden");
+    ASSERT_FALSE(helm.findings.empty());
+    EXPECT_EQ(helm.findings[0].component, "step-tool");
+    EXPECT_EQ(helm.findings[0].confidence, "medium");
+    EXPECT_TRUE(helm.findings[0].likely_component.empty());
+    EXPECT_FALSE(helm.findings[0].context.empty());
+}
+
+// A registry's answer alone names no caller; the tools' own lines around it do: docker-compose
+// v1's network line (buildkite/elastic-ci-stack-for-aws#178, as pasted) and crane copy's log
+// line (google/go-containerregistry#1404, shortened to its first lines).
+TEST(ComponentFromContext, ToolsOwnLinesNameThemBesideARegistrysAnswer) {
+    Report compose = explained(
+        "Creating network \"daily_default\" with the default driver\nCreating daily-server_1\n"
+        "Pulling container_name (container details)...\nERROR: denied: Your Authorization Token has expired. Please "
+        "run 'aws ecr get-login' to fetch a new one.");
+    ASSERT_FALSE(compose.findings.empty());
+    EXPECT_EQ(compose.findings[0].component, "step-tool");
+    EXPECT_EQ(compose.findings[0].tool, "docker");
+    EXPECT_EQ(compose.findings[0].confidence, "medium");
+    EXPECT_EQ(compose.findings[0].problem, "unauthorized");
+    Report crane = explained(
+        "2022/07/04 08:31:37 Copying from registry.gitlab.com/bbbatscale/bbbatscale/bbbatscale:4.6.0 to "
+        "docker.io/bbbatscale/bbbatscale:4.6.0\n"
+        "POST https://index.docker.io/v2/bbbatscale/bbbatscale/blobs/uploads/: UNAUTHORIZED: authentication required");
+    ASSERT_FALSE(crane.findings.empty());
+    EXPECT_EQ(crane.findings[0].component, "step-tool");
+    EXPECT_EQ(crane.findings[0].tool, "crane");
+    EXPECT_EQ(crane.findings[0].confidence, "medium");
+    Report alone = explained("POST https://index.docker.io/v2/bbbatscale/bbbatscale/blobs/uploads/: UNAUTHORIZED: "
+                             "authentication required");
+    ASSERT_FALSE(alone.findings.empty());
+    EXPECT_EQ(alone.findings[0].component, "unknown");
+    EXPECT_EQ(alone.findings[0].likely_component, "step-tool");
+}
+
 TEST(ComponentFromContext, ABareMessageIsLow) {
     Report r = explained("x509: certificate signed by unknown authority");
     ASSERT_FALSE(r.findings.empty());

@@ -57,6 +57,18 @@ TEST(Lint, TrustIsOneOfThreeWordsAndOnlyForProblemOther) {
     EXPECT_TRUE(any_contains(issues, "trust is for problem other"));
 }
 
+// A site of confidence low names a likely caller: it has a component and is no look-alike.
+TEST(Lint, ConfidenceIsOneOfThreeWordsAndALowSiteNamesALikelyCaller) {
+    LoadResult r = load_catalog(catalog_sources(""));
+    for (auto& s : r.catalog.sites) {
+        if (s.id == "kaniko") s.confidence = "certain";
+        if (s.id == "forge-rest-api") s.confidence = "low";
+    }
+    auto issues = lint_catalog(r.catalog);
+    EXPECT_TRUE(any_contains(issues, "confidence is high, medium or low, not 'certain'"));
+    EXPECT_TRUE(any_contains(issues, "confidence low names a likely caller"));
+}
+
 TEST(Lint, RejectsConfigRegistryCertOutsideTheController) {
     LoadResult r = load_catalog(catalog_sources(""));
     for (auto& f : r.catalog.fixes)

@@ -172,7 +172,9 @@ std::string_view strip_log_prefix(std::string_view line) {
     static const RE2 prefixes(
         "^(?:\\s*(?:"
         "\\[pod/[^\\]]{1,256}\\]\\s*"                                             // kubectl --prefix
-        "|\\[[A-Za-z0-9_.-]{1,128}(?: : [A-Za-z0-9_.-]{1,128})?\\]\\s+"           // tkn: [step] / [task : step]
+        // tkn: [step] / [task : step]; a step is a container, whose name is lower case, so a log
+        // level in brackets (Maven's "[ERROR] ", "[INFO] ") stays part of the message.
+        "|\\[[a-z0-9_.-]{1,128}(?: : [a-z0-9_.-]{1,128})?\\]\\s+"
         "|\\d{4}-\\d\\d-\\d\\d[T ]\\d\\d:\\d\\d:\\d\\d(?:[.,]\\d+)?(?:Z|[+-]\\d\\d:?\\d\\d)?\\s+"  // RFC 3339
         "|[IWEF]\\d{4} \\d\\d:\\d\\d:\\d\\d\\.\\d+\\s+\\d+ [\\w./-]+:\\d+\\]\\s+"    // klog
         "|[A-Z][a-z]{2} [ \\d]\\d \\d\\d:\\d\\d:\\d\\d [\\w.-]+ [\\w./-]+(?:\\[\\d+\\])?:\\s+"  // syslog

@@ -297,6 +297,22 @@ TEST(FieldReports, ALibrarysWordsNameNoCallerOnlyTheLikeliest) {
     EXPECT_NE(text.find("the likeliest is step-tool (a guess)"), std::string::npos) << text;
 }
 
+// Maven's level in brackets is part of the message, not a `tkn` step label (step names are lower
+// case): the docker-maven-plugin's "[ERROR] DOCKER> " still names it (fabric8io/docker-maven-plugin#369).
+TEST(FieldReports, AMavenLevelIsNotAStepLabel) {
+    Report r = explain("[ERROR] DOCKER> name unknown: The repository with name 'tomcat' does not exist in the registry "
+                       "with id '295240448163' (Internal Server Error: 500)");
+    ASSERT_FALSE(r.findings.empty());
+    EXPECT_EQ(r.findings[0].site_rule, "docker-maven-plugin");
+    EXPECT_EQ(r.findings[0].problem, "not-found");
+    EXPECT_TRUE(r.findings[0].step.empty());
+    Report tkn = explain("[build : push] error checking push permissions -- make sure you entered the correct tag name, "
+                         "and that you are authenticated correctly, and try again: checking push permission for "
+                         "\"r.example/a:1\": Get \"https://r.example/v2/\": x509: certificate signed by unknown authority");
+    ASSERT_FALSE(tkn.findings.empty());
+    EXPECT_EQ(tkn.findings[0].site_rule, "kaniko");
+}
+
 // The kubelet's and the CRI's log shapes name the kubelet; a gRPC status alone does not.
 TEST(FieldReports, KubeletLogShapesNameTheKubeletAndAGrpcStatusAloneDoesNot) {
     Report k3s = explain("E1228 16:48:24.779749    2869 pod_workers.go:191] Error syncing pod "

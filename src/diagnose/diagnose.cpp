@@ -309,6 +309,17 @@ Report diagnose(const InputBatch& batch, const Matcher& matcher, const Catalog& 
         }
         named = std::move(kept);
     }
+    // A site named only by the text around messages (a command line of a program the catalog does
+    // not know) is a fallback: it counts when nothing else is named, and, for a client of any
+    // server (peer: any), only when the text shows a registry's API.
+    const bool named_otherwise =
+        std::any_of(named.begin(), named.end(), [](const Rule* r) { return !r->context_only(); });
+    named.erase(std::remove_if(named.begin(), named.end(),
+                               [&](const Rule* r) {
+                                   return r->context_only() &&
+                                          (named_otherwise || (r->peer == "any" && !options.registry_api_in_text));
+                               }),
+                named.end());
     // The one caller the text names: its only named site, or, when several sites of one component
     // are named (skopeo's command line and the containers/image library's progress lines), the
     // surest of them, the one of highest priority: the kind of caller is known either way.

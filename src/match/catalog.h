@@ -83,6 +83,11 @@ struct Rule {
     // site: a regex over the whole pasted text (a command line, a tool's own output) that names
     // this caller when the failing message itself names none; "" for none.
     std::string context;
+    // site: programs whose name, the context regex's first group, does not name this caller (the
+    // search goes on past them). A site with a context and no `regex` names its caller only from
+    // the text around a message, and only when no other site is named there: a fallback.
+    std::vector<std::string> context_except;
+    bool context_only() const { return regex.empty() && !context.empty(); }
     std::string expanded;      // fragments expanded: what RE2 compiles
     int regex_line = 0;
     std::string explanation;   // Mustache template over the captures

@@ -10,7 +10,7 @@ namespace certdoctor {
 namespace {
 
 // Bumped whenever a field is added, removed or reordered below.
-constexpr std::string_view kMagic = "certdoctor-catalog-4\n";
+constexpr std::string_view kMagic = "certdoctor-catalog-5\n";
 
 // One list of fields per type, read by the writer and by the reader alike.
 template <class A, class T>
@@ -25,7 +25,7 @@ template <class A, class T>
 void fields(A& a, T& r) requires std::is_same_v<std::remove_const_t<T>, Rule> {
     a(r.kind, r.id, r.file, r.line, r.title, r.component, r.stage, r.chain, r.versions, r.tool,
       r.confidence, r.problem, r.standalone, r.side, r.trust, r.peer, r.lookalike, r.priority, r.regex, r.context,
-      r.expanded, r.regex_line, r.explanation, r.references, r.match_examples, r.no_match_examples,
+      r.context_except, r.expanded, r.regex_line, r.explanation, r.references, r.match_examples, r.no_match_examples,
       r.prefilter, r.context_prefilter);
 }
 template <class A, class T>

@@ -54,7 +54,7 @@ int compile_catalog(const std::string& output, const std::string& extra_dir) {
     Matcher check(catalog);  // every regex and context regex compiles (throws Error otherwise)
     for (auto* list : {&catalog.sites, &catalog.causes}) {
         for (auto& rule : *list) {
-            rule.prefilter = rule_prefilter(rule.expanded);
+            if (!rule.expanded.empty()) rule.prefilter = rule_prefilter(rule.expanded);
             if (!rule.context.empty()) rule.context_prefilter = rule_prefilter(rule.context);
         }
     }

@@ -147,14 +147,15 @@ Rule read_rule(const YAML::Node& doc, RuleKind kind) {
     r.line = line_of(doc);
     if (kind == RuleKind::site) {
         check_known_fields(doc, {"kind", "id", "title", "component", "stage", "chain", "versions",
-                                 "tool", "lookalike", "priority", "regex", "context", "confidence",
-                                 "peer", "explanation", "references", "examples"});
+                                 "tool", "lookalike", "priority", "regex", "context", "context_except",
+                                 "confidence", "peer", "explanation", "references", "examples"});
         r.component = get_string(doc, "component", true, r.line);
         r.stage = get_string(doc, "stage", true, r.line);
         r.chain = get_string(doc, "chain", true, r.line);
         r.versions = get_string(doc, "versions", false, r.line);
         r.tool = get_string(doc, "tool", false, r.line);
         r.context = get_string(doc, "context", false, r.line);
+        r.context_except = get_list(doc, "context_except");
         if (doc["confidence"]) r.confidence = get_string(doc, "confidence", true, r.line);
         if (doc["peer"]) r.peer = get_string(doc, "peer", true, r.line);
     } else {
@@ -169,8 +170,9 @@ Rule read_rule(const YAML::Node& doc, RuleKind kind) {
     r.title = get_string(doc, "title", true, r.line);
     r.lookalike = get_bool(doc, "lookalike", false);
     r.priority = get_int(doc, "priority", 0);
-    r.regex = get_string(doc, "regex", true, r.line);
-    r.regex_line = line_of(doc["regex"]);
+    // A site may name its caller from the text around a message alone (a context and no regex).
+    r.regex = get_string(doc, "regex", kind != RuleKind::site || r.context.empty(), r.line);
+    r.regex_line = doc["regex"] ? line_of(doc["regex"]) : r.line;
     r.explanation = get_string(doc, "explanation", true, r.line);
     r.references = get_list(doc, "references");
     YAML::Node examples = doc["examples"];

@@ -58,6 +58,9 @@ struct Linter {
         if (r.kind == RuleKind::site) {
             if (!r.context.empty() && !RE2(r.context, rule_regex_options()).ok())
                 issue(r.file, r.line, "rule '" + r.id + "': context regex does not compile");
+            if (!r.context_except.empty() &&
+                (r.context.empty() || RE2(r.context, rule_regex_options()).NumberOfCapturingGroups() < 1))
+                issue(r.file, r.line, "rule '" + r.id + "': context_except needs a context regex whose first group is the program");
             if (r.confidence != "high" && r.confidence != "medium" && r.confidence != "low")
                 issue(r.file, r.line, "rule '" + r.id + "': confidence is high, medium or low, not '" + r.confidence + "'");
             if (r.confidence == "low" && (r.lookalike || r.component == "unknown"))
@@ -87,7 +90,9 @@ struct Linter {
                                       "tell; problem '" + r.problem + "' already does");
         }
         RE2 re(r.expanded, rule_regex_options());
-        if (!re.ok()) {
+        if (r.kind == RuleKind::site && r.context_only()) {
+            // Named from the surrounding text alone: its examples are whole pasted texts.
+        } else if (!re.ok()) {
             issue(r.file, r.regex_line, "rule '" + r.id + "': regex does not compile: " + re.error());
         } else {
             for (const auto& [name, _] : re.NamedCapturingGroups())

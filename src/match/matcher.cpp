@@ -1,6 +1,7 @@
 #include "match/matcher.h"
 
 #include <algorithm>
+#include <cctype>
 
 #include "match/rule_prefilter.h"
 #include "util/error.h"
@@ -30,7 +31,8 @@ constexpr size_t kPrefilterBudgetBytes = 32768;
 
 Matcher::Matcher(const Catalog& catalog) : prefiltered_(catalog.prechecked) {
     for (const auto* list : {&catalog.sites, &catalog.causes})
-        for (const auto& rule : *list) rules_.push_back(std::make_unique<Compiled>(&rule, rule.expanded));
+        for (const auto& rule : *list)
+            if (!rule.context_only()) rules_.push_back(std::make_unique<Compiled>(&rule, rule.expanded));
     for (const auto& site : catalog.sites)
         if (!site.context.empty()) contexts_.push_back(std::make_unique<Compiled>(&site, site.context));
     if (prefiltered_) return;  // every regex was compiled when the catalog was built
@@ -96,9 +98,27 @@ std::vector<ContextMatch> Matcher::context_sites(std::string_view text) const {
     re2::StringPiece input(text.data(), text.size());
     for (const auto& c : contexts_) {
         if (filter && !c->rule->context_prefilter.may_match(lower)) continue;
-        re2::StringPiece whole;
-        if (c->re().Match(input, 0, input.size(), RE2::UNANCHORED, &whole, 1))
-            out.push_back({c->rule, std::string(whole.substr(0, 120))});
+        const auto& except = c->rule->context_except;
+        if (except.empty()) {
+            re2::StringPiece whole;
+            if (c->re().Match(input, 0, input.size(), RE2::UNANCHORED, &whole, 1))
+                out.push_back({c->rule, std::string(whole.substr(0, 120))});
+            continue;
+        }
+        // The first match whose program (group 1) is not one the site leaves out, among a bounded
+        // number of matches.
+        re2::StringPiece found[2];
+        size_t at = 0;
+        for (int tries = 0; tries < 64 && at <= input.size(); ++tries) {
+            if (!c->re().Match(input, at, input.size(), RE2::UNANCHORED, found, 2)) break;
+            std::string program(found[1].data() ? found[1] : re2::StringPiece());
+            for (auto& ch : program) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+            if (!program.empty() && std::find(except.begin(), except.end(), program) == except.end()) {
+                out.push_back({c->rule, std::string(found[0].substr(0, 120))});
+                break;
+            }
+            at = static_cast<size_t>(found[0].data() - input.data()) + std::max<size_t>(found[0].size(), 1);
+        }
     }
     return out;
 }

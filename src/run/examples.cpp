@@ -36,17 +36,32 @@ std::string field_of(const Finding& f, const std::string& key, bool& known) {
     return {};
 }
 
+// A site named only by the text around a message: its example is a whole pasted text, read as
+// `explain` reads it; the primary finding must be placed by this site.
+std::string check_context_match(const Engine& engine, const Rule& rule, const Example& ex, Finding& f) {
+    Report r = explain_text(engine, ex.text, "example");
+    if (r.findings.empty()) return "nothing found";
+    f = r.findings.front();
+    if (f.site_rule != rule.id) return "placed by '" + f.site_rule + "' instead";
+    return "";
+}
+
 std::string check_match(const Engine& engine, const Rule& rule, const Example& ex) {
-    FailureRecord record;
-    record.message = normalise_message(ex.text);
-    record.origin = "example";
-    MessageMatch m = engine.matcher().match(record.message);
-    const auto& slot = rule.kind == RuleKind::site ? m.site : m.cause;
-    if (!slot) return "nothing matched as " + std::string(rule.kind == RuleKind::site ? "site" : "cause");
-    if (slot->rule != &rule && slot->rule->id != rule.id)
-        return "decided by rule '" + slot->rule->id + "' instead";
-    Finding f = make_finding(record, m, engine.catalog());
-    plan_finding_fixes(f, engine.catalog());
+    Finding f;
+    if (rule.kind == RuleKind::site && rule.context_only()) {
+        if (std::string failed = check_context_match(engine, rule, ex, f); !failed.empty()) return failed;
+    } else {
+        FailureRecord record;
+        record.message = normalise_message(ex.text);
+        record.origin = "example";
+        MessageMatch m = engine.matcher().match(record.message);
+        const auto& slot = rule.kind == RuleKind::site ? m.site : m.cause;
+        if (!slot) return "nothing matched as " + std::string(rule.kind == RuleKind::site ? "site" : "cause");
+        if (slot->rule != &rule && slot->rule->id != rule.id)
+            return "decided by rule '" + slot->rule->id + "' instead";
+        f = make_finding(record, m, engine.catalog());
+        plan_finding_fixes(f, engine.catalog());
+    }
     std::string failures;
     for (const auto& [key, want] : ex.expect) {
         bool known = false;
@@ -74,6 +89,14 @@ std::vector<ExampleResult> run_examples(const Engine& engine) {
         for (const auto& rule : *list) {
             for (const auto& ex : rule.match_examples)
                 results.push_back({rule.file, ex.line, rule.id, check_match(engine, rule, ex)});
+            if (rule.kind == RuleKind::site && rule.context_only()) {
+                for (const auto& ex : rule.no_match_examples) {
+                    Report r = explain_text(engine, ex.text, "example");
+                    bool placed = !r.findings.empty() && r.findings.front().site_rule == rule.id;
+                    results.push_back({rule.file, ex.line, rule.id, placed ? "placed by it, but must not be: " + ex.reason : ""});
+                }
+                continue;
+            }
             RE2 re(rule.expanded, rule_regex_options());
             for (const auto& ex : rule.no_match_examples) {
                 std::string text = normalise_message(ex.text);

@@ -178,6 +178,32 @@ TEST(ComponentFromContext, ToolsOwnLinesNameThemBesideARegistrysAnswer) {
     EXPECT_EQ(alone.findings[0].likely_component, "step-tool");
 }
 
+// A command line of a program the catalog does not know names a client run by hand, but only as a
+// fallback: the docker CLI's own command line names the docker CLI (a gist, as pasted), and a
+// client of some other server (NARKOZ/gitlab#116: the gitlab gem's CLI) names nothing.
+TEST(ComponentFromContext, AnUnknownProgramsCommandLineIsAFallbackForRegistryClients) {
+    Report sinker = explained(
+        "$ sinker push\nINFO[0000] Finding images that need to be pushed ...    \nError: push: image exists at remote: get "
+        "image: GET https://<account-number>.dkr.ecr.ap-southeast-2.amazonaws.com/v2/coreos/prometheus-operator/manifests/"
+        "v0.40.0: NAME_UNKNOWN: The repository with name 'coreos/prometheus-operator' does not exist in the registry with "
+        "id '<account-number>'");
+    ASSERT_FALSE(sinker.findings.empty());
+    EXPECT_EQ(sinker.findings[0].site_rule, "command-line");
+    EXPECT_EQ(sinker.findings[0].component, "step-tool");
+    EXPECT_EQ(sinker.findings[0].confidence, "medium");
+    EXPECT_NE(sinker.findings[0].context.find("$ sinker push"), std::string::npos) << sinker.findings[0].context;
+    Report docker = explained(
+        "$ sudo docker push repository:5000/acme/progrium-busybox\n2014/07/21 13:32:46 Error: Invalid Registry endpoint: "
+        "Get http://repository:5000/v1/_ping: dial tcp <IP address>:5000: connection refused");
+    ASSERT_FALSE(docker.findings.empty());
+    EXPECT_EQ(docker.findings[0].site_rule, "docker-cli");
+    Report gitlab = explained("$ gitlab users\nSSL_connect returned=1 errno=0 state=SSLv3 read server certificate B: "
+                              "certificate verify failed");
+    ASSERT_FALSE(gitlab.findings.empty());
+    EXPECT_EQ(gitlab.findings[0].component, "unknown");
+    EXPECT_TRUE(gitlab.findings[0].site_rule.empty());
+}
+
 TEST(ComponentFromContext, ABareMessageIsLow) {
     Report r = explained("x509: certificate signed by unknown authority");
     ASSERT_FALSE(r.findings.empty());

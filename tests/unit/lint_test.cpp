@@ -69,6 +69,13 @@ TEST(Lint, ConfidenceIsOneOfThreeWordsAndALowSiteNamesALikelyCaller) {
     EXPECT_TRUE(any_contains(issues, "confidence low names a likely caller"));
 }
 
+TEST(Lint, ContextExceptNeedsAContextWhoseFirstGroupIsTheProgram) {
+    LoadResult r = load_catalog(catalog_sources(""));
+    for (auto& s : r.catalog.sites)
+        if (s.id == "skopeo") s.context_except = {"cat"};
+    EXPECT_TRUE(any_contains(lint_catalog(r.catalog), "context_except needs a context regex whose first group"));
+}
+
 TEST(Lint, RejectsConfigRegistryCertOutsideTheController) {
     LoadResult r = load_catalog(catalog_sources(""));
     for (auto& f : r.catalog.fixes)

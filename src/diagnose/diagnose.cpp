@@ -13,6 +13,7 @@
 #include "input/dump_source.h"
 #include "input/normalise.h"
 #include "match/vocabulary.h"
+#include "util/image_ref.h"
 #include "util/text.h"
 
 namespace certdoctor {
@@ -138,6 +139,10 @@ Finding identify(const FailureRecord& record, const MessageMatch& match) {
     f.step = capture(captures, "step");
     if (f.step.rfind("step-", 0) == 0) f.step = f.step.substr(5);
     if (f.step.empty()) f.step = record.step;
+    // A registry API URL names the image asked for more surely than the step's image (a kaniko
+    // step's image is kaniko; the request is for the image it pushes).
+    if (f.image.empty()) f.image = image_in_registry_api_url(f.url);
+    if (f.image.empty()) f.image = image_in_registry_api_url(record.message);
     if (f.image.empty()) {
         for (const auto& s : record.steps)
             if (s.name == f.step && !f.step.empty()) f.image = s.image;

@@ -20,4 +20,14 @@ struct ImageReferenceParts {
 
 ImageReferenceParts split_image_reference(std::string_view image);
 
+// The image that a registry API URL in the text asks for (distribution spec paths
+// /v2/<name>/manifests/<reference>, /v2/<name>/blobs/..., /v2/<name>/tags/list):
+//
+//   image_in_registry_api_url("GET https://reg:5000/v2/team/app/manifests/v1: MANIFEST_UNKNOWN")
+//     == "reg:5000/team/app:v1"
+//
+// A blob or tag list names only the repository. "" when no such URL is there (a ping to /v2/,
+// a token endpoint).
+std::string image_in_registry_api_url(std::string_view text);
+
 }  // namespace certdoctor

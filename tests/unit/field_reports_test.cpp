@@ -313,6 +313,20 @@ TEST(FieldReports, AMavenLevelIsNotAStepLabel) {
     EXPECT_EQ(tkn.findings[0].site_rule, "kaniko");
 }
 
+// A registry's answer that names no image in words still names it in the URL: the fix checks
+// that image rather than a placeholder.
+TEST(FieldReports, TheImageComesFromTheRegistryApiUrlWhenNoWordsNameIt) {
+    Finding f = first_finding("GET https://harbor.example.com/v2/library/nginx/manifests/1.25: MANIFEST_UNKNOWN: "
+                              "manifest unknown; map[Tag:1.25]");
+    EXPECT_EQ(f.image, "harbor.example.com/library/nginx:1.25");
+    EXPECT_EQ(f.registry, "harbor.example.com");
+    std::string commands;
+    for (const auto& fix : f.fixes)
+        for (const auto& c : fix.commands) commands += c + "\n";
+    EXPECT_NE(commands.find("harbor.example.com/library/nginx"), std::string::npos) << commands;
+    EXPECT_EQ(commands.find("IMAGE-REPOSITORY"), std::string::npos) << commands;
+}
+
 // The kubelet's and the CRI's log shapes name the kubelet; a gRPC status alone does not.
 TEST(FieldReports, KubeletLogShapesNameTheKubeletAndAGrpcStatusAloneDoesNot) {
     Report k3s = explain("E1228 16:48:24.779749    2869 pod_workers.go:191] Error syncing pod "

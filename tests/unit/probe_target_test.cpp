@@ -71,5 +71,21 @@ TEST(ImageReference, SplitsAtTheTagAndTheDigestAndKeepsThePort) {
     EXPECT_EQ(split_image_reference("app:v1").pinned(), "app:v1");
 }
 
+TEST(ImageReference, ARegistryApiUrlNamesTheImageItAsksFor) {
+    EXPECT_EQ(image_in_registry_api_url("GET https://reg:5000/v2/team/app/manifests/v1: MANIFEST_UNKNOWN"),
+              "reg:5000/team/app:v1");
+    EXPECT_EQ(image_in_registry_api_url("Head \"https://u@r.io/v2/a/b/manifests/sha256:0a1b\": x509: ..."),
+              "r.io/a/b@sha256:0a1b");
+    // A blob or a tag list names the repository only; a ping, a token endpoint or a web page none.
+    EXPECT_EQ(image_in_registry_api_url("PUT https://r.io/v2/a/b/c/blobs/uploads/x?digest=sha256:12: DENIED"),
+              "r.io/a/b/c");
+    EXPECT_EQ(image_in_registry_api_url("GET https://r.io/v2/a/tags/list: UNAUTHORIZED"), "r.io/a");
+    EXPECT_EQ(image_in_registry_api_url("Get \"https://r.io/v2/\": x509: certificate signed by unknown authority"), "");
+    EXPECT_EQ(image_in_registry_api_url("Get https://r.io/service/token?scope=repository:a:pull"), "");
+    EXPECT_EQ(image_in_registry_api_url("Get https://git.example/org/repo/info/refs http://r.io/v2/manifests/x"), "");
+    // The first URL that names an image, past one that does not.
+    EXPECT_EQ(image_in_registry_api_url("ping https://r.io/v2/ then https://r.io/v2/x/manifests/1.0."), "r.io/x:1.0");
+}
+
 }  // namespace
 }  // namespace certdoctor

@@ -121,7 +121,7 @@ Finding identify(const FailureRecord& record, const MessageMatch& match) {
     f.pattern = root.pattern;
     f.component = root.component;
     f.stage = site ? site->stage : "unknown";
-    if (site && site->confidence == "low") {
+    if (site && !site->names_caller()) {
         // Words that several callers print name none: the site's caller is only the likeliest.
         f.likely_component = site->component;
         f.likely_stage = site->stage;
@@ -290,10 +290,10 @@ Report diagnose(const InputBatch& batch, const Matcher& matcher, const Catalog& 
         for (size_t i = 0; i < records.size(); ++i) {
             const auto& site = matched[i].site;
             // A library's words that several callers print (confidence low) name no caller.
-            if (site && site->rule->confidence == "low" &&
+            if (site && !site->rule->names_caller() &&
                 std::find(guessed.begin(), guessed.end(), site->rule) == guessed.end())
                 guessed.push_back(site->rule);
-            if (!site || site->rule->lookalike || site->rule->confidence == "low" ||
+            if (!site || site->rule->lookalike || !site->rule->names_caller() ||
                 std::find(named.begin(), named.end(), site->rule) != named.end())
                 continue;
             named.push_back(site->rule);

@@ -60,8 +60,10 @@ struct Rule {
     std::string versions;    // site: which variant of the chain
     std::string tool;        // site: the step tool, for tool-specific fixes
     // site: how sure a match makes the component: "high" when the words name their caller,
-    // "medium" when they are only that caller's own wording (no name in them).
+    // "medium" when they are only that caller's own wording (no name in them), "low" when several
+    // callers print them (a library's) and the component is only the likeliest.
     std::string confidence = "high";
+    bool names_caller() const { return confidence != "low"; }
     std::string problem;     // cause
     bool standalone = true;  // cause: may stand without a site
     // cause: whose log the words are. "client" (the side that made the request); "server" when

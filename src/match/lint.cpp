@@ -63,7 +63,7 @@ struct Linter {
                 issue(r.file, r.line, "rule '" + r.id + "': context_except needs a context regex whose first group is the program");
             if (r.confidence != "high" && r.confidence != "medium" && r.confidence != "low")
                 issue(r.file, r.line, "rule '" + r.id + "': confidence is high, medium or low, not '" + r.confidence + "'");
-            if (r.confidence == "low" && (r.lookalike || r.component == "unknown"))
+            if (!r.names_caller() && (r.lookalike || r.component == "unknown"))
                 issue(r.file, r.line, "rule '" + r.id + "': confidence low names a likely caller, so the site is no look-alike and has a component");
             vocabulary_word(r.file, r.line, "component", r.component, vocabulary::components);
             vocabulary_word(r.file, r.line, "stage", r.stage, vocabulary::stages);
@@ -89,15 +89,16 @@ struct Linter {
                 issue(r.file, r.line, "rule '" + r.id + "': trust is for problem other, whose words alone do not "
                                       "tell; problem '" + r.problem + "' already does");
         }
-        RE2 re(r.expanded, rule_regex_options());
-        if (r.kind == RuleKind::site && r.context_only()) {
-            // Named from the surrounding text alone: its examples are whole pasted texts.
-        } else if (!re.ok()) {
-            issue(r.file, r.regex_line, "rule '" + r.id + "': regex does not compile: " + re.error());
-        } else {
-            for (const auto& [name, _] : re.NamedCapturingGroups())
-                if (!kKnownCaptures.count(name))
-                    issue(r.file, r.regex_line, "rule '" + r.id + "': unknown capture name '" + name + "'");
+        // A site named from the surrounding text alone has no regex: its examples are whole texts.
+        if (!(r.kind == RuleKind::site && r.context_only())) {
+            RE2 re(r.expanded, rule_regex_options());
+            if (!re.ok()) {
+                issue(r.file, r.regex_line, "rule '" + r.id + "': regex does not compile: " + re.error());
+            } else {
+                for (const auto& [name, _] : re.NamedCapturingGroups())
+                    if (!kKnownCaptures.count(name))
+                        issue(r.file, r.regex_line, "rule '" + r.id + "': unknown capture name '" + name + "'");
+            }
         }
         if (r.match_examples.empty())
             issue(r.file, r.line, "rule '" + r.id + "': needs at least one example under examples.match");

@@ -39,7 +39,7 @@ MatchKey match_key(const MessageMatch& match) {
                 : cause       ? cause->id
                               : "";
     // A library's words that several callers print (a site of confidence low) name no caller.
-    k.component = site && site->confidence != "low" ? site->component : "unknown";
+    k.component = site && site->names_caller() ? site->component : "unknown";
     k.problem = cause ? cause->problem : "other";
     k.lookalike = (site && site->lookalike) || (cause && cause->lookalike);
     auto captures = merged_captures(match);

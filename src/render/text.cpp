@@ -109,8 +109,10 @@ void render_finding(std::ostringstream& o, const Finding& f, const Style& s, siz
         o << "  " << s.dim("component from the message's wording, which names a kind of caller, not one tool (medium confidence)")
           << "\n";
     else if (!f.likely_component.empty())
-        o << "  " << s.dim("no caller named: several callers print these words; the likeliest is ") << v(f.likely_component)
-          << s.dim(" (a guess)") << "\n";
+        o << "  "
+          << s.dim(f.site_rule.empty() ? "no caller named: another message of the text is a library's, most often printed by "
+                                       : "no caller named: several callers print these words; the likeliest is ")
+          << v(f.likely_component) << s.dim(" (a guess)") << "\n";
     else if (!f.candidates.empty())
         o << "  " << s.dim("the text around it names several callers: ") << v(join(f.candidates, ", ")) << "\n";
     if (f.lookalike)

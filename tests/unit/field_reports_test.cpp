@@ -294,7 +294,25 @@ TEST(FieldReports, ALibrarysWordsNameNoCallerOnlyTheLikeliest) {
     for (const auto& fix : f.fixes)
         if (fix.id != "identify-the-caller" && fix.title.rfind("If the caller is", 0) == 0) EXPECT_TRUE(fix.conditional);
     std::string text = render_text(r, Color::off);
-    EXPECT_NE(text.find("the likeliest is step-tool (a guess)"), std::string::npos) << text;
+    EXPECT_NE(text.find("step-tool (a guess)"), std::string::npos) << text;
+}
+
+// A message that no site reads takes the likeliest caller of another line's library words, and
+// says that it came from there, not from its own words.
+TEST(FieldReports, ALikelyCallerFromAnotherLineSaysWhereItCameFrom) {
+    Report r = explain("GET https://r.example/v2/a/manifests/1: UNAUTHORIZED: authentication required\n"
+                       "remote error: tls: handshake failure\n");
+    ASSERT_EQ(r.findings.size(), 2u);
+    const Finding& other = r.findings[1];
+    EXPECT_TRUE(other.site_rule.empty());
+    EXPECT_EQ(other.likely_component, "step-tool");
+    std::string text = render_text(r, Color::off);
+    EXPECT_NE(text.find("another message of the text is a library's, most often printed by step-tool"),
+              std::string::npos) << text;
+    Report own = explain("GET https://r.example/v2/a/manifests/1: UNAUTHORIZED: authentication required");
+    text = render_text(own, Color::off);
+    EXPECT_NE(text.find("several callers print these words; the likeliest is step-tool (a guess)"), std::string::npos)
+        << text;
 }
 
 // Maven's level in brackets is part of the message, not a `tkn` step label (step names are lower

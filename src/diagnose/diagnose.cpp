@@ -243,8 +243,14 @@ void add_place(Finding& f, std::unordered_set<std::string>& places, const std::s
 }  // namespace
 
 bool names_registry_api(std::string_view text) {
-    return text.find("/v2/") != std::string_view::npos || text.find("/v1/_ping") != std::string_view::npos ||
-           text.find("/v1/repositories/") != std::string_view::npos;
+    // docker/distribution registry/api/errcode and registry/api/v2/errors.go, as a code and as
+    // errcode.Error() prints it; Docker Hub's denial and rate limit.
+    static constexpr std::string_view kWords[] = {
+        "/v2/", "/v1/_ping", "/v1/repositories/", "MANIFEST_UNKNOWN", "NAME_UNKNOWN", "BLOB_UNKNOWN",
+        "manifest unknown", "blob unknown to registry", "requested access to the resource is denied",
+        "insufficient_scope", "toomanyrequests"};
+    return std::any_of(std::begin(kWords), std::end(kWords),
+                       [text](std::string_view w) { return text.find(w) != std::string_view::npos; });
 }
 
 Finding make_finding(const FailureRecord& record, const MessageMatch& match, const Catalog& catalog,

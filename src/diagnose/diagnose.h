@@ -14,8 +14,9 @@
 
 namespace certdoctor {
 
-// A registry API request in the text: a /v2/ URL, or the v1 protocol's /v1/_ping and
-// /v1/repositories/ paths.
+// A registry API request or answer in the text: a /v2/ URL, the v1 protocol's /v1/_ping and
+// /v1/repositories/ paths, or an error code only the distribution API answers with
+// (MANIFEST_UNKNOWN, "manifest unknown", "blob unknown to registry", insufficient_scope, ...).
 bool names_registry_api(std::string_view text);
 
 // One finding for one record's match. Exposed for the catalog's example runner.

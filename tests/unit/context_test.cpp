@@ -173,9 +173,12 @@ TEST(ComponentFromContext, ToolsOwnLinesNameThemBesideARegistrysAnswer) {
     EXPECT_EQ(crane.findings[0].confidence, "medium");
     Report alone = explained("POST https://index.docker.io/v2/bbbatscale/bbbatscale/blobs/uploads/: UNAUTHORIZED: "
                              "authentication required");
+    // Alone, a push request names a client that pushes (never the node or Tekton), not which one.
     ASSERT_FALSE(alone.findings.empty());
-    EXPECT_EQ(alone.findings[0].component, "unknown");
-    EXPECT_EQ(alone.findings[0].likely_component, "step-tool");
+    EXPECT_EQ(alone.findings[0].site_rule, "image-push");
+    EXPECT_EQ(alone.findings[0].component, "step-tool");
+    EXPECT_EQ(alone.findings[0].confidence, "medium");
+    EXPECT_TRUE(alone.findings[0].tool.empty());
 }
 
 // A command line of a program the catalog does not know names a client run by hand, but only as a

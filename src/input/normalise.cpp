@@ -176,6 +176,8 @@ std::string_view strip_log_prefix(std::string_view line) {
         // level in brackets (Maven's "[ERROR] ", "[INFO] ") stays part of the message.
         "|\\[[a-z0-9_.-]{1,128}(?: : [a-z0-9_.-]{1,128})?\\]\\s+"
         "|\\d{4}-\\d\\d-\\d\\d[T ]\\d\\d:\\d\\d:\\d\\d(?:[.,]\\d+)?(?:Z|[+-]\\d\\d:?\\d\\d)?\\s+"  // RFC 3339
+        // Jenkins' timestamper and other CI logs: an RFC 3339 time in brackets.
+        "|\\[\\d{4}-\\d\\d-\\d\\d[T ]\\d\\d:\\d\\d:\\d\\d(?:[.,]\\d+)?(?:Z|[+-]\\d\\d:?\\d\\d)?\\]\\s*"
         "|[IWEF]\\d{4} \\d\\d:\\d\\d:\\d\\d\\.\\d+\\s+\\d+ [\\w./-]+:\\d+\\]\\s+"    // klog
         "|[A-Z][a-z]{2} [ \\d]\\d \\d\\d:\\d\\d:\\d\\d [\\w.-]+ [\\w./-]+(?:\\[\\d+\\])?:\\s+"  // syslog
         "|(?:level|lvl)=\\w+\\s+"
@@ -191,6 +193,25 @@ std::string_view strip_log_prefix(std::string_view line) {
     if (size_t at = consumed.find(" kube-apiserver["); at != std::string_view::npos) return line.substr(at + 1);
     return rest;
 }
+
+}  // namespace
+
+std::string without_log_prefixes(std::string_view text) {
+    std::string out;
+    out.reserve(text.size());
+    size_t start = 0;
+    while (start <= text.size()) {
+        size_t end = text.find('\n', start);
+        if (end == std::string_view::npos) end = text.size();
+        out += strip_log_prefix(text.substr(start, end - start));
+        if (end == text.size()) break;
+        out += '\n';
+        start = end + 1;
+    }
+    return out;
+}
+
+namespace {
 
 size_t indentation(std::string_view line) {
     size_t n = 0;

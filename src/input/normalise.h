@@ -38,6 +38,10 @@ struct LogLine {
 };
 LogLine read_log_line(std::string_view raw);
 
+// The text with each line's log prefixes (time stamps, klog headers, `kubectl logs --prefix`,
+// `tkn` step labels, mail quotes) dropped, so that what a line starts with can be read.
+std::string without_log_prefixes(std::string_view text);
+
 // Splits a pasted block or a log into messages: one per logical line. Lines that continue the
 // previous one (YAML-folded scalars, lines ending in a backslash) are joined first; JSON log
 // lines (zap: msg, error, knative.dev/key) are read by field; timestamps and log prefixes are

@@ -42,6 +42,14 @@ Report explain_text(const Engine& engine, std::string text, const std::string& s
     InputBatch batch = read_text(text, source);
     DiagnoseOptions options;
     options.context = engine.matcher().context_sites(text);  // who the text around the messages names
+    // Lines behind a CI's or a logger's prefix ("[2021-07-20T09:00:38Z] ERROR: for app ...") start
+    // where their prefix ends: what the context reads at a line's start is read there too.
+    if (std::string bare = without_log_prefixes(text); bare != text) {
+        for (auto& c : engine.matcher().context_sites(bare))
+            if (std::none_of(options.context.begin(), options.context.end(),
+                             [&](const ContextMatch& o) { return o.site == c.site; }))
+                options.context.push_back(std::move(c));
+    }
     options.context_from_messages = true;
     options.max_findings = kMaxFindings;
     options.registry_api_in_text = names_registry_api(text);

@@ -442,5 +442,19 @@ TEST(ComponentFromContext, AnApiClientsCommandLineDoesNotTakeARegistryRequest) {
     EXPECT_TRUE(mismatch);
 }
 
+// A CI's time stamps before each line (Jenkins' timestamper in milvus-io/milvus#6688) do not hide
+// what the line starts with: compose's "ERROR: for SERVICE" still names the docker CLI.
+TEST(ComponentFromContext, ALinesTimeStampDoesNotHideWhatItStartsWith) {
+    Report r = explained("[2021-07-20T09:00:34.911Z] Pulling builder ... \n"
+                         "[2021-07-20T09:00:38.189Z] Pulling builder ... error\n"
+                         "[2021-07-20T09:00:38.189Z] \n"
+                         "[2021-07-20T09:00:38.189Z] ERROR: for builder  Get https://dockerhub-mirror-sh.zilliz.cc/v2/: "
+                         "dial tcp 192.168.1.200:443: connect: no route to host\n");
+    ASSERT_FALSE(r.findings.empty());
+    EXPECT_EQ(r.findings[0].component, "step-tool");
+    EXPECT_EQ(r.findings[0].confidence, "medium");
+    EXPECT_EQ(r.findings[0].problem, "connection-refused");
+}
+
 }  // namespace
 }  // namespace certdoctor

@@ -135,6 +135,16 @@ TEST(SplitMessages, DropsTimestampsAndLogPrefixes) {
     EXPECT_EQ(messages[2].text, "Failed to pull image \"c\": x509: c");
 }
 
+TEST(WithoutLogPrefixes, EachLineStartsWhereItsPrefixEnds) {
+    EXPECT_EQ(without_log_prefixes("[2021-07-20T09:00:38.189Z] ERROR: for builder  Get https://m/v2/: refused\n"
+                                   "2021-07-20T09:00:38.1895430Z $ docker push r/a\n"
+                                   "> quoted\n"
+                                   "plain"),
+              "ERROR: for builder  Get https://m/v2/: refused\n$ docker push r/a\nquoted\nplain");
+    EXPECT_EQ(without_log_prefixes(""), "");
+    EXPECT_EQ(without_log_prefixes("a\n\nb\n"), "a\n\nb\n");
+}
+
 TEST(RegistryOf, FollowsDockerReferenceRules) {
     EXPECT_EQ(registry_of_image("registry.private:5000/team/app:v1"), "registry.private:5000");
     EXPECT_EQ(registry_of_image("localhost/app"), "localhost");

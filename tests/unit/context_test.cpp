@@ -456,5 +456,26 @@ TEST(ComponentFromContext, ALinesTimeStampDoesNotHideWhatItStartsWith) {
     EXPECT_EQ(r.findings[0].problem, "connection-refused");
 }
 
+// A log stream that prefixes each line with "namespace/pod[container]: " names a step when the
+// container is one (projectriff/riff#1249); helm's ChartMuseum plugin's command line names helm.
+TEST(ComponentFromContext, AStepsContainerAndAHelmPluginsCommandNameTheirCaller) {
+    Report riff = explained("default/hello-java-z77mz-pod-577625[build-step-export]: writing image\n"
+                            "default/hello-java-z77mz-pod-577625[build-step-export]: Error: failed to : DENIED: Token "
+                            "exchange failed for project 'cf-sandbox-trisberg'. Caller does not have permission "
+                            "'storage.buckets.get'.\n");
+    ASSERT_FALSE(riff.findings.empty());
+    EXPECT_EQ(riff.findings[0].component, "step-tool");
+    EXPECT_EQ(riff.findings[0].confidence, "medium");
+    Report other = explained("default/hello-pod[istio-proxy]: Error: failed to : DENIED: Token exchange failed\n");
+    ASSERT_FALSE(other.findings.empty());
+    EXPECT_EQ(other.findings[0].component, "unknown");
+    Report helm = explained("helm cm-push . robobeerun\nPushing certs-1.0.3.tgz to robobeerun...\n"
+                            "Error: 401: could not properly parse response JSON: "
+                            "{\"errors\":[{\"code\":\"UNAUTHORIZED\",\"message\":\"UnAuthorized\"}]}\n");
+    ASSERT_FALSE(helm.findings.empty());
+    EXPECT_EQ(helm.findings[0].component, "step-tool");
+    EXPECT_EQ(helm.findings[0].tool, "helm");
+}
+
 }  // namespace
 }  // namespace certdoctor

@@ -188,9 +188,13 @@ std::string_view strip_log_prefix(std::string_view line) {
     std::string_view rest(input.data(), input.size());
     // The API server's own journal line names it only in its syslog tag: the line is kept from
     // the tag on, so that its handshake log reads as the API server's
-    // ("kube-apiserver[5253]: I0622 ... http: TLS handshake error from ...").
+    // ("kube-apiserver[5253]: I0622 ... http: TLS handshake error from ...", MicroK8s'
+    // "microk8s.daemon-apiserver[27402]: ...").
     std::string_view consumed = line.substr(0, line.size() - rest.size());
-    if (size_t at = consumed.find(" kube-apiserver["); at != std::string_view::npos) return line.substr(at + 1);
+    if (size_t at = consumed.find("apiserver["); at != std::string_view::npos) {
+        size_t tag = consumed.rfind(' ', at);
+        if (tag != std::string_view::npos) return line.substr(tag + 1);
+    }
     return rest;
 }
 

@@ -130,6 +130,7 @@ Finding identify(const FailureRecord& record, const MessageMatch& match) {
     f.problem = root.problem;
     f.lookalike = root.lookalike;
     f.server_log = !site && cause && cause->side == "server";
+    f.registry_answered = f.lookalike && !(site && site->lookalike) && names_registry_api(record.message);
     f.tool = site ? site->tool : "";
     if (f.tool.empty()) f.tool = capture(captures, "tool");
 

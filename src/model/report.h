@@ -109,7 +109,12 @@ struct Finding {
     std::string registry;      // host or host:port, as in the image reference
     // Whether the peer is an image registry; else a host (a look-alike's server, a git server),
     // which the text and Markdown label so (JSON keeps the field `registry`).
-    bool peer_is_registry() const { return !lookalike && stage != "git-fetch"; }
+    bool peer_is_registry() const { return (!lookalike || registry_answered) && stage != "git-fetch"; }
+    // A look-alike only in that no registry fix applies (a registry's own answer: a missing
+    // manifest), the text showing the registry's API: the peer is still a registry.
+    bool registry_answered = false;
+    // "registry", "server" (a look-alike's: a webhook, the API server, a web site) or "git-server".
+    std::string peer() const { return peer_is_registry() ? "registry" : stage == "git-fetch" ? "git-server" : "server"; }
     std::string url;
     std::string image;
     std::string step;

@@ -87,6 +87,7 @@ nlohmann::json finding_json(const Finding& f) {
         {"title", heading_case(f.title)},
         {"registry", f.registry},
         {"server", f.registry},
+        {"peer", f.peer()},
         {"url", f.url},
         {"image", f.image},
         {"step", f.step},

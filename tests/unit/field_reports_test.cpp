@@ -345,6 +345,21 @@ TEST(FieldReports, TheImageComesFromTheRegistryApiUrlWhenNoWordsNameIt) {
     EXPECT_EQ(commands.find("IMAGE-REPOSITORY"), std::string::npos) << commands;
 }
 
+// A registry's own answer is a look-alike only in that no registry fix applies: its peer is still
+// the registry, in text and JSON; an API server's and a git server's are not.
+TEST(FieldReports, ARegistrysNotFoundKeepsItsPeerARegistry) {
+    Finding f = first_finding("GET https://harbor.example.com/v2/library/nginx/manifests/1.25: MANIFEST_UNKNOWN: "
+                              "manifest unknown; map[Tag:1.25]");
+    EXPECT_TRUE(f.lookalike);
+    EXPECT_EQ(f.peer(), "registry");
+    Report r = explain("GET https://harbor.example.com/v2/library/nginx/manifests/1.25: MANIFEST_UNKNOWN: manifest unknown");
+    EXPECT_NE(render_text(r, Color::off).find("registry harbor.example.com"), std::string::npos);
+    EXPECT_NE(render_json(r).find("\"peer\": \"registry\""), std::string::npos);
+    EXPECT_EQ(first_finding("Unable to connect to the server: x509: certificate signed by unknown authority").peer(), "server");
+    EXPECT_EQ(first_finding("fatal: unable to access 'https://git.corp/x.git/': SSL certificate problem: unable to get "
+                            "local issuer certificate").peer(), "git-server");
+}
+
 // The kubelet's and the CRI's log shapes name the kubelet; a gRPC status alone does not.
 TEST(FieldReports, KubeletLogShapesNameTheKubeletAndAGrpcStatusAloneDoesNot) {
     Report k3s = explain("E1228 16:48:24.779749    2869 pod_workers.go:191] Error syncing pod "

@@ -142,7 +142,7 @@ std::string normalise_message(std::string_view raw) {
     s = replace_all(s, "\xE2\x80\x99", "'");   // ’
     // Links pasted from rendered pages: [text](url) -> text, <https://x> -> https://x.
     if (s.find("](") != std::string::npos) {
-        static const RE2 md_link("\\[([^\\]\\n]{1,1000})\\]\\((?:https?://|/)[^)\\s]*\\)");
+        static const RE2 md_link("\\[([^\\[\\]\\n]{1,1000})\\]\\((?:https?://|/)[^)\\s]*\\)");
         RE2::GlobalReplace(&s, md_link, "\\1");
     }
     if (s.find("://") != std::string::npos && s.find('<') != std::string::npos) {

@@ -135,6 +135,14 @@ TEST(SplitMessages, DropsTimestampsAndLogPrefixes) {
     EXPECT_EQ(messages[2].text, "Failed to pull image \"c\": x509: c");
 }
 
+// A Markdown link inside a bracketed JSON array is the link alone: the array's bracket stays
+// (goharbor/harbor#20764, as the issue tracker rendered the registry's answer).
+TEST(NormaliseMessage, ALinkInsideBracketsKeepsTheOuterBracket) {
+    EXPECT_EQ(normalise_message("{\"errors\":[{\"code\":\"NOT_FOUND\",\"message\":\"repo [docker.io/library/debian]"
+                                "(http://docker.io/library/debian), tag badtag not found\"}]}"),
+              "{\"errors\":[{\"code\":\"NOT_FOUND\",\"message\":\"repo docker.io/library/debian, tag badtag not found\"}]}");
+}
+
 TEST(WithoutLogPrefixes, EachLineStartsWhereItsPrefixEnds) {
     EXPECT_EQ(without_log_prefixes("[2021-07-20T09:00:38.189Z] ERROR: for builder  Get https://m/v2/: refused\n"
                                    "2021-07-20T09:00:38.1895430Z $ docker push r/a\n"

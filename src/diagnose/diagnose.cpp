@@ -94,15 +94,18 @@ int stage_rank(const std::string& stage) {
     return static_cast<int>(stages.size());
 }
 
-// Smaller is more significant: registry problems before look-alikes, findings placed on a chain
-// before bare error strings, then by stage along the run's life; at one stage a verdict on the
-// certificate before the network's and the credentials' (a client that timed out and then met an
-// unknown authority has the certificate to fix; its time-outs may not come back).
-std::tuple<int, int, int> significance(const Finding& f) {
+// Smaller is more significant: a failure whose words say what failed before a line that only
+// names a caller (a pasted "helm install ..." command line above the webhook that failed), then
+// registry problems before look-alikes, findings placed on a chain before bare error strings,
+// then by stage along the run's life; at one stage a verdict on the certificate before the
+// network's and the credentials' (a client that timed out and then met an unknown authority has
+// the certificate to fix; its time-outs may not come back).
+std::tuple<int, int, int, int> significance(const Finding& f) {
     int placed = !f.site_rule.empty() && !f.cause_rule.empty() ? 0 : !f.site_rule.empty() ? 1 : 2;
     bool verdict_on_certificate =
         vocabulary::contains(vocabulary::chain_problems, f.problem) || f.problem == "client-certificate-rejected";
-    return {f.lookalike ? 1 : 0, placed, stage_rank(f.stage) * 2 + (verdict_on_certificate ? 0 : 1)};
+    return {f.cause_rule.empty() ? 1 : 0, f.lookalike ? 1 : 0, placed,
+            stage_rank(f.stage) * 2 + (verdict_on_certificate ? 0 : 1)};
 }
 
 // The fields that say which failure a record's match is (what duplicates are merged by): no
@@ -262,7 +265,7 @@ Finding make_finding(const FailureRecord& record, const MessageMatch& match, con
     return f;
 }
 
-std::tuple<int, int, int> finding_significance(const Finding& finding) { return significance(finding); }
+std::tuple<int, int, int, int> finding_significance(const Finding& finding) { return significance(finding); }
 
 void order_findings(std::vector<Finding>& findings) {
     std::stable_sort(findings.begin(), findings.end(),

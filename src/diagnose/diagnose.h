@@ -50,7 +50,7 @@ Finding make_finding(const FailureRecord& record, const MessageMatch& match, con
 // before bare error strings, then by stage. Stable: equals keep their order.
 void order_findings(std::vector<Finding>& findings);
 // The key order_findings sorts by: smaller is more significant.
-std::tuple<int, int, int> finding_significance(const Finding& finding);
+std::tuple<int, int, int, int> finding_significance(const Finding& finding);
 
 // Matches every record and builds the report.
 Report diagnose(const InputBatch& batch, const Matcher& matcher, const Catalog& catalog,

@@ -15,7 +15,7 @@ namespace certdoctor {
 class SweepGroups {
   public:
     // Smaller goes first (diagnose's significance); equal ranks keep the order they were added in.
-    using Rank = std::tuple<int, int, int>;
+    using Rank = std::tuple<int, int, int, int>;
 
     // One finding, in the order read. Its group keeps it whole only while it is the group's most
     // significant (the first of the most significant, in that order).

@@ -360,6 +360,19 @@ TEST(FieldReports, ARegistrysNotFoundKeepsItsPeerARegistry) {
                             "local issuer certificate").peer(), "git-server");
 }
 
+// A pasted command line names a caller but says nothing failed: the failure under it, a webhook's
+// here, comes first (aws/karpenter-provider-aws#1409).
+TEST(FieldReports, AFailureComesBeforeTheCommandLineAboveIt) {
+    Report r = explain("\xE2\x9E\x9C  ~ helm install karpenter ./infra/karpenter --namespace karpenter --create-namespace\n"
+                       "Error: INSTALLATION FAILED: failed to create resource: Internal error occurred: failed calling "
+                       "webhook \"defaulting.webhook.provisioners.karpenter.sh\": Post "
+                       "\"https://karpenter-webhook.karpenter.svc:443/?timeout=10s\": no endpoints available for service "
+                       "\"karpenter-webhook\"\n");
+    ASSERT_FALSE(r.findings.empty());
+    EXPECT_EQ(r.findings[0].component, "webhook");
+    EXPECT_EQ(r.findings[0].problem, "connection-refused");
+}
+
 // The kubelet's and the CRI's log shapes name the kubelet; a gRPC status alone does not.
 TEST(FieldReports, KubeletLogShapesNameTheKubeletAndAGrpcStatusAloneDoesNot) {
     Report k3s = explain("E1228 16:48:24.779749    2869 pod_workers.go:191] Error syncing pod "

@@ -89,6 +89,18 @@ struct Linter {
                 issue(r.file, r.line, "rule '" + r.id + "': trust is for problem other, whose words alone do not "
                                       "tell; problem '" + r.problem + "' already does");
         }
+        // RE2 unrolls a counted repetition into a program as long as its count, compiled at every
+        // start: a bound in the hundreds costs explain about a millisecond. A line-bounded `[^\n]*?`
+        // matches the same lines.
+        for (const std::string* text : {&r.expanded, &r.context}) {
+            static const RE2 counted("\\{\\d*,(\\d+)\\}");
+            re2::StringPiece rest(*text);
+            int bound = 0;
+            while (RE2::FindAndConsume(&rest, counted, &bound))
+                if (bound > 100)
+                    issue(r.file, r.regex_line, "rule '" + r.id + "': a counted repetition up to " + std::to_string(bound) +
+                                                    " makes a long program to compile at every start; use [^\\n]*? or a bound of 100 at most");
+        }
         // A site named from the surrounding text alone has no regex: its examples are whole texts.
         if (!(r.kind == RuleKind::site && r.context_only())) {
             RE2 re(r.expanded, rule_regex_options());

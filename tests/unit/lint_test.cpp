@@ -76,6 +76,20 @@ TEST(Lint, ContextExceptNeedsAContextWhoseFirstGroupIsTheProgram) {
     EXPECT_TRUE(any_contains(lint_catalog(r.catalog), "context_except needs a context regex whose first group"));
 }
 
+TEST(Lint, RejectsALongCountedRepetitionInARegexOrAContext) {
+    LoadResult r = load_catalog(catalog_sources(""));
+    for (auto& s : r.catalog.sites) {
+        if (s.id == "api-server") s.expanded = "kube-apiserver[^\\n]{0,200}?http: TLS handshake error from ";
+        if (s.id == "skopeo") s.context = "\\bskopeo\\b.{1,120}copy";
+    }
+    auto issues = lint_catalog(r.catalog);
+    EXPECT_TRUE(any_contains(issues, "rule 'api-server': a counted repetition up to 200"));
+    EXPECT_TRUE(any_contains(issues, "rule 'skopeo': a counted repetition up to 120"));
+    for (auto& s : r.catalog.sites)
+        if (s.id == "api-server") s.expanded = "initialize exporter[^:\\n]{0,40}: ";
+    EXPECT_FALSE(any_contains(lint_catalog(r.catalog), "rule 'api-server': a counted repetition"));
+}
+
 TEST(Lint, RejectsConfigRegistryCertOutsideTheController) {
     LoadResult r = load_catalog(catalog_sources(""));
     for (auto& f : r.catalog.fixes)

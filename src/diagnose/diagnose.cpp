@@ -188,8 +188,8 @@ void complete(Finding& f, const FailureRecord& record, const MessageMatch& match
 
     std::vector<std::pair<std::string, std::string>> values(captures.begin(), captures.end());
     // A look-alike's peer is a server (a webhook, the API server), git's a git server, not a
-    // registry: the prose says so.
-    std::string peer = f.peer_is_registry() ? "registry" : f.lookalike ? "server" : "git server";
+    // registry: the prose says so, in the words of the JSON's `peer`.
+    std::string peer = f.peer() == "git-server" ? "git server" : f.peer();
     values.emplace_back("peer", peer);
     values.emplace_back("registry", f.registry.empty() ? "the " + peer : f.registry);
     values.emplace_back("step", f.step);

@@ -370,10 +370,12 @@ Report diagnose(const InputBatch& batch, const Matcher& matcher, const Catalog& 
         const bool yields = unsure_site && context_site && context_site != m.site->rule;
         // A cause takes the caller the text names when its words are that caller's side of the
         // exchange (a missing tag under a docker pull); a server's own log (side: server) names
-        // the server, not its caller, and a look-alike the text names (kubectl's command line)
-        // does not take a request to a registry's API, which no client of that service makes.
+        // the server, not its caller, so it takes only a site that names such a server (side:
+        // server: an admission webhook's pod above its log); and a look-alike the text names
+        // (kubectl's command line) does not take a request to a registry's API, which no client
+        // of that service makes.
         const bool from_context =
-            yields || (!m.site && m.cause && one_named && m.cause->rule->side != "server" &&
+            yields || (!m.site && m.cause && one_named && m.cause->rule->side == one_named->side &&
                        !(one_named->lookalike && names_registry_api(record.message)));
         if (yields)
             m.site = RuleMatch{context_site, m.site->begin, m.site->end, m.site->captures};

@@ -69,6 +69,8 @@ struct Rule {
     // cause: whose log the words are. "client" (the side that made the request); "server" when
     // they are a server's own log of a connection (a handshake its client aborted), which names
     // the server and not its caller, so a caller named around them is not this failure's caller.
+    // site: "server" when its words or context name a server whose own log the text is (an
+    // admission webhook's pod): only such a site names the component of a server-side cause.
     std::string side = "client";
     // cause: what its words say of the certificate check, where the problem alone does not tell
     // (`other`): "ca" (a trust verdict a CA may answer), "certificate" (a verdict on the

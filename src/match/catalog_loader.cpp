@@ -148,7 +148,7 @@ Rule read_rule(const YAML::Node& doc, RuleKind kind) {
     if (kind == RuleKind::site) {
         check_known_fields(doc, {"kind", "id", "title", "component", "stage", "chain", "versions",
                                  "tool", "lookalike", "priority", "regex", "context", "context_except",
-                                 "confidence", "peer", "explanation", "references", "examples"});
+                                 "confidence", "peer", "side", "explanation", "references", "examples"});
         r.component = get_string(doc, "component", true, r.line);
         r.stage = get_string(doc, "stage", true, r.line);
         r.chain = get_string(doc, "chain", true, r.line);
@@ -158,6 +158,7 @@ Rule read_rule(const YAML::Node& doc, RuleKind kind) {
         r.context_except = get_list(doc, "context_except");
         if (doc["confidence"]) r.confidence = get_string(doc, "confidence", true, r.line);
         if (doc["peer"]) r.peer = get_string(doc, "peer", true, r.line);
+        if (doc["side"]) r.side = get_string(doc, "side", true, r.line);
     } else {
         check_known_fields(doc, {"kind", "id", "title", "problem", "standalone", "side", "trust", "lookalike",
                                  "priority", "regex", "explanation", "references", "examples"});

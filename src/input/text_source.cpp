@@ -4,6 +4,7 @@
 #include <unordered_map>
 
 #include "input/normalise.h"
+#include "util/text.h"
 
 namespace certdoctor {
 
@@ -13,12 +14,24 @@ namespace {
 // of consecutive lines; a longer run is a log or a listing, not one message.
 constexpr size_t kMaxWrappedLines = 20;
 constexpr size_t kMaxWrappedBytes = 16 * 1024;
+// A terminal (or fold) breaks a long line at a fixed width, inside a word when one straddles it:
+// every line of the run but the last is exactly that wide (two such lines at least), and runs of
+// ragged lines are prose.
+constexpr size_t kMinTerminalWidth = 40;
+
+size_t columns(std::string_view line) {
+    size_t n = 0;
+    for (unsigned char c : line) n += (c & 0xC0) != 0x80;  // UTF-8 code points, not bytes
+    return n;
+}
+
+bool is_blank(char c) { return c == ' ' || c == '\t'; }
 
 std::string object_key(const ObjectRef& o) { return o.kind + "/" + o.namespace_ + "/" + o.name; }
 
 class TextReader {
 public:
-    explicit TextReader(const std::string& source) { batch_.source = source; }
+    TextReader(std::string_view text, const std::string& source) : text_(text) { batch_.source = source; }
 
     void add(TextMessage&& m) {
         bool follows = !pending_.empty() && !m.structured && m.line == pending_.back().last_line + 1;
@@ -54,7 +67,9 @@ private:
         if (pending_.size() >= 2) {
             size_t paragraph = ++paragraphs_;
             FailureRecord joined;
-            for (const auto& p : pending_) joined.message += (joined.message.empty() ? "" : " ") + p.text;
+            std::vector<bool> tight = tight_joins();
+            for (size_t i = 0; i < pending_.size(); ++i)
+                joined.message += (i == 0 || tight[i] ? "" : " ") + pending_[i].text;
             joined.origin = batch_.source + ":" + std::to_string(pending_.front().line) + "-" +
                             std::to_string(pending_.back().last_line);
             joined.paragraph = paragraph;
@@ -66,6 +81,30 @@ private:
         }
         pending_.clear();
         pending_bytes_ = 0;
+    }
+
+    // Where the paragraph is a terminal's wrap of one long line (every raw line but the last of
+    // one width, at least kMinTerminalWidth, and at least two of them), a break with no blank on either side fell inside a
+    // word ("unkn" / "own authority", a URL): those lines join with nothing between them. Entry i
+    // says how pending_[i] joins the one before it.
+    std::vector<bool> tight_joins() {
+        std::vector<bool> tight(pending_.size(), false);
+        if (raw_lines_.empty()) raw_lines_ = split_lines(text_);
+        auto raw = [&](int number) -> std::string_view {
+            return number >= 1 && static_cast<size_t>(number) <= raw_lines_.size() ? raw_lines_[number - 1] : std::string_view();
+        };
+        int first = pending_.front().line, last = pending_.back().last_line;
+        size_t width = columns(raw(first));
+        // Two lines of one width at least: one full line alone could as well be prose's.
+        if (width < kMinTerminalWidth || last - first < 2) return tight;
+        for (int n = first; n < last; ++n)
+            if (columns(raw(n)) != width) return tight;
+        if (columns(raw(last)) > width) return tight;
+        for (size_t i = 1; i < pending_.size(); ++i) {
+            std::string_view before = raw(pending_[i - 1].last_line), after = raw(pending_[i].line);
+            tight[i] = !before.empty() && !after.empty() && !is_blank(before.back()) && !is_blank(after.front());
+        }
+        return tight;
     }
 
     // A log repeats the same failure thousands of times: a repeat of a message about the same
@@ -94,6 +133,8 @@ private:
         batch_.records.push_back(std::move(r));
     }
 
+    std::string_view text_;
+    std::vector<std::string_view> raw_lines_;  // split on first use: only a paragraph needs them
     InputBatch batch_;
     std::vector<TextMessage> pending_;
     size_t pending_bytes_ = 0;
@@ -105,7 +146,7 @@ private:
 }  // namespace
 
 InputBatch read_text(std::string_view text, const std::string& source) {
-    TextReader reader(source);
+    TextReader reader(text, source);
     for_each_message(text, [&](TextMessage&& m) { reader.add(std::move(m)); });
     return reader.finish();
 }

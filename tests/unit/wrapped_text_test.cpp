@@ -45,6 +45,31 @@ TEST(WrappedText, GivesTheSameVerdictAsOneLine) {
     }
 }
 
+// Breaks `text` every `width` characters, inside words and URLs, as a terminal or fold (without
+// -s) does.
+std::string hard_wrap(const std::string& text, size_t width) {
+    std::string out;
+    for (size_t at = 0; at < text.size(); at += width) out += text.substr(at, width) + "\n";
+    return out;
+}
+
+TEST(WrappedText, ATerminalsWrapInsideWordsGivesTheSameVerdict) {
+    const Engine& engine = test::shipped_engine();
+    std::string want = verdict(explain_text(engine, kMessage, "stdin"));
+    for (size_t width = 40; width <= 120; width += 5) {
+        Report r = explain_text(engine, hard_wrap(kMessage, width), "stdin");
+        EXPECT_EQ(verdict(r), want) << "wrapped at " << width << ":\n" << hard_wrap(kMessage, width);
+    }
+}
+
+// Lines that happen to break inside words but are not one width are prose: joined with a space.
+TEST(WrappedText, RaggedLinesAreNotJoinedInsideWords) {
+    const std::string ragged = "error pulling image: Get https://reg.example/v2/: x509: certificate signed by unkn\n"
+                               "own authority\n";
+    Report r = explain_text(test::shipped_engine(), ragged, "stdin");
+    for (const auto& f : r.findings) EXPECT_NE(f.problem, "unknown-authority") << verdict(r);
+}
+
 // The wrap falls inside the cause's own words: line by line only the catch-all x509 rule matches.
 TEST(WrappedText, AWrapInsideTheCausesWordsKeepsTheCause) {
     // hashicorp/boundary-reference-architecture#12, as pasted.

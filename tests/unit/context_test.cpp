@@ -255,6 +255,31 @@ TEST(ComponentFromContext, AServersOwnLogDoesNotTakeTheCallerTheTextNames) {
     }
 }
 
+// A server's own log takes the component of a server the text names as its own: the admission
+// server's kubectl logs command or its start-up line (UKHomeOffice/policy-admission#73 and
+// networkservicemesh/networkservicemesh#1817, shortened); the same lines under a client's command
+// line stay unknown (above).
+TEST(ComponentFromContext, AServersOwnLogTakesTheServerTheTextNames) {
+    const char* texts[] = {
+        "$ kubectl -n kube-admission logs policy-admission-5d98dc5b47-j56p5\n"
+        "echo: http: TLS handshake error from 10.244.2.0:50290: remote error: tls: bad certificate\n",
+        "time=\"2019-10-29T17:10:38Z\" level=info msg=\"Admission Webhook starting...\"\n"
+        "2019/10/29 17:10:40 http: TLS handshake error from 10.244.0.4:49474: remote error: tls: bad certificate\n"};
+    for (const char* text : texts) {
+        Report r = explained(text);
+        ASSERT_FALSE(r.findings.empty()) << text;
+        const Finding& f = r.findings[0];
+        EXPECT_EQ(f.component, "webhook") << text;
+        EXPECT_EQ(f.confidence, "medium") << text;
+        EXPECT_EQ(f.problem, "other") << text;
+        EXPECT_FALSE(f.context.empty()) << text;
+    }
+    // The bare line names no server.
+    Report bare = explained("2019/01/24 16:17:26 http: TLS handshake error from 192.168.65.3:44394: remote error: tls: bad certificate\n");
+    ASSERT_FALSE(bare.findings.empty());
+    EXPECT_EQ(bare.findings[0].component, "unknown");
+}
+
 // The first finding of a pasted text names the caller, the tool and the problem expected.
 void expect_first_finding(const std::string& text, const char* component, const char* tool, const char* problem,
                           const char* confidence = nullptr) {

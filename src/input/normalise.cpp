@@ -140,6 +140,8 @@ std::string normalise_message(std::string_view raw) {
     s = replace_all(s, "\xE2\x80\x9D", "\"");  // ”
     s = replace_all(s, "\xE2\x80\x98", "'");   // ‘
     s = replace_all(s, "\xE2\x80\x99", "'");   // ’
+    s = replace_all(s, "\xC2\xAB", "\"");      // « (a localized paste's quotes around Go's %q)
+    s = replace_all(s, "\xC2\xBB", "\"");      // »
     // Links pasted from rendered pages: [text](url) -> text, <https://x> -> https://x.
     if (s.find("](") != std::string::npos) {
         static const RE2 md_link("\\[([^\\[\\]\\n]{1,1000})\\]\\((?:https?://|/)[^)\\s]*\\)");

@@ -84,14 +84,15 @@ private:
     }
 
     // Where the paragraph is a terminal's wrap of one long line (every raw line but the last of
-    // one width, at least kMinTerminalWidth, and at least two of them), a break with no blank on either side fell inside a
-    // word ("unkn" / "own authority", a URL): those lines join with nothing between them. Entry i
-    // says how pending_[i] joins the one before it.
+    // one width, at least kMinTerminalWidth, and at least two of them), a break with no blank on
+    // either side fell inside a word ("unkn" / "own authority", a URL): those lines join with
+    // nothing between them. Entry i says how pending_[i] joins the one before it.
     std::vector<bool> tight_joins() {
         std::vector<bool> tight(pending_.size(), false);
         if (raw_lines_.empty()) raw_lines_ = split_lines(text_);
         auto raw = [&](int number) -> std::string_view {
-            return number >= 1 && static_cast<size_t>(number) <= raw_lines_.size() ? raw_lines_[number - 1] : std::string_view();
+            bool known = number >= 1 && static_cast<size_t>(number) <= raw_lines_.size();
+            return known ? raw_lines_[number - 1] : std::string_view();
         };
         int first = pending_.front().line, last = pending_.back().last_line;
         size_t width = columns(raw(first));

@@ -280,6 +280,9 @@ bool read_json_log_line(std::string_view line, TextMessage& out) {
         if (it->is_number()) {
             // zap's default encoder: seconds since the epoch, with a fraction
             double seconds = it->get<double>();
+            // A number no clock gives (negative, past the year 9999, NaN) is no time at all;
+            // converting it to an integer would be undefined.
+            if (!(seconds >= 0 && seconds < 253402300800.0)) continue;
             auto whole = static_cast<std::time_t>(seconds);
             int millis = std::clamp(static_cast<int>((seconds - static_cast<double>(whole)) * 1000), 0, 999);
             std::string t = format_rfc3339(whole);

@@ -103,6 +103,20 @@ TEST(SplitMessages, ReadsControllerJsonLogLines) {
     EXPECT_EQ(messages[0].text.rfind("Failed to create task run pod for taskrun \"b-1\"", 0), 0u);
 }
 
+// zap's numeric time stamp is seconds since the epoch; a number no clock gives is no time.
+TEST(SplitMessages, ReadsZapsNumericTimeAndIgnoresAnImpossibleOne) {
+    auto ok = split_messages(R"({"level":"error","ts":1700000000.25,"msg":"x509: certificate signed by unknown authority"})");
+    ASSERT_EQ(ok.size(), 1u);
+    EXPECT_EQ(ok[0].time, "2023-11-14T22:13:20.250Z");
+    for (const char* line : {R"({"ts":1.76363e+93,"msg":"x509: a"})", R"({"ts":-5,"msg":"x509: a"})",
+                             R"({"ts":1e300,"msg":"x509: a"})"}) {
+        auto messages = split_messages(line);
+        ASSERT_EQ(messages.size(), 1u) << line;
+        EXPECT_EQ(messages[0].time, "") << line;
+        EXPECT_EQ(messages[0].text, "x509: a") << line;
+    }
+}
+
 // A registry's JSON error body has none of a logger's message fields: it is read as text.
 TEST(SplitMessages, ReadsAJsonObjectWithoutMessageFieldsAsText) {
     auto messages = split_messages(

@@ -254,12 +254,17 @@ bool read_json_log_line(std::string_view line, TextMessage& out) {
     if (t.size() < 2 || t.front() != '{' || t.back() != '}') return false;
     // Only the fields read below are built: a pasted line may hold a whole API object.
     static const JsonShape& leaf = JsonShape::scalar();
+    static const JsonShape detail = JsonShape::object({{"message", &leaf}});
     static const JsonShape fields = JsonShape::object(
         {{"msg", &leaf}, {"message", &leaf}, {"log", &leaf}, {"error", &leaf}, {"err", &leaf}, {"ts", &leaf},
-         {"time", &leaf}, {"timestamp", &leaf}, {"knative.dev/key", &leaf}, {"knative.dev/kind", &leaf}});
+         {"time", &leaf}, {"timestamp", &leaf}, {"knative.dev/key", &leaf}, {"knative.dev/kind", &leaf},
+         {"errorDetail", &detail}});
     BoundedJson parsed = parse_json_bounded(t, fields);
     if (!parsed.ok() || !parsed.value.is_object()) return false;
     const nlohmann::json& j = parsed.value;
+    // The Docker Engine API's progress stream ({"errorDetail":{"message":…},"error":…}) is no
+    // logger's line: its key is what names the daemon, so the object is read as the text it is.
+    if (j.contains("errorDetail")) return false;
     std::string text;
     for (const char* key : {"msg", "message", "log", "error", "err"}) {
         auto it = j.find(key);

@@ -117,6 +117,14 @@ TEST(SplitMessages, ReadsZapsNumericTimeAndIgnoresAnImpossibleOne) {
     }
 }
 
+// The Docker Engine API's stream object is not a log line: its errorDetail key names the daemon.
+TEST(SplitMessages, ReadsADockerStreamObjectAsText) {
+    auto messages = split_messages(
+        R"({"errorDetail":{"message":"toomanyrequests: You have reached your pull rate limit."},"error":"toomanyrequests: You have reached your pull rate limit."})");
+    ASSERT_EQ(messages.size(), 1u);
+    EXPECT_EQ(messages[0].text.rfind("{\"errorDetail\":{\"message\":", 0), 0u) << messages[0].text;
+}
+
 // A registry's JSON error body has none of a logger's message fields: it is read as text.
 TEST(SplitMessages, ReadsAJsonObjectWithoutMessageFieldsAsText) {
     auto messages = split_messages(

@@ -233,6 +233,20 @@ TEST(ComponentFromContext, TheMinikubeNodesRuntimeJournalNamesTheKubelet) {
     EXPECT_NE(f.context.find("minikube dockerd[1975]"), std::string::npos) << f.context;
 }
 
+// The first finding of a pasted text names the caller, the tool and the problem expected.
+void expect_first_finding(const std::string& text, const char* component, const char* tool, const char* problem,
+                          const char* confidence = nullptr) {
+    Report r = explained(text);
+    ASSERT_FALSE(r.findings.empty()) << text;
+    const Finding& f = r.findings[0];
+    EXPECT_EQ(f.component, component) << text;
+    EXPECT_EQ(f.tool, tool) << text;
+    EXPECT_EQ(f.problem, problem) << text;
+    if (confidence) {
+        EXPECT_EQ(f.confidence, confidence) << text;
+    }
+}
+
 // A server's own log (a cause with side: server) names the server, not the client that connected to
 // it: the docker pull above it is a candidate, never the finding's caller. The etcd line
 // (etcd-io/etcd#13630) is the server refusing a client certificate; the net/http line
@@ -265,33 +279,11 @@ TEST(ComponentFromContext, AServersOwnLogTakesTheServerTheTextNames) {
         "echo: http: TLS handshake error from 10.244.2.0:50290: remote error: tls: bad certificate\n",
         "time=\"2019-10-29T17:10:38Z\" level=info msg=\"Admission Webhook starting...\"\n"
         "2019/10/29 17:10:40 http: TLS handshake error from 10.244.0.4:49474: remote error: tls: bad certificate\n"};
-    for (const char* text : texts) {
-        Report r = explained(text);
-        ASSERT_FALSE(r.findings.empty()) << text;
-        const Finding& f = r.findings[0];
-        EXPECT_EQ(f.component, "webhook") << text;
-        EXPECT_EQ(f.confidence, "medium") << text;
-        EXPECT_EQ(f.problem, "other") << text;
-        EXPECT_FALSE(f.context.empty()) << text;
-    }
+    for (const char* text : texts) expect_first_finding(text, "webhook", "", "other", "medium");
     // The bare line names no server.
-    Report bare = explained("2019/01/24 16:17:26 http: TLS handshake error from 192.168.65.3:44394: remote error: tls: bad certificate\n");
-    ASSERT_FALSE(bare.findings.empty());
-    EXPECT_EQ(bare.findings[0].component, "unknown");
-}
-
-// The first finding of a pasted text names the caller, the tool and the problem expected.
-void expect_first_finding(const std::string& text, const char* component, const char* tool, const char* problem,
-                          const char* confidence = nullptr) {
-    Report r = explained(text);
-    ASSERT_FALSE(r.findings.empty()) << text;
-    const Finding& f = r.findings[0];
-    EXPECT_EQ(f.component, component) << text;
-    EXPECT_EQ(f.tool, tool) << text;
-    EXPECT_EQ(f.problem, problem) << text;
-    if (confidence) {
-        EXPECT_EQ(f.confidence, confidence) << text;
-    }
+    expect_first_finding("2019/01/24 16:17:26 http: TLS handshake error from 192.168.65.3:44394: remote error: tls: "
+                         "bad certificate\n",
+                         "unknown", "", "other");
 }
 
 // The docker CLI's own output names it: docker-compose v1's progress and error lines

@@ -46,7 +46,24 @@ std::string check_context_match(const Engine& engine, const Rule& rule, const Ex
     return "";
 }
 
-std::string check_expectations(const Example& ex, const Finding& f);
+std::string check_expectations(const Example& ex, const Finding& f) {
+    std::string failures;
+    for (const auto& [key, want] : ex.expect) {
+        bool known = false;
+        std::string got = field_of(f, key, known);
+        if (!known) failures += "; unknown expect key '" + key + "'";
+        else if (got != want) failures += "; " + key + ": want '" + want + "', got '" + got + "'";
+    }
+    if (!ex.expect_fixes.empty()) {
+        std::vector<std::string> got;
+        for (const auto& fix : f.fixes) got.push_back(fix.id);
+        bool prefix = got.size() >= ex.expect_fixes.size() &&
+                      std::equal(ex.expect_fixes.begin(), ex.expect_fixes.end(), got.begin());
+        if (!prefix)
+            failures += "; fixes: want [" + join(ex.expect_fixes, ", ") + "] first, got [" + join(got, ", ") + "]";
+    }
+    return failures.empty() ? failures : failures.substr(2);
+}
 
 std::string check_context_expectations(const Engine& engine, const Rule& rule, const Example& ex) {
     Finding f;
@@ -75,25 +92,6 @@ std::string check_match(const Engine& engine, const Rule& rule, const Example& e
         plan_finding_fixes(f, engine.catalog());
     }
     return check_expectations(ex, f);
-}
-
-std::string check_expectations(const Example& ex, const Finding& f) {
-    std::string failures;
-    for (const auto& [key, want] : ex.expect) {
-        bool known = false;
-        std::string got = field_of(f, key, known);
-        if (!known) failures += "; unknown expect key '" + key + "'";
-        else if (got != want) failures += "; " + key + ": want '" + want + "', got '" + got + "'";
-    }
-    if (!ex.expect_fixes.empty()) {
-        std::vector<std::string> got;
-        for (const auto& fix : f.fixes) got.push_back(fix.id);
-        bool prefix = got.size() >= ex.expect_fixes.size() &&
-                      std::equal(ex.expect_fixes.begin(), ex.expect_fixes.end(), got.begin());
-        if (!prefix)
-            failures += "; fixes: want [" + join(ex.expect_fixes, ", ") + "] first, got [" + join(got, ", ") + "]";
-    }
-    return failures.empty() ? failures : failures.substr(2);
 }
 
 }  // namespace

@@ -248,11 +248,15 @@ void add_place(Finding& f, std::unordered_set<std::string>& places, const std::s
 
 bool names_registry_api(std::string_view text) {
     // docker/distribution registry/api/errcode and registry/api/v2/errors.go, as a code and as
-    // errcode.Error() prints it; Docker Hub's denial and rate limit.
+    // errcode.Error() prints it; Docker Hub's denial and rate limit; a registry token's scope and
+    // the API's version header (registry/handlers/app.go, registry/auth/token).
     static constexpr std::string_view kWords[] = {
         "/v2/", "/v1/_ping", "/v1/repositories/", "MANIFEST_UNKNOWN", "NAME_UNKNOWN", "BLOB_UNKNOWN",
-        "manifest unknown", "blob unknown to registry", "requested access to the resource is denied",
-        "insufficient_scope", "toomanyrequests"};
+        "MANIFEST_INVALID", "NAME_INVALID", "TAG_INVALID", "BLOB_UPLOAD_UNKNOWN", "manifest unknown",
+        "blob unknown to registry", "requested access to the resource is denied", "insufficient_scope",
+        "toomanyrequests", "unauthorized: authentication required", "UNAUTHORIZED: authentication required",
+        "\"code\":\"UNAUTHORIZED\"", "\"code\":\"DENIED\"", "scope=repository:", "scope=repository%3A",
+        "Docker-Distribution-Api-Version"};
     return std::any_of(std::begin(kWords), std::end(kWords),
                        [text](std::string_view w) { return text.find(w) != std::string_view::npos; });
 }

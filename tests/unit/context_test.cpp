@@ -126,6 +126,22 @@ TEST(ComponentFromContext, SeveralCallersLeaveItUnknownWithTheCandidates) {
     EXPECT_EQ(r.findings[0].candidates.size(), 2u);
 }
 
+// docker push with content trust talks to the registry and then to the Notary server: a bare x509
+// error under "Signing and pushing trust metadata" may be either's, so neither's fix is given
+// (goharbor/harbor#3153, shortened).
+TEST(ComponentFromContext, ContentTrustsLineMakesTheNotaryServerACandidate) {
+    Report r = explained("docker push 222.85.96.104/myregistry/docker.io/hello-world:0.1\n"
+                         "The push refers to a repository [222.85.96.104/myregistry/docker.io/hello-world]\n"
+                         "45761469c965: Pushed\n"
+                         "Signing and pushing trust metadata\n"
+                         "x509: certificate signed by unknown authority\n");
+    ASSERT_FALSE(r.findings.empty());
+    const Finding& f = r.findings[0];
+    EXPECT_EQ(f.component, "unknown");
+    EXPECT_EQ(f.candidates, (std::vector<std::string>{"docker-cli", "notary-client"}));
+    for (const auto& fix : f.fixes) EXPECT_EQ(fix.id, "identify-the-caller");
+}
+
 // containerd's resolver prints the same words for the kubelet's runtime, nerdctl, BuildKit and helm:
 // alone they name no caller (cert-manager/cert-manager#7574), under helm's command line they are
 // helm's (helm/helm#12449, as pasted).

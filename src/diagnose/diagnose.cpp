@@ -194,12 +194,16 @@ void complete(Finding& f, const FailureRecord& record, const MessageMatch& match
     values.emplace_back("registry", f.registry.empty() ? "the " + peer : f.registry);
     values.emplace_back("step", f.step);
     values.emplace_back("image", f.image);
+    // Sections: {{#certificate}} when the client judged a certificate, {{#ca}} when a CA may be
+    // the answer, {{#registry_peer}} when the peer is a registry (an image reference is then named).
+    const std::vector<std::pair<std::string, bool>> sections = {
+        {"certificate", is_certificate_problem(f.problem, cause)},
+        {"ca", ca_may_help(f.problem, cause)},
+        {"registry_peer", f.peer() == "registry"}};
     std::vector<std::string> parts;
     for (const Rule* r : {site, cause}) {
         if (!r) continue;
-        add_unique(parts, render_explanation(r->explanation, values,
-                                             {{"certificate", is_certificate_problem(f.problem, cause)},
-                                              {"ca", ca_may_help(f.problem, cause)}}));
+        add_unique(parts, render_explanation(r->explanation, values, sections));
         for (const auto& ref : r->references) add_unique(f.references, ref);
     }
     // A run still resolving whose condition carries an error: the resolution framework retries a
@@ -214,7 +218,9 @@ void complete(Finding& f, const FailureRecord& record, const MessageMatch& match
     }
     f.explanation = parts.empty() ? "" : parts.front();
     for (size_t i = 1; i < parts.size(); ++i) f.explanation += "\n\n" + parts[i];
-    f.title = site && cause ? cause->title + " — " + site->title : site ? site->title : cause->title;
+    // A cause's title names its peer as the prose does ("the server's certificate" for a webhook).
+    auto title = [&](const Rule* r) { return render_explanation(r->title, values, sections); };
+    f.title = site && cause ? title(cause) + " — " + title(site) : site ? title(site) : title(cause);
 
     const RuleMatch& key = match.cause ? *match.cause : *match.site;
     f.evidence.text = record.message;

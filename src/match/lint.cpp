@@ -118,8 +118,12 @@ struct Linter {
             issue(r.file, r.line, "rule '" + r.id + "': needs at least one example under examples.no_match");
         if (r.explanation.size() < 40)
             issue(r.file, r.line, "rule '" + r.id + "': the explanation must say what is wrong and why");
-        std::string error = render_explanation(r.explanation, {});
-        if (error.rfind("broken template", 0) == 0) issue(r.file, r.line, "rule '" + r.id + "': " + error);
+        for (const std::string* t : {&r.explanation, &r.title}) {
+            std::string error = render_explanation(*t, {});
+            if (error.rfind("broken template", 0) == 0) issue(r.file, r.line, "rule '" + r.id + "': " + error);
+        }
+        if (std::string raw = raw_tag_error(r.title, "the title", false); !raw.empty())
+            issue(r.file, r.line, "rule '" + r.id + "': " + raw);
         if (std::string raw = raw_tag_error(r.explanation, "the explanation", false); !raw.empty())
             issue(r.file, r.line, "rule '" + r.id + "': " + raw);
     }

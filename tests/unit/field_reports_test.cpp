@@ -360,6 +360,24 @@ TEST(FieldReports, ARegistrysNotFoundKeepsItsPeerARegistry) {
                             "local issuer certificate").peer(), "git-server");
 }
 
+// A cause's title and prose name the peer the site talks to: a webhook's server and an API server
+// are servers, reached by a name, not an image reference (kubernetes/ingress-nginx#5968 shape).
+TEST(FieldReports, ALookAlikesTitleAndProseNameTheServer) {
+    Finding webhook = first_finding(
+        "Internal error occurred: failed calling webhook \"validate.nginx.ingress.kubernetes.io\": Post "
+        "\"https://ingress-nginx-controller-admission.ingress-nginx.svc:443/networking/v1/ingresses?timeout=10s\": "
+        "x509: certificate is valid for ingress.local, not ingress-nginx-controller-admission.ingress-nginx.svc");
+    EXPECT_EQ(webhook.peer(), "server");
+    EXPECT_EQ(webhook.title.rfind("The certificate is not valid for the server's name", 0), 0u) << webhook.title;
+    EXPECT_NE(webhook.explanation.find("or the server must be reached by a name"), std::string::npos) << webhook.explanation;
+    EXPECT_EQ(webhook.explanation.find("image"), std::string::npos) << webhook.explanation;
+    Finding registry = first_finding("Get \"https://registry.private/v2/\": x509: certificate is valid for a.example, not registry.private");
+    EXPECT_EQ(registry.title.rfind("The certificate is not valid for the registry's name", 0), 0u) << registry.title;
+    EXPECT_NE(registry.explanation.find("or the image must be referenced by a name"), std::string::npos);
+    Finding api = first_finding("Unable to connect to the server: x509: certificate has expired or is not yet valid");
+    EXPECT_EQ(api.title.rfind("The server's certificate has expired", 0), 0u) << api.title;
+}
+
 // A pasted command line names a caller but says nothing failed: the failure under it, a webhook's
 // here, comes first (aws/karpenter-provider-aws#1409).
 TEST(FieldReports, AFailureComesBeforeTheCommandLineAboveIt) {

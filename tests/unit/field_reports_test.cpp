@@ -378,6 +378,25 @@ TEST(FieldReports, ALookAlikesTitleAndProseNameTheServer) {
     EXPECT_EQ(api.title.rfind("The server's certificate has expired", 0), 0u) << api.title;
 }
 
+// A failed call to the API server that says nothing about its certificate gets no advice about the
+// kubeconfig's CA, and a fix's title names the peer: the network path to the server, not to a
+// registry (tektoncd/dashboard#2411, as pasted; kubectl's time-out).
+TEST(FieldReports, AnApiServerCallThatIsNoTrustFailureGetsNoCaAdvice) {
+    Finding proxy = first_finding(
+        "tekton dashboard Error while proxying request: error dialing backend: dial tcp operation was canceled");
+    EXPECT_EQ(proxy.component, "api-client");
+    EXPECT_EQ(proxy.title, "a client's request to the Kubernetes API server failed");
+    for (const auto& fix : proxy.fixes) EXPECT_NE(fix.id, "check-kubeconfig-ca");
+    Finding timeout = first_finding("Unable to connect to the server: dial tcp 10.0.0.1:6443: i/o timeout");
+    ASSERT_FALSE(timeout.fixes.empty());
+    EXPECT_EQ(timeout.fixes.front().id, "check-network-path");
+    EXPECT_EQ(timeout.fixes.front().title, "Check the network path to the server");
+    for (const auto& c : timeout.fixes.front().commands) EXPECT_EQ(c.find("/v2/"), std::string::npos) << c;
+    Finding untrusted = first_finding("Unable to connect to the server: x509: certificate signed by unknown authority");
+    ASSERT_FALSE(untrusted.fixes.empty());
+    EXPECT_EQ(untrusted.fixes.front().id, "check-kubeconfig-ca");
+}
+
 // A pasted command line names a caller but says nothing failed: the failure under it, a webhook's
 // here, comes first (aws/karpenter-provider-aws#1409).
 TEST(FieldReports, AFailureComesBeforeTheCommandLineAboveIt) {

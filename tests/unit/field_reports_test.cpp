@@ -210,6 +210,19 @@ TEST(FieldReports, AVerificationErrorOnAWebhookIsAStaleCaBundle) {
     EXPECT_EQ(f.fixes[0].id, "check-webhook-ca-bundle");
 }
 
+// A webhook that does not answer in time is the path to its Service: deleting its certificate's
+// Secret would not help, so the caBundle step is not offered.
+TEST(FieldReports, AWebhooksTimeOutGetsNoCaBundleStep) {
+    Finding f = first_finding(
+        "Internal error occurred: failed calling webhook \"webhook.cert-manager.io\": Post "
+        "\"https://cert-manager-webhook.cert-manager.svc:443/mutate?timeout=10s\": context deadline exceeded");
+    EXPECT_EQ(f.component, "webhook");
+    EXPECT_EQ(f.problem, "timeout");
+    ASSERT_FALSE(f.fixes.empty());
+    EXPECT_EQ(f.fixes[0].id, "check-network-path");
+    for (const auto& fix : f.fixes) EXPECT_NE(fix.id, "check-webhook-ca-bundle");
+}
+
 TEST(FieldReports, TheBareMessageGetsANextStepAndTheHelpExampleItsComponent) {
     Report bare = explain("x509: certificate signed by unknown authority");
     ASSERT_FALSE(bare.findings.empty());

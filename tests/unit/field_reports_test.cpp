@@ -221,6 +221,12 @@ TEST(FieldReports, AWebhooksTimeOutGetsNoCaBundleStep) {
     ASSERT_FALSE(f.fixes.empty());
     EXPECT_EQ(f.fixes[0].id, "check-network-path");
     for (const auto& fix : f.fixes) EXPECT_NE(fix.id, "check-webhook-ca-bundle");
+    // The same for an EventListener's call to the core interceptors.
+    Finding interceptor = first_finding(
+        "Post \"https://tekton-triggers-core-interceptors.tekton-pipelines.svc:8443/gitlab\": dial tcp "
+        "10.96.4.4:8443: connect: connection refused");
+    EXPECT_EQ(interceptor.problem, "connection-refused");
+    for (const auto& fix : interceptor.fixes) EXPECT_NE(fix.id, "check-interceptor-certificate");
 }
 
 TEST(FieldReports, TheBareMessageGetsANextStepAndTheHelpExampleItsComponent) {

@@ -211,8 +211,9 @@ TEST(FieldReports, AVerificationErrorOnAWebhookIsAStaleCaBundle) {
 }
 
 // A webhook that does not answer in time is the path to its Service: deleting its certificate's
-// Secret would not help, so the caBundle step is not offered.
-TEST(FieldReports, AWebhooksTimeOutGetsNoCaBundleStep) {
+// Secret would not help, so the caBundle step is not offered; nor is a certificate or CA step for
+// the interceptors or an ACME server that could not be reached.
+TEST(FieldReports, ATimeOutOrRefusalGetsNoCertificateStep) {
     Finding f = first_finding(
         "Internal error occurred: failed calling webhook \"webhook.cert-manager.io\": Post "
         "\"https://cert-manager-webhook.cert-manager.svc:443/mutate?timeout=10s\": context deadline exceeded");
@@ -227,6 +228,10 @@ TEST(FieldReports, AWebhooksTimeOutGetsNoCaBundleStep) {
         "10.96.4.4:8443: connect: connection refused");
     EXPECT_EQ(interceptor.problem, "connection-refused");
     for (const auto& fix : interceptor.fixes) EXPECT_NE(fix.id, "check-interceptor-certificate");
+    Finding acme = first_finding("Failed to register ACME account: Get \"https://acme.corp.example/directory\": dial tcp "
+                                 "10.0.0.5:443: i/o timeout");
+    EXPECT_EQ(acme.problem, "timeout");
+    for (const auto& fix : acme.fixes) EXPECT_NE(fix.id, "check-cert-manager-issuer");
 }
 
 TEST(FieldReports, TheBareMessageGetsANextStepAndTheHelpExampleItsComponent) {

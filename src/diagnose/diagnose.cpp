@@ -189,7 +189,7 @@ void complete(Finding& f, const FailureRecord& record, const MessageMatch& match
     std::vector<std::pair<std::string, std::string>> values(captures.begin(), captures.end());
     // A look-alike's peer is a server (a webhook, the API server), git's a git server, not a
     // registry: the prose says so, in the words of the JSON's `peer`.
-    std::string peer = f.peer() == "git-server" ? "git server" : f.peer();
+    const std::string peer = f.peer_in_prose();
     values.emplace_back("peer", peer);
     values.emplace_back("registry", f.registry.empty() ? "the " + peer : f.registry);
     values.emplace_back("step", f.step);
@@ -199,7 +199,7 @@ void complete(Finding& f, const FailureRecord& record, const MessageMatch& match
     const std::vector<std::pair<std::string, bool>> sections = {
         {"certificate", is_certificate_problem(f.problem, cause)},
         {"ca", ca_may_help(f.problem, cause)},
-        {"registry_peer", f.peer() == "registry"}};
+        {"registry_peer", f.peer_is_registry()}};
     std::vector<std::string> parts;
     for (const Rule* r : {site, cause}) {
         if (!r) continue;

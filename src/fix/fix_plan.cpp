@@ -65,10 +65,8 @@ mustache::data template_data(const Finding& f) {
     d.set("registry_address", host + ":" + port);
     std::string host_bare = host.size() > 2 && host.front() == '[' ? host.substr(1, host.size() - 2) : host;
     d.set("registry_is_ip", is_ip_literal(host_bare));
-    // Who answered: a registry, a server (a look-alike's) or a git server, as the prose says it.
-    const std::string peer = f.peer() == "git-server" ? "git server" : f.peer();
-    d.set("peer", peer);
-    d.set("url", or_placeholder(f.url, ("https://" + registry + (peer == "registry" ? "/v2/" : "/")).c_str()));
+    d.set("peer", f.peer_in_prose());
+    d.set("url", or_placeholder(f.url, ("https://" + registry + (f.peer_is_registry() ? "/v2/" : "/")).c_str()));
     d.set("image", or_placeholder(f.image, "IMAGE"));
     // skopeo list-tags takes the repository alone; skopeo inspect refuses a tag and a digest together.
     const ImageReferenceParts parts = split_image_reference(f.image);

@@ -115,6 +115,8 @@ struct Finding {
     bool registry_answered = false;
     // "registry", "server" (a look-alike's: a webhook, the API server, a web site) or "git-server".
     std::string peer() const { return peer_is_registry() ? "registry" : stage == "git-fetch" ? "git-server" : "server"; }
+    // The peer as prose and fix templates name it: "registry", "server" or "git server".
+    std::string peer_in_prose() const { return peer_is_registry() ? "registry" : stage == "git-fetch" ? "git server" : "server"; }
     std::string url;
     std::string image;
     std::string step;

@@ -161,10 +161,17 @@ struct Linter {
         for (const auto& s : f.stages) vocabulary_word(f.file, f.line, "stage", s, vocabulary::stages);
         for (const auto& c : f.components) vocabulary_word(f.file, f.line, "component", c, vocabulary::components);
         for (const auto& p : f.problems) vocabulary_word(f.file, f.line, "problem", p, vocabulary::problems);
-        if (f.adds_ca)
+        if (f.adds_ca) {
             for (const auto& p : f.problems)
                 if (!vocabulary::contains(vocabulary::ca_problems, p))
                     issue(f.file, f.line, "fix '" + f.id + "' adds a CA, which cannot fix problem '" + p + "'");
+            // Chosen by its applies_to with no problems, it would come for a time-out too. (A fix
+            // with no applies_to at all is chosen by the cluster checks, which know the problem.)
+            bool chosen_by_applies_to = !f.sites.empty() || !f.causes.empty() || !f.stages.empty() ||
+                                        !f.components.empty();
+            if (chosen_by_applies_to && f.problems.empty())
+                issue(f.file, f.line, "fix '" + f.id + "' adds a CA: its applies_to must list the problems a CA answers");
+        }
         if (f.id == "add-ca-to-config-registry-cert" || f.id == "set-step-command")
             for (const auto& s : f.stages)
                 if (!vocabulary::contains(vocabulary::controller_registry_stages, s))

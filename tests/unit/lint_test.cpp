@@ -32,6 +32,15 @@ TEST(Lint, RejectsAddingACaForAHostnameMismatch) {
     EXPECT_TRUE(any_contains(lint_catalog(r.catalog), "adds a CA, which cannot fix problem 'hostname-mismatch'"));
 }
 
+// A fix that gives some client a CA, chosen by its site or stage, names the problems a CA answers:
+// with none listed it would come for a time-out or a refused connection too.
+TEST(Lint, RejectsAFixThatAddsACaForEveryProblem) {
+    LoadResult r = load_catalog(catalog_sources(""));
+    for (auto& f : r.catalog.fixes)
+        if (f.id == "check-kubeconfig-ca") f.problems.clear();
+    EXPECT_TRUE(any_contains(lint_catalog(r.catalog), "fix 'check-kubeconfig-ca' adds a CA: its applies_to must list"));
+}
+
 // identify-the-caller comes for every problem whose fix depends on the caller, and never for a
 // defect of the certificate itself.
 TEST(Lint, IdentifyTheCallerCoversEveryProblemButTheCertificatesDefects) {

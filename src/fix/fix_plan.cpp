@@ -66,6 +66,26 @@ mustache::data template_data(const Finding& f) {
     std::string host_bare = host.size() > 2 && host.front() == '[' ? host.substr(1, host.size() - 2) : host;
     d.set("registry_is_ip", is_ip_literal(host_bare));
     d.set("peer", f.peer_in_prose());
+    // Where a network test must run to take the failing request's path: the API server calls a
+    // webhook from the control plane, an API client runs where it was typed, the kubelet pulls
+    // through the node's runtime, and everything else runs in a pod.
+    const std::string& who = f.component;
+    d.set("from_control_plane", who == "webhook");
+    d.set("from_client", who == "api-client");
+    d.set("from_node", who == "kubelet");
+    d.set("from_pod", who != "webhook" && who != "api-client" && who != "kubelet");
+    bool tekton = who == "tekton-controller" || who == "tekton-resolver";
+    d.set("from_tekton", tekton);
+    d.set("pod_namespace", tekton ? (f.tekton_namespace.empty() ? std::string(kTektonNamespace) : f.tekton_namespace)
+                                  : or_placeholder(f.object.namespace_, "NAMESPACE"));
+    // A peer named as an in-cluster Service (name.namespace.svc[.cluster.local]) has endpoints
+    // to check: a refusal or a time-out to a Service most often means no ready pod behind it.
+    static const RE2 service(R"(([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)\.([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)\.svc(?:\.cluster\.local)?\.?)");
+    std::string service_name, service_namespace;
+    bool has_service = RE2::FullMatch(host, service, &service_name, &service_namespace);
+    d.set("has_service", has_service);
+    d.set("service_name", service_name);
+    d.set("service_namespace", service_namespace);
     d.set("url", or_placeholder(f.url, ("https://" + registry + (f.peer_is_registry() ? "/v2/" : "/")).c_str()));
     d.set("image", or_placeholder(f.image, "IMAGE"));
     // skopeo list-tags takes the repository alone; skopeo inspect refuses a tag and a digest together.

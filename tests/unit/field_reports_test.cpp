@@ -234,6 +234,55 @@ TEST(FieldReports, ATimeOutOrRefusalGetsNoCertificateStep) {
     for (const auto& fix : acme.fixes) EXPECT_NE(fix.id, "check-cert-manager-issuer");
 }
 
+// The network test runs where the failing request ran: the control plane for a webhook (whose
+// Service's endpoints come first), the client's machine for an API client, the node for the
+// kubelet, and a pod in Tekton's namespace for the controller. The chain stops at the connection.
+TEST(FieldReports, TheNetworkCheckRunsWhereTheRequestRan) {
+    auto joined = [](const FixView& fix) {
+        std::string all = fix.description + "\n";
+        for (const auto& c : fix.commands) all += c + "\n";
+        return all;
+    };
+    Finding webhook = first_finding(
+        "Internal error occurred: failed calling webhook \"webhook.cert-manager.io\": Post "
+        "\"https://cert-manager-webhook.cert-manager.svc:443/mutate?timeout=10s\": context deadline exceeded");
+    ASSERT_FALSE(webhook.fixes.empty());
+    const FixView& w = webhook.fixes.front();
+    ASSERT_EQ(w.id, "check-network-path");
+    ASSERT_FALSE(w.commands.empty());
+    EXPECT_EQ(w.commands.front(), "kubectl -n 'cert-manager' get endpoints 'cert-manager-webhook'");
+    EXPECT_NE(w.description.find("from the control plane"), std::string::npos) << w.description;
+    EXPECT_EQ(joined(w).find("run certdoctor-net-check"), std::string::npos) << joined(w);
+    ASSERT_FALSE(webhook.chain.frames.empty());
+    EXPECT_EQ(webhook.chain.frames.back().function, "connect to the webhook's Service or URL");
+    EXPECT_TRUE(webhook.chain.frames.back().failed);
+
+    Finding api = first_finding("Unable to connect to the server: dial tcp 10.0.0.1:6443: i/o timeout");
+    ASSERT_FALSE(api.fixes.empty());
+    EXPECT_EQ(api.fixes.front().commands.front().rfind("curl -sv --max-time 10 ", 0), 0u) << joined(api.fixes.front());
+    EXPECT_EQ(api.chain.frames.back().function, "connect to the API server's address");
+
+    Finding node = first_finding(
+        "Failed to pull image \"registry.private/app:1\": rpc error: code = Unknown desc = failed to pull and unpack "
+        "image \"registry.private/app:1\": failed to resolve reference \"registry.private/app:1\": failed to do "
+        "request: Head \"https://registry.private/v2/app/manifests/1\": dial tcp 10.1.1.1:443: i/o timeout");
+    EXPECT_EQ(node.component, "kubelet");
+    ASSERT_FALSE(node.fixes.empty());
+    EXPECT_EQ(node.fixes.front().commands.front().rfind("kubectl debug node/NODE ", 0), 0u) << joined(node.fixes.front());
+
+    Finding controller = first_finding(
+        "failed to create task run pod \"task-run\": translating TaskSpec to Pod: error getting image manifest: Get "
+        "https://registry.private/v2/: dial tcp 10.1.1.1:443: connect: connection refused");
+    EXPECT_EQ(controller.component, "tekton-controller");
+    const FixView* path = nullptr;
+    for (const auto& fix : controller.fixes)
+        if (fix.id == "check-network-path") path = &fix;
+    ASSERT_NE(path, nullptr);
+    EXPECT_EQ(path->commands.front().rfind("kubectl -n 'tekton-pipelines' run certdoctor-net-check ", 0), 0u)
+        << joined(*path);
+    EXPECT_NE(path->description.find("HTTPS_PROXY"), std::string::npos) << path->description;
+}
+
 TEST(FieldReports, TheBareMessageGetsANextStepAndTheHelpExampleItsComponent) {
     Report bare = explain("x509: certificate signed by unknown authority");
     ASSERT_FALSE(bare.findings.empty());

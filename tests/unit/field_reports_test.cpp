@@ -281,6 +281,19 @@ TEST(FieldReports, TheNetworkCheckRunsWhereTheRequestRan) {
     EXPECT_EQ(path->commands.front().rfind("kubectl -n 'tekton-pipelines' run certdoctor-net-check ", 0), 0u)
         << joined(*path);
     EXPECT_NE(path->description.find("HTTPS_PROXY"), std::string::npos) << path->description;
+
+    // A name that does not resolve is looked up with the resolver the request used.
+    Finding dns = first_finding(
+        "Unable to connect to the server: dial tcp: lookup api.old-cluster.example on 127.0.0.53:53: no such host");
+    ASSERT_FALSE(dns.fixes.empty());
+    EXPECT_EQ(dns.fixes.front().id, "check-name-resolution");
+    EXPECT_EQ(dns.fixes.front().commands.front(), "nslookup 'api.old-cluster.example'");
+    Finding service = first_finding(
+        "Internal error occurred: failed calling webhook \"x.example.com\": Post "
+        "\"https://foo-webhook.foo.svc:443/mutate?timeout=10s\": dial tcp: lookup foo-webhook.foo.svc on "
+        "10.0.0.2:53: no such host");
+    ASSERT_FALSE(service.fixes.empty());
+    EXPECT_EQ(service.fixes.front().commands.front(), "kubectl -n 'foo' get service 'foo-webhook'");
 }
 
 TEST(FieldReports, TheBareMessageGetsANextStepAndTheHelpExampleItsComponent) {

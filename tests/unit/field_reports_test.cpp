@@ -296,6 +296,31 @@ TEST(FieldReports, TheNetworkCheckRunsWhereTheRequestRan) {
     EXPECT_EQ(service.fixes.front().commands.front(), "kubectl -n 'foo' get service 'foo-webhook'");
 }
 
+// A tool in a step reads its own docker config: a refused login there gets the tool's credentials
+// (kaniko's dockerconfig workspace), never a patch of the ServiceAccount's imagePullSecrets, which
+// only the kubelet and the controller read (GoogleContainerTools/kaniko#622's wording).
+TEST(FieldReports, AStepToolsRefusedLoginGetsTheToolsCredentials) {
+    Finding kaniko = first_finding(
+        "error checking push permissions -- make sure you entered the correct tag name, and that you are "
+        "authenticated correctly, and try again: checking push permission for \"registry.private/app:1\": POST "
+        "https://registry.private/v2/app/blobs/uploads/: UNAUTHORIZED: authentication required");
+    EXPECT_EQ(kaniko.component, "step-tool");
+    EXPECT_EQ(kaniko.problem, "unauthorized");
+    ASSERT_FALSE(kaniko.fixes.empty());
+    EXPECT_EQ(kaniko.fixes.front().id, "configure-step-tool-credentials");
+    EXPECT_NE(kaniko.fixes.front().description.find("/kaniko/.docker"), std::string::npos);
+    EXPECT_NE(kaniko.fixes.front().manifest.find("name: dockerconfig"), std::string::npos);
+    for (const auto& fix : kaniko.fixes) EXPECT_NE(fix.id, "configure-pull-credentials");
+    Finding node = first_finding(
+        "Failed to pull image \"registry.private/app:1\": rpc error: code = Unknown desc = failed to pull and unpack "
+        "image \"registry.private/app:1\": failed to resolve reference \"registry.private/app:1\": pull access denied, "
+        "repository does not exist or may require authorization: server message: insufficient_scope: authorization "
+        "failed");
+    EXPECT_EQ(node.component, "kubelet");
+    ASSERT_FALSE(node.fixes.empty());
+    EXPECT_EQ(node.fixes.front().id, "configure-pull-credentials");
+}
+
 TEST(FieldReports, TheBareMessageGetsANextStepAndTheHelpExampleItsComponent) {
     Report bare = explain("x509: certificate signed by unknown authority");
     ASSERT_FALSE(bare.findings.empty());

@@ -90,6 +90,14 @@ std::string check_match(const Engine& engine, const Rule& rule, const Example& e
             return "decided by rule '" + slot->rule->id + "' instead";
         f = make_finding(record, m, engine.catalog());
         plan_finding_fixes(f, engine.catalog());
+        if (std::string failed = check_expectations(ex, f); !failed.empty()) return failed;
+        // And as `explain` reads the same text (a log reader strips a logger's header, the text
+        // around the line may name the caller): what the example expects must hold there too.
+        Report r = explain_text(engine, ex.text, "example");
+        if (r.findings.empty()) return "as explain reads it: nothing found";
+        if (std::string failed = check_expectations(ex, r.findings.front()); !failed.empty())
+            return "as explain reads it: " + failed;
+        return "";
     }
     return check_expectations(ex, f);
 }

@@ -51,8 +51,9 @@ bool is_config_key(const std::string& s) {
 // The values every fix template may use. Documented in patterns/README.md.
 mustache::data template_data(const Finding& f) {
     mustache::data d;
-    // A look-alike's peer is some server: its placeholder says so.
-    std::string registry = is_registry_name(f.registry) ? f.registry : f.lookalike ? "SERVER-HOST" : "REGISTRY-HOST";
+    // The placeholder names the kind of peer: a git server, a look-alike's server, or a registry.
+    const char* unnamed = f.peer() == "git-server" ? "GIT-HOST" : f.lookalike ? "SERVER-HOST" : "REGISTRY-HOST";
+    std::string registry = is_registry_name(f.registry) ? f.registry : unnamed;
     std::string host = registry, port = "443";
     size_t colon = registry.rfind(':');
     if (colon != std::string::npos && registry.find(']') == std::string::npos) {

@@ -321,6 +321,37 @@ TEST(FieldReports, AStepToolsRefusedLoginGetsTheToolsCredentials) {
     EXPECT_EQ(node.fixes.front().id, "configure-pull-credentials");
 }
 
+// A refused login to a server that is not a registry gets that client's credentials: git's
+// basic-auth Secret, the kubeconfig's user for the API server, helm's repository login for a
+// chart repository (NVIDIA/gpu-operator#926's wording); never a pull secret, and an RBAC refusal
+// is not a credential problem.
+TEST(FieldReports, ARefusedLoginToAServerThatIsNoRegistryGetsThatClientsCredentials) {
+    Finding git = first_finding("fatal: Authentication failed for 'https://git.corp.example/org/repo.git/'");
+    EXPECT_EQ(git.component, "git");
+    ASSERT_FALSE(git.fixes.empty());
+    EXPECT_EQ(git.fixes.front().id, "configure-git-credentials");
+    bool annotated = false;
+    for (const auto& c : git.fixes.front().commands)
+        if (c.find("tekton.dev/git-0=https://'GIT-HOST'") != std::string::npos) annotated = true;
+    EXPECT_TRUE(annotated) << "the git server's placeholder names a git server";
+    Finding api = first_finding("error: You must be logged in to the server (Unauthorized)");
+    ASSERT_FALSE(api.fixes.empty());
+    EXPECT_EQ(api.fixes.front().id, "check-kubeconfig-credentials");
+    for (const auto& c : api.fixes.front().commands) EXPECT_EQ(c.find("token"), std::string::npos) << c;
+    Finding rbac = first_finding(
+        "Error from server (Forbidden): pods is forbidden: User \"system:serviceaccount:ci:default\" cannot list "
+        "resource \"pods\" in API group \"\" in the namespace \"ci\"");
+    EXPECT_FALSE(has(fix_ids(rbac), "check-kubeconfig-credentials"));
+    Finding chart = first_finding(
+        "Error: INSTALLATION FAILED: failed to fetch https://helm.ngc.nvidia.com/nvidia/charts/gpu-operator-v24.6.1.tgz : "
+        "401 Unauthorized");
+    EXPECT_TRUE(chart.lookalike);
+    ASSERT_FALSE(chart.fixes.empty());
+    EXPECT_EQ(chart.fixes.front().id, "configure-client-credentials");
+    EXPECT_FALSE(has(fix_ids(chart), "configure-step-tool-credentials"));
+    EXPECT_FALSE(has(fix_ids(chart), "configure-pull-credentials"));
+}
+
 TEST(FieldReports, TheBareMessageGetsANextStepAndTheHelpExampleItsComponent) {
     Report bare = explain("x509: certificate signed by unknown authority");
     ASSERT_FALSE(bare.findings.empty());

@@ -174,9 +174,18 @@ def main():
     p.add_argument("--split-at", metavar="REV",
                    help="score only the entries the split held at git revision REV, in their parts then "
                         "(today's rules on an earlier day's corpus: the same held-out set, before and after)")
+    p.add_argument("--files", metavar="A.yaml,B.yaml",
+                   help="score only the entries of these corpus files (a batch gathered together, scored "
+                        "at first sight before any rule is written from it)")
     a = p.parse_args()
     entries = load_corpus()
     split = load_split()
+    if a.files:
+        wanted = set(a.files.split(","))
+        unknown = wanted - {e["file"] for e in entries}
+        if unknown:
+            sys.exit("no such corpus file: %s" % ", ".join(sorted(unknown)))
+        entries = [e for e in entries if e["file"] in wanted]
     if a.split_at:
         old = subprocess.run(["git", "-C", ROOT, "show", a.split_at + ":tests/corpus/split.tsv"],
                              capture_output=True, text=True, check=True).stdout

@@ -116,7 +116,10 @@ struct Finding {
     // "registry", "server" (a look-alike's: a webhook, the API server, a web site) or "git-server".
     std::string peer() const { return peer_is_registry() ? "registry" : stage == "git-fetch" ? "git-server" : "server"; }
     // The peer as prose and fix templates name it: "registry", "server" or "git server".
-    std::string peer_in_prose() const { return peer_is_registry() ? "registry" : stage == "git-fetch" ? "git server" : "server"; }
+    std::string peer_in_prose() const {
+        std::string p = peer();
+        return p == "git-server" ? "git server" : p;
+    }
     std::string url;
     std::string image;
     std::string step;

@@ -71,14 +71,15 @@ mustache::data template_data(const Finding& f) {
     // webhook from the control plane, an API client runs where it was typed, the kubelet pulls
     // through the node's runtime, and everything else runs in a pod.
     const std::string& who = f.component;
-    d.set("from_control_plane", who == "webhook");
-    d.set("from_client", who == "api-client");
-    d.set("from_node", who == "kubelet");
-    d.set("from_pod", who != "webhook" && who != "api-client" && who != "kubelet");
-    bool tekton = who == "tekton-controller" || who == "tekton-resolver";
+    const bool control_plane = who == "webhook", api_client = who == "api-client", node = who == "kubelet";
+    d.set("from_control_plane", control_plane);
+    d.set("from_client", api_client);
+    d.set("from_node", node);
+    d.set("from_pod", !control_plane && !api_client && !node);
+    const bool tekton = who == "tekton-controller" || who == "tekton-resolver";
     d.set("from_tekton", tekton);
-    d.set("pod_namespace", tekton ? (f.tekton_namespace.empty() ? std::string(kTektonNamespace) : f.tekton_namespace)
-                                  : or_placeholder(f.object.namespace_, "NAMESPACE"));
+    const std::string tekton_namespace = f.tekton_namespace.empty() ? std::string(kTektonNamespace) : f.tekton_namespace;
+    d.set("pod_namespace", tekton ? tekton_namespace : or_placeholder(f.object.namespace_, "NAMESPACE"));
     // A peer named as an in-cluster Service (name.namespace.svc[.cluster.local]) has endpoints
     // to check: a refusal or a time-out to a Service most often means no ready pod behind it.
     static const RE2 service(R"(([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)\.([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)\.svc(?:\.cluster\.local)?\.?)");
@@ -109,7 +110,7 @@ mustache::data template_data(const Finding& f) {
     d.set("checked_san", (ip ? "IP:" : "DNS:") + bare);
     d.set("service_account", f.service_account.empty() ? std::string("default") : f.service_account);
     d.set("service_account_named", !f.service_account.empty());
-    d.set("tekton_namespace", f.tekton_namespace.empty() ? std::string(kTektonNamespace) : f.tekton_namespace);
+    d.set("tekton_namespace", tekton_namespace);
     std::string wrong_key = is_config_key(f.wrong_config_key) ? f.wrong_config_key : "KEY";
     d.set("wrong_key", wrong_key);
     // A ConfigMap key holds no quote, so it is safe inside the template's quotes.

@@ -163,6 +163,7 @@ Finding identify(const FailureRecord& record, const MessageMatch& match) {
     f.object = run_of(record.object, match);
     f.parent = record.parent;
     f.service_account = record.service_account;
+    f.node = record.node;
     f.running = record.running;
     return f;
 }

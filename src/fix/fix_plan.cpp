@@ -48,6 +48,13 @@ bool is_config_key(const std::string& s) {
     });
 }
 
+// A Kubernetes object name (a DNS subdomain: a node's name is one). Only such a value read from
+// the input stands in a command; anything else is shown as the placeholder.
+bool is_object_name(const std::string& s) {
+    static const RE2 pattern(R"([a-z0-9](?:[a-z0-9.-]*[a-z0-9])?)");
+    return s.size() <= 253 && RE2::FullMatch(s, pattern);
+}
+
 // The values every fix template may use. Documented in patterns/README.md.
 mustache::data template_data(const Finding& f) {
     mustache::data d;
@@ -80,6 +87,10 @@ mustache::data template_data(const Finding& f) {
     d.set("from_tekton", tekton);
     const std::string tekton_namespace = f.tekton_namespace.empty() ? std::string(kTektonNamespace) : f.tekton_namespace;
     d.set("pod_namespace", tekton ? tekton_namespace : or_placeholder(f.object.namespace_, "NAMESPACE"));
+    // The node the kubelet pulled on, when the run's pod or its events name it.
+    const bool node_named = is_object_name(f.node);
+    d.set("node", node_named ? f.node : std::string("NODE"));
+    d.set("node_named", node_named);
     // A peer named as an in-cluster Service (name.namespace.svc[.cluster.local]) has endpoints
     // to check: a refusal or a time-out to a Service most often means no ready pod behind it.
     static const RE2 service(R"(([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)\.([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)\.svc(?:\.cluster\.local)?\.?)");

@@ -62,7 +62,10 @@ const JsonShape spec = JsonShape::object({{"taskSpec", &task_spec},
                                 {"taskRef", &task_ref},
                                 {"pipelineRef", &pipeline_ref},
                                 {"serviceAccountName", &leaf},
-                                {"taskRunTemplate", &task_run_template}});
+                                {"taskRunTemplate", &task_run_template},
+                                {"nodeName", &leaf}});
+// A core/v1 Event's reporter: the kubelet names its node as `host`.
+const JsonShape event_source = JsonShape::object({{"component", &leaf}, {"host", &leaf}});
 const JsonShape involved_object = JsonShape::object({{"kind", &leaf}, {"namespace", &leaf}, {"name", &leaf}, {"fieldPath", &leaf}});
 
 extern const JsonShape document;
@@ -74,7 +77,8 @@ const JsonShape document = JsonShape::object({{"kind", &leaf},
                                     {"status", &status},
                                     {"involvedObject", &involved_object},
                                     {"message", &leaf},
-                                    {"reason", &leaf}});
+                                    {"reason", &leaf},
+                                    {"source", &event_source}});
 
 }  // namespace
 

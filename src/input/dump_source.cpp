@@ -86,10 +86,22 @@ public:
     }
 
     InputBatch finish() {
-        // Events name the pod; the run is what the reader acts on.
+        // Events name the pod; the run is what the reader acts on. The pod's node stays with the
+        // record, and the run's own conditions learn it too (the kubelet pulled on that node).
+        std::map<std::string, std::string> run_nodes;  // "ns/taskrun" -> node
+        for (const auto& [pod, node] : pod_nodes_) {
+            auto it = pods_.find(pod);
+            if (it != pods_.end()) run_nodes[it->second.object.namespace_ + "/" + it->second.object.name] = node;
+        }
         for (auto& r : batch_.records) {
+            if (r.object.kind == "TaskRun" && r.node.empty()) {
+                auto node = run_nodes.find(r.object.namespace_ + "/" + r.object.name);
+                if (node != run_nodes.end()) r.node = node->second;
+            }
             if (r.object.kind != "Pod") continue;
-            auto it = pods_.find(r.object.namespace_ + "/" + r.object.name);
+            std::string pod_key = r.object.namespace_ + "/" + r.object.name;
+            if (auto node = pod_nodes_.find(pod_key); node != pod_nodes_.end() && r.node.empty()) r.node = node->second;
+            auto it = pods_.find(pod_key);
             if (it == pods_.end()) continue;
             r.object = it->second.object;
             r.parent = it->second.parent;
@@ -138,6 +150,7 @@ private:
     std::map<std::string, std::string> missing_children_;  // child TaskRun -> PipelineRun
     size_t pods_and_events_ = 0;
     std::map<std::string, FailureRecord> pods_;  // "ns/pod" -> the TaskRun that owns the pod
+    std::map<std::string, std::string> pod_nodes_;  // "ns/pod" -> its spec.nodeName
     std::map<std::string, std::string> parent_service_account_;  // PipelineRun -> its ServiceAccount
     // A pipeline task with an inline taskSpec: where it stands in its pipeline's spec, and the
     // Pipeline that declares it ("" when the PipelineRun's own pipelineSpec does).
@@ -385,6 +398,8 @@ private:
         ++pods_and_events_;
         FailureRecord base;
         base.object = ref_of(doc, "Pod");
+        base.node = str(field(doc, "spec"), "nodeName");
+        if (!base.node.empty()) pod_nodes_[base.object.namespace_ + "/" + base.object.name] = base.node;
         const Json& status = field(doc, "status");
         for (const char* list : {"initContainerStatuses", "containerStatuses"}) {
             const Json& containers = field(status, list);
@@ -412,6 +427,8 @@ private:
             std::string container = field_path.substr(open + 1, field_path.size() - open - 2);
             if (container.rfind("step-", 0) == 0) base.step = container.substr(5);
         }
+        // The kubelet reports from its node (a core/v1 Event's source.host).
+        base.node = str(field(doc, "source"), "host");
         add(base, str(doc, "message"), "events[" + str(doc, "reason") + "]", str(doc, "reason"));
     }
 };

@@ -54,6 +54,9 @@ struct FailureRecord {
     // The ServiceAccount the run names (spec.serviceAccountName, or a PipelineRun's
     // taskRunTemplate.serviceAccountName); "" when it names none (Tekton then uses `default`).
     std::string service_account;
+    // The node the run's pod was scheduled on (the Pod's spec.nodeName, or the node a kubelet's
+    // event came from); "" when unknown.
+    std::string node;
     bool running = false;  // the run's Succeeded condition is still Unknown: it may yet recover
     std::vector<std::string> repeated_at;  // where the same message about the same object was read again
     // Pasted text: the lines of a short paragraph share a number (0: none), and one more record

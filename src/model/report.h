@@ -140,6 +140,7 @@ struct Finding {
     std::vector<StepSpec> steps;         // all the run's steps, when known
     StepsSource steps_source;            // where they are declared
     std::string service_account;         // the ServiceAccount the run names ("" none: `default`)
+    std::string node;                    // the node of the run's pod, when the input names it
     bool running = false;                // the run has not finished: it may still recover
     // The run waits in ResolvingTaskRef / ResolvingPipelineRef / ResolvingStepActionRef while
     // resolution retries the error the finding names.

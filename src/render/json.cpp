@@ -91,6 +91,7 @@ nlohmann::json finding_json(const Finding& f) {
         {"url", f.url},
         {"image", f.image},
         {"step", f.step},
+        {"node", f.node},
         {"tool", f.tool},
         {"host", f.host},
         {"object", object_json(f.object)},

@@ -289,7 +289,7 @@ check cm-absent "ConfigMap absent: present fails, create it first" 'check_of("co
 
 scenario kubelet
 cd_run kubelet diagnose taskrun/pull-1 "${kc[@]}" -o json
-check kubelet "kubelet pull failure, detail only in the events" 'rc == 1 and d["findings"][0]["component"] == "kubelet" and d["findings"][0]["problem"] == "unknown-authority" and fixes()[0] == "trust-ca-on-nodes" and len(d["findings"]) == 1'
+check kubelet "kubelet pull failure, detail only in the events" 'rc == 1 and d["findings"][0]["component"] == "kubelet" and d["findings"][0]["problem"] == "unknown-authority" and fixes()[0] == "trust-ca-on-nodes" and len(d["findings"]) == 1 and d["findings"][0]["node"] == "worker-2"'
 check kubelet "kubelet pull failure: no config-registry-cert fix" '"add-ca-to-config-registry-cert" not in fixes() and "restart-tekton-controller" not in fixes()'
 
 scenario kaniko

@@ -189,7 +189,7 @@ def build(scenario, reg, reg2, ca):
                             'message: "Back-off pulling image "%s"."' % (image, image), ago(minutes=2), pod="pull-1-pod"))
         objs.append({"apiVersion": "v1", "kind": "Pod",
                      "metadata": meta("pull-1-pod", "ci", labels={"tekton.dev/taskRun": "pull-1"}),
-                     "spec": {"containers": [{"name": "step-build", "image": image}]},
+                     "spec": {"nodeName": "worker-2", "containers": [{"name": "step-build", "image": image}]},
                      "status": {"phase": "Pending", "containerStatuses": [
                          {"name": "step-build", "image": image, "ready": False,
                           "state": {"waiting": {"reason": "ImagePullBackOff", "message": 'Back-off pulling image "%s"' % image}}}]}})
@@ -197,6 +197,7 @@ def build(scenario, reg, reg2, ca):
                      "metadata": meta("pull-1-pod.17a2b3c4d5e6f708", "ci"),
                      "involvedObject": {"kind": "Pod", "namespace": "ci", "name": "pull-1-pod", "fieldPath": "spec.containers{step-build}"},
                      "reason": "Failed", "type": "Warning", "count": 4, "lastTimestamp": ago(minutes=2),
+                     "source": {"component": "kubelet", "host": "worker-2"},
                      "message": 'Failed to pull image "%s": rpc error: code = Unknown desc = failed to pull and unpack image '
                                 '"%s": failed to resolve reference "%s": failed to do request: Head "https://%s/v2/team/app/manifests/v1": '
                                 'tls: failed to verify certificate: x509: certificate signed by unknown authority' % (image, image, image, reg)})

@@ -112,6 +112,56 @@ TEST(DumpSource, ReadsAPodsWaitingContainersAndMapsThemToTheTaskRun) {
     EXPECT_TRUE(found);
 }
 
+// The kubelet pulled on one node: the run's pod (spec.nodeName) or the kubelet's event
+// (source.host) names it, and the node's checks run there instead of on a placeholder. A name
+// that is no Kubernetes name stays the placeholder.
+TEST(DumpSource, TheNodeThatPulledIsNamedInTheNodesChecks) {
+    auto dump = [](const std::string& pod_spec, const std::string& event_source) {
+        return std::string(
+                   "apiVersion: tekton.dev/v1\nkind: TaskRun\nmetadata: {name: pull-2, namespace: ci}\n"
+                   "spec: {taskRef: {name: build}}\n"
+                   "status:\n  podName: pull-2-pod\n  conditions:\n  - type: Succeeded\n    status: 'False'\n"
+                   "    reason: TaskRunImagePullFailed\n    message: 'the step \"build\" in TaskRun \"pull-2\" failed to pull the image'\n"
+                   "---\napiVersion: v1\nkind: Pod\nmetadata: {name: pull-2-pod, namespace: ci}\n") +
+               pod_spec +
+               "---\napiVersion: v1\nkind: Event\nmetadata: {name: pull-2-pod.1, namespace: ci}\n"
+               "involvedObject: {kind: Pod, namespace: ci, name: pull-2-pod, fieldPath: 'spec.containers{step-build}'}\n"
+               "reason: Failed\n" + event_source +
+               "message: 'Failed to pull image \"registry.private/app:1\": rpc error: code = Unknown desc = failed to pull and "
+               "unpack image \"registry.private/app:1\": failed to resolve reference \"registry.private/app:1\": failed to do "
+               "request: Head \"https://registry.private/v2/app/manifests/1\": dial tcp 10.1.1.1:443: i/o timeout'\n";
+    };
+    auto node_check = [](const Report& r) -> std::string {
+        for (const auto& f : r.findings)
+            for (const auto& fix : f.fixes)
+                if (fix.id == "check-network-path")
+                    for (const auto& c : fix.commands)
+                        if (c.find("kubectl debug node/") == 0) return c;
+        return "";
+    };
+    Report from_pod = diagnose_dump(test::shipped_engine(), dump("spec: {nodeName: worker-3}\n", ""), "pod.yaml");
+    ASSERT_FALSE(from_pod.findings.empty());
+    EXPECT_EQ(from_pod.findings[0].component, "kubelet");
+    EXPECT_EQ(from_pod.findings[0].object.name, "pull-2");
+    EXPECT_EQ(from_pod.findings[0].node, "worker-3");
+    EXPECT_EQ(node_check(from_pod).rfind("kubectl debug node/'worker-3' -it ", 0), 0u) << node_check(from_pod);
+
+    Report from_event = diagnose_dump(test::shipped_engine(), dump("", "source: {component: kubelet, host: ip-10-0-1-7.ec2.internal}\n"),
+                                      "event.yaml");
+    ASSERT_FALSE(from_event.findings.empty());
+    EXPECT_EQ(from_event.findings[0].node, "ip-10-0-1-7.ec2.internal");
+    EXPECT_EQ(node_check(from_event).rfind("kubectl debug node/'ip-10-0-1-7.ec2.internal' -it ", 0), 0u);
+
+    Report hostile = diagnose_dump(test::shipped_engine(), dump("spec: {nodeName: 'w; rm -rf ~'}\n", ""), "hostile.yaml");
+    ASSERT_FALSE(hostile.findings.empty());
+    EXPECT_EQ(node_check(hostile).rfind("kubectl debug node/'NODE' -it ", 0), 0u) << node_check(hostile);
+
+    Report unnamed = diagnose_dump(test::shipped_engine(), dump("", ""), "unnamed.yaml");
+    ASSERT_FALSE(unnamed.findings.empty());
+    EXPECT_TRUE(unnamed.findings[0].node.empty());
+    EXPECT_EQ(node_check(unnamed).rfind("kubectl debug node/'NODE' -it ", 0), 0u) << node_check(unnamed);
+}
+
 TEST(DumpSource, ASucceededRunHasNoProblems) {
     EXPECT_EQ(diagnose_sample("taskrun-succeeded.yaml").status, ReportStatus::no_problems);
 }

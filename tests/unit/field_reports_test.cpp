@@ -268,7 +268,7 @@ TEST(FieldReports, TheNetworkCheckRunsWhereTheRequestRan) {
         "request: Head \"https://registry.private/v2/app/manifests/1\": dial tcp 10.1.1.1:443: i/o timeout");
     EXPECT_EQ(node.component, "kubelet");
     ASSERT_FALSE(node.fixes.empty());
-    EXPECT_EQ(node.fixes.front().commands.front().rfind("kubectl debug node/NODE ", 0), 0u) << joined(node.fixes.front());
+    EXPECT_EQ(node.fixes.front().commands.front().rfind("kubectl debug node/'NODE' ", 0), 0u) << joined(node.fixes.front());
 
     Finding controller = first_finding(
         "failed to create task run pod \"task-run\": translating TaskSpec to Pod: error getting image manifest: Get "

@@ -141,6 +141,8 @@ Finding identify(const FailureRecord& record, const MessageMatch& match) {
     f.image = capture(captures, "image");
     f.host = capture(captures, "host");
     f.step = capture(captures, "step");
+    f.refused = {capture(captures, "rbac_user"), capture(captures, "rbac_verb"), capture(captures, "rbac_resource"),
+                 capture(captures, "rbac_group"), capture(captures, "rbac_namespace")};
     if (f.step.rfind("step-", 0) == 0) f.step = f.step.substr(5);
     if (f.step.empty()) f.step = record.step;
     // A registry API URL names the image asked for more surely than the step's image (a kaniko

@@ -55,6 +55,41 @@ bool is_object_name(const std::string& s) {
     return s.size() <= 253 && RE2::FullMatch(s, pattern);
 }
 
+// What RBAC refused, as values for a grant of exactly that. Named only when every part reads as
+// what the API server prints and the identity is one a grant is for: a ServiceAccount or a user,
+// not system:anonymous (the request carried no credentials), a node or a control-plane component.
+void set_refused_request(mustache::data& d, const RefusedRequest& r) {
+    static const RE2 verb("[a-z]+"), resource("([a-z0-9][a-z0-9-]*)(?:/([a-z0-9][a-z0-9-]*))?");
+    static const RE2 service_account("system:serviceaccount:([a-z0-9](?:[a-z0-9-]*[a-z0-9])?):([a-z0-9](?:[a-z0-9.-]*[a-z0-9])?)");
+    std::string name, subresource, sa_namespace, sa_name;
+    bool is_service_account = RE2::FullMatch(r.user, service_account, &sa_namespace, &sa_name);
+    bool grantable_user = !r.user.empty() && r.user.size() <= 253 && r.user.rfind("system:", 0) != 0 &&
+                          r.user.find_first_of("\n\r") == std::string::npos;
+    bool named = (is_service_account || grantable_user) && RE2::FullMatch(r.verb, verb) &&
+                 RE2::FullMatch(r.resource, resource, &name, &subresource) &&
+                 (r.api_group.empty() || is_object_name(r.api_group)) && (r.namespace_.empty() || is_object_name(r.namespace_));
+    d.set("rbac_named", named);
+    if (!named) return;
+    d.set("rbac_user", r.user);
+    d.set("rbac_verb", r.verb);
+    d.set("rbac_resource", r.resource);  // as a Role's rule takes it: "pods/exec"
+    // As kubectl auth can-i takes it: the resource with its group, the subresource apart.
+    d.set("rbac_resource_arg", r.api_group.empty() ? name : name + "." + r.api_group);
+    d.set("has_rbac_subresource", !subresource.empty());
+    d.set("rbac_subresource", subresource);
+    d.set("rbac_group", r.api_group);
+    d.set("has_rbac_group", !r.api_group.empty());  // a section: "" would count as true
+    d.set("rbac_namespaced", !r.namespace_.empty());
+    d.set("rbac_cluster_scope", r.namespace_.empty());
+    d.set("rbac_namespace", r.namespace_);
+    d.set("rbac_service_account", is_service_account);
+    d.set("rbac_sa_namespace", sa_namespace);
+    d.set("rbac_sa_name", sa_name);
+    std::string role = "certdoctor-" + r.verb + "-" + name + (subresource.empty() ? "" : "-" + subresource);
+    d.set("rbac_role", role);
+    d.set("rbac_file", role + ".yaml");
+}
+
 // The values every fix template may use. Documented in patterns/README.md.
 mustache::data template_data(const Finding& f) {
     mustache::data d;
@@ -91,6 +126,7 @@ mustache::data template_data(const Finding& f) {
     const bool node_named = is_object_name(f.node);
     d.set("node", node_named ? f.node : std::string("NODE"));
     d.set("node_named", node_named);
+    set_refused_request(d, f.refused);
     // A peer named as an in-cluster Service (name.namespace.svc[.cluster.local]) has endpoints
     // to check: a refusal or a time-out to a Service most often means no ready pod behind it.
     static const RE2 service(R"(([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)\.([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)\.svc(?:\.cluster\.local)?\.?)");
@@ -211,9 +247,6 @@ bool from_a_run(const Finding& f) {
     return false;
 }
 
-}  // namespace
-
-namespace {
 
 // Whether every non-empty list of the fix names the finding.
 bool admitted(const FixRule& fix, const Finding& finding) {
@@ -228,9 +261,26 @@ bool admitted(const FixRule& fix, const Finding& finding) {
            admits(fix.components, finding.component);
 }
 
+// Whether a section (a boolean template value) holds for the finding.
+bool template_flag(const Finding& finding, const std::string& name) {
+    mustache::data data = template_data(finding);
+    const mustache::data* value = data.get(name);
+    return value && value->is_true();
+}
+
 }  // namespace
 
+bool is_template_section(const std::string& name) {
+    // Every value is set for any finding; a finding that names an RBAC refusal sets those too.
+    Finding any;
+    any.refused = {"user", "get", "pods", "", ""};
+    mustache::data data = template_data(any);
+    const mustache::data* value = data.get(name);
+    return value && value->is_bool();
+}
+
 bool fix_applies(const FixRule& fix, const Finding& finding) {
+    if (!fix.only_when.empty() && !template_flag(finding, fix.only_when)) return false;
     if (fix.registry_fix && finding.lookalike) return false;
     if (fix.lookalike_only && !finding.lookalike) return false;
     return admitted(fix, finding);
@@ -238,6 +288,7 @@ bool fix_applies(const FixRule& fix, const Finding& finding) {
 
 bool fix_applies(const FixRule& fix, const Finding& finding, const Catalog& catalog) {
     if (fix_applies(fix, finding)) return true;
+    if (!fix.only_when.empty() && !template_flag(finding, fix.only_when)) return false;
     if (fix.stands_in_for.empty() || !finding.lookalike) return false;
     const FixRule* registry_fix = catalog.fix(fix.stands_in_for);
     return registry_fix && admitted(*registry_fix, finding);

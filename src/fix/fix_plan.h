@@ -15,8 +15,11 @@ namespace certdoctor {
 // The default namespace of a Tekton Pipelines installation.
 inline constexpr const char* kTektonNamespace = "tekton-pipelines";
 
+// Whether `name` is a section of the fix templates: a boolean value, as `only_when` must name.
+bool is_template_section(const std::string& name);
+
 // True when `fix` answers `finding` (by stage and problem; registry fixes never answer a
-// look-alike).
+// look-alike, and a fix `only_when` a section holds only where it holds).
 bool fix_applies(const FixRule& fix, const Finding& finding);
 // The same, and a fix that stands in for a registry fix answers a look-alike that fix would
 // have answered.

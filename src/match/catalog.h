@@ -143,6 +143,9 @@ struct FixRule {
     // whose message is a Tekton component's condition, which always belongs to one
     bool needs_run = false;
     bool adds_ca = false;
+    // A section (a boolean template value) that must hold for the fix to be planned: a fix built
+    // from what the message names (the user and verb RBAC refused) is noise with placeholders.
+    std::string only_when;
     FixContent content;
     std::map<std::string, FixContent> variants;  // by step tool
     std::vector<std::string> references;

@@ -10,7 +10,7 @@ namespace certdoctor {
 namespace {
 
 // Bumped whenever a field is added, removed or reordered below.
-constexpr std::string_view kMagic = "certdoctor-catalog-5\n";
+constexpr std::string_view kMagic = "certdoctor-catalog-6\n";
 
 // One list of fields per type, read by the writer and by the reader alike.
 template <class A, class T>
@@ -39,7 +39,7 @@ void fields(A& a, T& o) requires std::is_same_v<std::remove_const_t<T>, FixOpera
 template <class A, class T>
 void fields(A& a, T& f) requires std::is_same_v<std::remove_const_t<T>, FixRule> {
     a(f.id, f.file, f.line, f.title, f.order, f.sites, f.causes, f.stages, f.problems, f.components,
-      f.registry_fix, f.lookalike_only, f.stands_in_for, f.needs_run, f.adds_ca, f.content, f.variants, f.references, f.operations);
+      f.registry_fix, f.lookalike_only, f.stands_in_for, f.needs_run, f.adds_ca, f.only_when, f.content, f.variants, f.references, f.operations);
 }
 template <class A, class T>
 void fields(A& a, T& f) requires std::is_same_v<std::remove_const_t<T>, ChainFrame> {

@@ -197,7 +197,7 @@ FixRule read_fix(const YAML::Node& doc) {
     FixRule f;
     f.line = line_of(doc);
     check_known_fields(doc, {"kind", "id", "title", "order", "applies_to", "registry_fix",
-                             "lookalike_only", "stands_in_for", "needs_run", "adds_ca", "description", "commands", "manifest", "variants",
+                             "lookalike_only", "stands_in_for", "needs_run", "adds_ca", "only_when", "description", "commands", "manifest", "variants",
                              "references", "operations"});
     f.id = get_string(doc, "id", true, f.line);
     f.title = get_string(doc, "title", true, f.line);
@@ -215,6 +215,7 @@ FixRule read_fix(const YAML::Node& doc) {
     f.needs_run = get_bool(doc, "needs_run", false);
     f.stands_in_for = get_string(doc, "stands_in_for", false, f.line);
     f.adds_ca = get_bool(doc, "adds_ca", false);
+    f.only_when = get_string(doc, "only_when", false, f.line);
     f.content = read_fix_content(doc, f.line);
     if (YAML::Node variants = doc["variants"]) {
         if (!variants.IsMap()) throw DocumentError{line_of(variants), "variants must be a map"};

@@ -95,6 +95,16 @@ struct ClusterFacts {
         false;  // the run failed before the controller restarted with the CA
 };
 
+// What the API server's authoriser refused, as its Forbidden message names it ("User %q cannot %s
+// resource %q in API group %q in the namespace %q"); empty fields when the message does not say.
+struct RefusedRequest {
+    std::string user;
+    std::string verb;
+    std::string resource;    // with its subresource: "pods/exec"
+    std::string api_group;   // "" is the core group
+    std::string namespace_;  // "" at the cluster scope
+};
+
 struct Finding {
     std::string pattern;       // "<site-id>/<cause-id>", or just one of them
     std::string site_rule;     // the rule that placed it on a call chain ("" when none did)
@@ -141,6 +151,7 @@ struct Finding {
     StepsSource steps_source;            // where they are declared
     std::string service_account;         // the ServiceAccount the run names ("" none: `default`)
     std::string node;                    // the node of the run's pod, when the input names it
+    RefusedRequest refused;              // what RBAC refused, when the message names it
     bool running = false;                // the run has not finished: it may still recover
     // The run waits in ResolvingTaskRef / ResolvingPipelineRef / ResolvingStepActionRef while
     // resolution retries the error the finding names.

@@ -1,6 +1,7 @@
 // Verdicts on failures as users paste them, from the defects found by trying the tool on public
 // reports: the reading of each shape named here is what a user needs, not what a phrase matched.
 #include <gtest/gtest.h>
+#include <yaml-cpp/yaml.h>
 
 #include <algorithm>
 #include <string>
@@ -350,6 +351,92 @@ TEST(FieldReports, ARefusedLoginToAServerThatIsNoRegistryGetsThatClientsCredenti
     EXPECT_EQ(chart.fixes.front().id, "configure-client-credentials");
     EXPECT_FALSE(has(fix_ids(chart), "configure-step-tool-credentials"));
     EXPECT_FALSE(has(fix_ids(chart), "configure-pull-credentials"));
+}
+
+// An RBAC refusal names what was refused; the grant is of exactly that (one verb, one resource,
+// its group, its namespace or the cluster scope) to the identity named, and none is offered to
+// system:anonymous or a control-plane identity. Values from the message stay inert in the
+// manifest and the commands.
+TEST(FieldReports, AnRbacRefusalGetsAGrantOfExactlyWhatWasRefused) {
+    auto grant = [](const Finding& f) -> const FixView* {
+        for (const auto& fix : f.fixes)
+            if (fix.id == "grant-api-permission") return &fix;
+        return nullptr;
+    };
+    // kubernetes/client-go#1280: a ServiceAccount, a namespaced resource of a named group.
+    Finding lease = first_finding(
+        "E0710 21:02:45.211259 1 leaderelection.go:330] error retrieving resource lock ci/boskos-cleaner-leaderlock: "
+        "leases.coordination.k8s.io \"boskos-cleaner-leaderlock\" is forbidden: User \"system:serviceaccount:ci:boskos\" "
+        "cannot get resource \"leases\" in API group \"coordination.k8s.io\" in the namespace \"ci\"");
+    const FixView* g = grant(lease);
+    ASSERT_NE(g, nullptr);
+    YAML::Node role, binding;
+    {
+        std::vector<YAML::Node> docs = YAML::LoadAll(g->manifest);
+        ASSERT_EQ(docs.size(), 2u) << g->manifest;
+        role = docs[0];
+        binding = docs[1];
+    }
+    EXPECT_EQ(role["kind"].as<std::string>(), "Role");
+    EXPECT_EQ(role["metadata"]["namespace"].as<std::string>(), "ci");
+    EXPECT_EQ(role["rules"][0]["apiGroups"][0].as<std::string>(), "coordination.k8s.io");
+    EXPECT_EQ(role["rules"][0]["resources"][0].as<std::string>(), "leases");
+    EXPECT_EQ(role["rules"][0]["verbs"].size(), 1u);
+    EXPECT_EQ(role["rules"][0]["verbs"][0].as<std::string>(), "get");
+    EXPECT_EQ(binding["kind"].as<std::string>(), "RoleBinding");
+    EXPECT_EQ(binding["roleRef"]["name"].as<std::string>(), role["metadata"]["name"].as<std::string>());
+    EXPECT_EQ(binding["subjects"][0]["kind"].as<std::string>(), "ServiceAccount");
+    EXPECT_EQ(binding["subjects"][0]["name"].as<std::string>(), "boskos");
+    EXPECT_EQ(binding["subjects"][0]["namespace"].as<std::string>(), "ci");
+    ASSERT_FALSE(g->commands.empty());
+    EXPECT_EQ(g->commands.front(),
+              "kubectl auth can-i 'get' 'leases.coordination.k8s.io' -n 'ci' --as='system:serviceaccount:ci:boskos'");
+
+    // kubeguard/guard#352: a user, at the cluster scope, the core group.
+    Finding pods = first_finding(
+        "Error from server (Forbidden): pods is forbidden: User \"vesurbag\" cannot list resource \"pods\" in API "
+        "group \"\" at the cluster scope");
+    g = grant(pods);
+    ASSERT_NE(g, nullptr);
+    std::vector<YAML::Node> docs = YAML::LoadAll(g->manifest);
+    ASSERT_EQ(docs.size(), 2u);
+    EXPECT_EQ(docs[0]["kind"].as<std::string>(), "ClusterRole");
+    EXPECT_FALSE(docs[0]["metadata"]["namespace"]);
+    EXPECT_EQ(docs[0]["rules"][0]["apiGroups"][0].as<std::string>(), "");
+    EXPECT_EQ(docs[1]["kind"].as<std::string>(), "ClusterRoleBinding");
+    EXPECT_EQ(docs[1]["subjects"][0]["kind"].as<std::string>(), "User");
+    EXPECT_EQ(docs[1]["subjects"][0]["name"].as<std::string>(), "vesurbag");
+    EXPECT_EQ(g->description.find("(API group"), std::string::npos) << g->description;
+
+    // A subresource: the rule names it whole, can-i takes it apart.
+    Finding exec = first_finding(
+        "Error from server (Forbidden): pods \"web-0\" is forbidden: User \"system:serviceaccount:ci:deployer\" cannot "
+        "create resource \"pods/exec\" in API group \"\" in the namespace \"shop\"");
+    g = grant(exec);
+    ASSERT_NE(g, nullptr);
+    EXPECT_EQ(YAML::LoadAll(g->manifest)[0]["rules"][0]["resources"][0].as<std::string>(), "pods/exec");
+    EXPECT_EQ(g->commands.front(), "kubectl auth can-i 'create' 'pods' --subresource='exec' -n 'shop' "
+                                   "--as='system:serviceaccount:ci:deployer'");
+
+    // No grant to anonymous, to a control-plane component, or to a node.
+    for (const char* user : {"system:anonymous", "system:kube-controller-manager", "system:node:worker-1"}) {
+        Finding f = first_finding(std::string("Error from server (Forbidden): nodes is forbidden: User \"") + user +
+                                  "\" cannot list resource \"nodes\" in API group \"\" at the cluster scope");
+        EXPECT_EQ(f.problem, "unauthorized") << user;
+        EXPECT_EQ(grant(f), nullptr) << user;
+    }
+
+    // A hostile user name stays one quoted word in the shell and one scalar in YAML.
+    Finding hostile = first_finding(
+        "Error from server (Forbidden): pods is forbidden: User \"x'; rm -rf ~; echo '$(id)\" cannot list resource "
+        "\"pods\" in API group \"\" at the cluster scope");
+    g = grant(hostile);
+    ASSERT_NE(g, nullptr);
+    EXPECT_NE(g->commands.front().find("--as='x'\\''; rm -rf ~; echo '\\''$(id)'"), std::string::npos)
+        << g->commands.front();
+    docs = YAML::LoadAll(g->manifest);
+    ASSERT_EQ(docs.size(), 2u);
+    EXPECT_EQ(docs[1]["subjects"][0]["name"].as<std::string>(), "x'; rm -rf ~; echo '$(id)");
 }
 
 TEST(FieldReports, TheBareMessageGetsANextStepAndTheHelpExampleItsComponent) {

@@ -27,6 +27,20 @@ std::vector<std::string> ids(const std::vector<FixView>& fixes) {
     return out;
 }
 
+// A fix's only_when names a section the templates set; a misspelt one would keep it from ever
+// being planned.
+TEST(FixPlan, OnlyWhenNamesATemplateSection) {
+    size_t conditional = 0;
+    for (const auto& fix : catalog().fixes) {
+        if (fix.only_when.empty()) continue;
+        ++conditional;
+        EXPECT_TRUE(is_template_section(fix.only_when)) << fix.id << ": only_when: " << fix.only_when;
+    }
+    EXPECT_GE(conditional, 1u);
+    EXPECT_FALSE(is_template_section("rbac_user"));  // a string, not a section
+    EXPECT_FALSE(is_template_section("no_such_value"));
+}
+
 TEST(FixPlan, LookupWithUnknownAuthorityAddsTheCaThenSetsTheCommand) {
     auto plan = ids(plan_fixes(finding("entrypoint-lookup", "unknown-authority"), catalog()));
     ASSERT_GE(plan.size(), 2u);

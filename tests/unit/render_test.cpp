@@ -133,7 +133,8 @@ TEST(Render, FixArtefactsMatchGolden) {
 }
 
 // Every fix of the catalog, and every step tool's variant of it, rendered for one offline finding
-// (a TaskRun in `ci` naming ServiceAccount `deployer`, a step `build`, a registry with a port):
+// (a TaskRun in `ci` naming ServiceAccount `deployer`, a step `build`, a registry with a port,
+// RBAC's refusal of that ServiceAccount's exec into a pod):
 // a wording or artefact change to any fix id shows in review.
 TEST(Render, EveryFixOfTheCatalogMatchesGolden) {
     const Catalog& catalog = test::shipped_engine().catalog();
@@ -158,6 +159,7 @@ TEST(Render, EveryFixOfTheCatalogMatchesGolden) {
             f.step = "build";
             f.tool = tool;
             f.service_account = "deployer";
+            f.refused = {"system:serviceaccount:ci:deployer", "create", "pods/exec", "", "ci"};
             all += (tool.empty() ? "" : "[variant " + tool + "] ") + fix_text(render_fix(*fix, f));
         }
     }

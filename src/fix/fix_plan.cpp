@@ -137,6 +137,9 @@ mustache::data template_data(const Finding& f) {
     d.set("service_namespace", service_namespace);
     d.set("url", or_placeholder(f.url, ("https://" + registry + (f.peer_is_registry() ? "/v2/" : "/")).c_str()));
     d.set("image", or_placeholder(f.image, "IMAGE"));
+    // An image to look at: the finding names one, or its peer is a registry (whose answer
+    // concerns one). Not a git server's or the API server's missing object.
+    d.set("image_peer", !f.image.empty() || f.peer_is_registry());
     // skopeo list-tags takes the repository alone; skopeo inspect refuses a tag and a digest together.
     const ImageReferenceParts parts = split_image_reference(f.image);
     d.set("image_repository", or_placeholder(parts.name, "IMAGE-REPOSITORY"));

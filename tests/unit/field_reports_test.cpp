@@ -439,6 +439,35 @@ TEST(FieldReports, AnRbacRefusalGetsAGrantOfExactlyWhatWasRefused) {
     EXPECT_EQ(docs[1]["subjects"][0]["name"].as<std::string>(), "x'; rm -rf ~; echo '$(id)");
 }
 
+// "Check the image reference" lists an image's tags: it is offered where there is an image (named
+// in the message, or a registry's own answer), with the image the daemon named; never for a git
+// server's, the API server's or a chart repository's "not found".
+TEST(FieldReports, TheImageCheckIsForImagesOnly) {
+    // dqzboy/Docker-Proxy#8: the daemon names the image.
+    Finding daemon = first_finding(
+        "Error response from daemon: manifest for localhost:5000/busybox:latest not found: manifest unknown: manifest unknown");
+    ASSERT_TRUE(has(fix_ids(daemon), "check-image-reference")) << daemon.pattern;
+    for (const auto& fix : daemon.fixes)
+        if (fix.id == "check-image-reference") {
+            ASSERT_FALSE(fix.commands.empty());
+            EXPECT_EQ(fix.commands.front(), "skopeo list-tags docker://'localhost:5000/busybox'");
+        }
+    // ietf-tools/www#392: the registry's answer alone; the check stays, its image to fill in.
+    EXPECT_TRUE(has(fix_ids(first_finding("Error response from daemon: manifest unknown")), "check-image-reference"));
+    // git-clients-2 (GoogleCloudPlatform/appengine-angular-hello-world-python), tektoncd/pipeline#6315,
+    // tektoncd/pipeline#4364, timescale/helm-charts#85: no image.
+    for (const char* text :
+         {"remote: Repository not found.\nfatal: repository \n'https://github.com/GoogleCloudPlatform/appengine-angular-hello-world-python/' \nnot found",
+          "failed to get task: error requesting remote resource: error getting \"Git\" \"default/git-d9f145400a6dd620a430f19b39e885ad\": revision error: reference not found",
+          "Pipeline /bundle-pipeline can't be Run; it contains Tasks that don't exist: Couldn't retrieve Task \"bundle-task1\": tasks.tekton.dev \"bundle-task1\" not found",
+          "Error: looks like \"https://github.com/timescale/timescaledb-kubernetes\" is not a valid chart repository or cannot be reached: failed to fetch https://github.com/timescale/timescaledb-kubernetes/index.yaml : 404 Not Found"}) {
+        Report r = explain(text);
+        ASSERT_FALSE(r.findings.empty()) << text;
+        EXPECT_EQ(r.findings[0].problem, "not-found") << text;
+        EXPECT_FALSE(has(fix_ids(r.findings[0]), "check-image-reference")) << text;
+    }
+}
+
 TEST(FieldReports, TheBareMessageGetsANextStepAndTheHelpExampleItsComponent) {
     Report bare = explain("x509: certificate signed by unknown authority");
     ASSERT_FALSE(bare.findings.empty());

@@ -95,7 +95,10 @@ mustache::data template_data(const Finding& f) {
     mustache::data d;
     // The placeholder names the kind of peer: a git server, a look-alike's server, or a registry.
     const char* unnamed = f.peer() == "git-server" ? "GIT-HOST" : f.lookalike ? "SERVER-HOST" : "REGISTRY-HOST";
-    std::string registry = is_registry_name(f.registry) ? f.registry : unnamed;
+    // Where no request named the server, the name its certificate was checked against does ("valid
+    // for X, not Y": Y is the name the client dialled); a server's own log names its client there.
+    const std::string& named = !f.registry.empty() || f.server_log ? f.registry : f.host;
+    std::string registry = is_registry_name(named) ? named : unnamed;
     std::string host = registry, port = "443";
     size_t colon = registry.rfind(':');
     if (colon != std::string::npos && registry.find(']') == std::string::npos) {

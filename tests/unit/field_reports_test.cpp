@@ -468,6 +468,17 @@ TEST(FieldReports, TheImageCheckIsForImagesOnly) {
     }
 }
 
+// Where no request names the server, the name its certificate was checked against does: the
+// re-issue's check connects to it instead of a placeholder (moby/moby#38787).
+TEST(FieldReports, TheNameTheCertificateWasCheckedAgainstNamesTheServer) {
+    Finding f = first_finding("x509: certificate is valid for *.channeladvisor.com, not registry-1.docker.io");
+    EXPECT_EQ(f.problem, "hostname-mismatch");
+    ASSERT_FALSE(f.fixes.empty());
+    ASSERT_FALSE(f.fixes.front().commands.empty());
+    EXPECT_EQ(f.fixes.front().commands.front().rfind("openssl s_client -connect 'registry-1.docker.io:443' ", 0), 0u)
+        << f.fixes.front().commands.front();
+}
+
 TEST(FieldReports, TheBareMessageGetsANextStepAndTheHelpExampleItsComponent) {
     Report bare = explain("x509: certificate signed by unknown authority");
     ASSERT_FALSE(bare.findings.empty());

@@ -335,6 +335,14 @@ TEST(FieldReports, ARefusedLoginToAServerThatIsNoRegistryGetsThatClientsCredenti
     for (const auto& c : git.fixes.front().commands)
         if (c.find("tekton.dev/git-0=https://'GIT-HOST'") != std::string::npos) annotated = true;
     EXPECT_TRUE(annotated) << "the git server's placeholder names a git server";
+    // drone-plugins/drone-git#88: git's credential prompt names the server.
+    Finding prompt = first_finding("fatal: could not read Username for 'https://git.mydomain.com': No such device or address");
+    EXPECT_EQ(prompt.registry, "git.mydomain.com");
+    ASSERT_FALSE(prompt.fixes.empty());
+    bool named = false;
+    for (const auto& c : prompt.fixes.front().commands)
+        if (c.find("tekton.dev/git-0=https://'git.mydomain.com'") != std::string::npos) named = true;
+    EXPECT_TRUE(named);
     Finding api = first_finding("error: You must be logged in to the server (Unauthorized)");
     ASSERT_FALSE(api.fixes.empty());
     EXPECT_EQ(api.fixes.front().id, "check-kubeconfig-credentials");

@@ -1,6 +1,9 @@
 #include "input/text_source.h"
 
+#include <re2/re2.h>
+
 #include <functional>
+#include <set>
 #include <unordered_map>
 
 #include "input/normalise.h"
@@ -144,12 +147,28 @@ private:
     std::unordered_multimap<size_t, size_t> seen_;  // hash of object and message -> record
 };
 
+// The node a pasted `kubectl describe pod` names: its "Node:" line ("Node: worker-2/10.0.0.5") or
+// the scheduler's event ("Successfully assigned ci/build-pod to worker-2"). Only when the paste
+// names one node: a listing of several pods names none for all.
+std::string node_named(std::string_view text) {
+    static const RE2 pattern(R"((?m:^[ \t]*Node:[ \t]+([a-z0-9][a-z0-9.-]*)(?:/\S*)?[ \t]*$)|Successfully assigned \S+ to ([a-z0-9][a-z0-9.-]*))");
+    std::set<std::string> nodes;
+    re2::StringPiece input(text.data(), text.size());
+    std::string line_node, event_node;
+    while (nodes.size() < 2 && RE2::FindAndConsume(&input, pattern, &line_node, &event_node))
+        nodes.insert(line_node.empty() ? event_node : line_node);
+    return nodes.size() == 1 ? *nodes.begin() : std::string();
+}
+
 }  // namespace
 
 InputBatch read_text(std::string_view text, const std::string& source) {
     TextReader reader(text, source);
     for_each_message(text, [&](TextMessage&& m) { reader.add(std::move(m)); });
-    return reader.finish();
+    InputBatch batch = reader.finish();
+    if (std::string node = node_named(text); !node.empty())
+        for (auto& r : batch.records) r.node = node;
+    return batch;
 }
 
 }  // namespace certdoctor

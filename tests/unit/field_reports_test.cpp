@@ -487,6 +487,31 @@ TEST(FieldReports, TheNameTheCertificateWasCheckedAgainstNamesTheServer) {
         << f.fixes.front().commands.front();
 }
 
+// A pasted describe names the node the pod was scheduled to (the scheduler's event, or the
+// "Node:" line): the kubelet's checks run there (acryldata/datahub-helm#565). A paste that names
+// two nodes names none for all.
+TEST(FieldReports, APastedDescribeNamesTheNodeForTheNodesChecks) {
+    const std::string paste =
+        "% kubectl describe pod elasticsearch-master-0\n\n[...]\nMessage\n-------\n"
+        "Successfully assigned default/elasticsearch-master-0 to gke-datahub-cluster\n"
+        "AttachVolume.Attach succeeded for volume \"pvc-bcf3c548-0669-47c0-affb-9e8a5\n"
+        "Failed to pull image \"docker.elastic.co/elasticsearch/elasticsearch:7.17.3\"\n[...]\n"
+        "failed to do request: Head \"https://docker.elastic.co/v2/elasticsearch/elasticsearch/manifests/7.17.3\": dial tcp "
+        "34.172.121.65:443: i/o timeout";
+    Finding f = first_finding(paste);
+    EXPECT_EQ(f.component, "kubelet");
+    EXPECT_EQ(f.node, "gke-datahub-cluster");
+    bool on_node = false;
+    for (const auto& fix : f.fixes)
+        for (const auto& c : fix.commands)
+            if (c.rfind("kubectl debug node/'gke-datahub-cluster' ", 0) == 0) on_node = true;
+    EXPECT_TRUE(on_node);
+    const std::string failure = paste.substr(paste.find("Failed to pull"));
+    EXPECT_EQ(first_finding("Name: x\nNode:         worker-2/10.0.0.5\nEvents:\n" + failure).node, "worker-2");
+    // The Node line and the scheduler's event disagree: no node is named.
+    EXPECT_EQ(first_finding("Node:         worker-2/10.0.0.5\n" + paste).node, "");
+}
+
 TEST(FieldReports, TheBareMessageGetsANextStepAndTheHelpExampleItsComponent) {
     Report bare = explain("x509: certificate signed by unknown authority");
     ASSERT_FALSE(bare.findings.empty());

@@ -253,7 +253,6 @@ bool from_a_run(const Finding& f) {
     return false;
 }
 
-
 // Whether every non-empty list of the fix names the finding.
 bool admitted(const FixRule& fix, const Finding& finding) {
     if (fix.sites.empty() && fix.causes.empty() && fix.stages.empty() && fix.problems.empty() && fix.components.empty())

@@ -79,8 +79,7 @@ void set_refused_request(mustache::data& d, const RefusedRequest& r) {
     d.set("rbac_subresource", subresource);
     d.set("rbac_group", r.api_group);
     d.set("has_rbac_group", !r.api_group.empty());  // a section: "" would count as true
-    d.set("rbac_namespaced", !r.namespace_.empty());
-    d.set("rbac_cluster_scope", r.namespace_.empty());
+    d.set("rbac_namespaced", !r.namespace_.empty());  // else the cluster scope
     d.set("rbac_namespace", r.namespace_);
     d.set("rbac_service_account", is_service_account);
     d.set("rbac_sa_namespace", sa_namespace);

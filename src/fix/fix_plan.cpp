@@ -265,26 +265,25 @@ bool admitted(const FixRule& fix, const Finding& finding) {
            admits(fix.components, finding.component);
 }
 
-// Whether a section (a boolean template value) holds for the finding.
-bool template_flag(const Finding& finding, const std::string& name) {
+// Whether the fix's `only_when` section (a boolean template value) holds for the finding.
+bool only_when_holds(const FixRule& fix, const Finding& finding) {
+    if (fix.only_when.empty()) return true;
     mustache::data data = template_data(finding);
-    const mustache::data* value = data.get(name);
+    const mustache::data* value = data.get(fix.only_when);
     return value && value->is_true();
 }
 
 }  // namespace
 
 bool is_template_section(const std::string& name) {
-    // Every value is set for any finding; a finding that names an RBAC refusal sets those too.
-    Finding any;
-    any.refused = {"user", "get", "pods", "", ""};
-    mustache::data data = template_data(any);
+    // A section `only_when` names is set for every finding (those of a named refusal only then).
+    mustache::data data = template_data(Finding{});
     const mustache::data* value = data.get(name);
     return value && value->is_bool();
 }
 
 bool fix_applies(const FixRule& fix, const Finding& finding) {
-    if (!fix.only_when.empty() && !template_flag(finding, fix.only_when)) return false;
+    if (!only_when_holds(fix, finding)) return false;
     if (fix.registry_fix && finding.lookalike) return false;
     if (fix.lookalike_only && !finding.lookalike) return false;
     return admitted(fix, finding);
@@ -292,8 +291,7 @@ bool fix_applies(const FixRule& fix, const Finding& finding) {
 
 bool fix_applies(const FixRule& fix, const Finding& finding, const Catalog& catalog) {
     if (fix_applies(fix, finding)) return true;
-    if (!fix.only_when.empty() && !template_flag(finding, fix.only_when)) return false;
-    if (fix.stands_in_for.empty() || !finding.lookalike) return false;
+    if (fix.stands_in_for.empty() || !finding.lookalike || !only_when_holds(fix, finding)) return false;
     const FixRule* registry_fix = catalog.fix(fix.stands_in_for);
     return registry_fix && admitted(*registry_fix, finding);
 }

@@ -15,7 +15,8 @@ namespace certdoctor {
 // The default namespace of a Tekton Pipelines installation.
 inline constexpr const char* kTektonNamespace = "tekton-pipelines";
 
-// Whether `name` is a section of the fix templates: a boolean value, as `only_when` must name.
+// Whether `name` is a section of the fix templates that every finding sets: a boolean value, as
+// `only_when` must name.
 bool is_template_section(const std::string& name);
 
 // True when `fix` answers `finding` (by stage and problem; registry fixes never answer a

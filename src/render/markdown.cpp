@@ -145,6 +145,7 @@ std::string render_markdown(const Report& report, Detail detail) {
         if (!f.registry.empty()) o << (f.peer_is_registry() ? "| Registry | " : "| Host | ") << cell_code(f.registry) << " |\n";
         if (!f.step.empty()) o << "| Step | " << cell_code(f.step) << " |\n";
         if (!f.image.empty()) o << "| Image | " << cell_code(f.image) << " |\n";
+        if (!f.node.empty()) o << "| Node | " << cell_code(f.node) << " |\n";
         o << "| Pattern | " << cell_code(f.pattern) << " |\n";
         o << "| Confidence | " << cell(f.confidence) << (f.context.empty() ? "" : " (from the text around it: " + cell_code(f.context) + ")")
           << (f.likely_component.empty() ? "" : " (no caller named; the likeliest is " + cell_code(f.likely_component) + ", a guess)")

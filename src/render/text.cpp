@@ -74,13 +74,22 @@ void render_commands(std::ostringstream& o, const FixView& fix, const Style& s) 
     comments_before(fix.commands.size());
 }
 
+// The finding's verdict in one line: who, (where in the run,) what, against which server, on
+// which node.
+void render_verdict_line(std::ostringstream& o, const Finding& f, const Style& s, bool with_stage) {
+    o << "  " << s.dim("component ") << v(f.component);
+    if (with_stage) o << s.dim(" · stage ") << v(f.stage);
+    o << s.dim(" · problem ") << v(f.problem);
+    if (!f.registry.empty()) o << s.dim(f.peer_is_registry() ? " · registry " : " · host ") << v(f.registry);
+    if (!f.node.empty()) o << s.dim(" · node ") << v(f.node);
+    o << "\n";
+}
+
 // --brief: the finding's verdict line is printed by the caller; here where it failed and its
 // first fix, with the fix's commands.
 void render_brief_finding(std::ostringstream& o, const Finding& f, const Style& s) {
     if (std::string where = where_of(f); !where.empty()) o << "  " << v(where) << "\n";
-    o << "  " << s.dim("component ") << v(f.component) << s.dim(" · problem ") << v(f.problem);
-    if (!f.registry.empty()) o << s.dim(f.peer_is_registry() ? " · registry " : " · host ") << v(f.registry);
-    o << "\n";
+    render_verdict_line(o, f, s, false);
     if (f.fixes.empty()) {
         o << "  " << (f.lookalike ? "Not a registry certificate problem: no registry fix applies." : "No fix in the catalog.") << "\n";
         return;
@@ -99,10 +108,7 @@ void render_brief_finding(std::ostringstream& o, const Finding& f, const Style& 
 
 void render_finding(std::ostringstream& o, const Finding& f, const Style& s, size_t number, ParagraphsShown& shown) {
     if (std::string where = where_of(f); !where.empty()) o << "  " << v(where) << "\n";
-    o << "  " << s.dim("component ") << v(f.component) << s.dim(" · stage ") << v(f.stage)
-      << s.dim(" · problem ") << v(f.problem);
-    if (!f.registry.empty()) o << s.dim(f.peer_is_registry() ? " · registry " : " · host ") << v(f.registry);
-    o << "\n";
+    render_verdict_line(o, f, s, true);
     if (f.confidence == "medium" && !f.context.empty())
         o << "  " << s.dim("component from the text around the message (medium confidence): ") << v(f.context) << "\n";
     else if (f.confidence == "medium")

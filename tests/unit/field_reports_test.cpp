@@ -489,7 +489,7 @@ TEST(FieldReports, TheNameTheCertificateWasCheckedAgainstNamesTheServer) {
 
 // A pasted describe names the node the pod was scheduled to (the scheduler's event, or the
 // "Node:" line): the kubelet's checks run there (acryldata/datahub-helm#565). A paste that names
-// two nodes names none for all.
+// two nodes names none for all. The verdict line names it.
 TEST(FieldReports, APastedDescribeNamesTheNodeForTheNodesChecks) {
     const std::string paste =
         "% kubectl describe pod elasticsearch-master-0\n\n[...]\nMessage\n-------\n"
@@ -506,6 +506,11 @@ TEST(FieldReports, APastedDescribeNamesTheNodeForTheNodesChecks) {
         for (const auto& c : fix.commands)
             if (c.rfind("kubectl debug node/'gke-datahub-cluster' ", 0) == 0) on_node = true;
     EXPECT_TRUE(on_node);
+    // The verdict says it too, in text and in Markdown.
+    Report r = explain(paste);
+    EXPECT_NE(render_text(r, Color::off).find("· problem timeout · registry docker.elastic.co · node gke-datahub-cluster\n"),
+              std::string::npos);
+    EXPECT_NE(render_markdown(r).find("| Node | `gke-datahub-cluster` |"), std::string::npos);
     const std::string failure = paste.substr(paste.find("Failed to pull"));
     EXPECT_EQ(first_finding("Name: x\nNode:         worker-2/10.0.0.5\nEvents:\n" + failure).node, "worker-2");
     // The Node line and the scheduler's event disagree: no node is named.

@@ -111,6 +111,13 @@ struct Linter {
                 for (const auto& [name, _] : re.NamedCapturingGroups())
                     if (!kKnownCaptures.count(name))
                         issue(r.file, r.regex_line, "rule '" + r.id + "': unknown capture name '" + name + "'");
+                // RE2 reports a name used twice by its leftmost group only: the other group's text
+                // would be lost without a word.
+                std::set<std::string> seen;
+                for (const auto& [_, name] : re.CapturingGroupNames())
+                    if (!seen.insert(name).second)
+                        issue(r.file, r.regex_line, "rule '" + r.id + "': capture name '" + name +
+                                                        "' is used by two groups; share one group between the alternatives");
             }
         }
         if (r.match_examples.empty())

@@ -122,6 +122,9 @@ TEST(Lint, RejectsUnknownVocabularyBadRegexesAndUnknownCaptures) {
     EXPECT_TRUE(any_contains(issues, "unknown stage 'build' (known: entrypoint-lookup"));
     EXPECT_TRUE(any_contains(issues, "regex does not compile"));
     EXPECT_TRUE(any_contains(issues, "unknown capture name 'colour'"));
+    // A name two groups share would reach the finding from the leftmost group only.
+    r.catalog.causes.back().expanded = "(?:pinging (?P<registry>\\S+)|creds for (?P<registry>\\S+))";
+    EXPECT_TRUE(any_contains(lint_catalog(r.catalog), "capture name 'registry' is used by two groups"));
 }
 
 TEST(Lint, RejectsACauseSideOtherThanClientOrServer) {

@@ -256,7 +256,7 @@ bool read_json_log_line(std::string_view line, TextMessage& out) {
     static const JsonShape& leaf = JsonShape::scalar();
     static const JsonShape detail = JsonShape::object({{"message", &leaf}});
     static const JsonShape fields = JsonShape::object(
-        {{"msg", &leaf}, {"message", &leaf}, {"log", &leaf}, {"error", &leaf}, {"err", &leaf}, {"ts", &leaf},
+        {{"msg", &leaf}, {"message", &leaf}, {"log", &leaf}, {"error", &leaf}, {"err", &leaf}, {"!BADKEY", &leaf}, {"ts", &leaf},
          {"time", &leaf}, {"timestamp", &leaf}, {"knative.dev/key", &leaf}, {"knative.dev/kind", &leaf},
          {"errorDetail", &detail}});
     BoundedJson parsed = parse_json_bounded(t, fields);
@@ -265,13 +265,15 @@ bool read_json_log_line(std::string_view line, TextMessage& out) {
     // The Docker Engine API's progress stream ({"errorDetail":{"message":…},"error":…}) is no
     // logger's line: its key is what names the daemon, so the object is read as the text it is.
     if (j.contains("errorDetail")) return false;
+    // Go's log/slog files a value passed without a key (slog.Error("...", err)) under "!BADKEY".
     std::string text;
-    for (const char* key : {"msg", "message", "log", "error", "err"}) {
+    for (const char* key : {"msg", "message", "log", "error", "err", "!BADKEY"}) {
         auto it = j.find(key);
         if (it != j.end() && it->is_string()) {
             std::string value = it->get<std::string>();
             if (value.empty() || text.find(value) != std::string::npos) continue;
-            text += text.empty() ? value : ": " + value;
+            // "msg":"Error sending request:" ends in its own colon.
+            text += text.empty() ? value : (text.back() == ':' ? " " : ": ") + value;
         }
     }
     // A JSON object with none of a logger's message fields (a registry's error body,

@@ -103,6 +103,17 @@ TEST(SplitMessages, ReadsControllerJsonLogLines) {
     EXPECT_EQ(messages[0].text.rfind("Failed to create task run pod for taskrun \"b-1\"", 0), 0u);
 }
 
+// Go's log/slog files an error passed without a key under "!BADKEY" (OpenCSGs/csghub#440): the error is
+// the message's cause, read after the message.
+TEST(SplitMessages, ReadsAnSlogValueWithoutAKey) {
+    auto messages = split_messages(
+        R"({"time":"2024-08-07T02:44:24.535775152Z","level":"ERROR","msg":"Error sending request:","!BADKEY":"Post \"https://192.168.73.2:6081/gitserver/api/v1/users/root/tokens\": tls: failed to verify certificate: x509: cannot validate certificate for 192.168.73.2 because it doesn't contain any IP SANs"})");
+    ASSERT_EQ(messages.size(), 1u);
+    EXPECT_EQ(messages[0].text.rfind("Error sending request: Post \"https://192.168.73.2:6081/", 0), 0u) << messages[0].text;
+    EXPECT_NE(messages[0].text.find("doesn't contain any IP SANs"), std::string::npos) << messages[0].text;
+    EXPECT_EQ(messages[0].time, "2024-08-07T02:44:24.535775152Z");
+}
+
 // zap's numeric time stamp is seconds since the epoch; a number no clock gives is no time.
 TEST(SplitMessages, ReadsZapsNumericTimeAndIgnoresAnImpossibleOne) {
     auto ok = split_messages(R"({"level":"error","ts":1700000000.25,"msg":"x509: certificate signed by unknown authority"})");

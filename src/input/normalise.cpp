@@ -338,6 +338,30 @@ void unquote_yaml_single_quoted(std::string& line) {
 
 }  // namespace
 
+// A pasted YAML field whose single- or double-quoted value has not closed yet (`message: 'failed
+// calling webhook ...` over several lines): a blank line inside it is a line break of the value,
+// as YAML folds it, not the end of the message.
+bool in_open_quoted_scalar(std::string_view s) {
+    static const RE2 field("^\\s*(?:- )?[A-Za-z_][\\w.-]*: (['\"])");
+    re2::StringPiece piece(s.data(), s.size());
+    std::string quote;
+    if (!RE2::PartialMatch(piece, field, &quote)) return false;
+    const char q = quote[0];
+    for (size_t i = s.find(std::string(": ") + q) + 3; i < s.size(); ++i) {
+        if (q == '"' && s[i] == '\\') {
+            ++i;
+            continue;
+        }
+        if (s[i] != q) continue;
+        if (q == '\'' && i + 1 < s.size() && s[i + 1] == '\'') {
+            ++i;  // '' is a quote inside a single-quoted scalar
+            continue;
+        }
+        return false;  // the value closed
+    }
+    return true;
+}
+
 std::vector<TextMessage> split_messages(std::string_view text) {
     std::vector<TextMessage> out;
     for_each_message(text, [&](TextMessage&& m) { out.push_back(std::move(m)); });
@@ -379,7 +403,7 @@ void for_each_message(std::string_view text, const std::function<void(TextMessag
         }
         std::string_view line = strip_log_prefix(raw);
         if (trim(line).empty()) {
-            flush();
+            if (!in_open_quoted_scalar(current)) flush();
             continue;
         }
         // As in YAML, a line indented deeper than where the current line's content starts
@@ -391,7 +415,8 @@ void for_each_message(std::string_view text, const std::function<void(TextMessag
             flush();
             current_line = number;
             current_indent = content_indent(line);
-            current_opens_block = opens_block(line);
+            // A line ending in ':' inside a quoted value that goes on opens no block.
+            current_opens_block = opens_block(line) && !in_open_quoted_scalar(line);
         }
         std::string_view body = trim(line);
         bool ends_with_backslash = !body.empty() && body.back() == '\\' &&

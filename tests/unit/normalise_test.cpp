@@ -114,6 +114,22 @@ TEST(SplitMessages, ReadsAnSlogValueWithoutAKey) {
     EXPECT_EQ(messages[0].time, "2024-08-07T02:44:24.535775152Z");
 }
 
+// A quoted YAML value keeps going over a blank line, which YAML folds into a line break of the value
+// (istio/istio#5828): the webhook's wrapper and the x509 error are one message. A blank line after a
+// value that closed still ends the message.
+TEST(SplitMessages, AQuotedYamlValueContinuesOverABlankLine) {
+    auto messages = split_messages(
+        "message: 'Internal error occurred: failed calling admission webhook \"sidecar-injector.istio.io\":\n"
+        "      Post https://istio-sidecar-injector.istio-system.svc:443/inject?timeout=30s:\n\n"
+        "      x509: certificate signed by unknown authority (possibly because of \"crypto/rsa:\n"
+        "      verification error\" while trying to verify candidate authority certificate \"k8s.cluster.local\")'");
+    ASSERT_EQ(messages.size(), 1u);
+    EXPECT_NE(messages[0].text.find("failed calling admission webhook"), std::string::npos) << messages[0].text;
+    EXPECT_NE(messages[0].text.find("x509: certificate signed by unknown authority"), std::string::npos) << messages[0].text;
+    EXPECT_EQ(split_messages("message: 'closed here'\n\n  indented: next").size(), 2u);
+    EXPECT_EQ(split_messages("reason: \"it's \\\"quoted\\\" here\"\n\n  x509: next").size(), 2u);
+}
+
 // zap's numeric time stamp is seconds since the epoch; a number no clock gives is no time.
 TEST(SplitMessages, ReadsZapsNumericTimeAndIgnoresAnImpossibleOne) {
     auto ok = split_messages(R"({"level":"error","ts":1700000000.25,"msg":"x509: certificate signed by unknown authority"})");

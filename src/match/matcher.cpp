@@ -145,7 +145,9 @@ namespace {
 // A look-alike site outranks every other site when the message's words name it; one known only by
 // the shape of a URL in it (confidence medium: a webhook Service's, a forge's REST API) ranks by
 // priority, so an outer wrapper that names the caller (a Tekton resolver's) keeps the message.
-bool outranking_lookalike(const Rule& r) { return r.lookalike && r.confidence == "high"; }
+// Causes rank by priority alone: a cause's look-alike flag says what its finding is, not how it
+// ranks (containerd's local "not found" outranks the registry's missing manifest).
+bool outranking_lookalike(const Rule& r) { return r.kind == RuleKind::site && r.lookalike && r.confidence == "high"; }
 
 // True when `a` should be preferred over `b`.
 bool outranks(const RuleMatch& a, const RuleMatch& b) {

@@ -42,6 +42,19 @@ TEST(Matcher, ALookalikeOutranksARegistryRule) {
     EXPECT_EQ(m.site->rule->stage, "admission-webhook");
 }
 
+// A look-alike ranks first among sites only: causes rank by priority, whatever their look-alike flag
+// says about the finding. containerd's own "not found" for an HTML page served as a blob outranks the
+// registry's missing manifest that "code = NotFound" reads as (dragonflyoss/dragonfly#2523).
+TEST(Matcher, CausesRankByPriorityNotByTheirLookalikeFlag) {
+    auto m = matcher().match(
+        "rpc error: code = NotFound desc = failed to pull and unpack image \"docker.io/library/nginx:latest\": failed to "
+        "unpack image on snapshotter overlayfs: unexpected media type text/html for "
+        "sha256:723cc6bcc69478b1942d6796f2bcf2f67af9efa9974a3c8a0716d162721485bb: not found");
+    ASSERT_TRUE(m.cause);
+    EXPECT_EQ(m.cause->rule->id, "containerd-local-not-found");
+    EXPECT_EQ(m.cause->rule->problem, "other");
+}
+
 TEST(Matcher, TheSha1HintOutranksUnknownAuthority) {
     auto m = matcher().match(
         "x509: certificate signed by unknown authority (possibly because of \"x509: cannot verify signature: insecure algorithm "

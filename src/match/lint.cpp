@@ -7,7 +7,9 @@
 
 #include "match/templates.h"
 #include "match/matcher.h"
+#include "match/regex_export.h"
 #include "match/vocabulary.h"
+#include "util/error.h"
 
 namespace certdoctor {
 
@@ -111,6 +113,15 @@ struct Linter {
                 for (const auto& [name, _] : re.NamedCapturingGroups())
                     if (!kKnownCaptures.count(name))
                         issue(r.file, r.regex_line, "rule '" + r.id + "': unknown capture name '" + name + "'");
+                // `patterns regexes` exports every cause for grep -E: a construct POSIX cannot say
+                // would fail there, not here.
+                if (r.kind == RuleKind::cause) {
+                    try {
+                        (void)to_posix_ere(r.expanded);
+                    } catch (const Error& e) {
+                        issue(r.file, r.regex_line, "rule '" + r.id + "': the regex has no POSIX form for grep -E: " + e.what());
+                    }
+                }
                 // RE2 reports a name used twice by its leftmost group only: the other group's text
                 // would be lost without a word.
                 std::set<std::string> seen;

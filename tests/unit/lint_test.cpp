@@ -125,6 +125,9 @@ TEST(Lint, RejectsUnknownVocabularyBadRegexesAndUnknownCaptures) {
     // A name two groups share would reach the finding from the leftmost group only.
     r.catalog.causes.back().expanded = "(?:pinging (?P<registry>\\S+)|creds for (?P<registry>\\S+))";
     EXPECT_TRUE(any_contains(lint_catalog(r.catalog), "capture name 'registry' is used by two groups"));
+    // Every cause is exported for grep -E, which has no inline flags.
+    r.catalog.causes.back().expanded = "(?i:connection refused)";
+    EXPECT_TRUE(any_contains(lint_catalog(r.catalog), "has no POSIX form for grep -E"));
 }
 
 TEST(Lint, RejectsACauseSideOtherThanClientOrServer) {

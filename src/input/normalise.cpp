@@ -314,13 +314,16 @@ bool read_json_log_line(std::string_view line, TextMessage& out) {
     return true;
 }
 
+// How a pasted YAML field starts, up to its value: `message: `, `- reason: `.
+constexpr const char* kYamlFieldKey = "\\s*(?:- )?[A-Za-z_][\\w./-]{0,63}: ";
+
 // A field of a pasted YAML object whose value is a single-quoted scalar (`message: 'unable to
 // access ''https://…'': …'`, as kubectl -o yaml writes a message holding a quote) is read as YAML
 // reads it: the outer quotes dropped and each doubled quote made one, so that the message reads as
 // the client printed it.
 void unquote_yaml_single_quoted(std::string& line) {
     if (line.size() < 4 || line.back() != '\'' || line.find(": '") == std::string::npos) return;
-    static const RE2 field("^(\\s*(?:- )?[A-Za-z_][\\w./-]{0,63}: )'(.*)'$");
+    static const RE2 field(std::string("^(") + kYamlFieldKey + ")'(.*)'$");
     std::string key, value;
     if (!RE2::FullMatch(line, field, &key, &value)) return;
     std::string out;
@@ -336,18 +339,15 @@ void unquote_yaml_single_quoted(std::string& line) {
     line = key + out;
 }
 
-}  // namespace
-
 // A pasted YAML field whose single- or double-quoted value has not closed yet (`message: 'failed
 // calling webhook ...` over several lines): a blank line inside it is a line break of the value,
 // as YAML folds it, not the end of the message.
 bool in_open_quoted_scalar(std::string_view s) {
-    static const RE2 field("^\\s*(?:- )?[A-Za-z_][\\w.-]*: (['\"])");
-    re2::StringPiece piece(s.data(), s.size());
-    std::string quote;
-    if (!RE2::PartialMatch(piece, field, &quote)) return false;
+    static const RE2 field(std::string("^") + kYamlFieldKey + "(['\"])");
+    re2::StringPiece quote;
+    if (!RE2::PartialMatch(re2::StringPiece(s.data(), s.size()), field, &quote)) return false;
     const char q = quote[0];
-    for (size_t i = s.find(std::string(": ") + q) + 3; i < s.size(); ++i) {
+    for (size_t i = static_cast<size_t>(quote.data() - s.data()) + 1; i < s.size(); ++i) {
         if (q == '"' && s[i] == '\\') {
             ++i;
             continue;
@@ -361,6 +361,8 @@ bool in_open_quoted_scalar(std::string_view s) {
     }
     return true;
 }
+
+}  // namespace
 
 std::vector<TextMessage> split_messages(std::string_view text) {
     std::vector<TextMessage> out;

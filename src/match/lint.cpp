@@ -110,9 +110,16 @@ struct Linter {
             if (!re.ok()) {
                 issue(r.file, r.regex_line, "rule '" + r.id + "': regex does not compile: " + re.error());
             } else {
-                for (const auto& [name, _] : re.NamedCapturingGroups())
+                // Every named group, once each: RE2's name map keeps a name used twice for its
+                // leftmost group only, and the other group's text would be lost without a word.
+                std::set<std::string> seen;
+                for (const auto& [_, name] : re.CapturingGroupNames()) {
                     if (!kKnownCaptures.count(name))
                         issue(r.file, r.regex_line, "rule '" + r.id + "': unknown capture name '" + name + "'");
+                    if (!seen.insert(name).second)
+                        issue(r.file, r.regex_line, "rule '" + r.id + "': capture name '" + name +
+                                                        "' is used by two groups; share one group between the alternatives");
+                }
                 // `patterns regexes` exports every cause for grep -E: a construct POSIX cannot say
                 // would fail there, not here.
                 if (r.kind == RuleKind::cause) {
@@ -122,13 +129,6 @@ struct Linter {
                         issue(r.file, r.regex_line, "rule '" + r.id + "': the regex has no POSIX form for grep -E: " + e.what());
                     }
                 }
-                // RE2 reports a name used twice by its leftmost group only: the other group's text
-                // would be lost without a word.
-                std::set<std::string> seen;
-                for (const auto& [_, name] : re.CapturingGroupNames())
-                    if (!seen.insert(name).second)
-                        issue(r.file, r.regex_line, "rule '" + r.id + "': capture name '" + name +
-                                                        "' is used by two groups; share one group between the alternatives");
             }
         }
         if (r.match_examples.empty())

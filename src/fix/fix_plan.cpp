@@ -137,6 +137,9 @@ mustache::data template_data(const Finding& f) {
     d.set("has_service", has_service);
     d.set("service_name", service_name);
     d.set("service_namespace", service_namespace);
+    // Tekton's own webhooks (tekton-pipelines-webhook, tekton-triggers-webhook) renew their
+    // certificate and caBundle when their Secret is deleted; another webhook's installation does.
+    d.set("tekton_webhook", has_service && service_name.rfind("tekton-", 0) == 0);
     d.set("url", or_placeholder(f.url, ("https://" + registry + (f.peer_is_registry() ? "/v2/" : "/")).c_str()));
     d.set("image", or_placeholder(f.image, "IMAGE"));
     // An image to look at: the finding names one, or its peer is a registry (whose answer

@@ -209,6 +209,20 @@ TEST(FieldReports, AVerificationErrorOnAWebhookIsAStaleCaBundle) {
     EXPECT_EQ(f.cause_rule, "x509-stale-ca-copy");
     ASSERT_FALSE(f.fixes.empty());
     EXPECT_EQ(f.fixes[0].id, "check-webhook-ca-bundle");
+    const auto& tekton_commands = f.fixes[0].commands;
+    EXPECT_TRUE(has(tekton_commands, "kubectl -n 'tekton-pipelines' delete secret webhook-certs"));
+    EXPECT_TRUE(has(tekton_commands, "kubectl -n 'tekton-pipelines' rollout restart deployment 'tekton-pipelines-webhook'"));
+    // Another product's webhook (istio/istio#5828) is not renewed by deleting Tekton's Secret.
+    Finding istio = first_finding(
+        "Internal error occurred: failed calling admission webhook \"sidecar-injector.istio.io\": Post "
+        "https://istio-sidecar-injector.istio-system.svc:443/inject?timeout=30s: x509: certificate signed by unknown "
+        "authority (possibly because of \"crypto/rsa: verification error\" while trying to verify candidate authority "
+        "certificate \"k8s.cluster.local\")");
+    ASSERT_FALSE(istio.fixes.empty());
+    EXPECT_EQ(istio.fixes[0].id, "check-webhook-ca-bundle");
+    for (const auto& c : istio.fixes[0].commands) EXPECT_EQ(c.find("tekton"), std::string::npos) << c;
+    EXPECT_TRUE(has(istio.fixes[0].commands,
+                    "kubectl -n 'istio-system' get service,endpoints 'istio-sidecar-injector' -o wide"));
 }
 
 // A webhook that does not answer in time is the path to its Service: deleting its certificate's

@@ -124,7 +124,8 @@ struct FixRule {
     int line = 0;
     std::string title;
     int order = 100;  // smaller comes first in a fix plan
-    // A fix answers a finding when every non-empty list names it; with all five empty the fix
+    // A fix answers a finding when every non-empty list names it (and `not_causes` does not);
+    // with all five empty the fix
     // is never chosen by the planner (the cluster checks pick it). In `sites`, kNoSite stands
     // for a finding no site placed (the message names no caller).
     std::vector<std::string> sites;
@@ -132,6 +133,9 @@ struct FixRule {
     std::vector<std::string> stages;
     std::vector<std::string> problems;
     std::vector<std::string> components;
+    // never for a finding of these causes, whatever the lists above admit (a re-issue of the
+    // certificate, for a public service whose name led to another server)
+    std::vector<std::string> not_causes;
     bool registry_fix = false;  // changes how something talks to or trusts a registry
     // answers only a look-alike (a general client's request to a server that is not a registry):
     // the same client talking to a registry has the registry's fix

@@ -203,9 +203,10 @@ FixRule read_fix(const YAML::Node& doc) {
     f.title = get_string(doc, "title", true, f.line);
     f.order = get_int(doc, "order", 100);
     if (YAML::Node applies = doc["applies_to"]) {
-        check_known_fields(applies, {"sites", "causes", "stages", "problems", "components"});
+        check_known_fields(applies, {"sites", "causes", "stages", "problems", "components", "not_causes"});
         f.sites = get_list(applies, "sites");
         f.causes = get_list(applies, "causes");
+        f.not_causes = get_list(applies, "not_causes");
         f.stages = get_list(applies, "stages");
         f.problems = get_list(applies, "problems");
         f.components = get_list(applies, "components");

@@ -173,10 +173,11 @@ struct Linter {
             const Rule* r = c.rule(id);
             if (!r || r->kind != RuleKind::site) issue(f.file, f.line, "fix '" + f.id + "': unknown site '" + id + "'");
         }
-        for (const auto& id : f.causes) {
-            const Rule* r = c.rule(id);
-            if (!r || r->kind != RuleKind::cause) issue(f.file, f.line, "fix '" + f.id + "': unknown cause '" + id + "'");
-        }
+        for (const auto* list : {&f.causes, &f.not_causes})
+            for (const auto& id : *list) {
+                const Rule* r = c.rule(id);
+                if (!r || r->kind != RuleKind::cause) issue(f.file, f.line, "fix '" + f.id + "': unknown cause '" + id + "'");
+            }
         for (const auto& s : f.stages) vocabulary_word(f.file, f.line, "stage", s, vocabulary::stages);
         for (const auto& c : f.components) vocabulary_word(f.file, f.line, "component", c, vocabulary::components);
         for (const auto& p : f.problems) vocabulary_word(f.file, f.line, "problem", p, vocabulary::problems);

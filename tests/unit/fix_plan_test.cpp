@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "match/vocabulary.h"
 #include "test_engine.h"
 
@@ -181,6 +183,32 @@ TEST(FixPlan, SkopeoReadsAnImagePinnedByTagAndDigestByItsDigest) {
         by_digest = by_digest || c.find("skopeo inspect --config docker://'registry.private:5000/tekton/git-init@" +
                                         digest + "'") == 0;
     EXPECT_TRUE(by_digest) << ::testing::PrintToString(set->commands);
+}
+
+// A public registry's name answered by another server's certificate (a wildcard search domain, a
+// firewall): the re-issue a private registry's mismatch gets is not the user's to make and would
+// change nothing. Where the name leads is the fix, at every stage.
+TEST(FixPlan, APublicNameThatLedElsewhereGetsNoReissue) {
+    for (auto stage : vocabulary::stages) {
+        Finding f = finding(std::string(stage), "hostname-mismatch");
+        f.cause_rule = "x509-hostname-mismatch-public-host";
+        f.registry = "registry-1.docker.io";
+        f.host = "registry-1.docker.io";
+        auto plan = ids(plan_fixes(f, catalog()));
+        ASSERT_FALSE(plan.empty()) << stage;
+        EXPECT_EQ(std::count(plan.begin(), plan.end(), "find-where-the-name-leads"), 1) << stage;
+        for (const auto& id : plan) {
+            EXPECT_NE(id, "reissue-registry-certificate") << stage;
+            EXPECT_NE(id, "reissue-server-certificate") << stage;
+        }
+        // The same mismatch from a private registry, pulled or asked by a step, keeps its re-issue.
+        if (stage != "image-pull" && stage != "step-run" && stage != "unknown") continue;
+        f.cause_rule = "x509-hostname-mismatch";
+        f.registry = f.host = "registry.private";
+        plan = ids(plan_fixes(f, catalog()));
+        EXPECT_TRUE(std::count(plan.begin(), plan.end(), "reissue-registry-certificate") +
+                    std::count(plan.begin(), plan.end(), "reissue-server-certificate") >= 1) << stage;
+    }
 }
 
 TEST(FixPlan, PicksTheToolsVariant) {

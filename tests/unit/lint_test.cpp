@@ -170,6 +170,12 @@ TEST(Lint, RequiresNeedsRunOfAFixThatReCreatesRuns) {
     EXPECT_TRUE(any_contains(lint_catalog(r.catalog), "fix 'rerun' re-creates runs ({{#reruns}}) and must say needs_run: true"));
 }
 
+TEST(Lint, RejectsAnUnknownCauseAFixIsNeverFor) {
+    LoadResult r = load_catalog(catalog_sources(""));
+    first_fix(r.catalog, false).not_causes = {"x509-hostname-misspelt"};
+    EXPECT_TRUE(any_contains(lint_catalog(r.catalog), "unknown cause 'x509-hostname-misspelt'"));
+}
+
 TEST(Lint, RequiresTheFileNameToBeTheId) {
     LoadResult r = load_catalog(catalog_sources(""));
     r.catalog.causes.front().file = "patterns/causes/renamed.yaml";

@@ -211,6 +211,19 @@ TEST(FixPlan, APublicNameThatLedElsewhereGetsNoReissue) {
     }
 }
 
+// An expired certificate whose date is a retired root's (DST Root CA X3, AddTrust): the client's
+// CA bundle is out of date, and the server's certificate needs nothing.
+TEST(FixPlan, AnExpiredRetiredRootUpdatesTheClientsBundleAndReissuesNothing) {
+    for (auto stage : {"image-pull", "step-run", "git-fetch", "unknown"}) {
+        Finding f = finding(stage, "expired");
+        f.cause_rule = "x509-expired-retired-root";
+        auto plan = ids(plan_fixes(f, catalog()));
+        ASSERT_FALSE(plan.empty()) << stage;
+        EXPECT_EQ(std::count(plan.begin(), plan.end(), "update-client-ca-bundle"), 1) << stage;
+        for (const auto& id : plan) EXPECT_EQ(id.rfind("reissue-", 0), std::string::npos) << stage << ": " << id;
+    }
+}
+
 TEST(FixPlan, PicksTheToolsVariant) {
     Finding f = finding("step-run", "unknown-authority");
     f.tool = "kaniko";

@@ -110,6 +110,9 @@ mustache::data template_data(const Finding& f) {
     d.set("registry_address", host + ":" + port);
     std::string host_bare = host.size() > 2 && host.front() == '[' ? host.substr(1, host.size() - 2) : host;
     d.set("registry_is_ip", is_ip_literal(host_bare));
+    // The API server's proxy to a kubelet (logs, exec, port-forward) checks the kubelet's own
+    // serving certificate, on the kubelet's port.
+    d.set("kubelet_serving", port == "10250");
     d.set("peer", f.peer_in_prose());
     // Where a network test must run to take the failing request's path: the API server calls a
     // webhook from the control plane, an API client runs where it was typed, the kubelet pulls

@@ -224,6 +224,40 @@ TEST(FixPlan, AnExpiredRetiredRootUpdatesTheClientsBundleAndReissuesNothing) {
     }
 }
 
+// A client's request to the API server whose certificate is at fault gets a way to mend it (the
+// kubelet's when the API server proxied to a kubelet's port), never an empty plan.
+TEST(FixPlan, TheApiServersOwnCertificateDefectsEachGetAFix) {
+    const std::vector<std::pair<std::string, std::string>> expected = {
+        {"expired", "renew-api-server-certificate"},      {"not-yet-valid", "check-clock"},
+        {"hostname-mismatch", "reach-api-server-by-its-names"}, {"no-ip-sans", "reach-api-server-by-its-names"},
+        {"legacy-common-name", "reach-api-server-by-its-names"}};
+    for (const auto& [problem, fix] : expected) {
+        Finding f = finding("api-request", problem);
+        f.site_rule = "api-server";
+        f.component = "api-client";
+        f.lookalike = true;
+        f.registry = "10.0.0.1:6443";
+        auto plan = plan_fixes(f, catalog());
+        ASSERT_FALSE(plan.empty()) << problem;
+        EXPECT_EQ(plan.front().id, fix) << problem;
+        EXPECT_EQ(plan.front().title.find("kubelet"), std::string::npos) << plan.front().title;
+        f.registry = "10.142.0.39:10250";
+        plan = plan_fixes(f, catalog());
+        ASSERT_FALSE(plan.empty()) << problem;
+        if (fix != "check-clock") EXPECT_NE(plan.front().title.find("kubelet"), std::string::npos) << plan.front().title;
+    }
+}
+
+// Public CAs never date a certificate ahead: for a certificate not valid yet, the clock of the
+// machine that checked it comes first, wherever the request ran.
+TEST(FixPlan, ACertificateNotValidYetChecksTheClockFirst) {
+    for (auto stage : vocabulary::stages) {
+        auto plan = ids(plan_fixes(finding(std::string(stage), "not-yet-valid"), catalog()));
+        ASSERT_FALSE(plan.empty()) << stage;
+        EXPECT_EQ(std::count(plan.begin(), plan.end(), "check-clock"), 1) << stage;
+    }
+}
+
 TEST(FixPlan, PicksTheToolsVariant) {
     Finding f = finding("step-run", "unknown-authority");
     f.tool = "kaniko";

@@ -10,6 +10,7 @@
 #include "match/match_key.h"
 #include "match/templates.h"
 #include "match/versions.h"
+#include "match/vocabulary.h"
 #include "input/dump_source.h"
 #include "input/normalise.h"
 #include "match/vocabulary.h"
@@ -133,7 +134,11 @@ Finding identify(const FailureRecord& record, const MessageMatch& match) {
     f.problem = root.problem;
     f.lookalike = root.lookalike;
     f.server_log = !site && cause && cause->side == "server";
-    f.registry_answered = f.lookalike && !(site && site->lookalike) && names_registry_api(record.message);
+    // The registry's own answer: its API in the text, or a registry client's site with a cause
+    // that is the peer's answer (docker's "manifest for ... not found").
+    f.registry_answered = f.lookalike && !(site && site->lookalike) &&
+                          (names_registry_api(record.message) || (site && site->peer == "registry" && vocabulary::contains(vocabulary::registry_stages, site->stage) &&
+                           cause && cause->peer_answer));
     f.tool = site ? site->tool : "";
     if (f.tool.empty()) f.tool = capture(captures, "tool");
 

@@ -82,6 +82,9 @@ struct Rule {
     // the request shows a registry's API: otherwise the finding is a look-alike.
     std::string peer = "registry";
     bool lookalike = false;
+    // cause: a look-alike only in that no registry fix applies, whose words are the peer's own
+    // answer (a missing manifest): under a registry client's site the peer is still a registry.
+    bool peer_answer = false;
     int priority = 0;
     std::string regex;         // as written, with {{fragments}}
     // site: a regex over the whole pasted text (a command line, a tool's own output) that names

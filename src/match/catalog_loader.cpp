@@ -161,7 +161,8 @@ Rule read_rule(const YAML::Node& doc, RuleKind kind) {
         if (doc["side"]) r.side = get_string(doc, "side", true, r.line);
     } else {
         check_known_fields(doc, {"kind", "id", "title", "problem", "standalone", "side", "trust", "lookalike",
-                                 "priority", "regex", "explanation", "references", "examples"});
+                                 "peer_answer", "priority", "regex", "explanation", "references", "examples"});
+        r.peer_answer = get_bool(doc, "peer_answer", false);
         r.problem = get_string(doc, "problem", true, r.line);
         r.standalone = get_bool(doc, "standalone", true);
         if (doc["side"]) r.side = get_string(doc, "side", true, r.line);

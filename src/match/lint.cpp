@@ -86,6 +86,9 @@ struct Linter {
             vocabulary_word(r.file, r.line, "problem", r.problem, vocabulary::problems);
             if (r.side != "client" && r.side != "server")
                 issue(r.file, r.line, "rule '" + r.id + "': side is client or server, not '" + r.side + "'");
+            if (r.peer_answer && !r.lookalike)
+                issue(r.file, r.line, "rule '" + r.id + "': peer_answer is for a look-alike cause; this one's peer is "
+                                      "already the site's");
             if (!r.trust.empty() && r.trust != "ca" && r.trust != "certificate" && r.trust != "none")
                 issue(r.file, r.line, "rule '" + r.id + "': trust is ca, certificate or none, not '" + r.trust + "'");
             if (!r.trust.empty() && r.problem != "other")

@@ -41,6 +41,10 @@ inline const std::vector<std::string_view> chain_problems = {
 
 // Stages where the Tekton controller itself talks to the registry (the entrypoint lookup, and
 // before v0.49 the in-controller bundle fetch): the only ones config-registry-cert can fix.
+// Stages whose request goes to an image registry (a site's peer "registry" there is one).
+inline const std::vector<std::string_view> registry_stages = {"entrypoint-lookup", "bundle-resolution", "image-pull",
+                                                              "step-run"};
+
 inline const std::vector<std::string_view> controller_registry_stages = {"entrypoint-lookup",
                                                                          "bundle-resolution"};
 

@@ -476,6 +476,12 @@ TEST(FieldReports, TheImageCheckIsForImagesOnly) {
         }
     // ietf-tools/www#392: the registry's answer alone; the check stays, its image to fill in.
     EXPECT_TRUE(has(fix_ids(first_finding("Error response from daemon: manifest unknown")), "check-image-reference"));
+    // goharbor/harbor#14802: the registry's answer under `docker pull`, which names a registry
+    // client: the peer is a registry, and the check lists the tags of the image pulled.
+    Finding pulled = first_finding(
+        "$ docker pull my-harbor/dockerhub/library/alpine:3.2\nError response from daemon: unknown: artifact dockerhub/library/alpine:3.2 not found");
+    EXPECT_EQ(pulled.peer(), "registry");
+    EXPECT_TRUE(has(fix_ids(pulled), "check-image-reference")) << pulled.pattern;
     // git-clients-2 (GoogleCloudPlatform/appengine-angular-hello-world-python), tektoncd/pipeline#6315,
     // tektoncd/pipeline#4364, timescale/helm-charts#85: no image.
     for (const char* text :

@@ -176,6 +176,13 @@ TEST(Lint, RejectsAnUnknownCauseAFixIsNeverFor) {
     EXPECT_TRUE(any_contains(lint_catalog(r.catalog), "unknown cause 'x509-hostname-misspelt'"));
 }
 
+TEST(Lint, PeerAnswerOnlyForALookalikeCause) {
+    LoadResult r = load_catalog(catalog_sources(""));
+    for (auto& c : r.catalog.causes)
+        if (c.id == "x509-expired") c.peer_answer = true;
+    EXPECT_TRUE(any_contains(lint_catalog(r.catalog), "rule 'x509-expired': peer_answer is for a look-alike cause"));
+}
+
 TEST(Lint, RequiresTheFileNameToBeTheId) {
     LoadResult r = load_catalog(catalog_sources(""));
     r.catalog.causes.front().file = "patterns/causes/renamed.yaml";

@@ -125,6 +125,50 @@ std::string fold_space(std::string_view s) {
     return out;
 }
 
+// Credentials people paste along with a failure, masked before anything reads the message, so
+// that no output (evidence, fix commands, JSON, Markdown for a ticket) repeats them: a URL's
+// password (scheme://user:PASSWORD@host) or a token standing as its user (https://TOKEN@host,
+// told from a plain user name by its length or a forge's token prefix), an Authorization
+// header's credentials, and a registry login's -p/--password value.
+constexpr const char* kMasked = "***";
+
+bool token_like_user(std::string_view user) {
+    for (std::string_view prefix : {"ghp_", "gho_", "ghs_", "ghu_", "ghr_", "github_pat_", "glpat-", "gldt-"})
+        if (user.substr(0, prefix.size()) == prefix) return true;
+    return user.size() >= 20;
+}
+
+void mask_credentials(std::string& s) {
+    if (s.find("://") != std::string::npos && s.find('@') != std::string::npos) {
+        static const RE2 userinfo("((?:https?|git|ssh|oci|docker|ftp)://)([^/\\s@'\"<>]{1,512})@");
+        std::string out;
+        re2::StringPiece rest(s), scheme, user;
+        const char* copied = s.data();
+        while (RE2::FindAndConsume(&rest, userinfo, &scheme, &user)) {
+            std::string masked;
+            size_t colon = user.find(':');
+            if (colon != re2::StringPiece::npos) masked = std::string(user.substr(0, colon)) + ":" + kMasked;
+            else if (token_like_user(std::string_view(user.data(), user.size()))) masked = kMasked;
+            else continue;
+            out.append(copied, user.data() - copied);
+            out += masked;
+            copied = user.data() + user.size();
+        }
+        if (copied != s.data()) {
+            out.append(copied, s.data() + s.size() - copied);
+            s = std::move(out);
+        }
+    }
+    if (s.find("uthorization") != std::string::npos) {
+        static const RE2 header("((?i:authorization)\\s*[:=]\\s*\"?(?i:bearer|basic|token)\\s+)[^\\s\"',;]+");
+        RE2::GlobalReplace(&s, header, std::string("\\1") + kMasked);
+    }
+    if (s.find(" login") != std::string::npos) {
+        static const RE2 login("(\\b(?:docker|podman|buildah|skopeo|nerdctl|crane|oras|regctl|helm registry) login\\b[^\\n]{0,200}?\\s(?:-p|--password)[ =])[^\\s]+");
+        RE2::GlobalReplace(&s, login, std::string("\\1") + kMasked);
+    }
+}
+
 }  // namespace
 
 std::string normalise_message(std::string_view raw) {
@@ -157,6 +201,7 @@ std::string normalise_message(std::string_view raw) {
         static const RE2 split_x509("(^|[^A-Za-z0-9_])x 509:");
         RE2::GlobalReplace(&s, split_x509, "\\1x509:");
     }
+    mask_credentials(s);
     return s;
 }
 

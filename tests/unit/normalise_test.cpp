@@ -14,6 +14,28 @@ TEST(Normalise, UndoesEscapesTwiceForJsonInsideJson) {
     EXPECT_EQ(normalise_message(R"(msg \\\"quoted\\\")"), R"(msg "quoted")");
 }
 
+// Credentials pasted with a failure never reach an output: a URL's password, a token standing as
+// its user, an Authorization header, a registry login's password. A plain user name stays.
+TEST(Normalise, MasksCredentialsPastedWithTheFailure) {
+    EXPECT_EQ(normalise_message("fatal: repository 'https://user:s3cretpass@git.example.com/x.git/' not found"),
+              "fatal: repository 'https://user:***@git.example.com/x.git/' not found");
+    // darfij's token (a made-up one here) as the URL's user.
+    EXPECT_EQ(normalise_message("fatal: repository 'https://ghp_CHJF0123456789abcdefghijklmnopqrstuv@github.com/darfij/.git/' not found"),
+              "fatal: repository 'https://***@github.com/darfij/.git/' not found");
+    EXPECT_EQ(normalise_message("Get https://oauth2:glpat-abcdef0123456789@gitlab.example/api/v4/x: x509: bad"),
+              "Get https://oauth2:***@gitlab.example/api/v4/x: x509: bad");
+    EXPECT_EQ(normalise_message("curl -H 'Authorization: Bearer eyJhbGciOiJSUzI1NiJ9.e30.c2ln' https://r/v2/"),
+              "curl -H 'Authorization: Bearer ***' https://r/v2/");
+    EXPECT_EQ(normalise_message("+ docker login -u admin -p Hunter2Secret registry.private:5000"),
+              "+ docker login -u admin -p *** registry.private:5000");
+    EXPECT_EQ(normalise_message("podman login --password=Hunter2Secret --username admin quay.io"),
+              "podman login --password=*** --username admin quay.io");
+    // Not credentials: a user name alone, an -p of another command, an address with no scheme.
+    for (const char* kept : {"while accessing http://git@github.com/dotcloud/docker/info/refs",
+                             "mkdir -p /workspace && docker build -t x .", "git@github.com:org/repo.git: Permission denied"})
+        EXPECT_EQ(normalise_message(kept), kept);
+}
+
 TEST(Normalise, StripsAnsiColours) {
     EXPECT_EQ(normalise_message("\x1b[31mx509:\x1b[0m certificate"), "x509: certificate");
 }

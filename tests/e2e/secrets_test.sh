@@ -97,6 +97,30 @@ for format in text json markdown; do
 done
 out probe registry.corp.example:8443/team/app:v1 --entrypoint --registry-config "$w/docker-config.json" -v --timeout 2s
 out diagnose taskrun/build-1 --kubeconfig "$w/kubeconfig" --no-probe -o json --redact -v
+# Credentials pasted along with a failure (a step's log, a run's condition): a URL's password, a
+# token as a URL's user, an Authorization header, a registry login's password.
+url_password=planted-url-pass-61b2
+url_token=ghp_plantedurltoken0123456789abcdef
+bearer=planted-bearer-token-8d0c
+login_password=planted-login-pass-a7e3
+cat >"$w/pasted.log" <<LOG
++ docker login -u ci -p $login_password registry.private:5000
+Error response from daemon: Get "https://registry.private:5000/v2/": x509: certificate signed by unknown authority
++ git clone https://ci:$url_password@git.example.com/team/app.git
+fatal: unable to access 'https://ci:$url_password@git.example.com/team/app.git/': SSL certificate problem: self signed certificate
+fatal: repository 'https://$url_token@github.com/team/private.git/' not found
+> GET /v2/ HTTP/1.1
+> Authorization: Bearer $bearer
+curl: (60) SSL certificate problem: unable to get local issuer certificate
+LOG
+for format in text json yaml markdown; do
+  out explain -o "$format" "$w/pasted.log"
+  out analyze -o "$format" "$w/pasted.log"
+done
+out explain -o json --redact "$w/pasted.log"
+grep -qF "https://ci:***@git.example.com/team/app.git/" "$w/outputs/$((n - 8)).out" &&
+  ok "the pasted log was diagnosed, the URL's password masked where it is quoted" ||
+  bad "explain did not quote the pasted URL masked: $(head -c 300 "$w/outputs/$((n - 8)).out")"
 # an export folder, from a report of the cluster
 timeout 30 env -u KUBECONFIG "$binary" diagnose taskrun/build-1 --kubeconfig "$w/kubeconfig" --no-probe -o json >"$w/report.json" 2>/dev/null
 timeout 30 "$binary" export "$w/export" -f "$w/report.json" >"$w/outputs/export.out" 2>"$w/outputs/export.err"
@@ -117,6 +141,7 @@ key_line=$(sed -n 2p "$w/client.key")
 planted_configmap=()
 for i in "${!secret_words[@]}"; do planted_configmap+=("planted-configmap-value-$i-9b3e"); done
 for planted in "${planted_configmap[@]}" planted-annotation-value-44c1 "$token" "$file_token" "$exec_token" "$password" "$docker_password" "$identity_token" "$docker_auth" \
+  "$url_password" "$url_token" "$bearer" "$login_password" \
   "$key_data" "${key_data:0:40}" "$key_line" "$(printf 'admin:%s' "$password" | base64 -w0)"; do
   if hits=$(grep -rlF -- "$planted" "$w/outputs" "$w/export" "$w/report.json" 2>/dev/null); then
     bad "a planted secret (${planted:0:12}...) is printed in: $(echo "$hits" | xargs -n1 basename | tr '\n' ' ')"

@@ -212,15 +212,19 @@ TEST(FixPlan, APublicNameThatLedElsewhereGetsNoReissue) {
 }
 
 // An expired certificate whose date is a retired root's (DST Root CA X3, AddTrust): the client's
-// CA bundle is out of date, and the server's certificate needs nothing.
-TEST(FixPlan, AnExpiredRetiredRootUpdatesTheClientsBundleAndReissuesNothing) {
-    for (auto stage : {"image-pull", "step-run", "git-fetch", "unknown"}) {
-        Finding f = finding(stage, "expired");
-        f.cause_rule = "x509-expired-retired-root";
-        auto plan = ids(plan_fixes(f, catalog()));
-        ASSERT_FALSE(plan.empty()) << stage;
-        EXPECT_EQ(std::count(plan.begin(), plan.end(), "update-client-ca-bundle"), 1) << stage;
-        for (const auto& id : plan) EXPECT_EQ(id.rfind("reissue-", 0), std::string::npos) << stage << ": " << id;
+// CA bundle is out of date. A public service's certificate found expired: the client's clock,
+// bundle or proxy first. Neither is the user's certificate to re-issue.
+TEST(FixPlan, AnExpiredRetiredRootOrPublicServiceReissuesNothing) {
+    for (auto [cause, fix] : {std::pair{"x509-expired-retired-root", "update-client-ca-bundle"},
+                              std::pair{"x509-expired-public-host", "check-public-certificate-dates"}}) {
+        for (auto stage : {"image-pull", "step-run", "git-fetch", "unknown"}) {
+            Finding f = finding(stage, "expired");
+            f.cause_rule = cause;
+            auto plan = ids(plan_fixes(f, catalog()));
+            ASSERT_FALSE(plan.empty()) << stage;
+            EXPECT_EQ(std::count(plan.begin(), plan.end(), fix), 1) << cause << " at " << stage;
+            for (const auto& id : plan) EXPECT_EQ(id.rfind("reissue-", 0), std::string::npos) << stage << ": " << id;
+        }
     }
 }
 

@@ -262,6 +262,27 @@ TEST(FixPlan, ACertificateNotValidYetChecksTheClockFirst) {
     }
 }
 
+// A failure on the way to the HTTP proxy (refused, its name unresolved, spoken to in TLS) is the
+// proxy setting's: the registry's network path, name or scheme are not in question.
+TEST(FixPlan, AFailureOnTheWayToTheProxyChecksTheProxySettingOnly) {
+    for (auto [cause, problem, generic] :
+         {std::tuple{"proxy-connect-refused", "connection-refused", "check-network-path"},
+          std::tuple{"proxy-name-unresolved", "name-resolution", "check-name-resolution"},
+          std::tuple{"proxy-spoken-to-in-tls", "http-response-to-https", "fix-registry-scheme"}}) {
+        for (auto stage : {"image-pull", "step-run", "entrypoint-lookup"}) {
+            Finding f = finding(stage, problem);
+            f.cause_rule = cause;
+            auto plan = ids(plan_fixes(f, catalog()));
+            EXPECT_EQ(std::count(plan.begin(), plan.end(), "check-proxy-settings"), 1) << cause << " at " << stage;
+            EXPECT_EQ(std::count(plan.begin(), plan.end(), generic), 0) << cause << " at " << stage;
+            // Without the proxy, the generic fix is the one.
+            f.cause_rule.clear();
+            plan = ids(plan_fixes(f, catalog()));
+            EXPECT_EQ(std::count(plan.begin(), plan.end(), generic), 1) << problem << " at " << stage;
+        }
+    }
+}
+
 TEST(FixPlan, PicksTheToolsVariant) {
     Finding f = finding("step-run", "unknown-authority");
     f.tool = "kaniko";

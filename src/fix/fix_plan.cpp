@@ -110,6 +110,9 @@ mustache::data template_data(const Finding& f) {
     d.set("registry_address", host + ":" + port);
     std::string host_bare = host.size() > 2 && host.front() == '[' ? host.substr(1, host.size() - 2) : host;
     d.set("registry_is_ip", is_ip_literal(host_bare));
+    // A peer on the loopback address is on the machine that made the request: for the kubelet the
+    // node, for a step the pod itself.
+    d.set("peer_loopback", host_bare == "localhost" || host_bare.rfind("127.", 0) == 0 || host_bare == "::1");
     // The API server's proxy to a kubelet (logs, exec, port-forward) checks the kubelet's own
     // serving certificate, on the kubelet's port.
     d.set("kubelet_serving", port == "10250");

@@ -283,6 +283,29 @@ TEST(FixPlan, AFailureOnTheWayToTheProxyChecksTheProxySettingOnly) {
     }
 }
 
+// A registry on localhost is on the machine that made the request: for the kubelet the node, for
+// a step the pod itself (where a test from another pod would prove nothing).
+TEST(FixPlan, ARegistryOnLocalhostIsWhereTheRequestRan) {
+    auto network_fix = [](const std::string& stage, const std::string& registry, const std::string& component) {
+        Finding f = finding(stage, "connection-refused");
+        f.registry = registry;
+        f.component = component;
+        for (auto& fix : plan_fixes(f, catalog()))
+            if (fix.id == "check-network-path") return fix;
+        return FixView{};
+    };
+    FixView node = network_fix("image-pull", "localhost:5000", "kubelet");
+    EXPECT_NE(node.description.find("localhost is the node itself"), std::string::npos) << node.description;
+    FixView pod = network_fix("step-run", "127.0.0.1:5001", "step-tool");
+    EXPECT_NE(pod.description.find("localhost is the pod itself"), std::string::npos) << pod.description;
+    for (const auto& c : pod.commands) EXPECT_EQ(c.find("certdoctor-net-check"), std::string::npos) << c;
+    FixView remote = network_fix("step-run", "registry.private:5000", "step-tool");
+    EXPECT_EQ(remote.description.find("localhost"), std::string::npos) << remote.description;
+    bool tested = false;
+    for (const auto& c : remote.commands) tested = tested || c.find("certdoctor-net-check") != std::string::npos;
+    EXPECT_TRUE(tested);
+}
+
 TEST(FixPlan, PicksTheToolsVariant) {
     Finding f = finding("step-run", "unknown-authority");
     f.tool = "kaniko";

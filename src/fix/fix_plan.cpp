@@ -128,6 +128,9 @@ mustache::data template_data(const Finding& f) {
     d.set("from_pod", !control_plane && !api_client && !node);
     const bool tekton = who == "tekton-controller" || who == "tekton-resolver";
     d.set("from_tekton", tekton);
+    // Who pulls with the run's ServiceAccount's imagePullSecrets: the kubelet, and the controller
+    // and resolvers for their lookups.
+    d.set("pulls_with_service_account", node || tekton);
     const std::string tekton_namespace = f.tekton_namespace.empty() ? std::string(kTektonNamespace) : f.tekton_namespace;
     d.set("pod_namespace", tekton ? tekton_namespace : or_placeholder(f.object.namespace_, "NAMESPACE"));
     // The node the kubelet pulled on, when the run's pod or its events name it.

@@ -306,6 +306,29 @@ TEST(FixPlan, ARegistryOnLocalhostIsWhereTheRequestRan) {
     EXPECT_TRUE(tested);
 }
 
+// A rate limit is met by authenticating the pulls where they happen: the run's ServiceAccount's
+// pull secrets for the kubelet and the controller's lookup (appended, never replacing the list),
+// the step's own docker config for a tool in a step.
+TEST(FixPlan, ARateLimitAuthenticatesThePullsWhereTheyHappen) {
+    auto commands = [](const std::string& stage, const std::string& component) {
+        Finding f = finding(stage, "other");
+        f.cause_rule = "registry-rate-limited";
+        f.component = component;
+        for (auto& fix : plan_fixes(f, catalog()))
+            if (fix.id == "raise-the-pull-rate-limit") return fix.commands;
+        return std::vector<std::string>{};
+    };
+    for (auto [stage, component] : {std::pair{"image-pull", "kubelet"}, std::pair{"entrypoint-lookup", "tekton-controller"}}) {
+        auto c = commands(stage, component);
+        bool appended = false;
+        for (const auto& line : c) appended = appended || line.find("\"path\":\"/imagePullSecrets/-\"") != std::string::npos;
+        EXPECT_TRUE(appended) << component << ": " << ::testing::PrintToString(c);
+    }
+    auto step = commands("step-run", "step-tool");
+    ASSERT_EQ(step.size(), 1u) << ::testing::PrintToString(step);
+    EXPECT_NE(step.front().find("create secret generic registry-auth --from-file=config.json=config.json"), std::string::npos);
+}
+
 TEST(FixPlan, PicksTheToolsVariant) {
     Finding f = finding("step-run", "unknown-authority");
     f.tool = "kaniko";

@@ -269,6 +269,7 @@ bool admitted(const FixRule& fix, const Finding& finding) {
     if (fix.sites.empty() && fix.causes.empty() && fix.stages.empty() && fix.problems.empty() && fix.components.empty())
         return false;
     if (listed(fix.not_causes, finding.cause_rule)) return false;
+    if (listed(fix.also_causes, finding.cause_rule)) return true;
     auto admits = [](const std::vector<std::string>& list, const std::string& value) {
         return list.empty() || listed(list, value);
     };

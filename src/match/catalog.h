@@ -139,6 +139,9 @@ struct FixRule {
     // never for a finding of these causes, whatever the lists above admit (a re-issue of the
     // certificate, for a public service whose name led to another server)
     std::vector<std::string> not_causes;
+    // also for a finding of these causes, whatever the lists above say (the network check for a
+    // connection cut under the client, whose problem is `other`)
+    std::vector<std::string> also_causes;
     bool registry_fix = false;  // changes how something talks to or trusts a registry
     // answers only a look-alike (a general client's request to a server that is not a registry):
     // the same client talking to a registry has the registry's fix

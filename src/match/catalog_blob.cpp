@@ -39,7 +39,7 @@ void fields(A& a, T& o) requires std::is_same_v<std::remove_const_t<T>, FixOpera
 template <class A, class T>
 void fields(A& a, T& f) requires std::is_same_v<std::remove_const_t<T>, FixRule> {
     a(f.id, f.file, f.line, f.title, f.order, f.sites, f.causes, f.stages, f.problems, f.components,
-      f.not_causes, f.registry_fix, f.lookalike_only, f.stands_in_for, f.needs_run, f.adds_ca, f.only_when, f.content, f.variants, f.references, f.operations);
+      f.not_causes, f.also_causes, f.registry_fix, f.lookalike_only, f.stands_in_for, f.needs_run, f.adds_ca, f.only_when, f.content, f.variants, f.references, f.operations);
 }
 template <class A, class T>
 void fields(A& a, T& f) requires std::is_same_v<std::remove_const_t<T>, ChainFrame> {

@@ -204,10 +204,11 @@ FixRule read_fix(const YAML::Node& doc) {
     f.title = get_string(doc, "title", true, f.line);
     f.order = get_int(doc, "order", 100);
     if (YAML::Node applies = doc["applies_to"]) {
-        check_known_fields(applies, {"sites", "causes", "stages", "problems", "components", "not_causes"});
+        check_known_fields(applies, {"sites", "causes", "stages", "problems", "components", "not_causes", "also_causes"});
         f.sites = get_list(applies, "sites");
         f.causes = get_list(applies, "causes");
         f.not_causes = get_list(applies, "not_causes");
+        f.also_causes = get_list(applies, "also_causes");
         f.stages = get_list(applies, "stages");
         f.problems = get_list(applies, "problems");
         f.components = get_list(applies, "components");

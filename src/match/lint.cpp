@@ -176,7 +176,7 @@ struct Linter {
             const Rule* r = c.rule(id);
             if (!r || r->kind != RuleKind::site) issue(f.file, f.line, "fix '" + f.id + "': unknown site '" + id + "'");
         }
-        for (const auto* list : {&f.causes, &f.not_causes})
+        for (const auto* list : {&f.causes, &f.not_causes, &f.also_causes})
             for (const auto& id : *list) {
                 const Rule* r = c.rule(id);
                 if (!r || r->kind != RuleKind::cause) issue(f.file, f.line, "fix '" + f.id + "': unknown cause '" + id + "'");
@@ -185,6 +185,10 @@ struct Linter {
         for (const auto& c : f.components) vocabulary_word(f.file, f.line, "component", c, vocabulary::components);
         for (const auto& p : f.problems) vocabulary_word(f.file, f.line, "problem", p, vocabulary::problems);
         if (f.adds_ca) {
+            for (const auto& id : f.also_causes)
+                if (const Rule* r = c.rule(id); r && !vocabulary::contains(vocabulary::ca_problems, r->problem))
+                    issue(f.file, f.line, "fix '" + f.id + "' adds a CA, which cannot fix cause '" + id + "' (problem '" +
+                                              r->problem + "')");
             for (const auto& p : f.problems)
                 if (!vocabulary::contains(vocabulary::ca_problems, p))
                     issue(f.file, f.line, "fix '" + f.id + "' adds a CA, which cannot fix problem '" + p + "'");

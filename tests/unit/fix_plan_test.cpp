@@ -329,6 +329,19 @@ TEST(FixPlan, ARateLimitAuthenticatesThePullsWhereTheyHappen) {
     EXPECT_NE(step.front().find("create secret generic registry-auth --from-file=config.json=config.json"), std::string::npos);
 }
 
+// A connection cut under the client (a reset, an EOF) has problem `other`, and the same path to
+// test as a refusal: the network check is planned for that cause too, and for no other `other`.
+TEST(FixPlan, AConnectionCutUnderTheClientGetsTheNetworkCheck) {
+    Finding cut = finding("step-run", "other");
+    cut.cause_rule = "network-transport-broken";
+    auto plan = ids(plan_fixes(cut, catalog()));
+    EXPECT_EQ(std::count(plan.begin(), plan.end(), "check-network-path"), 1) << ::testing::PrintToString(plan);
+    Finding server_error = finding("step-run", "other");
+    server_error.cause_rule = "registry-server-error";
+    plan = ids(plan_fixes(server_error, catalog()));
+    EXPECT_EQ(std::count(plan.begin(), plan.end(), "check-network-path"), 0) << ::testing::PrintToString(plan);
+}
+
 TEST(FixPlan, PicksTheToolsVariant) {
     Finding f = finding("step-run", "unknown-authority");
     f.tool = "kaniko";

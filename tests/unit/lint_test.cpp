@@ -183,6 +183,13 @@ TEST(Lint, PeerAnswerOnlyForALookalikeCause) {
     EXPECT_TRUE(any_contains(lint_catalog(r.catalog), "rule 'x509-expired': peer_answer is for a look-alike cause"));
 }
 
+TEST(Lint, RejectsAFixThatAddsACaAlsoForACauseACaCannotFix) {
+    LoadResult r = load_catalog(catalog_sources(""));
+    for (auto& f : r.catalog.fixes)
+        if (f.id == "check-kubeconfig-ca") f.also_causes = {"network-transport-broken"};
+    EXPECT_TRUE(any_contains(lint_catalog(r.catalog), "fix 'check-kubeconfig-ca' adds a CA, which cannot fix cause 'network-transport-broken'"));
+}
+
 TEST(Lint, RequiresTheFileNameToBeTheId) {
     LoadResult r = load_catalog(catalog_sources(""));
     r.catalog.causes.front().file = "patterns/causes/renamed.yaml";

@@ -342,6 +342,20 @@ TEST(FixPlan, AConnectionCutUnderTheClientGetsTheNetworkCheck) {
     EXPECT_EQ(std::count(plan.begin(), plan.end(), "check-network-path"), 0) << ::testing::PrintToString(plan);
 }
 
+// A server error is the server's: its health is checked, its logs read where it is a Service.
+TEST(FixPlan, AServerErrorLooksAtTheServersHealth) {
+    Finding f = finding("step-run", "other");
+    f.cause_rule = "registry-server-error";
+    f.registry = "registry.tools.svc:5000";
+    const FixView* health = nullptr;
+    auto plan = plan_fixes(f, catalog());
+    for (const auto& fix : plan)
+        if (fix.id == "check-server-health") health = &fix;
+    ASSERT_NE(health, nullptr);
+    ASSERT_FALSE(health->commands.empty());
+    EXPECT_EQ(health->commands.front(), "kubectl -n 'tools' logs service/'registry' --since=1h --tail=200");
+}
+
 TEST(FixPlan, PicksTheToolsVariant) {
     Finding f = finding("step-run", "unknown-authority");
     f.tool = "kaniko";

@@ -10,7 +10,6 @@
 #include "match/match_key.h"
 #include "match/templates.h"
 #include "match/versions.h"
-#include "match/vocabulary.h"
 #include "input/dump_source.h"
 #include "input/normalise.h"
 #include "match/vocabulary.h"
@@ -134,11 +133,12 @@ Finding identify(const FailureRecord& record, const MessageMatch& match) {
     f.problem = root.problem;
     f.lookalike = root.lookalike;
     f.server_log = !site && cause && cause->side == "server";
-    // The registry's own answer: its API in the text, or a registry client's site with a cause
-    // that is the peer's answer (docker's "manifest for ... not found").
+    // The registry's own answer: its API in the text, or a cause that is the peer's own answer
+    // (docker's "manifest for ... not found") under a site that talks to a registry.
+    const bool registry_client = site && site->peer == "registry" &&
+                                 vocabulary::contains(vocabulary::registry_stages, site->stage);
     f.registry_answered = f.lookalike && !(site && site->lookalike) &&
-                          (names_registry_api(record.message) || (site && site->peer == "registry" && vocabulary::contains(vocabulary::registry_stages, site->stage) &&
-                           cause && cause->peer_answer));
+                          (names_registry_api(record.message) || (registry_client && cause && cause->peer_answer));
     f.tool = site ? site->tool : "";
     if (f.tool.empty()) f.tool = capture(captures, "tool");
 

@@ -127,10 +127,10 @@ struct FixRule {
     int line = 0;
     std::string title;
     int order = 100;  // smaller comes first in a fix plan
-    // A fix answers a finding when every non-empty list names it (and `not_causes` does not);
-    // with all five empty the fix
-    // is never chosen by the planner (the cluster checks pick it). In `sites`, kNoSite stands
-    // for a finding no site placed (the message names no caller).
+    // A fix answers a finding when every non-empty list names it, or `also_causes` does, and
+    // `not_causes` does not; with all five lists empty the fix is never chosen by the planner
+    // (the cluster checks pick it). In `sites`, kNoSite stands for a finding no site placed (the
+    // message names no caller).
     std::vector<std::string> sites;
     std::vector<std::string> causes;
     std::vector<std::string> stages;

@@ -275,6 +275,14 @@ TEST(FixPlan, AFailureOnTheWayToTheProxyChecksTheProxySettingOnly) {
             auto plan = ids(plan_fixes(f, catalog()));
             EXPECT_EQ(std::count(plan.begin(), plan.end(), "check-proxy-settings"), 1) << cause << " at " << stage;
             EXPECT_EQ(std::count(plan.begin(), plan.end(), generic), 0) << cause << " at " << stage;
+            // A Docker daemon pulls with its own proxy setting: its variant reads the daemon's.
+            f.tool = "docker";
+            for (const auto& fix : plan_fixes(f, catalog()))
+                if (fix.id == "check-proxy-settings") {
+                    ASSERT_FALSE(fix.commands.empty());
+                    EXPECT_EQ(fix.commands.front(), "docker info | grep -i proxy");
+                }
+            f.tool.clear();
             // Without the proxy, the generic fix is the one.
             f.cause_rule.clear();
             plan = ids(plan_fixes(f, catalog()));

@@ -25,6 +25,39 @@ std::string capture(const std::map<std::string, std::string>& c, const char* nam
     return it == c.end() ? std::string() : it->second;
 }
 
+// host[:port] as an image reference names a registry, the port left out where it is 443.
+std::string host_and_port(std::string host, const std::string& port) {
+    static const RE2 name(R"((?:[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?|\[[0-9A-Fa-f:.]+\]))");
+    if (host.size() > 253 || !RE2::FullMatch(host, name)) return "";
+    return port.empty() || port == "443" ? host : host + ":" + port;
+}
+
+// The last match of `pattern`'s two groups (host, port) in `text`.
+std::string last_peer(std::string_view text, const RE2& pattern) {
+    re2::StringPiece rest(text.data(), text.size());
+    std::string host, port, last;
+    for (int i = 0; i < 64 && RE2::FindAndConsume(&rest, pattern, &host, &port); ++i)
+        if (std::string peer = host_and_port(host, port); !peer.empty()) last = peer;
+    return last;
+}
+
+// Docker's reference grammar (distribution/reference): an optional registry, a lower-case path, a
+// tag, a digest; what follows it ends the word.
+const char kImageReference[] =
+    R"(((?:[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?(?::[0-9]{1,5})?/)?[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)"
+    R"((?:/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*(?::[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?(?:@sha256:[0-9a-f]{64})?))"
+    R"((?:$|[\s'"\]),;]))";
+
+// The repository an image names, its registry made explicit ("alpine" and
+// "docker.io/library/alpine:3" are one).
+std::string repository_of(const std::string& image) {
+    std::string name = split_image_reference(image).name;
+    std::string registry = registry_of_image(name);
+    std::string path = name.rfind(registry + "/", 0) == 0 ? name.substr(registry.size() + 1) : name;
+    if (registry == "docker.io" && path.find('/') == std::string::npos) path = "library/" + path;
+    return registry + "/" + path;
+}
+
 // The chain variant: the one the site's message shape names, unless the record's condition reason
 // identifies another (the same message text had reason CouldntGetTask before v0.47). Without a
 // reason, the installed version (when known) picks it.
@@ -248,6 +281,35 @@ void judge_peer(Finding& f, const FailureRecord& record, const MessageMatch& mat
         f.lookalike = true;
 }
 
+// Docker Hub answers under several names.
+bool same_registry(const std::string& a, const std::string& b) {
+    auto hub = [](const std::string& r) {
+        return r == "docker.io" || r == "index.docker.io" || r == "registry-1.docker.io" || r == "registry.hub.docker.com";
+    };
+    return a == b || (hub(a) && hub(b));
+}
+
+// A message that names no image, in a pasted text whose commands name one (`docker pull IMAGE`
+// above the error): a registry's finding is about that image, where the finding's registry is
+// that image's or is not named.
+void take_image_from_text(Finding& f, const DiagnoseOptions& options) {
+    if (!f.image.empty() || options.image_in_text.empty() || !f.peer_is_registry()) return;
+    const std::string registry = registry_of_image(options.image_in_text);
+    if (!f.registry.empty() && !same_registry(f.registry, registry)) return;
+    f.image = options.image_in_text;
+    if (f.registry.empty()) f.registry = registry;
+}
+
+// The server, where no rule captured it (a cause that reads only the verdict): the request the
+// client's error wraps, then the image the text's commands name, then the address the
+// connection went to (an IP address names the server less well than the image does).
+void name_peer(Finding& f, const FailureRecord& record, const DiagnoseOptions& options) {
+    if (f.registry.empty()) f.registry = peer_of_request(record.message);
+    take_image_from_text(f, options);
+    f.dialled = address_of_connection(record.message);
+    if (f.registry.empty()) f.registry = f.dialled;
+}
+
 std::string object_key(const ObjectRef& o) { return o.kind + "/" + o.namespace_ + "/" + o.name; }
 
 // Where the same failure was read again: each place once (by hash in `places`), listed up to
@@ -259,6 +321,69 @@ void add_place(Finding& f, std::unordered_set<std::string>& places, const std::s
 }
 
 }  // namespace
+
+std::string peer_of_request(std::string_view message) {
+    // Go's url.Error: the method, then the URL, quoted since Go 1.14. The innermost request (the
+    // last) is the one whose error follows. The name must end where a URL's name ends: a name
+    // broken by a wrapped line is no name.
+    static const RE2 request(R"(\b(?:Get|Head|Post|Put|Patch|Delete|GET|HEAD|POST|PUT|PATCH|DELETE) "?https?://)"
+                             R"((?:[^\s"'/@]*@)?([A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\])(?::([0-9]{1,5}))?[/"'?:])");
+    static const RE2 lookup(R"(\bdial tcp: lookup ([A-Za-z0-9.-]+)()(?: on |: ))");
+    static const RE2 curl(R"(\b(?:Failed to connect to ([A-Za-z0-9.-]+) port ([0-9]{1,5})\b|Could not resolve host: ([A-Za-z0-9.-]+)()))");
+    static const RE2 urllib3(R"(\bHTTPSConnectionPool\(host='([A-Za-z0-9.-]+)', port=([0-9]{1,5})\))");
+    for (const RE2* pattern : {&request, &lookup, &urllib3})
+        if (std::string peer = last_peer(message, *pattern); !peer.empty()) return peer;
+    std::string host, port, resolved, none;
+    if (RE2::PartialMatch(message, curl, &host, &port, &resolved, &none))
+        return host_and_port(host.empty() ? resolved : host, port);
+    return "";
+}
+
+std::string address_of_connection(std::string_view message) {
+    static const RE2 dial(R"(\bdial tcp ([A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\]):([0-9]{1,5})\b)");
+    static const RE2 far_end(R"(\b(?:read|write) tcp \S+->([A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\]):([0-9]{1,5})\b)");
+    for (const RE2* pattern : {&dial, &far_end})
+        if (std::string peer = last_peer(message, *pattern); !peer.empty()) return peer;
+    return "";
+}
+
+std::string image_named_by_commands(std::string_view text) {
+    static const std::string image = kImageReference;
+    // The pull's and push's flags: those that take a value, as two words or one, any flag as
+    // --flag=value, and the switches (-a, -q, --quiet ...). An unknown flag's value is not taken
+    // for the image: the line names none.
+    static const std::string flags =
+        R"((?: +(?:--(?:platform|creds|authfile|cert-dir|arch|os|variant|signature-policy)(?:=| +)\S+|)"
+        R"(--[A-Za-z][A-Za-z-]*=\S+|-[aq]|--(?:all-tags|quiet|disable-content-trust|plain-http|tls-verify|)"
+        R"(insecure|remove-signatures)))*)";
+    static const RE2 commands[] = {
+        RE2(R"((?:^|[\s$#>;&|(])(?:docker|podman|nerdctl|buildah)(?: image)? (?:pull|push))" + flags + " +" + image),
+        // podman's and buildah's push to another name: the destination (against the source the
+        // line above reads, two repositories, so no image is chosen).
+        RE2(R"((?:^|[\s$#>;&|(])(?:podman|buildah) push(?: +-\S+)* +\S+ +(?:docker://)?)" + image),
+        RE2(R"(\bcrictl(?: +-\S+(?: +[a-z]+://\S+)?)* +pull(?: +-\S+)* +)" + image),
+        RE2(R"(\bctr(?: +-\S+(?:[ =][^\s-]\S*)?)* +i(?:mages?)? +pull(?: +-\S+)* +)" + image),
+        RE2(R"(\bskopeo(?: +-\S+)* +inspect(?: +-\S+)* +docker://)" + image),
+        RE2(R"(The push refers to (?:a )?repository \[)" + image),
+        RE2(R"(Unable to find image ')" + image)};
+    auto precise = [](const std::string& name) {
+        const ImageReferenceParts parts = split_image_reference(name);
+        return parts.pinned() != parts.name;
+    };
+    std::string chosen, repository;
+    for (const RE2& command : commands) {
+        re2::StringPiece rest(text.data(), text.size());
+        std::string named;
+        for (int i = 0; i < 64 && RE2::FindAndConsume(&rest, command, &named); ++i) {
+            std::string r = repository_of(named);
+            if (repository.empty()) repository = r;
+            if (r != repository) return "";  // two repositories: which one failed is not said
+            // The most precise of the names: one with a tag or digest before the bare repository.
+            if (chosen.empty() || (!precise(chosen) && precise(named))) chosen = named;
+        }
+    }
+    return chosen;
+}
 
 bool names_registry_api(std::string_view text) {
     // docker/distribution registry/api/errcode and registry/api/v2/errors.go, as a code and as
@@ -279,6 +404,7 @@ Finding make_finding(const FailureRecord& record, const MessageMatch& match, con
                      const DiagnoseOptions& options) {
     Finding f = identify(record, match);
     judge_peer(f, record, match, options);
+    name_peer(f, record, options);
     complete(f, record, match, catalog, options);
     return f;
 }
@@ -401,6 +527,7 @@ Report diagnose(const InputBatch& batch, const Matcher& matcher, const Catalog& 
             m.site = RuleMatch{context_site, 0, 0, {}};
         Finding f = identify(record, m);
         judge_peer(f, record, m, options);
+        name_peer(f, record, options);
         if (from_context) {
             f.confidence = "medium";
             for (const auto& c : context)

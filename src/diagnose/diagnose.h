@@ -19,6 +19,21 @@ namespace certdoctor {
 // (MANIFEST_UNKNOWN, "manifest unknown", "blob unknown to registry", insufficient_scope, ...).
 bool names_registry_api(std::string_view text);
 
+// The server a failing request went to, as its client's error wraps it: the last request of Go's
+// url.Error ("Get \"https://host:5000/v2/\": ..."), else a name lookup ("dial tcp: lookup host
+// on ..."), libcurl's "Failed to connect to host port 443" or "Could not resolve host: host",
+// urllib3's HTTPSConnectionPool(host='h', port=443). host[:port] (no port for 443), or "".
+std::string peer_of_request(std::string_view message);
+// The address a connection went to: a dial ("dial tcp 10.0.0.5:5000: ...") or a connection's
+// far end ("read tcp 10.0.0.4:47702->52.72.23.195:443: ..."). host[:port], or "".
+std::string address_of_connection(std::string_view message);
+
+// The one image the commands and progress lines of a pasted text name: `docker pull|push IMAGE`
+// (podman, nerdctl, buildah the same), `crictl pull`, `ctr images pull`, `skopeo inspect
+// docker://IMAGE`, docker's "The push refers to repository [IMAGE]" and "Unable to find image
+// 'IMAGE' locally". "" when none does, or when they name more than one repository.
+std::string image_named_by_commands(std::string_view text);
+
 // One finding for one record's match. Exposed for the catalog's example runner.
 struct DiagnoseOptions {
     // The installed Tekton version, when known (cluster mode): it picks the chain variant where
@@ -41,6 +56,9 @@ struct DiagnoseOptions {
     // stand alone (a refusal, a time-out, a credentials answer) still names the problem, with the
     // caller unknown, rather than nothing being recognised.
     bool lone_dependent_causes = false;
+    // A pasted text's image_named_by_commands: the image of a finding whose message names none
+    // and whose peer is that image's registry (or unnamed).
+    std::string image_in_text;
 };
 
 Finding make_finding(const FailureRecord& record, const MessageMatch& match, const Catalog& catalog,

@@ -89,6 +89,16 @@ void set_refused_request(mustache::data& d, const RefusedRequest& r) {
     d.set("rbac_file", role + ".yaml");
 }
 
+// The host of host[:port] or [v6][:port], without the brackets.
+std::string bare_host(const std::string& address) {
+    if (!address.empty() && address.front() == '[') {
+        size_t close = address.find(']');
+        return close == std::string::npos ? address : address.substr(1, close - 1);
+    }
+    size_t colon = address.rfind(':');
+    return colon == std::string::npos ? address : address.substr(0, colon);
+}
+
 // The values every fix template may use. Documented in patterns/README.md.
 mustache::data template_data(const Finding& f) {
     mustache::data d;
@@ -111,8 +121,13 @@ mustache::data template_data(const Finding& f) {
     std::string host_bare = host.size() > 2 && host.front() == '[' ? host.substr(1, host.size() - 2) : host;
     d.set("registry_is_ip", is_ip_literal(host_bare));
     // A peer on the loopback address is on the machine that made the request: for the kubelet the
-    // node, for a step the pod itself.
-    d.set("peer_loopback", host_bare == "localhost" || host_bare.rfind("127.", 0) == 0 || host_bare == "::1");
+    // node, for a step the pod itself. A name may lead there too (an /etc/hosts entry, a name
+    // published for the host only): the address dialled says so.
+    auto loopback = [](const std::string& h) { return h == "localhost" || h.rfind("127.", 0) == 0 || h == "::1"; };
+    const bool resolved_to_loopback = !loopback(host_bare) && loopback(bare_host(f.dialled));
+    d.set("peer_loopback", loopback(host_bare) || resolved_to_loopback);
+    d.set("resolved_to_loopback", resolved_to_loopback);
+    d.set("dialled_address", f.dialled);
     // The API server's proxy to a kubelet (logs, exec, port-forward) checks the kubelet's own
     // serving certificate, on the kubelet's port.
     d.set("kubelet_serving", port == "10250");

@@ -193,6 +193,7 @@ void Redactor::learn_finding(const Finding& f) {
     learn_host(f.registry, "registry");
     learn_host(f.url, "registry");
     learn_host(f.host, "registry");
+    learn_host(f.dialled, "registry");
     learn_image(f.image);
     learn_object(f.object);
     learn_object(f.parent);

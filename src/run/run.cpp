@@ -54,6 +54,7 @@ Report explain_text(const Engine& engine, std::string text, const std::string& s
     options.max_findings = kMaxFindings;
     options.registry_api_in_text = names_registry_api(text);
     options.lone_dependent_causes = true;
+    options.image_in_text = image_named_by_commands(text);
     bool certificates = holds_certificates(text);
     std::string().swap(text);  // the records hold what is needed: the text goes before the diagnosis
     Report report = diagnose(batch, engine.matcher(), engine.catalog(), options);

@@ -303,12 +303,12 @@ TEST(FixPlan, ARegistryOnLocalhostIsWhereTheRequestRan) {
         return FixView{};
     };
     FixView node = network_fix("image-pull", "localhost:5000", "kubelet");
-    EXPECT_NE(node.description.find("localhost is the node itself"), std::string::npos) << node.description;
+    EXPECT_NE(node.description.find("The loopback address is the node itself"), std::string::npos) << node.description;
     FixView pod = network_fix("step-run", "127.0.0.1:5001", "step-tool");
-    EXPECT_NE(pod.description.find("localhost is the pod itself"), std::string::npos) << pod.description;
+    EXPECT_NE(pod.description.find("The loopback address is the pod itself"), std::string::npos) << pod.description;
     for (const auto& c : pod.commands) EXPECT_EQ(c.find("certdoctor-net-check"), std::string::npos) << c;
     FixView remote = network_fix("step-run", "registry.private:5000", "step-tool");
-    EXPECT_EQ(remote.description.find("localhost"), std::string::npos) << remote.description;
+    EXPECT_EQ(remote.description.find("loopback"), std::string::npos) << remote.description;
     bool tested = false;
     for (const auto& c : remote.commands) tested = tested || c.find("certdoctor-net-check") != std::string::npos;
     EXPECT_TRUE(tested);

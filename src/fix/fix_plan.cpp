@@ -152,6 +152,9 @@ mustache::data template_data(const Finding& f) {
     const bool node_named = is_object_name(f.node);
     d.set("node", node_named ? f.node : std::string("NODE"));
     d.set("node_named", node_named);
+    // The start of a comment above a command run on that node: which node, or how to find it.
+    d.set("which_node", node_named ? "On " + f.node + ", the node the pod was scheduled to; "
+                                   : std::string("NODE: the node of the pod that failed to start (kubectl get pod -o wide); "));
     set_refused_request(d, f.refused);
     // A peer named as an in-cluster Service (name.namespace.svc[.cluster.local]) has endpoints
     // to check: a refusal or a time-out to a Service most often means no ready pod behind it.

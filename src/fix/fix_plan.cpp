@@ -62,6 +62,8 @@ void set_refused_request(mustache::data& d, const RefusedRequest& r) {
     static const RE2 verb("[a-z]+"), resource("([a-z0-9][a-z0-9-]*)(?:/([a-z0-9][a-z0-9-]*))?");
     static const RE2 service_account("system:serviceaccount:([a-z0-9](?:[a-z0-9-]*[a-z0-9])?):([a-z0-9](?:[a-z0-9.-]*[a-z0-9])?)");
     std::string name, subresource, sa_namespace, sa_name;
+    // The API server took a request with no credentials it accepted for system:anonymous.
+    d.set("rbac_anonymous", r.user == "system:anonymous");
     bool is_service_account = RE2::FullMatch(r.user, service_account, &sa_namespace, &sa_name);
     bool grantable_user = !r.user.empty() && r.user.size() <= 253 && r.user.rfind("system:", 0) != 0 &&
                           r.user.find_first_of("\n\r") == std::string::npos;

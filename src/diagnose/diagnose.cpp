@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <map>
+#include <memory>
+#include <mutex>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -41,12 +43,14 @@ std::string last_peer(std::string_view text, const RE2& pattern) {
     return last;
 }
 
-// Docker's reference grammar (distribution/reference): an optional registry, a lower-case path, a
-// tag, a digest; what follows it ends the word.
+// Docker's reference grammar (distribution/reference), as a group: an optional registry, a
+// lower-case path, a tag, a digest. (The tag's 128 characters are not counted: RE2 would compile
+// {0,127} into 127 copies of the class, at every start.)
 const char kImageReference[] =
     R"(((?:[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?(?::[0-9]{1,5})?/)?[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)"
-    R"((?:/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*(?::[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?(?:@sha256:[0-9a-f]{64})?))"
-    R"((?:$|[\s'"\]),;]))";
+    R"((?:/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*(?::[A-Za-z0-9_][A-Za-z0-9_.-]*)?(?:@sha256:[0-9a-f]{64})?))";
+// What ends a reference written as a word.
+const char kWordEnd[] = R"((?:$|[\s'"\]),;]))";
 
 // The repository an image names, its registry made explicit ("alpine" and
 // "docker.io/library/alpine:3" are one).
@@ -331,15 +335,19 @@ std::string peer_of_request(std::string_view message) {
     static const RE2 lookup(R"(\bdial tcp: lookup ([A-Za-z0-9.-]+)()(?: on |: ))");
     static const RE2 curl(R"(\b(?:Failed to connect to ([A-Za-z0-9.-]+) port ([0-9]{1,5})\b|Could not resolve host: ([A-Za-z0-9.-]+)()))");
     static const RE2 urllib3(R"(\bHTTPSConnectionPool\(host='([A-Za-z0-9.-]+)', port=([0-9]{1,5})\))");
-    for (const RE2* pattern : {&request, &lookup, &urllib3})
-        if (std::string peer = last_peer(message, *pattern); !peer.empty()) return peer;
+    for (auto [needle, pattern] : {std::pair{"://", &request}, {"lookup ", &lookup}, {"HTTPSConnectionPool", &urllib3}})
+        if (message.find(needle) != std::string_view::npos)
+            if (std::string peer = last_peer(message, *pattern); !peer.empty()) return peer;
     std::string host, port, resolved, none;
+    if (message.find(" to connect to ") == std::string_view::npos && message.find("resolve host") == std::string_view::npos)
+        return "";
     if (RE2::PartialMatch(message, curl, &host, &port, &resolved, &none))
         return host_and_port(host.empty() ? resolved : host, port);
     return "";
 }
 
 std::string address_of_connection(std::string_view message) {
+    if (message.find("tcp ") == std::string_view::npos) return "";  // before the patterns compile
     static const RE2 dial(R"(\bdial tcp ([A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\]):([0-9]{1,5})\b)");
     static const RE2 far_end(R"(\b(?:read|write) tcp \S+->([A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\]):([0-9]{1,5})\b)");
     for (const RE2* pattern : {&dial, &far_end})
@@ -348,33 +356,53 @@ std::string address_of_connection(std::string_view message) {
 }
 
 std::string image_named_by_commands(std::string_view text) {
-    static const std::string image = kImageReference;
+    const std::string image = std::string(kImageReference) + kWordEnd;
+    const std::string bare_image = kImageReference;
     // The pull's and push's flags: those that take a value, as two words or one, any flag as
     // --flag=value, and the switches (-a, -q, --quiet ...). An unknown flag's value is not taken
     // for the image: the line names none.
-    static const std::string flags =
+    const std::string flags =
         R"((?: +(?:--(?:platform|creds|authfile|cert-dir|arch|os|variant|signature-policy)(?:=| +)\S+|)"
         R"(--[A-Za-z][A-Za-z-]*=\S+|-[aq]|--(?:all-tags|quiet|disable-content-trust|plain-http|tls-verify|)"
         R"(insecure|remove-signatures)))*)";
-    static const RE2 commands[] = {
-        RE2(R"((?:^|[\s$#>;&|(])(?:docker|podman|nerdctl|buildah)(?: image)? (?:pull|push))" + flags + " +" + image),
+    // Each pattern with a word it cannot match without, so that a text without the word neither
+    // compiles nor scans it (explain's start-up pays only for what the text may hold).
+    struct Command {
+        std::string_view needle;
+        std::string pattern;
+    };
+    static const Command commands[] = {
+        // The client's own options may come first (the Actions runner's `/usr/bin/docker --config DIR`).
+        {" pu", R"((?:^|[\s$#>;&|(/])(?:docker|podman|nerdctl|buildah))"
+                R"((?: +--(?:config|context|host|log-level|tlscacert|tlscert|tlskey)(?:=| +)\S+| +-D| +--debug| +--tlsverify)*)"
+                R"((?: image)? (?:pull|push))" + flags + " +" + image},
         // podman's and buildah's push to another name: the destination (against the source the
         // line above reads, two repositories, so no image is chosen).
-        RE2(R"((?:^|[\s$#>;&|(])(?:podman|buildah) push(?: +-\S+)* +\S+ +(?:docker://)?)" + image),
-        RE2(R"(\bcrictl(?: +-\S+(?: +[a-z]+://\S+)?)* +pull(?: +-\S+)* +)" + image),
-        RE2(R"(\bctr(?: +-\S+(?:[ =][^\s-]\S*)?)* +i(?:mages?)? +pull(?: +-\S+)* +)" + image),
-        RE2(R"(\bskopeo(?: +-\S+)* +inspect(?: +-\S+)* +docker://)" + image),
-        RE2(R"(The push refers to (?:a )?repository \[)" + image),
-        RE2(R"(Unable to find image ')" + image)};
+        {" push ", R"((?:^|[\s$#>;&|(])(?:podman|buildah) push(?: +-\S+)* +\S+ +(?:docker://)?)" + image},
+        {"crictl", R"(\bcrictl(?: +-\S+(?: +[a-z]+://\S+)?)* +pull(?: +-\S+)* +)" + image},
+        {"ctr ", R"(\bctr(?: +-\S+(?:[ =][^\s-]\S*)?)* +i(?:mages?)? +pull(?: +-\S+)* +)" + image},
+        {"skopeo", R"(\bskopeo(?: +-\S+)* +inspect(?: +-\S+)* +docker://)" + image},
+        {"The push refers to", R"(The push refers to (?:a )?repository \[)" + image},
+        {"Unable to find image '", R"(Unable to find image ')" + image},
+        // docker-compose's "Pulling web (IMAGE)...", podman's and older docker's "Trying to pull
+        // [repository] IMAGE...", kubeadm's preflight "failed to pull image IMAGE: output:".
+        {"ing ", R"(\b(?:Pulling|Pushing) [\w.-]+ \()" + bare_image + R"(\)\.\.\.)"},
+        {"Trying to pull ", R"(\bTrying to pull (?:repository )?)" + bare_image + R"( ?\.\.\.)"},
+        {"[ERROR ImagePull]", R"(\[ERROR ImagePull\]: failed to pull image )" + bare_image + R"(: output: )"}};
+    constexpr size_t kCommands = std::size(commands);
+    static std::unique_ptr<RE2> compiled[kCommands];
+    static std::once_flag once[kCommands];
     auto precise = [](const std::string& name) {
         const ImageReferenceParts parts = split_image_reference(name);
         return parts.pinned() != parts.name;
     };
     std::string chosen, repository;
-    for (const RE2& command : commands) {
+    for (size_t c = 0; c < kCommands; ++c) {
+        if (text.find(commands[c].needle) == std::string_view::npos) continue;
+        std::call_once(once[c], [&] { compiled[c] = std::make_unique<RE2>(commands[c].pattern); });
         re2::StringPiece rest(text.data(), text.size());
         std::string named;
-        for (int i = 0; i < 64 && RE2::FindAndConsume(&rest, command, &named); ++i) {
+        for (int i = 0; i < 64 && RE2::FindAndConsume(&rest, *compiled[c], &named); ++i) {
             std::string r = repository_of(named);
             if (repository.empty()) repository = r;
             if (r != repository) return "";  // two repositories: which one failed is not said

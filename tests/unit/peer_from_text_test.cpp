@@ -86,6 +86,26 @@ TEST(ImageNamedByCommands, OneRepositoryUnderSeveralNames) {
               "ghcr.io/org/tool@sha256:3f5ef8c8f4b7d7cf9e0bb8f1d1d0a8b3c1a3e7f9d6b5c4a3b2c1d0e9f8a7b6c5");
 }
 
+// The lines of docker's Actions runner, docker-compose, podman and kubeadm, from the corpus.
+TEST(ImageNamedByCommands, ClientsProgressLines) {
+    EXPECT_EQ(image_named_by_commands("Pull down action image 'ghcr.io/actionshub/markdownlint:v3.1.0'\n/usr/bin/docker "
+                                      "pull ghcr.io/actionshub/markdownlint:v3.1.0\nError response from daemon: "
+                                      "manifest unknown"),
+              "ghcr.io/actionshub/markdownlint:v3.1.0");
+    EXPECT_EQ(image_named_by_commands("/usr/bin/docker --config /home/runner/work/_temp/.docker_408b0888 pull "
+                                      "ghcr.io/org/app:v1\n"),
+              "ghcr.io/org/app:v1");
+    EXPECT_EQ(image_named_by_commands("Pulling oj-judge (registry.cn-hongkong.aliyuncs.com/oj-image/judge:1.6.1)...\n"
+                                      "Trying to pull repository registry.cn-hongkong.aliyuncs.com/oj-image/judge ... \n"),
+              "registry.cn-hongkong.aliyuncs.com/oj-image/judge:1.6.1");
+    EXPECT_EQ(image_named_by_commands("Trying to pull registry.gitlab.com/lightmeter/controlcenter... manifest unknown: "
+                                      "manifest unknown"),
+              "registry.gitlab.com/lightmeter/controlcenter");
+    EXPECT_EQ(image_named_by_commands("[ERROR ImagePull]: failed to pull image registry.cn-hangzhou.aliyuncs.com/"
+                                      "kainstall/kube-apiserver:v1.25.0: output: E0831 09:51:30.930600 27372"),
+              "registry.cn-hangzhou.aliyuncs.com/kainstall/kube-apiserver:v1.25.0");
+}
+
 TEST(ImageNamedByCommands, NoneWhereTheTextNamesTwoOrNone) {
     // podman-container-tools/buildah#1227: the local source and the destination differ.
     EXPECT_EQ(image_named_by_commands("buildah push test docker://registry.local/test:0.1\nGetting image source "

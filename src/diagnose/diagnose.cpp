@@ -196,6 +196,12 @@ Finding identify(const FailureRecord& record, const MessageMatch& match) {
             if (s.name == f.step && !f.step.empty()) f.image = s.image;
     }
     f.registry = registry_named(capture(captures, "registry"), f.image, f.url);  // the image may be the step's
+    // A registry's blob storage, where a pull was redirected for a layer, is not the registry
+    // whose trust settings (certs.d, a tool's CA flag) a CA fix names; the network path to it is
+    // the storage's own.
+    if (!f.registry.empty() && vocabulary::contains(vocabulary::ca_problems, f.problem) &&
+        record.message.find("://" + f.registry + "/registry-v2/") != std::string::npos)
+        f.registry.clear();
     // No rule captured the request (a cause that reads only the verdict, "remote error: tls:
     // handshake failure"): a registry API URL in the message still names the registry.
     if (f.registry.empty() && names_registry_api(record.message)) {
@@ -308,10 +314,13 @@ void take_image_from_text(Finding& f, const DiagnoseOptions& options) {
 // client's error wraps, then the image the text's commands name, then the address the
 // connection went to (an IP address names the server less well than the image does).
 void name_peer(Finding& f, const FailureRecord& record, const DiagnoseOptions& options) {
-    if (f.registry.empty()) f.registry = peer_of_request(record.message);
+    // A CA fix names the registry whose trust settings apply, not its blob storage.
+    const bool ca_fix = vocabulary::contains(vocabulary::ca_problems, f.problem);
+    if (f.registry.empty()) f.registry = peer_of_request(record.message, !ca_fix);
     take_image_from_text(f, options);
     f.dialled = address_of_connection(record.message);
-    if (f.registry.empty()) f.registry = f.dialled;
+    if (f.registry.empty() && !(ca_fix && record.message.find("/registry-v2/") != std::string::npos))
+        f.registry = f.dialled;
 }
 
 std::string object_key(const ObjectRef& o) { return o.kind + "/" + o.namespace_ + "/" + o.name; }
@@ -326,16 +335,24 @@ void add_place(Finding& f, std::unordered_set<std::string>& places, const std::s
 
 }  // namespace
 
-std::string peer_of_request(std::string_view message) {
+std::string peer_of_request(std::string_view message, bool blob_storage) {
     // Go's url.Error: the method, then the URL, quoted since Go 1.14. The innermost request (the
     // last) is the one whose error follows. The name must end where a URL's name ends: a name
     // broken by a wrapped line is no name.
     static const RE2 request(R"(\b(?:Get|Head|Post|Put|Patch|Delete|GET|HEAD|POST|PUT|PATCH|DELETE) "?https?://)"
-                             R"((?:[^\s"'/@]*@)?([A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\])(?::([0-9]{1,5}))?[/"'?:])");
+                             R"((?:[^\s"'/@]*@)?([A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\])(?::([0-9]{1,5}))?(/registry-v2/|[/"'?:]))");
+    if (message.find("://") != std::string_view::npos) {
+        re2::StringPiece rest(message.data(), message.size());
+        std::string host, port, after, last;
+        for (int i = 0; i < 64 && RE2::FindAndConsume(&rest, request, &host, &port, &after); ++i)
+            if (std::string peer = host_and_port(host, port); !peer.empty() && (blob_storage || after != "/registry-v2/"))
+                last = peer;
+        if (!last.empty()) return last;
+    }
     static const RE2 lookup(R"(\bdial tcp: lookup ([A-Za-z0-9.-]+)()(?: on |: ))");
     static const RE2 curl(R"(\b(?:Failed to connect to ([A-Za-z0-9.-]+) port ([0-9]{1,5})\b|Could not resolve host: ([A-Za-z0-9.-]+)()))");
     static const RE2 urllib3(R"(\bHTTPSConnectionPool\(host='([A-Za-z0-9.-]+)', port=([0-9]{1,5})\))");
-    for (auto [needle, pattern] : {std::pair{"://", &request}, {"lookup ", &lookup}, {"HTTPSConnectionPool", &urllib3}})
+    for (auto [needle, pattern] : {std::pair{"lookup ", &lookup}, {"HTTPSConnectionPool", &urllib3}})
         if (message.find(needle) != std::string_view::npos)
             if (std::string peer = last_peer(message, *pattern); !peer.empty()) return peer;
     std::string host, port, resolved, none;

@@ -23,7 +23,11 @@ bool names_registry_api(std::string_view text);
 // url.Error ("Get \"https://host:5000/v2/\": ..."), else a name lookup ("dial tcp: lookup host
 // on ..."), libcurl's "Failed to connect to host port 443" or "Could not resolve host: host",
 // urllib3's HTTPSConnectionPool(host='h', port=443). host[:port] (no port for 443), or "".
-std::string peer_of_request(std::string_view message);
+// Without `blob_storage`, a request to a registry's blob storage, where a pull is redirected for a
+// layer (distribution's layout: /registry-v2/docker/registry/v2/blobs/ on CloudFront, Cloudflare,
+// S3), does not count: a CA fix names the registry whose trust settings apply (docker's certs.d,
+// a tool's CA flag), while the network path is the storage's own.
+std::string peer_of_request(std::string_view message, bool blob_storage = true);
 // The address a connection went to: a dial ("dial tcp 10.0.0.5:5000: ...") or a connection's
 // far end ("read tcp 10.0.0.4:47702->52.72.23.195:443: ..."). host[:port], or "".
 std::string address_of_connection(std::string_view message);

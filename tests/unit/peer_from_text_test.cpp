@@ -26,6 +26,50 @@ TEST(PeerOfRequest, GoWrapsTheRequestItsErrorIsAbout) {
               "auth.docker.io");
 }
 
+// moby/moby#36820: the layer's redirect to Docker Hub's blob storage. The registry's trust settings
+// (certs.d, a tool's CA flag) are not keyed by the storage's name; the network path is the storage's.
+TEST(PeerOfRequest, BlobStorageIsNotTheRegistryForItsTrust) {
+    const char* message = "docker: error pulling image configuration: Get https://dseasb33srnrn.cloudfront.net/"
+                          "registry-v2/docker/registry/v2/blobs/sha256/f2/f2a91732366c0332ccd7afd2a5c4ff2b9af81f5493"
+                          "70f7a19acd460f87686bc7/data?Expires=1523312327: x509: certificate signed by unknown authority";
+    EXPECT_EQ(peer_of_request(message, false), "");
+    EXPECT_EQ(peer_of_request(message), "dseasb33srnrn.cloudfront.net");
+}
+
+// The same message as a finding, with the command above it (docker run hello-world): the image's
+// registry, not the storage's name, stands in the CA fix (docker reads certs.d by the registry's).
+TEST(PeerFromText, BlobStorageLeavesTheRegistryToTheImage) {
+    Report r = explain_text(test::shipped_engine(),
+                            "$ docker run hello-world\nUnable to find image 'hello-world:latest' locally\n"
+                            "latest: Pulling from library/hello-world\nca4f61b1923c: Pulling fs layer\n"
+                            "docker: error pulling image configuration: Get https://dseasb33srnrn.cloudfront.net/"
+                            "registry-v2/docker/registry/v2/blobs/sha256/f2/f2a91732366c0332ccd7afd2a5c4ff2b9af81f5493"
+                            "70f7a19acd460f87686bc7/data?Expires=1523312327: x509: certificate signed by unknown "
+                            "authority",
+                            "stdin");
+    ASSERT_FALSE(r.findings.empty());
+    EXPECT_EQ(r.findings[0].problem, "unknown-authority");
+    EXPECT_EQ(r.findings[0].registry, "docker.io");
+    EXPECT_EQ(r.findings[0].image, "hello-world:latest");
+}
+
+// docker-archive-public/docker.kitematic#3378: a time-out on the way to the same storage. The
+// network check is of the storage's path, by its name.
+TEST(PeerFromText, BlobStorageIsThePathForTheNetwork) {
+    Report r = explain_text(test::shipped_engine(),
+                            "error pulling image configuration: Get https://dseasb33srnrn.cloudfront.net/registry-v2/"
+                            "docker/registry/v2/blobs/sha256/a6/a61a91cc0d1bafe6f88612278c24c68ffec215379066bd9efe8199f"
+                            "c350666e0/data?Expires=1512223653&Signature=dWuklbZMEvCoHwfw-ql6CU4VjVw3iW7aUeML-j85umLgiEWr"
+                            "dVhAcGGZgbBsay~sgG5y-pPUHOpgAnWMy1EKS3ljs-l1sV9Lv2y~DrSKxpmg09jt8oyP6tqCRD-jl6nU-Po8Bhv8PkC"
+                            "yg~~Hc-EZHGexXA46rTY5TaO9OS5wP3w_&Key-Pair-Id=APKAJECH5M7VWIS5YZ6Q: dial tcp "
+                            "218.248.255.164:443: i/o timeout",
+                            "stdin");
+    ASSERT_FALSE(r.findings.empty());
+    EXPECT_EQ(r.findings[0].problem, "timeout");
+    EXPECT_EQ(r.findings[0].registry, "dseasb33srnrn.cloudfront.net");
+    EXPECT_EQ(r.findings[0].dialled, "218.248.255.164");
+}
+
 TEST(PeerOfRequest, ANameBrokenByAWrappedLineIsNoName) {
     // lncm/pi-factory#133: the ticket broke the host name.
     EXPECT_EQ(peer_of_request("ERROR: error pulling image configuration: Get https://production.cl oudflare.docker.com/"

@@ -27,6 +27,9 @@ std::string capture(const std::map<std::string, std::string>& c, const char* nam
     return it == c.end() ? std::string() : it->second;
 }
 
+// A host as a URL or an address names it: a name or an IPv4 address, or an IPv6 one in brackets.
+const std::string kHostGroup = R"(([A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\]))";
+
 // host[:port] as an image reference names a registry, the port left out where it is 443.
 std::string host_and_port(std::string host, const std::string& port) {
     static const RE2 name(R"((?:[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?|\[[0-9A-Fa-f:.]+\]))");
@@ -340,7 +343,7 @@ std::string peer_of_request(std::string_view message, bool blob_storage) {
     // last) is the one whose error follows. The name must end where a URL's name ends: a name
     // broken by a wrapped line is no name.
     static const RE2 request(R"(\b(?:Get|Head|Post|Put|Patch|Delete|GET|HEAD|POST|PUT|PATCH|DELETE) "?https?://)"
-                             R"((?:[^\s"'/@]*@)?([A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\])(?::([0-9]{1,5}))?(/registry-v2/|[/"'?:]))");
+                             R"((?:[^\s"'/@]*@)?)" + kHostGroup + R"((?::([0-9]{1,5}))?(/registry-v2/|[/"'?:]))");
     if (message.find("://") != std::string_view::npos) {
         re2::StringPiece rest(message.data(), message.size());
         std::string host, port, after, last;
@@ -365,20 +368,20 @@ std::string peer_of_request(std::string_view message, bool blob_storage) {
 
 std::string address_of_connection(std::string_view message) {
     if (message.find("tcp ") == std::string_view::npos) return "";  // before the patterns compile
-    static const RE2 dial(R"(\bdial tcp ([A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\]):([0-9]{1,5})\b)");
-    static const RE2 far_end(R"(\b(?:read|write) tcp \S+->([A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\]):([0-9]{1,5})\b)");
+    static const RE2 dial(R"(\bdial tcp )" + kHostGroup + R"(:([0-9]{1,5})\b)");
+    static const RE2 far_end(R"(\b(?:read|write) tcp \S+->)" + kHostGroup + R"(:([0-9]{1,5})\b)");
     for (const RE2* pattern : {&dial, &far_end})
         if (std::string peer = last_peer(message, *pattern); !peer.empty()) return peer;
     return "";
 }
 
 std::string image_named_by_commands(std::string_view text) {
-    const std::string image = std::string(kImageReference) + kWordEnd;
-    const std::string bare_image = kImageReference;
+    static const std::string image = std::string(kImageReference) + kWordEnd;
+    static const std::string bare_image = kImageReference;
     // The pull's and push's flags: those that take a value, as two words or one, any flag as
     // --flag=value, and the switches (-a, -q, --quiet ...). An unknown flag's value is not taken
     // for the image: the line names none.
-    const std::string flags =
+    static const std::string flags =
         R"((?: +(?:--(?:platform|creds|authfile|cert-dir|arch|os|variant|signature-policy)(?:=| +)\S+|)"
         R"(--[A-Za-z][A-Za-z-]*=\S+|-[aq]|--(?:all-tags|quiet|disable-content-trust|plain-http|tls-verify|)"
         R"(insecure|remove-signatures)))*)";
@@ -403,7 +406,7 @@ std::string image_named_by_commands(std::string_view text) {
         {"Unable to find image '", R"(Unable to find image ')" + image},
         // docker-compose's "Pulling web (IMAGE)...", podman's and older docker's "Trying to pull
         // [repository] IMAGE...", kubeadm's preflight "failed to pull image IMAGE: output:".
-        {"ing ", R"(\b(?:Pulling|Pushing) [\w.-]+ \()" + bare_image + R"(\)\.\.\.)"},
+        {")...", R"(\b(?:Pulling|Pushing) [\w.-]+ \()" + bare_image + R"(\)\.\.\.)"},
         {"Trying to pull ", R"(\bTrying to pull (?:repository )?)" + bare_image + R"( ?\.\.\.)"},
         {"[ERROR ImagePull]", R"(\[ERROR ImagePull\]: failed to pull image )" + bare_image + R"(: output: )"}};
     constexpr size_t kCommands = std::size(commands);

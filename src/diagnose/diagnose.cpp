@@ -352,12 +352,18 @@ std::string peer_of_request(std::string_view message, bool blob_storage) {
                 last = peer;
         if (!last.empty()) return last;
     }
+    // OpenSSH's own words, as git prints them for an ssh:// or scp-like remote.
+    static const RE2 ssh_connect(R"(\bssh: connect to host ([A-Za-z0-9.-]+) port ([0-9]{1,5})\b)");
+    static const RE2 ssh_resolve(R"(\bssh: Could not resolve hostname ([A-Za-z0-9.-]+)())");
     static const RE2 lookup(R"(\bdial tcp: lookup ([A-Za-z0-9.-]+)()(?: on |: ))");
     static const RE2 curl(R"(\b(?:Failed to connect to ([A-Za-z0-9.-]+) port ([0-9]{1,5})\b|Could not resolve host: ([A-Za-z0-9.-]+)()))");
     static const RE2 urllib3(R"(\bHTTPSConnectionPool\(host='([A-Za-z0-9.-]+)', port=([0-9]{1,5})\))");
-    for (auto [needle, pattern] : {std::pair{"lookup ", &lookup}, {"HTTPSConnectionPool", &urllib3}})
+    for (auto [needle, pattern] : {std::pair{"ssh: ", &ssh_connect}, {"ssh: ", &ssh_resolve}, {"lookup ", &lookup},
+                                   {"HTTPSConnectionPool", &urllib3}})
         if (message.find(needle) != std::string_view::npos)
-            if (std::string peer = last_peer(message, *pattern); !peer.empty()) return peer;
+            // "Could not resolve hostname https": a URL given where ssh wanted a host names none.
+            if (std::string peer = last_peer(message, *pattern); !peer.empty() && peer != "https" && peer != "http")
+                return peer;
     std::string host, port, resolved, none;
     if (message.find(" to connect to ") == std::string_view::npos && message.find("resolve host") == std::string_view::npos)
         return "";

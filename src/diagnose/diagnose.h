@@ -20,9 +20,10 @@ namespace certdoctor {
 bool names_registry_api(std::string_view text);
 
 // The server a failing request went to, as its client's error wraps it: the last request of Go's
-// url.Error ("Get \"https://host:5000/v2/\": ..."), else a name lookup ("dial tcp: lookup host
-// on ..."), libcurl's "Failed to connect to host port 443" or "Could not resolve host: host",
-// urllib3's HTTPSConnectionPool(host='h', port=443). host[:port] (no port for 443), or "".
+// url.Error ("Get \"https://host:5000/v2/\": ..."), else OpenSSH's "ssh: connect to host H port
+// 22" and "ssh: Could not resolve hostname H", a name lookup ("dial tcp: lookup host on ..."),
+// libcurl's "Failed to connect to host port 443" or "Could not resolve host: host", urllib3's
+// HTTPSConnectionPool(host='h', port=443). host[:port] (no port for 443), or "".
 // Without `blob_storage`, a request to a registry's blob storage, where a pull is redirected for a
 // layer (distribution's layout: /registry-v2/docker/registry/v2/blobs/ on CloudFront, Cloudflare,
 // S3), does not count: a CA fix names the registry whose trust settings apply (docker's certs.d,

@@ -133,6 +133,8 @@ mustache::data template_data(const Finding& f) {
     // The API server's proxy to a kubelet (logs, exec, port-forward) checks the kubelet's own
     // serving certificate, on the kubelet's port.
     d.set("kubelet_serving", port == "10250");
+    // Port 22: git over SSH, whose path a request over HTTPS does not test.
+    d.set("ssh_port", port == "22");
     d.set("peer", f.peer_in_prose());
     // Where a network test must run to take the failing request's path: the API server calls a
     // webhook from the control plane, an API client runs where it was typed, the kubelet pulls

@@ -87,6 +87,44 @@ TEST(PeerOfRequest, LookupsCurlAndUrllib3NameTheServer) {
     EXPECT_EQ(peer_of_request("x509: certificate signed by unknown authority"), "");
 }
 
+// git over SSH: OpenSSH's own words name the host and the port.
+TEST(PeerOfRequest, OpenSshNamesTheHost) {
+    // tektoncd/pipeline#2689 (Tekton's git-init), the message as read from its JSON log line
+    EXPECT_EQ(
+        peer_of_request(
+            "Error running git [fetch --recurse-submodules=yes --depth=1 origin --update-head-ok "
+            "--force master]: exit status 128 ssh: connect to host github.com port 22: Operation "
+            "timed out fatal: Could not read from remote repository."),
+        "github.com:22");
+    // tektoncd/pipeline#5242, the same way (its start left out)
+    EXPECT_EQ(
+        peer_of_request(
+            "exit status 128 ssh: Could not resolve hostname github.com:xxxx: Try again fatal: "
+            "Could not read from remote repository."),
+        "github.com");
+    // githubschool/on-demand-github-pages#3863: a URL where ssh wanted a host names none.
+    EXPECT_EQ(peer_of_request("ssh: Could not resolve hostname https: Name or service not known"),
+              "");
+}
+
+// X-lab2017/dase-2024-autumn#7: the network check tests the SSH port, not the server's HTTPS.
+TEST(PeerFromText, TheSshPortIsThePathToTest) {
+    const Finding f = first_finding("ssh: connect to host github.com port 22: Connection refused");
+    EXPECT_EQ(f.problem, "connection-refused");
+    const FixView* network = nullptr;
+    for (const auto& fix : f.fixes)
+        if (fix.id == "check-network-path") network = &fix;
+    ASSERT_NE(network, nullptr);
+    EXPECT_NE(network->description.find("git talks SSH here, on port 22"), std::string::npos)
+        << network->description;
+    bool tested = false;
+    for (const auto& c : network->commands) {
+        EXPECT_EQ(c.find("https://"), std::string::npos) << c;
+        tested = tested || c.find("telnet://'github.com:22'") != std::string::npos;
+    }
+    EXPECT_TRUE(tested);
+}
+
 TEST(AddressOfConnection, TheDialAndTheFarEnd) {
     // docker/buildx#298
     EXPECT_EQ(address_of_connection(

@@ -120,7 +120,7 @@ mustache::data template_data(const Finding& f) {
     d.set("registry_host", host);
     d.set("registry_port", port);
     d.set("registry_address", host + ":" + port);
-    std::string host_bare = host.size() > 2 && host.front() == '[' ? host.substr(1, host.size() - 2) : host;
+    std::string host_bare = bare_host(host);
     d.set("registry_is_ip", is_ip_literal(host_bare));
     // A peer on the loopback address is on the machine that made the request: for the kubelet the
     // node, for a step the pod itself. A name may lead there too (an /etc/hosts entry, a name
@@ -183,10 +183,7 @@ mustache::data template_data(const Finding& f) {
     std::string checked = or_placeholder(f.host, host.c_str());
     d.set("checked_name", checked);
     // A server's log names its client's address (host:port): the client is found by the host.
-    std::string client = f.server_log ? f.host : std::string();
-    if (size_t colon = client.rfind(':'); colon != std::string::npos && colon > 0 && client.back() != ']')
-        client = client.substr(0, colon);
-    if (client.size() > 2 && client.front() == '[' && client.back() == ']') client = client.substr(1, client.size() - 2);
+    const std::string client = f.server_log ? bare_host(f.host) : std::string();
     d.set("client_ip", or_placeholder(client, "CLIENT-IP"));
     d.set("client_address", or_placeholder(f.server_log ? f.host : std::string(), "the client's address"));
     // A name that is an IP address needs an IP SAN, and a client sends no SNI for it (as Go does).

@@ -17,6 +17,13 @@ Finding first_finding(const std::string& text) {
     return r.findings.empty() ? Finding{} : r.findings[0];
 }
 
+// The finding's fix of that id, or null.
+const FixView* fix_named(const Finding& f, const std::string& id) {
+    for (const auto& fix : f.fixes)
+        if (fix.id == id) return &fix;
+    return nullptr;
+}
+
 TEST(PeerOfRequest, GoWrapsTheRequestItsErrorIsAbout) {
     // The quoted URL of Go 1.14 and later (corpus proxies-and-desktops-2).
     EXPECT_EQ(
@@ -111,9 +118,7 @@ TEST(PeerOfRequest, OpenSshNamesTheHost) {
 TEST(PeerFromText, TheSshPortIsThePathToTest) {
     const Finding f = first_finding("ssh: connect to host github.com port 22: Connection refused");
     EXPECT_EQ(f.problem, "connection-refused");
-    const FixView* network = nullptr;
-    for (const auto& fix : f.fixes)
-        if (fix.id == "check-network-path") network = &fix;
+    const FixView* network = fix_named(f, "check-network-path");
     ASSERT_NE(network, nullptr);
     EXPECT_NE(network->description.find("git talks SSH here, on port 22"), std::string::npos)
         << network->description;
@@ -268,9 +273,7 @@ TEST(PeerFromText, ANameThatLedToTheLoopbackAddress) {
         "\"https://hub.ishan.com/v2/\": dial tcp 127.0.0.1:443: connect: connection refused");
     EXPECT_EQ(f.problem, "connection-refused");
     EXPECT_EQ(f.dialled, "127.0.0.1");
-    const FixView* network = nullptr;
-    for (const auto& fix : f.fixes)
-        if (fix.id == "check-network-path") network = &fix;
+    const FixView* network = fix_named(f, "check-network-path");
     ASSERT_NE(network, nullptr);
     EXPECT_NE(network->description.find("hub.ishan.com led to 127.0.0.1, a loopback address"),
               std::string::npos)

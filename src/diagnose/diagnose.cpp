@@ -249,11 +249,13 @@ void complete(Finding& f, const FailureRecord& record, const MessageMatch& match
     values.emplace_back("step", f.step);
     values.emplace_back("image", f.image);
     // Sections: {{#certificate}} when the client judged a certificate, {{#ca}} when a CA may be
-    // the answer, {{#registry_peer}} when the peer is a registry (an image reference is then named).
+    // the answer, {{#registry_peer}} when the peer is a registry (an image reference is then named),
+    // {{#ssh}} when the client spoke SSH (git over SSH: no TLS, a key instead of a password).
     const std::vector<std::pair<std::string, bool>> sections = {
         {"certificate", is_certificate_problem(f.problem, cause)},
         {"ca", ca_may_help(f.problem, cause)},
-        {"registry_peer", f.peer_is_registry()}};
+        {"registry_peer", f.peer_is_registry()},
+        {"ssh", site && site->tool == "ssh"}};
     std::vector<std::string> parts;
     for (const Rule* r : {site, cause}) {
         if (!r) continue;

@@ -133,7 +133,7 @@ struct Finding {
     std::string url;
     std::string image;
     std::string step;
-    std::string tool;          // for step tools: kaniko, buildah, docker, skopeo, crane, helm
+    std::string tool;          // for step tools: kaniko, buildah, docker, skopeo, crane, helm; ssh for git over SSH
     std::string host;          // the name the certificate was checked against, when stated
     std::string dialled;       // the address the connection went to ("dial tcp 127.0.0.1:5000"), when stated
     ObjectRef object;

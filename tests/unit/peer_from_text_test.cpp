@@ -130,6 +130,49 @@ TEST(PeerFromText, TheSshPortIsThePathToTest) {
     EXPECT_TRUE(tested);
 }
 
+// dangiu/PicoMemcard#44: git over SSH speaks of SSH, its key and its host, never of TLS, HTTPS or a
+// basic-auth password.
+TEST(PeerFromText, GitOverSshIsToldAsSsh) {
+    const Finding f = first_finding(
+        "Cloning into 'C:/Users/jd/Documents/Projects/PicoMemcardW/no-OS-FatFS-SD-SPI-RPi-Pico'...\n"
+        "git@github.com: Permission denied (publickey).\n"
+        "fatal: Could not read from remote repository.\n");
+    EXPECT_EQ(f.component, "git");
+    EXPECT_EQ(f.tool, "ssh");
+    EXPECT_EQ(f.problem, "unauthorized");
+    EXPECT_EQ(f.registry, "github.com");
+    EXPECT_NE(f.title.find("over SSH"), std::string::npos) << f.title;
+    for (const char* word : {"TLS worked", "HTTPS", "libcurl", "certificate is fine"})
+        EXPECT_EQ(f.explanation.find(word), std::string::npos) << word << ": " << f.explanation;
+    const FixView* credentials = fix_named(f, "configure-git-credentials");
+    ASSERT_NE(credentials, nullptr);
+    EXPECT_EQ(credentials->description.find("basic-auth"), std::string::npos) << credentials->description;
+    bool ssh_auth = false, host = false;
+    for (const auto& c : credentials->commands) {
+        ssh_auth = ssh_auth || c.find("--type=kubernetes.io/ssh-auth") != std::string::npos;
+        host = host || c.find("tekton.dev/git-0='github.com'") != std::string::npos;
+    }
+    EXPECT_TRUE(ssh_auth);
+    EXPECT_TRUE(host);
+}
+
+// tektoncd/pipeline#4280 (Tekton's git-init): a host key the client does not know is no credentials
+// problem and no certificate one; its fix is the server's host key, taken for its host.
+TEST(PeerFromText, AnUnknownHostKeyGetsTheHostKey) {
+    const Finding f = first_finding(
+        "{\"level\":\"error\",\"ts\":1633453879.3368287,\"caller\":\"git/git.go:54\",\"msg\":\"Error "
+        "running git [fetch --recurse-submodules=yes --depth=1 origin --update-head-ok --force "
+        "develop]: exit status 128\\nHost key verification failed.\\r\\nfatal: Could not read from "
+        "remote repository.\\n\\nPlease make sure you have the correct access rights\\nand the "
+        "repository exists.\\n\"}");
+    EXPECT_EQ(f.component, "git");
+    EXPECT_EQ(f.problem, "other");
+    ASSERT_FALSE(f.fixes.empty());
+    EXPECT_EQ(f.fixes[0].id, "add-git-known-hosts");
+    EXPECT_EQ(fix_named(f, "configure-git-credentials"), nullptr);
+    EXPECT_EQ(f.explanation.find("TLS worked"), std::string::npos) << f.explanation;
+}
+
 TEST(AddressOfConnection, TheDialAndTheFarEnd) {
     // docker/buildx#298
     EXPECT_EQ(address_of_connection(

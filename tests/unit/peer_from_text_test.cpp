@@ -173,6 +173,28 @@ TEST(PeerFromText, AnUnknownHostKeyGetsTheHostKey) {
     EXPECT_EQ(f.explanation.find("TLS worked"), std::string::npos) << f.explanation;
 }
 
+// mininet/mininet#721: git:// is git's own protocol on port 9418; its network check tests that port
+// and says that the https:// URL is the way out, not the server's HTTPS.
+TEST(PeerFromText, GitProtocolTestsPort9418) {
+    const Finding f = first_finding(
+        "$ git clone git://github.com/mininet/openflow\nCloning into 'openflow'...\nfatal: unable to "
+        "connect to github.com:\ngithub.com[0: 192.30.253.113]: errno=Connection refused\n"
+        "github.com[1: 192.30.253.112]: errno=Connection refused");
+    EXPECT_EQ(f.component, "git");
+    EXPECT_EQ(f.tool, "git-daemon");
+    EXPECT_EQ(f.problem, "connection-refused");
+    EXPECT_EQ(f.explanation.find("libcurl"), std::string::npos) << f.explanation;
+    const FixView* network = fix_named(f, "check-network-path");
+    ASSERT_NE(network, nullptr);
+    EXPECT_NE(network->description.find("https:// URL"), std::string::npos) << network->description;
+    bool tested = false;
+    for (const auto& c : network->commands) {
+        EXPECT_EQ(c.find("https://"), std::string::npos) << c;
+        tested = tested || c.find("telnet://'github.com:9418'") != std::string::npos;
+    }
+    EXPECT_TRUE(tested);
+}
+
 TEST(AddressOfConnection, TheDialAndTheFarEnd) {
     // docker/buildx#298
     EXPECT_EQ(address_of_connection(

@@ -298,10 +298,7 @@ void judge_peer(Finding& f, const FailureRecord& record, const MessageMatch& mat
 
 // Docker Hub answers under several names.
 bool same_registry(const std::string& a, const std::string& b) {
-    auto hub = [](const std::string& r) {
-        return r == "docker.io" || r == "index.docker.io" || r == "registry-1.docker.io" || r == "registry.hub.docker.com";
-    };
-    return a == b || (hub(a) && hub(b));
+    return a == b || (is_docker_hub(a) && is_docker_hub(b));
 }
 
 // A message that names no image, in a pasted text whose commands name one (`docker pull IMAGE`

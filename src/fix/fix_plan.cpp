@@ -119,6 +119,14 @@ mustache::data template_data(const Finding& f) {
         port = registry.substr(colon + 1);
     }
     d.set("registry", registry);
+    // Docker Hub: its image references say docker.io, and the directories keyed by the registry
+    // (containerd's hosts, containers' certs.d) take that name, while TLS goes to
+    // registry-1.docker.io. The Docker daemon reads no certs.d for it at all (moby
+    // registry/service_v2.go: the official endpoint has the default TLS configuration).
+    const bool docker_hub = is_docker_hub(registry);
+    d.set("docker_hub", docker_hub);
+    d.set("registry_dir", docker_hub ? std::string("docker.io") : registry);
+    d.set("registry_server", docker_hub ? std::string("registry-1.docker.io") : registry);
     d.set("registry_host", host);
     d.set("registry_port", port);
     d.set("registry_address", host + ":" + port);

@@ -17,7 +17,8 @@ namespace {
 
 // The values a manifest may hold unescaped: a checked registry name and the PEM block the fix
 // plan makes; anything else could add a line.
-const std::set<std::string> kRawManifestValues = {"registry", "registry_host", "registry_port", "registry_address",
+const std::set<std::string> kRawManifestValues = {"registry",         "registry_host",   "registry_port",
+                                                  "registry_address", "registry_dir",    "registry_server",
                                                   "ca_pem_block"};
 
 }  // namespace

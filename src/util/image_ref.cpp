@@ -83,4 +83,9 @@ std::string image_in_registry_api_url(std::string_view text) {
     return "";
 }
 
+bool is_docker_hub(std::string_view registry) {
+    return registry == "docker.io" || registry == "index.docker.io" || registry == "registry-1.docker.io" ||
+           registry == "registry.hub.docker.com";
+}
+
 }  // namespace certdoctor

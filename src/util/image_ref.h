@@ -30,4 +30,8 @@ ImageReferenceParts split_image_reference(std::string_view image);
 // a token endpoint).
 std::string image_in_registry_api_url(std::string_view text);
 
+// Docker Hub under any of its names: docker.io (its image references), index.docker.io (the v1
+// index), registry-1.docker.io (where its API answers), registry.hub.docker.com.
+bool is_docker_hub(std::string_view registry);
+
 }  // namespace certdoctor

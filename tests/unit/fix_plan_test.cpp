@@ -185,6 +185,58 @@ TEST(FixPlan, SkopeoReadsAnImagePinnedByTagAndDigestByItsDigest) {
     EXPECT_TRUE(by_digest) << ::testing::PrintToString(set->commands);
 }
 
+const FixView* planned(const std::vector<FixView>& plan, const std::string& id) {
+    for (const auto& fix : plan)
+        if (fix.id == id) return &fix;
+    return nullptr;
+}
+
+std::string joined(const std::vector<std::string>& lines) {
+    std::string out;
+    for (const auto& l : lines) out += l + "\n";
+    return out;
+}
+
+// Docker Hub under any of its names: the directories keyed by the registry take docker.io (its
+// image references' name) while TLS goes to registry-1.docker.io, and the Docker daemon reads no
+// certs.d for it (moby registry/service_v2.go), so it gets the system's roots or SSL_CERT_DIR.
+TEST(FixPlan, DockerHubIsKeyedAsDockerIoAndTheDaemonUsesItsRoots) {
+    for (const char* name : {"registry-1.docker.io", "docker.io", "index.docker.io"}) {
+        Finding node = finding("image-pull", "unknown-authority");
+        node.component = "kubelet";
+        node.registry = name;
+        auto plan = plan_fixes(node, catalog());
+        const FixView* nodes = planned(plan, "trust-ca-on-nodes");
+        ASSERT_NE(nodes, nullptr) << name;
+        const std::string commands = joined(nodes->commands);
+        EXPECT_NE(commands.find("/etc/containerd/certs.d/'docker.io'/ca.crt"), std::string::npos) << commands;
+        EXPECT_NE(commands.find("'registry-1.docker.io' 'docker.io'"), std::string::npos) << commands;
+        EXPECT_NE(commands.find("/etc/containers/certs.d/'docker.io'/ca.crt"), std::string::npos) << commands;
+        EXPECT_EQ(commands.find("/etc/docker/certs.d"), std::string::npos) << commands;
+        EXPECT_NE(commands.find("update-ca-certificates"), std::string::npos) << commands;
+        EXPECT_NE(nodes->manifest.find("\"/host/docker.io/hosts.toml\""), std::string::npos) << nodes->manifest;
+
+        Finding step = finding("step-run", "unknown-authority");
+        step.component = "step-tool";
+        step.tool = "docker";
+        step.registry = name;
+        plan = plan_fixes(step, catalog());
+        const FixView* tool = planned(plan, "configure-step-tool-ca");
+        ASSERT_NE(tool, nullptr) << name;
+        EXPECT_NE(tool->manifest.find("value: /etc/registry-ca:/etc/ssl/certs"), std::string::npos) << tool->manifest;
+        EXPECT_EQ(tool->manifest.find("certs.d"), std::string::npos) << tool->manifest;
+    }
+    // Any other registry keeps the daemon's certs.d, under its own name.
+    Finding step = finding("step-run", "unknown-authority");
+    step.component = "step-tool";
+    step.tool = "docker";
+    const FixView* tool = planned(plan_fixes(step, catalog()), "configure-step-tool-ca");
+    ASSERT_NE(tool, nullptr);
+    EXPECT_NE(tool->manifest.find("mountPath: /etc/docker/certs.d/registry.private:5000"), std::string::npos)
+        << tool->manifest;
+    EXPECT_EQ(tool->manifest.find("SSL_CERT_DIR"), std::string::npos) << tool->manifest;
+}
+
 // A public registry's name answered by another server's certificate (a wildcard search domain, a
 // firewall): the re-issue a private registry's mismatch gets is not the user's to make and would
 // change nothing. Where the name leads is the fix, at every stage.

@@ -13,6 +13,7 @@
 #include "logscan/literal_scan.h"
 #include "logscan/log_analyzer.h"
 #include "run/analyze.h"
+#include "run/run.h"
 #include "logscan/needles.h"
 #include "test_engine.h"
 
@@ -300,6 +301,25 @@ TEST(LogAnalyzer, AGroupIsOneSiteNotOnlyOneComponent) {
         EXPECT_EQ(g.fixes[0].id, "configure-step-tool-ca");
     }
     EXPECT_EQ(tools, (std::set<std::string>{"kaniko", "buildah"}));
+}
+
+// The words of a refused login are common in logs outside any registry or TLS failure: alone on a
+// line they are no failure of ours, while a line a site places keeps them (regclient/regclient#922),
+// and a pasted text that holds nothing else still gets the problem named.
+TEST(LogAnalyzer, LoginWordsAloneAreNoFailureLine) {
+    LogAnalyzer a(test::shipped_engine().catalog(), test::shipped_engine().matcher());
+    a.read_text("2024-01-01T00:00:00Z INFO starting\naccess denied for user bob\n"
+                "failed to send blob post, ref harbor.***0_master_0cc930ee: unauthorized\"}\n",
+                "app.log");
+    Report r = analysis_report(a, test::shipped_engine());
+    ASSERT_EQ(r.groups.size(), 1u);
+    EXPECT_EQ(r.groups[0].component, "step-tool");
+    EXPECT_EQ(r.groups[0].problem, "unauthorized");
+
+    Report pasted = explain_text(test::shipped_engine(), "Failed to put file: Access Denied.", "stdin");
+    ASSERT_EQ(pasted.findings.size(), 1u);
+    EXPECT_EQ(pasted.findings[0].problem, "unauthorized");
+    EXPECT_EQ(pasted.findings[0].component, "unknown");
 }
 
 // A hostile log cannot make the groups grow without bound: thousands of registries, each on a

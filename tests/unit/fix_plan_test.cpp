@@ -230,7 +230,8 @@ TEST(FixPlan, DockerHubIsKeyedAsDockerIoAndTheDaemonUsesItsRoots) {
     Finding step = finding("step-run", "unknown-authority");
     step.component = "step-tool";
     step.tool = "docker";
-    const FixView* tool = planned(plan_fixes(step, catalog()), "configure-step-tool-ca");
+    const std::vector<FixView> plan = plan_fixes(step, catalog());
+    const FixView* tool = planned(plan, "configure-step-tool-ca");
     ASSERT_NE(tool, nullptr);
     EXPECT_NE(tool->manifest.find("mountPath: /etc/docker/certs.d/registry.private:5000"), std::string::npos)
         << tool->manifest;

@@ -172,6 +172,17 @@ TEST(PeerFromText, AnUnknownHostKeyGetsTheHostKey) {
     EXPECT_EQ(f.explanation.find("TLS worked"), std::string::npos) << f.explanation;
 }
 
+// ineo6/hosts#29: git's SSH words with no cause the catalog knows. SSH judges no certificate, so
+// the prose speaks of none, although the problem is `other`.
+TEST(PeerFromText, GitOverSshSpeaksOfNoCertificate) {
+    const Finding f = first_finding(
+        "Connection reset by 140.82.113.3 port 22\nfatal: Could not read from remote repository.\n\n"
+        "Please make sure you have the correct access rights\nand the repository exists.");
+    EXPECT_EQ(f.site_rule, "git-ssh");
+    EXPECT_EQ(f.problem, "other");
+    EXPECT_EQ(f.explanation.find("the certificate in this text"), std::string::npos) << f.explanation;
+}
+
 // mininet/mininet#721: git:// is git's own protocol on port 9418; its network check tests that port
 // and says that the https:// URL is the way out, not the server's HTTPS.
 TEST(PeerFromText, GitProtocolTestsPort9418) {

@@ -110,9 +110,10 @@ mustache::data template_data(const Finding& f) {
     // for X, not Y": Y is the name the client dialled); a server's own log names its client there.
     const std::string& named = !f.registry.empty() || f.server_log ? f.registry : f.host;
     std::string registry = is_registry_name(named) ? named : unnamed;
-    // git:// is git's own protocol, whose daemon listens on 9418 where no port is named.
+    // Where no port is named, the transport's own: SSH's 22, the git daemon's 9418 (git://), else
+    // HTTPS's 443.
     const bool git_protocol = f.tool == "git-daemon";
-    std::string host = registry, port = git_protocol ? "9418" : "443";
+    std::string host = registry, port = f.tool == "ssh" ? "22" : git_protocol ? "9418" : "443";
     size_t colon = registry.rfind(':');
     if (colon != std::string::npos && registry.find(']') == std::string::npos) {
         host = registry.substr(0, colon);
@@ -144,9 +145,10 @@ mustache::data template_data(const Finding& f) {
     // serving certificate, on the kubelet's port.
     d.set("kubelet_serving", port == "10250");
     // Port 22: git over SSH, whose path a request over HTTPS does not test; nor git://'s.
-    d.set("ssh_port", port == "22");
+    const bool ssh_port = port == "22";
+    d.set("ssh_port", ssh_port);
     d.set("git_protocol", git_protocol);
-    d.set("port_check", port == "22" || git_protocol);
+    d.set("port_check", ssh_port || git_protocol);
     d.set("peer", f.peer_in_prose());
     // Where a network test must run to take the failing request's path: the API server calls a
     // webhook from the control plane, an API client runs where it was typed, the kubelet pulls

@@ -238,6 +238,24 @@ TEST(FixPlan, DockerHubIsKeyedAsDockerIoAndTheDaemonUsesItsRoots) {
     EXPECT_EQ(tool->manifest.find("SSL_CERT_DIR"), std::string::npos) << tool->manifest;
 }
 
+// Where a message names no port, the port is the transport's: SSH's 22 for git over SSH (git's
+// "git@github.com: ..." names none), the git daemon's 9418 for git://; the network check tests it.
+TEST(FixPlan, ThePortNoMessageNamesIsTheTransports) {
+    for (const auto& [tool, address] : std::vector<std::pair<std::string, std::string>>{
+             {"ssh", "telnet://'github.com:22'"}, {"git-daemon", "telnet://'github.com:9418'"}}) {
+        Finding f = finding("git-fetch", "timeout");
+        f.component = "git";
+        f.tool = tool;
+        f.registry = "github.com";
+        const std::vector<FixView> plan = plan_fixes(f, catalog());
+        const FixView* network = planned(plan, "check-network-path");
+        ASSERT_NE(network, nullptr) << tool;
+        const std::string commands = joined(network->commands);
+        EXPECT_NE(commands.find(address), std::string::npos) << commands;
+        EXPECT_EQ(commands.find("https://"), std::string::npos) << commands;
+    }
+}
+
 // A public registry's name answered by another server's certificate (a wildcard search domain, a
 // firewall): the re-issue a private registry's mismatch gets is not the user's to make and would
 // change nothing. Where the name leads is the fix, at every stage.

@@ -372,11 +372,16 @@ std::string peer_of_request(std::string_view message, bool blob_storage) {
 }
 
 std::string address_of_connection(std::string_view message) {
-    if (message.find("tcp ") == std::string_view::npos) return "";  // before the patterns compile
+    // Go's net errors ("dial tcp ADDRESS", "read tcp LOCAL->ADDRESS") and OpenSSH's (packet.c:
+    // "Connection reset by ADDRESS port N"). A text with neither word returns before they compile.
+    if (message.find("tcp ") == std::string_view::npos && message.find("Connection ") == std::string_view::npos)
+        return "";
     static const RE2 dial(R"(\bdial tcp )" + kHostGroup + R"(:([0-9]{1,5})\b)");
     static const RE2 far_end(R"(\b(?:read|write) tcp \S+->)" + kHostGroup + R"(:([0-9]{1,5})\b)");
-    for (const RE2* pattern : {&dial, &far_end})
-        if (std::string peer = last_peer(message, *pattern); !peer.empty()) return peer;
+    static const RE2 ssh(R"(\bConnection (?:reset|closed) by )" + kHostGroup + R"( port ([0-9]{1,5})\b)");
+    for (auto [needle, pattern] : {std::pair{"tcp ", &dial}, {"tcp ", &far_end}, {"Connection ", &ssh}})
+        if (message.find(needle) != std::string_view::npos)
+            if (std::string peer = last_peer(message, *pattern); !peer.empty()) return peer;
     return "";
 }
 

@@ -172,14 +172,19 @@ TEST(PeerFromText, AnUnknownHostKeyGetsTheHostKey) {
     EXPECT_EQ(f.explanation.find("TLS worked"), std::string::npos) << f.explanation;
 }
 
-// ineo6/hosts#29: git's SSH words with no cause the catalog knows. SSH judges no certificate, so
-// the prose speaks of none, although the problem is `other`.
+// ineo6/hosts#29: OpenSSH's reset, problem `other`. SSH judges no certificate, so the prose speaks
+// of none.
 TEST(PeerFromText, GitOverSshSpeaksOfNoCertificate) {
     const Finding f = first_finding(
         "Connection reset by 140.82.113.3 port 22\nfatal: Could not read from remote repository.\n\n"
         "Please make sure you have the correct access rights\nand the repository exists.");
     EXPECT_EQ(f.site_rule, "git-ssh");
     EXPECT_EQ(f.problem, "other");
+    // OpenSSH names the far end; the network check tests it on SSH's port.
+    EXPECT_EQ(f.dialled, "140.82.113.3:22");
+    const FixView* network = fix_named(f, "check-network-path");
+    ASSERT_NE(network, nullptr);
+    EXPECT_TRUE(a_command_holds(*network, "telnet://'140.82.113.3:22'"));
     EXPECT_EQ(f.explanation.find("the certificate in this text"), std::string::npos) << f.explanation;
 }
 

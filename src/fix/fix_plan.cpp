@@ -241,6 +241,8 @@ mustache::data template_data(const Finding& f) {
     d.set("has_step_index", step_index >= 0);
     d.set("tool", f.tool);
     d.set("problem", f.problem);
+    // A problem a CA answers: prose that names where each caller keeps its CA says so only then.
+    d.set("ca_problem", f.problem == "unknown-authority" || f.problem == "incomplete-chain");
     d.set("offline", !f.probed);
     // The CA the probe found, indented for a YAML block scalar under `cert: |`.
     bool has_ca = f.probed && f.probe.has_anchor;

@@ -256,6 +256,19 @@ TEST(FixPlan, ThePortNoMessageNamesIsTheTransports) {
     }
 }
 
+// Where no site named the caller, the step that tells the callers apart names each caller's CA
+// setting only for a problem a CA answers; a refused login is no CA's.
+TEST(FixPlan, IdentifyingTheCallerSpeaksOfCasOnlyForACaProblem) {
+    for (const auto& [problem, ca] : std::vector<std::pair<std::string, bool>>{
+             {"unknown-authority", true}, {"unauthorized", false}, {"timeout", false}}) {
+        const std::vector<FixView> plan = plan_fixes(finding("unknown", problem), catalog());
+        const FixView* identify = planned(plan, "identify-the-caller");
+        ASSERT_NE(identify, nullptr) << problem;
+        EXPECT_EQ(identify->description.find("config-registry-cert") != std::string::npos, ca)
+            << problem << ": " << identify->description;
+    }
+}
+
 // A public registry's name answered by another server's certificate (a wildcard search domain, a
 // firewall): the re-issue a private registry's mismatch gets is not the user's to make and would
 // change nothing. Where the name leads is the fix, at every stage.

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <tuple>
 
 #include "match/vocabulary.h"
 #include "test_engine.h"
@@ -253,6 +254,35 @@ TEST(FixPlan, ThePortNoMessageNamesIsTheTransports) {
         const std::string commands = joined(network->commands);
         EXPECT_NE(commands.find(address), std::string::npos) << commands;
         EXPECT_EQ(commands.find("https://"), std::string::npos) << commands;
+    }
+}
+
+// An SSH server on a port other than 22 (ssh://git@host:2222/...): ssh-keyscan asks that port and
+// writes its "[host]:port" entry, and Tekton's git-0 annotation takes HOST:PORT for it. On port 22
+// neither carries a port.
+TEST(FixPlan, AnSshServerOnAnotherPortIsScannedAndAnnotatedWithIt) {
+    for (const auto& [address, scan, annotation] : std::vector<std::tuple<std::string, std::string, std::string>>{
+             {"git.example.com:2222", "ssh-keyscan -p '2222' 'git.example.com' > known_hosts",
+              "tekton.dev/git-0='git.example.com:2222'"},
+             {"github.com", "ssh-keyscan 'github.com' > known_hosts", "tekton.dev/git-0='github.com'"}}) {
+        Finding f = finding("git-fetch", "other");
+        f.component = "git";
+        f.tool = "ssh";
+        f.cause_rule = "ssh-host-key-unverified";
+        f.registry = address;
+        const std::vector<FixView> plan = plan_fixes(f, catalog());
+        const FixView* known_hosts = planned(plan, "add-git-known-hosts");
+        ASSERT_NE(known_hosts, nullptr) << address;
+        EXPECT_NE(joined(known_hosts->commands).find(scan), std::string::npos) << joined(known_hosts->commands);
+
+        f.problem = "unauthorized";
+        f.cause_rule = "registry-credentials-refused";
+        const std::vector<FixView> refused = plan_fixes(f, catalog());
+        const FixView* credentials = planned(refused, "configure-git-credentials");
+        ASSERT_NE(credentials, nullptr) << address;
+        const std::string commands = joined(credentials->commands);
+        EXPECT_NE(commands.find(scan), std::string::npos) << commands;
+        EXPECT_NE(commands.find(annotation), std::string::npos) << commands;
     }
 }
 

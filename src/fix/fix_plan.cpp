@@ -144,11 +144,14 @@ mustache::data template_data(const Finding& f) {
     // The API server's proxy to a kubelet (logs, exec, port-forward) checks the kubelet's own
     // serving certificate, on the kubelet's port.
     d.set("kubelet_serving", port == "10250");
-    // Port 22: git over SSH, whose path a request over HTTPS does not test; nor git://'s.
+    // SSH, by its tool or on its port 22: a path a request over HTTPS does not test; nor git://'s.
+    // ssh_port is SSH's own port, which ssh-keyscan and Tekton's git-0 annotation leave unnamed.
     const bool ssh_port = port == "22";
+    const bool over_ssh = f.tool == "ssh" || ssh_port;
     d.set("ssh_port", ssh_port);
+    d.set("over_ssh", over_ssh);
     d.set("git_protocol", git_protocol);
-    d.set("port_check", ssh_port || git_protocol);
+    d.set("port_check", over_ssh || git_protocol);
     d.set("peer", f.peer_in_prose());
     // Where a network test must run to take the failing request's path: the API server calls a
     // webhook from the control plane, an API client runs where it was typed, the kubelet pulls

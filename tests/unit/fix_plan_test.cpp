@@ -257,6 +257,26 @@ TEST(FixPlan, ThePortNoMessageNamesIsTheTransports) {
     }
 }
 
+// SSH on a port of its own (ssh://git@host:2222/...) is still SSH: the network check opens that port
+// and sends no HTTPS request to it.
+TEST(FixPlan, SshOnAnotherPortIsTestedAsSsh) {
+    for (const auto& [registry, address] : std::vector<std::pair<std::string, std::string>>{
+             {"git.example.com:2222", "telnet://'git.example.com:2222'"}, {"github.com", "telnet://'github.com:22'"}}) {
+        Finding f = finding("git-fetch", "connection-refused");
+        f.component = "git";
+        f.tool = "ssh";
+        f.registry = registry;
+        const std::vector<FixView> plan = plan_fixes(f, catalog());
+        const FixView* network = planned(plan, "check-network-path");
+        ASSERT_NE(network, nullptr) << registry;
+        const std::string commands = joined(network->commands);
+        EXPECT_NE(commands.find(address), std::string::npos) << commands;
+        EXPECT_EQ(commands.find("https://"), std::string::npos) << commands;
+        const std::string port = registry.find(':') == std::string::npos ? "22" : registry.substr(registry.find(':') + 1);
+        EXPECT_NE(network->description.find("talks SSH here, on port " + port), std::string::npos) << network->description;
+    }
+}
+
 // An SSH server on a port other than 22 (ssh://git@host:2222/...): ssh-keyscan asks that port and
 // writes its "[host]:port" entry, and Tekton's git-0 annotation takes HOST:PORT for it. On port 22
 // neither carries a port.

@@ -255,7 +255,7 @@ void complete(Finding& f, const FailureRecord& record, const MessageMatch& match
         {"certificate", is_certificate_problem(f.problem, cause)},
         {"ca", ca_may_help(f.problem, cause)},
         {"registry_peer", f.peer_is_registry()},
-        {"ssh", site && site->tool == "ssh"}};
+        {"ssh", site && site->tool == vocabulary::tool_ssh}};
     std::vector<std::string> parts;
     for (const Rule* r : {site, cause}) {
         if (!r) continue;

@@ -11,6 +11,7 @@
 #include "fix/artefacts.h"
 #include "fix/fix_policy.h"
 #include "match/templates.h"
+#include "match/vocabulary.h"
 #include "probe/target.h"
 #include "util/error.h"
 #include "util/escape.h"
@@ -112,8 +113,8 @@ mustache::data template_data(const Finding& f) {
     std::string registry = is_registry_name(named) ? named : unnamed;
     // Where no port is named, the transport's own: SSH's 22, the git daemon's 9418 (git://), else
     // HTTPS's 443.
-    const bool git_protocol = f.tool == "git-daemon";
-    std::string host = registry, port = f.tool == "ssh" ? "22" : git_protocol ? "9418" : "443";
+    const bool git_protocol = f.tool == vocabulary::tool_git_daemon;
+    std::string host = registry, port = f.tool == vocabulary::tool_ssh ? "22" : git_protocol ? "9418" : "443";
     size_t colon = registry.rfind(':');
     if (colon != std::string::npos && registry.find(']') == std::string::npos) {
         host = registry.substr(0, colon);
@@ -147,7 +148,7 @@ mustache::data template_data(const Finding& f) {
     // SSH, by its tool or on its port 22: a path a request over HTTPS does not test; nor git://'s.
     // ssh_port is SSH's own port, which ssh-keyscan and Tekton's git-0 annotation leave unnamed.
     const bool ssh_port = port == "22";
-    const bool over_ssh = f.tool == "ssh" || ssh_port;
+    const bool over_ssh = f.tool == vocabulary::tool_ssh || ssh_port;
     d.set("ssh_port", ssh_port);
     d.set("over_ssh", over_ssh);
     d.set("git_protocol", git_protocol);

@@ -271,12 +271,31 @@ struct Linter {
                                             "' must mark exactly one frame with 'fails: true'");
         }
     }
+
+    // A fix's variant is picked by the finding's tool, which only a site's `tool:` sets: a variant
+    // for a tool no site names is never shown. The tools the fix plan tells apart by name must be
+    // named by a site.
+    void tools() {
+        std::set<std::string> named;
+        for (const auto& site : c.sites)
+            if (!site.tool.empty()) named.insert(site.tool);
+        for (const auto& f : c.fixes)
+            for (const auto& [tool, _] : f.variants)
+                if (!named.count(tool))
+                    issue(f.file, f.line, "fix '" + f.id + "' has a variant for tool '" + tool +
+                                              "', which no site names (tool: on a site)");
+        for (auto tool : vocabulary::transport_tools)
+            if (!named.count(std::string(tool)))
+                issue("patterns/sites", 0, "no site names tool '" + std::string(tool) +
+                                               "', which the fix plan tells apart by its transport");
+    }
 };
 
 }  // namespace
 
 std::vector<CatalogIssue> lint_catalog(const Catalog& catalog) {
     Linter l{catalog, {}};
+    l.tools();
     for (const auto& r : catalog.sites) l.rule(r);
     for (const auto& r : catalog.causes) l.rule(r);
     for (const auto& f : catalog.fixes) l.fix(f);

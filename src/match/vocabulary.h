@@ -48,6 +48,14 @@ inline const std::vector<std::string_view> registry_stages = {"entrypoint-lookup
 inline const std::vector<std::string_view> controller_registry_stages = {"entrypoint-lookup",
                                                                          "bundle-resolution"};
 
+// Step tools the fix plan itself tells apart (a site's `tool`): their transport sets the port no
+// message names and the network test (SSH's 22, the git daemon's 9418, neither over HTTPS). The
+// linter checks that a site names each, so that a misspelt `tool:` cannot silently fall back to
+// HTTPS.
+inline constexpr std::string_view tool_ssh = "ssh";
+inline constexpr std::string_view tool_git_daemon = "git-daemon";
+inline const std::vector<std::string_view> transport_tools = {tool_ssh, tool_git_daemon};
+
 // The typed operations a fix's `operations:` may list (what --apply can carry out), each with
 // its required fields and the words each field takes ("" in `values`: any text).
 struct OperationSpec {

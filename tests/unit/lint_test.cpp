@@ -55,6 +55,22 @@ TEST(Lint, IdentifyTheCallerCoversEveryProblemButTheCertificatesDefects) {
     EXPECT_TRUE(any_contains(issues, "lists 'expired', a defect of the certificate itself"));
 }
 
+// A fix's variant is chosen by the site's tool: one for a tool no site names is never shown. A
+// misspelt `tool: ssh` on the SSH site would send git over SSH back to HTTPS tests and prose.
+TEST(Lint, ToolsAreTheSitesOwn) {
+    LoadResult r = load_catalog(catalog_sources(""));
+    EXPECT_FALSE(any_contains(lint_catalog(r.catalog), "no site names"));
+    for (auto& site : r.catalog.sites)
+        if (site.tool == "ssh") site.tool = "openssh";
+    for (auto& f : r.catalog.fixes)
+        if (f.id == "configure-step-tool-ca") f.variants["kanico"] = f.variants.at("kaniko");
+    auto issues = lint_catalog(r.catalog);
+    EXPECT_TRUE(any_contains(issues, "no site names tool 'ssh', which the fix plan tells apart")) << ::testing::PrintToString(messages(issues));
+    EXPECT_TRUE(any_contains(issues, "fix 'configure-git-credentials' has a variant for tool 'ssh', which no site names"));
+    EXPECT_TRUE(any_contains(issues, "fix 'configure-step-tool-ca' has a variant for tool 'kanico'"));
+    EXPECT_FALSE(any_contains(issues, "tool 'kaniko'"));
+}
+
 TEST(Lint, TrustIsOneOfThreeWordsAndOnlyForProblemOther) {
     LoadResult r = load_catalog(catalog_sources(""));
     for (auto& c : r.catalog.causes) {

@@ -72,6 +72,25 @@ void set_refused_request(mustache::data& d, const RefusedRequest& r) {
                  RE2::FullMatch(r.resource, resource, &name, &subresource) &&
                  (r.api_group.empty() || is_object_name(r.api_group)) && (r.namespace_.empty() || is_object_name(r.namespace_));
     d.set("rbac_named", named);
+    // Kubernetes' own identities, which no grant should answer: a node's kubelet (the Node
+    // authorizer's, system:node:NAME) and the control-plane components whose rights come from a
+    // bootstrap ClusterRoleBinding the API server keeps.
+    static const std::vector<std::pair<std::string, std::string>> bootstrap_bindings = {
+        {"system:kube-controller-manager", "system:kube-controller-manager"},
+        {"system:kube-scheduler", "system:kube-scheduler"},
+        {"system:kube-proxy", "system:node-proxier"}};
+    const bool node = r.user.rfind("system:node:", 0) == 0;
+    const std::string node_name = node ? r.user.substr(std::string("system:node:").size()) : "";
+    std::string binding;
+    for (const auto& [user, name] : bootstrap_bindings)
+        if (r.user == user) binding = name;
+    const bool node_named = node && is_object_name(node_name);
+    d.set("rbac_node", node && (node_name.empty() || node_named));
+    d.set("rbac_node_unnamed", node && node_name.empty());
+    d.set("rbac_control_plane", !binding.empty());
+    d.set("rbac_system_identity", (node && (node_name.empty() || node_named)) || !binding.empty());
+    d.set("rbac_identity", node_named || !binding.empty() ? r.user : std::string());
+    d.set("rbac_binding", binding);
     if (!named) return;
     d.set("rbac_user", r.user);
     d.set("rbac_verb", r.verb);

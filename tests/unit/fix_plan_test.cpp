@@ -306,6 +306,34 @@ TEST(FixPlan, AnSshServerOnAnotherPortIsScannedAndAnnotatedWithIt) {
     }
 }
 
+// An RBAC refusal of Kubernetes' own identities gets no grant: a node's kubelet is judged by the
+// Node authorizer (its certificate's name is what to check), a control-plane component by its
+// bootstrap binding. Any other user or ServiceAccount gets the grant, and no such check; an
+// identity that does not read as one (no object name after system:node:) is named nowhere.
+TEST(FixPlan, KubernetesOwnIdentitiesAreCheckedNotGranted) {
+    struct Case { std::string user; bool checked, granted; std::string command; };
+    for (const auto& c : std::vector<Case>{
+             {"system:node:worker-0", true, false, "kubelet-client-current.pem"},
+             {"system:node:", true, false, "kubectl get nodes"},
+             {"system:kube-scheduler", true, false, "kubectl auth can-i --list --as='system:kube-scheduler'"},
+             {"system:kube-proxy", true, false, "kubectl get clusterrolebinding 'system:node-proxier' -o yaml"},
+             {"system:serviceaccount:ci:builder", false, true, "--as='system:serviceaccount:ci:builder'"},
+             {"system:node:$(reboot)", false, false, ""}}) {
+        Finding f = finding("api-request", "unauthorized");
+        f.component = "api-client";
+        f.cause_rule = "kubernetes-rbac-forbidden";
+        f.refused = {c.user, "list", "pods", "", "ci"};
+        const std::vector<FixView> plan = plan_fixes(f, catalog());
+        const FixView* check = planned(plan, "check-system-identity");
+        EXPECT_EQ(check != nullptr, c.checked) << c.user;
+        EXPECT_EQ(planned(plan, "grant-api-permission") != nullptr, c.granted) << c.user;
+        std::string all;
+        for (const auto& fix : plan) all += fix.title + "\n" + fix.description + "\n" + joined(fix.commands) + "\n";
+        if (!c.command.empty()) EXPECT_NE(all.find(c.command), std::string::npos) << c.user << ": " << all;
+        EXPECT_EQ(all.find("reboot"), std::string::npos) << all;
+    }
+}
+
 // Where no site named the caller, the step that tells the callers apart names each caller's CA
 // setting only for a problem a CA answers; a refused login is no CA's.
 TEST(FixPlan, IdentifyingTheCallerSpeaksOfCasOnlyForACaProblem) {

@@ -85,10 +85,12 @@ void set_refused_request(mustache::data& d, const RefusedRequest& r) {
     for (const auto& [user, name] : bootstrap_bindings)
         if (r.user == user) binding = name;
     const bool node_named = node && is_object_name(node_name);
-    d.set("rbac_node", node && (node_name.empty() || node_named));
+    // "system:node:" alone: a certificate issued for no node. Any other name must read as a Node's.
+    const bool node_identity = node && (node_name.empty() || node_named);
+    d.set("rbac_node", node_identity);
     d.set("rbac_node_unnamed", node && node_name.empty());
     d.set("rbac_control_plane", !binding.empty());
-    d.set("rbac_system_identity", (node && (node_name.empty() || node_named)) || !binding.empty());
+    d.set("rbac_system_identity", node_identity || !binding.empty());
     d.set("rbac_identity", node_named || !binding.empty() ? r.user : std::string());
     d.set("rbac_binding", binding);
     if (!named) return;

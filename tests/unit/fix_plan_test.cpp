@@ -241,39 +241,25 @@ TEST(FixPlan, DockerHubIsKeyedAsDockerIoAndTheDaemonUsesItsRoots) {
 
 // Where a message names no port, the port is the transport's: SSH's 22 for git over SSH (git's
 // "git@github.com: ..." names none), the git daemon's 9418 for git://; the network check tests it.
+// SSH on a port of its own (ssh://git@host:2222/...) is still SSH: the check opens that port and
+// sends no HTTPS request to it.
 TEST(FixPlan, ThePortNoMessageNamesIsTheTransports) {
-    for (const auto& [tool, address] : std::vector<std::pair<std::string, std::string>>{
-             {"ssh", "telnet://'github.com:22'"}, {"git-daemon", "telnet://'github.com:9418'"}}) {
+    struct Case { std::string tool, registry, address, prose; };
+    for (const auto& c : std::vector<Case>{
+             {"ssh", "github.com", "telnet://'github.com:22'", "talks SSH here, on port 22"},
+             {"git-daemon", "github.com", "telnet://'github.com:9418'", "on port 9418"},
+             {"ssh", "git.example.com:2222", "telnet://'git.example.com:2222'", "talks SSH here, on port 2222"}}) {
         Finding f = finding("git-fetch", "timeout");
         f.component = "git";
-        f.tool = tool;
-        f.registry = "github.com";
+        f.tool = c.tool;
+        f.registry = c.registry;
         const std::vector<FixView> plan = plan_fixes(f, catalog());
         const FixView* network = planned(plan, "check-network-path");
-        ASSERT_NE(network, nullptr) << tool;
+        ASSERT_NE(network, nullptr) << c.tool << " " << c.registry;
         const std::string commands = joined(network->commands);
-        EXPECT_NE(commands.find(address), std::string::npos) << commands;
+        EXPECT_NE(commands.find(c.address), std::string::npos) << commands;
         EXPECT_EQ(commands.find("https://"), std::string::npos) << commands;
-    }
-}
-
-// SSH on a port of its own (ssh://git@host:2222/...) is still SSH: the network check opens that port
-// and sends no HTTPS request to it.
-TEST(FixPlan, SshOnAnotherPortIsTestedAsSsh) {
-    for (const auto& [registry, address] : std::vector<std::pair<std::string, std::string>>{
-             {"git.example.com:2222", "telnet://'git.example.com:2222'"}, {"github.com", "telnet://'github.com:22'"}}) {
-        Finding f = finding("git-fetch", "connection-refused");
-        f.component = "git";
-        f.tool = "ssh";
-        f.registry = registry;
-        const std::vector<FixView> plan = plan_fixes(f, catalog());
-        const FixView* network = planned(plan, "check-network-path");
-        ASSERT_NE(network, nullptr) << registry;
-        const std::string commands = joined(network->commands);
-        EXPECT_NE(commands.find(address), std::string::npos) << commands;
-        EXPECT_EQ(commands.find("https://"), std::string::npos) << commands;
-        const std::string port = registry.find(':') == std::string::npos ? "22" : registry.substr(registry.find(':') + 1);
-        EXPECT_NE(network->description.find("talks SSH here, on port " + port), std::string::npos) << network->description;
+        EXPECT_NE(network->description.find(c.prose), std::string::npos) << network->description;
     }
 }
 

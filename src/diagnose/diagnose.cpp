@@ -374,13 +374,14 @@ std::string peer_of_request(std::string_view message, bool blob_storage) {
 std::string address_of_connection(std::string_view message) {
     // Go's net errors ("dial tcp ADDRESS", "read tcp LOCAL->ADDRESS") and OpenSSH's (packet.c:
     // "Connection reset by ADDRESS port N"). A text with neither word returns before they compile.
-    if (message.find("tcp ") == std::string_view::npos && message.find("Connection ") == std::string_view::npos)
-        return "";
+    const bool go = message.find("tcp ") != std::string_view::npos;
+    const bool openssh = message.find("Connection ") != std::string_view::npos;
+    if (!go && !openssh) return "";
     static const RE2 dial(R"(\bdial tcp )" + kHostGroup + R"(:([0-9]{1,5})\b)");
     static const RE2 far_end(R"(\b(?:read|write) tcp \S+->)" + kHostGroup + R"(:([0-9]{1,5})\b)");
     static const RE2 ssh(R"(\bConnection (?:reset|closed) by )" + kHostGroup + R"( port ([0-9]{1,5})\b)");
-    for (auto [needle, pattern] : {std::pair{"tcp ", &dial}, {"tcp ", &far_end}, {"Connection ", &ssh}})
-        if (message.find(needle) != std::string_view::npos)
+    for (auto [worded, pattern] : {std::pair{go, &dial}, {go, &far_end}, {openssh, &ssh}})
+        if (worded)
             if (std::string peer = last_peer(message, *pattern); !peer.empty()) return peer;
     return "";
 }

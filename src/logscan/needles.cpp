@@ -3,9 +3,13 @@
 #include <re2/filtered_re2.h>
 
 #include <algorithm>
-#include <utility>
+#include <map>
+#include <mutex>
 #include <set>
+#include <unordered_map>
+#include <utility>
 
+#include "logscan/literal_scan.h"
 #include "match/matcher.h"
 
 namespace certdoctor {
@@ -126,44 +130,130 @@ bool guard_pieces(const Formula& formula, std::set<std::string>& out, std::strin
 
 }  // namespace
 
-struct CauseGuards::Guard {
-    explicit Guard(const std::string& regex) : formula(regex) {
-        for (const auto& a : formula.atoms) pieces.push_back(best_piece(a, 1));
+// What the prefilter derives from one cause regex: its formula, and the pieces that guard it.
+struct CauseAnalysis {
+    std::shared_ptr<const Formula> formula;
+    std::set<std::string> pieces;  // every match holds one of them
+    bool guarded = false;          // false: no such pieces (`weak` names the atom that has none)
+    std::string weak;
+};
+
+namespace {
+
+std::vector<CauseAnalysis> analyse_causes(const Catalog& catalog) {
+    std::vector<CauseAnalysis> out;
+    for (const auto& rule : catalog.causes) {
+        CauseAnalysis a;
+        a.formula = std::make_shared<const Formula>(rule.expanded);
+        a.guarded = guard_pieces(*a.formula, a.pieces, a.weak);
+        out.push_back(std::move(a));
     }
-    Formula formula;
+    return out;
+}
+
+}  // namespace
+
+struct CauseGuards::Guard {
+    explicit Guard(std::shared_ptr<const Formula> f) : formula(std::move(f)) {
+        for (const auto& a : formula->atoms) pieces.push_back(best_piece(a, 1));
+    }
+    std::shared_ptr<const Formula> formula;
     std::vector<std::string> pieces;  // per atom, lower case; "" when it has none (counted as present)
+    std::vector<size_t> piece_ids;    // per atom: its piece among CauseGuards::pieces_
+
+    // The formula's answers so far, by the atoms present (a bit each, up to 64 atoms): a log
+    // repeats its lines' shapes, and RE2's evaluation allocates.
+    bool may_match(const std::vector<int>& present) const {
+        if (pieces.size() > 64) return formula->may_match(present);
+        uint64_t key = 0;
+        for (int i : present) key |= uint64_t{1} << i;
+        {
+            std::lock_guard<std::mutex> lock(memo_mutex);
+            if (auto it = memo.find(key); it != memo.end()) return it->second;
+        }
+        bool answer = formula->may_match(present);
+        std::lock_guard<std::mutex> lock(memo_mutex);
+        if (memo.size() < kMemoEntries) memo.emplace(key, answer);
+        return answer;
+    }
+    static constexpr size_t kMemoEntries = 4096;
+    mutable std::mutex memo_mutex;
+    mutable std::unordered_map<uint64_t, bool> memo;
 };
 
 CauseGuards::CauseGuards(const Catalog& catalog, const Needles& needles) : guarded_by_(needles.words.size()) {
-    for (const auto& rule : catalog.causes) {
-        auto guard = std::make_unique<Guard>(rule.expanded);
+    // The needles' own analysis when they were derived from this catalog.
+    std::shared_ptr<const std::vector<CauseAnalysis>> causes = needles.catalog == &catalog ? needles.causes : nullptr;
+    if (!causes)
+        causes = std::make_shared<const std::vector<CauseAnalysis>>(analyse_causes(catalog));
+    std::map<std::string, size_t> piece_ids;
+    for (const auto& cause : *causes) {
+        auto guard = std::make_unique<Guard>(cause.formula);
         // The needles this regex's lines hold: those found in one of its guard pieces.
-        std::set<std::string> pieces;
-        std::string weak;
-        bool guarded = guard_pieces(guard->formula, pieces, weak);
         for (size_t w = 0; w < needles.words.size(); ++w) {
-            bool stands_for = !guarded;  // an unguarded regex: every needle may stand for it
-            for (const auto& p : pieces) stands_for = stands_for || p.find(needles.words[w]) != std::string::npos;
+            bool stands_for = !cause.guarded;  // an unguarded regex: every needle may stand for it
+            for (const auto& p : cause.pieces) stands_for = stands_for || p.find(needles.words[w]) != std::string::npos;
             if (stands_for) guarded_by_[w].push_back(guards_.size());
+        }
+        // Each piece is looked for once a line, whichever regexes share it.
+        for (const auto& p : guard->pieces) {
+            auto [it, added] = piece_ids.try_emplace(p, pieces_.size());
+            if (added) pieces_.push_back(p);
+            guard->piece_ids.push_back(it->second);
         }
         guards_.push_back(std::move(guard));
     }
+    // The pieces the literal scanner can look for (4 bytes or more) are looked for in one pass.
+    std::vector<std::string> scanned;
+    scanned_.assign(pieces_.size(), false);
+    for (size_t p = 0; p < pieces_.size(); ++p) {
+        if (pieces_[p].size() < kMinPiece) continue;
+        scanned_[p] = true;
+        scanned_ids_.push_back(p);
+        scanned.push_back(pieces_[p]);
+    }
+    if (!scanned.empty()) piece_scanner_ = std::make_unique<LiteralScanner>(scanned);
 }
 
 CauseGuards::~CauseGuards() = default;
 
 bool CauseGuards::may_match(std::string_view lower_line, const std::vector<size_t>& needles) const {
-    std::vector<int> present;
+    return decide(lower_line, needles, true);
+}
+
+bool CauseGuards::may_match_by_formula(std::string_view lower_line, const std::vector<size_t>& needles) const {
+    return decide(lower_line, needles, false);
+}
+
+bool CauseGuards::decide(std::string_view lower_line, const std::vector<size_t>& needles, bool fast) const {
+    // What this line is known to hold: per piece, 0 not looked for yet, 1 held, 2 not; then per
+    // guard, whether it has been asked already.
+    thread_local std::vector<uint8_t> known;
+    thread_local std::vector<size_t> found;
+    thread_local std::vector<int> present;
+    known.assign(pieces_.size() + guards_.size(), 0);
+    bool scanned = false;
+    auto holds = [&](size_t piece) {
+        if (pieces_[piece].empty()) return true;
+        if (fast && scanned_[piece] && !scanned) {  // every long piece at once
+            scanned = true;
+            for (size_t id : scanned_ids_) known[id] = 2;
+            piece_scanner_->needles_in(lower_line.data(), lower_line.data() + lower_line.size(), found);
+            for (size_t k : found) known[scanned_ids_[k]] = 1;
+        }
+        if (!known[piece]) known[piece] = lower_line.find(pieces_[piece]) != std::string_view::npos ? 1 : 2;
+        return known[piece] == 1;
+    };
     for (size_t w : needles) {
         if (w >= guarded_by_.size()) return true;
         for (size_t g : guarded_by_[w]) {
+            if (std::exchange(known[pieces_.size() + g], 1)) continue;
             const Guard& guard = *guards_[g];
-            if (!guard.formula.compiled || guard.formula.open) return true;
+            if (!guard.formula->compiled || guard.formula->open) return true;
             present.clear();
             for (size_t i = 0; i < guard.pieces.size(); ++i)
-                if (guard.pieces[i].empty() || lower_line.find(guard.pieces[i]) != std::string_view::npos)
-                    present.push_back(static_cast<int>(i));
-            if (guard.formula.may_match(present)) return true;
+                if (holds(guard.piece_ids[i])) present.push_back(static_cast<int>(i));
+            if (fast ? guard.may_match(present) : guard.formula->may_match(present)) return true;
         }
     }
     return false;
@@ -171,21 +261,27 @@ bool CauseGuards::may_match(std::string_view lower_line, const std::vector<size_
 
 Needles prefilter_needles(const Catalog& catalog) {
     Needles out;
+    auto causes = std::make_shared<const std::vector<CauseAnalysis>>(analyse_causes(catalog));
     std::set<std::string> pieces;
-    for (const auto& rule : catalog.causes) {
-        std::string weak;
-        if (!guard_pieces(Formula(rule.expanded), pieces, weak)) {
+    for (size_t i = 0; i < causes->size(); ++i) {
+        const CauseAnalysis& cause = (*causes)[i];
+        pieces.insert(cause.pieces.begin(), cause.pieces.end());
+        if (!cause.guarded) {
             out.complete = false;
-            out.unfiltered_rules.push_back(rule.id + (weak.empty() ? "" : " (atom '" + weak + "')"));
+            out.unfiltered_rules.push_back(catalog.causes[i].id + (cause.weak.empty() ? "" : " (atom '" + cause.weak + "')"));
         }
     }
     // A needle that holds another is redundant: the shorter one is found wherever it is.
+    std::vector<std::string> by_length(pieces.begin(), pieces.end());
+    std::stable_sort(by_length.begin(), by_length.end(), [](const std::string& a, const std::string& b) { return a.size() < b.size(); });
     for (const auto& p : pieces) {
         bool redundant = false;
-        for (const auto& q : pieces)
-            if (q != p && p.find(q) != std::string::npos) redundant = true;
+        for (size_t k = 0; k < by_length.size() && by_length[k].size() < p.size() && !redundant; ++k)
+            redundant = p.find(by_length[k]) != std::string::npos;
         if (!redundant) out.words.push_back(p);
     }
+    out.causes = std::move(causes);
+    out.catalog = &catalog;
     return out;
 }
 

@@ -16,10 +16,18 @@
 
 namespace certdoctor {
 
+class LiteralScanner;
+struct CauseAnalysis;
+
 struct Needles {
     std::vector<std::string> words;  // lower case; a line holds one of them, in any case
     bool complete = true;            // false: a cause regex yields no literal to look for
     std::vector<std::string> unfiltered_rules;  // the causes that made it incomplete
+    // What they were derived from, per cause regex of `catalog`, which CauseGuards for the same
+    // catalog takes rather than derive it again (compiling every regex's formula is most of the
+    // cost of starting a scan).
+    std::shared_ptr<const std::vector<CauseAnalysis>> causes;
+    const Catalog* catalog = nullptr;
 };
 
 // The needles are pieces of RE2's prefilter atoms made of letters, digits, '_', '.', '-' and
@@ -44,11 +52,21 @@ public:
     // Could a cause regex guarded by one of `needles` (indexes into Needles::words) match the
     // line? `lower_line` is the line with ASCII letters in lower case.
     bool may_match(std::string_view lower_line, const std::vector<size_t>& needles) const;
+    // The same answer with each piece looked for on its own and every formula asked afresh: what
+    // may_match, which looks for the pieces in one pass and remembers the formulas' answers by the
+    // atoms present, must agree with.
+    bool may_match_by_formula(std::string_view lower_line, const std::vector<size_t>& needles) const;
 
 private:
+    bool decide(std::string_view lower_line, const std::vector<size_t>& needles, bool fast) const;
+
     struct Guard;
     std::vector<std::unique_ptr<Guard>> guards_;   // one per cause regex
     std::vector<std::vector<size_t>> guarded_by_;  // per needle: the guards of regexes it stands for
+    std::vector<std::string> pieces_;              // every guard's pieces, each once
+    std::vector<bool> scanned_;                    // per piece: looked for by piece_scanner_
+    std::vector<size_t> scanned_ids_;              // piece_scanner_'s needles, as pieces
+    std::unique_ptr<LiteralScanner> piece_scanner_;
 };
 
 }  // namespace certdoctor

@@ -214,6 +214,55 @@ TEST(PrefilterNeedles, SecondStageTurnsDownNeedlesAlone) {
     EXPECT_EQ(lines_passed(scanner, guards, lister + "\n" + later + "\n" + webhook + "\n" + secret + "\n"), 2u);
 }
 
+// The second stage looks for a line's pieces in one pass and remembers the formulas' answers by
+// the atoms present; its answer is the whole formulas', on every failure the catalog recognises
+// (as pasted and as a JSON log line), on the controller's everyday lines, and on lines made of
+// the catalog's own needles and pieces of failures, which hold needles without their regexes.
+TEST(PrefilterNeedles, SecondStageAgreesWithTheFormulas) {
+    const Engine& engine = test::shipped_engine();
+    Needles needles = prefilter_needles(engine.catalog());
+    LiteralScanner scanner(needles.words);
+    CauseGuards guards(engine.catalog(), needles);
+    std::vector<std::string> lines;
+    for (const auto& text : test::example_and_corpus_texts()) {
+        std::string one_line = text;
+        std::replace(one_line.begin(), one_line.end(), '\n', ' ');
+        lines.push_back(one_line);
+        lines.push_back(nlohmann::json{{"level", "error"}, {"msg", one_line}}.dump());
+    }
+    std::mt19937 rng(5);
+    for (int round = 0; round < 3000; ++round) {
+        std::string line = "{\"msg\":\"";
+        for (int k = 1 + static_cast<int>(rng() % 4); k > 0; --k) {
+            if (rng() % 2) {
+                line += needles.words[rng() % needles.words.size()];
+            } else {
+                const std::string& text = lines[rng() % lines.size()];
+                size_t from = rng() % text.size();
+                line += text.substr(from, rng() % 60);
+            }
+            line += " ";
+        }
+        lines.push_back(line + "\"}");
+    }
+    size_t passed = 0, held_needles = 0;
+    std::vector<size_t> found;
+    for (const auto& line : lines) {
+        scanner.needles_in(line.data(), line.data() + line.size(), found);
+        if (found.empty()) continue;
+        ++held_needles;
+        std::string lower = line;
+        for (auto& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        bool fast = guards.may_match(lower, found);
+        ASSERT_EQ(fast, guards.may_match_by_formula(lower, found)) << line;
+        ASSERT_EQ(fast, guards.may_match(lower, found)) << "asked again: " << line;
+        passed += fast;
+    }
+    // Both answers occur: the comparison is not of lines that all pass or all fail.
+    EXPECT_GT(passed, 100u);
+    EXPECT_LT(passed, held_needles);
+}
+
 std::string failure_line(int run) {
     return "{\"level\":\"error\",\"ts\":\"2026-11-20T09:14:03.120Z\",\"msg\":\"Failed to create task run pod for taskrun "
            "\\\"build-" + std::to_string(run) + "\\\": translating TaskSpec to Pod: Get \\\"https://registry.corp.example/v2/\\\": "

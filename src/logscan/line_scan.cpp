@@ -19,13 +19,13 @@ bool guards_pass(const LiteralScanner& scanner, const CauseGuards& guards, const
 
 }  // namespace
 
-void scan_region(const LiteralScanner* scanner, const CauseGuards* guards, const char* begin, const char* end,
-                 const std::function<void(const CandidateLine&)>& on_line) {
+uint64_t scan_region(const LiteralScanner* scanner, const CauseGuards* guards, const char* begin, const char* end,
+                     const std::function<void(const CandidateLine&)>& on_line) {
     const char* pos = begin;
     uint64_t newlines = 0;  // before `pos`, from `begin`
     while (pos < end) {
         const char* hit = scanner ? scanner->find(pos, end) : pos;
-        if (hit == end) return;
+        if (hit == end) return newlines + count_newlines(pos, end);
         const void* back = hit > pos ? memrchr(pos, '\n', static_cast<size_t>(hit - pos)) : nullptr;
         const char* line = back ? static_cast<const char*>(back) + 1 : pos;
         const void* fwd = std::memchr(hit, '\n', static_cast<size_t>(end - hit));
@@ -41,10 +41,11 @@ void scan_region(const LiteralScanner* scanner, const CauseGuards* guards, const
         }
         c.slice = std::string_view(from, static_cast<size_t>(to - from));
         if (!scanner || !guards || guards_pass(*scanner, *guards, from, to)) on_line(c);
-        if (!fwd) return;
+        if (!fwd) return newlines;
         pos = line_end + 1;
         newlines += 1;
     }
+    return newlines;
 }
 
 }  // namespace certdoctor

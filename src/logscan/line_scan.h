@@ -26,8 +26,9 @@ struct CandidateLine {
 
 // Calls `on_line` for each line in [begin, end) that holds a needle (every line when `scanner`
 // is null) and, with `guards`, that a cause regex guarded by one of its needles may match.
-// `begin` is at a line start; `end` is just past a '\n', or where a cut line stops.
-void scan_region(const LiteralScanner* scanner, const CauseGuards* guards, const char* begin, const char* end,
-                 const std::function<void(const CandidateLine&)>& on_line);
+// `begin` is at a line start; `end` is just past a '\n', or where a cut line stops. Returns the
+// number of '\n' in [begin, end), counted on the way (one pass over the bytes, not two).
+uint64_t scan_region(const LiteralScanner* scanner, const CauseGuards* guards, const char* begin, const char* end,
+                     const std::function<void(const CandidateLine&)>& on_line);
 
 }  // namespace certdoctor

@@ -75,6 +75,7 @@ struct LogAnalyzer::Hit {
 struct LogAnalyzer::RegionHits {
     std::vector<Hit> hits;
     uint64_t ungrouped = 0;
+    uint64_t newlines = 0;  // in the region
 };
 
 LogAnalyzer::LogAnalyzer(const Catalog& catalog, const Matcher& matcher, size_t threads) : matcher_(matcher) {
@@ -107,7 +108,7 @@ LogAnalyzer::RegionHits LogAnalyzer::examine_region(const char* begin, const cha
                 for (const auto& [k, v] : (*m)->captures) n += k.size() + v.size() + 96;
         return n;
     };
-    scan_region(scanner_.get(), guards_.get(), begin, end, [&](const CandidateLine& c) {
+    found.newlines = scan_region(scanner_.get(), guards_.get(), begin, end, [&](const CandidateLine& c) {
         LogLine line = read_log_line(c.slice);
         if (line.text.empty()) return;
         MessageMatch m = matcher_.match(line.text);
@@ -279,7 +280,6 @@ void LogAnalyzer::read_mapped(int fd, uint64_t size, const std::string& name) {
         // line runs into it (an older kernel without MADV_POPULATE_READ maps them as they are read).
         ::madvise(m, static_cast<size_t>(std::min<uint64_t>(end, map_to) - map_from), MADV_POPULATE_READ);
         const char* base = static_cast<const char*>(m) - map_from;  // base + offset = byte at offset
-        r.newlines = count_newlines(base + start, base + end);
         const char* begin = base + start;
         if (start > 0 && base[start - 1] != '\n') {  // the line began in the window before
             const void* nl = std::memchr(begin, '\n', static_cast<size_t>(end - start));
@@ -296,6 +296,11 @@ void LogAnalyzer::read_mapped(int fd, uint64_t size, const std::string& name) {
             r.hits = examine_region(begin, region_end);
             uint64_t skipped = count_newlines(base + start, begin);
             for (auto& h : r.hits.hits) h.newlines_before += skipped;
+            // The window's own newlines: the region's, less the one ending a line that runs on past it.
+            bool ran_on = region_end > base + end && region_end[-1] == '\n';
+            r.newlines = skipped + r.hits.newlines - (ran_on ? 1 : 0);
+        } else {
+            r.newlines = count_newlines(base + start, base + end);
         }
         ::munmap(m, length);
     };

@@ -27,6 +27,27 @@ std::string capture(const std::map<std::string, std::string>& c, const char* nam
     return it == c.end() ? std::string() : it->second;
 }
 
+// What RBAC refused, from the cause's captures. The API server's wording since 1.9 names the
+// resource and its group apart; the older one ("cannot list nodes.metrics.k8s.io at the cluster
+// scope", "cannot get pods/log in the namespace \"ci\"") writes them as RESOURCE.GROUP[/SUB].
+// A namespace the older wording does not quote is not read: the refusal then names nothing, as
+// the cluster scope would be the wrong grant.
+RefusedRequest refused_request(const std::map<std::string, std::string>& c) {
+    RefusedRequest r{capture(c, "rbac_user"), capture(c, "rbac_verb"), capture(c, "rbac_resource"),
+                     capture(c, "rbac_group"), capture(c, "rbac_namespace"), capture(c, "rbac_path")};
+    const std::string old = capture(c, "rbac_old_resource");
+    if (!r.resource.empty() || old.empty()) return r;
+    const std::string old_namespace = capture(c, "rbac_old_namespace");
+    if (capture(c, "rbac_old_scope") != "at the cluster scope" && old_namespace.empty()) return r;
+    const size_t slash = old.find('/');
+    const std::string head = old.substr(0, slash);
+    const size_t dot = head.find('.');
+    r.resource = head.substr(0, dot) + (slash == std::string::npos ? "" : old.substr(slash));
+    r.api_group = dot == std::string::npos ? "" : head.substr(dot + 1);
+    r.namespace_ = old_namespace;
+    return r;
+}
+
 // A host as a URL or an address names it: a name or an IPv4 address, or an IPv6 one in brackets.
 const std::string kHostGroup = R"(([A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\]))";
 
@@ -186,8 +207,7 @@ Finding identify(const FailureRecord& record, const MessageMatch& match) {
     f.image = capture(captures, "image");
     f.host = capture(captures, "host");
     f.step = capture(captures, "step");
-    f.refused = {capture(captures, "rbac_user"), capture(captures, "rbac_verb"), capture(captures, "rbac_resource"),
-                 capture(captures, "rbac_group"), capture(captures, "rbac_namespace")};
+    f.refused = refused_request(captures);
     if (f.step.rfind("step-", 0) == 0) f.step = f.step.substr(5);
     if (f.step.empty()) f.step = record.step;
     // A registry API URL names the image asked for more surely than the step's image (a kaniko

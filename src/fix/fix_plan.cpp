@@ -68,10 +68,16 @@ void set_refused_request(mustache::data& d, const RefusedRequest& r) {
     bool is_service_account = RE2::FullMatch(r.user, service_account, &sa_namespace, &sa_name);
     bool grantable_user = !r.user.empty() && r.user.size() <= 253 && r.user.rfind("system:", 0) != 0 &&
                           r.user.find_first_of("\n\r") == std::string::npos;
-    bool named = (is_service_account || grantable_user) && RE2::FullMatch(r.verb, verb) &&
-                 RE2::FullMatch(r.resource, resource, &name, &subresource) &&
-                 (r.api_group.empty() || is_object_name(r.api_group)) && (r.namespace_.empty() || is_object_name(r.namespace_));
+    const bool grantable = (is_service_account || grantable_user) && RE2::FullMatch(r.verb, verb);
+    // A non-resource URL ("/metrics", "/healthz/*") as a ClusterRole's nonResourceURLs take it.
+    static const RE2 non_resource_url("/[A-Za-z0-9._~/*-]*");
+    const bool path_named = grantable && r.resource.empty() && r.path.size() <= 200 && RE2::FullMatch(r.path, non_resource_url);
+    const bool resource_named = grantable && r.path.empty() && RE2::FullMatch(r.resource, resource, &name, &subresource) &&
+                                (r.api_group.empty() || is_object_name(r.api_group)) &&
+                                (r.namespace_.empty() || is_object_name(r.namespace_));
+    const bool named = resource_named || path_named;
     d.set("rbac_named", named);
+    d.set("rbac_non_resource", path_named);
     // Kubernetes' own identities, which no grant should answer: a node's kubelet (the Node
     // authorizer's, system:node:NAME) and the control-plane components whose rights come from a
     // bootstrap ClusterRoleBinding the API server keeps.
@@ -108,7 +114,20 @@ void set_refused_request(mustache::data& d, const RefusedRequest& r) {
     d.set("rbac_service_account", is_service_account);
     d.set("rbac_sa_namespace", sa_namespace);
     d.set("rbac_sa_name", sa_name);
+    d.set("rbac_path", r.path);
     std::string role = "certdoctor-" + r.verb + "-" + name + (subresource.empty() ? "" : "-" + subresource);
+    if (path_named) {
+        // The path's letters and digits, each run of anything else one '-': an object name.
+        std::string words;
+        for (char c : r.path) {
+            bool kept = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
+            char lower = c >= 'A' && c <= 'Z' ? static_cast<char>(c + 32) : c;
+            if (kept || (c >= 'A' && c <= 'Z')) words += lower;
+            else if (!words.empty() && words.back() != '-') words += '-';
+        }
+        while (!words.empty() && words.back() == '-') words.pop_back();
+        role = "certdoctor-" + r.verb + "-path-" + (words.empty() ? "root" : words);
+    }
     d.set("rbac_role", role);
     d.set("rbac_file", role + ".yaml");
 }

@@ -96,13 +96,15 @@ struct ClusterFacts {
 };
 
 // What the API server's authoriser refused, as its Forbidden message names it ("User %q cannot %s
-// resource %q in API group %q in the namespace %q"); empty fields when the message does not say.
+// resource %q in API group %q in the namespace %q", or "cannot %s path %q"); empty fields when the
+// message does not say.
 struct RefusedRequest {
     std::string user;
     std::string verb;
     std::string resource;    // with its subresource: "pods/exec"
     std::string api_group;   // "" is the core group
     std::string namespace_;  // "" at the cluster scope
+    std::string path;        // a non-resource URL ("/metrics") when that is what was refused
 };
 
 struct Finding {

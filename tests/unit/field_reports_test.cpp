@@ -461,6 +461,72 @@ TEST(FieldReports, AnRbacRefusalGetsAGrantOfExactlyWhatWasRefused) {
     EXPECT_EQ(docs[1]["subjects"][0]["name"].as<std::string>(), "x'; rm -rf ~; echo '$(id)");
 }
 
+// The API server's older wording names the resource with its group ("nodes.metrics.k8s.io") and
+// quotes the namespace; a non-resource path is granted by a ClusterRole's nonResourceURLs. A
+// namespace the text does not quote, or a path that is not one, gets no grant: the cluster scope
+// would grant too much, and the value would not be the path.
+TEST(FieldReports, OlderRbacWordingAndPathsGetTheirGrant) {
+    auto grant = [](const Finding& f) -> const FixView* {
+        for (const auto& fix : f.fixes)
+            if (fix.id == "grant-api-permission") return &fix;
+        return nullptr;
+    };
+    // vmware-archive/kubewatch#95: a ServiceAccount at the cluster scope.
+    Finding pods = first_finding(
+        "ERROR: logging before flag.Parse: E0418 04:56:17.489683       1 reflector.go:201] "
+        "github.com/skippbox/kubewatch/pkg/controller/controller.go:147: Failed to list *v1.Pod: pods is forbidden: User "
+        "\"system:serviceaccount:default:default\" cannot list pods at the cluster scope");
+    const FixView* g = grant(pods);
+    ASSERT_NE(g, nullptr);
+    std::vector<YAML::Node> docs = YAML::LoadAll(g->manifest);
+    ASSERT_EQ(docs.size(), 2u) << g->manifest;
+    EXPECT_EQ(docs[0]["kind"].as<std::string>(), "ClusterRole");
+    EXPECT_EQ(docs[0]["rules"][0]["resources"][0].as<std::string>(), "pods");
+    EXPECT_EQ(docs[0]["rules"][0]["apiGroups"][0].as<std::string>(), "");
+    EXPECT_EQ(docs[1]["subjects"][0]["name"].as<std::string>(), "default");
+    EXPECT_EQ(g->commands.front(), "kubectl auth can-i 'list' 'pods' --as='system:serviceaccount:default:default'");
+
+    // A group and a quoted namespace, JSON-escaped in a log line.
+    Finding services = first_finding(
+        "level=error err=\"Failed to list *v1.Service: services.apps is forbidden: User "
+        "\\\"system:serviceaccount:monitoring:prom\\\" cannot list services.apps/status in the namespace "
+        "\\\"kube-system\\\"\"");
+    g = grant(services);
+    ASSERT_NE(g, nullptr);
+    docs = YAML::LoadAll(g->manifest);
+    EXPECT_EQ(docs[0]["kind"].as<std::string>(), "Role");
+    EXPECT_EQ(docs[0]["metadata"]["namespace"].as<std::string>(), "kube-system");
+    EXPECT_EQ(docs[0]["rules"][0]["apiGroups"][0].as<std::string>(), "apps");
+    EXPECT_EQ(docs[0]["rules"][0]["resources"][0].as<std::string>(), "services/status");
+    EXPECT_EQ(g->commands.front(), "kubectl auth can-i 'list' 'services.apps' --subresource='status' -n 'kube-system' "
+                                   "--as='system:serviceaccount:monitoring:prom'");
+
+    // A namespace not quoted: no grant (nor one at the cluster scope).
+    EXPECT_EQ(grant(first_finding("User \"jane\" cannot list pods in the namespace ci")), nullptr);
+
+    // A path: a ClusterRole's nonResourceURLs, and can-i of the path.
+    Finding metrics = first_finding(
+        "{\"kind\":\"Status\",\"message\":\"forbidden: User \\\"system:serviceaccount:ops:scraper\\\" cannot get "
+        "path \\\"/metrics\\\"\",\"code\":403}");
+    g = grant(metrics);
+    ASSERT_NE(g, nullptr);
+    docs = YAML::LoadAll(g->manifest);
+    ASSERT_EQ(docs.size(), 2u) << g->manifest;
+    EXPECT_EQ(docs[0]["kind"].as<std::string>(), "ClusterRole");
+    EXPECT_EQ(docs[0]["rules"][0]["nonResourceURLs"][0].as<std::string>(), "/metrics");
+    EXPECT_FALSE(docs[0]["rules"][0]["resources"]);
+    EXPECT_EQ(docs[0]["metadata"]["name"].as<std::string>(), "certdoctor-get-path-metrics");
+    EXPECT_EQ(docs[1]["kind"].as<std::string>(), "ClusterRoleBinding");
+    EXPECT_EQ(g->commands.front(), "kubectl auth can-i 'get' '/metrics' --as='system:serviceaccount:ops:scraper'");
+    EXPECT_NE(g->description.find("the path /metrics"), std::string::npos) << g->description;
+
+    // Anonymous, or a path that is no path: none.
+    EXPECT_EQ(grant(first_finding("forbidden: User \"system:anonymous\" cannot get path \"/metrics\"")), nullptr);
+    Finding odd = first_finding("forbidden: User \"jane\" cannot get path \"/x$(reboot)\"");
+    EXPECT_EQ(odd.problem, "unauthorized");
+    EXPECT_EQ(grant(odd), nullptr);
+}
+
 // "Check the image reference" lists an image's tags: it is offered where there is an image (named
 // in the message, or a registry's own answer), with the image the daemon named; never for a git
 // server's, the API server's or a chart repository's "not found".

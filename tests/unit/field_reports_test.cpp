@@ -34,6 +34,13 @@ bool has(const std::vector<std::string>& list, const std::string& item) {
     return std::find(list.begin(), list.end(), item) != list.end();
 }
 
+// The grant of an RBAC refusal's finding, or null.
+const FixView* grant(const Finding& f) {
+    for (const auto& fix : f.fixes)
+        if (fix.id == "grant-api-permission") return &fix;
+    return nullptr;
+}
+
 // Fixes that add or trust a CA: wrong wherever a CA is not what is missing.
 const std::vector<std::string> kCaFixes = {"add-ca-to-config-registry-cert", "create-config-registry-cert",
                                            "trust-ca-on-nodes", "configure-step-tool-ca", "add-ca-to-resolvers",
@@ -380,11 +387,6 @@ TEST(FieldReports, ARefusedLoginToAServerThatIsNoRegistryGetsThatClientsCredenti
 // system:anonymous or a control-plane identity. Values from the message stay inert in the
 // manifest and the commands.
 TEST(FieldReports, AnRbacRefusalGetsAGrantOfExactlyWhatWasRefused) {
-    auto grant = [](const Finding& f) -> const FixView* {
-        for (const auto& fix : f.fixes)
-            if (fix.id == "grant-api-permission") return &fix;
-        return nullptr;
-    };
     // kubernetes/client-go#1280: a ServiceAccount, a namespaced resource of a named group.
     Finding lease = first_finding(
         "E0710 21:02:45.211259 1 leaderelection.go:330] error retrieving resource lock ci/boskos-cleaner-leaderlock: "
@@ -466,11 +468,6 @@ TEST(FieldReports, AnRbacRefusalGetsAGrantOfExactlyWhatWasRefused) {
 // namespace the text does not quote, or a path that is not one, gets no grant: the cluster scope
 // would grant too much, and the value would not be the path.
 TEST(FieldReports, OlderRbacWordingAndPathsGetTheirGrant) {
-    auto grant = [](const Finding& f) -> const FixView* {
-        for (const auto& fix : f.fixes)
-            if (fix.id == "grant-api-permission") return &fix;
-        return nullptr;
-    };
     // vmware-archive/kubewatch#95: a ServiceAccount at the cluster scope.
     Finding pods = first_finding(
         "ERROR: logging before flag.Parse: E0418 04:56:17.489683       1 reflector.go:201] "

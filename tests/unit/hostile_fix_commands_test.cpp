@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -70,6 +71,19 @@ Finding hostile_finding(const std::string& tool, bool cluster) {
     return f;
 }
 
+// The refusals the RBAC fixes are rendered for: Kubernetes' own identities (checked, not
+// granted), and a user named with every hostile character but the line break (a name a grant
+// takes) refused a resource in a namespace and a path.
+std::vector<RefusedRequest> hostile_refusals() {
+    std::string user = kHostile;
+    user.erase(std::remove(user.begin(), user.end(), '\n'), user.end());
+    return {{"system:node:", "get", "nodes", "", ""},
+            {"system:node:worker-0", "get", "nodes", "", ""},
+            {"system:kube-proxy", "get", "nodes", "", ""},
+            {user, "list", "pods/log", "apps", "ci"},
+            {user, "get", "", "", "", "/metrics/*"}};
+}
+
 // A stub for every program a fix may call: records that it ran, does nothing else.
 struct Stubs {
     fs::path dir, log, cwd;
@@ -116,7 +130,7 @@ TEST(HostileNames, EveryFixsCommandsParseAndStayInert) {
     const Catalog& catalog = test::shipped_engine().catalog();
     Stubs stubs;
     size_t commands = 0;
-    std::set<std::string> fixes_with_commands;
+    std::set<std::string> fixes_with_commands, granted;
     for (const auto& fix : catalog.fixes) {
         std::vector<std::string> tools = {"", "operator"};
         for (const auto& [tool, _] : fix.variants) tools.push_back(tool);
@@ -131,20 +145,24 @@ TEST(HostileNames, EveryFixsCommandsParseAndStayInert) {
                     fixes_with_commands.insert(fix.id);
                 }
             }
-        // A fix for an RBAC refusal of Kubernetes' own identities prints its commands only for
-        // them: the hostile names around them are still in the finding.
+        // A fix for an RBAC refusal prints its commands only for the refusal it answers: the
+        // hostile finding's names are still around it.
         if (fix.only_when.rfind("rbac_", 0) == 0)
-            for (const char* user : {"system:node:", "system:node:worker-0", "system:kube-proxy"}) {
+            for (const auto& refused : hostile_refusals()) {
                 Finding f = hostile_finding("", false);
-                f.refused = {user, "get", "nodes", "", ""};
+                f.refused = refused;
                 for (const auto& c : render_fix(fix, f).commands) {
-                    expect_inert(fix.id + " for " + user, c, stubs);
+                    expect_inert(fix.id + " for " + refused.user + " " + refused.resource + refused.path, c, stubs);
                     ++commands;
                     fixes_with_commands.insert(fix.id);
+                    if (c.find("can-i") != std::string::npos && c.find("touch pwned") != std::string::npos)
+                        granted.insert(refused.path.empty() ? "resource" : "path");
                 }
             }
     }
     EXPECT_GT(commands, 100u);
+    // The hostile user was named in a grant's check, for the resource and for the path.
+    EXPECT_EQ(granted, (std::set<std::string>{"path", "resource"}));
     // Every fix that prints commands was run here: a fix id with none is one with only prose.
     for (const auto& fix : catalog.fixes)
         if (!fix.content.commands.empty()) {

@@ -257,6 +257,7 @@ mustache::data template_data(const Finding& f) {
     // A ConfigMap key holds no quote, so it is safe inside the template's quotes.
     d.set("wrong_key_template", "{{index .data \"" + wrong_key + "\"}}");
     d.set("namespace", or_placeholder(f.object.namespace_, "NAMESPACE"));
+    d.set("namespace_known", !f.object.namespace_.empty());
     // Under the operator's statefulset-ordinals the controller is a StatefulSet.
     d.set("controller_statefulset", f.installation.statefulsets);
     // A child TaskRun is re-run through its PipelineRun.
@@ -265,6 +266,7 @@ mustache::data template_data(const Finding& f) {
     d.set("run_kind", kind);
     d.set("run_resource", kind == "PipelineRun" ? "pipelinerun" : "taskrun");
     d.set("run_name", or_placeholder(run.name, "RUN-NAME"));
+    d.set("run_known", !run.name.empty() && !run.namespace_.empty());
     // Every run a re-run re-creates: a sweep's group names them all.
     mustache::data reruns{mustache::data::type::list};
     for (const ObjectRef& r : runs_to_rerun(f)) {

@@ -333,6 +333,28 @@ TEST(FixPlan, IdentifyingTheCallerSpeaksOfCasOnlyForACaProblem) {
     }
 }
 
+// Finding the caller of a pasted message, whose run is unknown: the sweep of the failed runs and
+// the events of every namespace, commands to run as printed; with the run known, its own record.
+TEST(FixPlan, IdentifyingTheCallerOfAPasteNeedsNoPlaceholder) {
+    Finding pasted = finding("unknown", "unknown-authority");
+    pasted.object = {};
+    const std::vector<FixView> plan = plan_fixes(pasted, catalog());
+    const FixView* identify = planned(plan, "identify-the-caller");
+    ASSERT_NE(identify, nullptr);
+    const std::string commands = joined(identify->commands);
+    EXPECT_NE(commands.find("kubectl tekton-certdoctor diagnose taskruns -A --since 2h"), std::string::npos) << commands;
+    EXPECT_NE(commands.find("kubectl get events -A --field-selector type=Warning"), std::string::npos) << commands;
+    for (const char* placeholder : {"NAMESPACE", "RUN-NAME"}) EXPECT_EQ(commands.find(placeholder), std::string::npos) << commands;
+
+    const std::vector<FixView> run_plan = plan_fixes(finding("unknown", "unknown-authority"), catalog());
+    const FixView* of_run = planned(run_plan, "identify-the-caller");
+    ASSERT_NE(of_run, nullptr);
+    const std::string run_commands = joined(of_run->commands);
+    EXPECT_NE(run_commands.find("kubectl -n 'ci' get 'taskrun' 'build-1' -o yaml"), std::string::npos) << run_commands;
+    EXPECT_NE(run_commands.find("kubectl -n 'ci' get events"), std::string::npos) << run_commands;
+    EXPECT_EQ(run_commands.find(" -A"), std::string::npos) << run_commands;
+}
+
 // A public registry's name answered by another server's certificate (a wildcard search domain, a
 // firewall): the re-issue a private registry's mismatch gets is not the user's to make and would
 // change nothing. Where the name leads is the fix, at every stage.

@@ -1,6 +1,7 @@
 #include "fix/fix_plan.h"
 
 #include <kainjow/mustache.hpp>
+#include <openssl/sha.h>
 #include <re2/re2.h>
 
 #include <algorithm>
@@ -54,6 +55,52 @@ bool is_config_key(const std::string& s) {
 bool is_object_name(const std::string& s) {
     static const RE2 pattern(R"([a-z0-9](?:[a-z0-9.-]*[a-z0-9])?)");
     return s.size() <= 253 && RE2::FullMatch(s, pattern);
+}
+
+// Text as words of an object name: lower-case letters and digits, each run of anything else one
+// '-', none at either end; at most `limit` bytes, cut at a word's end where one is near.
+std::string name_words(const std::string& text, size_t limit) {
+    std::string words;
+    for (char c : text) {
+        char lower = c >= 'A' && c <= 'Z' ? static_cast<char>(c + ('a' - 'A')) : c;
+        if ((lower >= 'a' && lower <= 'z') || (lower >= '0' && lower <= '9')) words += lower;
+        else if (!words.empty() && words.back() != '-') words += '-';
+        if (words.size() >= limit) break;
+    }
+    words.resize(std::min(words.size(), limit));
+    while (!words.empty() && words.back() == '-') words.pop_back();
+    return words;
+}
+
+// Eight hex digits of SHA-256: the suffix that keeps two grants' names apart when their words
+// read alike ("/healthz" and "/healthz/*", "services" and "services.apps", two identities).
+std::string name_digest(const std::string& text) {
+    unsigned char md[SHA256_DIGEST_LENGTH];
+    SHA256(reinterpret_cast<const unsigned char*>(text.data()), text.size(), md);
+    static const char hex[] = "0123456789abcdef";
+    std::string out;
+    for (int i = 0; i < 4; ++i) {
+        out += hex[md[i] >> 4];
+        out += hex[md[i] & 15];
+    }
+    return out;
+}
+
+// The names of a grant's Role and binding. Each is read from what it holds, then a digest of all
+// of it: a grant applied twice is one object, and no grant's apply replaces another's (a second
+// identity refused the same thing gets its own binding instead of taking the first one's place).
+struct GrantNames {
+    std::string role, binding;
+};
+GrantNames grant_names(const RefusedRequest& r, bool path_named) {
+    const std::string what = path_named ? "path " + r.path : r.resource + " " + r.api_group;
+    const std::string rule = std::string(path_named ? "path" : "resource") + '\n' + r.verb + '\n' + r.api_group +
+                             '\n' + r.resource + '\n' + r.path;
+    GrantNames names;
+    std::string words = name_words(r.verb + " " + what, 180);
+    names.role = "certdoctor-" + (words.empty() ? std::string("grant") : words) + "-" + name_digest(rule);
+    names.binding = names.role + "-" + name_digest(rule + '\n' + r.user);
+    return names;
 }
 
 // What RBAC refused, as values for a grant of exactly that. Named only when every part reads as
@@ -115,21 +162,10 @@ void set_refused_request(mustache::data& d, const RefusedRequest& r) {
     d.set("rbac_sa_namespace", sa_namespace);
     d.set("rbac_sa_name", sa_name);
     d.set("rbac_path", r.path);
-    std::string role = "certdoctor-" + r.verb + "-" + name + (subresource.empty() ? "" : "-" + subresource);
-    if (path_named) {
-        // The path's letters and digits, each run of anything else one '-': an object name.
-        std::string words;
-        for (char c : r.path) {
-            bool kept = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
-            char lower = c >= 'A' && c <= 'Z' ? static_cast<char>(c + 32) : c;
-            if (kept || (c >= 'A' && c <= 'Z')) words += lower;
-            else if (!words.empty() && words.back() != '-') words += '-';
-        }
-        while (!words.empty() && words.back() == '-') words.pop_back();
-        role = "certdoctor-" + r.verb + "-path-" + (words.empty() ? "root" : words);
-    }
-    d.set("rbac_role", role);
-    d.set("rbac_file", role + ".yaml");
+    const GrantNames names = grant_names(r, path_named);
+    d.set("rbac_role", names.role);
+    d.set("rbac_grant_binding", names.binding);
+    d.set("rbac_file", names.binding + ".yaml");
 }
 
 // The host of host[:port] or [v6][:port], without the brackets.

@@ -1,9 +1,11 @@
 // Verdicts on failures as users paste them, from the defects found by trying the tool on public
 // reports: the reading of each shape named here is what a user needs, not what a phrase matched.
 #include <gtest/gtest.h>
+#include <re2/re2.h>
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
+#include <array>
 #include <string>
 #include <vector>
 
@@ -512,10 +514,54 @@ TEST(FieldReports, OlderRbacWordingAndPathsGetTheirGrant) {
     EXPECT_EQ(docs[0]["kind"].as<std::string>(), "ClusterRole");
     EXPECT_EQ(docs[0]["rules"][0]["nonResourceURLs"][0].as<std::string>(), "/metrics");
     EXPECT_FALSE(docs[0]["rules"][0]["resources"]);
-    EXPECT_EQ(docs[0]["metadata"]["name"].as<std::string>(), "certdoctor-get-path-metrics");
+    EXPECT_TRUE(RE2::FullMatch(docs[0]["metadata"]["name"].as<std::string>(), "certdoctor-get-path-metrics-[0-9a-f]{8}"))
+        << docs[0]["metadata"]["name"];
     EXPECT_EQ(docs[1]["kind"].as<std::string>(), "ClusterRoleBinding");
     EXPECT_EQ(g->commands.front(), "kubectl auth can-i 'get' '/metrics' --as='system:serviceaccount:ops:scraper'");
     EXPECT_NE(g->description.find("the path /metrics"), std::string::npos) << g->description;
+
+    // Grants whose words read alike keep apart: a path and its glob, a resource with and without
+    // its group, one grant for two identities (the second's apply must not take the first's
+    // binding). The same grant found twice is the same object.
+    auto names = [](const char* text) {
+        const Finding f = first_finding(text);
+        const FixView* g = grant(f);
+        EXPECT_NE(g, nullptr) << text;
+        if (g == nullptr) return std::array<std::string, 3>{};
+        std::vector<YAML::Node> docs = YAML::LoadAll(g->manifest);
+        EXPECT_EQ(docs.size(), 2u) << g->manifest;
+        if (docs.size() != 2) return std::array<std::string, 3>{};
+        std::string role = docs[0]["metadata"]["name"].as<std::string>();
+        EXPECT_EQ(docs[1]["roleRef"]["name"].as<std::string>(), role);
+        std::string binding = docs[1]["metadata"]["name"].as<std::string>();
+        for (const std::string& name : {role, binding}) {
+            EXPECT_LE(name.size(), 253u);
+            EXPECT_TRUE(RE2::FullMatch(name, "[a-z0-9](?:[a-z0-9.-]*[a-z0-9])?")) << name;
+        }
+        std::string file;
+        for (const auto& c : g->commands)
+            if (c.rfind("kubectl apply -f ", 0) == 0) file = c;
+        EXPECT_NE(file.find(binding + ".yaml"), std::string::npos) << file;
+        return std::array<std::string, 3>{role, binding, file};
+    };
+    auto healthz = names("forbidden: User \"system:serviceaccount:ops:probe\" cannot get path \"/healthz\"");
+    auto healthz_all = names("forbidden: User \"system:serviceaccount:ops:probe\" cannot get path \"/healthz/*\"");
+    auto healthz_other = names("forbidden: User \"system:serviceaccount:ops:other\" cannot get path \"/healthz\"");
+    auto core_services = names("services is forbidden: User \"jane\" cannot list resource \"services\" in API group \"\" "
+                          "at the cluster scope");
+    auto apps_services = names("services.apps is forbidden: User \"jane\" cannot list resource \"services\" in API "
+                               "group \"apps\" at the cluster scope");
+    EXPECT_NE(healthz[0], healthz_all[0]);
+    EXPECT_NE(healthz[1], healthz_all[1]);
+    EXPECT_EQ(healthz[0], healthz_other[0]);  // one rule, one role
+    EXPECT_NE(healthz[1], healthz_other[1]);  // two identities, two bindings
+    EXPECT_NE(healthz[2], healthz_other[2]);  // and two files
+    EXPECT_NE(core_services[0], apps_services[0]);
+    EXPECT_EQ(names("forbidden: User \"system:serviceaccount:ops:probe\" cannot get path \"/healthz\"")[1], healthz[1]);
+    // A path of 200 bytes still names an object.
+    const std::string long_path = "/" + std::string(199, 'a');
+    auto long_names = names(("forbidden: User \"jane\" cannot get path \"" + long_path + "\"").c_str());
+    EXPECT_GT(long_names[0].size(), 180u);
 
     // Anonymous, or a path that is no path: none.
     EXPECT_EQ(grant(first_finding("forbidden: User \"system:anonymous\" cannot get path \"/metrics\"")), nullptr);

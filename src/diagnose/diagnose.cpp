@@ -35,6 +35,7 @@ std::string capture(const std::map<std::string, std::string>& c, const char* nam
 RefusedRequest refused_request(const std::map<std::string, std::string>& c) {
     RefusedRequest r{capture(c, "rbac_user"), capture(c, "rbac_verb"), capture(c, "rbac_resource"),
                      capture(c, "rbac_group"), capture(c, "rbac_namespace"), capture(c, "rbac_path")};
+    if (r.path.empty()) r.path = capture(c, "rbac_bare_path");  // the older wording, unquoted
     const std::string old = capture(c, "rbac_old_resource");
     if (!r.resource.empty() || old.empty()) return r;
     const std::string old_namespace = capture(c, "rbac_old_namespace");

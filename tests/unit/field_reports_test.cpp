@@ -563,6 +563,16 @@ TEST(FieldReports, OlderRbacWordingAndPathsGetTheirGrant) {
     auto long_names = names(("forbidden: User \"jane\" cannot get path \"" + long_path + "\"").c_str());
     EXPECT_GT(long_names[0].size(), 180u);
 
+    // The older wording's unquoted path (opsnull/follow-me-install-kubernetes-cluster#366), a
+    // sentence's full stop left out of it: the Kubernetes API's refusal, and its grant.
+    Finding bare = first_finding("forbidden: User \"jane\" cannot get path /healthz/ping.");
+    EXPECT_EQ(bare.component, "api-client");
+    g = grant(bare);
+    ASSERT_NE(g, nullptr);
+    docs = YAML::LoadAll(g->manifest);
+    ASSERT_EQ(docs.size(), 2u) << g->manifest;
+    EXPECT_EQ(docs[0]["rules"][0]["nonResourceURLs"][0].as<std::string>(), "/healthz/ping");
+
     // Anonymous, or a path that is no path: none.
     EXPECT_EQ(grant(first_finding("forbidden: User \"system:anonymous\" cannot get path \"/metrics\"")), nullptr);
     Finding odd = first_finding("forbidden: User \"jane\" cannot get path \"/x$(reboot)\"");

@@ -174,6 +174,11 @@ void build_command_tree(CLI::App& app, Options& o) {
                       "Markdown; -o json always has everything)");
     };
     add_brief_flag(explain);
+    explain
+        ->add_option("-n,--namespace", o.namespace_,
+                     "The namespace the failing run or pod was in: the fixes' commands use it where the text "
+                     "names none (else they show NAMESPACE)")
+        ->option_text("NAMESPACE");
     explain->footer(
         "Examples:\n"
         "  kubectl tekton-certdoctor explain 'failed to create task run pod \"task-run\": "
@@ -183,6 +188,11 @@ void build_command_tree(CLI::App& app, Options& o) {
         "authority. Maybe missing or invalid Task default/task'\n"
         "  kubectl describe taskrun build-1 | kubectl tekton-certdoctor explain -\n"
         "  kubectl tekton-certdoctor explain ticket-1234.txt\n"
+        "  # A step's message, for a run in the namespace ci (the fixes' commands name it):\n"
+        "  kubectl tekton-certdoctor explain -n ci 'error checking push permissions -- make sure you entered the "
+        "correct tag name, and that you are authenticated correctly, and try again: checking push permission for "
+        "\"registry.corp.example/app:1\": POST https://registry.corp.example/v2/app/blobs/uploads/: UNAUTHORIZED: "
+        "authentication required'\n"
         "  kubectl -n tekton-pipelines logs deploy/tekton-pipelines-controller | kubectl "
         "tekton-certdoctor explain -o markdown\n"
         "  # Also check the registry's real chain, and put its CA into the fix:\n"

@@ -177,9 +177,14 @@ int run_explain(const Options& o) {
         text = join(o.text, " ");
         source = "argument";
     }
+    // A namespace's name is a DNS label; it is written into commands and manifests.
+    static const RE2 dns_label("[a-z0-9](?:[-a-z0-9]{0,61}[a-z0-9])?");
+    if (!o.namespace_.empty() && !RE2::FullMatch(o.namespace_, dns_label))
+        throw Error("-n: \"" + visible(o.namespace_) + "\" is not a namespace's name (lower-case letters, digits and '-', at most 63)",
+                    ExitCode::usage);
     Engine engine(o.patterns_dir);
     auto probe = probe_if_asked(o);
-    Report report = explain_text(engine, std::move(text), source, probe.get());
+    Report report = explain_text(engine, std::move(text), source, probe.get(), o.namespace_);
     log_verbose(o, engine, report);
     print(report, o);
     return static_cast<int>(exit_code_for(report));

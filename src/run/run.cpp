@@ -1,6 +1,7 @@
 #include "run/run.h"
 
 #include <algorithm>
+#include <cctype>
 #include <exception>
 #include <map>
 #include <thread>
@@ -29,6 +30,26 @@ namespace {
 // bundle) can be judged offline as Go would: the report offers the command.
 bool holds_certificates(const std::string& text) { return text.find("-----BEGIN CERTIFICATE-----") != std::string::npos; }
 
+// A fix's command or manifest still holds the NAMESPACE placeholder (as a word of its own).
+bool fixes_name_the_namespace_placeholder(const Report& report) {
+    auto holds = [](const std::string& text) {
+        for (size_t at = text.find("NAMESPACE"); at != std::string::npos; at = text.find("NAMESPACE", at + 1)) {
+            auto word = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-' || c == '.'; };
+            bool starts = at == 0 || !word(text[at - 1]);
+            bool ends = at + 9 == text.size() || !word(text[at + 9]);
+            if (starts && ends) return true;
+        }
+        return false;
+    };
+    for (const auto& f : report.findings)
+        for (const auto& fix : f.fixes) {
+            if (holds(fix.manifest)) return true;
+            for (const auto& c : fix.commands)
+                if (holds(c)) return true;
+        }
+    return false;
+}
+
 void offer_offline_probe(Report& report) {
     report.notes.push_back(
         "the input holds certificates: save the chain (leaf first) to a file and run `kubectl tekton-certdoctor probe "
@@ -38,7 +59,7 @@ void offer_offline_probe(Report& report) {
 }  // namespace
 
 Report explain_text(const Engine& engine, std::string text, const std::string& source,
-                    const ProbeOptions* probe) {
+                    const ProbeOptions* probe, const std::string& run_namespace) {
     InputBatch batch = read_text(text, source);
     DiagnoseOptions options;
     options.context = engine.matcher().context_sites(text);  // who the text around the messages names
@@ -59,8 +80,14 @@ Report explain_text(const Engine& engine, std::string text, const std::string& s
     std::string().swap(text);  // the records hold what is needed: the text goes before the diagnosis
     Report report = diagnose(batch, engine.matcher(), engine.catalog(), options);
     if (certificates) offer_offline_probe(report);
+    if (!run_namespace.empty())
+        for (auto& f : report.findings)
+            if (f.object.namespace_.empty()) f.object.namespace_ = run_namespace;
     if (probe) probe_findings(report, *probe);
     plan_report_fixes(report, engine.catalog());
+    if (run_namespace.empty() && fixes_name_the_namespace_placeholder(report))
+        report.notes.push_back("NAMESPACE in the fixes stands for the namespace of the failing run (or pod), which the text "
+                               "does not name: `explain -n NAMESPACE ...` writes it in");
     return report;
 }
 

@@ -35,9 +35,10 @@ private:
 };
 
 // `explain`: a pasted message, block or log. With `probe`, each distinct registry named in the
-// findings is probed once and the result folded into its findings.
+// findings is probed once and the result folded into its findings. `run_namespace` (explain -n)
+// is the namespace the failing run or pod was in, for the findings whose text names none.
 Report explain_text(const Engine& engine, std::string text, const std::string& source,
-                    const ProbeOptions* probe = nullptr);
+                    const ProbeOptions* probe = nullptr, const std::string& run_namespace = "");
 
 // `diagnose -f`: dumped TaskRuns/PipelineRuns (YAML or JSON). Throws Error (exit 3) when the text
 // is not a dump.

@@ -148,6 +148,43 @@ TEST(Output, BriefShowsEachFirstFixAndRefusesJson) {
     EXPECT_TRUE(json.out.empty());
 }
 
+// explain -n: the namespace a pasted step message's run was in goes into the fixes' commands
+// (quoted, as every value); without it the placeholder stays and a note says how to fill it; a
+// name that is no namespace's is a usage error, before anything is printed.
+TEST(Output, ExplainNamespaceFillsTheFixesCommands) {
+    const std::string message =
+        "error checking push permissions -- make sure you entered the correct tag name, and that you are "
+        "authenticated correctly, and try again: checking push permission for \"registry.corp.example/app:1\": POST "
+        "https://registry.corp.example/v2/app/blobs/uploads/: UNAUTHORIZED: authentication required";
+    ProcessResult bare = cli({"explain", message, "-o", "json"});
+    ASSERT_EQ(bare.exit_code, 1) << bare.err;
+    nlohmann::json without = nlohmann::json::parse(bare.out);
+    ASSERT_FALSE(without["findings"].empty());
+    const nlohmann::json& fix = without["findings"][0]["fixes"][0];
+    ASSERT_EQ(fix["id"], "configure-step-tool-credentials");
+    EXPECT_NE(fix["commands"].dump().find("kubectl -n 'NAMESPACE' create secret"), std::string::npos) << fix.dump();
+    EXPECT_NE(without["notes"].dump().find("explain -n NAMESPACE"), std::string::npos) << without["notes"].dump();
+
+    ProcessResult named = cli({"explain", "-n", "ci-builds", message, "-o", "json"});
+    ASSERT_EQ(named.exit_code, 1) << named.err;
+    nlohmann::json with = nlohmann::json::parse(named.out);
+    const std::string commands = with["findings"][0]["fixes"][0]["commands"].dump();
+    EXPECT_NE(commands.find("kubectl -n 'ci-builds' create secret"), std::string::npos) << commands;
+    EXPECT_EQ(with.dump().find("NAMESPACE"), std::string::npos) << with.dump();
+
+    // A namespace the text names is kept: -n only fills what the text leaves open.
+    ProcessResult tekton = cli({"explain", "--namespace", "other", kDevelopersMessage, "-o", "json"});
+    ASSERT_EQ(tekton.exit_code, 1) << tekton.err;
+    EXPECT_EQ(nlohmann::json::parse(tekton.out)["findings"][0]["object"]["namespace"], "default");
+
+    for (const std::string& bad : std::vector<std::string>{"Ci", "a;b", "-x", std::string(64, 'a')}) {
+        ProcessResult refused = cli({"explain", "-n=" + bad, message});
+        EXPECT_EQ(refused.exit_code, 2) << bad;
+        EXPECT_TRUE(refused.out.empty()) << refused.out;
+        EXPECT_NE(refused.err.find("is not a namespace's name"), std::string::npos) << refused.err;
+    }
+}
+
 TEST(Output, MarkdownAndTextSayTheSame) {
     ProcessResult md = cli({"explain", kDevelopersMessage, "-o", "markdown"});
     EXPECT_EQ(md.exit_code, 1);
@@ -420,10 +457,13 @@ TEST(Cli, TheCommandsFlagsBeforeItsNameAsKubectlTakesThem) {
     ProcessResult r = cli({"-n", "ci", "--kubeconfig", "/nonexistent/kubeconfig", "-o", "json", "diagnose", "tr/x"});
     EXPECT_EQ(r.exit_code, 4) << r.err;
     EXPECT_NE(r.err.find("--kubeconfig /nonexistent/kubeconfig: no such file"), std::string::npos) << r.err;
+    // explain takes -n too (the run's namespace for its fixes' commands).
+    ProcessResult explain = cli({"-n", "ci", "explain", "x509: certificate signed by unknown authority", "-o", "json"});
+    EXPECT_EQ(explain.exit_code, 1) << explain.err;
     // A flag the command does not take is still unknown.
-    ProcessResult explain = cli({"-n", "ci", "explain", "x"});
-    EXPECT_EQ(explain.exit_code, 2);
-    EXPECT_NE(explain.err.find("unknown shorthand flag: 'n' in -n"), std::string::npos) << explain.err;
+    ProcessResult probe = cli({"-n", "ci", "probe", "x"});
+    EXPECT_EQ(probe.exit_code, 2);
+    EXPECT_NE(probe.err.find("unknown shorthand flag: 'n' in -n"), std::string::npos) << probe.err;
 }
 
 TEST(Cli, HelpCommandAndVersionFlag) {

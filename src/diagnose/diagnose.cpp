@@ -237,6 +237,9 @@ Finding identify(const FailureRecord& record, const MessageMatch& match) {
     f.object = run_of(record.object, match);
     f.parent = record.parent;
     f.service_account = record.service_account;
+    // The message names the run's ServiceAccount where the run itself is not at hand (a paste).
+    if (f.service_account.empty()) f.service_account = capture(captures, "service_account");
+    f.missing_secret = capture(captures, "secret");
     f.node = record.node;
     f.running = record.running;
     return f;

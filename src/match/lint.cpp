@@ -19,7 +19,7 @@ const std::set<std::string> kKnownCaptures = {
     "registry", "url",  "image",  "step",  "taskrun", "namespace", "task", "host", "tool",
     "resolver", "valid", "detail", "realm", "pipelinerun", "repo", "ip", "code", "webhook",
     "rbac_user", "rbac_verb", "rbac_resource", "rbac_group", "rbac_namespace", "rbac_path", "rbac_bare_path", "rbac_old_resource",
-    "rbac_old_scope", "rbac_old_namespace"};
+    "rbac_old_scope", "rbac_old_namespace", "service_account", "secret"};
 
 std::string list_of(const std::vector<std::string_view>& words) {
     std::string out;

@@ -153,6 +153,7 @@ struct Finding {
     std::vector<StepSpec> steps;         // all the run's steps, when known
     StepsSource steps_source;            // where they are declared
     std::string service_account;         // the ServiceAccount the run names ("" none: `default`)
+    std::string missing_secret;          // the Secret the message says does not exist, when it names one
     std::string node;                    // the node of the run's pod, when the input names it
     RefusedRequest refused;              // what RBAC refused, when the message names it
     bool running = false;                // the run has not finished: it may still recover

@@ -583,6 +583,63 @@ TEST(FieldReports, OlderRbacWordingAndPathsGetTheirGrant) {
 // "Check the image reference" lists an image's tags: it is offered where there is an image (named
 // in the message, or a registry's own answer), with the image the daemon named; never for a git
 // server's, the API server's or a chart repository's "not found".
+// The controller reads the run's ServiceAccount, then each Secret it lists, before it creates the
+// pod (tektoncd/pipeline pkg/pod/creds_init.go). Those refusals are the controller's requests to the
+// API server, not the entrypoint lookup: no registry chain, no "certificate" in the title, and the
+// fix names the object, in the namespace the message's "Maybe missing or invalid Task" names.
+TEST(FieldReports, TheRunsServiceAccountAndItsSecretsAreNamedAndMadeAgain) {
+    // The README of coolboy0961/openshift-pipeline-springboot.
+    Finding account = first_finding(
+        "failed to create task run pod \"sample-pipeline-run-3-git-clone\": translating TaskSpec to Pod: serviceaccounts "
+        "\"pipeline\" not found. Maybe missing or invalid Task jiadchen-dev/git-clone");
+    EXPECT_EQ(account.component, "tekton-controller");
+    EXPECT_EQ(account.stage, "api-request");
+    EXPECT_EQ(account.problem, "not-found");
+    EXPECT_EQ(account.service_account, "pipeline");
+    EXPECT_EQ(account.title.find("certificate"), std::string::npos) << account.title;
+    EXPECT_EQ(account.chain.id, "api-request");
+    ASSERT_FALSE(account.fixes.empty());
+    EXPECT_EQ(account.fixes[0].id, "create-run-service-account");
+    EXPECT_TRUE(has(account.fixes[0].commands, "kubectl -n 'jiadchen-dev' create serviceaccount 'pipeline'"))
+        << ::testing::PrintToString(account.fixes[0].commands);
+    EXPECT_TRUE(has(fix_ids(account), "rerun"));
+
+    // konflux-ci/build-definitions#870, as its condition's message.
+    Finding secret = first_finding(
+        "failed to create task run pod \"devfile-sample-python-basic-ebgn-c6fdw-clamav-scan\": translating TaskSpec to Pod: "
+        "secrets \"devfile-sample-python-basic-b1jt\" not found. Maybe missing or invalid Task build-templates-e2e/");
+    EXPECT_EQ(secret.component, "tekton-controller");
+    EXPECT_EQ(secret.stage, "api-request");
+    EXPECT_EQ(secret.missing_secret, "devfile-sample-python-basic-b1jt");
+    ASSERT_FALSE(secret.fixes.empty());
+    EXPECT_EQ(secret.fixes[0].id, "restore-listed-secret");
+    const std::string first = secret.fixes[0].commands.front();
+    EXPECT_NE(first.find("--arg secret 'devfile-sample-python-basic-b1jt'"), std::string::npos) << first;
+    EXPECT_NE(first.find("kubectl -n 'build-templates-e2e' get serviceaccounts"), std::string::npos) << first;
+
+    // A name that is no object's name is never written into a command.
+    Finding odd = first_finding(
+        "failed to create task run pod \"x\": translating TaskSpec to Pod: serviceaccounts \"a$(reboot)\" not found. "
+        "Maybe missing or invalid Task ci/t");
+    ASSERT_FALSE(odd.fixes.empty());
+    EXPECT_EQ(odd.fixes[0].id, "create-run-service-account");
+    for (const auto& c : odd.fixes[0].commands) EXPECT_EQ(c.find("reboot"), std::string::npos) << c;
+    EXPECT_TRUE(has(odd.fixes[0].commands, "kubectl -n 'ci' create serviceaccount 'SERVICE-ACCOUNT'"))
+        << ::testing::PrintToString(odd.fixes[0].commands);
+
+    // The pod-creation wrapper around another failure (opendatahub-io/notebooks#966) is not
+    // called a certificate's; the shortened TLS quote's explanation still says why the registry.
+    Finding volumes = first_finding(
+        "failed to create task run pod \"cuda-jupyter-pytor3dee076fd6d8f33e4cfa9f5444781e92-build-images\": translating "
+        "TaskSpec to Pod: multiple volumes with same name \"tekton-internal-secret-volume-imagerepository-for-noteboo-pp9km\": "
+        "[18].name. Maybe missing or invalid Task rhoai-ide-konflux-tenant/");
+    EXPECT_EQ(volumes.component, "tekton-controller");
+    EXPECT_EQ(volumes.title.find("certificate"), std::string::npos) << volumes.title;
+    Finding tls = first_finding("failed to create task run pod \"x\": ... x509: certificate signed by unknown authority");
+    EXPECT_NE(tls.title.find("failed while creating the run's pod"), std::string::npos) << tls.title;
+    EXPECT_NE(tls.explanation.find("most likely that lookup"), std::string::npos) << tls.explanation;
+}
+
 TEST(FieldReports, TheImageCheckIsForImagesOnly) {
     // dqzboy/Docker-Proxy#8: the daemon names the image.
     Finding daemon = first_finding(

@@ -86,10 +86,12 @@ private:
         pending_bytes_ = 0;
     }
 
-    // Where the paragraph is a terminal's wrap of one long line (every raw line but the last of
-    // one width, at least kMinTerminalWidth, and at least two of them), a break with no blank on
-    // either side fell inside a word ("unkn" / "own authority", a URL): those lines join with
-    // nothing between them. Entry i says how pending_[i] joins the one before it.
+    // Where lines of the paragraph are a terminal's wrap of one long line (two lines or more of
+    // one width, at least kMinTerminalWidth, then a shorter one: the line's last piece), a break
+    // with no blank on either side fell inside a word ("unkn" / "own authority", a URL): those
+    // lines join with nothing between them. A wrapped line may follow lines of other widths (the
+    // command and the output before it). A run of one width that ends the paragraph counts when
+    // it has three lines. Entry i says how pending_[i] joins the one before it.
     std::vector<bool> tight_joins() {
         std::vector<bool> tight(pending_.size(), false);
         if (raw_lines_.empty()) raw_lines_ = split_lines(text_);
@@ -97,15 +99,24 @@ private:
             bool known = number >= 1 && static_cast<size_t>(number) <= raw_lines_.size();
             return known ? raw_lines_[number - 1] : std::string_view();
         };
-        int first = pending_.front().line, last = pending_.back().last_line;
-        size_t width = columns(raw(first));
-        // Two lines of one width at least: one full line alone could as well be prose's.
-        if (width < kMinTerminalWidth || last - first < 2) return tight;
-        for (int n = first; n < last; ++n)
-            if (columns(raw(n)) != width) return tight;
-        if (columns(raw(last)) > width) return tight;
+        const int first = pending_.front().line, last = pending_.back().last_line;
+        // wrapped[n - first]: the break after raw line n falls inside a terminal's wrap.
+        std::vector<bool> wrapped(static_cast<size_t>(last - first + 1), false);
+        for (int start = first; start <= last;) {
+            const size_t width = columns(raw(start));
+            int end = start;  // the run's last line of that width
+            while (end < last && columns(raw(end + 1)) == width) ++end;
+            const bool shorter_after = end < last && columns(raw(end + 1)) < width;
+            const bool is_wrap = width >= kMinTerminalWidth &&
+                                 ((end > start && shorter_after) || (end == last && end - start >= 2));
+            if (is_wrap)
+                for (int n = start; n <= (shorter_after ? end : end - 1); ++n) wrapped[n - first] = true;
+            start = end + 1;
+        }
         for (size_t i = 1; i < pending_.size(); ++i) {
-            std::string_view before = raw(pending_[i - 1].last_line), after = raw(pending_[i].line);
+            const int break_after = pending_[i - 1].last_line;
+            if (!wrapped[break_after - first] || pending_[i].line != break_after + 1) continue;
+            std::string_view before = raw(break_after), after = raw(pending_[i].line);
             tight[i] = !before.empty() && !after.empty() && !is_blank(before.back()) && !is_blank(after.front());
         }
         return tight;

@@ -62,6 +62,24 @@ TEST(WrappedText, ATerminalsWrapInsideWordsGivesTheSameVerdict) {
     }
 }
 
+// The wrapped line follows lines of other widths (the command that printed it, a tool's progress),
+// as a terminal's copy holds them: the wrap is still read inside words.
+TEST(WrappedText, ATerminalsWrapAfterShorterLinesGivesTheSameVerdict) {
+    const Engine& engine = test::shipped_engine();
+    const std::string before = "$ skopeo inspect docker://registry.corp.example:8443/app:1\nGetting image source signatures\n";
+    const std::string message =
+        "time=\"2024-05-02T10:00:00Z\" level=fatal msg=\"Error parsing image name \\\"docker://registry.corp.example:8443/"
+        "app:1\\\": pinging container registry registry.corp.example:8443: Get \\\"https://registry.corp.example:8443/v2/"
+        "\\\": tls: failed to verify certificate: x509: certificate signed by unknown authority\"";
+    std::string want = verdict(explain_text(engine, before + message + "\n", "stdin"));
+    ASSERT_NE(want.find("/unknown-authority@registry.corp.example:8443"), std::string::npos) << want;
+    for (size_t width = 40; width <= 120; width += 5) {
+        std::string pasted = before + hard_wrap(message, width);
+        if (message.size() % width == 0 || message.size() < 2 * width) continue;  // no shorter last piece, or one line
+        EXPECT_EQ(verdict(explain_text(engine, pasted, "stdin")), want) << "wrapped at " << width << ":\n" << pasted;
+    }
+}
+
 // Lines that happen to break inside words but are not one width are prose: joined with a space.
 TEST(WrappedText, RaggedLinesAreNotJoinedInsideWords) {
     const std::string ragged = "error pulling image: Get https://reg.example/v2/: x509: certificate signed by unkn\n"

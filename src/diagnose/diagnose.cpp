@@ -59,6 +59,20 @@ std::string host_and_port(std::string host, const std::string& port) {
     return port.empty() || port == "443" ? host : host + ":" + port;
 }
 
+// The one server `text` asks by https:// URLs, as host[:port] ("" when it names none or several).
+std::string only_https_server(const std::string& text) {
+    static const RE2 url(R"(https://([A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?|\[[0-9A-Fa-f:.]+\])(?::([0-9]{1,5}))?(?:[/"'\s?#),;]|$))");
+    re2::StringPiece input(text);
+    std::string host, port, found;
+    for (int seen = 0; seen < 64 && RE2::FindAndConsume(&input, url, &host, &port); ++seen) {
+        std::string server = host_and_port(host, port);
+        if (server.empty() || (host.find('.') == std::string::npos && host.front() != '[')) continue;  // "https://x"
+        if (!found.empty() && found != server) return "";
+        found = server;
+    }
+    return found;
+}
+
 // The last match of `pattern`'s two groups (host, port) in `text`.
 std::string last_peer(std::string_view text, const RE2& pattern) {
     re2::StringPiece rest(text.data(), text.size());
@@ -233,6 +247,11 @@ Finding identify(const FailureRecord& record, const MessageMatch& match) {
         std::string origin;
         if (RE2::PartialMatch(record.message, registry_api, &origin)) f.registry = registry_of_url(origin);
     }
+    // Nor a registry's: a message that asks one server by an https:// URL (npm's registry, an apt
+    // repository, a forge's API, a token endpoint) names the peer whose certificate its fixes are
+    // about. Two servers named, or a registry's blob storage, name none.
+    if (f.registry.empty() && f.host.empty() && record.message.find("/registry-v2/") == std::string::npos)
+        f.registry = only_https_server(record.message);
 
     f.object = run_of(record.object, match);
     f.parent = record.parent;

@@ -354,10 +354,18 @@ TEST(FieldReports, ARefusedLoginToAServerThatIsNoRegistryGetsThatClientsCredenti
     EXPECT_EQ(git.component, "git");
     ASSERT_FALSE(git.fixes.empty());
     EXPECT_EQ(git.fixes.front().id, "configure-git-credentials");
-    bool annotated = false;
+    bool annotated = false;  // the URL's server, which no rule captured, is the git server
     for (const auto& c : git.fixes.front().commands)
-        if (c.find("tekton.dev/git-0=https://'GIT-HOST'") != std::string::npos) annotated = true;
-    EXPECT_TRUE(annotated) << "the git server's placeholder names a git server";
+        if (c.find("tekton.dev/git-0=https://'git.corp.example'") != std::string::npos) annotated = true;
+    EXPECT_TRUE(annotated) << ::testing::PrintToString(git.fixes.front().commands);
+    // Where the text names no server, the placeholder names a git server.
+    Finding bare = first_finding("remote: HTTP Basic: Access denied\nfatal: Authentication failed");
+    EXPECT_EQ(bare.component, "git");
+    ASSERT_FALSE(bare.fixes.empty());
+    bool placeholder = false;
+    for (const auto& c : bare.fixes.front().commands)
+        placeholder = placeholder || c.find("tekton.dev/git-0=https://'GIT-HOST'") != std::string::npos;
+    EXPECT_TRUE(placeholder) << ::testing::PrintToString(bare.fixes.front().commands);
     // drone-plugins/drone-git#88: git's credential prompt names the server.
     Finding prompt = first_finding("fatal: could not read Username for 'https://git.mydomain.com': No such device or address");
     EXPECT_EQ(prompt.registry, "git.mydomain.com");
@@ -638,6 +646,32 @@ TEST(FieldReports, TheRunsServiceAccountAndItsSecretsAreNamedAndMadeAgain) {
     Finding tls = first_finding("failed to create task run pod \"x\": ... x509: certificate signed by unknown authority");
     EXPECT_NE(tls.title.find("failed while creating the run's pod"), std::string::npos) << tls.title;
     EXPECT_NE(tls.explanation.find("most likely that lookup"), std::string::npos) << tls.explanation;
+}
+
+// A message that asks one server by an https:// URL names the peer its fixes are about, though no
+// rule captured the request; two servers, or a registry's blob storage, name none.
+TEST(FieldReports, TheOneServerAMessageAsksIsThePeer) {
+    // expressjs/timeout#31: yarn's registry.
+    Finding yarn = first_finding(
+        "error An unexpected error occurred: \"https://registry.yarnpkg.com/connect-timeout: certificate has expired\".");
+    EXPECT_EQ(yarn.problem, "expired");
+    EXPECT_EQ(yarn.registry, "registry.yarnpkg.com");
+    ASSERT_FALSE(yarn.fixes.empty());
+    std::string commands;
+    for (const auto& c : yarn.fixes[0].commands) commands += c + "\n";
+    EXPECT_NE(commands.find("'registry.yarnpkg.com:443'"), std::string::npos) << commands;
+    EXPECT_EQ(commands.find("REGISTRY-HOST"), std::string::npos) << commands;
+
+    // A port other than 443 is kept.
+    EXPECT_EQ(first_finding("request to https://npm.corp.example:8443/pkg failed, reason: certificate has expired").registry,
+              "npm.corp.example:8443");
+    // Two servers: which one failed is not said.
+    EXPECT_EQ(first_finding("fetching https://a.example/x then https://b.example/y: certificate has expired").registry, "");
+    // A registry's blob storage after a redirect is not the registry whose trust a fix names.
+    Finding blob = first_finding(
+        "error pulling image configuration: Get https://production.cloudflare.docker.com/registry-v2/docker/registry/v2/"
+        "blobs/sha256/e8/e8dd/data: x509: certificate signed by unknown authority");
+    EXPECT_NE(blob.registry, "production.cloudflare.docker.com");
 }
 
 TEST(FieldReports, TheImageCheckIsForImagesOnly) {

@@ -592,15 +592,15 @@ TEST(FieldReports, OlderRbacWordingAndPathsGetTheirGrant) {
 // in the message, or a registry's own answer), with the image the daemon named; never for a git
 // server's, the API server's or a chart repository's "not found".
 // The controller reads the run's ServiceAccount, then each Secret it lists, before it creates the
-// pod (tektoncd/pipeline pkg/pod/creds_init.go). Those refusals are the controller's requests to the
-// API server, not the entrypoint lookup: no registry chain, no "certificate" in the title, and the
+// pod (tektoncd/pipeline pkg/pod/creds_init.go). Those answers are to the controller's requests to
+// the API server, an API client's as its read of an in-cluster Task is, not the entrypoint lookup: no registry chain, no "certificate" in the title, and the
 // fix names the object, in the namespace the message's "Maybe missing or invalid Task" names.
 TEST(FieldReports, TheRunsServiceAccountAndItsSecretsAreNamedAndMadeAgain) {
     // The README of coolboy0961/openshift-pipeline-springboot.
     Finding account = first_finding(
         "failed to create task run pod \"sample-pipeline-run-3-git-clone\": translating TaskSpec to Pod: serviceaccounts "
         "\"pipeline\" not found. Maybe missing or invalid Task jiadchen-dev/git-clone");
-    EXPECT_EQ(account.component, "tekton-controller");
+    EXPECT_EQ(account.component, "api-client");
     EXPECT_EQ(account.stage, "api-request");
     EXPECT_EQ(account.problem, "not-found");
     EXPECT_EQ(account.service_account, "pipeline");
@@ -616,7 +616,7 @@ TEST(FieldReports, TheRunsServiceAccountAndItsSecretsAreNamedAndMadeAgain) {
     Finding secret = first_finding(
         "failed to create task run pod \"devfile-sample-python-basic-ebgn-c6fdw-clamav-scan\": translating TaskSpec to Pod: "
         "secrets \"devfile-sample-python-basic-b1jt\" not found. Maybe missing or invalid Task build-templates-e2e/");
-    EXPECT_EQ(secret.component, "tekton-controller");
+    EXPECT_EQ(secret.component, "api-client");
     EXPECT_EQ(secret.stage, "api-request");
     EXPECT_EQ(secret.missing_secret, "devfile-sample-python-basic-b1jt");
     ASSERT_FALSE(secret.fixes.empty());

@@ -180,6 +180,10 @@ def main():
     a = p.parse_args()
     entries = load_corpus()
     split = load_split()
+    if a.assign:
+        # Over the whole corpus, whatever --files names: the file keeps every entry's source.
+        assign(entries, split)
+        return
     if a.files:
         wanted = set(a.files.split(","))
         unknown = wanted - {e["file"] for e in entries}
@@ -191,9 +195,6 @@ def main():
                              capture_output=True, text=True, check=True).stdout
         earlier = {line.split("\t")[0] for line in old.splitlines() if line.strip() and not line.startswith("#")}
         entries = [e for e in entries if e["id"] in earlier]
-    if a.assign:
-        assign(entries, split)
-        return
     unassigned = [e for e in entries if e["id"] not in split]
     if unassigned:
         sys.exit("%d corpus entries are in no part: run with --assign first" % len(unassigned))

@@ -21,7 +21,7 @@ import accuracy  # noqa: E402  (the corpus loader, the split and the runner)
 
 # The placeholders of src/fix/fix_plan.cpp template_data and of the fix templates themselves.
 PLACEHOLDERS = ["REGISTRY-HOST", "SERVER-HOST", "GIT-HOST", "NAMESPACE", "RUN-NAME", "IMAGE-REPOSITORY", "IMAGE",
-                "STEP", "NODE", "KEY", "USER", "REPO-NAME", "CLIENT-IP", "SECRET", "SERVICE-ACCOUNT"]
+                "STEP", "NODE", "KEY", "USER", "REPO-NAME", "CLIENT-IP", "SECRET"]
 TOKEN = re.compile(r"(?<![A-Za-z0-9_.-])'?(" + "|".join(sorted(PLACEHOLDERS, key=len, reverse=True)) +
                    r")'?(?![A-Za-z0-9_.-])")
 

@@ -285,12 +285,8 @@ mustache::data template_data(const Finding& f) {
     bool ip = is_ip_literal(bare);
     d.set("checked_is_ip", ip);
     d.set("checked_san", (ip ? "IP:" : "DNS:") + bare);
-    // None named: Tekton's `default`; a name read that is no object's name: the placeholder.
-    const bool account_named = is_object_name(f.service_account);
-    d.set("service_account", account_named            ? f.service_account
-                             : f.service_account.empty() ? std::string("default")
-                                                         : std::string("SERVICE-ACCOUNT"));
-    d.set("service_account_named", account_named);
+    d.set("service_account", f.service_account.empty() ? std::string("default") : f.service_account);
+    d.set("service_account_named", !f.service_account.empty());
     d.set("missing_secret", or_placeholder(is_object_name(f.missing_secret) ? f.missing_secret : "", "SECRET"));
     d.set("missing_secret_named", is_object_name(f.missing_secret));
     d.set("tekton_namespace", tekton_namespace);

@@ -1,7 +1,6 @@
 #include "fix/fix_plan.h"
 
 #include <kainjow/mustache.hpp>
-#include <openssl/sha.h>
 #include <re2/re2.h>
 
 #include <algorithm>
@@ -14,6 +13,7 @@
 #include "match/templates.h"
 #include "match/vocabulary.h"
 #include "probe/target.h"
+#include "util/hash.h"
 #include "util/error.h"
 #include "util/escape.h"
 #include "util/image_ref.h"
@@ -74,17 +74,7 @@ std::string name_words(const std::string& text, size_t limit) {
 
 // Eight hex digits of SHA-256: the suffix that keeps two grants' names apart when their words
 // read alike ("/healthz" and "/healthz/*", "services" and "services.apps", two identities).
-std::string name_digest(const std::string& text) {
-    unsigned char md[SHA256_DIGEST_LENGTH];
-    SHA256(reinterpret_cast<const unsigned char*>(text.data()), text.size(), md);
-    static const char hex[] = "0123456789abcdef";
-    std::string out;
-    for (int i = 0; i < 4; ++i) {
-        out += hex[md[i] >> 4];
-        out += hex[md[i] & 15];
-    }
-    return out;
-}
+std::string name_digest(const std::string& text) { return sha256_hex(text, 4); }
 
 // The names of a grant's Role and binding. Each is read from what it holds, then a digest of all
 // of it: a grant applied twice is one object, and no grant's apply replaces another's (a second

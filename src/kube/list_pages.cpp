@@ -1,11 +1,10 @@
 #include "kube/list_pages.h"
 
-#include <openssl/sha.h>
-
 #include <cstring>
 #include <vector>
 
 #include "util/bounded_json.h"
+#include "util/hash.h"
 #include "util/error.h"
 #include "util/json_access.h"
 #include "util/text.h"
@@ -17,10 +16,9 @@ namespace {
 // The first 8 bytes of SHA-256: a server cannot make two of its tokens collide by choice, as it
 // could with std::hash, and a chance collision among 10,000 tokens is about 3e-12.
 uint64_t digest_of(const std::string& token) {
-    unsigned char md[SHA256_DIGEST_LENGTH];
-    SHA256(reinterpret_cast<const unsigned char*>(token.data()), token.size(), md);
+    const Sha256 md = sha256_of(token);
     uint64_t d = 0;
-    std::memcpy(&d, md, sizeof d);
+    std::memcpy(&d, md.data(), sizeof d);
     return d;
 }
 

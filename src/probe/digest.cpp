@@ -5,6 +5,8 @@
 
 #include <string>
 
+#include "util/hash.h"
+
 namespace certdoctor {
 
 bool is_valid_digest(std::string_view digest) {
@@ -23,13 +25,7 @@ bool content_matches_digest(std::string_view content, std::string_view digest) {
     unsigned char out[EVP_MAX_MD_SIZE];
     unsigned int length = 0;
     if (EVP_Digest(content.data(), content.size(), out, &length, md, nullptr) != 1) return false;
-    static const char* hex = "0123456789abcdef";
-    std::string encoded;
-    for (unsigned int i = 0; i < length; ++i) {
-        encoded += hex[out[i] >> 4];
-        encoded += hex[out[i] & 15];
-    }
-    return digest.substr(digest.find(':') + 1) == encoded;
+    return digest.substr(digest.find(':') + 1) == hex_of(out, length);
 }
 
 }  // namespace certdoctor

@@ -9,6 +9,7 @@
 #include <cstdio>
 #include <ctime>
 
+#include "util/hash.h"
 #include "util/error.h"
 
 namespace certdoctor {
@@ -97,13 +98,7 @@ std::string sha256_hex(X509* cert) {
     unsigned char md[EVP_MAX_MD_SIZE];
     unsigned int n = 0;
     X509_digest(cert, EVP_sha256(), md, &n);
-    static const char* hex = "0123456789abcdef";
-    std::string out;
-    for (unsigned i = 0; i < n; ++i) {
-        out += hex[md[i] >> 4];
-        out += hex[md[i] & 15];
-    }
-    return out;
+    return hex_of(md, n);
 }
 
 std::string to_pem(X509* cert) {

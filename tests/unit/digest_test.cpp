@@ -1,5 +1,6 @@
 // Digests from a registry's JSON are checked against the OCI grammar before they reach a URL.
 #include "probe/digest.h"
+#include "util/hash.h"
 
 #include <gtest/gtest.h>
 
@@ -40,6 +41,16 @@ TEST(Digest, ContentMustHashToItsDigest) {
     EXPECT_FALSE(content_matches_digest("config ", "sha256:b79606fb3afea5bd1609ed40b622142f1c98125abcfe89a76a661b0e8e343910"));
     EXPECT_TRUE(content_matches_digest("", "sha512:cf83e1357eefb8bdf1542850d66d8007d620e4050b5715dc83f4a921d36ce9ce47d0d13c5d85f2b0ff8318d2877eec2f63b931bd47417a81a538327af927da3e"));
     EXPECT_TRUE(content_matches_digest("anything", "blake3:abcd"));  // not checked here
+}
+
+TEST(Digest, Sha256HexIsWhatSha256sumPrintsCutToTheBytesAsked) {
+    // printf config | sha256sum
+    EXPECT_EQ(sha256_hex("config"), "b79606fb3afea5bd1609ed40b622142f1c98125abcfe89a76a661b0e8e343910");
+    EXPECT_EQ(sha256_hex("config", 4), "b79606fb");
+    EXPECT_EQ(sha256_hex("config", 100).size(), 64u);
+    EXPECT_EQ(sha256_hex("", 0), "");
+    const unsigned char bytes[] = {0x00, 0x0f, 0xa0, 0xff};
+    EXPECT_EQ(hex_of(bytes, 4), "000fa0ff");
 }
 
 }  // namespace

@@ -13,6 +13,7 @@
 #include "kube_flags.h"
 #include "util/error.h"
 #include "util/escape.h"
+#include "util/kube_names.h"
 #include "util/text.h"
 
 namespace certdoctor {
@@ -105,12 +106,6 @@ std::vector<std::string> kubeconfig_names(const Options& o, const std::string& l
     return names;
 }
 
-bool is_dns_name(const std::string& s) {
-    return !s.empty() && s.size() <= 253 && std::all_of(s.begin(), s.end(), [](char c) {
-        return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '.';
-    });
-}
-
 void add_names_in(const nlohmann::json& list, std::vector<std::string>& names) {
     if (!list.contains("items") || !list["items"].is_array()) return;
     for (const auto& item : list["items"])
@@ -151,7 +146,7 @@ std::vector<std::string> cluster_names(const Options& o, const std::string& plur
         std::string ns = rc.namespace_;
         KubeClient client(std::move(rc));
         if (plural == "namespaces") return list_names(client, "/api/v1/namespaces");
-        if (!is_dns_name(ns)) return {};
+        if (!is_dns_label(ns)) return {};
         for (const char* version : {"v1", "v1beta1"}) {
             try {
                 return list_names(client, std::string("/apis/tekton.dev/") + version +

@@ -50,6 +50,7 @@
 #include "run/cluster_run.h"
 #include "run/run.h"
 #include "util/error.h"
+#include "util/kube_names.h"
 #include "util/read_input.h"
 #include "util/escape.h"
 #include "util/text.h"
@@ -178,8 +179,7 @@ int run_explain(const Options& o) {
         source = "argument";
     }
     // A namespace's name is a DNS label; it is written into commands and manifests.
-    static const RE2 dns_label("[a-z0-9](?:[-a-z0-9]{0,61}[a-z0-9])?");
-    if (!o.namespace_.empty() && !RE2::FullMatch(o.namespace_, dns_label))
+    if (!o.namespace_.empty() && !is_dns_label(o.namespace_))
         throw Error("-n: \"" + visible(o.namespace_) + "\" is not a namespace's name (lower-case letters, digits and '-', at most 63)",
                     ExitCode::usage);
     Engine engine(o.patterns_dir);

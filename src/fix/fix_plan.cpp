@@ -17,6 +17,7 @@
 #include "util/error.h"
 #include "util/escape.h"
 #include "util/image_ref.h"
+#include "util/kube_names.h"
 #include "util/text.h"
 
 namespace certdoctor {
@@ -48,13 +49,6 @@ bool is_config_key(const std::string& s) {
     return std::all_of(s.begin(), s.end(), [](char c) {
         return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '.' || c == '_';
     });
-}
-
-// A Kubernetes object name (a DNS subdomain: a node's name is one). Only such a value read from
-// the input stands in a command; anything else is shown as the placeholder.
-bool is_object_name(const std::string& s) {
-    static const RE2 pattern(R"([a-z0-9](?:[a-z0-9.-]*[a-z0-9])?)");
-    return s.size() <= 253 && RE2::FullMatch(s, pattern);
 }
 
 // Text as words of an object name: lower-case letters and digits, each run of anything else one
@@ -110,8 +104,8 @@ void set_refused_request(mustache::data& d, const RefusedRequest& r) {
     static const RE2 non_resource_url("/[A-Za-z0-9._~/*-]*");
     const bool path_named = grantable && r.resource.empty() && r.path.size() <= 200 && RE2::FullMatch(r.path, non_resource_url);
     const bool resource_named = grantable && r.path.empty() && RE2::FullMatch(r.resource, resource, &name, &subresource) &&
-                                (r.api_group.empty() || is_object_name(r.api_group)) &&
-                                (r.namespace_.empty() || is_object_name(r.namespace_));
+                                (r.api_group.empty() || is_dns_subdomain(r.api_group)) &&
+                                (r.namespace_.empty() || is_dns_subdomain(r.namespace_));
     const bool named = resource_named || path_named;
     d.set("rbac_named", named);
     d.set("rbac_non_resource", path_named);
@@ -127,7 +121,7 @@ void set_refused_request(mustache::data& d, const RefusedRequest& r) {
     std::string binding;
     for (const auto& [user, name] : bootstrap_bindings)
         if (r.user == user) binding = name;
-    const bool node_named = node && is_object_name(node_name);
+    const bool node_named = node && is_dns_subdomain(node_name);
     // "system:node:" alone: a certificate issued for no node. Any other name must read as a Node's.
     const bool node_identity = node && (node_name.empty() || node_named);
     d.set("rbac_node", node_identity);
@@ -237,7 +231,7 @@ mustache::data template_data(const Finding& f) {
     const std::string tekton_namespace = f.tekton_namespace.empty() ? std::string(kTektonNamespace) : f.tekton_namespace;
     d.set("pod_namespace", tekton ? tekton_namespace : or_placeholder(f.object.namespace_, "NAMESPACE"));
     // The node the kubelet pulled on, when the run's pod or its events name it.
-    const bool node_named = is_object_name(f.node);
+    const bool node_named = is_dns_subdomain(f.node);
     d.set("node", node_named ? f.node : std::string("NODE"));
     d.set("node_named", node_named);
     // The start of a comment above a command run on that node: which node, or how to find it.
@@ -277,8 +271,8 @@ mustache::data template_data(const Finding& f) {
     d.set("checked_san", (ip ? "IP:" : "DNS:") + bare);
     d.set("service_account", f.service_account.empty() ? std::string("default") : f.service_account);
     d.set("service_account_named", !f.service_account.empty());
-    d.set("missing_secret", or_placeholder(is_object_name(f.missing_secret) ? f.missing_secret : "", "SECRET"));
-    d.set("missing_secret_named", is_object_name(f.missing_secret));
+    d.set("missing_secret", or_placeholder(is_dns_subdomain(f.missing_secret) ? f.missing_secret : "", "SECRET"));
+    d.set("missing_secret_named", is_dns_subdomain(f.missing_secret));
     d.set("tekton_namespace", tekton_namespace);
     std::string wrong_key = is_config_key(f.wrong_config_key) ? f.wrong_config_key : "KEY";
     d.set("wrong_key", wrong_key);

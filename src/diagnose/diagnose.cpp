@@ -59,26 +59,40 @@ std::string host_and_port(std::string host, const std::string& port) {
     return port.empty() || port == "443" ? host : host + ":" + port;
 }
 
+// Each match of `pattern`'s two groups (host, port) in `text`, at most 64, as host[:port] and
+// the host alone, to `visit` (matches that name no host are passed over); `visit` returns false
+// to stop.
+template <typename Visit>
+void each_peer(std::string_view text, const RE2& pattern, Visit visit) {
+    re2::StringPiece rest(text.data(), text.size());
+    std::string host, port;
+    for (int i = 0; i < 64 && RE2::FindAndConsume(&rest, pattern, &host, &port); ++i)
+        if (std::string peer = host_and_port(host, port); !peer.empty() && !visit(peer, host)) return;
+}
+
 // The one server `text` asks by https:// URLs, as host[:port] ("" when it names none or several).
 std::string only_https_server(const std::string& text) {
     static const RE2 url(R"(https://([A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?|\[[0-9A-Fa-f:.]+\])(?::([0-9]{1,5}))?(?:[/"'\s?#),;]|$))");
-    re2::StringPiece input(text);
-    std::string host, port, found;
-    for (int seen = 0; seen < 64 && RE2::FindAndConsume(&input, url, &host, &port); ++seen) {
-        std::string server = host_and_port(host, port);
-        if (server.empty() || (host.find('.') == std::string::npos && host.front() != '[')) continue;  // "https://x"
-        if (!found.empty() && found != server) return "";
+    std::string found;
+    each_peer(text, url, [&](const std::string& server, const std::string& host) {
+        if (host.find('.') == std::string::npos && host.front() != '[') return true;  // "https://x"
+        if (!found.empty() && found != server) {
+            found.clear();
+            return false;
+        }
         found = server;
-    }
+        return true;
+    });
     return found;
 }
 
 // The last match of `pattern`'s two groups (host, port) in `text`.
 std::string last_peer(std::string_view text, const RE2& pattern) {
-    re2::StringPiece rest(text.data(), text.size());
-    std::string host, port, last;
-    for (int i = 0; i < 64 && RE2::FindAndConsume(&rest, pattern, &host, &port); ++i)
-        if (std::string peer = host_and_port(host, port); !peer.empty()) last = peer;
+    std::string last;
+    each_peer(text, pattern, [&](const std::string& peer, const std::string&) {
+        last = peer;
+        return true;
+    });
     return last;
 }
 

@@ -2,9 +2,9 @@
 """How often the fixes the tool offers still carry a placeholder, on the corpus's working part.
 
 Runs `explain -o json` on every working entry (as bench/accuracy.py does) and counts, in the
-first fix of each finding that has fixes, the upper-case placeholders the fix templates print
-where the finding holds no value (REGISTRY-HOST, NAMESPACE, NODE ...). Prints figures only; it
-asserts nothing. A placeholder that the text could have filled (a host, an image, a node the
+first fix of each finding that has fixes, the placeholders the report lists in the fix's
+`placeholders` (REGISTRY-HOST, NAMESPACE, NODE ...: what the templates print where the finding
+holds no value). Prints figures only; it asserts nothing. A placeholder that the text could have filled (a host, an image, a node the
 paste names) is a fix the user must still edit.
 
 usage: python3 bench/placeholders.py [--binary build/kubectl-tekton_certdoctor] [--all-fixes]
@@ -13,18 +13,10 @@ import argparse
 import collections
 import concurrent.futures
 import os
-import re
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import accuracy  # noqa: E402  (the corpus loader, the split and the runner)
-
-# The placeholders of src/fix/fix_plan.cpp template_data and of the fix templates themselves.
-PLACEHOLDERS = ["REGISTRY-HOST", "SERVER-HOST", "GIT-HOST", "NAMESPACE", "RUN-NAME", "IMAGE-REPOSITORY", "IMAGE",
-                "STEP", "NODE", "KEY", "USER", "REPO-NAME", "CLIENT-IP", "SECRET"]
-TOKEN = re.compile(r"(?<![A-Za-z0-9_.-])'?(" + "|".join(sorted(PLACEHOLDERS, key=len, reverse=True)) +
-                   r")'?(?![A-Za-z0-9_.-])")
-
 
 def main():
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
@@ -44,8 +36,7 @@ def main():
             with_fixes += 1
             seen = False
             for fix in fixes if a.all_fixes else fixes[:1]:
-                text = "\n".join(fix.get("commands", [])) + "\n" + fix.get("manifest", "")
-                tokens = set(TOKEN.findall(text))
+                tokens = set(fix.get("placeholders", []))
                 seen = seen or bool(tokens)
                 for t in tokens:
                     by_token[t] += 1

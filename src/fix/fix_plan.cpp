@@ -413,6 +413,24 @@ bool fix_applies(const FixRule& fix, const Finding& finding, const Catalog& cata
     return registry_fix && admitted(*registry_fix, finding);
 }
 
+std::vector<std::string> placeholders_in(std::string_view text) {
+    // Those of template_data() above and those the templates write themselves.
+    static const char* const kPlaceholders[] = {"REGISTRY-HOST", "SERVER-HOST", "GIT-HOST", "NAMESPACE", "RUN-NAME",
+                                                "IMAGE-REPOSITORY", "IMAGE", "STEP", "NODE", "KEY", "USER",
+                                                "REPO-NAME", "CLIENT-IP", "SECRET"};
+    auto word = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-' || c == '.'; };
+    std::vector<std::string> found;
+    for (std::string_view placeholder : kPlaceholders)
+        for (size_t at = text.find(placeholder); at != std::string_view::npos; at = text.find(placeholder, at + 1)) {
+            const size_t end = at + placeholder.size();
+            if ((at == 0 || !word(text[at - 1])) && (end == text.size() || !word(text[end]))) {
+                found.emplace_back(placeholder);
+                break;
+            }
+        }
+    return found;
+}
+
 FixView render_fix(const FixRule& fix, const Finding& finding) {
     const FixContent* content = &fix.content;
     auto variant = fix.variants.find(finding.tool);
@@ -445,6 +463,7 @@ FixView render_fix(const FixRule& fix, const Finding& finding) {
     for (auto line : split_lines(manifest))
         if (!trim(line).empty()) view.manifest += std::string(line) + "\n";
     build_artefacts(view, finding);  // where the evidence holds the data, the exact change
+    view.placeholders = placeholders_in(join(view.commands, "\n") + "\n" + view.manifest);
     return view;
 }
 

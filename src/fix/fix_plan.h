@@ -38,6 +38,10 @@ void plan_finding_fixes(Finding& finding, const Catalog& catalog);
 // a checked finding's plan goes through the fix policy), then keeps one re-run per run.
 void plan_report_fixes(Report& report, const Catalog& catalog);
 
+// The placeholders the fix templates print where the input named no value, in the order of
+// kPlaceholders, each found in `text` as a word of its own (quoted or not).
+std::vector<std::string> placeholders_in(std::string_view text);
+
 // Renders one fix for `finding`. Throws Error when a template is broken.
 FixView render_fix(const FixRule& fix, const Finding& finding);
 

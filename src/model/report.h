@@ -40,6 +40,9 @@ struct FixView {
     std::vector<std::string> commands;  // shell commands only, each one line, every value quoted
     std::vector<CommandComment> comments;
     std::string manifest;  // YAML, empty when the fix has none
+    // The placeholders its commands and manifest still hold (NAMESPACE, REGISTRY-HOST ...): what
+    // the input did not name, to be filled in before the fix is run. Empty: ready as it stands.
+    std::vector<std::string> placeholders;
     bool needs_run = false;  // the fix re-creates the finding's run (one such fix per run is kept)
     // The fix holds only if the finding's guessed caller made the request (a component named at
     // medium or low confidence): `condition` says which; it is never presented as the fix.

@@ -30,7 +30,8 @@ nlohmann::json log_group_json(const FindingGroup& g) {
     for (const auto& r : g.runs) objects.push_back(object_json(r));
     nlohmann::json fixes = nlohmann::json::array();
     for (const auto& fix : g.fixes) fixes.push_back({{"id", fix.id}, {"title", fix.title}, {"commands", fix.commands},
-                         {"comments", comments_json(fix)}, {"conditional", fix.conditional},
+                         {"comments", comments_json(fix)}, {"placeholders", fix.placeholders},
+                         {"conditional", fix.conditional},
                          {"condition", fix.condition}});
     return {{"component", g.component},
             {"problem", g.problem},
@@ -57,6 +58,7 @@ nlohmann::json fixes_json(const Finding& f) {
                          {"commands", fix.commands},
                          {"comments", comments_json(fix)},
                          {"manifest", fix.manifest},
+                         {"placeholders", fix.placeholders},
                          {"conditional", fix.conditional},
                          {"condition", fix.condition}});
     return fixes;

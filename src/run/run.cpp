@@ -30,23 +30,12 @@ namespace {
 // bundle) can be judged offline as Go would: the report offers the command.
 bool holds_certificates(const std::string& text) { return text.find("-----BEGIN CERTIFICATE-----") != std::string::npos; }
 
-// A fix's command or manifest still holds the NAMESPACE placeholder (as a word of its own).
+// A fix's command or manifest still holds the NAMESPACE placeholder.
 bool fixes_name_the_namespace_placeholder(const Report& report) {
-    auto holds = [](const std::string& text) {
-        for (size_t at = text.find("NAMESPACE"); at != std::string::npos; at = text.find("NAMESPACE", at + 1)) {
-            auto word = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-' || c == '.'; };
-            bool starts = at == 0 || !word(text[at - 1]);
-            bool ends = at + 9 == text.size() || !word(text[at + 9]);
-            if (starts && ends) return true;
-        }
-        return false;
-    };
     for (const auto& f : report.findings)
-        for (const auto& fix : f.fixes) {
-            if (holds(fix.manifest)) return true;
-            for (const auto& c : fix.commands)
-                if (holds(c)) return true;
-        }
+        for (const auto& fix : f.fixes)
+            if (std::find(fix.placeholders.begin(), fix.placeholders.end(), "NAMESPACE") != fix.placeholders.end())
+                return true;
     return false;
 }
 

@@ -7,6 +7,7 @@
 
 #include "match/vocabulary.h"
 #include "test_engine.h"
+#include "util/text.h"
 
 namespace certdoctor {
 namespace {
@@ -42,6 +43,38 @@ TEST(FixPlan, OnlyWhenNamesATemplateSection) {
     EXPECT_GE(conditional, 1u);
     EXPECT_FALSE(is_template_section("rbac_user"));  // a string, not a section
     EXPECT_FALSE(is_template_section("no_such_value"));
+}
+
+TEST(FixPlan, PlaceholdersAreWordsOfTheirOwnQuotedOrNot) {
+    EXPECT_EQ(placeholders_in("kubectl -n 'NAMESPACE' get sa\nnamespace: \"NAMESPACE\""),
+              (std::vector<std::string>{"NAMESPACE"}));
+    EXPECT_EQ(placeholders_in("skopeo inspect docker://IMAGE --authfile x # REGISTRY-HOST"),
+              (std::vector<std::string>{"REGISTRY-HOST", "IMAGE"}));
+    // Part of a longer word or name: not a placeholder.
+    EXPECT_TRUE(placeholders_in("IMAGE-REPOSITORY-X MY-NAMESPACE NAMESPACES NODE.example KEY_ID $IMAGE_TAG").empty());
+    EXPECT_EQ(placeholders_in("IMAGE-REPOSITORY"), (std::vector<std::string>{"IMAGE-REPOSITORY"}));
+}
+
+// The fix lists what is left to fill in, and only that: a finding that names its namespace
+// leaves no NAMESPACE, one that does not leaves it listed.
+TEST(FixPlan, AFixListsThePlaceholdersItStillHolds) {
+    Finding named = finding("image-pull", "unauthorized");
+    Finding unnamed = named;
+    unnamed.object = {};
+    auto with = [](const std::vector<FixView>& fixes, const std::string& p) {
+        return std::count_if(fixes.begin(), fixes.end(), [&](const FixView& f) {
+            return std::find(f.placeholders.begin(), f.placeholders.end(), p) != f.placeholders.end();
+        });
+    };
+    auto named_plan = plan_fixes(named, catalog()), unnamed_plan = plan_fixes(unnamed, catalog());
+    ASSERT_FALSE(named_plan.empty());
+    EXPECT_EQ(with(named_plan, "NAMESPACE"), 0);
+    EXPECT_GE(with(unnamed_plan, "NAMESPACE"), 1);
+    for (const auto& fix : unnamed_plan)
+        for (const auto& p : fix.placeholders) {
+            const std::string text = join(fix.commands, "\n") + "\n" + fix.manifest;
+            EXPECT_NE(text.find(p), std::string::npos) << fix.id << ": " << p;
+        }
 }
 
 TEST(FixPlan, LookupWithUnknownAuthorityAddsTheCaThenSetsTheCommand) {

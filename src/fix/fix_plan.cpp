@@ -52,7 +52,7 @@ bool is_config_key(const std::string& s) {
 }
 
 // Text as words of an object name: lower-case letters and digits, each run of anything else one
-// '-', none at either end; at most `limit` bytes, cut at a word's end where one is near.
+// '-', none at either end; at most `limit` bytes (a cut inside a word keeps the word's start).
 std::string name_words(const std::string& text, size_t limit) {
     std::string words;
     for (char c : text) {

@@ -9,6 +9,7 @@
 #include "fix/fix_plan.h"
 #include "probe/openssl_util.h"
 #include "test_certificates.h"
+#include "fix_assertions.h"
 #include "test_engine.h"
 
 namespace certdoctor {
@@ -161,10 +162,7 @@ TEST(ClusterChecks, TheFixesAreBuiltWithWhatTheClusterHolds) {
     const FixView& add = r.findings[0].fixes.front();
     ASSERT_EQ(add.id, "add-ca-to-config-registry-cert");
     EXPECT_NE(add.manifest.find("kind: ConfigMap"), std::string::npos) << add.manifest;
-    bool statefulset = false;
-    for (const auto& c : add.commands)
-        statefulset = statefulset || c.find("rollout restart statefulset") != std::string::npos;
-    EXPECT_TRUE(statefulset);
+    EXPECT_TRUE(test::a_command_holds(add, "rollout restart statefulset"));
 }
 
 const ClusterCheck* find_check(const Report& r, const std::string& id) {

@@ -6,6 +6,7 @@
 #include <algorithm>
 
 #include "render/render.h"
+#include "fix_assertions.h"
 #include "test_engine.h"
 
 namespace certdoctor {
@@ -429,9 +430,7 @@ TEST(ComponentFromContext, AServersLogLeadsToTheClientItNames) {
     EXPECT_TRUE(f.server_log);
     ASSERT_FALSE(f.fixes.empty());
     EXPECT_EQ(f.fixes[0].id, "find-the-client-a-server-logged");
-    bool names_ip = false;
-    for (const auto& c : f.fixes[0].commands) names_ip = names_ip || c.find("status.podIP='10.253.0.1'") != std::string::npos;
-    EXPECT_TRUE(names_ip);
+    EXPECT_TRUE(test::a_command_holds(f.fixes[0], "status.podIP='10.253.0.1'"));
     for (const auto& fx : f.fixes) EXPECT_NE(fx.id, "identify-the-caller");
 }
 

@@ -12,6 +12,7 @@
 #include "logscan/log_analyzer.h"
 #include "render/render.h"
 #include "run/analyze.h"
+#include "fix_assertions.h"
 #include "test_engine.h"
 
 namespace certdoctor {
@@ -36,13 +37,7 @@ bool has(const std::vector<std::string>& list, const std::string& item) {
     return std::find(list.begin(), list.end(), item) != list.end();
 }
 
-// Whether one of the fix's commands holds `text` (the commands are printed when none does).
-::testing::AssertionResult a_command_holds(const FixView& fix, const std::string& text) {
-    for (const auto& c : fix.commands)
-        if (c.find(text) != std::string::npos) return ::testing::AssertionSuccess();
-    return ::testing::AssertionFailure() << fix.id << " has no command with " << text << ": "
-                                         << ::testing::PrintToString(fix.commands);
-}
+using test::a_command_holds;
 
 // The grant of an RBAC refusal's finding, or null.
 const FixView* grant(const Finding& f) {

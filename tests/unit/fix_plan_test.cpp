@@ -6,6 +6,7 @@
 #include <tuple>
 
 #include "match/vocabulary.h"
+#include "fix_assertions.h"
 #include "test_engine.h"
 #include "util/text.h"
 
@@ -125,10 +126,7 @@ TEST(FixPlan, TheCaManifestUsesTheCertKeyAndTheCommandsRestart) {
     const FixView& add = plan.front();
     EXPECT_NE(add.manifest.find("\ndata:\n  cert: |\n"), std::string::npos) << add.manifest;
     EXPECT_NE(add.description.find("Keep every PEM block already there"), std::string::npos);
-    bool restarts = false;
-    for (const auto& c : add.commands)
-        restarts = restarts || c.find("rollout restart deployment tekton-pipelines-controller") != std::string::npos;
-    EXPECT_TRUE(restarts);
+    EXPECT_TRUE(test::a_command_holds(add, "rollout restart deployment tekton-pipelines-controller"));
 }
 
 TEST(FixPlan, QuotesEveryNameInCommands) {
@@ -512,9 +510,7 @@ TEST(FixPlan, ARegistryOnLocalhostIsWhereTheRequestRan) {
     for (const auto& c : pod.commands) EXPECT_EQ(c.find("certdoctor-net-check"), std::string::npos) << c;
     FixView remote = network_fix("step-run", "registry.private:5000", "step-tool");
     EXPECT_EQ(remote.description.find("loopback"), std::string::npos) << remote.description;
-    bool tested = false;
-    for (const auto& c : remote.commands) tested = tested || c.find("certdoctor-net-check") != std::string::npos;
-    EXPECT_TRUE(tested);
+    EXPECT_TRUE(test::a_command_holds(remote, "certdoctor-net-check"));
 }
 
 // A rate limit is met by authenticating the pulls where they happen: the run's ServiceAccount's

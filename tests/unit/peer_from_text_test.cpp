@@ -7,6 +7,7 @@
 
 #include "diagnose/diagnose.h"
 #include "render/render.h"
+#include "fix_assertions.h"
 #include "test_engine.h"
 
 namespace certdoctor {
@@ -26,11 +27,7 @@ const FixView* fix_named(const Finding& f, const std::string& id) {
     return nullptr;
 }
 
-// Whether one of the fix's commands holds `piece`.
-bool a_command_holds(const FixView& fix, const std::string& piece) {
-    return std::any_of(fix.commands.begin(), fix.commands.end(),
-                       [&](const std::string& c) { return c.find(piece) != std::string::npos; });
-}
+using test::a_command_holds;
 
 TEST(PeerOfRequest, GoWrapsTheRequestItsErrorIsAbout) {
     // The quoted URL of Go 1.14 and later (corpus proxies-and-desktops-2).

@@ -119,7 +119,8 @@ std::string repository_of(const std::string& image) {
 // identifies another (the same message text had reason CouldntGetTask before v0.47). Without a
 // reason, the installed version (when known) picks it.
 CallChainView chain_view(const std::string& chain_id, const std::string& site_versions, const std::string& reason,
-                         const std::string& version, const std::string& problem, const Catalog& catalog) {
+                         const std::string& version, const std::string& problem, const std::string& cause_id,
+                         const Catalog& catalog) {
     CallChainView view;
     const ChainRule* chain = catalog.chain(chain_id);
     if (!chain) return view;
@@ -149,10 +150,15 @@ CallChainView chain_view(const std::string& chain_id, const std::string& site_ve
     }
     view.versions = variant->versions;
     view.frames = variant->frames;
-    // A frame that names the problem is where it failed; else the one marked `fails`.
-    auto named = std::find_if(view.frames.begin(), view.frames.end(), [&](const ChainFrame& fr) {
-        return std::find(fr.fails_for.begin(), fr.fails_for.end(), problem) != fr.fails_for.end();
-    });
+    // A frame that names the cause, else one that names the problem, is where it failed; else the
+    // one marked `fails`.
+    auto names = [&](const std::string& what) {
+        return std::find_if(view.frames.begin(), view.frames.end(), [&](const ChainFrame& fr) {
+            return !what.empty() && std::find(fr.fails_for.begin(), fr.fails_for.end(), what) != fr.fails_for.end();
+        });
+    };
+    auto named = names(cause_id);
+    if (named == view.frames.end()) named = names(problem);
     if (named != view.frames.end())
         for (auto& fr : view.frames) fr.failed = &fr == &*named;
     // Frames past the failing one were never reached.
@@ -292,9 +298,10 @@ void complete(Finding& f, const FailureRecord& record, const MessageMatch& match
     if (site && f.lookalike && !site->lookalike && site->peer == "any") {
         // A general HTTPS client that talked to some server, not a registry: the chain is the
         // client's own, not a registry ping.
-        f.chain = chain_view("other-service", "", record.reason, options.tekton_version, f.problem, catalog);
+        f.chain = chain_view("other-service", "", record.reason, options.tekton_version, f.problem, f.cause_rule, catalog);
     } else if (site) {
-        f.chain = chain_view(site->chain, site->versions, record.reason, options.tekton_version, f.problem, catalog);
+        f.chain = chain_view(site->chain, site->versions, record.reason, options.tekton_version, f.problem, f.cause_rule,
+                             catalog);
     }
 
     std::vector<std::pair<std::string, std::string>> values(captures.begin(), captures.end());

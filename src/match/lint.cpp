@@ -265,7 +265,10 @@ struct Linter {
             int failing = 0;
             for (const auto& fr : v.frames) {
                 failing += fr.failed ? 1 : 0;
-                for (const auto& p : fr.fails_for) vocabulary_word(ch.file, ch.line, "problem", p, vocabulary::problems);
+                // A problem, or a cause's id where the cause fails at a frame of its own.
+                for (const auto& p : fr.fails_for)
+                    if (const Rule* r = c.rule(p); !r || r->kind != RuleKind::cause)
+                        vocabulary_word(ch.file, ch.line, "problem", p, vocabulary::problems);
             }
             if (failing != 1)
                 issue(ch.file, ch.line, "chain '" + ch.id + "' variant '" + v.versions +

@@ -146,6 +146,19 @@ TEST(Lint, RejectsUnknownVocabularyBadRegexesAndUnknownCaptures) {
     EXPECT_TRUE(any_contains(lint_catalog(r.catalog), "has no POSIX form for grep -E"));
 }
 
+// A frame fails for a problem or for a cause named by its id; a site's id or a misspelt word is
+// neither.
+TEST(Lint, AFrameFailsForAProblemOrACause) {
+    LoadResult r = load_catalog(catalog_sources(""));
+    auto& frame = r.catalog.chains.front().variants.front().frames.front();
+    frame.fails_for = {"not-found", r.catalog.causes.front().id};
+    EXPECT_TRUE(lint_catalog(r.catalog).empty()) << ::testing::PrintToString(messages(lint_catalog(r.catalog)));
+    frame.fails_for = {r.catalog.sites.front().id};
+    EXPECT_TRUE(any_contains(lint_catalog(r.catalog), "unknown problem '" + r.catalog.sites.front().id + "'"));
+    frame.fails_for = {"not-fonud"};
+    EXPECT_TRUE(any_contains(lint_catalog(r.catalog), "unknown problem 'not-fonud'"));
+}
+
 TEST(Lint, RejectsACauseSideOtherThanClientOrServer) {
     LoadResult r = load_catalog(catalog_sources(""));
     r.catalog.causes.front().side = "peer";

@@ -34,5 +34,21 @@ TEST(ChainView, ARefusedLoginFailsAtTheManifestRequest) {
     EXPECT_NE(f.find("fetchManifest"), std::string::npos) << f;
 }
 
+// A frame may name a cause: an object the API server refused to store fails at admission, past
+// the TLS handshake and the authorisation it passed; a missing object where the API server looks
+// it up, before admission.
+TEST(ChainView, AFrameThatNamesTheCauseIsWhereItFailed) {
+    size_t frames = 0;
+    std::string refused = failed_frame(
+        "Failed to create TaskRun \"r-taskName-x\": TaskRun.tekton.dev \"r-taskName-x\" is invalid: metadata.name: "
+        "Invalid value: \"r-taskName-x\": a DNS-1123 subdomain must consist of lower case alphanumeric characters",
+        &frames);
+    EXPECT_NE(refused.find("admits and validates"), std::string::npos) << refused;
+    EXPECT_EQ(frames, 7u);
+    std::string missing = failed_frame("Error from server (NotFound): pods \"x\" not found", &frames);
+    EXPECT_NE(missing.find("finds what the request names"), std::string::npos) << missing;
+    EXPECT_EQ(frames, 6u);  // admission is past it
+}
+
 }  // namespace
 }  // namespace certdoctor

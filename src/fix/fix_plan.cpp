@@ -13,9 +13,9 @@
 #include "match/templates.h"
 #include "match/vocabulary.h"
 #include "probe/target.h"
-#include "util/hash.h"
 #include "util/error.h"
 #include "util/escape.h"
+#include "util/hash.h"
 #include "util/image_ref.h"
 #include "util/kube_names.h"
 #include "util/text.h"
@@ -105,7 +105,7 @@ void set_refused_request(mustache::data& d, const RefusedRequest& r) {
     const bool path_named = grantable && r.resource.empty() && r.path.size() <= 200 && RE2::FullMatch(r.path, non_resource_url);
     const bool resource_named = grantable && r.path.empty() && RE2::FullMatch(r.resource, resource, &name, &subresource) &&
                                 (r.api_group.empty() || is_dns_subdomain(r.api_group)) &&
-                                (r.namespace_.empty() || is_dns_subdomain(r.namespace_));
+                                (r.namespace_.empty() || is_dns_label(r.namespace_));
     const bool named = resource_named || path_named;
     d.set("rbac_named", named);
     d.set("rbac_non_resource", path_named);

@@ -4,8 +4,8 @@
 #include <vector>
 
 #include "util/bounded_json.h"
-#include "util/hash.h"
 #include "util/error.h"
+#include "util/hash.h"
 #include "util/json_access.h"
 #include "util/text.h"
 

@@ -9,8 +9,8 @@
 #include <cstdio>
 #include <ctime>
 
-#include "util/hash.h"
 #include "util/error.h"
+#include "util/hash.h"
 
 namespace certdoctor {
 

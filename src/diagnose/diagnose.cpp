@@ -150,6 +150,12 @@ CallChainView chain_view(const std::string& chain_id, const std::string& site_ve
     }
     view.versions = variant->versions;
     view.frames = variant->frames;
+    // Without a cause the text does not say what failed (a pod listing's ImagePullBackOff, a
+    // back-off with no reason): no frame is marked, and the whole chain is shown.
+    if (cause_id.empty()) {
+        for (auto& fr : view.frames) fr.failed = false;
+        return view;
+    }
     // A frame that names the cause, else one that names the problem, is where it failed; else the
     // one marked `fails`.
     auto names = [&](const std::string& what) {

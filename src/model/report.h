@@ -24,6 +24,13 @@ struct CallChainView {
     std::string title;
     std::string versions;  // the Tekton versions this shape of the chain belongs to
     std::vector<ChainFrame> frames;
+
+    // Whether the text said where it failed (a frame is marked).
+    bool any_failed() const {
+        for (const auto& fr : frames)
+            if (fr.failed) return true;
+        return false;
+    }
 };
 
 // A comment that goes with a fix's commands: it stands before command `before` (or after the

@@ -193,6 +193,7 @@ std::string render_markdown(const Report& report, Detail detail) {
             for (const auto& fr : f.chain.frames)
                 o << "1. " << (fr.failed ? "**" : "") << code(fr.function) << " " << text(fr.file)
                   << (fr.failed ? " ← failed here**" : "") << "\n";
+            if (!f.chain.any_failed()) o << "\nThe text does not say which of these calls failed.\n";
             o << "\n";
         }
         if (!f.references.empty()) {

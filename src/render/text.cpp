@@ -193,6 +193,7 @@ void render_finding(std::ostringstream& o, const Finding& f, const Style& s, siz
             else
                 o << "    " << fn << "  " << s.dim(v(fr.file)) << "\n";
         }
+        if (!f.chain.any_failed()) o << "  " << s.dim("(the text does not say which of these calls failed)") << "\n";
     }
 
     if (!f.references.empty()) {

@@ -50,5 +50,26 @@ TEST(ChainView, AFrameThatNamesTheCauseIsWhereItFailed) {
     EXPECT_EQ(frames, 6u);  // admission is past it
 }
 
+// Where the text says nothing of what failed (a pod listing's ImagePullBackOff has no reason), no
+// frame is marked and none is cut: marking the registry request would be a guess.
+TEST(ChainView, WithoutACauseNoFrameIsMarkedAndAllAreShown) {
+    Report r = explain_text(test::shipped_engine(),
+                            "NAME        READY   STATUS             RESTARTS   AGE\n"
+                            "build-pod   0/1     ImagePullBackOff   0          5m",
+                            "stdin");
+    ASSERT_EQ(r.findings.size(), 1u);
+    const Finding& f = r.findings[0];
+    ASSERT_TRUE(f.cause_rule.empty()) << f.cause_rule;
+    const ChainRule* chain = test::shipped_engine().catalog().chain(f.chain.id);
+    ASSERT_NE(chain, nullptr) << f.chain.id;
+    size_t all = 0;
+    for (const auto& v : chain->variants)
+        if (v.versions == f.chain.versions) all = v.frames.size();
+    EXPECT_GT(all, 1u);
+    EXPECT_EQ(f.chain.frames.size(), all);
+    EXPECT_FALSE(f.chain.any_failed());
+    EXPECT_EQ(failed_frame("NAME  READY  STATUS  RESTARTS  AGE\nweb-1  0/1  ErrImagePull  0  1m"), "none");
+}
+
 }  // namespace
 }  // namespace certdoctor

@@ -525,8 +525,13 @@ bool names_registry_api(std::string_view text) {
         "toomanyrequests", "unauthorized: authentication required", "UNAUTHORIZED: authentication required",
         "\"code\":\"UNAUTHORIZED\"", "\"code\":\"DENIED\"", "scope=repository:", "scope=repository%3A",
         "Docker-Distribution-Api-Version"};
-    return std::any_of(std::begin(kWords), std::end(kWords),
-                       [text](std::string_view w) { return text.find(w) != std::string_view::npos; });
+    auto has = [text](std::string_view w) { return text.find(w) != std::string_view::npos; };
+    // A registry product's REST API (Quay's /api/v1/, Harbor's /api/v2.0/) answers in some of the
+    // same words (Quay's insufficient_scope, Harbor's {"code":"UNAUTHORIZED"}) but is not the
+    // registry: without a request to the registry's own paths, its words name none.
+    static constexpr std::string_view kRegistryPaths[] = {"/v2/", "/v1/_ping", "/v1/repositories/"};
+    if (has("/api/v") && std::none_of(std::begin(kRegistryPaths), std::end(kRegistryPaths), has)) return false;
+    return std::any_of(std::begin(kWords), std::end(kWords), has);
 }
 
 Finding make_finding(const FailureRecord& record, const MessageMatch& match, const Catalog& catalog,

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "diagnose/diagnose.h"
 #include "logscan/log_analyzer.h"
 #include "render/render.h"
 #include "run/analyze.h"
@@ -163,6 +164,26 @@ TEST(FieldReports, ARegistryApiUrlNamesTheRegistryWhenNoRuleCapturedIt) {
                           f.explanation.find("ca.crt") == std::string::npos);
     }
     EXPECT_TRUE(named);
+}
+
+// goharbor/harbor#15614, redhat-openshift-ecosystem/operator-pipelines#847: curl calling a registry
+// product's REST API (Harbor's /api/v2.0/, Quay's /api/v1/) is answered in words a registry uses too
+// ({"code":"UNAUTHORIZED"}, insufficient_scope); without a request to the registry's own paths that
+// server is not the registry, so no registry fix. The same words after a /v2/ request still are.
+TEST(FieldReports, ARegistryProductsRestApiIsNotTheRegistry) {
+    EXPECT_FALSE(names_registry_api(
+        R"({"detail": "Unauthorized", "error_type": "insufficient_scope", "type": "https://quay.io/api/v1/error/insufficient_scope", "status": 403})"));
+    EXPECT_TRUE(names_registry_api("GET https://quay.io/v2/org/app/manifests/1: UNAUTHORIZED: insufficient_scope; "
+                                   "see also https://quay.io/api/v1/"));
+    EXPECT_TRUE(names_registry_api("denied: requested access to the resource is denied"));
+
+    Finding f = first_finding(
+        "[root@localhost harbor]# curl -v -u admin:x \"https://192.168.145.188/api/v2.0/configurations\"\n"
+        "< HTTP/1.1 401 Unauthorized\n"
+        "{\"errors\":[{\"code\":\"UNAUTHORIZED\",\"message\":\"unauthorized\"}]}");
+    EXPECT_EQ(f.tool, "curl");
+    EXPECT_TRUE(f.lookalike);
+    for (const auto& fix : f.fixes) EXPECT_FALSE(test::shipped_engine().catalog().fix(fix.id)->registry_fix) << fix.id;
 }
 
 // desktop/desktop#9309: a revocation check that could not run is no trust verdict, so the git

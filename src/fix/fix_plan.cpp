@@ -417,7 +417,7 @@ std::vector<std::string> placeholders_in(std::string_view text) {
     // Those of template_data() above and those the templates write themselves.
     static const char* const kPlaceholders[] = {"REGISTRY-HOST", "SERVER-HOST", "GIT-HOST", "NAMESPACE", "RUN-NAME",
                                                 "IMAGE-REPOSITORY", "IMAGE", "STEP", "NODE", "KEY", "USER",
-                                                "REPO-NAME", "CLIENT-IP", "SECRET"};
+                                                "REPO-NAME", "CLIENT-IP", "SECRET", "MANIFEST"};
     auto word = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-' || c == '.'; };
     std::vector<std::string> found;
     for (std::string_view placeholder : kPlaceholders)

@@ -186,6 +186,29 @@ TEST(FieldReports, ARegistryProductsRestApiIsNotTheRegistry) {
     for (const auto& fix : f.fixes) EXPECT_FALSE(test::shipped_engine().catalog().fix(fix.id)->registry_fix) << fix.id;
 }
 
+// kubernetes/kubernetes examples/podsecuritypolicy/rbac: kubectl puts "Error from server (Forbidden): "
+// before an admission's refusal as before RBAC's. Admission refused the object (no grant helps),
+// RBAC refused the user: each gets its own cause, and the refused object a fix that reads it.
+TEST(FieldReports, AnAdmissionRefusalUnderKubectlsForbiddenIsNotRbac) {
+    Finding refused = first_finding(
+        "Error from server (Forbidden): error when creating \"examples/podsecuritypolicy/rbac/pod_priv.yaml\": pods "
+        "\"nginx\" is forbidden: unable to validate against any pod security policy: "
+        "[spec.containers[0].securityContext.privileged: Invalid value: true: Privileged containers are not allowed]");
+    EXPECT_EQ(refused.cause_rule, "kubernetes-object-refused");
+    EXPECT_EQ(refused.component, "api-client");
+    ASSERT_FALSE(refused.fixes.empty());
+    EXPECT_EQ(refused.fixes[0].id, "correct-the-refused-object");
+    EXPECT_TRUE(a_command_holds(refused.fixes[0], "describe resourcequota,limitrange"));
+    EXPECT_TRUE(has(refused.fixes[0].placeholders, "MANIFEST"));
+    EXPECT_FALSE(has(fix_ids(refused), "grant-api-permission"));
+
+    Finding rbac = first_finding(
+        "Error from server (Forbidden): pods \"web-0\" is forbidden: User \"system:serviceaccount:ci:default\" cannot get "
+        "resource \"pods\" in API group \"\" in the namespace \"ci\"");
+    EXPECT_EQ(rbac.cause_rule, "kubernetes-rbac-forbidden");
+    EXPECT_EQ(rbac.problem, "unauthorized");
+}
+
 // desktop/desktop#9309: a revocation check that could not run is no trust verdict, so the git
 // site's prose gives no CA advice beside the cause's "Adding a CA does not help".
 TEST(FieldReports, ACauseThatNamesNoTrustVerdictKeepsCaAdviceOutOfTheSitesProse) {

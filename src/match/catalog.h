@@ -88,7 +88,8 @@ struct Rule {
     int priority = 0;
     std::string regex;         // as written, with {{fragments}}
     // site: a regex over the whole pasted text (a command line, a tool's own output) that names
-    // this caller when the failing message itself names none; "" for none.
+    // this caller when the failing message itself names none; "" for none. Its {{fragments}} are
+    // expanded when the catalog is read.
     std::string context;
     // site: programs whose name, the context regex's first group, does not name this caller (the
     // search goes on past them). A site with a context and no `regex` names its caller only from

@@ -320,31 +320,33 @@ void load_document(const YAML::Node& doc, const std::string& file, LoadResult& o
     }
 }
 
-// Replaces every {{name}} in a rule's regex with the fragment of that name.
+// Replaces every {{name}} in a regex with the fragment of that name; an unknown name is an issue.
+std::string expand(const std::string& re, const Rule& rule, int line, LoadResult& out) {
+    std::string result;
+    size_t pos = 0;
+    for (;;) {
+        size_t open = re.find("{{", pos);
+        if (open == std::string::npos) break;
+        size_t close = re.find("}}", open);
+        if (close == std::string::npos) break;
+        std::string name = re.substr(open + 2, close - open - 2);
+        auto it = out.catalog.fragments.find(name);
+        result += re.substr(pos, open - pos);
+        if (it == out.catalog.fragments.end())
+            out.issues.push_back({rule.file, line, "rule '" + rule.id + "': unknown fragment {{" + name + "}}"});
+        else
+            result += it->second;
+        pos = close + 2;
+    }
+    return result + re.substr(pos);
+}
+
+// Expands the fragments of every rule's regex (into `expanded`) and of a site's context (in place).
 void expand_fragments(LoadResult& out) {
     for (auto* list : {&out.catalog.sites, &out.catalog.causes}) {
         for (auto& rule : *list) {
-            std::string result;
-            const std::string& re = rule.regex;
-            size_t pos = 0;
-            for (;;) {
-                size_t open = re.find("{{", pos);
-                if (open == std::string::npos) break;
-                size_t close = re.find("}}", open);
-                if (close == std::string::npos) break;
-                std::string name = re.substr(open + 2, close - open - 2);
-                auto it = out.catalog.fragments.find(name);
-                result += re.substr(pos, open - pos);
-                if (it == out.catalog.fragments.end()) {
-                    out.issues.push_back({rule.file, rule.regex_line,
-                                          "rule '" + rule.id + "': unknown fragment {{" + name + "}}"});
-                } else {
-                    result += it->second;
-                }
-                pos = close + 2;
-            }
-            result += re.substr(pos);
-            rule.expanded = result;
+            rule.expanded = expand(rule.regex, rule, rule.regex_line, out);
+            if (!rule.context.empty()) rule.context = expand(rule.context, rule, rule.line, out);
         }
     }
 }

@@ -83,6 +83,33 @@ TEST(CatalogLoader, ReportsUnknownFragments) {
 }
 
 
+// A site's context uses the fragments its regex does: expanded when read, an unknown one an issue.
+TEST(CatalogLoader, ExpandsFragmentsInASitesContext) {
+    const char* fragments = "kind: fragments\nfragments:\n  opts: '(?: --?[a-z]+)*'\n";
+    std::string site = R"(kind: site
+id: my-tool
+title: My tool
+component: step-tool
+stage: step-run
+chain: step-tool
+regex: 'mytool: '
+context: '\bmytool{{opts}} push\b'
+explanation: My tool made the request to the registry itself, with its own trust store.
+examples:
+  match: ['mytool: x509: certificate signed by unknown authority']
+  no_match: [{text: 'x509: other', reason: another caller}]
+)";
+    LoadResult r = load_catalog({{"fragments.yaml", fragments}, {"my-tool.yaml", site}});
+    for (const auto& i : r.issues) ADD_FAILURE() << i.to_string();
+    ASSERT_EQ(r.catalog.sites.size(), 1u);
+    EXPECT_EQ(r.catalog.sites[0].context, "\\bmytool(?: --?[a-z]+)* push\\b");
+    std::string unknown = site;
+    unknown.replace(unknown.find("{{opts}}"), 8, "{{nope}}");
+    LoadResult bad = load_catalog({{"fragments.yaml", fragments}, {"my-tool.yaml", unknown}});
+    ASSERT_EQ(bad.issues.size(), 1u);
+    EXPECT_NE(bad.issues[0].message.find("unknown fragment {{nope}}"), std::string::npos);
+}
+
 // A user's folder named `patterns` (relative, as --patterns-dir patterns gives it) overrides the
 // built-in rule: the origin is stated, not guessed from the path.
 TEST(CatalogLoader, AUserRuleInAFolderNamedPatternsOverridesTheBuiltIn) {

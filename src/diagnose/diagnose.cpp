@@ -320,12 +320,14 @@ void complete(Finding& f, const FailureRecord& record, const MessageMatch& match
     values.emplace_back("image", f.image);
     // Sections: {{#certificate}} when the client judged a certificate, {{#ca}} when a CA may be
     // the answer, {{#registry_peer}} when the peer is a registry (an image reference is then named),
-    // {{#ssh}} when the client spoke SSH (git over SSH: no TLS, a key instead of a password).
+    // {{#ssh}} when the client spoke SSH (git over SSH: no TLS, a key instead of a password),
+    // {{#request}} unless the cause says the client failed before sending any request.
     const std::vector<std::pair<std::string, bool>> sections = {
         {"certificate", is_certificate_problem(f.problem, cause)},
         {"ca", ca_may_help(f.problem, cause)},
         {"registry_peer", f.peer_is_registry()},
-        {"ssh", site && site->tool == vocabulary::tool_ssh}};
+        {"ssh", site && site->tool == vocabulary::tool_ssh},
+        {"request", !cause || cause->reaches_peer}};
     std::vector<std::string> parts;
     for (const Rule* r : {site, cause}) {
         if (!r) continue;

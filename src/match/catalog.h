@@ -85,6 +85,10 @@ struct Rule {
     // cause: a look-alike only in that no registry fix applies, whose words are the peer's own
     // answer (a missing manifest): under a registry client's site the peer is still a registry.
     bool peer_answer = false;
+    // cause: false when the client failed before any request left it (a credential helper that
+    // would not run, a daemon socket it may not open): a site's prose then says the request was
+    // not made ({{^request}}), not that the client talked to the peer.
+    bool reaches_peer = true;
     int priority = 0;
     std::string regex;         // as written, with {{fragments}}
     // site: a regex over the whole pasted text (a command line, a tool's own output) that names

@@ -186,6 +186,27 @@ TEST(FieldReports, ARegistryProductsRestApiIsNotTheRegistry) {
     for (const auto& fix : f.fixes) EXPECT_FALSE(test::shipped_engine().catalog().fix(fix.id)->registry_fix) << fix.id;
 }
 
+// collabnix/selenium-docker-extension#1: the docker client's credential helper could not run, so no
+// request left it. The site's prose says so instead of "talked to the registry"; a TLS failure
+// under the same site still says the daemon talked to it.
+TEST(FieldReports, AClientThatFailedBeforeItsRequestIsNotSaidToHaveTalkedToThePeer) {
+    Finding helper = first_finding(
+        "executing 'docker --context desktop-linux compose -p x -f /home/k/docker-compose.yaml up -d' : exit status "
+        "1: edge Pulling selenium-hub Pulling error getting credentials - err: exec: \"docker-credential-desktop\": "
+        "executable file not found in $PATH, out: ``");
+    EXPECT_EQ(helper.tool, "docker");
+    EXPECT_EQ(helper.cause_rule, "docker-credential-helper-failed");
+    EXPECT_EQ(helper.explanation.find("talked to"), std::string::npos) << helper.explanation;
+    EXPECT_NE(helper.explanation.find("failed before it sent any request"), std::string::npos) << helper.explanation;
+
+    Finding tls = first_finding(
+        "ERROR: Service 'web' failed to build: Get https://registry-1.docker.io/v2/: x509: certificate is valid for "
+        "*.kneura.com, not registry-1.docker.io");
+    EXPECT_EQ(tls.tool, "docker");
+    EXPECT_NE(tls.explanation.find("talked to"), std::string::npos) << tls.explanation;
+    EXPECT_EQ(tls.explanation.find("before it sent any request"), std::string::npos) << tls.explanation;
+}
+
 // kubernetes/kubernetes examples/podsecuritypolicy/rbac: kubectl puts "Error from server (Forbidden): "
 // before an admission's refusal as before RBAC's. Admission refused the object (no grant helps),
 // RBAC refused the user: each gets its own cause, and the refused object a fix that reads it.

@@ -310,6 +310,8 @@ void complete(Finding& f, const FailureRecord& record, const MessageMatch& match
                              catalog);
     }
 
+    // Nothing names the caller nor shows a registry: the prose speaks of a server.
+    f.peer_unnamed = !site && !f.lookalike && f.image.empty() && !names_registry_api(record.message);
     std::vector<std::pair<std::string, std::string>> values(captures.begin(), captures.end());
     // A look-alike's peer is a server (a webhook, the API server), git's a git server, not a
     // registry: the prose says so, in the words of the JSON's `peer`.
@@ -325,7 +327,7 @@ void complete(Finding& f, const FailureRecord& record, const MessageMatch& match
     const std::vector<std::pair<std::string, bool>> sections = {
         {"certificate", is_certificate_problem(f.problem, cause)},
         {"ca", ca_may_help(f.problem, cause)},
-        {"registry_peer", f.peer_is_registry()},
+        {"registry_peer", f.labelled_registry()},
         {"ssh", site && site->tool == vocabulary::tool_ssh},
         {"request", !cause || cause->reaches_peer}};
     std::vector<std::string> parts;

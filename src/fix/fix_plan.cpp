@@ -165,8 +165,10 @@ std::string bare_host(const std::string& address) {
 // The values every fix template may use. Documented in patterns/README.md.
 mustache::data template_data(const Finding& f) {
     mustache::data d;
-    // The placeholder names the kind of peer: a git server, a look-alike's server, or a registry.
-    const char* unnamed = f.peer() == "git-server" ? "GIT-HOST" : f.lookalike ? "SERVER-HOST" : "REGISTRY-HOST";
+    // The placeholder names the kind of peer: a git server, a look-alike's server or a server no
+    // caller names, or a registry.
+    const char* unnamed =
+        f.peer() == "git-server" ? "GIT-HOST" : f.lookalike || f.peer_unnamed ? "SERVER-HOST" : "REGISTRY-HOST";
     // Where no request named the server, the name its certificate was checked against does ("valid
     // for X, not Y": Y is the name the client dialled); a server's own log names its client there.
     const std::string& named = !f.registry.empty() || f.server_log ? f.registry : f.host;

@@ -135,13 +135,23 @@ struct Finding {
     // A look-alike only in that no registry fix applies (a registry's own answer: a missing
     // manifest), the text showing the registry's API: the peer is still a registry.
     bool registry_answered = false;
-    // "registry", "server" (a look-alike's: a webhook, the API server, a web site) or "git-server".
-    std::string peer() const { return peer_is_registry() ? "registry" : stage == "git-fetch" ? "git-server" : "server"; }
+    // No rule named the caller and the text shows no registry (no image, no registry API path or
+    // error code): the peer may be a registry or any other HTTPS server, and the prose says
+    // "server" rather than assume one. The fixes still assume what the likely callers talk to.
+    bool peer_unnamed = false;
+    // "registry", "server" (a look-alike's: a webhook, the API server, a web site), "git-server",
+    // or "unknown" (peer_unnamed).
+    std::string peer() const {
+        if (peer_unnamed) return "unknown";
+        return peer_is_registry() ? "registry" : stage == "git-fetch" ? "git-server" : "server";
+    }
     // The peer as prose and fix templates name it: "registry", "server" or "git server".
     std::string peer_in_prose() const {
         std::string p = peer();
-        return p == "git-server" ? "git server" : p;
+        return p == "git-server" ? "git server" : p == "unknown" ? "server" : p;
     }
+    // Whether text and Markdown label the peer's name "registry" (else "host").
+    bool labelled_registry() const { return peer_is_registry() && !peer_unnamed; }
     std::string url;
     std::string image;
     std::string step;

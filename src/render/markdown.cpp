@@ -142,7 +142,7 @@ std::string render_markdown(const Report& report, Detail detail) {
         if (!f.parent.empty()) o << "| Parent | " << cell(describe_object(f.parent)) << " |\n";
         o << "| Component | " << cell_code(f.component) << " |\n| Stage | " << cell_code(f.stage)
           << " |\n| Problem | " << cell_code(f.problem) << " |\n";
-        if (!f.registry.empty()) o << (f.peer_is_registry() ? "| Registry | " : "| Host | ") << cell_code(f.registry) << " |\n";
+        if (!f.registry.empty()) o << (f.labelled_registry() ? "| Registry | " : "| Host | ") << cell_code(f.registry) << " |\n";
         if (!f.step.empty()) o << "| Step | " << cell_code(f.step) << " |\n";
         if (!f.image.empty()) o << "| Image | " << cell_code(f.image) << " |\n";
         if (!f.node.empty()) o << "| Node | " << cell_code(f.node) << " |\n";

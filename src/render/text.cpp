@@ -80,7 +80,7 @@ void render_verdict_line(std::ostringstream& o, const Finding& f, const Style& s
     o << "  " << s.dim("component ") << v(f.component);
     if (with_stage) o << s.dim(" · stage ") << v(f.stage);
     o << s.dim(" · problem ") << v(f.problem);
-    if (!f.registry.empty()) o << s.dim(f.peer_is_registry() ? " · registry " : " · host ") << v(f.registry);
+    if (!f.registry.empty()) o << s.dim(f.labelled_registry() ? " · registry " : " · host ") << v(f.registry);
     if (!f.node.empty()) o << s.dim(" · node ") << v(f.node);
     o << "\n";
 }

@@ -207,6 +207,34 @@ TEST(FieldReports, AClientThatFailedBeforeItsRequestIsNotSaidToHaveTalkedToThePe
     EXPECT_EQ(tls.explanation.find("before it sent any request"), std::string::npos) << tls.explanation;
 }
 
+// kubesphere/kubesphere#6185: a bare verdict names no caller and shows no registry, so its peer is
+// not assumed to be one (in the corpus, most such texts came from webhooks, API servers and web
+// sites). The same verdict on a registry's /v2/ request still speaks of the registry.
+TEST(FieldReports, AVerdictThatNamesNoCallerAndNoRegistrySpeaksOfAServer) {
+    Finding bare = first_finding(
+        "The error is: x509: certificate has expired or is not yet valid: current time 2024-09-18T12:18:40Z is after "
+        "2024-09-10T12:29:33Z.");
+    EXPECT_EQ(bare.component, "unknown");
+    EXPECT_EQ(bare.peer(), "unknown");
+    EXPECT_FALSE(bare.labelled_registry());
+    EXPECT_EQ(bare.title, "The server's certificate has expired");
+    EXPECT_EQ(bare.explanation.find("registry"), std::string::npos) << bare.explanation;
+    ASSERT_FALSE(bare.fixes.empty());
+    bool server_host = false;
+    for (const auto& fix : bare.fixes)
+        for (const auto& c : fix.commands) {
+            EXPECT_EQ(c.find("REGISTRY-HOST"), std::string::npos) << c;
+            server_host = server_host || c.find("SERVER-HOST") != std::string::npos;
+        }
+    EXPECT_TRUE(server_host);
+
+    Finding registry = first_finding(
+        "Get \"https://registry.example.com:5000/v2/\": x509: certificate has expired or is not yet valid: current "
+        "time 2024-09-18T12:18:40Z is after 2024-09-10T12:29:33Z");
+    EXPECT_EQ(registry.peer(), "registry");
+    EXPECT_EQ(registry.title, "The registry's certificate has expired");
+}
+
 // kubernetes/kubernetes examples/podsecuritypolicy/rbac: kubectl puts "Error from server (Forbidden): "
 // before an admission's refusal as before RBAC's. Admission refused the object (no grant helps),
 // RBAC refused the user: each gets its own cause, and the refused object a fix that reads it.

@@ -235,6 +235,19 @@ TEST(FieldReports, AVerdictThatNamesNoCallerAndNoRegistrySpeaksOfAServer) {
     EXPECT_EQ(registry.title, "The registry's certificate has expired");
 }
 
+// git-for-windows/git#2838: a git server that wants a client certificate gets git's own settings
+// (http.sslCert, http.sslKey), not a registry's certs.d or hosts.toml.
+TEST(FieldReports, AGitServerWantingAClientCertificateGetsGitsSettings) {
+    Finding f = first_finding(
+        "batch response: Post \"https://myserver/test/myrepo.git/info/lfs/objects/batch\": remote error: tls: alert(116)");
+    EXPECT_EQ(f.component, "git");
+    EXPECT_EQ(f.problem, "client-certificate-rejected");
+    ASSERT_FALSE(f.fixes.empty());
+    EXPECT_EQ(f.fixes[0].id, "configure-git-client-certificate");
+    EXPECT_TRUE(a_command_holds(f.fixes[0], ".sslCert"));
+    EXPECT_FALSE(has(fix_ids(f), "configure-client-certificate"));
+}
+
 // kubernetes/kubernetes examples/podsecuritypolicy/rbac: kubectl puts "Error from server (Forbidden): "
 // before an admission's refusal as before RBAC's. Admission refused the object (no grant helps),
 // RBAC refused the user: each gets its own cause, and the refused object a fix that reads it.

@@ -1,6 +1,7 @@
 #include "fix/artefacts.h"
 
 #include <algorithm>
+#include <cctype>
 #include <nlohmann/json.hpp>
 #include <set>
 
@@ -40,13 +41,37 @@ std::vector<std::string> pem_blocks(const std::string& text) {
     return blocks;
 }
 
-// The SHA-256 of a PEM block's DER, or "" when it does not parse (it is then kept as written).
-std::string der_sha256(const std::string& block) {
+// A block of pem_blocks() that is one certificate as PEM writes it: its BEGIN line, base64 lines,
+// its END line, and nothing else.
+bool plain_certificate_block(const std::string& block) {
+    auto lines = split_lines(block);
+    while (!lines.empty() && lines.back().empty()) lines.pop_back();
+    if (lines.size() < 3 || lines.front() != "-----BEGIN CERTIFICATE-----" ||
+        lines.back() != "-----END CERTIFICATE-----")
+        return false;
+    for (size_t i = 1; i + 1 < lines.size(); ++i)
+        for (char c : lines[i])
+            if (!std::isalnum(static_cast<unsigned char>(c)) && c != '+' && c != '/' && c != '=')
+                return false;
+    return true;
+}
+
+// A block of a bundle as the merge keeps it: the SHA-256 of its certificate's DER (or "" when it
+// holds none), and its text. A block that is not a plain certificate but from which OpenSSL still
+// reads one (it skips lines it does not take for a BEGIN line, and blocks of other kinds, such as
+// a private key, to find the next certificate) is written as OpenSSL writes that certificate: what
+// else it held is never printed.
+struct KeptBlock {
+    std::string digest, text;
+};
+KeptBlock read_block(const std::string& block) {
     try {
         auto certs = read_pem_certificates(block, "a PEM block");
-        return certs.empty() ? std::string() : sha256_hex(certs.front().get());
+        if (certs.empty()) return {{}, block};
+        return {sha256_hex(certs.front().get()),
+                plain_certificate_block(block) ? block : to_pem(certs.front().get())};
     } catch (const Error&) {
-        return {};
+        return {{}, block};
     }
 }
 
@@ -400,26 +425,26 @@ void drop_repeated_reruns(std::vector<Finding>& findings) {
 CaBundle merge_ca_bundle(const std::string& existing, const std::vector<std::string>& added_pems) {
     CaBundle out;
     std::set<std::string> seen;
-    for (const auto& block : pem_blocks(existing)) {
-        std::string digest = der_sha256(block);
-        if (!digest.empty() && !seen.insert(digest).second)
+    for (const auto& raw : pem_blocks(existing)) {
+        KeptBlock block = read_block(raw);
+        if (!block.digest.empty() && !seen.insert(block.digest).second)
             continue;  // a duplicate already there goes too
         // A block that is no certificate and holds a private key's marker (a key pasted into
         // a certificate's lines) trusts nothing, and the bundle is printed (the manifest, the
         // patch command): it goes, as the text between the certificates goes.
-        if (digest.empty() && block.find("PRIVATE KEY") != std::string::npos) continue;
-        out.pem += block;
+        if (block.digest.empty() && block.text.find("PRIVATE KEY") != std::string::npos) continue;
+        out.pem += block.text;
         ++out.kept;
     }
     for (const auto& pem : added_pems)
-        for (const auto& block : pem_blocks(pem)) {
-            std::string digest = der_sha256(block);
-            if (digest.empty()) continue;  // only certificates are added
-            if (!seen.insert(digest).second) {
+        for (const auto& raw : pem_blocks(pem)) {
+            KeptBlock block = read_block(raw);
+            if (block.digest.empty()) continue;  // only certificates are added
+            if (!seen.insert(block.digest).second) {
                 ++out.already;
                 continue;
             }
-            out.pem += block;
+            out.pem += block.text;
             ++out.added;
         }
     return out;

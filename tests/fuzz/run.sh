@@ -90,6 +90,8 @@ seeds = {
     "secrets-beside": (cm({"cert": pem["a"], "registry-password": "hostile-password-6b2f", "tls.key": key},
                           annotations={"example.com/token": "planted-token-77a1"}), pem["reg"]),
     "key-in-bundle": (cm({"cert": pem["a"] + key}), pem["reg"] + key),
+    # a BEGIN line OpenSSL does not take for one, then a key, then a whole certificate
+    "key-before-certificate": (cm({"cert": pem["a"] + "-----BEGIN CERTIFICATE-----junk\n" + key + pem["b"]}), pem["reg"]),
     "no-data": (cm(None), pem["reg"]),
     "absent": (None, pem["reg"]),
 }

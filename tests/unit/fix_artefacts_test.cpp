@@ -356,6 +356,30 @@ TEST(AddCa, AKeyPastedIntoACertificateBlockIsNeverPrinted) {
     EXPECT_NE(shown.find(old.substr(28, 40)), std::string::npos);  // the good CA is kept
 }
 
+// Found by configmap_merge_fuzz: a BEGIN CERTIFICATE line with bytes after it is no BEGIN line to
+// OpenSSL, which skips on to the next block; so a private key between it and a whole certificate
+// below made one block whose certificate parsed, and the block was kept as written, key and all.
+TEST(AddCa, AKeyInsideABlockWhoseCertificateParsesIsNeverPrinted) {
+    std::string old = pem_of("Team A Root"), inner = pem_of("Team B Root"),
+                reg = pem_of("Registry Root");
+    const std::string key_line = "MIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQgqAGmjpVqMxQhWSwT";
+    const std::string bundle_text = old + "-----BEGIN CERTIFICATE-----junk\n" +
+                                    "-----BEGIN PRIVATE KEY-----\n" + key_line +
+                                    "\n-----END PRIVATE KEY-----\n" + inner;
+    CaBundle bundle = merge_ca_bundle(bundle_text, {reg});
+    EXPECT_EQ(bundle.pem, old + inner + reg);  // the certificate is kept, as OpenSSL writes it
+    EXPECT_EQ(bundle.kept, 2u);
+    Finding f = probed_lookup(reg);
+    f.tekton_namespace = "tekton-pipelines";
+    f.installation.read = f.installation.configmap_present = true;
+    f.installation.configmap_data = {{"cert", bundle_text}};
+    const FixView* add = planned(f, "add-ca-to-config-registry-cert");
+    ASSERT_NE(add, nullptr);
+    std::string shown = add->manifest + all_commands(*add);
+    EXPECT_EQ(shown.find(key_line), std::string::npos) << shown;
+    EXPECT_EQ(shown.find("PRIVATE KEY"), std::string::npos) << shown;
+}
+
 // Found by configmap_merge_fuzz: a PEM whose END line is broken by bytes that are not UTF-8 makes
 // one block with the next certificate, kept as written; the merge patch's JSON threw on them.
 TEST(AddCa, BytesThatAreNotUtf8InTheBundleDoNotStopThePatch) {

@@ -194,6 +194,35 @@ TEST(HostileNames, TheStepsPatchStaysInertWhereverTheStepsAreDeclared) {
     }
 }
 
+// config-registry-cert's bundle as the cluster holds it, with hostile lines: inside a block that
+// is no certificate (kept as written), and after a BEGIN line OpenSSL does not take for one,
+// above a whole certificate (written again from that certificate). The merge patch stays one
+// inert line, and neither it nor the manifest carries a raw ESC.
+TEST(HostileNames, HostileLinesInTheBundleStayInsideThePatchsQuotes) {
+    const FixRule* fix = test::shipped_engine().catalog().fix("add-ca-to-config-registry-cert");
+    ASSERT_NE(fix, nullptr);
+    Stubs stubs;
+    const std::string ca = to_pem(test::self_signed("Team Root").get());
+    Finding f = hostile_finding("", true);
+    f.installation.configmap_data = {
+        {"cert", ca + "-----BEGIN CERTIFICATE-----\n" + kHostile + "\n-----END CERTIFICATE-----\n" +
+                     "-----BEGIN CERTIFICATE-----" + kHostile + "\n" +
+                     to_pem(test::self_signed("Other Root").get())}};
+    FixView view = render_fix(*fix, f);
+    bool patched = false;
+    for (const auto& c : view.commands) {
+        expect_inert("add-ca-to-config-registry-cert, hostile bundle", c, stubs);
+        EXPECT_EQ(c.find('\x1b'), std::string::npos) << c;
+        patched = patched || c.find("--type merge -p ") != std::string::npos;
+    }
+    EXPECT_TRUE(patched);
+    EXPECT_EQ(view.manifest.find('\x1b'), std::string::npos) << view.manifest;
+    EXPECT_NE(view.manifest.find(ca.substr(28, 40)), std::string::npos);  // the CA is kept
+    // The block kept as written is there, escaped, in a quoted scalar.
+    EXPECT_NE(view.manifest.find("touch pwned"), std::string::npos) << view.manifest;
+    EXPECT_NE(view.manifest.find("\\x1b[2J"), std::string::npos) << view.manifest;
+}
+
 // The check itself catches what it is for: an unquoted name runs, a broken quote does not parse.
 TEST(HostileNames, TheCheckCatchesAnInjectedCommand) {
     Stubs stubs;

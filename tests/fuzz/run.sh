@@ -27,11 +27,14 @@ seed() {
 import glob, hashlib, os, sys, yaml
 src, out = sys.argv[1], sys.argv[2]
 texts = []
-for f in glob.glob(src + "/tests/corpus/*.yaml") + glob.glob(src + "/tests/corpus/reports/*.yaml"):
+# One corpus entry in eight, chosen by its digest (the same ones on every run): libFuzzer runs
+# every seed before its time limit counts, and the whole corpus under ASan takes minutes.
+for f in sorted(glob.glob(src + "/tests/corpus/*.yaml") + glob.glob(src + "/tests/corpus/reports/*.yaml")):
     for doc in yaml.safe_load_all(open(f)):
         for item in (doc if isinstance(doc, list) else []):
             if isinstance(item, dict) and isinstance(item.get("text"), str):
-                texts.append(item["text"])
+                if hashlib.sha1(item["text"].encode()).hexdigest()[0] in "01":
+                    texts.append(item["text"])
 for f in glob.glob(src + "/patterns/**/*.yaml", recursive=True):
     doc = yaml.safe_load(open(f))
     if isinstance(doc, dict):

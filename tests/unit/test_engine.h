@@ -3,6 +3,7 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include <cstdlib>
 #include <fstream>
 #include <sstream>
 #include <string>
@@ -27,6 +28,14 @@ inline std::vector<std::string> example_and_corpus_texts() {
         for (const auto& n : YAML::LoadFile(std::string(CERTDOCTOR_SOURCE_DIR) + "/tests/corpus/" + name))
             texts.push_back(n["text"].as<std::string>());
     return texts;
+}
+
+// Tests that read the whole corpus read one text in N when CERTDOCTOR_TEST_SAMPLE=N (the run under
+// ASan and UBSan sets it: there each pass is ten times slower, and the regular run reads all).
+inline size_t corpus_sample_step() {
+    const char* value = std::getenv("CERTDOCTOR_TEST_SAMPLE");
+    size_t step = value ? std::strtoul(value, nullptr, 10) : 1;
+    return step == 0 ? 1 : step;
 }
 
 // A file of tests/samples, whole.

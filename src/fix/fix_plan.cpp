@@ -434,8 +434,10 @@ std::vector<std::string> placeholders_in(std::string_view text) {
 }
 
 FixView render_fix(const FixRule& fix, const Finding& finding) {
+    // A variant for the site that placed the finding, else for its tool, else the fix's own text.
     const FixContent* content = &fix.content;
-    auto variant = fix.variants.find(finding.tool);
+    auto variant = finding.site_rule.empty() ? fix.variants.end() : fix.variants.find(finding.site_rule);
+    if (variant == fix.variants.end()) variant = fix.variants.find(finding.tool);
     if (variant != fix.variants.end()) content = &variant->second;
     mustache::data data = template_data(finding);
     std::string where = fix.file + ": fix '" + fix.id + "'";

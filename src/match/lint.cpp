@@ -276,18 +276,20 @@ struct Linter {
         }
     }
 
-    // A fix's variant is picked by the finding's tool, which only a site's `tool:` sets: a variant
-    // for a tool no site names is never shown. The tools the fix plan tells apart by name must be
-    // named by a site.
+    // A fix's variant is picked by the site that placed the finding, else by the finding's tool,
+    // which only a site's `tool:` sets: a variant for a tool no site names, and that is no site's
+    // id, is never shown. The tools the fix plan tells apart by name must be named by a site.
     void tools() {
-        std::set<std::string> named;
-        for (const auto& site : c.sites)
+        std::set<std::string> named, site_ids;
+        for (const auto& site : c.sites) {
             if (!site.tool.empty()) named.insert(site.tool);
+            site_ids.insert(site.id);
+        }
         for (const auto& f : c.fixes)
             for (const auto& [tool, _] : f.variants)
-                if (!named.count(tool))
+                if (!named.count(tool) && !site_ids.count(tool))
                     issue(f.file, f.line, "fix '" + f.id + "' has a variant for tool '" + tool +
-                                              "', which no site names (tool: on a site)");
+                                              "', which no site names (tool: on a site), nor is it a site's id");
         for (auto tool : vocabulary::transport_tools)
             if (!named.count(std::string(tool)))
                 issue("patterns/sites", 0, "no site names tool '" + std::string(tool) +

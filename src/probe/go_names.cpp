@@ -31,8 +31,9 @@ std::vector<std::string> split(const std::string& s, char sep) {
     return out;
 }
 
-// Go's %q for the ASCII names these messages quote.
-std::string quoted(const std::string& s) {
+// Go's %q for the ASCII names these messages quote (named apart from std::quoted, which
+// argument-dependent lookup finds for a std::string wherever <iomanip> is included).
+std::string go_quoted(const std::string& s) {
     std::string out = "\"";
     for (unsigned char c : s) {
         if (c == '"' || c == '\\') {
@@ -160,7 +161,7 @@ Outcome match_constraint(const GoGeneralName& name, const std::string& constrain
         case K::dns: {
             auto m = match_domain_constraint(name.value, constraint);
             if (!m)
-                return {false, "x509: internal error: cannot parse domain " + quoted(constraint)};
+                return {false, "x509: internal error: cannot parse domain " + go_quoted(constraint)};
             return {*m, ""};
         }
         case K::email: {
@@ -169,27 +170,27 @@ Outcome match_constraint(const GoGeneralName& name, const std::string& constrain
                 auto c = parse_mailbox(constraint);
                 if (!c)
                     return {false,
-                            "x509: internal error: cannot parse constraint " + quoted(constraint)};
+                            "x509: internal error: cannot parse constraint " + go_quoted(constraint)};
                 return {mailbox->local == c->local && equal_fold(mailbox->domain, c->domain), ""};
             }
             auto m = match_domain_constraint(mailbox->domain, constraint);
             if (!m)
-                return {false, "x509: internal error: cannot parse domain " + quoted(constraint)};
+                return {false, "x509: internal error: cannot parse domain " + go_quoted(constraint)};
             return {*m, ""};
         }
         case K::uri: {
             std::string host = uri_host(name.value);
             if (host.empty())
-                return {false, "URI with empty host (" + quoted(name.value) +
+                return {false, "URI with empty host (" + go_quoted(name.value) +
                                    ") cannot be matched against constraints"};
             if (host.find(':') != std::string::npos && host.back() != ']')
                 host = host.substr(0, host.rfind(':'));
             if ((host.front() == '[' && host.back() == ']') || parse_ip16(host))
-                return {false, "URI with IP (" + quoted(name.value) +
+                return {false, "URI with IP (" + go_quoted(name.value) +
                                    ") cannot be matched against constraints"};
             auto m = match_domain_constraint(host, constraint);
             if (!m)
-                return {false, "x509: internal error: cannot parse domain " + quoted(constraint)};
+                return {false, "x509: internal error: cannot parse domain " + go_quoted(constraint)};
             return {*m, ""};
         }
         case K::ip: {
@@ -252,8 +253,8 @@ std::optional<GoNameFailure> check_one(const GoCertificate& ca, const GoGeneralN
         if (!o.error.empty()) return GoNameFailure{"name-constraints", kNotAuthorized + o.error};
         if (o.matched)
             return GoNameFailure{"name-constraints",
-                                 kNotAuthorized + kind_text(name.kind) + " " + quoted(shown) +
-                                     " is excluded by constraint " + quoted(constraint_text(*c))};
+                                 kNotAuthorized + kind_text(name.kind) + " " + go_quoted(shown) +
+                                     " is excluded by constraint " + go_quoted(constraint_text(*c))};
     }
     count += static_cast<int>(permitted.size());
     if (count > 250000) return GoNameFailure{"name-constraints", "x509: unknown error"};
@@ -266,7 +267,7 @@ std::optional<GoNameFailure> check_one(const GoCertificate& ca, const GoGeneralN
     }
     if (!ok)
         return GoNameFailure{"name-constraints", kNotAuthorized + kind_text(name.kind) + " " +
-                                                     quoted(shown) +
+                                                     go_quoted(shown) +
                                                      " is not permitted by any constraint"};
     return std::nullopt;
 }
@@ -394,9 +395,9 @@ std::optional<GoNameFailure> go_check_name_constraints(const GoCertificate& ca,
             using K = GoGeneralName::Kind;
             if (name.kind == K::email && !parse_mailbox(name.value))
                 return GoNameFailure{"other",
-                                     "x509: cannot parse rfc822Name " + quoted(name.value)};
+                                     "x509: cannot parse rfc822Name " + go_quoted(name.value)};
             if (name.kind == K::dns && !domain_to_reverse_labels(name.value))
-                return GoNameFailure{"other", "x509: cannot parse dnsName " + quoted(name.value)};
+                return GoNameFailure{"other", "x509: cannot parse dnsName " + go_quoted(name.value)};
             if (name.kind == K::ip && name.value.size() != 4 && name.value.size() != 16)
                 return GoNameFailure{"other", "x509: internal error: IP SAN failed to parse"};
             if (auto failure = check_one(ca, name, count)) return failure;

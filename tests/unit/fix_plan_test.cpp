@@ -573,5 +573,45 @@ TEST(FixPlan, PicksTheToolsVariant) {
               std::string::npos);
 }
 
+// A variant keyed by the site that placed the finding wins over its tool's: the Go SSH client of
+// Argo CD and Flux (tool ssh, as git's own ssh) gets their places for a host key and a private key,
+// never the Tekton ssh-auth Secret that git in a step reads.
+TEST(FixPlan, PicksTheSitesVariantBeforeTheToolsOne) {
+    struct Case {
+        std::string message, fix, wanted;
+    };
+    for (const Case& c : std::vector<Case>{
+             // argoproj/argo-cd#7723
+             {"rpc error: code = Unknown desc = ssh: handshake failed: knownhosts: key mismatch", "add-git-known-hosts",
+              "argocd cert add-ssh --batch --upsert --from known_hosts"},
+             // git-bug/git-bug#929
+             {"Error: ssh: handshake failed: ssh: unable to authenticate, attempted methods [none publickey], no "
+              "supported methods remain",
+              "configure-git-credentials", "argocd.argoproj.io/secret-type in (repository,repo-creds)"}}) {
+        Report r = explain_text(test::shipped_engine(), c.message, "test");
+        ASSERT_FALSE(r.findings.empty()) << c.message;
+        const Finding& f = r.findings.front();
+        EXPECT_EQ(f.site_rule, "go-ssh-client") << c.message;
+        EXPECT_EQ(f.tool, "ssh") << c.message;
+        const FixView* fix = planned(f.fixes, c.fix);
+        ASSERT_NE(fix, nullptr) << c.message;
+        const std::string commands = joined(fix->commands);
+        EXPECT_NE(commands.find(c.wanted), std::string::npos) << commands;
+        EXPECT_NE(commands.find("patch secret flux-system"), std::string::npos) << commands;
+        EXPECT_EQ(commands.find("git-ssh"), std::string::npos) << commands;
+        EXPECT_EQ(fix->description.find("Tekton writes"), std::string::npos) << fix->description;
+    }
+    // git's own ssh keeps the tool's text: the ssh-auth Secret of the run (OpenSSH's words, as
+    // fluxcd/flux docs/guides/use-private-git-host.md shows them).
+    Report r = explain_text(test::shipped_engine(),
+                            "No ECDSA host key is known for github.com and you have requested strict checking.\n"
+                            "Host key verification failed.\nfatal: Could not read from remote repository.",
+                            "test");
+    ASSERT_FALSE(r.findings.empty());
+    const FixView* fix = planned(r.findings.front().fixes, "add-git-known-hosts");
+    ASSERT_NE(fix, nullptr);
+    EXPECT_NE(joined(fix->commands).find("patch secret git-ssh"), std::string::npos) << joined(fix->commands);
+}
+
 }  // namespace
 }  // namespace certdoctor

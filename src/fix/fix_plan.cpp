@@ -425,7 +425,9 @@ std::vector<std::string> placeholders_in(std::string_view text) {
     for (std::string_view placeholder : kPlaceholders)
         for (size_t at = text.find(placeholder); at != std::string_view::npos; at = text.find(placeholder, at + 1)) {
             const size_t end = at + placeholder.size();
-            if ((at == 0 || !word(text[at - 1])) && (end == text.size() || !word(text[end]))) {
+            // A column header of `-o custom-columns=NAMESPACE:.metadata.namespace` is no placeholder.
+            const bool header = end + 1 < text.size() && text[end] == ':' && (text[end + 1] == '.' || text[end + 1] == '{');
+            if ((at == 0 || !word(text[at - 1])) && (end == text.size() || !word(text[end])) && !header) {
                 found.emplace_back(placeholder);
                 break;
             }

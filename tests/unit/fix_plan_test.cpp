@@ -54,6 +54,12 @@ TEST(FixPlan, PlaceholdersAreWordsOfTheirOwnQuotedOrNot) {
     // Part of a longer word or name: not a placeholder.
     EXPECT_TRUE(placeholders_in("IMAGE-REPOSITORY-X MY-NAMESPACE NAMESPACES NODE.example KEY_ID $IMAGE_TAG").empty());
     EXPECT_EQ(placeholders_in("IMAGE-REPOSITORY"), (std::vector<std::string>{"IMAGE-REPOSITORY"}));
+    // A column header of kubectl's custom-columns is a name kubectl prints, not one to fill in.
+    EXPECT_TRUE(placeholders_in("kubectl get secrets -A -o custom-columns=NAMESPACE:.metadata.namespace,SECRET:{.spec.x}")
+                    .empty());
+    EXPECT_EQ(placeholders_in("-o custom-columns=NAMESPACE:.metadata.namespace\nkubectl -n NAMESPACE get sa"),
+              (std::vector<std::string>{"NAMESPACE"}));
+    EXPECT_EQ(placeholders_in("REGISTRY-HOST:5000 SECRET:"), (std::vector<std::string>{"REGISTRY-HOST", "SECRET"}));
 }
 
 // The fix lists what is left to fill in, and only that: a finding that names its namespace
@@ -611,6 +617,34 @@ TEST(FixPlan, PicksTheSitesVariantBeforeTheToolsOne) {
     const FixView* fix = planned(r.findings.front().fixes, "add-git-known-hosts");
     ASSERT_NE(fix, nullptr);
     EXPECT_NE(joined(fix->commands).find("patch secret git-ssh"), std::string::npos) << joined(fix->commands);
+}
+
+// The fixes whose commands list objects by custom columns: their headers are not left to fill in.
+TEST(FixPlan, CustomColumnsHeadersAreNoPlaceholders) {
+    struct Case {
+        std::string message, fix;
+    };
+    for (const Case& c : std::vector<Case>{
+             // argoproj/argo-cd#7723
+             {"rpc error: code = Unknown desc = ssh: handshake failed: knownhosts: key mismatch", "add-git-known-hosts"},
+             // kyverno/kyverno#1423 (kube-apiserver calling an admission webhook)
+             {"W0101 07:00:25.631227       1 dispatcher.go:169] Failed calling webhook, failing open "
+              "mutate.kyverno.svc: failed calling webhook \"mutate.kyverno.svc\": Post "
+              "https://kyverno-svc.kyverno.svc:443/mutate?timeout=3s: x509: certificate signed by unknown authority "
+              "(possibly because of \"crypto/rsa: verification error\" while trying to verify candidate authority "
+              "certificate \"*.kyverno.svc\")",
+              "check-webhook-ca-bundle"}}) {
+        Report r = explain_text(test::shipped_engine(), c.message, "test");
+        ASSERT_FALSE(r.findings.empty()) << c.message;
+        const FixView* fix = planned(r.findings.front().fixes, c.fix);
+        ASSERT_NE(fix, nullptr) << c.message;
+        ASSERT_NE(joined(fix->commands).find("custom-columns=NAME"), std::string::npos) << joined(fix->commands);
+        for (const std::string& p : fix->placeholders) {
+            const std::string commands = joined(fix->commands);
+            EXPECT_NE(commands.find(p), std::string::npos) << c.fix << " lists " << p;
+            EXPECT_NE(p, "NAMESPACE") << c.fix;
+        }
+    }
 }
 
 }  // namespace

@@ -104,30 +104,34 @@ std::string check_match(const Engine& engine, const Rule& rule, const Example& e
 
 }  // namespace
 
+std::vector<CatalogExampleRef> list_examples(const Catalog& catalog) {
+    std::vector<CatalogExampleRef> examples;
+    for (const auto* list : {&catalog.sites, &catalog.causes})
+        for (const auto& rule : *list) {
+            for (const auto& ex : rule.match_examples) examples.push_back({&rule, &ex, true});
+            for (const auto& ex : rule.no_match_examples) examples.push_back({&rule, &ex, false});
+        }
+    return examples;
+}
+
+std::string check_example(const Engine& engine, const CatalogExampleRef& example) {
+    const Rule& rule = *example.rule;
+    const Example& ex = *example.example;
+    if (example.match) return check_match(engine, rule, ex);
+    if (rule.kind == RuleKind::site && rule.context_only()) {
+        Report r = explain_text(engine, ex.text, "example");
+        bool placed = !r.findings.empty() && r.findings.front().site_rule == rule.id;
+        return placed ? "placed by it, but must not be: " + ex.reason : "";
+    }
+    RE2 re(rule.expanded, rule_regex_options());
+    bool matched = re.ok() && RE2::PartialMatch(normalise_message(ex.text), re);
+    return matched ? "matches, but must not: " + ex.reason : "";
+}
+
 std::vector<ExampleResult> run_examples(const Engine& engine) {
     std::vector<ExampleResult> results;
-    const Catalog& c = engine.catalog();
-    for (const auto* list : {&c.sites, &c.causes}) {
-        for (const auto& rule : *list) {
-            for (const auto& ex : rule.match_examples)
-                results.push_back({rule.file, ex.line, rule.id, check_match(engine, rule, ex)});
-            if (rule.kind == RuleKind::site && rule.context_only()) {
-                for (const auto& ex : rule.no_match_examples) {
-                    Report r = explain_text(engine, ex.text, "example");
-                    bool placed = !r.findings.empty() && r.findings.front().site_rule == rule.id;
-                    results.push_back({rule.file, ex.line, rule.id, placed ? "placed by it, but must not be: " + ex.reason : ""});
-                }
-                continue;
-            }
-            RE2 re(rule.expanded, rule_regex_options());
-            for (const auto& ex : rule.no_match_examples) {
-                std::string text = normalise_message(ex.text);
-                bool matched = re.ok() && RE2::PartialMatch(text, re);
-                results.push_back({rule.file, ex.line, rule.id,
-                                   matched ? "matches, but must not: " + ex.reason : ""});
-            }
-        }
-    }
+    for (const CatalogExampleRef& ex : list_examples(engine.catalog()))
+        results.push_back({ex.rule->file, ex.example->line, ex.rule->id, check_example(engine, ex)});
     return results;
 }
 

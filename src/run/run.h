@@ -86,6 +86,16 @@ private:
 };
 
 // `patterns test`: every rule's examples through the whole engine.
+struct CatalogExampleRef {
+    const Rule* rule = nullptr;
+    const Example* example = nullptr;
+    bool match = true;  // a `match` example, else a `no_match` one
+};
+// Every example of every site, then of every cause, in the catalog's order.
+std::vector<CatalogExampleRef> list_examples(const Catalog& catalog);
+// What is wrong with how the engine reads one example; empty when it holds.
+std::string check_example(const Engine& engine, const CatalogExampleRef& example);
+
 struct ExampleResult {
     std::string file;
     int line = 0;

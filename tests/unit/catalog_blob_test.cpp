@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 #include <yaml-cpp/yaml.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <memory>
 
@@ -80,11 +81,15 @@ TEST(Matcher, ThePrefilterFindsWhatTheSetFinds) {
     std::vector<std::string> texts = test::example_and_corpus_texts();
     // The real-world corpus too: each entry whole, and each of its lines.
     const size_t step = test::corpus_sample_step();
+    // The files in order of name, so that a sample is the same one on every machine.
+    std::vector<std::filesystem::path> files;
+    for (const auto& f : std::filesystem::directory_iterator(std::string(CERTDOCTOR_SOURCE_DIR) + "/tests/corpus/reports"))
+        if (f.path().extension() == ".yaml") files.push_back(f.path());
+    std::sort(files.begin(), files.end());
+    ASSERT_FALSE(files.empty());
     size_t entry = 0;
-    for (const auto& f : std::filesystem::directory_iterator(std::string(CERTDOCTOR_SOURCE_DIR) +
-                                                             "/tests/corpus/reports")) {
-        if (f.path().extension() != ".yaml") continue;
-        for (const auto& n : YAML::LoadFile(f.path().string())) {
+    for (const auto& file : files) {
+        for (const auto& n : YAML::LoadFile(file.string())) {
             if (entry++ % step != 0) continue;
             std::string text = n["text"].as<std::string>();
             texts.push_back(text);

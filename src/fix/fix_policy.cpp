@@ -135,9 +135,17 @@ namespace {
 
 constexpr const char* kIdentifyCaller = "identify-the-caller";
 
-// The guessed caller in words: the tool when one is named, else the component.
-std::string caller_words(const Finding& f) {
-    std::string who = f.tool.empty() ? f.component : f.tool + " (" + f.component + ")";
+// The guessed caller by name: the site's words for it, else the tool, else the component.
+std::string caller_name(const Finding& f, const Catalog& catalog) {
+    if (const Rule* site = f.site_rule.empty() ? nullptr : catalog.rule(f.site_rule); site && !site->caller.empty())
+        return site->caller;
+    return f.tool.empty() ? f.component : f.tool;
+}
+
+// The guessed caller in words, with how it was guessed.
+std::string caller_words(const Finding& f, const Catalog& catalog) {
+    std::string who = caller_name(f, catalog);
+    if (who == f.tool) who += " (" + f.component + ")";
     return f.confidence == "medium" ? who + ", as the text around the message suggests" : who + ", a guess";
 }
 
@@ -145,7 +153,8 @@ std::string caller_words(const Finding& f) {
 
 bool hedge_uncertain_fixes(Finding& f, const Catalog& catalog) {
     if (f.confidence == "high" || f.component.empty() || f.component == "unknown") return false;
-    std::string condition = "only if the request came from " + caller_words(f);
+    const std::string caller = caller_name(f, catalog);
+    std::string condition = "only if the request came from " + caller_words(f, catalog);
     bool any = false;
     for (auto& view : f.fixes) {
         if (view.id == kIdentifyCaller || view.conditional) continue;
@@ -153,7 +162,7 @@ bool hedge_uncertain_fixes(Finding& f, const Catalog& catalog) {
         if (rule && !depends_on_caller(*rule)) continue;
         view.conditional = true;
         view.condition = condition;
-        view.title = "If the caller is " + (f.tool.empty() ? f.component : f.tool) + ": " + view.title;
+        view.title = "If the caller is " + caller + ": " + view.title;
         any = true;
     }
     if (!any) return false;
@@ -172,7 +181,7 @@ bool hedge_uncertain_fixes(Finding& f, const Catalog& catalog) {
             std::rotate(after_guess, identify, identify + 1);
         for (auto& v : f.fixes)
             if (v.id == kIdentifyCaller && v.title.rfind("If unsure", 0) != 0)
-                v.title = "If unsure that the caller is " + (f.tool.empty() ? f.component : f.tool) + ": " + v.title;
+                v.title = "If unsure that the caller is " + caller + ": " + v.title;
         return true;
     }
     // A guess: the step that tells the candidates apart goes first, then the fixes that hold for any caller.

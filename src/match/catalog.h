@@ -59,6 +59,9 @@ struct Rule {
     std::string chain;       // site
     std::string versions;    // site: which variant of the chain
     std::string tool;        // site: the step tool, for tool-specific fixes
+    // site: the caller in a few words, where the tool or the component says too little of it
+    // ("a Go SSH client (Argo CD, Flux)"): a hedged fix's title names it. "" for the tool.
+    std::string caller;
     // site: how sure a match makes the component: "high" when the words name their caller,
     // "medium" when they are only that caller's own wording (no name in them), "low" when several
     // callers print them (a library's) and the component is only the likeliest.

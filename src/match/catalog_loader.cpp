@@ -147,13 +147,14 @@ Rule read_rule(const YAML::Node& doc, RuleKind kind) {
     r.line = line_of(doc);
     if (kind == RuleKind::site) {
         check_known_fields(doc, {"kind", "id", "title", "component", "stage", "chain", "versions",
-                                 "tool", "lookalike", "priority", "regex", "context", "context_except",
+                                 "tool", "caller", "lookalike", "priority", "regex", "context", "context_except",
                                  "confidence", "peer", "side", "explanation", "references", "examples"});
         r.component = get_string(doc, "component", true, r.line);
         r.stage = get_string(doc, "stage", true, r.line);
         r.chain = get_string(doc, "chain", true, r.line);
         r.versions = get_string(doc, "versions", false, r.line);
         r.tool = get_string(doc, "tool", false, r.line);
+        r.caller = get_string(doc, "caller", false, r.line);
         r.context = get_string(doc, "context", false, r.line);
         r.context_except = get_list(doc, "context_except");
         if (doc["confidence"]) r.confidence = get_string(doc, "confidence", true, r.line);

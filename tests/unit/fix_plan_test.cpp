@@ -606,6 +606,12 @@ TEST(FixPlan, PicksTheSitesVariantBeforeTheToolsOne) {
         EXPECT_NE(commands.find("patch secret flux-system"), std::string::npos) << commands;
         EXPECT_EQ(commands.find("git-ssh"), std::string::npos) << commands;
         EXPECT_EQ(fix->description.find("Tekton writes"), std::string::npos) << fix->description;
+        // An unsure finding's fixes name the caller by the site's words for it, not by the transport.
+        EXPECT_EQ(fix->conditional, c.fix == "configure-git-credentials") << c.fix;
+        if (fix->conditional) {
+            EXPECT_EQ(fix->title.rfind("If the caller is a Go SSH client (Argo CD, Flux): ", 0), 0u) << fix->title;
+            EXPECT_NE(fix->condition.find("a Go SSH client (Argo CD, Flux)"), std::string::npos) << fix->condition;
+        }
     }
     // git's own ssh keeps the tool's text: the ssh-auth Secret of the run (OpenSSH's words, as
     // fluxcd/flux docs/guides/use-private-git-host.md shows them).

@@ -150,7 +150,7 @@ struct Planner {
             "(an upgrade, a TektonConfig change), and must then be made again. That edit, keeping "
                         "every CA already there: kubectl patch configmap ") +
             kConfigMap + " -n " +
-            shell_quote(ns) + " --type merge -p " + shell_quote(patch.dump()) +
+            shell_quote(ns) + " --type merge -p " + shell_quote(json_text(patch)) +
             " ; then restart the controller.");
     }
 
@@ -246,7 +246,7 @@ struct Planner {
                 "set-step-command: the " + what +
                 " no longer has the steps the run used at those places (its `test` operations "
                 "fail: it changed since the run); nothing is patched. The patch was: " +
-                ops.dump());
+                json_text(ops));
             return;
         }
         ObjectChange c;
@@ -269,7 +269,7 @@ struct Planner {
                             " changed since it was read: its steps are no longer where the run had "
                             "them (the patch's `test` operations fail); nothing was patched. The "
                             "patch was: " +
-                            ops.dump());
+                            json_text(ops));
             }
         };
         add(std::move(c));

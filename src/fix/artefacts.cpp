@@ -8,6 +8,7 @@
 #include "probe/openssl_util.h"
 #include "util/error.h"
 #include "util/escape.h"
+#include "util/json_access.h"
 #include "util/secret_value.h"
 #include "util/text.h"
 
@@ -73,12 +74,6 @@ KeptBlock read_block(const std::string& block) {
     } catch (const Error&) {
         return {{}, block};
     }
-}
-
-// Bytes that are not UTF-8 (a PEM block kept as written may hold any) become U+FFFD instead of
-// throwing: the text is for a command line.
-std::string json_text(const Json& j) {
-    return j.dump(-1, ' ', false, Json::error_handler_t::replace);
 }
 
 // A YAML mapping entry `key: value` at `indent`: multi-line text as a literal block.

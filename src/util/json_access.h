@@ -1,4 +1,5 @@
-// Read-only access to API objects and dumps as nlohmann::json, where any field may be missing or null.
+// Read-only access to API objects and dumps as nlohmann::json, where any field may be missing or
+// null; and their text for a command line.
 #pragma once
 
 #include <initializer_list>
@@ -18,6 +19,12 @@ inline const nlohmann::json& json_at(const nlohmann::json& j, std::initializer_l
         p = &*it;
     }
     return *p;
+}
+
+// JSON text for a command line or a message: bytes that are not UTF-8 (a PEM block kept as
+// written may hold any) become U+FFFD instead of throwing.
+inline std::string json_text(const nlohmann::json& j) {
+    return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
 // The string at `path`, or "".

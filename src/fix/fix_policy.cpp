@@ -146,7 +146,10 @@ std::string caller_name(const Finding& f, const Catalog& catalog) {
 std::string caller_words(const Finding& f, const Catalog& catalog) {
     std::string who = caller_name(f, catalog);
     if (who == f.tool) who += " (" + f.component + ")";
-    return f.confidence == "medium" ? who + ", as the text around the message suggests" : who + ", a guess";
+    if (f.confidence != "medium") return who + ", a guess";
+    // Medium: the text around the message named the caller (`context`), or the message's own
+    // words are that kind of caller's without naming the program.
+    return who + (f.context.empty() ? ", as the message's wording suggests" : ", as the text around the message suggests");
 }
 
 }  // namespace

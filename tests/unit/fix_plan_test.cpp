@@ -610,7 +610,9 @@ TEST(FixPlan, PicksTheSitesVariantBeforeTheToolsOne) {
         EXPECT_EQ(fix->conditional, c.fix == "configure-git-credentials") << c.fix;
         if (fix->conditional) {
             EXPECT_EQ(fix->title.rfind("If the caller is a Go SSH client (Argo CD, Flux): ", 0), 0u) << fix->title;
-            EXPECT_NE(fix->condition.find("a Go SSH client (Argo CD, Flux)"), std::string::npos) << fix->condition;
+            EXPECT_NE(fix->condition.find("a Go SSH client (Argo CD, Flux), as the message's wording suggests"),
+                      std::string::npos)
+                << fix->condition;
         }
     }
     // git's own ssh keeps the tool's text: the ssh-auth Secret of the run (OpenSSH's words, as

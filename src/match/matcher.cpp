@@ -22,14 +22,13 @@ const RE2& Matcher::Compiled::re() const {
 
 namespace {
 
-// The prefilter serves short messages, up to this many bytes in all; past that (a log, a large
-// paste) compiling the set once costs less than compiling rule after rule.
+// The prefilter serves short messages, up to this many bytes each (and prefilter_budget_ in all).
 constexpr size_t kPrefilterMessageBytes = 4096;
-constexpr size_t kPrefilterBudgetBytes = 32768;
 
 }  // namespace
 
-Matcher::Matcher(const Catalog& catalog) : prefiltered_(catalog.prechecked) {
+Matcher::Matcher(const Catalog& catalog, size_t prefilter_budget)
+    : prefiltered_(catalog.prechecked), prefilter_budget_(prefilter_budget) {
     for (const auto* list : {&catalog.sites, &catalog.causes})
         for (const auto& rule : *list)
             if (!rule.context_only()) rules_.push_back(std::make_unique<Compiled>(&rule, rule.expanded));
@@ -66,7 +65,7 @@ std::vector<int> Matcher::candidates(std::string_view message, bool& confirmed) 
     std::vector<int> out;
     std::string lower;
     if (prefiltered_ && message.size() <= kPrefilterMessageBytes &&
-        prefilter_bytes_.load(std::memory_order_relaxed) < kPrefilterBudgetBytes && prefilter_text(message, lower)) {
+        prefilter_bytes_.load(std::memory_order_relaxed) < prefilter_budget_ && prefilter_text(message, lower)) {
         prefilter_bytes_.fetch_add(message.size(), std::memory_order_relaxed);
         for (size_t i = 0; i < rules_.size(); ++i)
             if (rules_[i]->rule->prefilter.may_match(lower)) out.push_back(static_cast<int>(i));
@@ -227,7 +226,7 @@ MessageMatch Matcher::match(std::string_view message) const {
 
 bool Matcher::any(std::string_view message) const {
     if (prefiltered_ && message.size() <= kPrefilterMessageBytes &&
-        prefilter_bytes_.load(std::memory_order_relaxed) < kPrefilterBudgetBytes)
+        prefilter_bytes_.load(std::memory_order_relaxed) < prefilter_budget_)
         return !hits(message).empty();
     return set().Match(re2::StringPiece(message.data(), message.size()), nullptr);
 }

@@ -51,8 +51,13 @@ struct MessageMatch {
 
 class Matcher {
 public:
-    // Throws Error naming file:line when a rule's regex does not compile.
-    explicit Matcher(const Catalog& catalog);
+    // Short messages go through the rules' prefilters until this many bytes were read that way;
+    // past it (a log, a large paste) compiling the set once costs less than rule after rule.
+    static constexpr size_t kPrefilterBudgetBytes = 32768;
+
+    // Throws Error naming file:line when a rule's regex does not compile. `prefilter_budget`:
+    // bytes read through the prefilters before the set takes over (tests compare the two paths).
+    explicit Matcher(const Catalog& catalog, size_t prefilter_budget = kPrefilterBudgetBytes);
 
     // The best site and cause in `message`. Precedence: a look-alike site outranks any other
     // site; then higher `priority`; then the earlier, then the longer match. A cause that may not
@@ -86,6 +91,7 @@ private:
     mutable std::unique_ptr<RE2::Set> set_;
     mutable std::once_flag set_once_;
     bool prefiltered_ = false;                  // every rule carries its prefilter
+    size_t prefilter_budget_ = kPrefilterBudgetBytes;
     mutable std::atomic<size_t> prefilter_bytes_{0};  // matched through the prefilter so far
 
     const RE2::Set& set() const;

@@ -142,10 +142,9 @@ std::string caller_name(const Finding& f, const Catalog& catalog) {
     return f.tool.empty() ? f.component : f.tool;
 }
 
-// The guessed caller in words, with how it was guessed.
-std::string caller_words(const Finding& f, const Catalog& catalog) {
-    std::string who = caller_name(f, catalog);
-    if (who == f.tool) who += " (" + f.component + ")";
+// The guessed caller, named `name`, in words with how it was guessed.
+std::string caller_words(const Finding& f, const std::string& name) {
+    const std::string who = name == f.tool ? name + " (" + f.component + ")" : name;
     if (f.confidence != "medium") return who + ", a guess";
     // Medium: the text around the message named the caller (`context`), or the message's own
     // words are that kind of caller's without naming the program.
@@ -157,7 +156,7 @@ std::string caller_words(const Finding& f, const Catalog& catalog) {
 bool hedge_uncertain_fixes(Finding& f, const Catalog& catalog) {
     if (f.confidence == "high" || f.component.empty() || f.component == "unknown") return false;
     const std::string caller = caller_name(f, catalog);
-    std::string condition = "only if the request came from " + caller_words(f, catalog);
+    const std::string condition = "only if the request came from " + caller_words(f, caller);
     bool any = false;
     for (auto& view : f.fixes) {
         if (view.id == kIdentifyCaller || view.conditional) continue;

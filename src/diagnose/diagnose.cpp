@@ -334,7 +334,10 @@ void complete(Finding& f, const FailureRecord& record, const MessageMatch& match
     for (const Rule* r : {site, cause}) {
         if (!r) continue;
         add_unique(parts, render_explanation(r->explanation, values, sections));
-        for (const auto& ref : r->references) add_unique(f.references, ref);
+        // A reference may hold to one kind of peer only ({{#registry_peer}}the distribution
+        // spec{{/registry_peer}}): a cause that joins a git or SSH site cites no registry's spec.
+        for (const auto& ref : r->references)
+            if (std::string text = render_explanation(ref, {}, sections); !text.empty()) add_unique(f.references, text);
     }
     // A run still resolving whose condition carries an error: the resolution framework retries a
     // transient error (a time-out) rather than failing the run (tektoncd/pipeline

@@ -145,6 +145,15 @@ struct Linter {
             std::string error = render_explanation(*t, {});
             if (error.rfind("broken template", 0) == 0) issue(r.file, r.line, "rule '" + r.id + "': " + error);
         }
+        // A reference is a fixed text, shown only under the sections around it.
+        for (const auto& ref : r.references) {
+            std::string error = render_explanation(ref, {});
+            if (error.rfind("broken template", 0) == 0)
+                issue(r.file, r.line, "rule '" + r.id + "': reference '" + ref + "': " + error);
+            else if (ref.find("{{") != std::string::npos && !only_explanation_sections(ref))
+                issue(r.file, r.line, "rule '" + r.id + "': reference '" + ref +
+                                          "' may hold sections ({{#registry_peer}}...{{/registry_peer}}), no values");
+        }
         if (std::string raw = raw_tag_error(r.title, "the title", false); !raw.empty())
             issue(r.file, r.line, "rule '" + r.id + "': " + raw);
         if (std::string raw = raw_tag_error(r.explanation, "the explanation", false); !raw.empty())

@@ -2,6 +2,7 @@
 
 #include <re2/re2.h>
 
+#include <algorithm>
 #include <memory>
 #include <set>
 #include <unordered_map>
@@ -58,6 +59,17 @@ std::string check_fix_templates(const FixRule& fix) {
         if (std::string e = raw_tag_error(c->manifest, "the manifest", true); !e.empty()) return e;
     }
     return {};
+}
+
+bool only_explanation_sections(const std::string& tmpl) {
+    static const RE2 tag(R"(\{\{([#^/]?)\s*([^}]*?)\s*\}\})");
+    re2::StringPiece rest(tmpl);
+    std::string kind, name;
+    while (RE2::FindAndConsume(&rest, tag, &kind, &name))
+        if (kind.empty() || std::find(kExplanationSections.begin(), kExplanationSections.end(), name) ==
+                                kExplanationSections.end())
+            return false;
+    return true;
 }
 
 std::string render_explanation(const std::string& tmpl,

@@ -27,6 +27,14 @@ std::string raw_tag_error(const std::string& tmpl, const char* field, bool manif
 // Checks that the templates of `fix` parse and escape; returns an error text or "".
 std::string check_fix_templates(const FixRule& fix);
 
+// The sections a rule's explanation, title and references may test, as the diagnosis sets them:
+// the client judged a certificate, a CA may be the answer, the peer is a registry, the client spoke
+// SSH, a request left the client.
+inline const std::vector<std::string> kExplanationSections = {"certificate", "ca", "registry_peer", "ssh", "request"};
+
+// Whether every tag of `tmpl` opens or closes one of kExplanationSections (a reference's only tags).
+bool only_explanation_sections(const std::string& tmpl);
+
 // Renders a rule's explanation template over `values`; returns the template's error as text.
 // `flags` are the sections a template may test ({{#certificate}}...{{/certificate}}).
 std::string render_explanation(const std::string& tmpl,

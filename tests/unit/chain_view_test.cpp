@@ -71,5 +71,42 @@ TEST(ChainView, WithoutACauseNoFrameIsMarkedAndAllAreShown) {
     EXPECT_EQ(failed_frame("NAME  READY  STATUS  RESTARTS  AGE\nweb-1  0/1  ErrImagePull  0  1m"), "none");
 }
 
+// A Go program that speaks SSH (go-git in Argo CD or Flux) fails in x/crypto/ssh's handshake, not
+// in git's OpenSSH; and a refused key cites SSH's sources, not a registry's (the cause that refuses
+// it also refuses registry logins, whose references sit under {{#registry_peer}}).
+TEST(ChainView, AGoSshClientHasItsOwnChainAndNoRegistryReferences) {
+    // git-bug/git-bug#929
+    Report r = explain_text(test::shipped_engine(),
+                            "Error: ssh: handshake failed: ssh: unable to authenticate, attempted methods [none "
+                            "publickey], no supported methods remain",
+                            "stdin");
+    ASSERT_FALSE(r.findings.empty());
+    const Finding& f = r.findings[0];
+    EXPECT_EQ(f.site_rule, "go-ssh-client");
+    EXPECT_EQ(f.chain.id, "go-git-fetch-ssh");
+    std::string failed;
+    for (const auto& fr : f.chain.frames)
+        if (fr.failed) failed = fr.function;
+    EXPECT_NE(failed.find("x/crypto/ssh"), std::string::npos) << failed;
+    std::string references;
+    for (const auto& ref : f.references) references += ref + "\n";
+    EXPECT_EQ(references.find("distribution"), std::string::npos) << references;
+    EXPECT_EQ(references.find("acr"), std::string::npos) << references;
+    EXPECT_EQ(references.find("{{"), std::string::npos) << references;
+    EXPECT_NE(references.find("ssh/client_auth.go"), std::string::npos) << references;
+
+    // The same cause on a registry cites the registry's spec, and no SSH source
+    // (DNSControl/dnscontrol#4236: ghcr.io's answer for a private package).
+    Report login = explain_text(test::shipped_engine(), "Error response from daemon: error from registry: unauthorized",
+                                "stdin");
+    ASSERT_FALSE(login.findings.empty());
+    EXPECT_EQ(login.findings[0].cause_rule, "registry-credentials-refused");
+    references.clear();
+    for (const auto& ref : login.findings[0].references) references += ref + "\n";
+    EXPECT_NE(references.find("distribution/distribution docs/spec/api.md"), std::string::npos) << references;
+    EXPECT_EQ(references.find("ssh"), std::string::npos) << references;
+    EXPECT_EQ(references.find("RFC 9110"), std::string::npos) << references;
+}
+
 }  // namespace
 }  // namespace certdoctor

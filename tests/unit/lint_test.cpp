@@ -171,6 +171,22 @@ TEST(Lint, RejectsASitePeerOtherThanRegistryOrAny) {
     EXPECT_TRUE(any_contains(lint_catalog(r.catalog), "peer is registry or any, not 'server'"));
 }
 
+// A reference is a fixed text that may sit in the explanation's sections; a value in it, a section
+// the diagnosis never sets, or a broken tag is refused.
+TEST(Lint, AReferenceHoldsOnlyTheExplanationsSections) {
+    for (const auto& [reference, error] : std::vector<std::pair<std::string, std::string>>{
+             {"{{registry}} docs", "may hold sections"},
+             {"{{#peer_is_git}}git docs{{/peer_is_git}}", "may hold sections"},
+             {"{{#registry_peer}}spec", "broken template"}}) {
+        LoadResult r = load_catalog(catalog_sources(""));
+        r.catalog.causes.front().references.push_back(reference);
+        EXPECT_TRUE(any_contains(lint_catalog(r.catalog), error)) << reference;
+    }
+    LoadResult r = load_catalog(catalog_sources(""));
+    r.catalog.causes.front().references.push_back("{{#registry_peer}}spec{{/registry_peer}}{{^ssh}} RFC{{/ssh}}");
+    EXPECT_TRUE(lint_catalog(r.catalog).empty());
+}
+
 // The catalog's first fix that is (or is not) a registry fix, for a test to break.
 FixRule& first_fix(Catalog& catalog, bool registry_fix) {
     return *std::find_if(catalog.fixes.begin(), catalog.fixes.end(),

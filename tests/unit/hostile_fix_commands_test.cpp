@@ -136,7 +136,22 @@ TEST(HostileNames, EveryFixsCommandsParseAndStayInert) {
         for (const auto& [tool, _] : fix.variants) tools.push_back(tool);
         for (const auto& tool : tools)
             for (bool cluster : {false, true}) {
-                FixView view = render_fix(fix, hostile_finding(tool, cluster));
+                Finding finding = hostile_finding(tool, cluster);
+                // A variant keyed by a site is found by the finding's site first, as the diagnosis
+                // sets it, with that site's own tool beside it.
+                if (const Rule* site = catalog.rule(tool); site && site->kind == RuleKind::site) {
+                    finding.site_rule = site->id;
+                    finding.tool = site->tool;
+                }
+                FixView view = render_fix(fix, finding);
+                if (auto variant = fix.variants.find(tool); variant != fix.variants.end()) {
+                    FixRule only = fix;
+                    only.content = variant->second;
+                    only.variants.clear();
+                    FixView wanted = render_fix(only, finding);
+                    EXPECT_EQ(view.description, wanted.description) << fix.id << ": not the variant for " << tool;
+                    EXPECT_EQ(view.commands, wanted.commands) << fix.id << ": not the variant for " << tool;
+                }
                 std::string what = fix.id + (tool.empty() ? "" : " (" + tool + ")") +
                                    (cluster ? " in cluster mode" : "");
                 for (const auto& c : view.commands) {

@@ -114,6 +114,13 @@ std::string log_summary(const Report& report, const std::string& source) {
     return out.str();
 }
 
+std::string chain_heading(const Finding& f) {
+    std::string heading = f.likely_component.empty() ? "" : "the likeliest caller's, a guess: ";
+    heading += f.chain.title;
+    if (f.chain.versions != "any") heading += ", Tekton " + f.chain.versions;
+    return heading;
+}
+
 std::string seen_in_list(const Finding& f) {
     std::string out = join(f.seen_in, ", ");
     if (f.seen_in_total > f.seen_in.size()) out += " and " + std::to_string(f.seen_in_total - f.seen_in.size()) + " more";

@@ -188,8 +188,7 @@ std::string render_markdown(const Report& report, Detail detail) {
         o << "**Evidence** (" << text(seen_in_list(f)) << "):\n\n" << markdown_block(w.before + w.key + w.after, "text")
           << "\nKey part: " << code(w.key) << "\n\n";
         if (!f.chain.frames.empty()) {
-            o << "**Call chain** (" << (f.likely_component.empty() ? "" : "the likeliest caller's, a guess: ") << text(f.chain.title)
-              << ", Tekton " << text(f.chain.versions) << "):\n\n";
+            o << "**Call chain** (" << text(chain_heading(f)) << "):\n\n";
             for (const auto& fr : f.chain.frames)
                 o << "1. " << (fr.failed ? "**" : "") << code(fr.function) << " " << text(fr.file)
                   << (fr.failed ? " ← failed here**" : "") << "\n";

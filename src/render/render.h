@@ -65,6 +65,10 @@ std::string log_summary(const Report& report, const std::string& source);
 // Where a finding was read: "stdin:3, stdin:9" and, past the places listed, "and 139998 more".
 std::string seen_in_list(const Finding& f);
 
+// What the call chain's heading says in brackets: whose chain, and for which Tekton versions when
+// it depends on them (a chain outside Tekton's code, a step's tool or the kubelet, holds for any).
+std::string chain_heading(const Finding& f);
+
 // A generic paragraph (a cause's explanation, a fix's description) is printed once per report:
 // a later finding with the same text points back to the problem that shows it.
 class ParagraphsShown {

@@ -180,8 +180,7 @@ void render_finding(std::ostringstream& o, const Finding& f, const Style& s, siz
 
     if (!f.chain.frames.empty()) {
         o << "\n" << s.bold("Call chain") << " "
-          << s.dim("(" + std::string(f.likely_component.empty() ? "" : "the likeliest caller's, a guess: ") + v(f.chain.title) +
-                   ", Tekton " + v(f.chain.versions) + ")")
+          << s.dim("(" + v(chain_heading(f)) + ")")
           << "\n";
         size_t width = 0;
         for (const auto& fr : f.chain.frames) width = std::max(width, v(fr.function).size());

@@ -609,6 +609,14 @@ TEST(FixPlan, PicksTheSitesVariantBeforeTheToolsOne) {
         // An unsure finding's fixes name the caller by the site's words for it, not by the transport.
         EXPECT_EQ(fix->conditional, c.fix == "configure-git-credentials") << c.fix;
         if (fix->conditional) {
+            // The step that finds the caller looks where those programs report, not only at Tekton.
+            const FixView* identify = planned(f.fixes, "identify-the-caller");
+            ASSERT_NE(identify, nullptr) << c.message;
+            const std::string found = joined(identify->commands);
+            EXPECT_NE(found.find("get gitrepositories.source.toolkit.fluxcd.io -A"), std::string::npos) << found;
+            EXPECT_NE(found.find("logs deployment/argocd-repo-server"), std::string::npos) << found;
+            EXPECT_NE(found.find("diagnose taskruns -A"), std::string::npos) << found;
+            EXPECT_TRUE(identify->placeholders.empty()) << found;
             EXPECT_EQ(fix->title.rfind("If the caller is a Go SSH client (Argo CD, Flux): ", 0), 0u) << fix->title;
             EXPECT_NE(fix->condition.find("a Go SSH client (Argo CD, Flux), as the message's wording suggests"),
                       std::string::npos)

@@ -260,6 +260,10 @@ Finding identify(const FailureRecord& record, const MessageMatch& match) {
             if (s.name == f.step && !f.step.empty()) f.image = s.image;
     }
     f.registry = registry_named(capture(captures, "registry"), f.image, f.url);  // the image may be the step's
+    // A short name the client completed to no registry: Docker's docker.io is not where it went.
+    if (cause && cause->names_no_registry && capture(captures, "registry").empty() && f.url.empty() &&
+        !image_names_registry(f.image))
+        f.registry.clear();
     // A registry's blob storage, where a pull was redirected for a layer, is not the registry
     // whose trust settings (certs.d, a tool's CA flag) a CA fix names; the network path to it is
     // the storage's own.

@@ -519,17 +519,29 @@ std::string registry_of_url(std::string_view url) {
     return std::string(rest);
 }
 
-std::string registry_of_image(std::string_view image) {
+namespace {
+
+// The first component of an image reference when it names a registry, else "".
+std::string_view named_registry(std::string_view image) {
     std::string_view ref = trim(image);
     for (std::string_view scheme : {"docker://", "oci://", "https://", "http://"})
         if (ref.rfind(scheme, 0) == 0) ref.remove_prefix(scheme.size());
     size_t slash = ref.find('/');
-    if (slash == std::string_view::npos) return "docker.io";
+    if (slash == std::string_view::npos) return {};
     std::string_view first = ref.substr(0, slash);
     if (first.find('.') != std::string_view::npos || first.find(':') != std::string_view::npos ||
         first == "localhost" || first.find('[') != std::string_view::npos)
-        return std::string(first);
-    return "docker.io";
+        return first;
+    return {};
 }
+
+}  // namespace
+
+std::string registry_of_image(std::string_view image) {
+    std::string_view named = named_registry(image);
+    return named.empty() ? "docker.io" : std::string(named);
+}
+
+bool image_names_registry(std::string_view image) { return !named_registry(image).empty(); }
 
 }  // namespace certdoctor

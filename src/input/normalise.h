@@ -55,6 +55,10 @@ void for_each_message(std::string_view text, const std::function<void(TextMessag
 // Hub repository, whose registry is docker.io).
 std::string registry_of_image(std::string_view image);
 
+// Whether the image's name says its registry ("quay.io/team/app", "localhost/app"), rather than
+// a short name a client completes ("alpine", "team/app").
+bool image_names_registry(std::string_view image);
+
 // "host:port" (or "host") from "https://host:port/v2/".
 std::string registry_of_url(std::string_view url);
 

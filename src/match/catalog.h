@@ -92,6 +92,9 @@ struct Rule {
     // would not run, a daemon socket it may not open): a site's prose then says the request was
     // not made ({{^request}}), not that the client talked to the peer.
     bool reaches_peer = true;
+    // cause: the words say the client chose no registry for a short image name (CRI-O and podman
+    // complete none by default): the finding names no registry, rather than Docker's docker.io.
+    bool names_no_registry = false;
     int priority = 0;
     std::string regex;         // as written, with {{fragments}}
     // site: a regex over the whole pasted text (a command line, a tool's own output) that names

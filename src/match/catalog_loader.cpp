@@ -162,10 +162,11 @@ Rule read_rule(const YAML::Node& doc, RuleKind kind) {
         if (doc["side"]) r.side = get_string(doc, "side", true, r.line);
     } else {
         check_known_fields(doc, {"kind", "id", "title", "problem", "standalone", "side", "trust", "lookalike",
-                                 "peer_answer", "reaches_peer", "priority", "regex", "explanation", "references",
-                                 "examples"});
+                                 "peer_answer", "reaches_peer", "names_no_registry", "priority", "regex", "explanation",
+                                 "references", "examples"});
         r.peer_answer = get_bool(doc, "peer_answer", false);
         r.reaches_peer = get_bool(doc, "reaches_peer", true);
+        r.names_no_registry = get_bool(doc, "names_no_registry", false);
         r.problem = get_string(doc, "problem", true, r.line);
         r.standalone = get_bool(doc, "standalone", true);
         if (doc["side"]) r.side = get_string(doc, "side", true, r.line);

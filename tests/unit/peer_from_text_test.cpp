@@ -6,6 +6,7 @@
 #include <algorithm>
 
 #include "diagnose/diagnose.h"
+#include "input/normalise.h"
 #include "render/render.h"
 #include "fix_assertions.h"
 #include "test_engine.h"
@@ -63,6 +64,32 @@ TEST(PeerOfRequest, BlobStorageIsNotTheRegistryForItsTrust) {
         "authority";
     EXPECT_EQ(peer_of_request(message, false), "");
     EXPECT_EQ(peer_of_request(message), "dseasb33srnrn.cloudfront.net");
+}
+
+// A short name CRI-O or podman would not complete names no registry: Docker's docker.io is only
+// Docker's rule. A name with its registry, or Docker's own words, keep theirs.
+TEST(PeerOfRequest, AShortNameLeftUnresolvedNamesNoRegistry) {
+    // kvaps/kubectl-node-shell#6 (CRI-O for the kubelet)
+    Finding crio = first_finding(
+        "Failed to inspect image \"alpine\": rpc error: code = Unknown desc = no registries configured while "
+        "trying to pull an unqualified image, add at least one in either /etc/crio/crio.conf or "
+        "/etc/containers/registries.conf");
+    EXPECT_EQ(crio.cause_rule, "image-short-name-unresolved");
+    EXPECT_EQ(crio.component, "kubelet");
+    EXPECT_EQ(crio.image, "alpine");
+    EXPECT_EQ(crio.registry, "");
+    EXPECT_NE(fix_named(crio, "qualify-image-name"), nullptr);
+    EXPECT_NE(crio.explanation.find("failed on the node before it sent any request"), std::string::npos)
+        << crio.explanation;
+    EXPECT_EQ(crio.explanation.find("made the request"), std::string::npos) << crio.explanation;
+    // The same short name in Docker's pull goes to docker.io.
+    Finding docker = first_finding("Failed to pull image \"alpine\": rpc error: code = Unknown desc = Error response "
+                                   "from daemon: Get https://registry-1.docker.io/v2/: net/http: TLS handshake timeout");
+    EXPECT_EQ(docker.registry, "docker.io");
+    EXPECT_TRUE(image_names_registry("quay.io/team/app:1"));
+    EXPECT_TRUE(image_names_registry("localhost/app"));
+    EXPECT_FALSE(image_names_registry("team/app"));
+    EXPECT_FALSE(image_names_registry("alpine"));
 }
 
 TEST(PeerOfRequest, ANameBrokenByAWrappedLineIsNoName) {

@@ -327,7 +327,8 @@ void complete(Finding& f, const FailureRecord& record, const MessageMatch& match
     // Sections: {{#certificate}} when the client judged a certificate, {{#ca}} when a CA may be
     // the answer, {{#registry_peer}} when the peer is a registry (an image reference is then named),
     // {{#ssh}} when the client spoke SSH (git over SSH: no TLS, a key instead of a password),
-    // {{#request}} unless the cause says the client failed before sending any request.
+    // {{#request}} unless the cause says the client failed before sending any request. The names are
+    // kExplanationSections (match/templates.h), which the linter holds references to.
     const std::vector<std::pair<std::string, bool>> sections = {
         {"certificate", is_certificate_problem(f.problem, cause)},
         {"ca", ca_may_help(f.problem, cause)},

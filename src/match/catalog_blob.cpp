@@ -24,7 +24,8 @@ void fields(A& a, T& p) requires std::is_same_v<std::remove_const_t<T>, RulePref
 template <class A, class T>
 void fields(A& a, T& r) requires std::is_same_v<std::remove_const_t<T>, Rule> {
     a(r.kind, r.id, r.file, r.line, r.title, r.component, r.stage, r.chain, r.versions, r.tool, r.caller,
-      r.confidence, r.problem, r.standalone, r.side, r.trust, r.peer, r.lookalike, r.peer_answer, r.reaches_peer, r.names_no_registry, r.priority, r.regex, r.context,
+      r.confidence, r.problem, r.standalone, r.side, r.trust, r.peer, r.lookalike, r.peer_answer, r.reaches_peer,
+      r.names_no_registry, r.priority, r.regex, r.context,
       r.context_except, r.expanded, r.regex_line, r.explanation, r.references, r.match_examples, r.no_match_examples,
       r.prefilter, r.context_prefilter);
 }

@@ -1,9 +1,12 @@
 #include "run/run.h"
 
+#include <re2/re2.h>
+
 #include <algorithm>
 #include <cctype>
 #include <exception>
 #include <map>
+#include <string_view>
 #include <thread>
 
 #include "diagnose/diagnose.h"
@@ -15,6 +18,8 @@
 #include "input/text_source.h"
 #include "probe/http_fetch.h"
 #include "util/error.h"
+#include "util/escape.h"
+#include "util/kube_names.h"
 
 namespace certdoctor {
 
@@ -37,6 +42,29 @@ bool fixes_name_the_namespace_placeholder(const Report& report) {
             if (std::find(fix.placeholders.begin(), fix.placeholders.end(), "NAMESPACE") != fix.placeholders.end())
                 return true;
     return false;
+}
+
+// Tekton's message for a step that exited non-zero names the command that prints the step's log
+// (tektoncd/pipeline pkg/pod/status.go: "%q exited with code %d (image: %q); for logs run:
+// kubectl -n %s logs %s -c %s"), where the error the message leaves out is. A pasted text that gave
+// no finding (a `tkn taskrun describe`) gets that command, as a dump does, rebuilt from names
+// checked as Kubernetes names and quoted for the shell: the command printed is the tool's, never
+// the input's. At most five, each once.
+std::vector<std::string> failed_step_logs(std::string_view text) {
+    static const RE2 step(
+        R"re("[^"\n]{1,100}" exited with code (\d{1,3})(?: \(image: "[^"\n]*"\))?; for logs run: kubectl -n ([a-z0-9][a-z0-9.-]*) logs ([a-z0-9][a-z0-9.-]*) -c ([a-z0-9][a-z0-9-]*)(?:$|[\s"'\\]))re");
+    std::vector<std::string> notes;
+    re2::StringPiece rest(text.data(), text.size());
+    std::string code, ns, pod, container;
+    while (notes.size() < 5 && RE2::FindAndConsume(&rest, step, &code, &ns, &pod, &container)) {
+        if (!is_dns_label(ns) || !is_dns_subdomain(pod) || !is_dns_label(container)) continue;
+        // The words of a dump's note on the same message (input/dump_source.cpp).
+        std::string note = "step container " + container + " exited with code " + code +
+                           "; its error is in the step's log: kubectl -n " + shell_quote(ns) + " logs " +
+                           shell_quote(pod) + " -c " + shell_quote(container) + " | kubectl tekton-certdoctor explain -";
+        if (std::find(notes.begin(), notes.end(), note) == notes.end()) notes.push_back(std::move(note));
+    }
+    return notes;
 }
 
 void offer_offline_probe(Report& report) {
@@ -66,9 +94,12 @@ Report explain_text(const Engine& engine, std::string text, const std::string& s
     options.lone_dependent_causes = true;
     options.image_in_text = image_named_by_commands(text);
     bool certificates = holds_certificates(text);
+    std::vector<std::string> step_logs = failed_step_logs(text);
     std::string().swap(text);  // the records hold what is needed: the text goes before the diagnosis
     Report report = diagnose(batch, engine.matcher(), engine.catalog(), options);
     if (certificates) offer_offline_probe(report);
+    if (report.findings.empty())
+        for (auto& n : step_logs) report.notes.push_back(std::move(n));
     if (!run_namespace.empty())
         for (auto& f : report.findings)
             if (f.object.namespace_.empty()) f.object.namespace_ = run_namespace;

@@ -173,6 +173,49 @@ TEST(DumpSource, AStepFailureIsUnrecognisedWithAPointerToTheLog) {
     EXPECT_NE(r.notes[0].find("logs 'image-build-5-pod' -c 'step-build-and-push'"), std::string::npos);
 }
 
+// The same pointer for a pasted `tkn taskrun describe` (tektoncd/pipeline#2211), from the message's
+// own command, its names checked and quoted again; none where a name is no Kubernetes name, and
+// none beside a finding.
+TEST(DumpSource, APastedStepFailurePointsToTheLogToo) {
+    const std::string message =
+        "\"step-git-source-git-sq2p6\" exited with code 1 (image: \"gcr.io/tekton-releases/github.com/tektoncd/"
+        "pipeline/cmd/git-init@sha256:18ffa2bfc14b1fa6d39f62271beacf6bbc38e7cd2e255184dec477c2936270bc\"); for logs "
+        "run: kubectl -n tekton-pipelines logs flow-and-policy-automation-task-run-pod-ctbgs -c "
+        "step-git-source-git-sq2p6";
+    Report r = explain_text(test::shipped_engine(), "Message\n\n" + message + "\n", "stdin");
+    EXPECT_EQ(r.status, ReportStatus::unrecognized);
+    ASSERT_EQ(r.notes.size(), 1u);
+    EXPECT_NE(r.notes[0].find("kubectl -n 'tekton-pipelines' logs 'flow-and-policy-automation-task-run-pod-ctbgs' -c "
+                              "'step-git-source-git-sq2p6' | kubectl tekton-certdoctor explain -"),
+              std::string::npos)
+        << r.notes[0];
+
+    // A name that is no Kubernetes name gives no command.
+    for (const char* bad : {"kubectl -n ns..x logs pod -c step-a", "kubectl -n $(id) logs pod -c step-a",
+                            "kubectl -n ns logs pod -c step_a;id"}) {
+        Report hostile = explain_text(test::shipped_engine(),
+                                      std::string("\"step-a\" exited with code 2; for logs run: ") + bad + "\n", "stdin");
+        for (const auto& n : hostile.notes) EXPECT_EQ(n.find("logs"), std::string::npos) << bad << ": " << n;
+    }
+
+    // At most five, each once.
+    std::string many;
+    for (int i = 0; i < 7; ++i)
+        for (int twice = 0; twice < 2; ++twice)
+            many += "\"step-s" + std::to_string(i) + "\" exited with code 1; for logs run: kubectl -n ns logs p -c step-s" +
+                    std::to_string(i) + "\n";
+    EXPECT_EQ(explain_text(test::shipped_engine(), many, "stdin").notes.size(), 5u);
+
+    // Beside a finding, the finding speaks.
+    Report found = explain_text(
+        test::shipped_engine(),
+        message + "\nfatal: unable to access 'https://git.example/x.git/': SSL certificate problem: unable to get local "
+                  "issuer certificate\n",
+        "stdin");
+    ASSERT_FALSE(found.findings.empty());
+    for (const auto& n : found.notes) EXPECT_EQ(n.find("its error is in the step's log"), std::string::npos) << n;
+}
+
 TEST(DumpSource, NotesChildrenThatAreMissing) {
     std::string pr = test::sample_text("pipelinerun-v1-with-children.yaml");
     pr = pr.substr(0, pr.find("---"));

@@ -330,11 +330,9 @@ private:
             if (str(c, "status") != "False" || !RE2::PartialMatch(str(c, "message"), exited, &step, &code))
                 continue;
             std::string pod = str(status, "podName");
-            batch_.notes.push_back(
-                "TaskRun " + run.namespace_ + "/" + run.name + ": step " + step + " exited with code " + code +
-                "; its error is in the step's log: kubectl -n " + shell_quote(run.namespace_) + " logs " +
-                shell_quote(pod.empty() ? run.name + "-pod" : pod) + " -c " + shell_quote("step-" + step) +
-                " | kubectl tekton-certdoctor explain -");
+            batch_.notes.push_back("TaskRun " + run.namespace_ + "/" + run.name + ": " +
+                                   failed_step_pointer("step-" + step, code, run.namespace_,
+                                                       pod.empty() ? run.name + "-pod" : pod));
         }
     }
 
@@ -434,6 +432,14 @@ private:
 };
 
 }  // namespace
+
+std::string failed_step_pointer(std::string_view container, std::string_view code, std::string_view namespace_,
+                                std::string_view pod) {
+    std::string_view step = container.substr(container.rfind("step-", 0) == 0 ? 5 : 0);
+    return "step " + std::string(step) + " exited with code " + std::string(code) +
+           "; its error is in the step's log: kubectl -n " + shell_quote(namespace_) + " logs " + shell_quote(pod) +
+           " -c " + shell_quote(container) + " | kubectl tekton-certdoctor explain -";
+}
 
 InputBatch read_dump_objects(const nlohmann::json& objects, const std::string& source) {
     DumpReader reader(source, ConditionRequired::no);

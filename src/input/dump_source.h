@@ -31,6 +31,12 @@ bool resolving_reason(const std::string& reason);
 
 // The same reading over objects already parsed (cluster mode has them from the API's JSON): a
 // JSON array of objects. Never throws for an empty input: it yields an empty batch.
+// What to read next when a step failed on its own (its status says only "exited with code N"):
+// "step NAME exited with code N; its error is in the step's log: kubectl -n NS logs POD -c
+// CONTAINER | kubectl tekton-certdoctor explain -", every name quoted for the shell.
+std::string failed_step_pointer(std::string_view container, std::string_view code, std::string_view namespace_,
+                                std::string_view pod);
+
 InputBatch read_dump_objects(const nlohmann::json& objects, const std::string& source);
 
 }  // namespace certdoctor

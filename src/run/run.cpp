@@ -18,7 +18,6 @@
 #include "input/text_source.h"
 #include "probe/http_fetch.h"
 #include "util/error.h"
-#include "util/escape.h"
 #include "util/kube_names.h"
 
 namespace certdoctor {
@@ -58,10 +57,7 @@ std::vector<std::string> failed_step_logs(std::string_view text) {
     std::string code, ns, pod, container;
     while (notes.size() < 5 && RE2::FindAndConsume(&rest, step, &code, &ns, &pod, &container)) {
         if (!is_dns_label(ns) || !is_dns_subdomain(pod) || !is_dns_label(container)) continue;
-        // The words of a dump's note on the same message (input/dump_source.cpp).
-        std::string note = "step container " + container + " exited with code " + code +
-                           "; its error is in the step's log: kubectl -n " + shell_quote(ns) + " logs " +
-                           shell_quote(pod) + " -c " + shell_quote(container) + " | kubectl tekton-certdoctor explain -";
+        std::string note = failed_step_pointer(container, code, ns, pod);
         if (std::find(notes.begin(), notes.end(), note) == notes.end()) notes.push_back(std::move(note));
     }
     return notes;
